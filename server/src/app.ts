@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Koa from 'koa';
+import Router from '@koa/router';
+import serve from 'koa-static';
+import mongoose from 'mongoose';
+import { authRoutes } from './auth/authRoutes';
+import { createAuthService } from './auth/authService';
+import { createTokenService } from './auth/tokens';
+import type { WechatClient } from './auth/wechatClient';
+import { createGeoService } from './geo/geoService';
+import { geoRoutes } from './geo/geoRoutes';
+import type { TencentGeocoder } from './geo/tencentGeocoder';
+import type { AppState } from './http/context';
+import { accessLog, errorHandler, jsonBody } from './http/middleware';
+import type { Logger } from './log';
+import { createMediaService } from './media/mediaService';
+import { mediaRoutes } from './media/mediaRoutes';
+import { createMediaSigner } from './media/mediaSigner';
+import { reportRoutes } from './reports/reportRoutes';
+import { createReportService } from './reports/reportService';
+
+export interface AppDeps {
+  jwtSecret: string;
+  wechat: WechatClient;
+  geocoder: TencentGeocoder | null;
+  log: Logger;
+  /** built H5 app to serve at `/`, if present */
+  h5Dist?: string;
+}
+
+/**
+ * Builds the application without listening or connecting: tests mount
+ * `app.callback()`, and `main.ts` owns ports, the database and shutdown.
+ */
+export function createApp(deps: AppDeps) {
+  const tokens = createTokenService(deps.jwtSecret);
+  const signer = createMediaSigner(deps.jwtSecret);
+  const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log });
+  const geo = createGeoService({ geocoder: deps.geocoder, log: deps.log });
+  const media = createMediaService({ signer });
+  const reports = createReportService({ geo, media, signer, log: deps.log });
+
+  const app = new Koa<AppState>();
+  app.proxy = true;
+  app.use(errorHandler(deps.log));
+  app.use(accessLog(deps.log));
+
+  const health = new Router<AppState>();
+  health.get('/healthz', (ctx) => {
+    ctx.body = { ok: true };
+  });
+  health.get('/readyz', async (ctx) => {
+    try {
+      if (mongoose.connection.readyState !== 1) throw new Error('not connected');
+      await mongoose.connection.db!.admin().ping();
+      ctx.body = { ok: true, database: 'up' };
+    } catch {
+      ctx.status = 503;
+      ctx.body = { ok: false, database: 'down' };
+    }
+  });
+
+  app.use(jsonBody());
+  for (const router of [
+    health,
+    authRoutes(auth),
+    mediaRoutes({ media, tokens, signer }),
+    reportRoutes({ reports, tokens }),
+    geoRoutes({ geo, tokens }),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+
+  if (deps.h5Dist && existsSync(path.join(deps.h5Dist, 'index.html'))) {
+    app.use(serve(deps.h5Dist, { maxage: 0, gzip: false }));
+  }
+
+  return { app, services: { auth, tokens, signer, geo, media, reports } };
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
+  DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
+  JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  WECHAT_APPID: optionalString,
+  WECHAT_SECRET: optionalString,
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  TENCENT_MAP_KEY: optionalString,
+  TENCENT_MAP_BASE: z.string().url().default('https://apis.map.qq.com'),
+  GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).max(10000).default(1500),
+  ADMIN_USERNAME: z.string().trim().min(1).default('admin'),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+  H5_DIST: z.string().default(path.join(REPO_ROOT, 'miniprogram/dist/h5')),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  jwtSecret: string;
+  /** true when no WeChat credentials are set: logins go to the local stand-in */
+  useWechatStandIn: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Validates the environment once at start. In production every secret must be
+ * given; elsewhere a JWT secret is generated once and kept under DATA_DIR so
+ * tokens survive restarts without a secret ever living in the repository.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production && !env.JWT_SECRET) problems.push('  JWT_SECRET: required in production (≥ 32 random characters)');
+  if (production && !env.MONGODB_URI) problems.push('  MONGODB_URI: required in production');
+  const hasWechat = Boolean(env.WECHAT_APPID && env.WECHAT_SECRET);
+  if (Boolean(env.WECHAT_APPID) !== Boolean(env.WECHAT_SECRET)) problems.push('  WECHAT_APPID and WECHAT_SECRET: set both or neither');
+  if (production && !hasWechat) problems.push('  WECHAT_APPID/WECHAT_SECRET: required in production (the local WeChat stand-in refuses to run there)');
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+
+  return { ...env, jwtSecret: env.JWT_SECRET ?? devSecret(env.DATA_DIR), useWechatStandIn: !hasWechat };
+}
+
+function devSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'dev-jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

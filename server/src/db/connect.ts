@@ -1,0 +1,17 @@
+import mongoose from 'mongoose';
+import { User } from '../auth/userModel';
+import { Media } from '../media/mediaModel';
+import { Report } from '../reports/reportModel';
+
+export const MODELS = [User, Media, Report];
+
+/** Connects mongoose and creates every schema-declared index before serving. */
+export async function connectDatabase(uri: string, dbName?: string): Promise<void> {
+  mongoose.set('strictQuery', true);
+  await mongoose.connect(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 10_000 });
+  await Promise.all(MODELS.map((m) => m.createIndexes()));
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}

@@ -1,0 +1,24 @@
+import Router from '@koa/router';
+import { locationSchema } from '@ssp/shared';
+import type { AppState } from '../http/context';
+import { parse, requireRole } from '../http/middleware';
+import type { TokenService } from '../auth/tokens';
+import type { GeoService } from './geoService';
+
+export function geoRoutes(deps: { geo: GeoService; tokens: TokenService }) {
+  const router = new Router<AppState>({ prefix: '/api/v1/geo' });
+
+  /** Fills the app's location card: address and district for a point. */
+  router.get('/reverse', requireRole(deps.tokens, 'citizen', 'admin'), async (ctx) => {
+    const q = ctx.query as Record<string, string | undefined>;
+    const location = parse(locationSchema, {
+      lat: q.lat === undefined ? undefined : Number(q.lat),
+      lng: q.lng === undefined ? undefined : Number(q.lng),
+      coordSystem: q.coordSystem ?? 'gcj02',
+    });
+    const place = await deps.geo.reverse(location);
+    ctx.body = { ...place, outsideShanghai: place.district === null };
+  });
+
+  return router;
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware, Next } from 'koa';
+import { z } from 'zod';
+import { ErrorCodes, toFieldIssues, validate, type Role } from '@ssp/shared';
+import type { Logger } from '../log';
+import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
+import type { AppContext, AppState } from './context';
+import type { TokenService } from '../auth/tokens';
+
+/** The one error path: AppErrors answer as-is, everything else is logged and hidden. */
+export function errorHandler(log: Logger): Middleware<AppState> {
+  return async (ctx, next) => {
+    ctx.state.requestId = randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null && ctx.path.startsWith('/api/')) throw new AppError(404, 'NOT_FOUND');
+    } catch (err) {
+      const appError = toAppError(err);
+      if (appError) {
+        ctx.status = appError.status;
+        ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
+        return;
+      }
+      log.error('unhandled error', { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, error: err });
+      ctx.status = 500;
+      ctx.body = { error: { code: 'INTERNAL', message: ErrorCodes.INTERNAL } };
+    }
+  };
+}
+
+function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const e = err as { status?: number; type?: string; name?: string; code?: string };
+  // koa-bodyparser-style and multer errors carry a status/type of their own.
+  if (e?.type === 'entity.parse.failed') return new AppError(400, 'INVALID_JSON');
+  if (e?.type === 'entity.too.large') return new AppError(413, 'PAYLOAD_TOO_LARGE');
+  if (e?.name === 'MongoServerSelectionError' || e?.name === 'MongoNetworkError') return new AppError(503, 'DATABASE_UNAVAILABLE');
+  return null;
+}
+
+/** Requires a valid token whose role is one of `roles`. */
+export function requireRole(tokens: TokenService, ...roles: Role[]) {
+  return async (ctx: AppContext, next: Next) => {
+    const header = ctx.get('Authorization');
+    const match = /^Bearer (.+)$/.exec(header);
+    if (!match) throw unauthenticated();
+    const user = tokens.verify(match[1]);
+    if (!roles.includes(user.role)) throw forbidden();
+    ctx.state.user = user;
+    await next();
+  };
+}
+
+export function parse<S extends z.ZodTypeAny>(schema: S, input: unknown): z.output<S> {
+  const result = validate(schema, input);
+  if (!result.success) throw validationFailed(toFieldIssues(result.error));
+  return result.data;
+}
+
+/** Reads a JSON body with a size limit; no third-party parser needed for JSON-only routes. */
+export function jsonBody(limitBytes = 64 * 1024): Middleware<AppState> {
+  return async (ctx, next) => {
+    if (ctx.method === 'GET' || ctx.method === 'HEAD' || !ctx.is('application/json')) return next();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req) {
+      size += (chunk as Buffer).length;
+      if (size > limitBytes) throw new AppError(413, 'PAYLOAD_TOO_LARGE');
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    try {
+      (ctx.request as { body?: unknown }).body = text ? JSON.parse(text) : {};
+    } catch {
+      throw new AppError(400, 'INVALID_JSON');
+    }
+    await next();
+  };
+}
+
+export function bodyOf(ctx: AppContext): unknown {
+  return (ctx.request as { body?: unknown }).body;
+}
+
+/** Access log without personal data: method, route, status, duration, user id hash. */
+export function accessLog(log: Logger): Middleware<AppState> {
+  return async (ctx, next) => {
+    const start = performance.now();
+    try {
+      await next();
+    } finally {
+      if (ctx.path !== '/healthz' && ctx.path !== '/readyz') {
+        log.debug('request', { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - start) });
+      }
+    }
+  };
+}

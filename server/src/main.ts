@@ -1,0 +1,77 @@
+import http from 'node:http';
+import { createApp } from './app';
+import { startWechatStandIn } from './auth/wechatStandIn';
+import { createWechatClient } from './auth/wechatClient';
+import { ConfigError, loadConfig } from './config';
+import { connectDatabase, disconnectDatabase } from './db/connect';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embeddedDatabase';
+import { createTencentGeocoder } from './geo/tencentGeocoder';
+import { createLogger } from './log';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const stops: (() => Promise<void>)[] = [];
+
+  let uri = config.MONGODB_URI;
+  let embedded: EmbeddedDatabase | null = null;
+  if (!uri) {
+    embedded = await startEmbeddedDatabase({ dataDir: config.DATA_DIR, log: (line) => log.info(line) });
+    stops.push(() => embedded!.stop());
+    uri = embedded.uri;
+  }
+  await connectDatabase(uri, embedded ? 'suishenpai' : undefined);
+  stops.unshift(disconnectDatabase);
+
+  let wechatOptions = { baseUrl: config.WECHAT_API_BASE, appid: config.WECHAT_APPID ?? '', secret: config.WECHAT_SECRET ?? '' };
+  if (config.useWechatStandIn) {
+    const standIn = await startWechatStandIn({ env: config.NODE_ENV });
+    stops.push(() => standIn.close());
+    wechatOptions = { baseUrl: standIn.baseUrl, appid: standIn.appid, secret: standIn.secret };
+    log.warn('WeChat credentials not set: logins use the local WeChat stand-in (development only)');
+  }
+  const geocoder = config.TENCENT_MAP_KEY
+    ? createTencentGeocoder({ baseUrl: config.TENCENT_MAP_BASE, key: config.TENCENT_MAP_KEY, timeoutMs: config.GEOCODER_TIMEOUT_MS })
+    : null;
+
+  const { app, services } = createApp({
+    jwtSecret: config.jwtSecret,
+    wechat: createWechatClient(wechatOptions),
+    geocoder,
+    log,
+    h5Dist: config.H5_DIST,
+  });
+  await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (line) => console.log(line));
+
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const port = (server.address() as { port: number }).port;
+  log.info('server listening', { url: `http://localhost:${port}`, api: `http://localhost:${port}/api/v1` });
+  console.log(`\n  随申拍 is running: http://localhost:${port}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const stop of stops) await stop().catch((err) => log.error('shutdown step failed', { error: err }));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

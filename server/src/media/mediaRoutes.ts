@@ -1,0 +1,54 @@
+import Router from '@koa/router';
+import multer from '@koa/multer';
+import { LIMITS } from '@ssp/shared';
+import type { AppContext, AppState } from '../http/context';
+import { AppError } from '../http/errors';
+import { requireRole } from '../http/middleware';
+import type { TokenService } from '../auth/tokens';
+import type { MediaService } from './mediaService';
+import type { MediaSigner } from './mediaSigner';
+
+export function mediaRoutes(deps: { media: MediaService; tokens: TokenService; signer: MediaSigner }) {
+  const router = new Router<AppState>({ prefix: '/api/v1/media' });
+  // One byte over the limit is enough to know the file is too large.
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: LIMITS.mediaBytes, files: 1, fields: 5 } });
+
+  const receiveFile = async (ctx: AppContext, next: () => Promise<unknown>) => {
+    if (!ctx.is('multipart/form-data')) throw new AppError(400, 'MEDIA_MISSING_FILE');
+    try {
+      await upload.single('file')(ctx as never, async () => {});
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'LIMIT_FILE_SIZE') throw new AppError(413, 'MEDIA_TOO_LARGE');
+      if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT') throw new AppError(400, 'MEDIA_MISSING_FILE', '一次只能上传一张图片，表单字段名为 file');
+      throw new AppError(400, 'MEDIA_MISSING_FILE', '上传内容无法解析，请重试');
+    }
+    await next();
+  };
+
+  router.post('/', requireRole(deps.tokens, 'citizen', 'admin'), receiveFile, async (ctx) => {
+    const file = (ctx as unknown as { file?: { buffer: Buffer } }).file;
+    if (!file) throw new AppError(400, 'MEDIA_MISSING_FILE');
+    ctx.status = 201;
+    ctx.body = await deps.media.upload(ctx.state.user!, file.buffer);
+  });
+
+  router.get('/:id', async (ctx) => {
+    const size = ctx.query.size === 'preview' ? 'preview' : 'original';
+    const { exp, sig } = ctx.query as Record<string, string | undefined>;
+    let viewer = null;
+    if (!deps.signer.verify(ctx.params.id, size, exp, sig)) {
+      const header = /^Bearer (.+)$/.exec(ctx.get('Authorization'));
+      if (!header) throw new AppError(401, 'UNAUTHENTICATED');
+      viewer = deps.tokens.verify(header[1]);
+    }
+    const doc = await deps.media.findReadable(ctx.params.id, viewer);
+    ctx.type = size === 'preview' ? 'image/jpeg' : doc.contentType;
+    // Content never changes for an id; only this viewer may cache it.
+    ctx.set('Cache-Control', 'private, max-age=86400, immutable');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.body = deps.media.openStream(doc, size);
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { REPORT_STATUSES } from '@ssp/shared';
+
+const timelineEntrySchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    status: { type: String, enum: REPORT_STATUSES, required: true },
+    actor: { type: String, required: true },
+    message: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+/**
+ * One resident's report, and everything that must happen to it, in one
+ * document: a single insert is atomic on MongoDB and FerretDB alike, so an
+ * acknowledged report can never exist without its timeline or its pending
+ * delivery to the city's ticket pipeline (`delivery`, the embedded outbox).
+ */
+const reportSchema = new Schema(
+  {
+    ticketNo: { type: String, required: true, unique: true },
+    citizenId: { type: Schema.Types.ObjectId, required: true },
+    idempotencyKey: { type: String, required: true },
+    /** hash of the validated request, to tell a retry from a reused key */
+    requestHash: { type: String, required: true },
+    kind: { type: String, enum: ['complaint', 'snap'], required: true },
+    status: { type: String, enum: REPORT_STATUSES, required: true, default: 'submitted' },
+    description: { type: String, default: '' },
+    citizenCategory: { type: new Schema({ code: String, name: String }, { _id: false }), default: null },
+    location: {
+      lat: { type: Number, required: true },
+      lng: { type: Number, required: true },
+      coordSystem: { type: String, enum: ['gcj02', 'wgs84'], required: true },
+      accuracy: { type: Number },
+      address: { type: String },
+    },
+    /** the point in GCJ-02, what all our geo maths uses */
+    point: { lat: { type: Number, required: true }, lng: { type: Number, required: true } },
+    district: { type: new Schema({ code: String, name: String }, { _id: false }), default: null },
+    needsManualRouting: { type: Boolean, default: false },
+    mediaIds: [{ type: Schema.Types.ObjectId }],
+    contactPhone: { type: String, default: null },
+    anonymous: { type: Boolean, default: false },
+    timeline: { type: [timelineEntrySchema], default: [] },
+    delivery: {
+      state: { type: String, enum: ['pending', 'delivered', 'dead'], default: 'pending' },
+      attempts: { type: Number, default: 0 },
+      nextAttemptAt: { type: Date, default: () => new Date() },
+    },
+  },
+  { timestamps: true, writeConcern: { w: 'majority', j: true } },
+);
+
+// A retried submit finds its first attempt through this index; it also makes a
+// concurrent duplicate insert fail instead of creating a second report.
+reportSchema.index({ citizenId: 1, idempotencyKey: 1 }, { unique: true });
+// 我的诉求: newest first, paged by _id.
+reportSchema.index({ citizenId: 1, _id: -1 });
+reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
+
+export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: mongoose.Types.ObjectId; createdAt: Date; updatedAt: Date };
+export const Report = mongoose.model('Report', reportSchema);

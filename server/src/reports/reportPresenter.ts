@@ -1,0 +1,34 @@
+import { maskPhone, STATUS_LABELS, type ReportView } from '@ssp/shared';
+import type { MediaSigner } from '../media/mediaSigner';
+import type { ReportDoc } from './reportModel';
+
+/** Exactly the fields that leave the server. The full phone number never does. */
+export function presentReport(doc: ReportDoc, signer: MediaSigner): ReportView {
+  const mediaIds = (doc.mediaIds ?? []).map(String);
+  const location = doc.location!;
+  return {
+    id: String(doc._id),
+    ticketNo: doc.ticketNo,
+    kind: doc.kind,
+    status: doc.status,
+    statusLabel: STATUS_LABELS[doc.status],
+    description: doc.description ?? '',
+    citizenCategory: doc.citizenCategory?.code ? { code: doc.citizenCategory.code, name: doc.citizenCategory.name ?? '' } : null,
+    location: {
+      lat: location.lat,
+      lng: location.lng,
+      coordSystem: location.coordSystem,
+      ...(location.accuracy != null ? { accuracy: location.accuracy } : {}),
+      ...(location.address ? { address: location.address } : {}),
+    },
+    district: doc.district?.code ? { code: doc.district.code, name: doc.district.name ?? '' } : null,
+    needsManualRouting: Boolean(doc.needsManualRouting),
+    mediaIds,
+    media: mediaIds.map((id) => ({ id, url: signer.url(id, 'original'), previewUrl: signer.url(id, 'preview') })),
+    contactPhone: doc.contactPhone ? maskPhone(doc.contactPhone) : null,
+    anonymous: Boolean(doc.anonymous),
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+    timeline: (doc.timeline ?? []).map((t) => ({ at: t.at.toISOString(), status: t.status, actor: t.actor, message: t.message })),
+  };
+}

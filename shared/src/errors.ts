@@ -1,0 +1,43 @@
+/**
+ * Stable error codes shared by server and app. The server always answers
+ * `{ error: { code, message, details? } }`; the app maps codes, never messages.
+ */
+export const ErrorCodes = {
+  VALIDATION_FAILED: '请求内容有误，请检查标出的字段',
+  UNAUTHENTICATED: '请先登录',
+  TOKEN_EXPIRED: '登录已过期，请重新登录',
+  FORBIDDEN: '没有权限进行此操作',
+  NOT_FOUND: '找不到请求的内容',
+  REPORT_NOT_FOUND: '找不到这条诉求',
+  MEDIA_NOT_FOUND: '找不到这张图片',
+  MEDIA_MISSING_FILE: '请选择要上传的图片（表单字段 file）',
+  MEDIA_UNSUPPORTED_TYPE: '仅支持 JPEG、PNG、WebP 格式的图片',
+  MEDIA_TOO_LARGE: '图片不能超过 10 MB',
+  MEDIA_CORRUPT: '图片文件已损坏，无法读取',
+  MEDIA_NOT_OWNED: '所附图片不存在或不属于当前用户',
+  IDEMPOTENCY_KEY_INVALID: '请求缺少有效的 Idempotency-Key（应为 UUID）',
+  IDEMPOTENCY_KEY_REUSED: '同一个 Idempotency-Key 已用于内容不同的诉求',
+  INVALID_CREDENTIALS: '用户名或密码错误',
+  WECHAT_LOGIN_FAILED: '微信登录失败，请稍后重试',
+  WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后重试',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  PAYLOAD_TOO_LARGE: '提交的内容过大',
+  INVALID_JSON: '请求体不是有效的 JSON',
+  DATABASE_UNAVAILABLE: '服务暂时不可用，请稍后重试',
+  INTERNAL: '服务器开小差了，请稍后重试',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface FieldIssue {
+  /** dotted path of the failing field, e.g. `location.lat` or `mediaIds.2` */
+  path: string;
+  /** machine-readable reason, e.g. `too_small`, `invalid_phone` */
+  code: string;
+  /** Chinese message meant for residents */
+  message: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: ErrorCode; message: string; details?: FieldIssue[] };
+}

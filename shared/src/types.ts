@@ -1,0 +1,72 @@
+import type { District } from './districts';
+import type { ReportStatus } from './status';
+import type { ReportLocation } from './schemas';
+
+/** The shapes the API returns. The server's presenters produce exactly these. */
+
+export type Role = 'citizen' | 'admin';
+
+export interface UserView {
+  id: string;
+  role: Role;
+  displayName?: string;
+}
+
+export interface LoginResponse {
+  token: string;
+  /** seconds until the token expires */
+  expiresIn: number;
+  user: UserView;
+}
+
+export interface MediaView {
+  id: string;
+  contentType: string;
+  size: number;
+  width: number;
+  height: number;
+  url: string;
+  previewUrl: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  status: ReportStatus;
+  /** who caused it: `citizen`, `system`, a department, an admin */
+  actor: string;
+  message: string;
+}
+
+export interface CategoryRef {
+  code: string;
+  name: string;
+}
+
+export interface ReportView {
+  id: string;
+  ticketNo: string;
+  kind: 'complaint' | 'snap';
+  status: ReportStatus;
+  statusLabel: string;
+  description: string;
+  /** the category the resident picked, if any */
+  citizenCategory: CategoryRef | null;
+  location: ReportLocation;
+  district: District | null;
+  /** true when the point is outside Shanghai's districts: a person must route it */
+  needsManualRouting: boolean;
+  mediaIds: string[];
+  /** signed, expiring links for each photo, in the order of mediaIds */
+  media: { id: string; url: string; previewUrl: string }[];
+  /** masked, e.g. 138****5678 */
+  contactPhone: string | null;
+  anonymous: boolean;
+  createdAt: string;
+  updatedAt: string;
+  timeline: TimelineEntry[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
