@@ -26,12 +26,20 @@ export function createAuthService(deps: { wechat: WechatClient; tokens: TokenSer
         deps.log.warn('jscode2session failed', { error: (err as Error).message });
         throw new AppError(502, 'WECHAT_UNAVAILABLE');
       }
-      // Upsert keeps two simultaneous first logins from creating two residents.
-      const user = await User.findOneAndUpdate(
-        { loginKey: `wx:${openid}` },
-        { $setOnInsert: { role: 'citizen', openid }, $set: { lastLoginAt: new Date() } },
-        { upsert: true, new: true },
-      ).lean();
+      // Two first logins at once: both upsert, the unique loginKey lets one insert
+      // win and the other fails with a duplicate key, so it just reads the winner.
+      const loginKey = `wx:${openid}`;
+      let user;
+      try {
+        user = await User.findOneAndUpdate(
+          { loginKey },
+          { $setOnInsert: { role: 'citizen', openid }, $set: { lastLoginAt: new Date() } },
+          { upsert: true, new: true },
+        ).lean();
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        user = await User.findOne({ loginKey }).lean();
+      }
       return respond({ _id: user!._id, role: user!.role });
     },
 

@@ -10,7 +10,7 @@ import type { MediaSigner } from '../media/mediaSigner';
 import { toGcj02 } from '../geo/coords';
 import { Report, type ReportDoc } from './reportModel';
 import { presentReport } from './reportPresenter';
-import { nextTicketNo } from './ticketNumbers';
+import { createTicketNumberAllocator } from './ticketNumbers';
 
 export interface CreateResult {
   report: ReportView;
@@ -28,6 +28,9 @@ function isDuplicateKey(err: unknown): boolean {
 
 export function createReportService(deps: { geo: GeoService; media: MediaService; signer: MediaSigner; log: Logger }) {
   const present = (doc: ReportDoc) => presentReport(doc, deps.signer);
+  const ticketNumbers = createTicketNumberAllocator();
+  /** Conflicts come only from other server instances; a handful of retries is plenty. */
+  const MAX_NUMBER_ATTEMPTS = 10;
 
   async function findByKey(citizenId: string, idempotencyKey: string) {
     return Report.findOne({ citizenId, idempotencyKey }).lean<ReportDoc>();
@@ -57,45 +60,50 @@ export function createReportService(deps: { geo: GeoService; media: MediaService
 
       const place = deps.geo.resolveOffline(input.location);
       const now = new Date();
-      const ticketNo = await nextTicketNo(now);
-      let doc: ReportDoc;
-      try {
-        const created = await Report.create({
-          ticketNo,
-          citizenId: user.id,
-          idempotencyKey,
-          requestHash,
-          kind: input.kind,
-          status: 'submitted',
-          description: input.description,
-          citizenCategory,
-          location: input.location,
-          point: toGcj02(input.location),
-          district: place.district,
-          needsManualRouting: place.district === null,
-          mediaIds: input.mediaIds,
-          contactPhone: input.contactPhone ?? null,
-          anonymous: input.anonymous,
-          timeline: [
-            {
-              at: now,
-              status: 'submitted',
-              actor: 'citizen',
-              message: place.district
-                ? `诉求已提交，工单号 ${ticketNo}，将转交${place.district.name}相关部门处理`
-                : `诉求已提交，工单号 ${ticketNo}。位置不在上海市辖区内，将由工作人员人工分派`,
-            },
-          ],
-          delivery: { state: 'pending', attempts: 0, nextAttemptAt: now },
-        });
-        doc = created.toObject() as ReportDoc;
-      } catch (err) {
-        // Two copies of the same request raced and the other one won: answer with its result.
-        if (isDuplicateKey(err)) {
+      const build = (ticketNo: string) => ({
+        ticketNo,
+        citizenId: user.id,
+        idempotencyKey,
+        requestHash,
+        kind: input.kind,
+        status: 'submitted',
+        description: input.description,
+        citizenCategory,
+        location: input.location,
+        point: toGcj02(input.location),
+        district: place.district,
+        needsManualRouting: place.district === null,
+        mediaIds: input.mediaIds,
+        contactPhone: input.contactPhone ?? null,
+        anonymous: input.anonymous,
+        timeline: [
+          {
+            at: now,
+            status: 'submitted',
+            actor: 'citizen',
+            message: place.district
+              ? `诉求已提交，工单号 ${ticketNo}，将转交${place.district.name}相关部门处理`
+              : `诉求已提交，工单号 ${ticketNo}。位置不在上海市辖区内，将由工作人员人工分派`,
+          },
+        ],
+        delivery: { state: 'pending', attempts: 0, nextAttemptAt: now },
+      });
+
+      // The one write that acknowledges the report. A duplicate-key error means
+      // either the same draft raced in (answer with the winner) or another
+      // instance took this ticket number (take the next one).
+      let doc: ReportDoc | null = null;
+      for (let attempt = 1; !doc; attempt++) {
+        const ticketNo = await ticketNumbers.propose(now);
+        try {
+          doc = (await Report.create(build(ticketNo))).toObject() as ReportDoc;
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
           const winner = await findByKey(user.id, idempotencyKey);
           if (winner) return replay(winner, requestHash);
+          if (attempt >= MAX_NUMBER_ATTEMPTS) throw err;
+          await ticketNumbers.resync(now);
         }
-        throw err;
       }
       return { report: present(doc), replayed: false };
     },

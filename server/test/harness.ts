@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { createApp } from '../src/app';
+import { createWechatClient } from '../src/auth/wechatClient';
+import { startWechatStandIn, type WechatStandIn } from '../src/auth/wechatStandIn';
+import { connectDatabase } from '../src/db/connect';
+import { startEmbeddedDatabase } from '../src/db/embeddedDatabase';
+import type { TencentGeocoder } from '../src/geo/tencentGeocoder';
+import { silentLogger } from '../src/log';
+
+/**
+ * A real server for one test file: its own database on the shared test
+ * database server, the WeChat stand-in over real HTTP, and the app listening
+ * on a loopback port. Requests go through fetch, as a client's would.
+ */
+export interface TestServer {
+  baseUrl: string;
+  wechat: WechatStandIn;
+  services: ReturnType<typeof createApp>['services'];
+  request(method: string, pathname: string, opts?: { token?: string; json?: unknown; headers?: Record<string, string>; body?: BodyInit }): Promise<{ status: number; body: any; headers: Headers }>;
+  loginCitizen(code?: string): Promise<{ token: string; userId: string }>;
+  loginAdmin(): Promise<{ token: string; userId: string }>;
+  close(): Promise<void>;
+}
+
+export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };
+
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null } = {}): Promise<TestServer> {
+  let uri = process.env.TEST_MONGODB_URI;
+  let stopDb = async () => {};
+  if (!uri) {
+    // Running one file directly (`npx ava file`): bring up a database for it alone.
+    const db = await startEmbeddedDatabase({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'ssp-db-')) });
+    uri = db.uri;
+    stopDb = db.stop;
+  }
+  await connectDatabase(uri, `t_${randomUUID().slice(0, 8)}`);
+  const wechat = await startWechatStandIn({ env: 'test' });
+  const { app, services } = createApp({
+    jwtSecret: 'test-secret-test-secret-test-secret!',
+    wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
+    geocoder: opts.geocoder ?? null,
+    log: silentLogger,
+  });
+  await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const request: TestServer['request'] = async (method, pathname, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (o.token) headers.Authorization = `Bearer ${o.token}`;
+    let body = o.body;
+    if (o.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(o.json);
+    }
+    const res = await fetch(baseUrl + pathname, { method, headers, body });
+    const type = res.headers.get('content-type') ?? '';
+    const parsed = type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer());
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+
+  return {
+    baseUrl,
+    wechat,
+    services,
+    request,
+    async loginCitizen(code = `code-${randomUUID()}`) {
+      const res = await request('POST', '/api/v1/auth/wechat-login', { json: { code } });
+      if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
+      return { token: res.body.token, userId: res.body.user.id };
+    },
+    async loginAdmin() {
+      const res = await request('POST', '/api/v1/auth/admin-login', { json: TEST_ADMIN });
+      if (res.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`);
+      return { token: res.body.token, userId: res.body.user.id };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await wechat.close();
+      await mongoose.connection.dropDatabase().catch(() => {});
+      await mongoose.disconnect();
+      await stopDb();
+    },
+  };
+}
+
+export function validComplaint(overrides: Record<string, unknown> = {}) {
+  return {
+    kind: 'complaint',
+    description: '人民广场地铁站2号口旁边的窨井盖松动，走上去会晃',
+    location: { lat: 31.2304, lng: 121.4737, coordSystem: 'gcj02', accuracy: 15, address: '黄浦区人民大道' },
+    ...overrides,
+  };
+}
