@@ -31,3 +31,14 @@ export function districtByCode(code: string): District | null {
 export function districtByName(name: string): District | null {
   return SHANGHAI_DISTRICTS.find((d) => d.name === name) ?? null;
 }
+
+/** Finds a district named in free text ("浦东新区张江路…", "黄浦区…"); used when a report has an address but no coordinates. */
+export function districtInText(text: string): District | null {
+  for (const d of SHANGHAI_DISTRICTS) if (text.includes(d.name)) return d;
+  // Residents often drop the suffix: "浦东张江", "闵行莘庄".
+  for (const d of SHANGHAI_DISTRICTS) {
+    const short = d.name.replace(/新区$|区$/, '');
+    if (short.length >= 2 && text.includes(short)) return d;
+  }
+  return null;
+}

@@ -6,24 +6,56 @@ import type { FieldIssue } from './errors';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, { message: '图片编号无效' });
 
-export const locationSchema = z.object(
-  {
-    lat: z
-      .number({ required_error: '缺少纬度', invalid_type_error: '纬度必须是数字' })
-      .min(-90, { message: '纬度超出范围' })
-      .max(90, { message: '纬度超出范围' }),
-    lng: z
-      .number({ required_error: '缺少经度', invalid_type_error: '经度必须是数字' })
-      .min(-180, { message: '经度超出范围' })
-      .max(180, { message: '经度超出范围' }),
-    coordSystem: z.enum(['gcj02', 'wgs84'], {
-      errorMap: () => ({ message: '坐标系只能是 gcj02 或 wgs84' }),
-    }),
-    accuracy: z.number({ invalid_type_error: '定位精度必须是数字' }).min(0, { message: '定位精度不能为负' }).optional(),
-    address: z.string().trim().max(200, { message: '地址不能超过 200 个字' }).optional(),
-  },
-  { required_error: '请提供问题发生的位置', invalid_type_error: '位置格式不正确' },
-);
+/**
+ * Where the problem is: coordinates from the device, an address, or both.
+ * A resident who refuses location access can still report by typing an
+ * address; such a report is routed from the address text or by a person.
+ */
+export const locationSchema = z
+  .object(
+    {
+      lat: z
+        .number({ invalid_type_error: '纬度必须是数字' })
+        .min(-90, { message: '纬度超出范围' })
+        .max(90, { message: '纬度超出范围' })
+        .optional(),
+      lng: z
+        .number({ invalid_type_error: '经度必须是数字' })
+        .min(-180, { message: '经度超出范围' })
+        .max(180, { message: '经度超出范围' })
+        .optional(),
+      coordSystem: z
+        .enum(['gcj02', 'wgs84'], { errorMap: () => ({ message: '坐标系只能是 gcj02 或 wgs84' }) })
+        .optional(),
+      accuracy: z.number({ invalid_type_error: '定位精度必须是数字' }).min(0, { message: '定位精度不能为负' }).optional(),
+      address: z.string({ invalid_type_error: '地址必须是文字' }).trim().max(200, { message: '地址不能超过 200 个字' }).optional(),
+    },
+    { required_error: '请提供问题发生的位置', invalid_type_error: '位置格式不正确' },
+  )
+  .superRefine((loc, ctx) => {
+    const hasLat = loc.lat !== undefined;
+    const hasLng = loc.lng !== undefined;
+    if (hasLat !== hasLng) {
+      ctx.addIssue({ code: 'custom', path: [hasLat ? 'lng' : 'lat'], message: '经纬度需同时提供', params: { code: 'required' } });
+    }
+    if ((hasLat || hasLng) && !loc.coordSystem) {
+      ctx.addIssue({ code: 'custom', path: ['coordSystem'], message: '请说明坐标系（gcj02 或 wgs84）', params: { code: 'required' } });
+    }
+    if (!hasLat && !hasLng && !loc.address) {
+      ctx.addIssue({ code: 'custom', path: ['address'], message: '请开启定位或填写问题发生的地址', params: { code: 'location_required' } });
+    }
+  });
+
+/** A location that carries coordinates (the device located it, or the resident picked it on a map). */
+export interface Coordinates {
+  lat: number;
+  lng: number;
+  coordSystem: 'gcj02' | 'wgs84';
+}
+
+export function hasCoordinates(loc: { lat?: number; lng?: number; coordSystem?: string }): loc is typeof loc & Coordinates {
+  return typeof loc.lat === 'number' && typeof loc.lng === 'number' && (loc.coordSystem === 'gcj02' || loc.coordSystem === 'wgs84');
+}
 
 export type ReportLocation = z.infer<typeof locationSchema>;
 

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import { locationSchema } from '@ssp/shared';
+import { hasCoordinates, locationSchema } from '@ssp/shared';
+import { validationFailed } from '../http/errors';
 import type { AppState } from '../http/context';
 import { parse, requireRole } from '../http/middleware';
 import type { TokenService } from '../auth/tokens';
@@ -16,6 +17,7 @@ export function geoRoutes(deps: { geo: GeoService; tokens: TokenService }) {
       lng: q.lng === undefined ? undefined : Number(q.lng),
       coordSystem: q.coordSystem ?? 'gcj02',
     });
+    if (!hasCoordinates(location)) throw validationFailed([{ path: 'lat', code: 'required', message: '请提供经纬度' }]);
     const place = await deps.geo.reverse(location);
     ctx.body = { ...place, outsideShanghai: place.district === null };
   });

@@ -1,4 +1,4 @@
-import { districtByCode, type District, type ReportLocation } from '@ssp/shared';
+import { districtByCode, districtInText, hasCoordinates, type District, type ReportLocation } from '@ssp/shared';
 import type { Logger } from '../log';
 import { toGcj02 } from './coords';
 import { lookupDistrict } from './districtLookup';
@@ -13,13 +13,18 @@ export interface ResolvedPlace {
 export function createGeoService(deps: { geocoder: TencentGeocoder | null; log: Logger }) {
   /** Never calls out: used on report create so a slow map service cannot slow a submit. */
   function resolveOffline(location: ReportLocation): ResolvedPlace {
-    return { district: lookupDistrict(toGcj02(location)), address: location.address ?? null, source: 'offline' };
+    const district = hasCoordinates(location)
+      ? lookupDistrict(toGcj02(location))
+      : location.address
+        ? districtInText(location.address)
+        : null;
+    return { district, address: location.address ?? null, source: 'offline' };
   }
 
   /** For filling in the location card: Tencent when configured, offline lookup when it fails. */
   async function reverse(location: ReportLocation): Promise<ResolvedPlace> {
     const offline = resolveOffline(location);
-    if (!deps.geocoder) return offline;
+    if (!deps.geocoder || !hasCoordinates(location)) return offline;
     try {
       const hit = await deps.geocoder.reverse(toGcj02(location));
       const district = districtByCode(hit.adcode);

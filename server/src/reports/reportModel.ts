@@ -29,14 +29,14 @@ const reportSchema = new Schema(
     description: { type: String, default: '' },
     citizenCategory: { type: new Schema({ code: String, name: String }, { _id: false }), default: null },
     location: {
-      lat: { type: Number, required: true },
-      lng: { type: Number, required: true },
-      coordSystem: { type: String, enum: ['gcj02', 'wgs84'], required: true },
+      lat: { type: Number },
+      lng: { type: Number },
+      coordSystem: { type: String, enum: ['gcj02', 'wgs84'] },
       accuracy: { type: Number },
       address: { type: String },
     },
-    /** the point in GCJ-02, what all our geo maths uses */
-    point: { lat: { type: Number, required: true }, lng: { type: Number, required: true } },
+    /** the point in GCJ-02, what all our geo maths uses; null for an address-only report */
+    point: { type: new Schema({ lat: Number, lng: Number }, { _id: false }), default: null },
     district: { type: new Schema({ code: String, name: String }, { _id: false }), default: null },
     needsManualRouting: { type: Boolean, default: false },
     mediaIds: [{ type: Schema.Types.ObjectId }],

@@ -15,9 +15,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner): ReportView {
     description: doc.description ?? '',
     citizenCategory: doc.citizenCategory?.code ? { code: doc.citizenCategory.code, name: doc.citizenCategory.name ?? '' } : null,
     location: {
-      lat: location.lat,
-      lng: location.lng,
-      coordSystem: location.coordSystem,
+      ...(location.lat != null && location.lng != null ? { lat: location.lat, lng: location.lng, coordSystem: location.coordSystem ?? 'gcj02' } : {}),
       ...(location.accuracy != null ? { accuracy: location.accuracy } : {}),
       ...(location.address ? { address: location.address } : {}),
     },

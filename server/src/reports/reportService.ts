@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
-import { firstLevelName, LIMITS, type CreateReport, type Page, type ReportView } from '@ssp/shared';
+import { firstLevelName, hasCoordinates, LIMITS, type CreateReport, type Page, type ReportView } from '@ssp/shared';
 import type { AuthUser } from '../http/context';
 import { AppError, notFound, validationFailed } from '../http/errors';
 import type { GeoService } from '../geo/geoService';
@@ -70,7 +70,7 @@ export function createReportService(deps: { geo: GeoService; media: MediaService
         description: input.description,
         citizenCategory,
         location: input.location,
-        point: toGcj02(input.location),
+        point: hasCoordinates(input.location) ? toGcj02(input.location) : null,
         district: place.district,
         needsManualRouting: place.district === null,
         mediaIds: input.mediaIds,
@@ -83,7 +83,7 @@ export function createReportService(deps: { geo: GeoService; media: MediaService
             actor: 'citizen',
             message: place.district
               ? `诉求已提交，工单号 ${ticketNo}，将转交${place.district.name}相关部门处理`
-              : `诉求已提交，工单号 ${ticketNo}。位置不在上海市辖区内，将由工作人员人工分派`,
+              : `诉求已提交，工单号 ${ticketNo}。暂未确定所属区，将由工作人员人工分派`,
           },
         ],
         delivery: { state: 'pending', attempts: 0, nextAttemptAt: now },

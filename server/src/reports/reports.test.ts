@@ -75,6 +75,9 @@ const invalidCases: [string, Record<string, unknown>, string, string][] = [
   ['description too long', { description: '吵'.repeat(1001) }, 'description', 'too_big'],
   ['description not text', { description: 12345 }, 'description', 'invalid_type'],
   ['location missing', { location: undefined }, 'location', 'invalid_type'],
+  ['no coordinates and no address', { location: { accuracy: 10 } }, 'location.address', 'location_required'],
+  ['latitude without longitude', { location: { lat: 31.2, coordSystem: 'gcj02' } }, 'location.lng', 'required'],
+  ['coordinates without a system', { location: { lat: 31.2, lng: 121.4 } }, 'location.coordSystem', 'required'],
   ['latitude out of range', { location: { lat: 91, lng: 121.47, coordSystem: 'gcj02' } }, 'location.lat', 'too_big'],
   ['longitude not a number', { location: { lat: 31.2, lng: 'east', coordSystem: 'gcj02' } }, 'location.lng', 'invalid_type'],
   ['unknown coordinate system', { location: { lat: 31.2, lng: 121.4, coordSystem: 'bd09' } }, 'location.coordSystem', 'invalid_enum_value'],
@@ -206,6 +209,17 @@ test('a report outside Shanghai is accepted with no district and flagged for man
   t.is(res.body.district, null);
   t.true(res.body.needsManualRouting);
   t.regex(res.body.timeline[0].message, /人工分派/);
+})
+
+test('a typed address without coordinates is accepted; the district comes from the text', async (t) => {
+  const { token } = await s.loginCitizen();
+  const res = await submit(token, validComplaint({ location: { address: '浦东张江路188弄门口' } }));
+  t.is(res.status, 201, JSON.stringify(res.body));
+  t.deepEqual(res.body.district, { code: '310115', name: '浦东新区' });
+  t.deepEqual(res.body.location, { address: '浦东张江路188弄门口' });
+  const vague = await submit(token, validComplaint({ location: { address: '我家楼下' } }));
+  t.is(vague.body.district, null);
+  t.true(vague.body.needsManualRouting);
 });
 
 test('a WGS-84 point is converted before the district lookup', async (t) => {
@@ -214,7 +228,7 @@ test('a WGS-84 point is converted before the district lookup', async (t) => {
   const res = await submit(token, validComplaint({ location: { lat: 31.2397, lng: 121.4998, coordSystem: 'wgs84' } }));
   t.deepEqual(res.body.district, { code: '310115', name: '浦东新区' });
   const stored = await Report.findById(res.body.id).lean();
-  t.true(stored!.point!.lng > 121.4998 + 0.003, 'GCJ-02 lies east of WGS-84 in Shanghai');
+  t.true(stored!.point!.lng! > 121.4998 + 0.003, 'GCJ-02 lies east of WGS-84 in Shanghai');
 });
 
 test('anonymous flag and absent phone are kept as given', async (t) => {

@@ -1,0 +1,30 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/tickets/index'],
+  subPackages: [
+    { root: 'report', pages: ['complaint/index', 'snap/index', 'success/index'] },
+    { root: 'tickets', pages: ['detail/index'] },
+    { root: 'auth', pages: ['login/index'] },
+  ],
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#1a5fb4',
+    navigationBarTitleText: '随申拍',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f4f6f9',
+  },
+  tabBar: {
+    color: '#5c6470',
+    selectedColor: '#1a5fb4',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/index/index', text: '首页' },
+      { pagePath: 'pages/tickets/index', text: '我的诉求' },
+    ],
+  },
+  requiredPrivateInfos: ['getLocation', 'chooseLocation'],
+  permission: {
+    'scope.userLocation': { desc: '用于自动填写问题发生的位置，帮助相关部门尽快找到现场' },
+  },
+  lazyCodeLoading: 'requiredComponents',
+});

@@ -1,0 +1,78 @@
+import type { ReportLocation } from '@ssp/shared';
+import { uuid } from '../lib/uuid';
+import type { Place } from './geo';
+import { load, remove, save } from './storage';
+
+/**
+ * A report being written. Saved on every change so it survives an app
+ * restart or a dropped connection; its idempotency key is made once, so every
+ * retry of its submit is recognised by the server as the same report.
+ */
+export interface PhotoDraft {
+  localPath: string;
+  mediaId?: string;
+  previewUrl?: string;
+  status: 'uploading' | 'done' | 'failed';
+  progress: number;
+  error?: string;
+}
+
+export type SubmitState = { state: 'editing' } | { state: 'submitting' } | { state: 'failed'; message: string; network: boolean };
+
+export interface Draft {
+  idempotencyKey: string;
+  kind: 'complaint' | 'snap';
+  description: string;
+  location: ReportLocation | null;
+  place: Place | null;
+  contactPhone: string;
+  anonymous: boolean;
+  photos: PhotoDraft[];
+  submit: SubmitState;
+  updatedAt: number;
+}
+
+const keyFor = (kind: Draft['kind']) => `draft:${kind}`;
+
+export function newDraft(kind: Draft['kind']): Draft {
+  return {
+    idempotencyKey: uuid(),
+    kind,
+    description: '',
+    location: null,
+    place: null,
+    contactPhone: '',
+    anonymous: false,
+    photos: [],
+    submit: { state: 'editing' },
+    updatedAt: Date.now(),
+  };
+}
+
+/**
+ * Restores a saved draft. Uploads that were cut off by a restart cannot
+ * resume (the local file may be gone), so they are marked failed for the
+ * resident to retry or remove; a submit that was in flight is shown as
+ * failed and will be retried with the same key.
+ */
+export function loadDraft(kind: Draft['kind']): Draft {
+  const saved = load<Draft>(keyFor(kind));
+  if (!saved || saved.kind !== kind || !saved.idempotencyKey) return newDraft(kind);
+  return {
+    ...saved,
+    photos: saved.photos.map((p) => (p.status === 'uploading' ? { ...p, status: 'failed', error: '上传中断，请重试' } : p)),
+    submit: saved.submit.state === 'submitting' ? { state: 'failed', message: '上次提交未完成，请再次提交（不会重复）', network: true } : saved.submit,
+  };
+}
+
+export function saveDraft(draft: Draft): void {
+  save(keyFor(draft.kind), { ...draft, updatedAt: Date.now() });
+}
+
+export function discardDraft(kind: Draft['kind']): void {
+  remove(keyFor(kind));
+}
+
+export function hasContent(draft: Draft): boolean {
+  return Boolean(draft.description.trim() || draft.photos.length || draft.contactPhone);
+}
