@@ -9,6 +9,8 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli';
  */
 export default defineConfig(async () => {
   const env = process.env.TARO_ENV ?? 'h5';
+  // shared/ is TypeScript source used by server and app alike: compile it like our own.
+  const compile = { include: [path.resolve(__dirname, '../../shared/src')] };
   const config: UserConfigExport<'webpack5'> = {
     projectName: 'suishenpai',
     date: '2026-11-29',
@@ -27,6 +29,7 @@ export default defineConfig(async () => {
     cache: { enable: false },
     logger: { quiet: true, stats: false },
     mini: {
+      compile,
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
@@ -34,6 +37,7 @@ export default defineConfig(async () => {
       optimizeMainPackage: { enable: true },
     },
     h5: {
+      compile,
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },

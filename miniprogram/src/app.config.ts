@@ -18,8 +18,8 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'black',
     list: [
-      { pagePath: 'pages/index/index', text: '首页' },
-      { pagePath: 'pages/tickets/index', text: '我的诉求' },
+      { pagePath: 'pages/index/index', text: '首页', iconPath: 'assets/tab/home.png', selectedIconPath: 'assets/tab/home-active.png' },
+      { pagePath: 'pages/tickets/index', text: '我的诉求', iconPath: 'assets/tab/list.png', selectedIconPath: 'assets/tab/list-active.png' },
     ],
   },
   requiredPrivateInfos: ['getLocation', 'chooseLocation'],

@@ -30,7 +30,7 @@ export interface TestServer {
 
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -46,6 +46,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null 
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: opts.geocoder ?? null,
     log: silentLogger,
+    h5Dist: opts.h5Dist,
   });
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});
   const server = http.createServer(app.callback());

@@ -24,7 +24,7 @@ export function LocationCard({ location, place, status, onRelocate, onChooseOnMa
       {status.kind === 'locating' && <Text className='muted'>正在获取位置…</Text>}
       {location && status.kind !== 'locating' && (
         <View>
-          <Text className='location-address'>{address || `经纬度 ${location.lat.toFixed(5)}, ${location.lng.toFixed(5)}`}</Text>
+          <Text className='location-address'>{address || (location.lat != null && location.lng != null ? `经纬度 ${location.lat.toFixed(5)}, ${location.lng.toFixed(5)}` : '请填写地址')}</Text>
           <View className='location-meta'>
             {place?.district ? (
               <Text className='tag' data-testid='district'>{place.district.name}</Text>

@@ -58,7 +58,7 @@ export function logout(): void {
 }
 
 async function raw<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, data?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  let res: Taro.request.SuccessCallbackResult<unknown>;
+  let res: Taro.request.SuccessCallbackResult<Record<string, unknown>>;
   try {
     res = await Taro.request({ url: API_BASE + path, method, data: data as never, header: { 'Content-Type': 'application/json', ...headers }, timeout: 15_000 });
   } catch {
@@ -72,23 +72,28 @@ async function raw<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path:
 
 let loginInFlight: Promise<Session> | null = null;
 
-/** Silent login: WeChat in the mini-program, the remembered local-experience code on H5. */
+async function login(): Promise<Session> {
+  if (process.env.TARO_ENV === 'weapp') {
+    const { code } = await Taro.login();
+    return storeSession(await raw<LoginResponse>('POST', '/auth/wechat-login', { code }));
+  }
+  const deviceCode = load<string>(H5_DEVICE_KEY);
+  if (!deviceCode) throw new ApiError(401, 'NEED_LOGIN', '请先登录');
+  return storeSession(await raw<LoginResponse>('POST', '/auth/wechat-login', { code: deviceCode }));
+}
+
+/** Silent login: WeChat in the mini-program, the remembered local-experience code on H5. Concurrent callers share one login. */
 export function ensureSession(): Promise<Session> {
   const existing = currentSession();
   if (existing) return Promise.resolve(existing);
-  loginInFlight ??= (async () => {
-    try {
-      if (process.env.TARO_ENV === 'weapp') {
-        const { code } = await Taro.login();
-        return storeSession(await raw<LoginResponse>('POST', '/auth/wechat-login', { code }));
-      }
-      const deviceCode = load<string>(H5_DEVICE_KEY);
-      if (!deviceCode) throw new ApiError(401, 'NEED_LOGIN', '请先登录');
-      return storeSession(await raw<LoginResponse>('POST', '/auth/wechat-login', { code: deviceCode }));
-    } finally {
-      loginInFlight = null;
-    }
-  })();
+  if (!loginInFlight) {
+    const attempt = login();
+    loginInFlight = attempt;
+    const clear = () => {
+      if (loginInFlight === attempt) loginInFlight = null;
+    };
+    attempt.then(clear, clear);
+  }
   return loginInFlight;
 }
 

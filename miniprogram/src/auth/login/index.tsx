@@ -1,0 +1,74 @@
+import { Button, Input, Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useState } from 'react';
+import { uuid } from '../../lib/uuid';
+import { adminLogin, ApiError, localExperienceLogin } from '../../services/api';
+import './login.scss';
+
+const TAB_PAGES = ['/pages/index/index', '/pages/tickets/index'];
+
+function goBack(back: string | undefined) {
+  const target = back ? decodeURIComponent(back) : '/pages/index/index';
+  const url = target.startsWith('/') ? target : `/${target}`;
+  if (TAB_PAGES.some((p) => url.startsWith(p))) void Taro.switchTab({ url: url.split('?')[0] });
+  else void Taro.redirectTo({ url });
+}
+
+/**
+ * Web channel login. In the mini-program residents are logged in silently
+ * with WeChat and never see this page. On the web, 本地体验登录 uses the
+ * server's WeChat stand-in (development deployments only); staff sign in
+ * with their account.
+ */
+export default function LoginPage() {
+  const { params } = useRouter();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError('');
+    try {
+      await action();
+      goBack(params.back);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '登录失败，请重试');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <View className='page login'>
+      <View className='card'>
+        <Text className='card-title'>市民登录</Text>
+        <View className='banner info'>
+          <Text>本地体验登录：开发和演示环境专用，使用模拟的微信身份。正式环境请在微信小程序中使用。</Text>
+        </View>
+        <Button className={`btn ${busy ? 'disabled' : ''}`} disabled={busy} onClick={() => void run(() => localExperienceLogin(`h5-${uuid()}`))} data-testid='local-login'>
+          本地体验登录
+        </Button>
+      </View>
+
+      <View className='card'>
+        <Text className='card-title'>工作人员登录</Text>
+        <View className='field'>
+          <Input className='input' value={username} placeholder='用户名' onInput={(e) => setUsername(e.detail.value)} data-testid='admin-username' />
+        </View>
+        <View className='field'>
+          <Input className='input' value={password} password placeholder='密码' onInput={(e) => setPassword(e.detail.value)} data-testid='admin-password' />
+        </View>
+        <Button className={`btn secondary ${busy || !username || !password ? 'disabled' : ''}`} disabled={busy || !username || !password} onClick={() => void run(() => adminLogin(username, password))} data-testid='admin-login'>
+          登录
+        </Button>
+      </View>
+      {error && (
+        <View className='banner error'>
+          <Text>{error}</Text>
+        </View>
+      )}
+    </View>
+  );
+}

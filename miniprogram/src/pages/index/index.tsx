@@ -1,0 +1,48 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { useState } from 'react';
+import { hasContent, loadDraft } from '../../services/drafts';
+import './index.scss';
+
+const ENTRIES = [
+  { key: 'complaint', title: '我要反映', desc: '描述问题，可附照片，12345 热线受理', url: '/report/complaint/index', icon: '✎' },
+  { key: 'snap', title: '随申拍', desc: '拍下身边的问题，自动定位，三步提交', url: '/report/snap/index', icon: '◉' },
+  { key: 'mine', title: '我的诉求', desc: '查看办理进度、补充信息、评价', url: '/pages/tickets/index', icon: '☰' },
+] as const;
+
+export default function Home() {
+  const [draftWaiting, setDraftWaiting] = useState(false);
+  useDidShow(() => setDraftWaiting(hasContent(loadDraft('complaint'))));
+
+  const open = (entry: (typeof ENTRIES)[number]) => {
+    if (entry.key === 'mine') void Taro.switchTab({ url: entry.url });
+    else void Taro.navigateTo({ url: entry.url });
+  };
+
+  return (
+    <View className='page home'>
+      <View className='home-hero'>
+        <Text className='home-title'>随申拍 · 12345 市民诉求</Text>
+        <Text className='home-sub'>发现身边问题，随手反映，全程可查</Text>
+      </View>
+      {draftWaiting && (
+        <View className='banner warn' onClick={() => open(ENTRIES[0])}>
+          <Text>您有一条未提交的诉求草稿，点此继续填写</Text>
+        </View>
+      )}
+      {ENTRIES.map((e) => (
+        <View key={e.key} className={`home-entry ${e.key}`} onClick={() => open(e)} data-testid={`entry-${e.key}`}>
+          <View className='home-icon'>
+            <Text>{e.icon}</Text>
+          </View>
+          <View className='home-entry-text'>
+            <Text className='home-entry-title'>{e.title}</Text>
+            <Text className='home-entry-desc'>{e.desc}</Text>
+          </View>
+          <Text className='home-chevron'>›</Text>
+        </View>
+      ))}
+      <Text className='hint home-foot'>紧急情况请直接拨打 110 / 119 / 120。非紧急诉求也可拨打 12345 热线。</Text>
+    </View>
+  );
+}

@@ -1,0 +1,82 @@
+import { Image, Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import { useCallback, useRef, useState } from 'react';
+import type { ReportView } from '@ssp/shared';
+import { StatusTag } from '../../components/StatusTag';
+import { formatTime } from '../../lib/format';
+import { requireLogin } from '../../lib/session';
+import { ApiError } from '../../services/api';
+import { absoluteUrl } from '../../services/media';
+import { listMyReports } from '../../services/reports';
+import './index.scss';
+
+export default function MyReports() {
+  const [items, setItems] = useState<ReportView[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [state, setState] = useState<'loading' | 'idle' | 'end' | 'error'>('loading');
+  const [error, setError] = useState('');
+  const busy = useRef(false);
+
+  const load = useCallback(async (reset: boolean) => {
+    if (busy.current) return;
+    busy.current = true;
+    setState('loading');
+    try {
+      if (!(await requireLogin())) return;
+      const page = await listMyReports(reset ? null : cursor);
+      setItems((prev) => (reset ? page.items : [...prev, ...page.items]));
+      setCursor(page.nextCursor);
+      setState(page.nextCursor ? 'idle' : 'end');
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '加载失败');
+      setState('error');
+    } finally {
+      busy.current = false;
+      Taro.stopPullDownRefresh();
+    }
+  }, [cursor]);
+
+  useDidShow(() => void load(true));
+  usePullDownRefresh(() => void load(true));
+  useReachBottom(() => {
+    if (state === 'idle') void load(false);
+  });
+
+  return (
+    <View className='page tickets'>
+      {items.map((r) => (
+        <View key={r.id} className='ticket-item card' onClick={() => void Taro.navigateTo({ url: `/tickets/detail/index?id=${r.id}` })} data-testid='ticket-item'>
+          <View className='ticket-main'>
+            <View className='row'>
+              <Text className='ticket-no'>{r.ticketNo}</Text>
+              <StatusTag status={r.status} />
+            </View>
+            <Text className='ticket-desc'>{r.description || (r.kind === 'snap' ? '随手拍照片反映' : '')}</Text>
+            <Text className='muted'>
+              {r.kind === 'snap' ? '随申拍' : '我要反映'}
+              {r.citizenCategory ? ` · ${r.citizenCategory.name}` : ''}
+              {r.district ? ` · ${r.district.name}` : ''} · {formatTime(r.createdAt)}
+            </Text>
+          </View>
+          {r.media[0] && <Image className='ticket-thumb' src={absoluteUrl(r.media[0].previewUrl)} mode='aspectFill' />}
+        </View>
+      ))}
+      {state === 'loading' && <Text className='hint list-foot'>加载中…</Text>}
+      {state === 'end' && items.length > 0 && <Text className='hint list-foot'>没有更多了</Text>}
+      {state === 'error' && (
+        <View className='banner error' onClick={() => void load(items.length === 0)}>
+          <Text>{error}，点此重试</Text>
+        </View>
+      )}
+      {state === 'end' && items.length === 0 && (
+        <View className='empty'>
+          <Text className='muted'>您还没有反映过问题</Text>
+          <View style={{ height: '24px' }} />
+          <View className='btn' onClick={() => void Taro.navigateTo({ url: '/report/complaint/index' })}>
+            <Text>我要反映</Text>
+          </View>
+        </View>
+      )}
+    </View>
+  );
+}

@@ -1,0 +1,82 @@
+import { Button, Switch, Text, Textarea, Input, View } from '@tarojs/components';
+import { LIMITS } from '@ssp/shared';
+import { LocationCard } from '../../components/LocationCard';
+import { PhotoPicker } from '../../components/PhotoPicker';
+import { SubmitBar } from '../SubmitBar';
+import { useReportDraft } from '../useReportDraft';
+import '../report.scss';
+
+export default function ComplaintPage() {
+  const form = useReportDraft('complaint');
+  const { draft, fieldErrors, touched } = form;
+  const length = draft.description.trim().length;
+  const shown = (field: string) => (touched[field] ? fieldErrors[field] : undefined);
+
+  return (
+    <View className='page report-form'>
+      <View className='card'>
+        <Text className='card-title'>遇到了什么问题？</Text>
+        <Textarea
+          className={`textarea ${shown('description') ? 'invalid' : ''}`}
+          value={draft.description}
+          maxlength={LIMITS.complaintDescription.max}
+          placeholder='请描述问题的时间、地点和具体情况，例如：每天晚上10点后小区旁工地仍在施工，噪声很大。'
+          onInput={(e) => form.update((d) => ({ ...d, description: e.detail.value }))}
+          onBlur={() => form.touch('description')}
+          data-testid='description'
+        />
+        <Text className={`counter muted ${length > LIMITS.complaintDescription.max ? 'error-text' : ''}`}>
+          {length}/{LIMITS.complaintDescription.max}
+        </Text>
+        {shown('description') && <Text className='error-text'>{shown('description')}</Text>}
+      </View>
+
+      <View className='card'>
+        <Text className='card-title'>现场照片（可选）</Text>
+        <PhotoPicker photos={draft.photos} onAdd={() => void form.addPhotos()} onRetry={form.retryPhoto} onRemove={form.removePhoto} error={fieldErrors.mediaIds} />
+      </View>
+
+      <View className='card'>
+        <Text className='card-title'>问题发生地点</Text>
+        <LocationCard
+          location={draft.location}
+          place={draft.place}
+          status={form.locateStatus}
+          onRelocate={() => void form.relocate()}
+          onChooseOnMap={() => void form.pickOnMap()}
+          onOpenSettings={form.openSettings}
+          onAddressInput={form.setAddress}
+          error={touched.location || form.locateStatus.kind === 'failed' ? fieldErrors.location : undefined}
+        />
+      </View>
+
+      <View className='card'>
+        <Text className='card-title'>联系方式</Text>
+        <View className='field'>
+          <Text className='field-label'>联系电话（可选）</Text>
+          <Input
+            className={`input ${shown('contactPhone') ? 'invalid' : ''}`}
+            type='text'
+            maxlength={20}
+            value={draft.contactPhone}
+            placeholder='便于工作人员联系您核实情况'
+            onInput={(e) => form.update((d) => ({ ...d, contactPhone: e.detail.value }))}
+            onBlur={() => form.touch('contactPhone')}
+            data-testid='phone'
+          />
+          {shown('contactPhone') && <Text className='error-text'>{shown('contactPhone')}</Text>}
+          <Text className='hint'>号码仅用于办理本诉求，页面上只显示部分数字</Text>
+        </View>
+        <View className='row'>
+          <View>
+            <Text className='field-label'>匿名反映</Text>
+            <Text className='hint'>承办部门将看不到您的身份信息</Text>
+          </View>
+          <Switch checked={draft.anonymous} color='#1a5fb4' onChange={(e) => form.update((d) => ({ ...d, anonymous: e.detail.value }))} />
+        </View>
+      </View>
+
+      <SubmitBar form={form} />
+    </View>
+  );
+}

@@ -1,0 +1,58 @@
+import { Input, Text, View } from '@tarojs/components';
+import { useEffect, useRef } from 'react';
+import { LIMITS } from '@ssp/shared';
+import { LocationCard } from '../../components/LocationCard';
+import { PhotoPicker } from '../../components/PhotoPicker';
+import { SubmitBar } from '../SubmitBar';
+import { useReportDraft } from '../useReportDraft';
+import '../report.scss';
+
+/**
+ * Camera first: the picker opens as the page does, location fills itself in,
+ * and the note is optional, so a report is: open 随申拍 → shoot → 提交.
+ */
+export default function SnapPage() {
+  const form = useReportDraft('snap');
+  const { draft, fieldErrors } = form;
+  const opened = useRef(false);
+
+  useEffect(() => {
+    if (!form.ready || opened.current || draft.photos.length > 0) return;
+    opened.current = true;
+    void form.addPhotos(['camera', 'album']);
+  }, [form.ready, draft.photos.length, form]);
+
+  return (
+    <View className='page report-form'>
+      <View className='card'>
+        <Text className='card-title'>拍下问题</Text>
+        <PhotoPicker photos={draft.photos} onAdd={() => void form.addPhotos(['camera', 'album'])} onRetry={form.retryPhoto} onRemove={form.removePhoto} error={draft.photos.length ? fieldErrors.mediaIds : undefined} />
+      </View>
+      <View className='card'>
+        <Text className='card-title'>位置</Text>
+        <LocationCard
+          location={draft.location}
+          place={draft.place}
+          status={form.locateStatus}
+          onRelocate={() => void form.relocate()}
+          onChooseOnMap={() => void form.pickOnMap()}
+          onOpenSettings={form.openSettings}
+          onAddressInput={form.setAddress}
+          error={form.locateStatus.kind === 'failed' ? fieldErrors.location : undefined}
+        />
+      </View>
+      <View className='card'>
+        <Text className='card-title'>一句话说明（可选）</Text>
+        <Input
+          className='input snap-note'
+          value={draft.description}
+          maxlength={LIMITS.snapDescription.max}
+          placeholder='例如：人行道地砖松动'
+          onInput={(e) => form.update((d) => ({ ...d, description: e.detail.value }))}
+          data-testid='snap-note'
+        />
+      </View>
+      <SubmitBar form={form} />
+    </View>
+  );
+}

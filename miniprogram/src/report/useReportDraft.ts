@@ -1,0 +1,177 @@
+import Taro from '@tarojs/taro';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createReportSchema, hasCoordinates, LIMITS, toFieldIssues, validate, type CreateReportInput, type ReportLocation } from '@ssp/shared';
+import { ApiError } from '../services/api';
+import { discardDraft, loadDraft, saveDraft, type Draft, type PhotoDraft } from '../services/drafts';
+import { chooseOnMap, locate, openLocationSettings, reverseGeocode } from '../services/geo';
+import { choosePhotos, uploadImage } from '../services/media';
+import { createReport } from '../services/reports';
+import type { LocateStatus } from '../components/LocationCard';
+import { requireLogin } from '../lib/session';
+
+/**
+ * Everything a report form does, for both 我要反映 and 随申拍: the draft kept
+ * on the device, photo uploads, location, validation with the shared schema,
+ * and a submit that can be retried safely with the draft's idempotency key.
+ */
+export function useReportDraft(kind: Draft['kind']) {
+  const [draft, setDraftState] = useState<Draft>(() => loadDraft(kind));
+  const [locateStatus, setLocateStatus] = useState<LocateStatus>({ kind: 'idle' });
+  const [touched, setTouched] = useState<Record<string, boolean>>({});
+  const touch = useCallback((field: string) => setTouched((t) => (t[field] ? t : { ...t, [field]: true })), []);
+  const draftRef = useRef(draft);
+
+  const update = useCallback((change: (d: Draft) => Draft) => {
+    const next = change(draftRef.current);
+    draftRef.current = next;
+    saveDraft(next);
+    setDraftState(next);
+  }, []);
+
+  const updatePhoto = useCallback(
+    (localPath: string, change: Partial<PhotoDraft>) =>
+      update((d) => ({ ...d, photos: d.photos.map((p) => (p.localPath === localPath ? { ...p, ...change } : p)) })),
+    [update],
+  );
+
+  const upload = useCallback(
+    async (localPath: string) => {
+      updatePhoto(localPath, { status: 'uploading', progress: 0, error: undefined });
+      try {
+        const media = await uploadImage(localPath, (progress) => updatePhoto(localPath, { progress }));
+        updatePhoto(localPath, { status: 'done', progress: 100, mediaId: media.id, previewUrl: media.previewUrl });
+      } catch (err) {
+        updatePhoto(localPath, { status: 'failed', error: (err as Error).message });
+      }
+    },
+    [updatePhoto],
+  );
+
+  const addPhotos = useCallback(
+    async (sources?: ('camera' | 'album')[]) => {
+      const room = LIMITS.mediaPerReport.max - draftRef.current.photos.length;
+      if (room <= 0) return 0;
+      let paths: string[];
+      try {
+        paths = await choosePhotos(room, sources);
+      } catch {
+        return 0; // the resident cancelled the picker
+      }
+      update((d) => ({ ...d, photos: [...d.photos, ...paths.map((localPath) => ({ localPath, status: 'uploading' as const, progress: 0 }))] }));
+      await Promise.all(paths.map(upload));
+      return paths.length;
+    },
+    [update, upload],
+  );
+
+  const retryPhoto = useCallback((i: number) => void upload(draftRef.current.photos[i].localPath), [upload]);
+  const removePhoto = useCallback((i: number) => update((d) => ({ ...d, photos: d.photos.filter((_, j) => j !== i) })), [update]);
+
+  const applyLocation = useCallback(
+    async (location: ReportLocation) => {
+      update((d) => ({ ...d, location: { ...location, address: location.address || d.location?.address }, place: null }));
+      setLocateStatus({ kind: 'ok' });
+      if (!hasCoordinates(location)) return;
+      try {
+        const place = await reverseGeocode(location);
+        update((d) => ({ ...d, place, location: d.location && !d.location.address && place.address ? { ...d.location, address: place.address } : d.location }));
+      } catch {
+        // The district is resolved again on the server; the card just shows coordinates.
+      }
+    },
+    [update],
+  );
+
+  const relocate = useCallback(async () => {
+    setLocateStatus({ kind: 'locating' });
+    const res = await locate();
+    if (res.ok) await applyLocation(res.location);
+    else setLocateStatus({ kind: 'failed', reason: res.reason, message: res.message });
+  }, [applyLocation]);
+
+  const pickOnMap = useCallback(async () => {
+    const picked = await chooseOnMap(draftRef.current.location ?? undefined);
+    if (picked) await applyLocation(picked);
+  }, [applyLocation]);
+
+  const setAddress = useCallback(
+    (address: string) => update((d) => ({ ...d, location: { ...(d.location ?? {}), address } })),
+    [update],
+  );
+
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    void (async () => {
+      // Uploads and the address lookup need a session; on the web that may mean the login page first.
+      if (!(await requireLogin())) return;
+      setReady(true);
+      if (!draftRef.current.location || !hasCoordinates(draftRef.current.location)) await relocate();
+      else setLocateStatus({ kind: 'ok' });
+    })();
+  }, [relocate]);
+
+  const input: CreateReportInput = useMemo(() => {
+    const location = draft.location ?? undefined;
+    return {
+      kind: draft.kind,
+      description: draft.description,
+      location: location as ReportLocation,
+      mediaIds: draft.photos.filter((p) => p.mediaId).map((p) => p.mediaId!),
+      ...(draft.contactPhone.trim() ? { contactPhone: draft.contactPhone.trim() } : {}),
+      anonymous: draft.anonymous,
+    } as CreateReportInput;
+  }, [draft]);
+
+  const fieldErrors = useMemo(() => {
+    const errors: Record<string, string> = {};
+    const result = validate(createReportSchema, input);
+    if (!result.success) for (const issue of toFieldIssues(result.error)) errors[issue.path.split('.')[0]] ??= issue.message;
+    if (draft.photos.some((p) => p.status === 'uploading')) errors.mediaIds ??= '照片正在上传，请稍候';
+    if (draft.photos.some((p) => p.status === 'failed')) errors.mediaIds ??= '有照片上传失败，请重试或删除';
+    return errors;
+  }, [input, draft.photos]);
+
+  const valid = Object.keys(fieldErrors).length === 0;
+
+  const submit = useCallback(async () => {
+    if (!valid || draftRef.current.submit.state === 'submitting') return;
+    update((d) => ({ ...d, submit: { state: 'submitting' } }));
+    try {
+      const report = await createReport(input, draftRef.current.idempotencyKey);
+      discardDraft(kind);
+      void Taro.redirectTo({ url: `/report/success/index?id=${report.id}&ticketNo=${encodeURIComponent(report.ticketNo)}` });
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', '网络连接失败');
+      // Keep the draft and its key: a retry is recognised by the server and never makes a second report.
+      update((d) => ({ ...d, submit: { state: 'failed', message: e.message, network: e.isNetwork } }));
+    }
+  }, [valid, input, kind, update]);
+
+  const reset = useCallback(() => {
+    discardDraft(kind);
+    const fresh = loadDraft(kind);
+    draftRef.current = fresh;
+    setDraftState(fresh);
+    void relocate();
+  }, [kind, relocate]);
+
+  return {
+    ready,
+    draft,
+    update,
+    addPhotos,
+    retryPhoto,
+    removePhoto,
+    relocate,
+    pickOnMap,
+    setAddress,
+    openSettings: openLocationSettings,
+    locateStatus,
+    fieldErrors,
+    touched,
+    touch,
+    valid,
+    submit,
+    reset,
+  };
+}

@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../src/config';
+
+/** Debian's Chromium, headless, with the flags this sandboxed machine needs. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A phone-sized page in Shanghai (People's Square, as the browser's GPS reports it: WGS-84). */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  locale: 'zh-CN',
+  geolocation: { latitude: 31.2304, longitude: 121.4737, accuracy: 20 },
+  permissions: ['geolocation'],
+};
+
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+export const H5_DIST = path.join(REPO_ROOT, 'miniprogram/dist/h5');
+
+export async function snap(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Let Taro's page-slide animation finish so the picture shows one page.
+  await page.waitForTimeout(600);
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Taro H5 renders <taro-textarea-core> etc.; the native control sits inside. */
+export const inside = (testId: string, tag: 'textarea' | 'input') => `[data-testid="${testId}"]:visible ${tag}`;
+
+/** H5 uses hash routing: wait for the route, not for a page load. */
+export async function waitForRoute(page: Page, fragment: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction((f) => location.hash.includes(f), fragment, { timeout });
+}
