@@ -78,9 +78,9 @@ export function createMediaService(deps: { signer: MediaSigner }) {
     /** Indices of `ids` that are not images this resident uploaded. */
     async notOwned(ownerId: string, ids: string[]): Promise<number[]> {
       if (ids.length === 0) return [];
-      const found = await Media.find({ _id: { $in: ids }, ownerId }, { _id: 1 }).lean();
-      const ok = new Set(found.map((d) => String(d._id)));
-      return ids.flatMap((id, i) => (ok.has(id) ? [] : [i]));
+      // Point reads by _id: an index lookup on MongoDB and FerretDB alike.
+      const found = await Promise.all(ids.map((id) => Media.findById(id, { ownerId: 1 }).lean()));
+      return ids.flatMap((_, i) => (found[i] && String(found[i]!.ownerId) === ownerId ? [] : [i]));
     },
 
     async findMany(ids: string[]): Promise<MediaDoc[]> {

@@ -39,6 +39,7 @@ test('a valid complaint is stored with ticket number, district and first timelin
   t.is(r.timeline[0].status, 'submitted');
   t.regex(r.timeline[0].message, new RegExp(r.ticketNo));
   const stored = await Report.findById(r.id).lean();
+  t.falsy(new Report(stored).validateSync(), 'the stored document satisfies the model');
   t.is(stored!.contactPhone, '13812345678', 'the full number is kept for the handler');
   t.is(stored!.delivery!.state, 'pending', 'delivery to the pipeline is recorded in the same write');
 
