@@ -18,6 +18,10 @@ import { createMediaService } from './media/mediaService';
 import { mediaRoutes } from './media/mediaRoutes';
 import { createMediaSigner } from './media/mediaSigner';
 import { reportRoutes } from './reports/reportRoutes';
+import { categoryRoutes } from './categories/categoryRoutes';
+import { createCategoryService } from './categories/categoryService';
+import { classificationRoutes } from './classification/classificationRoutes';
+import { createClassificationService } from './classification/classificationService';
 import { createReportService } from './reports/reportService';
 
 export interface AppDeps {
@@ -27,6 +31,7 @@ export interface AppDeps {
   log: Logger;
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
+  classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number };
 }
 
 /**
@@ -39,7 +44,14 @@ export function createApp(deps: AppDeps) {
   const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log });
   const geo = createGeoService({ geocoder: deps.geocoder, log: deps.log });
   const media = createMediaService({ signer });
-  const reports = createReportService({ geo, media, signer, log: deps.log });
+  const categories = createCategoryService();
+  const classification = createClassificationService({
+    categories,
+    log: deps.log,
+    confidenceThreshold: deps.classifier?.confidenceThreshold ?? 0.5,
+    retrainEvery: deps.classifier?.retrainEvery ?? 20,
+  });
+  const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification });
 
   const app = new Koa<AppState>();
   app.proxy = true;
@@ -68,6 +80,8 @@ export function createApp(deps: AppDeps) {
     mediaRoutes({ media, tokens, signer }),
     reportRoutes({ reports, tokens }),
     geoRoutes({ geo, tokens }),
+    categoryRoutes({ categories, reports, tokens }),
+    classificationRoutes({ classification, reports, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60 }),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -77,5 +91,11 @@ export function createApp(deps: AppDeps) {
     app.use(serve(deps.h5Dist, { maxage: 0, gzip: false }));
   }
 
-  return { app, services: { auth, tokens, signer, geo, media, reports } };
+  /** Data the app needs before serving: the default category tree and a classifier. */
+  async function prepare(): Promise<void> {
+    await categories.seedIfEmpty();
+    await classification.init();
+  }
+
+  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification } };
 }

@@ -28,6 +28,9 @@ const envSchema = z.object({
   ADMIN_USERNAME: z.string().trim().min(1).default('admin'),
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
   H5_DIST: z.string().default(path.join(REPO_ROOT, 'miniprogram/dist/h5')),
+  CLASSIFY_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  CLASSIFIER_RETRAIN_EVERY: z.coerce.number().int().min(1).default(20),
+  CLASSIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -43,13 +43,21 @@ async function main() {
     ? createTencentGeocoder({ baseUrl: config.TENCENT_MAP_BASE, key: config.TENCENT_MAP_KEY, timeoutMs: config.GEOCODER_TIMEOUT_MS })
     : null;
 
-  const { app, services } = createApp({
+  const { app, prepare, services } = createApp({
     jwtSecret: config.jwtSecret,
     wechat: createWechatClient(wechatOptions),
     geocoder,
     log,
     h5Dist: config.H5_DIST,
+    classifier: {
+      confidenceThreshold: config.CLASSIFY_CONFIDENCE_THRESHOLD,
+      retrainEvery: config.CLASSIFIER_RETRAIN_EVERY,
+      classifyPerMinute: config.CLASSIFY_RATE_PER_MINUTE,
+    },
   });
+  await prepare();
+  services.classification.startPolling();
+  stops.unshift(async () => services.classification.stop());
   await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (line) => console.log(line));
 
   const server = http.createServer(app.callback());

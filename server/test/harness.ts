@@ -30,7 +30,7 @@ export interface TestServer {
 
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -41,13 +41,15 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
   }
   await connectDatabase(uri, `t_${randomUUID().slice(0, 8)}`);
   const wechat = await startWechatStandIn({ env: 'test' });
-  const { app, services } = createApp({
+  const { app, prepare, services } = createApp({
     jwtSecret: 'test-secret-test-secret-test-secret!',
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: opts.geocoder ?? null,
     log: silentLogger,
     h5Dist: opts.h5Dist,
+    classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000 },
   });
+  await prepare();
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

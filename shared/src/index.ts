@@ -6,3 +6,4 @@ export * from './limits';
 export * from './phone';
 export * from './schemas';
 export * from './types';
+export * from './categorySchemas';

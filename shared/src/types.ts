@@ -51,6 +51,15 @@ export interface ReportView {
   description: string;
   /** the category the resident picked, if any */
   citizenCategory: CategoryRef | null;
+  /** the category the report is filed under; null while it waits for manual triage */
+  category: (CategoryRef & { parentCode: string | null; parentName: string | null }) | null;
+  urgent: boolean;
+  /** staff only */
+  classification?: ClassificationView | null;
+  /** staff only */
+  triage?: { state: 'auto' | 'pending' | 'confirmed' | 'corrected'; reason: string | null };
+  /** staff only */
+  urgentReasons?: string[];
   location: ReportLocation;
   district: District | null;
   /** true when the point is outside Shanghai's districts: a person must route it */
@@ -69,4 +78,20 @@ export interface ReportView {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** What the classifier says about a text. */
+export interface ClassificationView {
+  /** the three most probable second-level categories */
+  top3: { code: string; name: string; parentCode: string; parentName: string; probability: number }[];
+  firstLevel: { code: string; name: string; probability: number };
+  firstLevelTop3: { code: string; name: string; probability: number }[];
+  /** probability of the first-level category */
+  confidence: number;
+  urgent: boolean;
+  urgentReasons: string[];
+  /** the terms that weighed most */
+  explanation: string[];
+  modelVersion: string;
+  taxonomyVersion: number;
 }

@@ -2,8 +2,10 @@ import mongoose from 'mongoose';
 import { User } from '../auth/userModel';
 import { Media } from '../media/mediaModel';
 import { Report } from '../reports/reportModel';
+import { Category, TaxonomyVersion } from '../categories/categoryModel';
+import { ClassifierModel } from '../classification/classifierStore';
 
-export const MODELS = [User, Media, Report];
+export const MODELS = [User, Media, Report, Category, TaxonomyVersion, ClassifierModel];
 
 /** Connects mongoose and creates every schema-declared index before serving. */
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {

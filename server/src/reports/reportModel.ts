@@ -27,7 +27,20 @@ const reportSchema = new Schema(
     kind: { type: String, enum: ['complaint', 'snap'], required: true },
     status: { type: String, enum: REPORT_STATUSES, required: true, default: 'submitted' },
     description: { type: String, default: '' },
+    /** what the resident picked, kept as given and never overwritten by the classifier */
     citizenCategory: { type: new Schema({ code: String, name: String }, { _id: false }), default: null },
+    /** the category the report is filed under (classifier, resident's chip, or staff decision) */
+    category: { type: new Schema({ code: String, name: String, parentCode: String, parentName: String }, { _id: false }), default: null },
+    /** the classifier's output at submit time, with the model and taxonomy versions */
+    classification: { type: Schema.Types.Mixed, default: null },
+    triage: {
+      state: { type: String, enum: ['auto', 'pending', 'confirmed', 'corrected'], default: 'auto' },
+      reason: { type: String, default: null },
+      resolvedAt: { type: Date, default: null },
+      resolvedBy: { type: String, default: null },
+    },
+    urgent: { type: Boolean, default: false },
+    urgentReasons: { type: [String], default: [] },
     location: {
       lat: { type: Number },
       lng: { type: Number },
@@ -58,6 +71,7 @@ reportSchema.index({ citizenId: 1, idempotencyKey: 1 }, { unique: true });
 // 我的诉求: newest first, paged by _id.
 reportSchema.index({ citizenId: 1, _id: -1 });
 reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
+reportSchema.index({ 'triage.state': 1, createdAt: 1 });
 
 export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: mongoose.Types.ObjectId; createdAt: Date; updatedAt: Date };
 export const Report = mongoose.model('Report', reportSchema);

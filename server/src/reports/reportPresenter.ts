@@ -3,7 +3,7 @@ import type { MediaSigner } from '../media/mediaSigner';
 import type { ReportDoc } from './reportModel';
 
 /** Exactly the fields that leave the server. The full phone number never does. */
-export function presentReport(doc: ReportDoc, signer: MediaSigner): ReportView {
+export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean } = {}): ReportView {
   const mediaIds = (doc.mediaIds ?? []).map(String);
   const location = doc.location!;
   return {
@@ -13,6 +13,17 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner): ReportView {
     status: doc.status,
     statusLabel: STATUS_LABELS[doc.status],
     description: doc.description ?? '',
+    category: doc.category?.code
+      ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
+      : null,
+    urgent: Boolean(doc.urgent),
+    ...(opts.forStaff
+      ? {
+          classification: (doc.classification as ReportView['classification']) ?? null,
+          triage: { state: doc.triage?.state ?? 'auto', reason: doc.triage?.reason ?? null },
+          urgentReasons: doc.urgentReasons ?? [],
+        }
+      : {}),
     citizenCategory: doc.citizenCategory?.code ? { code: doc.citizenCategory.code, name: doc.citizenCategory.name ?? '' } : null,
     location: {
       ...(location.lat != null && location.lng != null ? { lat: location.lat, lng: location.lng, coordSystem: location.coordSystem ?? 'gcj02' } : {}),

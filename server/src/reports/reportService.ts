@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
-import { firstLevelName, hasCoordinates, LIMITS, type CreateReport, type Page, type ReportView } from '@ssp/shared';
+import { hasCoordinates, LIMITS, type ClassificationView, type CreateReport, type Page, type ReportView } from '@ssp/shared';
+import type { CategoryInfo, CategoryService } from '../categories/categoryService';
+import type { ClassificationService } from '../classification/classificationService';
+import { distanceMeters } from '../geo/coords';
 import type { AuthUser } from '../http/context';
 import { AppError, notFound, validationFailed } from '../http/errors';
 import type { GeoService } from '../geo/geoService';
@@ -26,8 +29,39 @@ function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: number })?.code === 11000;
 }
 
-export function createReportService(deps: { geo: GeoService; media: MediaService; signer: MediaSigner; log: Logger }) {
-  const present = (doc: ReportDoc) => presentReport(doc, deps.signer);
+type Triage = { state: 'auto' | 'pending'; reason: string | null };
+
+/**
+ * Where a new report is filed. The classifier's answer is used when it is
+ * confident and the resident did not pick something else; otherwise a person
+ * decides (the resident's own choice is kept either way, never overwritten).
+ */
+function decideCategory(classification: ClassificationView | null, citizen: CategoryInfo | null, threshold: number): { category: CategoryRef | null; triage: Triage } {
+  const top = classification?.top3[0];
+  const proposed = top ? { code: top.code, name: top.name, parentCode: top.parentCode, parentName: top.parentName } : null;
+  if (!classification || !proposed) {
+    if (citizen) return { category: refOf(citizen), triage: { state: 'auto', reason: 'citizen_choice' } };
+    return { category: null, triage: { state: 'pending', reason: 'no_text' } };
+  }
+  if (citizen && citizen.code !== proposed.code && citizen.code !== proposed.parentCode) {
+    return { category: refOf(citizen), triage: { state: 'pending', reason: 'citizen_disagrees' } };
+  }
+  if (classification.confidence < threshold) return { category: proposed, triage: { state: 'pending', reason: 'low_confidence' } };
+  return { category: proposed, triage: { state: 'auto', reason: null } };
+}
+
+type CategoryRef = { code: string; name: string; parentCode: string | null; parentName: string | null };
+const refOf = (c: CategoryInfo): CategoryRef => ({ code: c.code, name: c.name, parentCode: c.parentCode, parentName: c.parentName });
+
+export function createReportService(deps: {
+  geo: GeoService;
+  media: MediaService;
+  signer: MediaSigner;
+  log: Logger;
+  categories: CategoryService;
+  classification: ClassificationService;
+}) {
+  const present = (doc: ReportDoc, forStaff = false) => presentReport(doc, deps.signer, { forStaff });
   const ticketNumbers = createTicketNumberAllocator();
   /** Conflicts come only from other server instances; a handful of retries is plenty. */
   const MAX_NUMBER_ATTEMPTS = 10;
@@ -52,12 +86,15 @@ export function createReportService(deps: { geo: GeoService; media: MediaService
       if (notOwned.length) {
         throw validationFailed(notOwned.map((i) => ({ path: `mediaIds.${i}`, code: 'media_not_owned', message: '图片不存在或不属于您，请重新上传' })));
       }
-      let citizenCategory = null;
+      let citizenChoice: CategoryInfo | null = null;
       if (input.categoryCode) {
-        const name = firstLevelName(input.categoryCode);
-        if (!name) throw validationFailed([{ path: 'categoryCode', code: 'unknown_category', message: '所选分类不存在' }]);
-        citizenCategory = { code: input.categoryCode, name };
+        citizenChoice = await deps.categories.info(input.categoryCode);
+        if (!citizenChoice) throw validationFailed([{ path: 'categoryCode', code: 'unknown_category', message: '所选分类不存在或已停用' }]);
       }
+      const citizenCategory = citizenChoice ? { code: citizenChoice.code, name: citizenChoice.name } : null;
+      // Classification is cheap (well under a millisecond), so it happens inside the submit.
+      const classification = input.description.trim() ? deps.classification.classify(input.description) : null;
+      const { category, triage } = decideCategory(classification, citizenChoice, deps.classification.confidenceThreshold);
 
       const place = deps.geo.resolveOffline(input.location);
       const now = new Date();
@@ -73,6 +110,11 @@ export function createReportService(deps: { geo: GeoService; media: MediaService
         status: 'submitted',
         description: input.description,
         citizenCategory,
+        category,
+        classification,
+        triage: { ...triage, resolvedAt: null, resolvedBy: null },
+        urgent: classification?.urgent ?? false,
+        urgentReasons: classification?.urgentReasons ?? [],
         location: input.location,
         point: hasCoordinates(input.location) ? toGcj02(input.location) : null,
         district: place.district,
@@ -129,7 +171,7 @@ export function createReportService(deps: { geo: GeoService; media: MediaService
       const size = Math.min(Math.max(limit || LIMITS.pageSize, 1), 50);
       const docs = await Report.find(filter).sort({ _id: -1 }).limit(size + 1).lean<ReportDoc[]>();
       const page = docs.slice(0, size);
-      return { items: page.map(present), nextCursor: docs.length > size ? String(page[page.length - 1]._id) : null };
+      return { items: page.map((d) => present(d)), nextCursor: docs.length > size ? String(page[page.length - 1]._id) : null };
     },
 
     /** A resident sees only their own reports: anyone else's is "not found", never "forbidden". */
@@ -139,7 +181,69 @@ export function createReportService(deps: { geo: GeoService; media: MediaService
       if (user.role !== 'admin') filter.citizenId = user.id;
       const doc = await Report.findOne(filter).lean<ReportDoc>();
       if (!doc) throw notFound('REPORT_NOT_FOUND');
-      return present(doc);
+      return present(doc, user.role === 'admin');
+    },
+
+    /** Reports waiting for a person to choose their category, oldest first (urgent ones on top). */
+    async triageQueue(limit = 50): Promise<ReportView[]> {
+      const docs = await Report.find({ 'triage.state': 'pending' }).sort({ createdAt: 1 }).limit(500).lean<ReportDoc[]>();
+      docs.sort((a, b) => Number(Boolean(b.urgent)) - Number(Boolean(a.urgent)));
+      return docs.slice(0, limit).map((d) => present(d, true));
+    },
+
+    /**
+     * Staff confirm the suggestion or choose another leaf category. The
+     * decision is recorded in the timeline and becomes training data.
+     */
+    async decideCategory(admin: AuthUser, id: string, code: string): Promise<ReportView> {
+      if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
+      const chosen = await deps.categories.info(code);
+      if (!chosen || !chosen.parentCode) throw validationFailed([{ path: 'categoryCode', code: 'unknown_category', message: '请选择一个启用的二级分类' }]);
+      const doc = await Report.findById(id).lean<ReportDoc>();
+      if (!doc) throw notFound('REPORT_NOT_FOUND');
+      if (doc.triage?.state !== 'pending') throw new AppError(409, 'TRIAGE_NOT_PENDING');
+      const suggested = (doc.classification as ClassificationView | null)?.top3[0]?.code;
+      const state = suggested === code ? 'confirmed' : 'corrected';
+      const now = new Date();
+      const entry = {
+        at: now,
+        status: doc.status,
+        actor: 'admin',
+        message: state === 'confirmed' ? `工作人员确认分类：${chosen.parentName} / ${chosen.name}` : `工作人员将分类调整为：${chosen.parentName} / ${chosen.name}`,
+      };
+      const res = await Report.updateOne(
+        { _id: id, 'triage.state': 'pending' },
+        { $set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id }, updatedAt: now }, $push: { timeline: entry } },
+      );
+      if (res.modifiedCount === 0) throw new AppError(409, 'TRIAGE_NOT_PENDING');
+      void deps.classification.noteReview().catch((err) => deps.log.warn('review bookkeeping failed', { error: err }));
+      return present((await Report.findById(id).lean<ReportDoc>())!, true);
+    },
+
+    /**
+     * The most reported categories within 1 km over the last 30 days, for
+     * 随申拍's quick chips; padded with the city's most common ones.
+     */
+    async nearbyCategories(point: { lat: number; lng: number; coordSystem: 'gcj02' | 'wgs84' } | null): Promise<{ code: string; name: string }[]> {
+      const counts = new Map<string, { code: string; name: string; n: number }>();
+      if (point) {
+        const here = toGcj02(point);
+        const since = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+        const recent = await Report.find({ createdAt: { $gte: since }, category: { $ne: null } }, { point: 1, category: 1 }).sort({ createdAt: -1 }).limit(5000).lean();
+        for (const r of recent) {
+          if (!r.point?.lat || !r.category?.code || distanceMeters(here, { lat: r.point.lat, lng: r.point.lng! }) > 1000) continue;
+          const c = counts.get(r.category.code) ?? { code: r.category.code, name: r.category.name ?? '', n: 0 };
+          c.n++;
+          counts.set(c.code, c);
+        }
+      }
+      const ranked = [...counts.values()].sort((a, b) => b.n - a.n).map(({ code, name }) => ({ code, name }));
+      for (const code of ['road_damage', 'illegal_parking', 'garbage_collection', 'street_vending', 'manhole_cover', 'fire_hazard']) {
+        if (ranked.length >= 6) break;
+        const info = await deps.categories.info(code);
+        if (info && !ranked.some((r) => r.code === code)) ranked.push({ code, name: info.name });
+      }
+      return ranked.slice(0, 6);
     },
   };
 }

@@ -1,0 +1,202 @@
+import type { CategoryNodeView, CategoryTreeView, CreateCategoryInput, UpdateCategoryInput } from '@ssp/shared';
+import { AppError, notFound } from '../http/errors';
+import { Report } from '../reports/reportModel';
+import type { TreeNode } from '../classification/trainingData';
+import { Category, TaxonomyVersion, type CategoryDoc } from './categoryModel';
+import { DEFAULT_TREE } from './defaultTree';
+
+const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000;
+
+function view(doc: CategoryDoc): CategoryNodeView {
+  return {
+    code: doc.code,
+    parentCode: doc.parentCode ?? null,
+    name: doc.name,
+    nameEn: doc.nameEn ?? '',
+    description: doc.description ?? '',
+    keywords: doc.keywords ?? [],
+    negativeKeywords: doc.negativeKeywords ?? [],
+    examples: doc.examples ?? [],
+    department: doc.department ?? '',
+    deadlineHours: { normal: doc.deadlineHours!.normal, urgent: doc.deadlineHours!.urgent },
+    enabled: doc.enabled !== false,
+    order: doc.order ?? 0,
+    mergedInto: doc.mergedInto ?? null,
+  };
+}
+
+export interface CategoryInfo {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  parentName: string | null;
+  department: string;
+  deadlineHours: { normal: number; urgent: number };
+  enabled: boolean;
+}
+
+/**
+ * The category tree admins edit. Every change records a new taxonomy
+ * version; reports remember the version they were classified under. The
+ * tree is small, so each process keeps it in memory and reloads it when the
+ * stored version moves on (another instance may have made the change).
+ */
+export function createCategoryService() {
+  let cache: { version: number; docs: CategoryDoc[]; checkedAt: number } | null = null;
+  /** How long a process trusts its copy before asking for the version again (other instances' edits). */
+  const RECHECK_MS = 5000;
+
+  async function currentVersion(): Promise<number> {
+    const latest = await TaxonomyVersion.findOne({}, { _id: 1 }).sort({ _id: -1 }).lean();
+    return latest?._id ?? 0;
+  }
+
+  async function bumpVersion(change: string, by: string): Promise<number> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const next = (await currentVersion()) + 1;
+      try {
+        await TaxonomyVersion.create({ _id: next, at: new Date(), change, by });
+        cache = null;
+        return next;
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+      }
+    }
+    throw new Error('could not record a new taxonomy version');
+  }
+
+  async function load(): Promise<{ version: number; docs: CategoryDoc[] }> {
+    if (cache && Date.now() - cache.checkedAt < RECHECK_MS) return cache;
+    const version = await currentVersion();
+    if (cache && cache.version === version) {
+      cache.checkedAt = Date.now();
+      return cache;
+    }
+    const docs = await Category.find({ deleted: { $ne: true } }).lean<CategoryDoc[]>();
+    cache = { version, docs, checkedAt: Date.now() };
+    return cache;
+  }
+
+  function nest(docs: CategoryDoc[], includeDisabled: boolean): CategoryNodeView[] {
+    const visible = docs.filter((d) => includeDisabled || d.enabled !== false);
+    const byOrder = (a: CategoryNodeView, b: CategoryNodeView) => a.order - b.order || a.code.localeCompare(b.code);
+    const firsts = visible.filter((d) => !d.parentCode).map(view).sort(byOrder);
+    for (const f of firsts) f.children = visible.filter((d) => d.parentCode === f.code).map(view).sort(byOrder);
+    return firsts;
+  }
+
+  async function find(code: string): Promise<CategoryDoc> {
+    const { docs } = await load();
+    const doc = docs.find((d) => d.code === code);
+    if (!doc) throw notFound('CATEGORY_NOT_FOUND');
+    return doc;
+  }
+
+  async function countReports(code: string): Promise<number> {
+    return Report.countDocuments({ $or: [{ 'category.code': code }, { 'citizenCategory.code': code }] });
+  }
+
+  return {
+    currentVersion,
+
+    async seedIfEmpty(): Promise<void> {
+      if (await Category.exists({})) return;
+      const docs = DEFAULT_TREE.flatMap((f, i) => [
+        { ...f, children: undefined, parentCode: null, order: i * 10 },
+        ...f.children.map((c, j) => ({ ...c, parentCode: f.code, order: j * 10 })),
+      ]);
+      try {
+        await Category.insertMany(docs, { ordered: false });
+      } catch (err) {
+        if (!isDuplicate(err)) throw err; // another instance seeded at the same time
+      }
+      if ((await currentVersion()) === 0) await bumpVersion('seeded default tree', 'system').catch(() => {});
+    },
+
+    async tree(includeDisabled = false): Promise<CategoryTreeView> {
+      const { version, docs } = await load();
+      return { version, categories: nest(docs, includeDisabled) };
+    },
+
+    /** Tree in the classifier's terms: enabled nodes with keywords and examples. */
+    async trainingTree(): Promise<{ version: number; nodes: TreeNode[] }> {
+      const { version, categories } = await this.tree(false);
+      return { version, nodes: categories.map((f) => ({ ...f, children: f.children ?? [] })) };
+    },
+
+    /** A code as residents and routing see it, or null when unknown, disabled or deleted. */
+    async info(code: string): Promise<CategoryInfo | null> {
+      const { docs } = await load();
+      const doc = docs.find((d) => d.code === code && d.enabled !== false);
+      if (!doc) return null;
+      const parent = doc.parentCode ? docs.find((d) => d.code === doc.parentCode) : null;
+      return {
+        code: doc.code,
+        name: doc.name,
+        parentCode: parent?.code ?? null,
+        parentName: parent?.name ?? null,
+        department: doc.department || parent?.department || '',
+        deadlineHours: { normal: doc.deadlineHours!.normal, urgent: doc.deadlineHours!.urgent },
+        enabled: doc.enabled !== false,
+      };
+    },
+
+    async create(input: CreateCategoryInput, by: string): Promise<CategoryNodeView> {
+      if (await Category.exists({ code: input.code })) throw new AppError(409, 'CATEGORY_CODE_TAKEN');
+      if (input.parentCode) {
+        const parent = await Category.findOne({ code: input.parentCode, deleted: { $ne: true } }).lean();
+        if (!parent || parent.parentCode) throw new AppError(400, 'CATEGORY_PARENT_INVALID');
+      }
+      try {
+        const doc = await Category.create({ ...input, parentCode: input.parentCode ?? null, order: input.order ?? 999 });
+        await bumpVersion(`created ${input.code}`, by);
+        return view(doc.toObject() as CategoryDoc);
+      } catch (err) {
+        if (isDuplicate(err)) throw new AppError(409, 'CATEGORY_CODE_TAKEN');
+        throw err;
+      }
+    },
+
+    async update(code: string, patch: UpdateCategoryInput, by: string): Promise<CategoryNodeView> {
+      const doc = await find(code);
+      if (patch.enabled === false && !doc.parentCode) {
+        const { docs } = await load();
+        if (docs.some((d) => d.parentCode === code && d.enabled !== false)) throw new AppError(409, 'CATEGORY_HAS_ENABLED_CHILDREN');
+      }
+      if (patch.deadlineHours === undefined && patch.enabled === undefined && Object.keys(patch).length === 0) return view(doc);
+      const merged = { ...patch };
+      await Category.updateOne({ code }, { $set: merged });
+      await bumpVersion(`updated ${code}: ${Object.keys(patch).join(',')}`, by);
+      return view({ ...doc, ...merged } as CategoryDoc);
+    },
+
+    /**
+     * Folds `code` into `into` (same level, enabled): its reports move with it
+     * and it stays as a disabled node pointing at its successor.
+     */
+    async merge(code: string, into: string, by: string): Promise<{ moved: number }> {
+      const source = await find(code);
+      const target = await find(into);
+      if (code === into || (source.parentCode ?? null) !== (target.parentCode ?? null) || target.enabled === false || !source.parentCode) {
+        throw new AppError(400, 'CATEGORY_MERGE_INVALID');
+      }
+      const targetRef = { code: target.code, name: target.name, parentCode: target.parentCode, parentName: (await find(target.parentCode!)).name };
+      const moved = await Report.updateMany({ 'category.code': code }, { $set: { category: targetRef } });
+      await Report.updateMany({ 'citizenCategory.code': code }, { $set: { citizenCategory: { code: target.code, name: target.name } } });
+      await Category.updateOne({ code }, { $set: { enabled: false, mergedInto: into } });
+      await bumpVersion(`merged ${code} into ${into}`, by);
+      return { moved: moved.modifiedCount };
+    },
+
+    /** Only a category nobody ever used can go; its code stays reserved. */
+    async remove(code: string, by: string): Promise<void> {
+      await find(code);
+      const { docs } = await load();
+      if (docs.some((d) => d.parentCode === code) || (await countReports(code)) > 0) throw new AppError(409, 'CATEGORY_IN_USE');
+      await Category.updateOne({ code }, { $set: { deleted: true, enabled: false } });
+      await bumpVersion(`deleted ${code}`, by);
+    },
+  };
+}
+
+export type CategoryService = ReturnType<typeof createCategoryService>;

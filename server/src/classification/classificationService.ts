@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { ClassificationView } from '@ssp/shared';
+import type { CategoryService } from '../categories/categoryService';
+import { AppError } from '../http/errors';
+import type { Logger } from '../log';
+import { Report } from '../reports/reportModel';
+import { Classifier, type TaxonomyLeaf, type TrainingExample } from './classifier';
+import { latestModelMeta, loadModelBytes, saveModel } from './classifierStore';
+import { evaluate, type EvalReport } from './evaluate';
+import { examplesOf, HELD_OUT, leavesOf, loadJsonl, loadSeedCorpus } from './trainingData';
+
+export interface ClassifierInfo {
+  version: string;
+  createdAt: string;
+  taxonomyVersion: number;
+  trainedOn: number;
+  heldOut: Omit<EvalReport, 'perClass'> | null;
+}
+
+export interface RetrainResult {
+  before: ClassifierInfo | null;
+  after: ClassifierInfo;
+}
+
+export interface ClassificationOptions {
+  categories: CategoryService;
+  log: Logger;
+  /** below this first-level probability a report goes to manual triage */
+  confidenceThreshold: number;
+  /** retrain automatically after this many admin confirmations/corrections */
+  retrainEvery: number;
+  /** labelled texts never trained on, used for before/after figures */
+  heldOutFile?: string;
+}
+
+function trainInWorker(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./trainWorker.mjs', import.meta.url), { workerData: { examples, leaves, taxonomyVersion } });
+    worker.once('message', (bytes: Uint8Array) => resolve(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`training worker exited with ${code}`)));
+  });
+}
+
+/**
+ * Owns the live classifier. Requests always read `current`; a retrain builds
+ * a new model in a worker thread, stores it, and replaces the reference in
+ * one assignment, so no request ever sees half a model or waits for one.
+ * Other server instances pick the new version up by polling.
+ */
+export function createClassificationService(opts: ClassificationOptions) {
+  let current: Classifier | null = null;
+  let currentInfo: ClassifierInfo | null = null;
+  let training: Promise<RetrainResult> | null = null;
+  let poller: NodeJS.Timeout | null = null;
+  const heldOut = opts.heldOutFile ?? (existsSync(HELD_OUT) ? HELD_OUT : undefined);
+
+  const infoOf = (c: Classifier, heldOutReport: ClassifierInfo['heldOut']): ClassifierInfo => ({
+    version: c.version,
+    createdAt: c.createdAt.toISOString(),
+    taxonomyVersion: c.taxonomyVersion,
+    trainedOn: c.trainedOn,
+    heldOut: heldOutReport,
+  });
+
+  function scoreHeldOut(c: Classifier): ClassifierInfo['heldOut'] {
+    if (!heldOut) return null;
+    const { perClass: _perClass, ...summary } = evaluate(c, loadJsonl(heldOut));
+    return summary;
+  }
+
+  async function gatherExamples(): Promise<{ examples: TrainingExample[]; leaves: TaxonomyLeaf[]; taxonomyVersion: number }> {
+    const { version, nodes } = await opts.categories.trainingTree();
+    const reviewed = await Report.find(
+      { 'triage.state': { $in: ['confirmed', 'corrected'] }, description: { $ne: '' } },
+      { description: 1, 'category.code': 1 },
+    ).lean();
+    const fromReports = reviewed.filter((r) => r.category?.code).map((r) => ({ text: r.description ?? '', label: r.category!.code! }));
+    return { examples: [...loadSeedCorpus(), ...examplesOf(nodes), ...fromReports], leaves: leavesOf(nodes), taxonomyVersion: version };
+  }
+
+  async function retrain(reason: string): Promise<RetrainResult> {
+    if (training) throw new AppError(409, 'CLASSIFIER_BUSY');
+    training = (async () => {
+      const before = currentInfo;
+      const data = await gatherExamples();
+      const bytes = await trainInWorker(data.examples, data.leaves, data.taxonomyVersion);
+      const next = Classifier.deserialize(bytes);
+      const info = infoOf(next, scoreHeldOut(next));
+      await saveModel({ ...info, createdAt: next.createdAt, reason }, bytes);
+      current = next;
+      currentInfo = info;
+      opts.log.info('classifier swapped in', { version: info.version, reason, trainedOn: info.trainedOn, accuracy: info.heldOut?.accuracy });
+      return { before, after: info };
+    })();
+    try {
+      return await training;
+    } finally {
+      training = null;
+    }
+  }
+
+  async function loadLatest(): Promise<boolean> {
+    const meta = await latestModelMeta();
+    if (!meta || meta._id === currentInfo?.version) return false;
+    const model = Classifier.deserialize(await loadModelBytes(meta.fileId));
+    current = model;
+    currentInfo = { ...infoOf(model, (meta.heldOut as ClassifierInfo['heldOut']) ?? null) };
+    return true;
+  }
+
+  return {
+    async init(): Promise<void> {
+      if (!(await loadLatest())) await retrain('first start');
+    },
+
+    /** Check for a model trained by another instance. */
+    startPolling(intervalMs = 30_000): void {
+      poller = setInterval(() => void loadLatest().catch((err) => opts.log.warn('classifier reload failed', { error: err })), intervalMs);
+      poller.unref();
+    },
+
+    stop(): void {
+      if (poller) clearInterval(poller);
+    },
+
+    classify(text: string): ClassificationView {
+      if (!current) throw new AppError(503, 'CLASSIFIER_BUSY');
+      return current.classify(text);
+    },
+
+    info(): ClassifierInfo | null {
+      return currentInfo;
+    },
+
+    get confidenceThreshold() {
+      return opts.confidenceThreshold;
+    },
+
+    retrain,
+
+    /** Called after an admin confirms or corrects a report; retrains in the background every N reviews. */
+    async noteReview(): Promise<void> {
+      if (!currentInfo || training) return;
+      const since = new Date(currentInfo.createdAt);
+      const reviews = await Report.countDocuments({ 'triage.state': { $in: ['confirmed', 'corrected'] }, 'triage.resolvedAt': { $gt: since } });
+      if (reviews >= opts.retrainEvery) {
+        void retrain(`${reviews} reviews since last model`).catch((err) => opts.log.warn('automatic retrain failed', { error: err }));
+      }
+    },
+
+    /** For tests and the bench: wait for a retrain in progress. */
+    async idle(): Promise<void> {
+      await training?.catch(() => {});
+    },
+  };
+}
+
+export type ClassificationService = ReturnType<typeof createClassificationService>;

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import type { ClassificationView } from '@ssp/shared';
+import { buildVocabulary, tokenize, vectorize, type Vocabulary } from './features';
+import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
+import { detectUrgency } from './urgency';
+
+/** One second-level category as the classifier sees it. */
+export interface TaxonomyLeaf {
+  code: string;
+  name: string;
+  parentCode: string;
+  parentName: string;
+  keywords: string[];
+  negativeKeywords: string[];
+  /** keywords of the first-level category, shared by its children */
+  parentKeywords: string[];
+}
+
+export interface TrainingExample {
+  text: string;
+  /** leaf code */
+  label: string;
+}
+
+/**
+ * The admin's keywords are blended into the model's logits: a keyword in the
+ * text adds this much to its category (and half as much for a first-level
+ * keyword to each child), a negative keyword takes away more. This is what
+ * lets a category added this morning with three keywords work today.
+ */
+export const BLEND = { keywordBoost: 2.5, firstLevelWeight: 0.5 };
+const NEGATIVE_KEYWORD_PENALTY = 3;
+const MAX_KEYWORD_HITS = 3;
+
+export class Classifier {
+  private readonly leafIndex: Map<string, number>;
+  private readonly featureNames: string[];
+
+  private constructor(
+    readonly version: string,
+    readonly createdAt: Date,
+    readonly taxonomyVersion: number,
+    readonly leaves: TaxonomyLeaf[],
+    private readonly vocab: Vocabulary,
+    private readonly model: LinearModel,
+    /** a second model over first-level codes: each has ~40+ examples where a leaf may have five */
+    private readonly firstModel: LinearModel,
+    private readonly firstCodes: string[],
+    readonly trainedOn: number,
+  ) {
+    this.leafIndex = new Map(leaves.map((l, i) => [l.code, i]));
+    this.featureNames = [];
+    for (const [f, j] of vocab.index) this.featureNames[j] = f;
+    const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
+    this.firstPos = Int32Array.from(leaves, (l) => firstIndex.get(l.parentCode)!);
+    this.firstNames = firstCodes.map((c) => leaves.find((l) => l.parentCode === c)!.parentName);
+    this.firstKeywords = firstCodes.map((c) => {
+      const children = leaves.filter((l) => l.parentCode === c);
+      return [...new Set([...children[0].parentKeywords, ...children.flatMap((l) => l.keywords)])].map((k) => k.toLowerCase()).filter(Boolean);
+    });
+  }
+
+  private readonly firstPos: Int32Array;
+  private readonly firstNames: string[];
+  private readonly firstKeywords: string[][];
+
+  private firstKeywordBoost(lowered: string, f: number): number {
+    let hits = 0;
+    for (const k of this.firstKeywords[f]) if (lowered.includes(k)) hits++;
+    return BLEND.keywordBoost * Math.min(hits, MAX_KEYWORD_HITS);
+  }
+
+  static train(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number, opts: { epochs?: number; learningRate?: number; l2?: number } = {}): Classifier {
+    const leafIndex = new Map(leaves.map((l, i) => [l.code, i]));
+    // Keywords and names are examples too: a category with no sentences yet still gets a class.
+    const all = [
+      ...examples.filter((e) => leafIndex.has(e.label)),
+      ...leaves.flatMap((l) => [{ text: `${l.parentName} ${l.name} ${l.keywords.join(' ')}`, label: l.code }]),
+    ];
+    const tokens = all.map((e) => tokenize(e.text));
+    const vocab = buildVocabulary(tokens);
+    const xs = tokens.map((t) => vectorize(t, vocab));
+    const ys = all.map((e) => leafIndex.get(e.label)!);
+    const trainOpts = { epochs: opts.epochs ?? 20, learningRate: opts.learningRate, l2: opts.l2 };
+    const model = train(xs, ys, vocab.idf.length, leaves.length, trainOpts);
+    const firstCodes = [...new Set(leaves.map((l) => l.parentCode))];
+    const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
+    const firstModel = train(xs, ys.map((y) => firstIndex.get(leaves[y].parentCode)!), vocab.idf.length, firstCodes.length, trainOpts);
+    const version = `clf-${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${createHash('sha1').update(model.weights.subarray(0, 4096)).update(String(all.length)).digest('hex').slice(0, 6)}`;
+    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length);
+  }
+
+  classify(text: string): ClassificationView {
+    const tokens = tokenize(text);
+    const x = vectorize(tokens, this.vocab);
+    const logits = scores(this.model, x);
+    const lowered = text.toLowerCase();
+    const matched: string[] = [];
+    for (let c = 0; c < this.leaves.length; c++) {
+      const leaf = this.leaves[c];
+      let hits = 0;
+      for (const k of leaf.keywords) if (k && lowered.includes(k.toLowerCase())) (hits++, matched.push(k));
+      let parentHits = 0;
+      for (const k of leaf.parentKeywords) if (k && lowered.includes(k.toLowerCase())) parentHits++;
+      logits[c] += BLEND.keywordBoost * Math.min(hits, MAX_KEYWORD_HITS) + (BLEND.keywordBoost / 2) * Math.min(parentHits, 1);
+      for (const k of leaf.negativeKeywords) if (k && lowered.includes(k.toLowerCase())) logits[c] -= NEGATIVE_KEYWORD_PENALTY;
+    }
+    const leafP = softmaxInPlace(logits);
+
+    // First level: blend the first-level model with the sum over each parent's leaves (geometric mean).
+    const fromLeaves = new Float64Array(this.firstCodes.length);
+    for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
+    const direct = scores(this.firstModel, x);
+    for (let f = 0; f < this.firstCodes.length; f++) direct[f] += this.firstKeywordBoost(lowered, f);
+    softmaxInPlace(direct);
+    const a = BLEND.firstLevelWeight;
+    const firstP = new Float64Array(this.firstCodes.length);
+    let total = 0;
+    for (let f = 0; f < firstP.length; f++) {
+      firstP[f] = Math.exp(a * Math.log(direct[f] + 1e-12) + (1 - a) * Math.log(fromLeaves[f] + 1e-12));
+      total += firstP[f];
+    }
+    for (let f = 0; f < firstP.length; f++) firstP[f] /= total;
+    // Leaves keep their share within their parent, scaled to the blended parent probability.
+    const p = new Float64Array(this.leaves.length);
+    for (let c = 0; c < this.leaves.length; c++) p[c] = (firstP[this.firstPos[c]] * leafP[c]) / (fromLeaves[this.firstPos[c]] || 1);
+
+    const order = Array.from(p.keys()).sort((x1, x2) => p[x2] - p[x1]);
+    const firstLevel = this.firstCodes.map((code, f) => ({ code, name: this.firstNames[f], probability: firstP[f] }));
+    const firstLevelRanked = firstLevel.sort((f1, f2) => f2.probability - f1.probability);
+    const best = this.leaves[order[0]];
+    const urgency = detectUrgency(text);
+    return {
+      top3: order.slice(0, 3).map((c) => ({
+        code: this.leaves[c].code,
+        name: this.leaves[c].name,
+        parentCode: this.leaves[c].parentCode,
+        parentName: this.leaves[c].parentName,
+        probability: round(p[c]),
+      })),
+      firstLevel: { ...firstLevelRanked[0], probability: round(firstLevelRanked[0].probability) },
+      firstLevelTop3: firstLevelRanked.slice(0, 3).map((f) => ({ ...f, probability: round(f.probability) })),
+      confidence: round(firstLevelRanked[0].probability),
+      urgent: urgency.urgent,
+      urgentReasons: urgency.reasons,
+      explanation: this.explain(x, order[0], matched, best.code),
+      modelVersion: this.version,
+      taxonomyVersion: this.taxonomyVersion,
+    };
+  }
+
+  /** The terms that pushed the winning category up most: matched keywords first, then the heaviest features. */
+  private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[], code: string): string[] {
+    const C = this.leaves.length;
+    const contributions: [string, number][] = [];
+    for (let k = 0; k < x.indices.length; k++) {
+      const j = x.indices[k];
+      const w = x.values[k] * this.model.weights[j * C + cls];
+      if (w > 0) contributions.push([this.featureNames[j].slice(2), w]);
+    }
+    contributions.sort((a, b) => b[1] - a[1]);
+    const keywordsOfWinner = new Set(this.leaves[this.leafIndex.get(code)!].keywords);
+    const terms = [...matched.filter((m) => keywordsOfWinner.has(m)), ...contributions.map(([t]) => t)];
+    return [...new Set(terms)].filter((t) => t.length > 1).slice(0, 5);
+  }
+
+  /** Binary form for storage: a JSON header, then the weights and biases as float32. */
+  serialize(): Buffer {
+    const header = Buffer.from(
+      JSON.stringify({
+        version: this.version,
+        createdAt: this.createdAt.toISOString(),
+        taxonomyVersion: this.taxonomyVersion,
+        leaves: this.leaves,
+        features: this.featureNames,
+        idf: Array.from(this.vocab.idf),
+        numFeatures: this.model.numFeatures,
+        numClasses: this.model.numClasses,
+        firstCodes: this.firstCodes,
+        trainedOn: this.trainedOn,
+      }),
+    );
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(header.length);
+    const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    return Buffer.concat([len, header, bytes(this.model.weights), bytes(this.model.bias), bytes(this.firstModel.weights), bytes(this.firstModel.bias)]);
+  }
+
+  static deserialize(buf: Buffer): Classifier {
+    const headerLength = buf.readUInt32LE(0);
+    const h = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
+    const body = buf.subarray(4 + headerLength);
+    const floats = new Float32Array(new Uint8Array(body).buffer); // aligned copy
+    let at = 0;
+    const take = (n: number) => floats.subarray(at, (at += n));
+    const F = h.numFeatures;
+    const C = h.numClasses;
+    const K = h.firstCodes.length;
+    const model = { numFeatures: F, numClasses: C, weights: take(F * C), bias: take(C) };
+    const firstModel = { numFeatures: F, numClasses: K, weights: take(F * K), bias: take(K) };
+    const index = new Map<string, number>((h.features as string[]).map((f, j) => [f, j]));
+    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, { index, idf: Float32Array.from(h.idf) }, model, firstModel, h.firstCodes, h.trainedOn);
+  }
+
+  /** Approximate resident memory of the model, for the benchmark. */
+  get sizeBytes(): number {
+    return this.model.weights.byteLength + this.firstModel.weights.byteLength + this.vocab.idf.byteLength + this.featureNames.reduce((a, f) => a + 2 * f.length + 48, 0);
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 10000) / 10000;
+}

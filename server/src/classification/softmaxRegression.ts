@@ -1,0 +1,95 @@
+import type { SparseVector } from './features';
+
+/**
+ * Multinomial logistic regression over sparse vectors, trained by SGD with
+ * L2 weight decay. Weights are feature-major (row j holds every class's
+ * weight for feature j) so scoring a sparse text touches only its rows.
+ */
+export interface LinearModel {
+  numFeatures: number;
+  numClasses: number;
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
+export interface TrainOptions {
+  epochs?: number;
+  learningRate?: number;
+  l2?: number;
+  seed?: number;
+}
+
+/** Small deterministic PRNG so a retrain on the same data gives the same model. */
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function scores(model: LinearModel, x: SparseVector, out = new Float32Array(model.numClasses)): Float32Array {
+  const C = model.numClasses;
+  out.set(model.bias);
+  for (let k = 0; k < x.indices.length; k++) {
+    const row = x.indices[k] * C;
+    const v = x.values[k];
+    for (let c = 0; c < C; c++) out[c] += v * model.weights[row + c];
+  }
+  return out;
+}
+
+export function softmaxInPlace(z: Float32Array): Float32Array {
+  let max = -Infinity;
+  for (const v of z) if (v > max) max = v;
+  let sum = 0;
+  for (let i = 0; i < z.length; i++) {
+    z[i] = Math.exp(z[i] - max);
+    sum += z[i];
+  }
+  for (let i = 0; i < z.length; i++) z[i] /= sum;
+  return z;
+}
+
+export function train(xs: SparseVector[], ys: number[], numFeatures: number, numClasses: number, opts: TrainOptions = {}): LinearModel {
+  const epochs = opts.epochs ?? 20;
+  const lr0 = opts.learningRate ?? 1.0;
+  const l2 = opts.l2 ?? 1e-5;
+  const random = mulberry32(opts.seed ?? 12345);
+  const model: LinearModel = { numFeatures, numClasses, weights: new Float32Array(numFeatures * numClasses), bias: new Float32Array(numClasses) };
+  const order = xs.map((_, i) => i);
+  const p = new Float32Array(numClasses);
+  // Weight decay applied lazily through a global scale, so each step stays sparse.
+  let scale = 1;
+  let step = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const i of order) {
+      const lr = lr0 / (1 + 0.02 * step++ / xs.length);
+      const x = xs[i];
+      scores(model, x, p);
+      if (scale !== 1) for (let c = 0; c < numClasses; c++) p[c] = (p[c] - model.bias[c]) * scale + model.bias[c];
+      softmaxInPlace(p);
+      p[ys[i]] -= 1; // gradient of cross-entropy w.r.t. the logits
+      scale *= 1 - lr * l2;
+      const g = lr / scale;
+      for (let k = 0; k < x.indices.length; k++) {
+        const row = x.indices[k] * numClasses;
+        const v = x.values[k] * g;
+        for (let c = 0; c < numClasses; c++) model.weights[row + c] -= v * p[c];
+      }
+      for (let c = 0; c < numClasses; c++) model.bias[c] -= lr * p[c];
+      if (scale < 1e-3) {
+        for (let w = 0; w < model.weights.length; w++) model.weights[w] *= scale;
+        scale = 1;
+      }
+    }
+  }
+  if (scale !== 1) for (let w = 0; w < model.weights.length; w++) model.weights[w] *= scale;
+  return model;
+}
