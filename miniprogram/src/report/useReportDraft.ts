@@ -6,6 +6,8 @@ import { discardDraft, loadDraft, saveDraft, type Draft, type PhotoDraft } from 
 import { chooseOnMap, locate, openLocationSettings, reverseGeocode } from '../services/geo';
 import { choosePhotos, uploadImage } from '../services/media';
 import { createReport } from '../services/reports';
+import { nearbyCategories, suggestCategory } from '../services/classification';
+import type { ClassificationView } from '@ssp/shared';
 import type { LocateStatus } from '../components/LocationCard';
 import { requireLogin } from '../lib/session';
 
@@ -118,6 +120,7 @@ export function useReportDraft(kind: Draft['kind']) {
       location: location as ReportLocation,
       mediaIds: draft.photos.filter((p) => p.mediaId).map((p) => p.mediaId!),
       ...(draft.contactPhone.trim() ? { contactPhone: draft.contactPhone.trim() } : {}),
+      ...(draft.category ? { categoryCode: draft.category.code } : {}),
       anonymous: draft.anonymous,
     } as CreateReportInput;
   }, [draft]);
@@ -147,6 +150,30 @@ export function useReportDraft(kind: Draft['kind']) {
     }
   }, [valid, input, kind, update]);
 
+  // While the resident types, suggest a category (debounced; the public endpoint is rate-limited).
+  const [suggestion, setSuggestion] = useState<ClassificationView | null>(null);
+  useEffect(() => {
+    const text = draft.description.trim();
+    if (kind !== 'complaint' || text.length < 5) return setSuggestion(null);
+    const timer = setTimeout(() => {
+      suggestCategory(text).then(setSuggestion, () => setSuggestion(null));
+    }, 600);
+    return () => clearTimeout(timer);
+  }, [draft.description, kind]);
+
+  // 随申拍: quick chips from what neighbours report most around here.
+  const [chips, setChips] = useState<{ code: string; name: string }[]>([]);
+  const lat = draft.location?.lat;
+  const lng = draft.location?.lng;
+  useEffect(() => {
+    if (kind !== 'snap' || !ready) return;
+    const loc = draft.location && hasCoordinates(draft.location) ? draft.location : null;
+    nearbyCategories(loc).then((r) => setChips(r.items), () => setChips([]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kind, ready, lat, lng]);
+
+  const chooseCategory = useCallback((category: { code: string; name: string } | null) => update((d) => ({ ...d, category })), [update]);
+
   const reset = useCallback(() => {
     discardDraft(kind);
     const fresh = loadDraft(kind);
@@ -173,5 +200,8 @@ export function useReportDraft(kind: Draft['kind']) {
     valid,
     submit,
     reset,
+    suggestion,
+    chips,
+    chooseCategory,
   };
 }

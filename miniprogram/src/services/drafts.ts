@@ -25,6 +25,8 @@ export interface Draft {
   description: string;
   location: ReportLocation | null;
   place: Place | null;
+  /** the category the resident chose (from the suggestion or a quick chip) */
+  category: { code: string; name: string } | null;
   contactPhone: string;
   anonymous: boolean;
   photos: PhotoDraft[];
@@ -41,6 +43,7 @@ export function newDraft(kind: Draft['kind']): Draft {
     description: '',
     location: null,
     place: null,
+    category: null,
     contactPhone: '',
     anonymous: false,
     photos: [],
@@ -60,6 +63,7 @@ export function loadDraft(kind: Draft['kind']): Draft {
   if (!saved || saved.kind !== kind || !saved.idempotencyKey) return newDraft(kind);
   return {
     ...saved,
+    category: saved.category ?? null,
     photos: saved.photos.map((p) => (p.status === 'uploading' ? { ...p, status: 'failed', error: '上传中断，请重试' } : p)),
     submit: saved.submit.state === 'submitting' ? { state: 'failed', message: '上次提交未完成，请再次提交（不会重复）', network: true } : saved.submit,
   };

@@ -7,8 +7,10 @@ import './login.scss';
 
 const TAB_PAGES = ['/pages/index/index', '/pages/tickets/index'];
 
-function goBack(back: string | undefined) {
-  const target = back ? decodeURIComponent(back) : '/pages/index/index';
+function goBack(back: string | undefined, role: 'citizen' | 'admin') {
+  const wanted = back ? decodeURIComponent(back) : '';
+  // Staff land in the console unless they were on their way to an admin page.
+  const target = role === 'admin' ? (wanted.includes('admin/') ? wanted : '/admin/index/index') : wanted || '/pages/index/index';
   const url = target.startsWith('/') ? target : `/${target}`;
   if (TAB_PAGES.some((p) => url.startsWith(p))) void Taro.switchTab({ url: url.split('?')[0] });
   else void Taro.redirectTo({ url });
@@ -27,12 +29,12 @@ export default function LoginPage() {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const run = async (action: () => Promise<unknown>) => {
+  const run = async (action: () => Promise<{ user: { role: 'citizen' | 'admin' } }>) => {
     setBusy(true);
     setError('');
     try {
-      await action();
-      goBack(params.back);
+      const session = await action();
+      goBack(params.back, session.user.role);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : '登录失败，请重试');
     } finally {

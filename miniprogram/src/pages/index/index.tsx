@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useState } from 'react';
 import { hasContent, loadDraft } from '../../services/drafts';
+import { currentSession } from '../../services/api';
 import './index.scss';
 
 const ENTRIES = [
@@ -12,7 +13,11 @@ const ENTRIES = [
 
 export default function Home() {
   const [draftWaiting, setDraftWaiting] = useState(false);
-  useDidShow(() => setDraftWaiting(hasContent(loadDraft('complaint'))));
+  const [isStaff, setIsStaff] = useState(false);
+  useDidShow(() => {
+    setDraftWaiting(hasContent(loadDraft('complaint')));
+    setIsStaff(currentSession()?.user.role === 'admin');
+  });
 
   const open = (entry: (typeof ENTRIES)[number]) => {
     if (entry.key === 'mine') void Taro.switchTab({ url: entry.url });
@@ -42,6 +47,11 @@ export default function Home() {
           <Text className='home-chevron'>›</Text>
         </View>
       ))}
+      {isStaff && (
+        <View className='banner info' onClick={() => void Taro.navigateTo({ url: '/admin/index/index' })}>
+          <Text>您已作为工作人员登录，点此进入管理后台</Text>
+        </View>
+      )}
       <Text className='hint home-foot'>紧急情况请直接拨打 110 / 119 / 120。非紧急诉求也可拨打 12345 热线。</Text>
     </View>
   );

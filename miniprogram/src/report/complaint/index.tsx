@@ -29,6 +29,18 @@ export default function ComplaintPage() {
           {length}/{LIMITS.complaintDescription.max}
         </Text>
         {shown('description') && <Text className='error-text'>{shown('description')}</Text>}
+        {draft.category ? (
+          <View className='banner ok category-line' data-testid='category-chosen'>
+            <Text>已选分类：{draft.category.name}　</Text>
+            <Text className='link' onClick={() => form.chooseCategory(null)}>取消</Text>
+          </View>
+        ) : form.suggestion ? (
+          <View className='banner info category-line' data-testid='category-suggestion' onClick={() => form.chooseCategory({ code: form.suggestion!.top3[0].code, name: `${form.suggestion!.top3[0].parentName} / ${form.suggestion!.top3[0].name}` })}>
+            <Text>推荐分类：{form.suggestion.top3[0].parentName} / {form.suggestion.top3[0].name}　</Text>
+            <Text className='link'>选用</Text>
+          </View>
+        ) : null}
+        {form.suggestion?.urgent && <View className='banner warn'><Text>如有人身危险，请立即拨打 110 / 119 / 120。</Text></View>}
       </View>
 
       <View className='card'>

@@ -41,6 +41,19 @@ export default function SnapPage() {
           error={form.locateStatus.kind === 'failed' ? fieldErrors.location : undefined}
         />
       </View>
+      {form.chips.length > 0 && (
+        <View className='card'>
+          <Text className='card-title'>这是什么问题？（可选）</Text>
+          <View className='chip-row'>
+            {form.chips.map((c) => (
+              <Text key={c.code} className={`chip ${draft.category?.code === c.code ? 'active' : ''}`} onClick={() => form.chooseCategory(draft.category?.code === c.code ? null : c)} data-testid='category-chip'>
+                {c.name}
+              </Text>
+            ))}
+          </View>
+          <Text className='hint'>不确定可以不选，工作人员会帮您归类</Text>
+        </View>
+      )}
       <View className='card'>
         <Text className='card-title'>一句话说明（可选）</Text>
         <Input

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '待分拣诉求', enablePullDownRefresh: true });
