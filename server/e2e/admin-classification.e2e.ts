@@ -66,9 +66,10 @@ test.serial('an admin adds a category with keywords, retrains, and the classifie
 test.serial('a resident typing a description sees a category suggestion and can take it', async (t) => {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
-  await page.goto(server.baseUrl + '/#/auth/login/index');
+  await page.goto(server.baseUrl + '/');
+  await page.locator('[data-testid="entry-complaint"]:visible').click();
   await page.locator('[data-testid="local-login"]:visible').click();
-  await page.goto(server.baseUrl + '/#/report/complaint/index');
+  await waitForRoute(page, 'report/complaint');
   await page.locator(inside('description', 'textarea')).fill('楼下烧烤店的油烟每天晚上都飘进我家，窗户都不敢开');
   const suggestion = page.locator('[data-testid="category-suggestion"]:visible');
   await suggestion.waitFor({ timeout: 10_000 });

@@ -22,6 +22,11 @@ import { categoryRoutes } from './categories/categoryRoutes';
 import { createCategoryService } from './categories/categoryService';
 import { classificationRoutes } from './classification/classificationRoutes';
 import { createClassificationService } from './classification/classificationService';
+import { localConnector, webhookConnector, type Connector } from './pipeline/connectors';
+import { createDispatcher } from './pipeline/dispatcher';
+import { createPipelineEvents } from './pipeline/pipelineEvents';
+import { pipelineRoutes } from './pipeline/pipelineRoutes';
+import { createTicketService } from './reports/ticketService';
 import { createReportService } from './reports/reportService';
 
 export interface AppDeps {
@@ -32,6 +37,17 @@ export interface AppDeps {
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
   classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number };
+  pipeline?: {
+    connector: 'local' | 'webhook';
+    webhookUrl?: string;
+    secret?: string;
+    publicBaseUrl: string;
+    maxAttempts?: number;
+    pollMs?: number;
+    baseBackoffMs?: number;
+    timeoutMs?: number;
+    leaseMs?: number;
+  };
 }
 
 /**
@@ -52,6 +68,15 @@ export function createApp(deps: AppDeps) {
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
   });
   const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification });
+  const tickets = createTicketService({ categories, signer, media });
+  const pipelineConfig = deps.pipeline ?? { connector: 'local' as const, publicBaseUrl: 'http://localhost:3000' };
+  const connector: Connector =
+    pipelineConfig.connector === 'webhook'
+      ? webhookConnector({ url: pipelineConfig.webhookUrl!, secret: pipelineConfig.secret!, timeoutMs: pipelineConfig.timeoutMs ?? 10_000 })
+      : localConnector();
+  const { connector: _kind, ...dispatcherTuning } = pipelineConfig;
+  const dispatcher = createDispatcher({ ...dispatcherTuning, connector, categories, signer, log: deps.log });
+  const events = createPipelineEvents({ tickets });
 
   const app = new Koa<AppState>();
   app.proxy = true;
@@ -84,6 +109,7 @@ export function createApp(deps: AppDeps) {
     geoRoutes({ geo, tokens }),
     categoryRoutes({ categories, reports, tokens }),
     classificationRoutes({ classification, reports, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60 }),
+    pipelineRoutes({ tickets, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -99,5 +125,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification } };
+  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher } };
 }

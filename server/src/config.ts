@@ -30,6 +30,11 @@ const envSchema = z.object({
   H5_DIST: z.string().default(path.join(REPO_ROOT, 'miniprogram/dist/h5')),
   CLASSIFY_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   CLASSIFIER_RETRAIN_EVERY: z.coerce.number().int().min(1).default(20),
+  PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  PIPELINE_CONNECTOR: z.enum(['local', 'webhook']).default('local'),
+  PIPELINE_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
+  PIPELINE_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   CLASSIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
 });
 
@@ -61,6 +66,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.MONGODB_URI) problems.push('  MONGODB_URI: required in production');
   const hasWechat = Boolean(env.WECHAT_APPID && env.WECHAT_SECRET);
   if (Boolean(env.WECHAT_APPID) !== Boolean(env.WECHAT_SECRET)) problems.push('  WECHAT_APPID and WECHAT_SECRET: set both or neither');
+  if (env.PIPELINE_CONNECTOR === 'webhook' && (!env.PIPELINE_WEBHOOK_URL || !env.PIPELINE_SECRET)) {
+    problems.push('  PIPELINE_WEBHOOK_URL and PIPELINE_SECRET: required when PIPELINE_CONNECTOR=webhook');
+  }
   if (production && !hasWechat) problems.push('  WECHAT_APPID/WECHAT_SECRET: required in production (the local WeChat stand-in refuses to run there)');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 

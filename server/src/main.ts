@@ -49,6 +49,13 @@ async function main() {
     geocoder,
     log,
     h5Dist: config.H5_DIST,
+    pipeline: {
+      connector: config.PIPELINE_CONNECTOR,
+      webhookUrl: config.PIPELINE_WEBHOOK_URL,
+      secret: config.PIPELINE_SECRET,
+      maxAttempts: config.PIPELINE_MAX_ATTEMPTS,
+      publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
+    },
     classifier: {
       confidenceThreshold: config.CLASSIFY_CONFIDENCE_THRESHOLD,
       retrainEvery: config.CLASSIFIER_RETRAIN_EVERY,
@@ -57,6 +64,9 @@ async function main() {
   });
   await prepare();
   services.classification.startPolling();
+  // The outbox dispatcher: delivers every acknowledged report to the pipeline; safe to run on several instances.
+  services.dispatcher.start();
+  stops.unshift(() => services.dispatcher.stop());
   stops.unshift(async () => services.classification.stop());
   await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (line) => console.log(line));
 

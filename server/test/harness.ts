@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { createApp } from '../src/app';
+import { createApp, type AppDeps } from '../src/app';
 import { createWechatClient } from '../src/auth/wechatClient';
 import { startWechatStandIn, type WechatStandIn } from '../src/auth/wechatStandIn';
 import { connectDatabase } from '../src/db/connect';
@@ -29,8 +29,9 @@ export interface TestServer {
 }
 
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };
+export const TEST_PIPELINE_SECRET = 'test-pipeline-secret-0123456789';
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline'] } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -47,6 +48,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     geocoder: opts.geocoder ?? null,
     log: silentLogger,
     h5Dist: opts.h5Dist,
+    pipeline: opts.pipeline ?? { connector: 'local', publicBaseUrl: 'http://127.0.0.1', secret: TEST_PIPELINE_SECRET },
     classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000 },
   });
   await prepare();
@@ -85,6 +87,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
       return { token: res.body.token, userId: res.body.user.id };
     },
     async close() {
+      await services.dispatcher.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await wechat.close();
       await mongoose.connection.dropDatabase().catch(() => {});

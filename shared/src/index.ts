@@ -7,3 +7,4 @@ export * from './phone';
 export * from './schemas';
 export * from './types';
 export * from './categorySchemas';
+export * from './followUpSchemas';

@@ -1,6 +1,7 @@
 import type { District } from './districts';
 import type { ReportStatus } from './status';
 import type { ReportLocation } from './schemas';
+import type { AllowedActions } from './followUpSchemas';
 
 /** The shapes the API returns. The server's presenters produce exactly these. */
 
@@ -35,6 +36,8 @@ export interface TimelineEntry {
   /** who caused it: `citizen`, `system`, a department, an admin */
   actor: string;
   message: string;
+  /** photos attached to this step (e.g. the handler's reply) */
+  media?: { id: string; url: string; previewUrl: string }[];
 }
 
 export interface CategoryRef {
@@ -54,6 +57,13 @@ export interface ReportView {
   /** the category the report is filed under; null while it waits for manual triage */
   category: (CategoryRef & { parentCode: string | null; parentName: string | null }) | null;
   urgent: boolean;
+  department: string | null;
+  dueAt: string | null;
+  rating: { value: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment: string } | null;
+  /** what the resident may do now (the state machine and the follow-up rules decide) */
+  allowedActions: AllowedActions;
+  /** staff only */
+  delivery?: { state: 'pending' | 'delivered' | 'dead'; attempts: number; lastError: string | null };
   /** staff only */
   classification?: ClassificationView | null;
   /** staff only */

@@ -1,4 +1,6 @@
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { absoluteUrl } from '../services/media';
 import { STATUS_LABELS, type TimelineEntry } from '@ssp/shared';
 import { formatTime } from '../lib/format';
 import './Timeline.scss';
@@ -19,6 +21,13 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
               <Text className='muted'>{formatTime(e.at)}</Text>
             </View>
             <Text className='timeline-message'>{e.message}</Text>
+            {e.media && e.media.length > 0 && (
+              <View className='timeline-photos'>
+                {e.media.map((m) => (
+                  <Image key={m.id} className='timeline-photo' src={absoluteUrl(m.previewUrl)} mode='aspectFill' onClick={() => Taro.previewImage({ urls: e.media!.map((x) => absoluteUrl(x.url)), current: absoluteUrl(m.url) })} data-testid='timeline-photo' />
+                ))}
+              </View>
+            )}
             <Text className='muted'>{ACTORS[e.actor] ?? e.actor}</Text>
           </View>
         </View>

@@ -12,3 +12,16 @@ export function listMyReports(cursor?: string | null): Promise<Page<ReportView>>
 export function getReport(id: string): Promise<ReportView> {
   return call<ReportView>('GET', `/reports/${encodeURIComponent(id)}`);
 }
+
+export const followUp = {
+  withdraw: (id: string, reason: string) => call<ReportView>('POST', `/reports/${id}/withdraw`, { reason }),
+  urge: (id: string) => call<ReportView>('POST', `/reports/${id}/urge`, {}),
+  supplement: (id: string, text: string, mediaIds: string[] = []) => call<ReportView>('POST', `/reports/${id}/supplement`, { text, mediaIds }),
+  rate: (id: string, rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied', comment?: string) => call<ReportView>('POST', `/reports/${id}/rate`, { rating, comment }),
+  reopen: (id: string, reason: string) => call<ReportView>('POST', `/reports/${id}/reopen`, { reason }),
+};
+
+export const staff = {
+  queue: (status?: string) => call<{ items: ReportView[] }>('GET', `/admin/reports${status ? `?status=${status}` : ''}`),
+  move: (id: string, to: string, message?: string, mediaIds?: string[]) => call<ReportView>('POST', `/admin/reports/${id}/transitions`, { to, message, mediaIds }),
+};

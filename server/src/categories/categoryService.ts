@@ -43,6 +43,8 @@ export interface CategoryInfo {
  */
 export function createCategoryService() {
   let cache: { version: number; docs: CategoryDoc[]; checkedAt: number } | null = null;
+  /** Bumped by every write here: a read that overlapped a write must not be cached. */
+  let generation = 0;
   /** How long a process trusts its copy before asking for the version again (other instances' edits). */
   const RECHECK_MS = 5000;
 
@@ -56,6 +58,7 @@ export function createCategoryService() {
       const next = (await currentVersion()) + 1;
       try {
         await TaxonomyVersion.create({ _id: next, at: new Date(), change, by });
+        generation++;
         cache = null;
         return next;
       } catch (err) {
@@ -67,14 +70,16 @@ export function createCategoryService() {
 
   async function load(): Promise<{ version: number; docs: CategoryDoc[] }> {
     if (cache && Date.now() - cache.checkedAt < RECHECK_MS) return cache;
+    const startedAt = generation;
     const version = await currentVersion();
     if (cache && cache.version === version) {
       cache.checkedAt = Date.now();
       return cache;
     }
     const docs = await Category.find({ deleted: { $ne: true } }).lean<CategoryDoc[]>();
-    cache = { version, docs, checkedAt: Date.now() };
-    return cache;
+    const fresh = { version, docs, checkedAt: Date.now() };
+    if (generation === startedAt) cache = fresh;
+    return fresh;
   }
 
   function nest(docs: CategoryDoc[], includeDisabled: boolean): CategoryNodeView[] {
@@ -148,6 +153,7 @@ export function createCategoryService() {
         if (!parent || parent.parentCode) throw new AppError(400, 'CATEGORY_PARENT_INVALID');
       }
       try {
+        generation++;
         const doc = await Category.create({ ...input, parentCode: input.parentCode ?? null, order: input.order ?? 999 });
         await bumpVersion(`created ${input.code}`, by);
         return view(doc.toObject() as CategoryDoc);
@@ -165,6 +171,7 @@ export function createCategoryService() {
       }
       if (patch.deadlineHours === undefined && patch.enabled === undefined && Object.keys(patch).length === 0) return view(doc);
       const merged = { ...patch };
+      generation++;
       await Category.updateOne({ code }, { $set: merged });
       await bumpVersion(`updated ${code}: ${Object.keys(patch).join(',')}`, by);
       return view({ ...doc, ...merged } as CategoryDoc);
@@ -183,6 +190,7 @@ export function createCategoryService() {
       const targetRef = { code: target.code, name: target.name, parentCode: target.parentCode, parentName: (await find(target.parentCode!)).name };
       const moved = await Report.updateMany({ 'category.code': code }, { $set: { category: targetRef } });
       await Report.updateMany({ 'citizenCategory.code': code }, { $set: { citizenCategory: { code: target.code, name: target.name } } });
+      generation++;
       await Category.updateOne({ code }, { $set: { enabled: false, mergedInto: into } });
       await bumpVersion(`merged ${code} into ${into}`, by);
       return { moved: moved.modifiedCount };
@@ -193,6 +201,7 @@ export function createCategoryService() {
       await find(code);
       const { docs } = await load();
       if (docs.some((d) => d.parentCode === code) || (await countReports(code)) > 0) throw new AppError(409, 'CATEGORY_IN_USE');
+      generation++;
       await Category.updateOne({ code }, { $set: { deleted: true, enabled: false } });
       await bumpVersion(`deleted ${code}`, by);
     },

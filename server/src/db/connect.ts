@@ -4,8 +4,10 @@ import { Media } from '../media/mediaModel';
 import { Report } from '../reports/reportModel';
 import { Category, TaxonomyVersion } from '../categories/categoryModel';
 import { ClassifierModel } from '../classification/classifierStore';
+import { DeliveryLease } from '../pipeline/dispatcher';
+import { PipelineEventLog } from '../pipeline/pipelineEvents';
 
-export const MODELS = [User, Media, Report, Category, TaxonomyVersion, ClassifierModel];
+export const MODELS = [User, Media, Report, Category, TaxonomyVersion, ClassifierModel, DeliveryLease, PipelineEventLog];
 
 /** Connects mongoose and creates every schema-declared index before serving. */
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {

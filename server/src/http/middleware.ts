@@ -70,6 +70,8 @@ export function jsonBody(limitBytes = 64 * 1024): Middleware<AppState> {
       chunks.push(chunk as Buffer);
     }
     const text = Buffer.concat(chunks).toString('utf8');
+    // Kept for signature checks, which are over the exact bytes received.
+    (ctx.request as { rawBody?: string }).rawBody = text;
     try {
       (ctx.request as { body?: unknown }).body = text ? JSON.parse(text) : {};
     } catch {

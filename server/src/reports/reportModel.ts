@@ -7,6 +7,8 @@ const timelineEntrySchema = new Schema(
     status: { type: String, enum: REPORT_STATUSES, required: true },
     actor: { type: String, required: true },
     message: { type: String, required: true },
+    /** photos attached to this step, e.g. the handler's reply */
+    mediaIds: { type: [Schema.Types.ObjectId], default: undefined },
   },
   { _id: false },
 );
@@ -60,7 +62,19 @@ const reportSchema = new Schema(
       state: { type: String, enum: ['pending', 'delivered', 'dead'], default: 'pending' },
       attempts: { type: Number, default: 0 },
       nextAttemptAt: { type: Date, default: () => new Date() },
+      lastError: { type: String, default: null },
+      deliveredAt: { type: Date, default: null },
+      externalId: { type: String, default: null },
+      connector: { type: String, default: null },
     },
+    /** handling department and deadline, set at dispatch */
+    department: { type: String, default: null },
+    dueAt: { type: Date, default: null },
+    resolvedAt: { type: Date, default: null },
+    /** highest pipeline event sequence applied, to ignore late, out-of-order events */
+    pipelineSeq: { type: Number, default: 0 },
+    rating: { type: new Schema({ value: String, comment: String, at: Date }, { _id: false }), default: null },
+    lastUrgedAt: { type: Date, default: null },
   },
   { timestamps: true, writeConcern: { w: 'majority', j: true } },
 );

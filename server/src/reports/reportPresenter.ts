@@ -1,9 +1,10 @@
 import { maskPhone, STATUS_LABELS, type ReportView } from '@ssp/shared';
 import type { MediaSigner } from '../media/mediaSigner';
 import type { ReportDoc } from './reportModel';
+import { allowedActions } from './followUp';
 
 /** Exactly the fields that leave the server. The full phone number never does. */
-export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean } = {}): ReportView {
+export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number } = {}): ReportView {
   const mediaIds = (doc.mediaIds ?? []).map(String);
   const location = doc.location!;
   return {
@@ -17,6 +18,11 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
       ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
       : null,
     urgent: Boolean(doc.urgent),
+    department: doc.department ?? null,
+    dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
+    rating: doc.rating?.value ? { value: doc.rating.value as 'satisfied', comment: doc.rating.comment ?? '' } : null,
+    allowedActions: allowedActions(doc, opts.now),
+    ...(opts.forStaff ? { delivery: { state: doc.delivery?.state ?? 'pending', attempts: doc.delivery?.attempts ?? 0, lastError: doc.delivery?.lastError ?? null } } : {}),
     ...(opts.forStaff
       ? {
           classification: (doc.classification as ReportView['classification']) ?? null,
@@ -38,6 +44,14 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     anonymous: Boolean(doc.anonymous),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
-    timeline: (doc.timeline ?? []).map((t) => ({ at: t.at.toISOString(), status: t.status, actor: t.actor, message: t.message })),
+    timeline: (doc.timeline ?? []).map((t) => ({
+      at: t.at.toISOString(),
+      status: t.status,
+      actor: t.actor,
+      message: t.message,
+      ...((t as { mediaIds?: unknown[] }).mediaIds?.length
+        ? { media: (t as { mediaIds: unknown[] }).mediaIds.map((m) => ({ id: String(m), url: signer.url(String(m), 'original'), previewUrl: signer.url(String(m), 'preview') })) }
+        : {}),
+    })),
   };
 }

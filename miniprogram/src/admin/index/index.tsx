@@ -5,6 +5,7 @@ import { useAdminGuard } from '../useAdmin';
 import '../admin.scss';
 
 const ITEMS = [
+  { title: '工单处理', desc: '受理、派单、办结答复（本地对接模式）', url: '/admin/tickets/index', testId: 'menu-tickets' },
   { title: '分类管理', desc: '分类树、关键词、办理时限、承办部门', url: '/admin/categories/index', testId: 'menu-categories' },
   { title: '待分拣诉求', desc: '机器不确定或与市民选择不一致的诉求', url: '/admin/triage/index', testId: 'menu-triage' },
   { title: '分类模型', desc: '重新训练、查看指标、试一试', url: '/admin/classifier/index', testId: 'menu-classifier' },

@@ -1,7 +1,7 @@
 import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useCallback, useState } from 'react';
-import type { ReportView } from '@ssp/shared';
+import { RATING_LABELS, type ReportView } from '@ssp/shared';
 import { StatusTag } from '../../components/StatusTag';
 import { Timeline } from '../../components/Timeline';
 import { formatTime } from '../../lib/format';
@@ -9,6 +9,7 @@ import { requireLogin } from '../../lib/session';
 import { ApiError } from '../../services/api';
 import { absoluteUrl } from '../../services/media';
 import { getReport } from '../../services/reports';
+import { Actions } from './Actions';
 import './detail.scss';
 
 export default function ReportDetail() {
@@ -72,6 +73,17 @@ export default function ReportDetail() {
         {report.contactPhone && <Text className='muted detail-line'>联系电话：{report.contactPhone}</Text>}
         {report.anonymous && <Text className='muted detail-line'>匿名反映</Text>}
       </View>
+
+      {(report.department || report.dueAt) && (
+        <View className='card'>
+          <Text className='card-title'>办理信息</Text>
+          {report.department && <Text className='muted detail-line'>承办部门：{report.department}</Text>}
+          {report.dueAt && <Text className='muted detail-line'>办理时限：{formatTime(report.dueAt)} 前</Text>}
+          {report.rating && <Text className='muted detail-line'>我的评价：{RATING_LABELS[report.rating.value]}</Text>}
+        </View>
+      )}
+
+      <Actions report={report} onChange={setReport} />
 
       <View className='card' data-testid='timeline'>
         <Text className='card-title'>办理进度</Text>

@@ -1,0 +1,101 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, TEST_ADMIN, type TestServer } from '../test/harness';
+import { makeJpeg } from '../test/images';
+import { ARTIFACTS, H5_DIST, inside, launchBrowser, PHONE, snap, waitForRoute } from './browser';
+
+let server: TestServer;
+let browser: Browser;
+
+test.before(async () => {
+  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error(`H5 build missing at ${H5_DIST}`);
+  server = await startTestServer({ h5Dist: H5_DIST });
+  browser = await launchBrowser();
+});
+test.after.always(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function staffAct(page: Page, ticketNo: string, action: string, text?: string, photo?: string) {
+  const card = page.locator(`[data-testid="console-ticket"][data-ticket="${ticketNo}"]:visible`);
+  await card.locator(`[data-testid="console-${action}"]`).click();
+  if (text) await card.locator('[data-testid="console-text"] textarea').fill(text);
+  if (photo) {
+    const chooser = page.waitForEvent('filechooser');
+    await card.locator('[data-testid="console-photo"]').click();
+    await (await chooser).setFiles(photo);
+    await card.locator('img').first().waitFor();
+  }
+  await card.locator('[data-testid="console-confirm"]').click();
+  await page.waitForFunction(
+    ([no, a]) => !document.querySelector(`[data-ticket="${no}"] [data-testid="console-${a}"]`) || true,
+    [ticketNo, action],
+  );
+}
+
+test('a report goes through the local pipeline: accepted, dispatched, resolved with a photo; the resident rates 不满意 and reopens; staff see it back', async (t) => {
+  const resident = await (await browser.newContext(PHONE)).newPage();
+  await resident.goto(server.baseUrl + '/');
+  await resident.locator('[data-testid="entry-complaint"]:visible').click();
+  await resident.locator('[data-testid="local-login"]:visible').click();
+  await waitForRoute(resident, 'report/complaint');
+  await resident.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  await resident.locator(inside('description', 'textarea')).fill('人民广场东侧人行道的路灯连续一周不亮，晚上很黑');
+  await resident.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(resident, 'report/success');
+  const ticketNo = (await resident.locator('[data-testid="ticket-no"]:visible').innerText()).trim();
+  await resident.locator('[data-testid="view-ticket"]:visible').click();
+  await waitForRoute(resident, 'tickets/detail');
+  const reportUrl = resident.url();
+
+  const staff = await (await browser.newContext({ ...PHONE, viewport: { width: 430, height: 932 } })).newPage();
+  await staff.goto(server.baseUrl + '/#/auth/login/index');
+  await staff.locator(inside('admin-username', 'input')).fill(TEST_ADMIN.username);
+  await staff.locator(inside('admin-password', 'input')).fill(TEST_ADMIN.password);
+  await staff.locator('[data-testid="admin-login"]:visible').click();
+  await waitForRoute(staff, 'admin/index');
+  await staff.locator('[data-testid="menu-tickets"]:visible').click();
+  await waitForRoute(staff, 'admin/tickets');
+  const card = staff.locator(`[data-testid="console-ticket"][data-ticket="${ticketNo}"]:visible`);
+  await card.waitFor({ timeout: 10_000 });
+
+  const replyPhoto = path.join(ARTIFACTS, 'fixture-reply.jpg');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(replyPhoto, await makeJpeg({ width: 800, height: 600 }));
+  await staffAct(staff, ticketNo, 'accepted');
+  await card.locator('[data-testid="console-dispatched"]').waitFor();
+  await staffAct(staff, ticketNo, 'dispatched');
+  await card.locator('[data-testid="console-resolved"]').waitFor();
+  await staffAct(staff, ticketNo, 'resolved', '已更换路灯灯泡，经夜间检查恢复照明。', replyPhoto);
+  await card.waitFor({ state: 'detached', timeout: 10_000 }); // resolved tickets leave the work queue
+  await snap(staff, '20-staff-console');
+
+  await resident.goto(reportUrl);
+  await resident.reload();
+  const timeline = resident.locator('[data-testid="timeline"]:visible');
+  await timeline.getByText('已办结').waitFor({ timeout: 10_000 });
+  const steps = await timeline.innerText();
+  for (const label of ['已提交', '已受理', '已派单', '已办结']) t.true(steps.includes(label), label);
+  t.true(steps.includes('已更换路灯灯泡'));
+  t.is(await resident.locator('[data-testid="timeline-photo"]:visible').count(), 1, 'the handler\'s photo is shown');
+  await snap(resident, '21-resident-resolved');
+
+  await resident.locator('[data-testid="action-rate"]:visible').click();
+  await resident.locator('[data-testid="rating-unsatisfied"]:visible').click();
+  await resident.locator('[data-testid="rate-submit"]:visible').click();
+  await resident.locator('[data-testid="action-reopen"]:visible').click();
+  await resident.locator(inside('action-text', 'textarea')).fill('晚上去看还是有一盏不亮');
+  await resident.locator('[data-testid="action-submit"]:visible').click();
+  await timeline.getByText('重新办理').first().waitFor({ timeout: 10_000 });
+  t.false(await resident.locator('[data-testid="action-reopen"]:visible').isVisible());
+  await snap(resident, '22-resident-reopened');
+
+  await staff.reload();
+  const back = staff.locator(`[data-testid="console-ticket"][data-ticket="${ticketNo}"]:visible`);
+  await back.waitFor({ timeout: 10_000 });
+  t.true((await back.innerText()).includes('重新办理'));
+  t.true(await back.locator('[data-testid="console-dispatched"]').isVisible(), 'staff can dispatch it again');
+});

@@ -1,0 +1,64 @@
+import { signedHeaders } from './signature';
+
+/** What we send to the city's ticket system for one report (see README for the wire format). */
+export interface PipelinePayload {
+  idempotencyKey: string;
+  ticketNo: string;
+  reportId: string;
+  kind: 'complaint' | 'snap';
+  category: { code: string; name: string; parentCode: string | null; parentName: string | null } | null;
+  urgent: boolean;
+  department: string | null;
+  district: { code: string; name: string } | null;
+  location: Record<string, unknown>;
+  description: string;
+  contactPhone?: string;
+  mediaUrls: string[];
+  createdAt: string;
+  dueAt: string | null;
+}
+
+export class DeliveryError extends Error {}
+
+export interface Connector {
+  name: 'local' | 'webhook';
+  deliver(payload: PipelinePayload): Promise<{ externalId: string | null }>;
+}
+
+/**
+ * `local`: our own admin console is the pipeline, so handing over is just
+ * recording it. Staff then accept, dispatch and resolve in the console.
+ */
+export function localConnector(): Connector {
+  return { name: 'local', deliver: async (p) => ({ externalId: p.ticketNo }) };
+}
+
+/** `webhook`: signed JSON POST; any 2xx within the timeout is delivered, anything else is retried. */
+export function webhookConnector(opts: { url: string; secret: string; timeoutMs: number }): Connector {
+  return {
+    name: 'webhook',
+    async deliver(payload) {
+      const body = JSON.stringify(payload);
+      let res: Response;
+      try {
+        res = await fetch(opts.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': payload.idempotencyKey, ...signedHeaders(opts.secret, body) },
+          body,
+          signal: AbortSignal.timeout(opts.timeoutMs),
+        });
+      } catch (err) {
+        throw new DeliveryError(`webhook unreachable: ${(err as Error).name}: ${(err as Error).message}`);
+      }
+      const text = await res.text().catch(() => '');
+      if (res.status < 200 || res.status >= 300) throw new DeliveryError(`webhook HTTP ${res.status}: ${text.slice(0, 200)}`);
+      let externalId: string | null = null;
+      try {
+        externalId = (JSON.parse(text) as { ticketId?: string; id?: string }).ticketId ?? null;
+      } catch {
+        // a 2xx without a JSON body is still a delivery
+      }
+      return { externalId };
+    },
+  };
+}

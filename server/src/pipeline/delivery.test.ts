@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import { startTestServer, TEST_PIPELINE_SECRET, validComplaint, type TestServer } from '../../test/harness';
+import { startFakePipeline } from '../../test/fakePipeline';
+import { makeJpeg, multipart } from '../../test/images';
+import { createDispatcher, backoffMs } from './dispatcher';
+import { webhookConnector } from './connectors';
+import { sign, signedHeaders, verify } from './signature';
+import { Report } from '../reports/reportModel';
+import { silentLogger } from '../log';
+
+let s: TestServer;
+let fake: Awaited<ReturnType<typeof startFakePipeline>>;
+
+test.before(async () => {
+  fake = await startFakePipeline(TEST_PIPELINE_SECRET);
+  s = await startTestServer({
+    pipeline: { connector: 'webhook', webhookUrl: fake.url, secret: TEST_PIPELINE_SECRET, publicBaseUrl: 'http://127.0.0.1:9', maxAttempts: 3, baseBackoffMs: 20, timeoutMs: 300, leaseMs: 3000 },
+  });
+});
+test.after.always(async () => {
+  await s?.close();
+  await fake?.close();
+});
+
+async function submitReport(extra: Record<string, unknown> = {}) {
+  const citizen = await s.loginCitizen();
+  const res = await s.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint(extra), headers: { 'Idempotency-Key': randomUUID() } });
+  return { report: res.body, citizen };
+}
+
+/** Run the dispatcher until this report leaves "pending" (or give up). */
+async function deliver(reportId: string, maxRounds = 60) {
+  for (let i = 0; i < maxRounds; i++) {
+    await s.services.dispatcher.tick();
+    const doc = await Report.findById(reportId).lean();
+    if (doc?.delivery?.state !== 'pending') return doc!;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return (await Report.findById(reportId).lean())!;
+}
+
+test('signatures: HMAC over timestamp.body, verified, tamper-evident, stale refused', (t) => {
+  const body = '{"a":1}';
+  const h = signedHeaders('secret-secret-secret', body, 1_800_000_000_000);
+  t.is(h['X-Pipeline-Signature'], sign('secret-secret-secret', '1800000000', body));
+  t.is(verify('secret-secret-secret', h['X-Pipeline-Timestamp'], h['X-Pipeline-Signature'], body, 1_800_000_000_000), 'ok');
+  t.is(verify('secret-secret-secret', h['X-Pipeline-Timestamp'], h['X-Pipeline-Signature'], '{"a":2}', 1_800_000_000_000), 'bad_signature');
+  t.is(verify('other-secret-other', h['X-Pipeline-Timestamp'], h['X-Pipeline-Signature'], body, 1_800_000_000_000), 'bad_signature');
+  t.is(verify('secret-secret-secret', h['X-Pipeline-Timestamp'], h['X-Pipeline-Signature'], body, 1_800_000_000_000 + 301_000), 'stale');
+  t.is(verify('secret-secret-secret', undefined, h['X-Pipeline-Signature'], body), 'missing');
+});
+
+test('backoff grows exponentially with jitter and a cap', (t) => {
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const exp = Math.min(60_000, 1000 * 2 ** attempt);
+    t.is(backoffMs(attempt, 1000, 60_000, () => 0), exp / 2);
+    t.is(backoffMs(attempt, 1000, 60_000, () => 0.999999), Math.round(exp / 2 + 0.999999 * (exp / 2)));
+  }
+});
+
+test.serial('a report is delivered once, signed, with the documented payload and fetchable photo links', async (t) => {
+  fake.fail('none');
+  const citizen = await s.loginCitizen();
+  const photo = await s.request('POST', '/api/v1/media', { token: citizen.token, body: multipart('file', 'p.jpg', await makeJpeg()) });
+  const res = await s.request('POST', '/api/v1/reports', {
+    token: citizen.token,
+    json: validComplaint({ mediaIds: [photo.body.id], contactPhone: '13812345678', description: '楼下饭店的油烟直接排进我家窗户' }),
+    headers: { 'Idempotency-Key': randomUUID() },
+  });
+  const doc = await deliver(res.body.id);
+  t.is(doc.delivery!.state, 'delivered');
+  t.regex(doc.delivery!.externalId!, /^CITY-/);
+  const got = fake.received.filter((r) => r.body.reportId === res.body.id);
+  t.is(got.length, 1);
+  t.is(got[0].signature, 'ok');
+  const p = got[0].body;
+  t.is(p.idempotencyKey, `report:${res.body.id}`);
+  t.is(p.ticketNo, res.body.ticketNo);
+  t.is(p.kind, 'complaint');
+  t.is(p.category.parentCode, 'environment');
+  t.truthy(p.category.name);
+  t.is(typeof p.urgent, 'boolean');
+  t.truthy(p.department);
+  t.deepEqual(p.district, { code: '310101', name: '黄浦区' });
+  t.is(p.contactPhone, '13812345678');
+  t.truthy(p.dueAt);
+  t.is(p.mediaUrls.length, 1);
+  const link = new URL(p.mediaUrls[0]);
+  t.regex(link.search, /sig=/);
+  t.is((await s.request('GET', link.pathname + link.search)).status, 200, 'the signed link opens the photo');
+  const staff = await s.request('GET', `/api/v1/reports/${res.body.id}`, { token: (await s.loginAdmin()).token });
+  t.is(staff.body.delivery.state, 'delivered');
+});
+
+test.serial('no phone given → no contactPhone in the payload', async (t) => {
+  fake.fail('none');
+  const { report } = await submitReport();
+  await deliver(report.id);
+  const p = fake.received.find((r) => r.body.reportId === report.id)!.body;
+  t.false('contactPhone' in p);
+});
+
+test.serial('500s are retried with backoff under the same idempotency key; the pipeline ends with one ticket', async (t) => {
+  fake.fail('http500', 2);
+  const { report } = await submitReport();
+  const doc = await deliver(report.id);
+  t.is(doc.delivery!.state, 'delivered');
+  t.is(doc.delivery!.attempts, 3);
+  const got = fake.received.filter((r) => r.body.reportId === report.id);
+  t.is(got.length, 3);
+  t.is(new Set(got.map((g) => g.idempotencyKey)).size, 1);
+  t.true(got[1].at - got[0].at >= 10 && got[2].at - got[1].at >= 20, 'waits grow between attempts');
+  t.is([...fake.tickets.keys()].filter((k) => k === `report:${report.id}`).length, 1);
+});
+
+test.serial('timeouts and dropped connections count as failures and are retried', async (t) => {
+  for (const mode of ['timeout', 'drop'] as const) {
+    fake.fail(mode, 1);
+    const { report } = await submitReport();
+    const doc = await deliver(report.id);
+    t.is(doc.delivery!.state, 'delivered', mode);
+    t.is(doc.delivery!.attempts, 2, mode);
+  }
+});
+
+test.serial('after N failures a delivery is dead-lettered, listed for admins with the last error, and an admin retry delivers it', async (t) => {
+  fake.fail('http500');
+  const { report } = await submitReport();
+  const dead = await deliver(report.id);
+  t.is(dead.delivery!.state, 'dead');
+  t.is(dead.delivery!.attempts, 3);
+  t.regex(dead.delivery!.lastError!, /HTTP 500/);
+  const admin = await s.loginAdmin();
+  const list = await s.request('GET', '/api/v1/admin/deliveries?state=dead', { token: admin.token });
+  const item = list.body.items.find((r: { id: string }) => r.id === report.id);
+  t.regex(item.delivery.lastError, /HTTP 500/);
+  fake.fail('none');
+  t.is((await s.request('POST', `/api/v1/admin/deliveries/${report.id}/retry`, { token: admin.token })).status, 200);
+  const again = await deliver(report.id);
+  t.is(again.delivery!.state, 'delivered');
+  t.is((await s.request('POST', `/api/v1/admin/deliveries/${report.id}/retry`, { token: admin.token })).body.error.code, 'DELIVERY_NOT_DEAD');
+});
+
+test.serial('several dispatchers at once deliver each report exactly once', async (t) => {
+  fake.fail('none');
+  const ids: string[] = [];
+  for (let i = 0; i < 12; i++) ids.push((await submitReport()).report.id);
+  const make = () =>
+    createDispatcher({
+      connector: webhookConnector({ url: fake.url, secret: TEST_PIPELINE_SECRET, timeoutMs: 1000 }),
+      categories: s.services.categories,
+      signer: s.services.signer,
+      log: silentLogger,
+      publicBaseUrl: 'http://127.0.0.1:9',
+      leaseMs: 5000,
+      timeoutMs: 1000,
+    });
+  const instances = [make(), make(), make()];
+  for (let round = 0; round < 20; round++) {
+    await Promise.all(instances.map((d) => d.tick()));
+    const left = await Report.countDocuments({ _id: { $in: ids }, 'delivery.state': 'pending' });
+    if (left === 0) break;
+  }
+  for (const id of ids) {
+    t.is((await Report.findById(id).lean())!.delivery!.state, 'delivered');
+    t.is(fake.received.filter((r) => r.body.reportId === id).length, 1, id);
+  }
+});

@@ -1,0 +1,163 @@
+import mongoose, { Schema } from 'mongoose';
+import type { CategoryService } from '../categories/categoryService';
+import type { Logger } from '../log';
+import type { MediaSigner } from '../media/mediaSigner';
+import { Report, type ReportDoc } from '../reports/reportModel';
+import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
+
+/**
+ * Claims on deliveries. A claim is an insert of `${reportId}:${scheduledAt}:${slot}`
+ * under the unique `_id`, the one primitive that is atomic on FerretDB as
+ * well as MongoDB (`findOneAndUpdate` is not atomic on FerretDB v1.24): one
+ * instance wins each slot. A claim from the previous slot blocks a new one
+ * until its delivery timeout has passed, so live claims never overlap; a
+ * crashed instance's claim lapses with its slot and another instance takes
+ * over (the pipeline then sees a retry under the same idempotency key).
+ */
+const leaseSchema = new Schema({ _id: String, owner: String, at: Date }, { versionKey: false });
+export const DeliveryLease = mongoose.model('DeliveryLease', leaseSchema);
+
+export interface DispatcherOptions {
+  connector: Connector;
+  categories: CategoryService;
+  signer: MediaSigner;
+  log: Logger;
+  publicBaseUrl: string;
+  maxAttempts?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  timeoutMs?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  batchSize?: number;
+}
+
+export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
+  const exp = Math.min(max, base * 2 ** attempt);
+  return Math.round(exp / 2 + random() * (exp / 2)); // "equal jitter": never less than half, never more than the cap
+}
+
+export function buildPayload(doc: ReportDoc, info: { department: string | null; dueAt: Date | null }, signer: MediaSigner, publicBaseUrl: string): PipelinePayload {
+  const loc = doc.location ?? {};
+  return {
+    idempotencyKey: `report:${doc._id}`,
+    ticketNo: doc.ticketNo,
+    reportId: String(doc._id),
+    kind: doc.kind,
+    category: doc.category?.code ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null } : null,
+    urgent: Boolean(doc.urgent),
+    department: info.department,
+    district: doc.district?.code ? { code: doc.district.code, name: doc.district.name ?? '' } : null,
+    location: { ...loc, ...(doc.point ? { gcj02: doc.point } : {}) },
+    description: doc.description ?? '',
+    ...(doc.contactPhone ? { contactPhone: doc.contactPhone } : {}),
+    mediaUrls: (doc.mediaIds ?? []).map((id) => publicBaseUrl + signer.url(String(id), 'original')),
+    createdAt: doc.createdAt.toISOString(),
+    dueAt: info.dueAt ? info.dueAt.toISOString() : null,
+  };
+}
+
+export function createDispatcher(opts: DispatcherOptions) {
+  const owner = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const maxAttempts = opts.maxAttempts ?? 8;
+  const pollMs = opts.pollMs ?? 500;
+  const leaseMs = opts.leaseMs ?? 15_000;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const base = opts.baseBackoffMs ?? 1000;
+  const cap = opts.maxBackoffMs ?? 5 * 60_000;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let stopped = false;
+
+  async function claim(doc: ReportDoc, now: number): Promise<boolean> {
+    // Keyed by the scheduled time as well: every reschedule (retry, admin retry) is a new thing to claim.
+    const key = (slot: number) => `${doc._id}:${doc.delivery?.nextAttemptAt?.getTime() ?? 0}:${slot}`;
+    const slot = Math.floor(now / leaseMs);
+    // A claim from the previous slot may still be delivering: leave it its timeout.
+    const previous = await DeliveryLease.findById(key(slot - 1)).lean();
+    if (previous && now - previous.at!.getTime() < timeoutMs + 2000) return false;
+    try {
+      await DeliveryLease.create({ _id: key(slot), owner, at: new Date(now) });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  async function deliverOne(doc: ReportDoc): Promise<void> {
+    const attempts = doc.delivery?.attempts ?? 0;
+    const info = doc.category?.code ? await opts.categories.info(doc.category.code) : null;
+    const dueAt = info ? new Date(doc.createdAt.getTime() + (doc.urgent ? info.deadlineHours.urgent : info.deadlineHours.normal) * 3600_000) : null;
+    const payload = buildPayload(doc, { department: info?.department ?? null, dueAt }, opts.signer, opts.publicBaseUrl);
+    try {
+      const { externalId } = await opts.connector.deliver(payload);
+      await Report.updateOne(
+        { _id: doc._id, 'delivery.state': 'pending' },
+        { $set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name } },
+      );
+    } catch (err) {
+      const message = err instanceof DeliveryError ? err.message : `unexpected: ${(err as Error).message}`;
+      const dead = attempts + 1 >= maxAttempts;
+      await Report.updateOne(
+        { _id: doc._id, 'delivery.state': 'pending' },
+        {
+          $set: {
+            'delivery.state': dead ? 'dead' : 'pending',
+            'delivery.attempts': attempts + 1,
+            'delivery.lastError': message,
+            'delivery.nextAttemptAt': new Date(Date.now() + backoffMs(attempts, base, cap)),
+          },
+        },
+      );
+      opts.log.warn(dead ? 'delivery dead-lettered' : 'delivery failed, will retry', { ticketNo: doc.ticketNo, attempt: attempts + 1, error: message });
+    }
+  }
+
+  /** One pass: claim what is due and deliver it. Returns how many were attempted. */
+  async function tick(): Promise<number> {
+    const now = Date.now();
+    const due = await Report.find({ 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: new Date(now) } })
+      .sort({ 'delivery.nextAttemptAt': 1 })
+      .limit(opts.batchSize ?? 100)
+      .lean<ReportDoc[]>();
+    const mine: ReportDoc[] = [];
+    for (const doc of due) if (await claim(doc, now)) mine.push(doc);
+    await Promise.all(mine.map(deliverOne));
+    return mine.length;
+  }
+
+  async function loop() {
+    if (stopped) return;
+    try {
+      running = tick();
+      const n = await running;
+      timer = setTimeout(loop, n > 0 ? 0 : pollMs);
+    } catch (err) {
+      opts.log.error('dispatcher pass failed', { error: err });
+      timer = setTimeout(loop, pollMs * 4);
+    } finally {
+      running = null;
+    }
+  }
+
+  return {
+    tick,
+    start() {
+      stopped = false;
+      void loop();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => {});
+    },
+    /** Admin: put a dead-lettered delivery back in the queue. */
+    async retry(reportId: string): Promise<boolean> {
+      const res = await Report.updateOne({ _id: reportId, 'delivery.state': 'dead' }, { $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': new Date() } });
+      return res.modifiedCount === 1;
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import mongoose from 'mongoose';
+import { canTransition, REPORT_STATUSES, type ReportStatus } from '@ssp/shared';
+import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { Report } from './reportModel';
+
+let s: TestServer;
+let admin: { token: string };
+test.before(async () => {
+  s = await startTestServer();
+  admin = await s.loginAdmin();
+});
+test.after.always(async () => {
+  await s?.close();
+});
+
+async function newReport() {
+  const citizen = await s.loginCitizen();
+  const res = await s.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint({ description: '路灯坏了一个星期，晚上一片漆黑' }), headers: { 'Idempotency-Key': randomUUID() } });
+  return { id: res.body.id as string, citizen };
+}
+const staffMove = (id: string, to: string, extra: Record<string, unknown> = {}) => s.request('POST', `/api/v1/admin/reports/${id}/transitions`, { token: admin.token, json: { to, message: '处理说明', ...extra } });
+const setStatus = (id: string, status: ReportStatus, extra: Record<string, unknown> = {}) => Report.updateOne({ _id: id }, { $set: { status, ...extra } });
+
+const STAFF_TARGETS = ['accepted', 'rejected', 'dispatched', 'in_progress', 'resolved', 'returned', 'closed'] as const;
+
+test('every staff move from every status is allowed exactly when the state machine says so, and a refused one changes nothing', async (t) => {
+  const { id } = await newReport();
+  for (const from of REPORT_STATUSES) {
+    for (const to of STAFF_TARGETS) {
+      await setStatus(id, from);
+      const before = (await Report.findById(id).lean())!.timeline.length;
+      const res = await staffMove(id, to);
+      const legal = canTransition(from, to, 'admin');
+      t.is(res.status, legal ? 200 : 409, `${from} → ${to}: ${JSON.stringify(res.body.error ?? '')}`);
+      const after = (await Report.findById(id).lean())!;
+      if (legal) {
+        t.is(after.status, to);
+        t.is(after.timeline.length, before + 1);
+        t.is(after.timeline.at(-1)!.actor, 'admin');
+      } else {
+        t.is(res.body.error.code, 'ILLEGAL_TRANSITION');
+        t.is(after.status, from);
+        t.is(after.timeline.length, before);
+      }
+    }
+  }
+});
+
+test('residents withdraw only before dispatch; staff moves are staff-only', async (t) => {
+  for (const from of REPORT_STATUSES) {
+    const { id, citizen } = await newReport();
+    await setStatus(id, from);
+    const res = await s.request('POST', `/api/v1/reports/${id}/withdraw`, { token: citizen.token, json: { reason: '问题已自行解决' } });
+    t.is(res.status, canTransition(from, 'withdrawn', 'citizen') ? 200 : 409, from);
+  }
+  const { id, citizen } = await newReport();
+  t.is((await s.request('POST', `/api/v1/admin/reports/${id}/transitions`, { token: citizen.token, json: { to: 'accepted' } })).status, 403);
+  const other = await s.loginCitizen();
+  t.is((await s.request('POST', `/api/v1/reports/${id}/withdraw`, { token: other.token, json: { reason: '不是我的' } })).status, 404);
+  t.is((await s.request('POST', `/api/v1/reports/${id}/withdraw`, { token: citizen.token, json: {} })).status, 400);
+});
+
+test('guards: rejection needs a reason, resolution needs a reply; dispatch sets department and deadline', async (t) => {
+  const { id } = await newReport();
+  await staffMove(id, 'accepted');
+  const { id: id2 } = await newReport();
+  const noReason = await s.request('POST', `/api/v1/admin/reports/${id2}/transitions`, { token: admin.token, json: { to: 'rejected' } });
+  t.is(noReason.body.error.code, 'REASON_REQUIRED');
+  const dispatched = await staffMove(id, 'dispatched', { message: undefined });
+  t.is(dispatched.status, 200);
+  t.truthy(dispatched.body.department);
+  const due = new Date(dispatched.body.dueAt).getTime();
+  t.true(due > Date.now() + 3600_000, 'deadline comes from the category hours');
+  t.regex(dispatched.body.timeline.at(-1).message, /派发至/);
+  const noReply = await s.request('POST', `/api/v1/admin/reports/${id}/transitions`, { token: admin.token, json: { to: 'resolved' } });
+  t.is(noReply.body.error.code, 'REPLY_REQUIRED');
+});
+
+test('urge: only after 24 h open, at most once per 24 h; shown in the timeline', async (t) => {
+  const { id, citizen } = await newReport();
+  const urge = () => s.request('POST', `/api/v1/reports/${id}/urge`, { token: citizen.token, json: {} });
+  t.is((await urge()).body.error.code, 'URGE_TOO_EARLY');
+  // Raw driver: mongoose treats createdAt as immutable.
+  await Report.collection.updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+  const ok = await urge();
+  t.is(ok.status, 200);
+  t.regex(ok.body.timeline.at(-1).message, /催办/);
+  t.false(ok.body.allowedActions.urge);
+  t.is((await urge()).status, 429);
+  await Report.updateOne({ _id: id }, { $set: { lastUrgedAt: new Date(Date.now() - 25 * 3600_000) } });
+  t.is((await urge()).status, 200);
+  await setStatus(id, 'closed');
+  t.is((await urge()).status, 429, 'closed tickets cannot be urged');
+});
+
+test('rating: satisfied closes; unsatisfied keeps 重新办理 open for 7 days, then it is refused', async (t) => {
+  const a = await newReport();
+  await setStatus(a.id, 'resolved', { resolvedAt: new Date() });
+  const early = await s.request('POST', `/api/v1/reports/${a.id}/rate`, { token: a.citizen.token, json: { rating: 'great' } });
+  t.is(early.status, 400);
+  const sat = await s.request('POST', `/api/v1/reports/${a.id}/rate`, { token: a.citizen.token, json: { rating: 'satisfied', comment: '很快就修好了' } });
+  t.is(sat.body.status, 'closed');
+  t.is((await s.request('POST', `/api/v1/reports/${a.id}/rate`, { token: a.citizen.token, json: { rating: 'satisfied' } })).body.error.code, 'RATING_NOT_ALLOWED');
+
+  const b = await newReport();
+  await setStatus(b.id, 'resolved', { resolvedAt: new Date(Date.now() - 6 * 24 * 3600_000) });
+  const unsat = await s.request('POST', `/api/v1/reports/${b.id}/rate`, { token: b.citizen.token, json: { rating: 'unsatisfied' } });
+  t.is(unsat.body.status, 'resolved');
+  t.true(unsat.body.allowedActions.reopen);
+  const reopened = await s.request('POST', `/api/v1/reports/${b.id}/reopen`, { token: b.citizen.token, json: { reason: '路灯还是不亮' } });
+  t.is(reopened.body.status, 'reopened');
+
+  const c = await newReport();
+  await setStatus(c.id, 'resolved', { resolvedAt: new Date(Date.now() - 8 * 24 * 3600_000) });
+  const late = await s.request('POST', `/api/v1/reports/${c.id}/reopen`, { token: c.citizen.token, json: { reason: '还是没修好' } });
+  t.is(late.body.error.code, 'REOPEN_WINDOW_CLOSED');
+  const view = await s.request('GET', `/api/v1/reports/${c.id}`, { token: c.citizen.token });
+  t.false(view.body.allowedActions.reopen);
+});
+
+test('supplement adds text to an open ticket and is refused once it is over', async (t) => {
+  const { id, citizen } = await newReport();
+  const res = await s.request('POST', `/api/v1/reports/${id}/supplement`, { token: citizen.token, json: { text: '今晚发现旁边两盏也不亮了' } });
+  t.is(res.status, 200);
+  t.regex(res.body.timeline.at(-1).message, /补充/);
+  t.is((await s.request('POST', `/api/v1/reports/${id}/supplement`, { token: citizen.token, json: {} })).status, 400);
+  await setStatus(id, 'closed');
+  t.is((await s.request('POST', `/api/v1/reports/${id}/supplement`, { token: citizen.token, json: { text: '再补充' } })).status, 409);
+});
+
+test('the detail view lists exactly the actions the rules allow', async (t) => {
+  const { id, citizen } = await newReport();
+  const view = async () => (await s.request('GET', `/api/v1/reports/${id}`, { token: citizen.token })).body.allowedActions;
+  t.deepEqual(await view(), { withdraw: true, urge: false, supplement: true, rate: false, reopen: false });
+  await setStatus(id, 'dispatched');
+  t.deepEqual(await view(), { withdraw: false, urge: false, supplement: true, rate: false, reopen: false });
+  await setStatus(id, 'resolved', { resolvedAt: new Date() });
+  t.deepEqual(await view(), { withdraw: false, urge: false, supplement: false, rate: true, reopen: true });
+});
