@@ -67,7 +67,6 @@ export function createApp(deps: AppDeps) {
     confidenceThreshold: deps.classifier?.confidenceThreshold ?? 0.5,
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
   });
-  const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification });
   const tickets = createTicketService({ categories, signer, media });
   const pipelineConfig = deps.pipeline ?? { connector: 'local' as const, publicBaseUrl: 'http://localhost:3000' };
   const connector: Connector =
@@ -76,6 +75,7 @@ export function createApp(deps: AppDeps) {
       : localConnector();
   const { connector: _kind, ...dispatcherTuning } = pipelineConfig;
   const dispatcher = createDispatcher({ ...dispatcherTuning, connector, categories, signer, log: deps.log });
+  const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification, onStored: (doc) => dispatcher.enqueue(doc) });
   const events = createPipelineEvents({ tickets });
 
   const app = new Koa<AppState>();

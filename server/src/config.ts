@@ -35,6 +35,10 @@ const envSchema = z.object({
   PIPELINE_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
   PIPELINE_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  PIPELINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  PIPELINE_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  PIPELINE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+  PIPELINE_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
   CLASSIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
 });
 

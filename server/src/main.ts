@@ -54,6 +54,10 @@ async function main() {
       webhookUrl: config.PIPELINE_WEBHOOK_URL,
       secret: config.PIPELINE_SECRET,
       maxAttempts: config.PIPELINE_MAX_ATTEMPTS,
+      timeoutMs: config.PIPELINE_TIMEOUT_MS,
+      pollMs: config.PIPELINE_POLL_MS,
+      leaseMs: config.PIPELINE_LEASE_MS,
+      baseBackoffMs: config.PIPELINE_BACKOFF_BASE_MS,
       publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
     },
     classifier: {

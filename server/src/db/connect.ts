@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { detectDialect } from './dialect';
 import { User } from '../auth/userModel';
 import { Media } from '../media/mediaModel';
 import { Report } from '../reports/reportModel';
@@ -13,6 +14,7 @@ export const MODELS = [User, Media, Report, Category, TaxonomyVersion, Classifie
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {
   mongoose.set('strictQuery', true);
   await mongoose.connect(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 10_000 });
+  await detectDialect(mongoose.connection.db!);
   await Promise.all(MODELS.map((m) => m.createIndexes()));
 }
 

@@ -1,5 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import type { CategoryService } from '../categories/categoryService';
+import { whereStill } from '../db/dialect';
 import type { Logger } from '../log';
 import type { MediaSigner } from '../media/mediaSigner';
 import { Report, type ReportDoc } from '../reports/reportModel';
@@ -60,14 +61,49 @@ export function buildPayload(doc: ReportDoc, info: { department: string | null; 
 export function createDispatcher(opts: DispatcherOptions) {
   const owner = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const maxAttempts = opts.maxAttempts ?? 8;
-  const pollMs = opts.pollMs ?? 500;
+  /** how often the database is scanned for deliveries this process did not queue itself */
+  const pollMs = opts.pollMs ?? 5000;
   const leaseMs = opts.leaseMs ?? 15_000;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const base = opts.baseBackoffMs ?? 1000;
   const cap = opts.maxBackoffMs ?? 5 * 60_000;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
-  let stopped = false;
+  let stopped = true;
+  let lastScan = 0;
+  /**
+   * Reports this process just stored or must retry soon: delivered without
+   * waiting for a scan. The database scan stays the source of truth (it finds
+   * what another instance stored, or what a crashed one left behind), but it
+   * can run rarely: on FerretDB every query that is not by _id reads the
+   * whole collection.
+   */
+  const queue = new Map<string, ReportDoc>();
+  const retryTimers = new Set<NodeJS.Timeout>();
+
+  /**
+   * Circuit breaker: after several failures in a row the pipeline is taken to
+   * be down, and deliveries pause (one probe per pause, pauses doubling up
+   * to 30 s) instead of every report burning a retry and two writes against
+   * a system that is not there. Reports simply stay pending meanwhile.
+   */
+  const BREAKER_THRESHOLD = 5;
+  let consecutiveFailures = 0;
+  let pausedUntil = 0;
+  let pauses = 0;
+  const breakerOpen = (now: number) => consecutiveFailures >= BREAKER_THRESHOLD && now < pausedUntil;
+  function recordOutcome(ok: boolean) {
+    if (ok) {
+      consecutiveFailures = 0;
+      pauses = 0;
+      return;
+    }
+    consecutiveFailures++;
+    if (consecutiveFailures >= BREAKER_THRESHOLD) {
+      pausedUntil = Date.now() + Math.min(30_000, 500 * 2 ** pauses++);
+      opts.log.warn('pipeline looks down: pausing deliveries', { failuresInARow: consecutiveFailures, pauseMs: pausedUntil - Date.now() });
+    }
+  }
 
   async function claim(doc: ReportDoc, now: number): Promise<boolean> {
     // Keyed by the scheduled time as well: every reschedule (retry, admin retry) is a new thing to claim.
@@ -90,71 +126,116 @@ export function createDispatcher(opts: DispatcherOptions) {
     const info = doc.category?.code ? await opts.categories.info(doc.category.code) : null;
     const dueAt = info ? new Date(doc.createdAt.getTime() + (doc.urgent ? info.deadlineHours.urgent : info.deadlineHours.normal) * 3600_000) : null;
     const payload = buildPayload(doc, { department: info?.department ?? null, dueAt }, opts.signer, opts.publicBaseUrl);
+    queue.delete(String(doc._id));
     try {
       const { externalId } = await opts.connector.deliver(payload);
       await Report.updateOne(
-        { _id: doc._id, 'delivery.state': 'pending' },
+        whereStill(doc._id, { 'delivery.state': 'pending' }),
         { $set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name } },
       );
+      recordOutcome(true);
     } catch (err) {
       const message = err instanceof DeliveryError ? err.message : `unexpected: ${(err as Error).message}`;
+      recordOutcome(false);
       const dead = attempts + 1 >= maxAttempts;
+      const nextAttemptAt = new Date(Date.now() + backoffMs(attempts, base, cap));
       await Report.updateOne(
-        { _id: doc._id, 'delivery.state': 'pending' },
-        {
-          $set: {
-            'delivery.state': dead ? 'dead' : 'pending',
-            'delivery.attempts': attempts + 1,
-            'delivery.lastError': message,
-            'delivery.nextAttemptAt': new Date(Date.now() + backoffMs(attempts, base, cap)),
-          },
-        },
+        whereStill(doc._id, { 'delivery.state': 'pending' }),
+        { $set: { 'delivery.state': dead ? 'dead' : 'pending', 'delivery.attempts': attempts + 1, 'delivery.lastError': message, 'delivery.nextAttemptAt': nextAttemptAt } },
       );
+      if (!dead && !stopped) {
+        const retry = setTimeout(() => {
+          retryTimers.delete(retry);
+          queue.set(String(doc._id), { ...doc, delivery: { ...doc.delivery!, attempts: attempts + 1, nextAttemptAt, state: 'pending' } } as ReportDoc);
+          wake();
+        }, nextAttemptAt.getTime() - Date.now());
+        retry.unref();
+        retryTimers.add(retry);
+      }
       opts.log.warn(dead ? 'delivery dead-lettered' : 'delivery failed, will retry', { ticketNo: doc.ticketNo, attempt: attempts + 1, error: message });
     }
   }
 
-  /** One pass: claim what is due and deliver it. Returns how many were attempted. */
-  async function tick(): Promise<number> {
+  /** One pass: claim what is due (queued here, or found by a scan) and deliver it. Returns how many were attempted. */
+  async function tick(forceScan = true): Promise<number> {
     const now = Date.now();
-    const due = await Report.find({ 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: new Date(now) } })
-      .sort({ 'delivery.nextAttemptAt': 1 })
-      .limit(opts.batchSize ?? 100)
-      .lean<ReportDoc[]>();
+    if (breakerOpen(now)) return 0;
+    // Half-open: while the breaker has tripped, a single delivery probes the pipeline.
+    const probing = consecutiveFailures >= BREAKER_THRESHOLD;
+    const candidates = new Map<string, ReportDoc>();
+    for (const [id, doc] of queue) if ((doc.delivery?.nextAttemptAt?.getTime() ?? 0) <= now) candidates.set(id, doc);
+    if (forceScan || now - lastScan >= pollMs) {
+      lastScan = now;
+      const due = await Report.find({ 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: new Date(now) } })
+        .sort({ 'delivery.nextAttemptAt': 1 })
+        .limit(opts.batchSize ?? 100)
+        .lean<ReportDoc[]>();
+      for (const doc of due) candidates.set(String(doc._id), doc);
+    }
     const mine: ReportDoc[] = [];
-    for (const doc of due) if (await claim(doc, now)) mine.push(doc);
+    for (const doc of candidates.values()) {
+      if (probing && mine.length >= 1) break;
+      if (await claim(doc, now)) mine.push(doc);
+      else queue.delete(String(doc._id)); // someone else has it; the scan will bring it back if they fail
+    }
     await Promise.all(mine.map(deliverOne));
     return mine.length;
   }
 
+  let wakeUp: (() => void) | null = null;
+  function wake() {
+    wakeUp?.();
+  }
+
   async function loop() {
-    if (stopped) return;
-    try {
-      running = tick();
-      const n = await running;
-      timer = setTimeout(loop, n > 0 ? 0 : pollMs);
-    } catch (err) {
-      opts.log.error('dispatcher pass failed', { error: err });
-      timer = setTimeout(loop, pollMs * 4);
-    } finally {
-      running = null;
+    while (!stopped) {
+      try {
+        running = tick(false);
+        const n = await running;
+        if (n > 0 || (queue.size > 0 && !breakerOpen(Date.now()))) continue;
+      } catch (err) {
+        opts.log.error('dispatcher pass failed', { error: err });
+      } finally {
+        running = null;
+      }
+      // Sleep until the next scan is due, the breaker half-opens, or something is queued.
+      await new Promise<void>((resolve) => {
+        wakeUp = resolve;
+        const untilScan = pollMs - (Date.now() - lastScan);
+        const untilProbe = breakerOpen(Date.now()) ? pausedUntil - Date.now() : Infinity;
+        timer = setTimeout(resolve, Math.max(10, Math.min(untilScan, untilProbe)));
+      });
+      wakeUp = null;
     }
   }
 
   return {
     tick,
+    /** Called right after a report is stored: deliver it now rather than at the next scan. */
+    enqueue(doc: ReportDoc) {
+      if (stopped) return;
+      queue.set(String(doc._id), doc);
+      wake();
+    },
     start() {
+      if (!stopped) return;
       stopped = false;
       void loop();
     },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      for (const r of retryTimers) clearTimeout(r);
+      retryTimers.clear();
+      wake();
       await running?.catch(() => {});
     },
     /** Admin: put a dead-lettered delivery back in the queue. */
     async retry(reportId: string): Promise<boolean> {
-      const res = await Report.updateOne({ _id: reportId, 'delivery.state': 'dead' }, { $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': new Date() } });
+      if (!mongoose.isValidObjectId(reportId)) return false;
+      const doc = await Report.findById(reportId, { delivery: 1 }).lean();
+      if (doc?.delivery?.state !== 'dead') return false;
+      const res = await Report.updateOne(whereStill(doc._id, { 'delivery.state': 'dead' }), { $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': new Date() } });
       return res.modifiedCount === 1;
     },
   };

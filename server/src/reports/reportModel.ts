@@ -21,6 +21,12 @@ const timelineEntrySchema = new Schema(
  */
 const reportSchema = new Schema(
   {
+    /**
+     * A string (the hex of a new ObjectId, so it still sorts by time): FerretDB
+     * v1.24 looks up string `_id`s by index but scans the collection for
+     * ObjectId `_id`s (measured: 1 ms vs 36 ms at 8,000 reports, growing).
+     */
+    _id: { type: String, default: () => new mongoose.Types.ObjectId().toHexString() },
     ticketNo: { type: String, required: true, unique: true },
     citizenId: { type: Schema.Types.ObjectId, required: true },
     idempotencyKey: { type: String, required: true },
@@ -87,5 +93,5 @@ reportSchema.index({ citizenId: 1, _id: -1 });
 reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
 reportSchema.index({ 'triage.state': 1, createdAt: 1 });
 
-export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: mongoose.Types.ObjectId; createdAt: Date; updatedAt: Date };
+export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 export const Report = mongoose.model('Report', reportSchema);

@@ -14,6 +14,7 @@ import { toGcj02 } from '../geo/coords';
 import { Report, type ReportDoc } from './reportModel';
 import { presentReport } from './reportPresenter';
 import { createTicketNumberAllocator } from './ticketNumbers';
+import { whereStill } from '../db/dialect';
 
 export interface CreateResult {
   report: ReportView;
@@ -60,13 +61,33 @@ export function createReportService(deps: {
   log: Logger;
   categories: CategoryService;
   classification: ClassificationService;
+  /** after the acknowledging write: hands the report to the outbox dispatcher */
+  onStored?: (doc: ReportDoc) => void;
 }) {
   const present = (doc: ReportDoc, forStaff = false) => presentReport(doc, deps.signer, { forStaff });
   const ticketNumbers = createTicketNumberAllocator();
   /** Conflicts come only from other server instances; a handful of retries is plenty. */
   const MAX_NUMBER_ATTEMPTS = 10;
 
+  /**
+   * Recent (citizen, key) → report id, so a retry of a submit this process
+   * stored is answered by an `_id` read. On FerretDB the fallback query by
+   * (citizenId, idempotencyKey) reads the whole collection; under load, slow
+   * answers cause client retries, which must not each cost a full scan.
+   */
+  const recentKeys = new Map<string, string>();
+  const RECENT_KEYS_MAX = 50_000;
+  function remember(citizenId: string, idempotencyKey: string, id: string) {
+    if (recentKeys.size >= RECENT_KEYS_MAX) recentKeys.delete(recentKeys.keys().next().value!);
+    recentKeys.set(`${citizenId}:${idempotencyKey}`, id);
+  }
+
   async function findByKey(citizenId: string, idempotencyKey: string) {
+    const known = recentKeys.get(`${citizenId}:${idempotencyKey}`);
+    if (known) {
+      const doc = await Report.findById(known).lean<ReportDoc>();
+      if (doc) return doc;
+    }
     return Report.findOne({ citizenId, idempotencyKey }).lean<ReportDoc>();
   }
 
@@ -101,7 +122,7 @@ export function createReportService(deps: {
       const citizenId = new mongoose.Types.ObjectId(user.id);
       const mediaObjectIds = input.mediaIds.map((id) => new mongoose.Types.ObjectId(id));
       const build = (ticketNo: string) => ({
-        _id: new mongoose.Types.ObjectId(),
+        _id: new mongoose.Types.ObjectId().toHexString(),
         ticketNo,
         citizenId,
         idempotencyKey,
@@ -149,7 +170,7 @@ export function createReportService(deps: {
           // it through a mongoose document doubled the CPU of a submit. A test
           // checks that stored reports still validate against the model.
           const raw = build(ticketNo);
-          await Report.collection.insertOne(raw, { writeConcern: { w: 'majority', j: true } });
+          await Report.collection.insertOne(raw as never, { writeConcern: { w: 'majority', j: true } });
           doc = raw as unknown as ReportDoc;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
@@ -159,6 +180,8 @@ export function createReportService(deps: {
           await ticketNumbers.resync(now);
         }
       }
+      remember(user.id, idempotencyKey, doc._id);
+      deps.onStored?.(doc);
       return { report: present(doc), replayed: false };
     },
 
@@ -166,7 +189,7 @@ export function createReportService(deps: {
       const filter: Record<string, unknown> = { citizenId: user.id };
       if (cursor) {
         if (!mongoose.isValidObjectId(cursor)) throw validationFailed([{ path: 'cursor', code: 'invalid_cursor', message: '分页参数无效' }]);
-        filter._id = { $lt: new mongoose.Types.ObjectId(cursor) };
+        filter._id = { $lt: cursor };
       }
       const size = Math.min(Math.max(limit || LIMITS.pageSize, 1), 50);
       const docs = await Report.find(filter).sort({ _id: -1 }).limit(size + 1).lean<ReportDoc[]>();
@@ -177,10 +200,9 @@ export function createReportService(deps: {
     /** A resident sees only their own reports: anyone else's is "not found", never "forbidden". */
     async get(user: AuthUser, id: string): Promise<ReportView> {
       if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
-      const filter: Record<string, unknown> = { _id: id };
-      if (user.role !== 'admin') filter.citizenId = user.id;
-      const doc = await Report.findOne(filter).lean<ReportDoc>();
-      if (!doc) throw notFound('REPORT_NOT_FOUND');
+      // By _id alone (an index lookup everywhere), then the owner check.
+      const doc = await Report.findById(id).lean<ReportDoc>();
+      if (!doc || (user.role !== 'admin' && String(doc.citizenId) !== user.id)) throw notFound('REPORT_NOT_FOUND');
       return present(doc, user.role === 'admin');
     },
 
@@ -212,7 +234,7 @@ export function createReportService(deps: {
         message: state === 'confirmed' ? `工作人员确认分类：${chosen.parentName} / ${chosen.name}` : `工作人员将分类调整为：${chosen.parentName} / ${chosen.name}`,
       };
       const res = await Report.updateOne(
-        { _id: id, 'triage.state': 'pending' },
+        whereStill(doc._id, { 'triage.state': 'pending' }),
         { $set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id }, updatedAt: now }, $push: { timeline: entry } },
       );
       if (res.modifiedCount === 0) throw new AppError(409, 'TRIAGE_NOT_PENDING');

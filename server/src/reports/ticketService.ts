@@ -6,6 +6,7 @@ import { AppError, notFound, validationFailed } from '../http/errors';
 import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { allowedActions } from './followUp';
+import { whereStill } from '../db/dialect';
 import { Report, type ReportDoc } from './reportModel';
 import { presentReport } from './reportPresenter';
 
@@ -37,8 +38,9 @@ export function createTicketService(deps: { categories: CategoryService; signer:
 
   async function load(id: string, citizenId?: string): Promise<ReportDoc> {
     if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
-    const doc = await Report.findOne(citizenId ? { _id: id, citizenId } : { _id: id }).lean<ReportDoc>();
-    if (!doc) throw notFound('REPORT_NOT_FOUND');
+    // By _id alone (an index lookup everywhere), then the owner check: anyone else's report is "not found".
+    const doc = await Report.findById(id).lean<ReportDoc>();
+    if (!doc || (citizenId && String(doc.citizenId) !== citizenId)) throw notFound('REPORT_NOT_FOUND');
     return doc;
   }
 
@@ -66,7 +68,7 @@ export function createTicketService(deps: { categories: CategoryService; signer:
       message: input.message || (to === 'dispatched' && department ? `已派发至${department}` : DEFAULT_MESSAGES[to] ?? STATUS_LABELS[to]),
       ...(input.mediaIds?.length ? { mediaIds: input.mediaIds } : {}),
     };
-    const res = await Report.updateOne({ _id: doc._id, status: from }, { $set: set, $push: { timeline: entry } });
+    const res = await Report.updateOne(whereStill(doc._id, { status: from }), { $set: set, $push: { timeline: entry } });
     if (res.modifiedCount !== 1) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
     return (await Report.findById(doc._id).lean<ReportDoc>())!;
   }
