@@ -4,6 +4,9 @@
  * database. Both run as separate processes on loopback; autocannon drives them
  * from this one. Prints req/s, p50/p99 and the ratio ours/baseline.
  *   BENCH_SECONDS (default 10)  BENCH_RATE (default 300)  BENCH_CONNECTIONS (default 20)
+ *   BENCH_DISPATCHER=on also runs the outbox dispatcher (local connector) in
+ *   our server, as a single-instance deployment does; default off, which
+ *   measures the submit path as an API-only instance serves it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -146,7 +149,7 @@ if (process.argv[2] === 'baseline') {
   }
   const oursPort = await freePort();
   const basePort = await freePort();
-  const ours = await startChild(['src/main.ts'], { MONGODB_URI: `${uri}/bench_ours`, PORT: String(oursPort), HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'bench-admin-pass', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-data-')) }, (l) => l.includes('is running'));
+  const ours = await startChild(['src/main.ts'], { MONGODB_URI: `${uri}/bench_ours`, PORT: String(oursPort), HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'bench-admin-pass', PIPELINE_DISPATCHER: process.env.BENCH_DISPATCHER === 'on' ? 'on' : 'off', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-data-')) }, (l) => l.includes('is running'));
   const idxPort = await freePort();
   const baseline = await startChild([import.meta.filename, 'baseline', uri, String(basePort), 'bare'], {}, () => false);
   const indexedBaseline = await startChild([import.meta.filename, 'baseline', uri, String(idxPort), 'indexed'], {}, () => false);
@@ -161,7 +164,7 @@ if (process.argv[2] === 'baseline') {
   const oursHeaders = () => ({ authorization: `Bearer ${tokens[n++ % tokens.length]}`, 'idempotency-key': randomUUID() });
 
   const fmt = (r: Awaited<ReturnType<typeof load>>) => `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}`;
-  console.log(`\nPOST /api/v1/reports, ${CONNECTIONS} connections, ${SECONDS} s per run, loopback, ${os.cpus().length} cores\n`);
+  console.log(`\nPOST /api/v1/reports, ${CONNECTIONS} connections, ${SECONDS} s per run, loopback, ${os.cpus().length} cores, dispatcher in our server: ${process.env.BENCH_DISPATCHER === 'on' ? 'on' : 'off'}\n`);
   const oursMax = await load(`http://127.0.0.1:${oursPort}/api/v1/reports`, oursHeaders);
   console.log(`ours      max      ${fmt(oursMax)}`);
   // The baselines get the same request bytes (token, idempotency key) so the load generator does the same work for each.

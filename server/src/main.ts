@@ -69,8 +69,10 @@ async function main() {
   await prepare();
   services.classification.startPolling();
   // The outbox dispatcher: delivers every acknowledged report to the pipeline; safe to run on several instances.
-  services.dispatcher.start();
-  stops.unshift(() => services.dispatcher.stop());
+  if (config.PIPELINE_DISPATCHER === 'on') {
+    services.dispatcher.start();
+    stops.unshift(() => services.dispatcher.stop());
+  }
   stops.unshift(async () => services.classification.stop());
   await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (line) => console.log(line));
 
