@@ -80,20 +80,7 @@ export function vectorize(tokens: string[], vocab: Vocabulary): SparseVector {
     const j = vocab.index.get(t);
     if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + 1);
   }
-  const indices = new Int32Array(tf.size);
-  const values = new Float32Array(tf.size);
-  let k = 0;
-  let norm = 0;
-  for (const [j, count] of tf) {
-    const v = (1 + Math.log(count)) * vocab.idf[j];
-    indices[k] = j;
-    values[k] = v;
-    norm += v * v;
-    k++;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < values.length; i++) values[i] /= norm;
-  return { indices, values };
+  return weigh(tf, vocab);
 }
 
 /**
@@ -116,6 +103,11 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
     for (let i = 0; i + 2 <= run.length; i++) add('b:' + run.slice(i, i + 2));
     if (NGRAMS.trigrams) for (let i = 0; i + 3 <= run.length; i++) add('t:' + run.slice(i, i + 3));
   }
+  return weigh(tf, vocab);
+}
+
+/** Term counts → sublinear TF × IDF, L2-normalised. */
+function weigh(tf: Map<number, number>, vocab: Vocabulary): SparseVector {
   const indices = new Int32Array(tf.size);
   const values = new Float32Array(tf.size);
   let k = 0;
