@@ -24,6 +24,7 @@ import { classificationRoutes } from './classification/classificationRoutes';
 import { createClassificationService } from './classification/classificationService';
 import { localConnector, webhookConnector, type Connector } from './pipeline/connectors';
 import { createDispatcher } from './pipeline/dispatcher';
+import { createDeadlineMonitor } from './pipeline/deadlineMonitor';
 import { createPipelineEvents } from './pipeline/pipelineEvents';
 import { pipelineRoutes } from './pipeline/pipelineRoutes';
 import { createTicketService } from './reports/ticketService';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
   const dispatcher = createDispatcher({ ...dispatcherTuning, connector, categories, signer, log: deps.log });
   const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification, onStored: (doc) => dispatcher.enqueue(doc) });
   const events = createPipelineEvents({ tickets });
+  const deadlines = createDeadlineMonitor({ tickets, log: deps.log });
 
   const app = new Koa<AppState>();
   app.proxy = true;
@@ -125,5 +127,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher } };
+  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines } };
 }

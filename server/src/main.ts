@@ -69,6 +69,8 @@ async function main() {
   await prepare();
   services.classification.startPolling();
   // The outbox dispatcher: delivers every acknowledged report to the pipeline; safe to run on several instances.
+  services.deadlines.start();
+  stops.unshift(async () => services.deadlines.stop());
   if (config.PIPELINE_DISPATCHER === 'on') {
     services.dispatcher.start();
     stops.unshift(() => services.dispatcher.stop());

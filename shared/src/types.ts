@@ -59,6 +59,8 @@ export interface ReportView {
   urgent: boolean;
   department: string | null;
   dueAt: string | null;
+  /** past its deadline and escalated (超期/督办) */
+  overdue: boolean;
   rating: { value: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment: string } | null;
   /** what the resident may do now (the state machine and the follow-up rules decide) */
   allowedActions: AllowedActions;

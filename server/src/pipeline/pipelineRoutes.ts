@@ -47,7 +47,9 @@ export function pipelineRoutes(deps: {
   // Staff console: the `local` connector's pipeline.
   router.get('/admin/reports', admin, async (ctx) => {
     const status = typeof ctx.query.status === 'string' ? ctx.query.status.split(',') : ['submitted', 'accepted', 'dispatched', 'in_progress', 'returned', 'reopened'];
-    const docs = await Report.find({ status: { $in: status } }).sort({ createdAt: -1 }).limit(100).lean<ReportDoc[]>();
+    const filter: Record<string, unknown> = { status: { $in: status } };
+    if (ctx.query.overdue === '1') filter.overdueAt = { $ne: null };
+    const docs = await Report.find(filter).sort({ createdAt: -1 }).limit(100).lean<ReportDoc[]>();
     ctx.body = { items: docs.map((d) => presentReport(d, deps.signer, { forStaff: true })) };
   });
   router.post('/admin/reports/:id/transitions', admin, async (ctx) => {

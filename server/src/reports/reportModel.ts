@@ -45,6 +45,8 @@ const reportSchema = new Schema(
       state: { type: String, enum: ['auto', 'pending', 'confirmed', 'corrected'], default: 'auto' },
       reason: { type: String, default: null },
       resolvedAt: { type: Date, default: null },
+    /** when the deadline monitor found it past dueAt and escalated it (督办) */
+    overdueAt: { type: Date, default: null },
       resolvedBy: { type: String, default: null },
     },
     urgent: { type: Boolean, default: false },
@@ -77,6 +79,8 @@ const reportSchema = new Schema(
     department: { type: String, default: null },
     dueAt: { type: Date, default: null },
     resolvedAt: { type: Date, default: null },
+    /** when the deadline monitor found it past dueAt and escalated it (督办) */
+    overdueAt: { type: Date, default: null },
     /** highest pipeline event sequence applied, to ignore late, out-of-order events */
     pipelineSeq: { type: Number, default: 0 },
     rating: { type: new Schema({ value: String, comment: String, at: Date }, { _id: false }), default: null },

@@ -20,6 +20,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     urgent: Boolean(doc.urgent),
     department: doc.department ?? null,
     dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
+    overdue: Boolean(doc.overdueAt),
     rating: doc.rating?.value ? { value: doc.rating.value as 'satisfied', comment: doc.rating.comment ?? '' } : null,
     allowedActions: allowedActions(doc, opts.now),
     ...(opts.forStaff ? { delivery: { state: doc.delivery?.state ?? 'pending', attempts: doc.delivery?.attempts ?? 0, lastError: doc.delivery?.lastError ?? null } } : {}),

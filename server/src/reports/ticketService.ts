@@ -101,6 +101,12 @@ export function createTicketService(deps: { categories: CategoryService; signer:
       await apply(doc, event.type, 'pipeline', event.department ?? 'pipeline', { message, department: event.department }, { pipelineSeq: event.seq });
     },
 
+    /** 7 days after resolution without a rating or reopen request. */
+    async systemClose(id: string): Promise<void> {
+      const doc = await load(id);
+      await apply(doc, 'closed', 'system', 'system', { message: '办结 7 天内未申请重新办理，诉求自动关闭' });
+    },
+
     async withdraw(user: AuthUser, id: string, reason: string): Promise<ReportView> {
       const doc = await load(id, user.id);
       return present(await apply(doc, 'withdrawn', 'citizen', 'citizen', { message: `您已撤回诉求：${reason}` }), false);

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { silentLogger } from '../log';
+import { Report } from '../reports/reportModel';
+import { createDeadlineMonitor } from './deadlineMonitor';
+
+let s: TestServer;
+test.before(async () => {
+  s = await startTestServer();
+});
+test.after.always(async () => {
+  await s?.close();
+});
+
+async function newReport() {
+  const citizen = await s.loginCitizen();
+  const res = await s.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint(), headers: { 'Idempotency-Key': randomUUID() } });
+  return { id: res.body.id as string, citizen };
+}
+
+test('a ticket past its deadline is marked overdue and escalated once, even with two monitors running', async (t) => {
+  const { id, citizen } = await newReport();
+  await Report.updateOne({ _id: id }, { $set: { status: 'dispatched', dueAt: new Date(Date.now() - 3600_000) } });
+  const a = createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger });
+  const b = createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger });
+  await Promise.all([a.tick(), b.tick()]);
+  await a.tick();
+  const view = await s.request('GET', `/api/v1/reports/${id}`, { token: citizen.token });
+  t.true(view.body.overdue);
+  t.is(view.body.timeline.filter((e: { message: string }) => e.message.includes('督办')).length, 1);
+  const admin = await s.loginAdmin();
+  const list = await s.request('GET', '/api/v1/admin/reports?status=dispatched&overdue=1', { token: admin.token });
+  t.true(list.body.items.some((r: { id: string }) => r.id === id));
+});
+
+test('a ticket within its deadline is left alone', async (t) => {
+  const { id, citizen } = await newReport();
+  await Report.updateOne({ _id: id }, { $set: { status: 'in_progress', dueAt: new Date(Date.now() + 3600_000) } });
+  await createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger }).tick();
+  t.false((await s.request('GET', `/api/v1/reports/${id}`, { token: citizen.token })).body.overdue);
+});
+
+test('a resolved ticket closes by itself after 7 days; a recent one does not', async (t) => {
+  const old = await newReport();
+  const recent = await newReport();
+  await Report.updateOne({ _id: old.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 8 * 24 * 3600_000) } });
+  await Report.updateOne({ _id: recent.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 2 * 24 * 3600_000) } });
+  await createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger }).tick();
+  const closed = await s.request('GET', `/api/v1/reports/${old.id}`, { token: old.citizen.token });
+  t.is(closed.body.status, 'closed');
+  t.is(closed.body.timeline.at(-1).actor, 'system');
+  t.is((await s.request('GET', `/api/v1/reports/${recent.id}`, { token: recent.citizen.token })).body.status, 'resolved');
+});
