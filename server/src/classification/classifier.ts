@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
 import { buildVocabulary, featurize, tokenize, vectorize, type Vocabulary } from './features';
 import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
@@ -109,7 +109,10 @@ export class Classifier {
     const firstCodes = [...new Set(leaves.map((l) => l.parentCode))];
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     const firstModel = train(xs, ys.map((y) => firstIndex.get(leaves[y].parentCode)!), vocab.idf.length, firstCodes.length, trainOpts);
-    const version = `clf-${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${createHash('sha1').update(model.weights.subarray(0, 4096)).update(String(all.length)).digest('hex').slice(0, 6)}`;
+    // Time + a digest of the weights + a random part: two retrains on the same data in the same second
+    // give the same weights (training is seeded), but must still be two versions.
+    const digest = createHash('sha1').update(model.weights.subarray(0, 4096)).update(String(all.length)).digest('hex').slice(0, 6);
+    const version = `clf-${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${digest}-${randomBytes(2).toString('hex')}`;
     return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length);
   }
 

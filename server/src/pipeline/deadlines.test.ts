@@ -19,7 +19,8 @@ async function newReport() {
   return { id: res.body.id as string, citizen };
 }
 
-test('a ticket past its deadline is marked overdue and escalated once, even with two monitors running', async (t) => {
+// Serial: monitors from one test must not act on another test's tickets mid-check.
+test.serial('a ticket past its deadline is marked overdue and escalated once, even with two monitors running', async (t) => {
   const { id, citizen } = await newReport();
   await Report.updateOne({ _id: id }, { $set: { status: 'dispatched', dueAt: new Date(Date.now() - 3600_000) } });
   const a = createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger });
@@ -34,14 +35,14 @@ test('a ticket past its deadline is marked overdue and escalated once, even with
   t.true(list.body.items.some((r: { id: string }) => r.id === id));
 });
 
-test('a ticket within its deadline is left alone', async (t) => {
+test.serial('a ticket within its deadline is left alone', async (t) => {
   const { id, citizen } = await newReport();
   await Report.updateOne({ _id: id }, { $set: { status: 'in_progress', dueAt: new Date(Date.now() + 3600_000) } });
   await createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger }).tick();
   t.false((await s.request('GET', `/api/v1/reports/${id}`, { token: citizen.token })).body.overdue);
 });
 
-test('a resolved ticket closes by itself after 7 days; a recent one does not', async (t) => {
+test.serial('a resolved ticket closes by itself after 7 days; a recent one does not', async (t) => {
   const old = await newReport();
   const recent = await newReport();
   await Report.updateOne({ _id: old.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 8 * 24 * 3600_000) } });
