@@ -8,6 +8,9 @@ import { ClassifierModel } from '../classification/classifierStore';
 import { DeliveryLease } from '../pipeline/dispatcher';
 import { PipelineEventLog } from '../pipeline/pipelineEvents';
 
+/** GridFS buckets `media` and `classifier`. */
+const GRIDFS_COLLECTIONS = ['media.files', 'media.chunks', 'classifier.files', 'classifier.chunks'];
+
 export const MODELS = [User, Media, Report, Category, TaxonomyVersion, ClassifierModel, DeliveryLease, PipelineEventLog];
 
 /** Connects mongoose and creates every schema-declared index before serving. */
@@ -15,6 +18,14 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<voi
   mongoose.set('strictQuery', true);
   await mongoose.connect(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 10_000 });
   await detectDialect(mongoose.connection.db!);
+  // Create every collection before serving. Left to the first insert, several
+  // concurrent first inserts create it at once; on FerretDB v1.24 that left its
+  // collection registry locked (listDatabases and counts hung, server idle).
+  const exists = (err: { code?: number }) => {
+    if (err.code !== 48) throw err; // NamespaceExists
+  };
+  for (const m of MODELS) await m.createCollection().catch(exists);
+  for (const name of GRIDFS_COLLECTIONS) await mongoose.connection.db!.createCollection(name).catch(exists);
   await Promise.all(MODELS.map((m) => m.createIndexes()));
 }
 
