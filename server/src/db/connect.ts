@@ -18,9 +18,8 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<voi
   mongoose.set('strictQuery', true);
   await mongoose.connect(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 10_000 });
   await detectDialect(mongoose.connection.db!);
-  // Create every collection before serving. Left to the first insert, several
-  // concurrent first inserts create it at once; on FerretDB v1.24 that left its
-  // collection registry locked (listDatabases and counts hung, server idle).
+  // Create every collection before serving, so concurrent first inserts do not
+  // race to create it (FerretDB v1.24 serialises collection creation per database).
   const exists = (err: { code?: number }) => {
     if (err.code !== 48) throw err; // NamespaceExists
   };
