@@ -1,6 +1,6 @@
 import { Button, Switch, Text, Textarea, Input, View } from '@tarojs/components';
 import { LIMITS } from '@ssp/shared';
-import { LocationCard } from '../../components/LocationCard';
+import { ReportLocation } from '../ReportLocation';
 import { PhotoPicker } from '../../components/PhotoPicker';
 import { SubmitBar } from '../SubmitBar';
 import { useReportDraft } from '../useReportDraft';
@@ -50,16 +50,7 @@ export default function ComplaintPage() {
 
       <View className='card'>
         <Text className='card-title'>问题发生地点</Text>
-        <LocationCard
-          location={draft.location}
-          place={draft.place}
-          status={form.locateStatus}
-          onRelocate={() => void form.relocate()}
-          onChooseOnMap={() => void form.pickOnMap()}
-          onOpenSettings={form.openSettings}
-          onAddressInput={form.setAddress}
-          error={touched.location || form.locateStatus.kind === 'failed' ? fieldErrors.location : undefined}
-        />
+        <ReportLocation form={form} showError={Boolean(touched.location)} />
       </View>
 
       <View className='card'>

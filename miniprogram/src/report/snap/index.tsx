@@ -1,7 +1,7 @@
 import { Input, Text, View } from '@tarojs/components';
 import { useEffect, useRef } from 'react';
 import { LIMITS } from '@ssp/shared';
-import { LocationCard } from '../../components/LocationCard';
+import { ReportLocation } from '../ReportLocation';
 import { PhotoPicker } from '../../components/PhotoPicker';
 import { SubmitBar } from '../SubmitBar';
 import { useReportDraft } from '../useReportDraft';
@@ -30,16 +30,7 @@ export default function SnapPage() {
       </View>
       <View className='card'>
         <Text className='card-title'>位置</Text>
-        <LocationCard
-          location={draft.location}
-          place={draft.place}
-          status={form.locateStatus}
-          onRelocate={() => void form.relocate()}
-          onChooseOnMap={() => void form.pickOnMap()}
-          onOpenSettings={form.openSettings}
-          onAddressInput={form.setAddress}
-          error={form.locateStatus.kind === 'failed' ? fieldErrors.location : undefined}
-        />
+        <ReportLocation form={form} showError={false} />
       </View>
       {form.chips.length > 0 && (
         <View className='card'>
