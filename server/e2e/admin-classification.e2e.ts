@@ -1,24 +1,11 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import test from 'ava';
-import type { Browser } from 'playwright-core';
-import { startTestServer, TEST_ADMIN, type TestServer } from '../test/harness';
-import { H5_DIST, inside, launchBrowser, PHONE, snap, waitForRoute } from './browser';
+import { TEST_ADMIN } from '../test/harness';
+import { inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
 
-let server: TestServer;
-let browser: Browser;
-
-test.before(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error(`H5 build missing at ${H5_DIST}`);
-  server = await startTestServer({ h5Dist: H5_DIST });
-  browser = await launchBrowser();
-});
-test.after.always(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = withAppAndBrowser(test);
 
 test.serial('an admin adds a category with keywords, retrains, and the classifier now files a sample text there', async (t) => {
+  const { server, browser } = e2e;
   const context = await browser.newContext({ ...PHONE, viewport: { width: 430, height: 932 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -64,6 +51,7 @@ test.serial('an admin adds a category with keywords, retrains, and the classifie
 });
 
 test.serial('a resident typing a description sees a category suggestion and can take it', async (t) => {
+  const { server, browser } = e2e;
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   await page.goto(server.baseUrl + '/');

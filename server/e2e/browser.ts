@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { TestFn } from 'ava';
+import { startTestServer, type TestServer } from '../test/harness';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../src/config';
@@ -38,4 +40,22 @@ export const inside = (testId: string, tag: 'textarea' | 'input') => `[data-test
 /** H5 uses hash routing: wait for the route, not for a page load. */
 export async function waitForRoute(page: Page, fragment: string, timeout = 15_000): Promise<void> {
   await page.waitForFunction((f) => location.hash.includes(f), fragment, { timeout });
+}
+
+/**
+ * The built H5 app served by a test server, and one Chromium, for a test file:
+ * registers the hooks and hands both to the tests once they are up.
+ */
+export function withAppAndBrowser(test: TestFn): { server: TestServer; browser: Browser } {
+  const env = {} as { server: TestServer; browser: Browser };
+  test.before(async () => {
+    if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error(`H5 build missing at ${H5_DIST}: run npm run build:h5 first`);
+    env.server = await startTestServer({ h5Dist: H5_DIST });
+    env.browser = await launchBrowser();
+  });
+  test.after.always(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

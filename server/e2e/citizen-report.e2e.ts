@@ -1,26 +1,13 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../test/harness';
 import { makeJpeg } from '../test/images';
-import { launchBrowser, PHONE, H5_DIST, snap, inside, ARTIFACTS, waitForRoute } from './browser';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { PHONE, snap, inside, ARTIFACTS, waitForRoute, withAppAndBrowser } from './browser';
 
-let server: TestServer;
-let browser: Browser;
-
-test.before(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error(`H5 build missing at ${H5_DIST}: run npm run build:h5 first`);
-  server = await startTestServer({ h5Dist: H5_DIST });
-  browser = await launchBrowser();
-});
-test.after.always(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = withAppAndBrowser(test);
 
 test('a resident logs in, files a complaint with a photo, and follows it in 我的诉求', async (t) => {
+  const { server, browser } = e2e;
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   const errors: string[] = [];

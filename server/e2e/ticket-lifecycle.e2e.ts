@@ -1,23 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, TEST_ADMIN, type TestServer } from '../test/harness';
+import type { Page } from 'playwright-core';
+import { TEST_ADMIN } from '../test/harness';
 import { makeJpeg } from '../test/images';
-import { ARTIFACTS, H5_DIST, inside, launchBrowser, PHONE, snap, waitForRoute } from './browser';
+import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
 
-let server: TestServer;
-let browser: Browser;
-
-test.before(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error(`H5 build missing at ${H5_DIST}`);
-  server = await startTestServer({ h5Dist: H5_DIST });
-  browser = await launchBrowser();
-});
-test.after.always(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = withAppAndBrowser(test);
 
 async function staffAct(page: Page, ticketNo: string, action: string, text?: string, photo?: string) {
   const card = page.locator(`[data-testid="console-ticket"][data-ticket="${ticketNo}"]:visible`);
@@ -37,6 +26,7 @@ async function staffAct(page: Page, ticketNo: string, action: string, text?: str
 }
 
 test('a report goes through the local pipeline: accepted, dispatched, resolved with a photo; the resident rates 不满意 and reopens; staff see it back', async (t) => {
+  const { server, browser } = e2e;
   const resident = await (await browser.newContext(PHONE)).newPage();
   await resident.goto(server.baseUrl + '/');
   await resident.locator('[data-testid="entry-complaint"]:visible').click();
