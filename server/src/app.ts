@@ -29,6 +29,11 @@ import { createPipelineEvents } from './pipeline/pipelineEvents';
 import { pipelineRoutes } from './pipeline/pipelineRoutes';
 import { createTicketService } from './reports/ticketService';
 import { createReportService } from './reports/reportService';
+import { createDuplicateService } from './reports/duplicates';
+import { createEffectsWorker } from './pipeline/effectsWorker';
+import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
+import { notificationRoutes } from './notifications/notificationRoutes';
+import { createWechatMessenger, type WechatMessengerOptions } from './notifications/wechatMessenger';
 
 export interface AppDeps {
   jwtSecret: string;
@@ -38,6 +43,8 @@ export interface AppDeps {
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
   classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number };
+  /** WeChat subscribe messages: the API to send them through (null: in-app messages only) and the templates */
+  notifications?: { wechat: WechatMessengerOptions | null; config: NotificationConfig; pollMs?: number };
   pipeline?: {
     connector: 'local' | 'webhook';
     webhookUrl?: string;
@@ -68,15 +75,26 @@ export function createApp(deps: AppDeps) {
     confidenceThreshold: deps.classifier?.confidenceThreshold ?? 0.5,
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
   });
-  const tickets = createTicketService({ categories, signer, media });
+  // The effects worker is built after the connector; tickets only need a way to wake it.
+  let effects: ReturnType<typeof createEffectsWorker> | null = null;
+  const tickets = createTicketService({ categories, signer, media, onEffects: (id) => effects?.enqueue(id) });
   const pipelineConfig = deps.pipeline ?? { connector: 'local' as const, publicBaseUrl: 'http://localhost:3000' };
   const connector: Connector =
     pipelineConfig.connector === 'webhook'
       ? webhookConnector({ url: pipelineConfig.webhookUrl!, secret: pipelineConfig.secret!, timeoutMs: pipelineConfig.timeoutMs ?? 10_000 })
       : localConnector();
   const { connector: _kind, ...dispatcherTuning } = pipelineConfig;
-  const dispatcher = createDispatcher({ ...dispatcherTuning, connector, categories, signer, log: deps.log });
+  const dispatcher = createDispatcher({ ...dispatcherTuning, connector, categories, signer, log: deps.log, onDelivered: (id) => effects?.enqueue(id) });
+  const notificationDeps = deps.notifications ?? { wechat: null, config: { templates: {}, page: 'subpackages/tickets/detail/index', miniprogramState: 'formal' as const } };
+  const notifications = createNotificationService({
+    messenger: notificationDeps.wechat ? createWechatMessenger(notificationDeps.wechat) : null,
+    config: notificationDeps.config,
+    log: deps.log,
+  });
+  const effectsWorker = createEffectsWorker({ connector, notifications, signer, publicBaseUrl: pipelineConfig.publicBaseUrl, log: deps.log, pollMs: notificationDeps.pollMs, baseBackoffMs: pipelineConfig.baseBackoffMs });
+  effects = effectsWorker;
   const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification, onStored: (doc) => dispatcher.enqueue(doc) });
+  const duplicates = createDuplicateService({ categories, classification, signer, onEffects: (id) => effects?.enqueue(id) });
   const events = createPipelineEvents({ tickets });
   const deadlines = createDeadlineMonitor({ tickets, log: deps.log });
 
@@ -107,11 +125,12 @@ export function createApp(deps: AppDeps) {
     health,
     authRoutes(auth),
     mediaRoutes({ media, tokens, signer }),
-    reportRoutes({ reports, tokens }),
+    reportRoutes({ reports, duplicates, tokens }),
     geoRoutes({ geo, tokens }),
     categoryRoutes({ categories, reports, tokens }),
     classificationRoutes({ classification, reports, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60 }),
     pipelineRoutes({ tickets, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
+    notificationRoutes({ notifications, tokens }),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -127,5 +146,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines } };
+  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker } };
 }

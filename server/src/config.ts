@@ -22,6 +22,13 @@ const envSchema = z.object({
   WECHAT_APPID: optionalString,
   WECHAT_SECRET: optionalString,
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  /** WeChat subscribe message template ids (each needs fields character_string1, phrase2, thing3, time4; see README) */
+  WECHAT_TEMPLATE_ACCEPTED: optionalString,
+  WECHAT_TEMPLATE_DISPATCHED: optionalString,
+  WECHAT_TEMPLATE_RESOLVED: optionalString,
+  WECHAT_TEMPLATE_REOPENED: optionalString,
+  WECHAT_MESSAGE_PAGE: z.string().trim().min(1).default('subpackages/tickets/detail/index'),
+  WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
   TENCENT_MAP_KEY: optionalString,
   TENCENT_MAP_BASE: z.string().url().default('https://apis.map.qq.com'),
   GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).max(10000).default(1500),

@@ -43,7 +43,27 @@ async function main() {
     ? createTencentGeocoder({ baseUrl: config.TENCENT_MAP_BASE, key: config.TENCENT_MAP_KEY, timeoutMs: config.GEOCODER_TIMEOUT_MS })
     : null;
 
+  // With the stand-in, made-up template ids let the whole subscribe → send path run locally.
+  const standInTemplates = config.useWechatStandIn
+    ? { accepted: 'standin-accepted', dispatched: 'standin-dispatched', resolved: 'standin-resolved', reopened: 'standin-reopened' }
+    : {};
+  const templates = {
+    ...standInTemplates,
+    ...Object.fromEntries(
+      Object.entries({
+        accepted: config.WECHAT_TEMPLATE_ACCEPTED,
+        dispatched: config.WECHAT_TEMPLATE_DISPATCHED,
+        resolved: config.WECHAT_TEMPLATE_RESOLVED,
+        reopened: config.WECHAT_TEMPLATE_REOPENED,
+      }).filter(([, v]) => v),
+    ),
+  };
+
   const { app, prepare, services } = createApp({
+    notifications: {
+      wechat: wechatOptions,
+      config: { templates, page: config.WECHAT_MESSAGE_PAGE, miniprogramState: config.WECHAT_MINIPROGRAM_STATE },
+    },
     jwtSecret: config.jwtSecret,
     wechat: createWechatClient(wechatOptions),
     geocoder,
@@ -71,6 +91,8 @@ async function main() {
   // The outbox dispatcher: delivers every acknowledged report to the pipeline; safe to run on several instances.
   services.deadlines.start();
   stops.unshift(async () => services.deadlines.stop());
+  services.effects.start();
+  stops.unshift(() => services.effects.stop());
   if (config.PIPELINE_DISPATCHER === 'on') {
     services.dispatcher.start();
     stops.unshift(() => services.dispatcher.stop());

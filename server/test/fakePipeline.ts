@@ -23,6 +23,8 @@ export async function startFakePipeline(secret: string) {
   let slowMs = 300;
   const received: ReceivedDelivery[] = [];
   const tickets = new Map<string, string>();
+  /** follow-ups (催办, 补充, …) by idempotency key, in the order first received */
+  const followUps = new Map<string, Record<string, any>>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -44,6 +46,10 @@ export async function startFakePipeline(secret: string) {
       if (failing && mode === 'http500') return void res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error');
       if (signature !== 'ok') return void res.writeHead(401).end('bad signature');
       const answer = () => {
+        if (body.event && body.event !== 'created') {
+          if (!followUps.has(body.idempotencyKey)) followUps.set(body.idempotencyKey, body);
+          return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+        }
         let ticketId = tickets.get(body.idempotencyKey);
         if (!ticketId) tickets.set(body.idempotencyKey, (ticketId = `CITY-${tickets.size + 1}`));
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ticketId }));
@@ -59,6 +65,7 @@ export async function startFakePipeline(secret: string) {
     received,
     /** tickets created: one per idempotency key, however many retries arrived */
     tickets,
+    followUps,
     fail(next: FailureMode, times = Infinity, ms = 300) {
       mode = next;
       failuresLeft = times;

@@ -30,8 +30,9 @@ export interface TestServer {
 
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };
 export const TEST_PIPELINE_SECRET = 'test-pipeline-secret-0123456789';
+export const TEST_TEMPLATES = { accepted: 'tmpl-accepted', dispatched: 'tmpl-dispatched', resolved: 'tmpl-resolved', reopened: 'tmpl-reopened' };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline'] } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -41,11 +42,16 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     stopDb = db.stop;
   }
   await connectDatabase(uri, `t_${randomUUID().slice(0, 8)}`);
-  const wechat = await startWechatStandIn({ env: 'test' });
+  const wechat = await startWechatStandIn({ env: 'test', tokenTtlSeconds: opts.wechatTokenTtlSeconds });
   const { app, prepare, services } = createApp({
     jwtSecret: 'test-secret-test-secret-test-secret!',
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: opts.geocoder ?? null,
+    notifications: {
+      wechat: { baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret },
+      config: { templates: TEST_TEMPLATES, page: 'subpackages/tickets/detail/index', miniprogramState: 'developer' },
+      pollMs: 200,
+    },
     log: silentLogger,
     h5Dist: opts.h5Dist,
     pipeline: opts.pipeline ?? { connector: 'local', publicBaseUrl: 'http://127.0.0.1', secret: TEST_PIPELINE_SECRET },
@@ -53,6 +59,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
   });
   await prepare();
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});
+  services.effects.start();
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -88,6 +95,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     },
     async close() {
       await services.dispatcher.stop();
+      await services.effects.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await wechat.close();
       await mongoose.connection.dropDatabase().catch(() => {});

@@ -39,3 +39,16 @@ export interface AllowedActions {
   rate: boolean;
   reopen: boolean;
 }
+
+/** 附近已有人反映: what the resident is about to submit. */
+export const similarQuerySchema = z.object({
+  description: z.string().trim().max(2000).default(''),
+  categoryCode: z.string().trim().max(64).optional(),
+  location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), coordSystem: z.enum(['gcj02', 'wgs84']).default('gcj02') }),
+});
+
+export const mergeSchema = z.object({
+  /** the ticket to merge into: its ticket number (as staff see it) or id */
+  into: z.string().trim().min(1, '请填写要合并到的工单号').max(64),
+  message: z.string().trim().max(500).optional(),
+});

@@ -8,3 +8,4 @@ export * from './schemas';
 export * from './types';
 export * from './categorySchemas';
 export * from './followUpSchemas';
+export * from './notifications';

@@ -13,6 +13,7 @@ export const REPORT_STATUSES = [
   'withdrawn',
   'returned',
   'reopened',
+  'merged',
 ] as const;
 
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -28,6 +29,7 @@ export const STATUS_LABELS: Record<ReportStatus, string> = {
   withdrawn: '已撤回',
   returned: '已退回',
   reopened: '重新办理',
+  merged: '已合并',
 };
 
 /** Who can move a ticket: the resident, staff in the console, the city pipeline, or a timer. */
@@ -39,36 +41,44 @@ interface Transition {
 }
 
 const STAFF = ['admin', 'pipeline'] as const;
+/** Staff fold a duplicate into another open ticket; its reporter then follows that one. */
+const MERGE: Transition = { to: 'merged', by: ['admin'] };
 
 export const TRANSITIONS: Record<ReportStatus, readonly Transition[]> = {
   submitted: [
     { to: 'accepted', by: STAFF },
     { to: 'rejected', by: STAFF },
     { to: 'withdrawn', by: ['citizen'] },
+    MERGE,
   ],
   accepted: [
     { to: 'dispatched', by: STAFF },
     { to: 'rejected', by: STAFF },
     { to: 'withdrawn', by: ['citizen'] },
+    MERGE,
   ],
   dispatched: [
     { to: 'in_progress', by: STAFF },
     { to: 'returned', by: STAFF },
     { to: 'resolved', by: STAFF },
+    MERGE,
   ],
   in_progress: [
     { to: 'resolved', by: STAFF },
     { to: 'returned', by: STAFF },
+    MERGE,
   ],
   returned: [
     { to: 'dispatched', by: STAFF },
     { to: 'rejected', by: STAFF },
+    MERGE,
   ],
   resolved: [
     { to: 'closed', by: ['citizen', 'system', 'admin'] },
     { to: 'reopened', by: ['citizen'] },
   ],
-  reopened: [{ to: 'dispatched', by: STAFF }],
+  reopened: [{ to: 'dispatched', by: STAFF }, MERGE],
+  merged: [],
   rejected: [],
   closed: [],
   withdrawn: [],

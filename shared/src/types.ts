@@ -45,8 +45,28 @@ export interface CategoryRef {
   name: string;
 }
 
+/** An open ticket near a report about to be filed (shown to another resident: no photos, phone or exact address). */
+export interface SimilarTicket {
+  id: string;
+  ticketNo: string;
+  status: ReportStatus;
+  statusLabel: string;
+  category: string;
+  description: string;
+  distanceMeters: number;
+  createdAt: string;
+  supporters: number;
+  similarity: number;
+}
+
 export interface ReportView {
   id: string;
+  /** 'owner' for the resident who filed it; 'follower' for one who joined it (+1) */
+  viewer?: 'owner' | 'follower' | 'staff';
+  /** residents who joined it instead of filing a duplicate */
+  supporters: number;
+  /** set when staff merged it into another ticket */
+  mergedInto: { id: string; ticketNo: string } | null;
   ticketNo: string;
   kind: 'complaint' | 'snap';
   status: ReportStatus;

@@ -7,11 +7,13 @@ import { Category, TaxonomyVersion } from '../categories/categoryModel';
 import { ClassifierModel } from '../classification/classifierStore';
 import { DeliveryLease } from '../pipeline/dispatcher';
 import { PipelineEventLog } from '../pipeline/pipelineEvents';
+import { Message, NotificationClaim, SubscriptionGrant } from '../notifications/notificationModels';
+import { Follower } from '../reports/followerModel';
 
 /** GridFS buckets `media` and `classifier`. */
 const GRIDFS_COLLECTIONS = ['media.files', 'media.chunks', 'classifier.files', 'classifier.chunks'];
 
-export const MODELS = [User, Media, Report, Category, TaxonomyVersion, ClassifierModel, DeliveryLease, PipelineEventLog];
+export const MODELS = [User, Media, Report, Category, TaxonomyVersion, ClassifierModel, DeliveryLease, PipelineEventLog, Message, SubscriptionGrant, NotificationClaim, Follower];
 
 /** Connects mongoose and creates every schema-declared index before serving. */
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {

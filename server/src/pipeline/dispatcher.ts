@@ -31,6 +31,8 @@ export interface DispatcherOptions {
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   batchSize?: number;
+  /** the pipeline has the ticket now: follow-ups waiting for it can go */
+  onDelivered?: (reportId: string) => void;
 }
 
 export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
@@ -41,6 +43,7 @@ export function backoffMs(attempt: number, base: number, max: number, random = M
 export function buildPayload(doc: ReportDoc, info: { department: string | null; dueAt: Date | null }, signer: MediaSigner, publicBaseUrl: string): PipelinePayload {
   const loc = doc.location ?? {};
   return {
+    event: 'created',
     idempotencyKey: `report:${doc._id}`,
     ticketNo: doc.ticketNo,
     reportId: String(doc._id),
@@ -134,6 +137,7 @@ export function createDispatcher(opts: DispatcherOptions) {
         { $set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name } },
       );
       recordOutcome(true);
+      opts.onDelivered?.(String(doc._id));
     } catch (err) {
       const message = err instanceof DeliveryError ? err.message : `unexpected: ${(err as Error).message}`;
       recordOutcome(false);

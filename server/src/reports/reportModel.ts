@@ -85,6 +85,17 @@ const reportSchema = new Schema(
     pipelineSeq: { type: Number, default: 0 },
     rating: { type: new Schema({ value: String, comment: String, at: Date }, { _id: false }), default: null },
     lastUrgedAt: { type: Date, default: null },
+    /**
+     * The second outbox: what must follow a change once it is stored —
+     * telling the resident and followers (`notify`), handing a follow-up to
+     * the pipeline (`forward`). Pushed in the same single-document update as
+     * the change itself, removed by the effects worker when done.
+     */
+    effects: { type: [Schema.Types.Mixed], default: [] },
+    /** residents who joined this ticket (附近已有人反映 → +1); the list lives in Follower */
+    supporters: { type: Number, default: 0 },
+    /** set when staff merged this report into another ticket */
+    mergedInto: { type: new Schema({ id: String, ticketNo: String }, { _id: false }), default: null },
   },
   { timestamps: true, writeConcern: { w: 'majority', j: true } },
 );
@@ -96,6 +107,8 @@ reportSchema.index({ citizenId: 1, idempotencyKey: 1 }, { unique: true });
 reportSchema.index({ citizenId: 1, _id: -1 });
 reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
 reportSchema.index({ 'triage.state': 1, createdAt: 1 });
+// 附近已有人反映: recent open tickets (then a bounding box and the distance in application code).
+reportSchema.index({ createdAt: -1, status: 1 });
 
 export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 export const Report = mongoose.model('Report', reportSchema);

@@ -4,11 +4,17 @@ import type { ReportDoc } from './reportModel';
 import { allowedActions } from './followUp';
 
 /** Exactly the fields that leave the server. The full phone number never does. */
-export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number } = {}): ReportView {
-  const mediaIds = (doc.mediaIds ?? []).map(String);
+export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number; follower?: boolean } = {}): ReportView {
+  // A follower (a neighbour who joined with +1) sees the progress, not the reporter's photos, phone or follow-up buttons.
+  const follower = Boolean(opts.follower && !opts.forStaff);
+  const mediaIds = follower ? [] : (doc.mediaIds ?? []).map(String);
   const location = doc.location!;
+  const actions = allowedActions(doc, opts.now);
   return {
     id: String(doc._id),
+    viewer: opts.forStaff ? 'staff' : follower ? 'follower' : 'owner',
+    supporters: doc.supporters ?? 0,
+    mergedInto: doc.mergedInto?.id ? { id: doc.mergedInto.id, ticketNo: doc.mergedInto.ticketNo ?? '' } : null,
     ticketNo: doc.ticketNo,
     kind: doc.kind,
     status: doc.status,
@@ -22,7 +28,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
     overdue: Boolean(doc.overdueAt),
     rating: doc.rating?.value ? { value: doc.rating.value as 'satisfied', comment: doc.rating.comment ?? '' } : null,
-    allowedActions: allowedActions(doc, opts.now),
+    allowedActions: follower ? { withdraw: false, urge: false, supplement: false, rate: false, reopen: false } : actions,
     ...(opts.forStaff ? { delivery: { state: doc.delivery?.state ?? 'pending', attempts: doc.delivery?.attempts ?? 0, lastError: doc.delivery?.lastError ?? null } } : {}),
     ...(opts.forStaff
       ? {
@@ -41,11 +47,12 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     needsManualRouting: Boolean(doc.needsManualRouting),
     mediaIds,
     media: mediaIds.map((id) => ({ id, url: signer.url(id, 'original'), previewUrl: signer.url(id, 'preview') })),
-    contactPhone: doc.contactPhone ? maskPhone(doc.contactPhone) : null,
+    contactPhone: doc.contactPhone && !follower ? maskPhone(doc.contactPhone) : null,
     anonymous: Boolean(doc.anonymous),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
-    timeline: (doc.timeline ?? []).map((t) => ({
+    // The reporter's own follow-ups (their words, their photos) are theirs; a follower sees the city's side.
+    timeline: (doc.timeline ?? []).filter((t) => !follower || t.actor !== 'citizen').map((t) => ({
       at: t.at.toISOString(),
       status: t.status,
       actor: t.actor,

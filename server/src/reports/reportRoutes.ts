@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import { createReportSchema } from '@ssp/shared';
+import { createReportSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
+import type { DuplicateService } from './duplicates';
 import type { AppState } from '../http/context';
 import { AppError } from '../http/errors';
 import { bodyOf, parse, requireRole } from '../http/middleware';
@@ -8,10 +9,26 @@ import type { ReportService } from './reportService';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function reportRoutes(deps: { reports: ReportService; tokens: TokenService }) {
+export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const citizen = requireRole(deps.tokens, 'citizen');
   const anyone = requireRole(deps.tokens, 'citizen', 'admin');
+  const admin = requireRole(deps.tokens, 'admin');
+
+  // 附近已有人反映: asked before submitting; the resident may join one instead.
+  router.post('/reports/similar', citizen, async (ctx) => {
+    ctx.body = { items: await deps.duplicates.similar(ctx.state.user!, parse(similarQuerySchema, bodyOf(ctx))) };
+  });
+  router.post('/reports/:id/join', citizen, async (ctx) => {
+    ctx.body = await deps.duplicates.join(ctx.state.user!, ctx.params.id);
+  });
+  router.get('/me/following', citizen, async (ctx) => {
+    ctx.body = { items: await deps.duplicates.following(ctx.state.user!) };
+  });
+  router.post('/admin/reports/:id/merge', admin, async (ctx) => {
+    const { into, message } = parse(mergeSchema, bodyOf(ctx));
+    ctx.body = await deps.duplicates.merge(ctx.params.id, into, message);
+  });
 
   router.post('/reports', citizen, async (ctx) => {
     const key = ctx.get('Idempotency-Key');

@@ -12,6 +12,7 @@ import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { toGcj02 } from '../geo/coords';
 import { Report, type ReportDoc } from './reportModel';
+import { Follower } from './followerModel';
 import { presentReport } from './reportPresenter';
 import { createTicketNumberAllocator } from './ticketNumbers';
 import { whereStill } from '../db/dialect';
@@ -202,8 +203,12 @@ export function createReportService(deps: {
       if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
       // By _id alone (an index lookup everywhere), then the owner check.
       const doc = await Report.findById(id).lean<ReportDoc>();
-      if (!doc || (user.role !== 'admin' && String(doc.citizenId) !== user.id)) throw notFound('REPORT_NOT_FOUND');
-      return present(doc, user.role === 'admin');
+      if (!doc) throw notFound('REPORT_NOT_FOUND');
+      if (user.role === 'admin') return present(doc, true);
+      if (String(doc.citizenId) === user.id) return present(doc);
+      // Someone who joined the ticket (+1) follows it, with the reporter's private parts left out.
+      if (await Follower.exists({ _id: `${id}:${user.id}` })) return presentReport(doc, deps.signer, { follower: true });
+      throw notFound('REPORT_NOT_FOUND');
     },
 
     /** Reports waiting for a person to choose their category, oldest first (urgent ones on top). */

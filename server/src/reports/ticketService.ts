@@ -6,6 +6,7 @@ import { AppError, notFound, validationFailed } from '../http/errors';
 import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { allowedActions } from './followUp';
+import { forwardEffect, notifyEffect, type FollowUpEvent, type ReportEffect } from './effects';
 import { whereStill } from '../db/dialect';
 import { Report, type ReportDoc } from './reportModel';
 import { presentReport } from './reportPresenter';
@@ -33,7 +34,14 @@ const DEFAULT_MESSAGES: Partial<Record<ReportStatus, string>> = {
  * status it was read in (a compare-and-set on MongoDB), so two staff members
  * clicking at once cannot both succeed; each move adds a timeline entry.
  */
-export function createTicketService(deps: { categories: CategoryService; signer: MediaSigner; media: MediaService; now?: () => number }) {
+export function createTicketService(deps: {
+  categories: CategoryService;
+  signer: MediaSigner;
+  media: MediaService;
+  now?: () => number;
+  /** a report has new entries in its effects outbox: work them now rather than at the next scan */
+  onEffects?: (reportId: string) => void;
+}) {
   const now = () => new Date(deps.now ? deps.now() : Date.now());
 
   async function load(id: string, citizenId?: string): Promise<ReportDoc> {
@@ -68,14 +76,24 @@ export function createTicketService(deps: { categories: CategoryService; signer:
       message: input.message || (to === 'dispatched' && department ? `已派发至${department}` : DEFAULT_MESSAGES[to] ?? STATUS_LABELS[to]),
       ...(input.mediaIds?.length ? { mediaIds: input.mediaIds } : {}),
     };
-    const res = await Report.updateOne(whereStill(doc._id, { status: from }), { $set: set, $push: { timeline: entry } });
+    // The resident hears of every move they did not make themselves (and of their reopen request);
+    // the pipeline hears of every move the resident made.
+    const effects: ReportEffect[] = [];
+    if (actorKind !== 'citizen' || to === 'reopened') effects.push(notifyEffect(to, entry.message, at));
+    if (actorKind === 'citizen') effects.push(forwardEffect(to === 'closed' ? 'rated' : (to as FollowUpEvent), entry.message, at, { rating: (extra.rating as { value?: string } | undefined)?.value }));
+    const res = await Report.updateOne(whereStill(doc._id, { status: from }), { $set: set, $push: { timeline: entry, effects: { $each: effects } } });
     if (res.modifiedCount !== 1) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
+    deps.onEffects?.(doc._id);
     return (await Report.findById(doc._id).lean<ReportDoc>())!;
   }
 
-  async function note(doc: ReportDoc, actor: string, message: string, set: Record<string, unknown> = {}): Promise<ReportDoc> {
+  /** A timeline entry without a status change (催办, 补充, a 不满意 rating), forwarded to the pipeline. */
+  async function note(doc: ReportDoc, actor: string, message: string, forward: ReportEffect, set: Record<string, unknown> = {}, pushMedia: string[] = []): Promise<ReportDoc> {
     const at = now();
-    await Report.updateOne({ _id: doc._id }, { $set: { ...set, updatedAt: at }, $push: { timeline: { at, status: doc.status, actor, message } } });
+    const push: Record<string, unknown> = { timeline: { at, status: doc.status, actor, message }, effects: forward };
+    if (pushMedia.length) push.mediaIds = { $each: pushMedia.map((m) => new mongoose.Types.ObjectId(m)) };
+    await Report.updateOne({ _id: doc._id }, { $set: { ...set, updatedAt: at }, $push: push });
+    deps.onEffects?.(doc._id);
     return (await Report.findById(doc._id).lean<ReportDoc>())!;
   }
 
@@ -115,7 +133,8 @@ export function createTicketService(deps: { categories: CategoryService; signer:
     async urge(user: AuthUser, id: string, message?: string): Promise<ReportView> {
       const doc = await load(id, user.id);
       if (!allowedActions(doc, now().getTime()).urge) throw new AppError(429, 'URGE_TOO_EARLY');
-      return present(await note(doc, 'citizen', `您催办了此诉求${message ? `：${message}` : ''}`, { lastUrgedAt: now() }), false);
+      const text = `您催办了此诉求${message ? `：${message}` : ''}`;
+      return present(await note(doc, 'citizen', text, forwardEffect('urge', message || '市民催办', now()), { lastUrgedAt: now() }), false);
     },
 
     async supplement(user: AuthUser, id: string, text: string, mediaIds: string[]): Promise<ReportView> {
@@ -123,15 +142,8 @@ export function createTicketService(deps: { categories: CategoryService; signer:
       if (!allowedActions(doc, now().getTime()).supplement) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求已结束，不能再补充');
       const notOwned = await deps.media.notOwned(user.id, mediaIds);
       if (notOwned.length) throw validationFailed(notOwned.map((i) => ({ path: `mediaIds.${i}`, code: 'media_not_owned', message: '图片不存在或不属于您' })));
-      const at = now();
-      await Report.updateOne(
-        { _id: doc._id },
-        {
-          $set: { updatedAt: at },
-          $push: { timeline: { at, status: doc.status, actor: 'citizen', message: `您补充了信息：${text || '（照片）'}` }, mediaIds: { $each: mediaIds.map((m) => new mongoose.Types.ObjectId(m)) } },
-        },
-      );
-      return present((await Report.findById(doc._id).lean<ReportDoc>())!, false);
+      const effect = forwardEffect('supplement', text, now(), { mediaIds });
+      return present(await note(doc, 'citizen', `您补充了信息：${text || '（照片）'}`, effect, {}, mediaIds), false);
     },
 
     /** 满意/基本满意 close the ticket; 不满意 is recorded and leaves 重新办理 open for 7 days. */
@@ -140,7 +152,7 @@ export function createTicketService(deps: { categories: CategoryService; signer:
       if (!allowedActions(doc, now().getTime()).rate) throw new AppError(409, 'RATING_NOT_ALLOWED');
       const value = { value: rating, comment: comment ?? '', at: now() };
       const message = `您的评价：${RATING_LABELS[rating]}${comment ? `。${comment}` : ''}`;
-      if (rating === 'unsatisfied') return present(await note(doc, 'citizen', message, { rating: value }), false);
+      if (rating === 'unsatisfied') return present(await note(doc, 'citizen', message, forwardEffect('rated', message, now(), { rating }), { rating: value }), false);
       return present(await apply(doc, 'closed', 'citizen', 'citizen', { message }, { rating: value }), false);
     },
 

@@ -1,0 +1,158 @@
+import type { Logger } from '../log';
+import type { MediaSigner } from '../media/mediaSigner';
+import type { NotificationService } from '../notifications/notificationService';
+import type { ReportEffect } from '../reports/effects';
+import { followersOf } from '../reports/followerModel';
+import { Report, type ReportDoc } from '../reports/reportModel';
+import { backoffMs } from './dispatcher';
+import type { Connector, FollowUpPayload } from './connectors';
+
+/** WeChat sends that keep failing for transient reasons stop after this many tries (the in-app message stays). */
+const NOTIFY_ATTEMPTS = 5;
+
+/**
+ * Works the `effects` outbox of reports: notifications to the resident and
+ * followers, follow-ups to the pipeline. Each effect is idempotent downstream
+ * (in-app messages and WeChat sends are keyed by the effect id, the pipeline
+ * gets it as the idempotency key), so a crash between doing an effect and
+ * removing it only repeats harmless work. Follow-ups wait until the pipeline
+ * has the ticket and go in the order they were made; they are never dropped.
+ */
+export function createEffectsWorker(opts: {
+  connector: Connector;
+  notifications: NotificationService;
+  signer: MediaSigner;
+  publicBaseUrl: string;
+  log: Logger;
+  pollMs?: number;
+  baseBackoffMs?: number;
+}) {
+  const pollMs = opts.pollMs ?? 2000;
+  const base = opts.baseBackoffMs ?? 1000;
+  /** reports that got new effects while being worked: work them again right after */
+  const again = new Set<string>();
+  const busy = new Set<string>();
+  /** per effect: failed attempts so far and when to try again (in memory: a restart simply tries again) */
+  const failures = new Map<string, { n: number; nextAt: number }>();
+  let stopped = true;
+  let timer: NodeJS.Timeout | null = null;
+  let pass: Promise<void> | null = null;
+
+  const due = (id: string) => (failures.get(id)?.nextAt ?? 0) <= Date.now();
+  function failed(id: string): number {
+    const n = (failures.get(id)?.n ?? 0) + 1;
+    failures.set(id, { n, nextAt: Date.now() + backoffMs(n - 1, base, 5 * 60_000) });
+    return n;
+  }
+
+  function followUpPayload(doc: ReportDoc, e: Extract<ReportEffect, { type: 'forward' }>): FollowUpPayload {
+    return {
+      event: e.event,
+      idempotencyKey: `followup:${e.id}`,
+      ticketNo: doc.ticketNo,
+      reportId: String(doc._id),
+      externalId: doc.delivery?.externalId ?? null,
+      message: e.message,
+      mediaUrls: (e.mediaIds ?? []).map((m) => opts.publicBaseUrl + opts.signer.url(String(m), 'original')),
+      ...(e.rating ? { rating: e.rating } : {}),
+      at: new Date(e.at).toISOString(),
+    };
+  }
+
+  async function work(reportId: string): Promise<void> {
+    if (busy.has(reportId)) {
+      again.add(reportId);
+      return;
+    }
+    busy.add(reportId);
+    try {
+      const doc = await Report.findById(reportId).lean<ReportDoc>();
+      const effects = (doc?.effects ?? []) as ReportEffect[];
+      if (!doc || !effects.length) return;
+      const done: ReportEffect[] = [];
+      let followers: string[] | null = null;
+      let forwardsBlocked = false;
+      for (const e of effects) {
+        if (!due(e.id)) {
+          if (e.type === 'forward') forwardsBlocked = true; // keep follow-ups in order
+          continue;
+        }
+        if (e.type === 'notify') {
+          followers ??= await followersOf(reportId);
+          const outcome = await opts.notifications.deliver(doc, followers, e);
+          if (outcome === 'done' || failed(e.id) >= NOTIFY_ATTEMPTS) done.push(e);
+        } else if (e.type === 'forward') {
+          if (!opts.connector.forward) {
+            done.push(e);
+            continue;
+          }
+          if (forwardsBlocked || doc.delivery?.state !== 'delivered') {
+            forwardsBlocked = true; // the dispatcher wakes us when the ticket is delivered
+            continue;
+          }
+          try {
+            await opts.connector.forward(followUpPayload(doc, e));
+            done.push(e);
+          } catch (err) {
+            forwardsBlocked = true;
+            const n = failed(e.id);
+            opts.log.warn('follow-up not forwarded, will retry', { ticketNo: doc.ticketNo, event: e.event, attempt: n, error: (err as Error).message });
+          }
+        }
+      }
+      if (done.length) {
+        // $pullAll with the stored elements: FerretDB v1.24 ignores $pull conditions, but matches whole elements.
+        await Report.collection.updateOne({ _id: reportId } as never, { $pullAll: { effects: done } } as never);
+        for (const e of done) failures.delete(e.id);
+      }
+    } catch (err) {
+      opts.log.error('effects pass failed', { reportId, error: err });
+    } finally {
+      busy.delete(reportId);
+      if (again.delete(reportId)) void work(reportId);
+    }
+  }
+
+  async function scan(): Promise<void> {
+    const ids = new Set<string>();
+    const rows = await Report.find({ 'effects.0': { $exists: true } }, { _id: 1 }).limit(200).lean();
+    for (const r of rows) ids.add(String(r._id));
+    await Promise.all([...ids].map(work));
+  }
+
+  function schedule(ms: number) {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      pass = scan()
+        .catch((err) => opts.log.error('effects scan failed', { error: err }))
+        .finally(() => {
+          pass = null;
+          schedule(pollMs);
+        });
+    }, ms);
+    timer.unref();
+  }
+
+  return {
+    /** Work this report's effects now (called right after they were stored). */
+    enqueue(reportId: string) {
+      if (stopped) return;
+      void work(reportId);
+    },
+    /** One pass over everything pending; for tests and tools. */
+    runOnce: scan,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await pass?.catch(() => {});
+    },
+  };
+}
+
+export type EffectsWorker = ReturnType<typeof createEffectsWorker>;

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import { startTestServer, TEST_PIPELINE_SECRET, validComplaint, type TestServer } from '../../test/harness';
+import { startFakePipeline } from '../../test/fakePipeline';
+import { Report } from '../reports/reportModel';
+
+let s: TestServer;
+let fake: Awaited<ReturnType<typeof startFakePipeline>>;
+test.before(async () => {
+  fake = await startFakePipeline(TEST_PIPELINE_SECRET);
+  s = await startTestServer({
+    pipeline: { connector: 'webhook', webhookUrl: fake.url, secret: TEST_PIPELINE_SECRET, publicBaseUrl: 'http://127.0.0.1:9', maxAttempts: 3, baseBackoffMs: 20, timeoutMs: 300, leaseMs: 3000 },
+  });
+});
+test.after.always(async () => {
+  await s?.close();
+  await fake?.close();
+});
+
+async function until(ok: () => boolean | Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await ok()) && Date.now() < end) {
+    await s.services.effects.runOnce();
+    await new Promise((r) => setTimeout(r, 40));
+  }
+}
+
+const followUpsFor = (reportId: string) => [...fake.followUps.values()].filter((f) => f.reportId === reportId);
+
+// One test: the fake pipeline's failure switch is shared.
+test('follow-ups reach the pipeline signed, after the ticket, in order, once each — also across a pipeline outage', async (t) => {
+  const me = await s.loginCitizen();
+  const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint(), headers: { 'Idempotency-Key': randomUUID() } });
+  const id = created.body.id as string;
+
+  // A supplement made before the pipeline has the ticket waits for it.
+  const early = await s.request('POST', `/api/v1/reports/${id}/supplement`, { token: me.token, json: { text: '井盖边上还有一个坑' } });
+  t.is(early.status, 200);
+  await s.services.effects.runOnce();
+  t.is(followUpsFor(id).length, 0, 'not before the ticket itself');
+
+  await s.services.dispatcher.tick();
+  await until(() => followUpsFor(id).length === 1);
+  const [supplement] = followUpsFor(id);
+  t.is(supplement.event, 'supplement');
+  t.is(supplement.ticketNo, created.body.ticketNo);
+  t.regex(supplement.externalId, /^CITY-/);
+  t.is(supplement.message, '井盖边上还有一个坑');
+  t.regex(supplement.idempotencyKey, /^followup:[0-9a-f]{24}$/);
+  const raw = fake.received.find((r) => r.idempotencyKey === supplement.idempotencyKey)!;
+  t.is(raw.signature, 'ok');
+
+  // The pipeline goes down: the 催办 (allowed a day after submitting) is retried until it gets through, once.
+  await Report.collection.updateOne({ _id: id } as never, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+  fake.fail('http500', 2);
+  t.is((await s.request('POST', `/api/v1/reports/${id}/urge`, { token: me.token, json: { message: '快一周了' } })).status, 200);
+  t.is((await s.request('POST', `/api/v1/reports/${id}/supplement`, { token: me.token, json: { text: '今天又有人绊倒' } })).status, 200);
+  await until(() => followUpsFor(id).length === 3);
+  t.deepEqual(followUpsFor(id).map((f) => f.event), ['supplement', 'urge', 'supplement'], 'in the order they were made');
+  t.is(followUpsFor(id)[1].message, '快一周了');
+  const urgeKey = followUpsFor(id)[1].idempotencyKey;
+  t.true(fake.received.filter((r) => r.idempotencyKey === urgeKey).length >= 2, 'the urge was retried');
+
+  await until(async () => ((await Report.findById(id).lean())?.effects ?? []).length === 0);
+  t.deepEqual((await Report.findById(id).lean())?.effects, [], 'the outbox is empty once all went through');
+
+  // A status move by the resident is forwarded too.
+  const other = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint({ description: '路边共享单车堆满了人行道' }), headers: { 'Idempotency-Key': randomUUID() } });
+  await s.services.dispatcher.tick();
+  await s.request('POST', `/api/v1/reports/${other.body.id}/withdraw`, { token: me.token, json: { reason: '已经有人清理了' } });
+  await until(() => followUpsFor(other.body.id).length === 1);
+  t.is(followUpsFor(other.body.id)[0]?.event, 'withdrawn');
+});

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { textSimilarity } from './duplicates';
+import { Report } from './reportModel';
+
+let s: TestServer;
+let admin: string;
+test.before(async () => {
+  s = await startTestServer();
+  admin = (await s.loginAdmin()).token;
+});
+test.after.always(async () => s?.close());
+
+// Each test works at its own spot so concurrent tests do not see each other's tickets.
+const spot = (n: number) => ({ lat: 31.2 + n * 0.01, lng: 121.45 });
+const north = (p: { lat: number; lng: number }, meters: number) => ({ lat: p.lat + meters / 111_000, lng: p.lng });
+
+async function file(description: string, at: { lat: number; lng: number }, extra: Record<string, unknown> = {}) {
+  const who = await s.loginCitizen();
+  const res = await s.request('POST', '/api/v1/reports', {
+    token: who.token,
+    json: validComplaint({ description, location: { ...at, coordSystem: 'gcj02' }, contactPhone: '13812345678', ...extra }),
+    headers: { 'Idempotency-Key': randomUUID() },
+  });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  return { ...who, report: res.body as { id: string; ticketNo: string } };
+}
+
+const similar = (token: string, description: string, at: { lat: number; lng: number }) =>
+  s.request('POST', '/api/v1/reports/similar', { token, json: { description, location: { ...at, coordSystem: 'gcj02' } } });
+
+test('text similarity: same problem in other words scores well above unrelated text', (t) => {
+  const a = '人民广场地铁站2号口旁边的窨井盖松动，走上去会晃';
+  t.true(textSimilarity(a, '人民广场2号口那边井盖松了，踩上去晃') >= 0.2);
+  t.true(textSimilarity(a, '楼下饭店油烟太大，熏得窗户都打不开') < 0.1);
+  t.is(textSimilarity(a, ''), 0);
+});
+
+test('附近已有人反映: an open ticket of the same kind, within 200 m, this week, with similar text', async (t) => {
+  const p = spot(1);
+  const first = await file('人民广场地铁站2号口旁边的窨井盖松动，走上去会晃', p);
+  const me = await s.loginCitizen();
+
+  const near = await similar(me.token, '地铁站2号口那边井盖松了，踩上去晃', north(p, 120));
+  t.is(near.status, 200);
+  t.is(near.body.items.length, 1);
+  const item = near.body.items[0];
+  t.is(item.ticketNo, first.report.ticketNo);
+  t.true(item.distanceMeters >= 110 && item.distanceMeters <= 130, `distance ${item.distanceMeters}`);
+  t.false('media' in item || 'contactPhone' in item || 'location' in item, 'nothing private about the other resident');
+
+  t.is((await similar(me.token, '地铁站2号口那边井盖松了，踩上去晃', north(p, 260))).body.items.length, 0, 'beyond 200 m');
+  t.is((await similar(me.token, '楼下饭店油烟太大，熏得窗户都打不开', north(p, 20))).body.items.length, 0, 'another kind of problem');
+  t.is((await similar(first.token, '地铁站2号口那边井盖松了，踩上去晃', p)).body.items.length, 0, 'not one’s own ticket');
+
+  // Older than 7 days, or no longer open: not suggested.
+  // (through the driver: mongoose treats createdAt as immutable)
+  await Report.collection.updateOne({ _id: first.report.id } as never, { $set: { createdAt: new Date(Date.now() - 8 * 24 * 3600_000) } });
+  t.is((await similar(me.token, '地铁站2号口那边井盖松了，踩上去晃', p)).body.items.length, 0, 'older than 7 days');
+});
+
+test('closed tickets are not suggested; bad input gets a specific error', async (t) => {
+  const p = spot(2);
+  const first = await file('小区门口路灯坏了好几天，晚上很黑', p);
+  const me = await s.loginCitizen();
+  t.is((await similar(me.token, '小区门口的路灯坏了，晚上黑', p)).body.items.length, 1);
+  await s.request('POST', `/api/v1/admin/reports/${first.report.id}/transitions`, { token: admin, json: { to: 'rejected', message: '非本市管辖' } });
+  t.is((await similar(me.token, '小区门口的路灯坏了，晚上黑', p)).body.items.length, 0);
+
+  const bad = await s.request('POST', '/api/v1/reports/similar', { token: me.token, json: { description: 'x', location: { lat: 200, lng: 121 } } });
+  t.is(bad.status, 400);
+  t.is(bad.body.error.code, 'VALIDATION_FAILED');
+  t.is(bad.body.error.details[0].path, 'location.lat');
+});
+
+test('joining (+1): the resident follows the ticket, sees its progress but not the reporter’s private parts; joining twice counts once', async (t) => {
+  const p = spot(3);
+  const first = await file('菜场门口人行道地砖翻起来好几块，老人容易绊倒', p);
+  const me = await s.loginCitizen();
+  const stranger = await s.loginCitizen();
+
+  const joined = await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token });
+  t.is(joined.status, 200);
+  t.is(joined.body.viewer, 'follower');
+  t.is(joined.body.supporters, 1);
+  t.is(joined.body.contactPhone, null);
+  t.deepEqual(joined.body.media, []);
+  t.false(Object.values(joined.body.allowedActions).some(Boolean), 'no follow-up buttons for a follower');
+  t.is((await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token })).body.supporters, 1);
+
+  const detail = await s.request('GET', `/api/v1/reports/${first.report.id}`, { token: me.token });
+  t.is(detail.status, 200);
+  t.is(detail.body.viewer, 'follower');
+  t.is((await s.request('GET', `/api/v1/reports/${first.report.id}`, { token: stranger.token })).status, 404, 'still private to anyone else');
+
+  const mine = await s.request('GET', '/api/v1/me/following', { token: me.token });
+  t.deepEqual(mine.body.items.map((r: { id: string }) => r.id), [first.report.id]);
+  const owner = await s.request('GET', `/api/v1/reports/${first.report.id}`, { token: first.token });
+  t.is(owner.body.supporters, 1);
+  t.regex(owner.body.timeline.at(-1).message, /又有一位市民反映/);
+
+  await s.request('POST', `/api/v1/admin/reports/${first.report.id}/transitions`, { token: admin, json: { to: 'rejected', message: '重复' } });
+  const late = await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: stranger.token });
+  t.is(late.status, 409);
+  t.is(late.body.error.code, 'NOT_A_DUPLICATE_TARGET');
+});
+
+test('admins merge a duplicate: it ends as 已合并, its reporter follows the other ticket and is told', async (t) => {
+  const p = spot(4);
+  const a = await file('公园东门的垃圾桶满了好几天没人清', p);
+  const b = await file('公园东门垃圾桶溢出来了，很臭', north(p, 50));
+
+  const merged = await s.request('POST', `/api/v1/admin/reports/${b.report.id}/merge`, { token: admin, json: { into: a.report.ticketNo } });
+  t.is(merged.status, 200);
+  t.is(merged.body.duplicate.status, 'merged');
+  t.deepEqual(merged.body.duplicate.mergedInto, { id: a.report.id, ticketNo: a.report.ticketNo });
+  t.is(merged.body.target.supporters, 1);
+
+  const bView = await s.request('GET', `/api/v1/reports/${a.report.id}`, { token: b.token });
+  t.is(bView.status, 200, 'the duplicate’s reporter now follows the ticket it was merged into');
+  const own = await s.request('GET', `/api/v1/reports/${b.report.id}`, { token: b.token });
+  t.is(own.body.statusLabel, '已合并');
+  t.false(Object.values(own.body.allowedActions).some(Boolean));
+
+  let messages: { status: string }[] = [];
+  for (let i = 0; i < 50 && !messages.some((m) => m.status === 'merged'); i++) {
+    messages = (await s.request('GET', '/api/v1/me/messages', { token: b.token })).body.items;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  t.true(messages.some((m) => m.status === 'merged'));
+
+  const again = await s.request('POST', `/api/v1/admin/reports/${b.report.id}/merge`, { token: admin, json: { into: a.report.ticketNo } });
+  t.is(again.status, 409);
+  t.is(again.body.error.code, 'MERGE_INVALID');
+  const self = await s.request('POST', `/api/v1/admin/reports/${a.report.id}/merge`, { token: admin, json: { into: a.report.id } });
+  t.is(self.status, 409);
+  const missing = await s.request('POST', `/api/v1/admin/reports/${a.report.id}/merge`, { token: admin, json: { into: 'SH-NOPE' } });
+  t.is(missing.status, 404);
+  const citizen = await s.request('POST', `/api/v1/admin/reports/${a.report.id}/merge`, { token: b.token, json: { into: a.report.id } });
+  t.is(citizen.status, 403);
+});
