@@ -2,7 +2,7 @@ export default defineAppConfig({
   pages: ['pages/index/index', 'pages/tickets/index'],
   subPackages: [
     { root: 'report', pages: ['complaint/index', 'snap/index', 'success/index'] },
-    { root: 'tickets', pages: ['detail/index'] },
+    { root: 'tickets', pages: ['detail/index', 'messages/index'] },
     { root: 'auth', pages: ['login/index'] },
     { root: 'admin', pages: ['index/index', 'tickets/index', 'categories/index', 'triage/index', 'classifier/index'] },
   ],

@@ -23,6 +23,7 @@ import { createCategoryService } from './categories/categoryService';
 import { classificationRoutes } from './classification/classificationRoutes';
 import { createClassificationService } from './classification/classificationService';
 import { localConnector, webhookConnector, type Connector } from './pipeline/connectors';
+import { createOpen311Poller, open311Connector } from './pipeline/open311';
 import { createDispatcher } from './pipeline/dispatcher';
 import { createDeadlineMonitor } from './pipeline/deadlineMonitor';
 import { createPipelineEvents } from './pipeline/pipelineEvents';
@@ -46,7 +47,8 @@ export interface AppDeps {
   /** WeChat subscribe messages: the API to send them through (null: in-app messages only) and the templates */
   notifications?: { wechat: WechatMessengerOptions | null; config: NotificationConfig; pollMs?: number };
   pipeline?: {
-    connector: 'local' | 'webhook';
+    connector: 'local' | 'webhook' | 'open311';
+    open311?: { baseUrl: string; apiKey: string; jurisdictionId?: string; serviceCodes: Record<string, string>; pollMs: number };
     webhookUrl?: string;
     secret?: string;
     publicBaseUrl: string;
@@ -79,13 +81,17 @@ export function createApp(deps: AppDeps) {
   let effects: ReturnType<typeof createEffectsWorker> | null = null;
   const tickets = createTicketService({ categories, signer, media, onEffects: (id) => effects?.enqueue(id) });
   const pipelineConfig = deps.pipeline ?? { connector: 'local' as const, publicBaseUrl: 'http://localhost:3000' };
+  const timeoutMs = pipelineConfig.timeoutMs ?? 10_000;
+  const open311 = pipelineConfig.connector === 'open311' ? { ...pipelineConfig.open311!, timeoutMs } : null;
   const connector: Connector =
     pipelineConfig.connector === 'webhook'
-      ? webhookConnector({ url: pipelineConfig.webhookUrl!, secret: pipelineConfig.secret!, timeoutMs: pipelineConfig.timeoutMs ?? 10_000 })
-      : localConnector();
-  const { connector: _kind, ...dispatcherTuning } = pipelineConfig;
+      ? webhookConnector({ url: pipelineConfig.webhookUrl!, secret: pipelineConfig.secret!, timeoutMs })
+      : open311
+        ? open311Connector(open311)
+        : localConnector();
+  const { connector: _kind, open311: _open311, ...dispatcherTuning } = pipelineConfig;
   const dispatcher = createDispatcher({ ...dispatcherTuning, connector, categories, signer, log: deps.log, onDelivered: (id) => effects?.enqueue(id) });
-  const notificationDeps = deps.notifications ?? { wechat: null, config: { templates: {}, page: 'subpackages/tickets/detail/index', miniprogramState: 'formal' as const } };
+  const notificationDeps = deps.notifications ?? { wechat: null, config: { templates: {}, page: 'tickets/detail/index', miniprogramState: 'formal' as const } };
   const notifications = createNotificationService({
     messenger: notificationDeps.wechat ? createWechatMessenger(notificationDeps.wechat) : null,
     config: notificationDeps.config,
@@ -96,6 +102,8 @@ export function createApp(deps: AppDeps) {
   const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification, onStored: (doc) => dispatcher.enqueue(doc) });
   const duplicates = createDuplicateService({ categories, classification, signer, onEffects: (id) => effects?.enqueue(id) });
   const events = createPipelineEvents({ tickets });
+  /** Open311 has no callbacks: its status changes are polled (null for the other connectors). */
+  const open311Poller = open311 ? createOpen311Poller({ ...open311, tickets, log: deps.log }) : null;
   const deadlines = createDeadlineMonitor({ tickets, log: deps.log });
 
   const app = new Koa<AppState>();
@@ -146,5 +154,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker } };
+  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller } };
 }

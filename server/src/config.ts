@@ -27,7 +27,7 @@ const envSchema = z.object({
   WECHAT_TEMPLATE_DISPATCHED: optionalString,
   WECHAT_TEMPLATE_RESOLVED: optionalString,
   WECHAT_TEMPLATE_REOPENED: optionalString,
-  WECHAT_MESSAGE_PAGE: z.string().trim().min(1).default('subpackages/tickets/detail/index'),
+  WECHAT_MESSAGE_PAGE: z.string().trim().min(1).default('tickets/detail/index'),
   WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
   TENCENT_MAP_KEY: optionalString,
   TENCENT_MAP_BASE: z.string().url().default('https://apis.map.qq.com'),
@@ -38,7 +38,25 @@ const envSchema = z.object({
   CLASSIFY_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   CLASSIFIER_RETRAIN_EVERY: z.coerce.number().int().min(1).default(20),
   PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
-  PIPELINE_CONNECTOR: z.enum(['local', 'webhook']).default('local'),
+  PIPELINE_CONNECTOR: z.enum(['local', 'webhook', 'open311']).default('local'),
+  OPEN311_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  OPEN311_API_KEY: optionalString,
+  OPEN311_JURISDICTION_ID: optionalString,
+  /** JSON object: our category code (leaf or first level) → Open311 service_code */
+  OPEN311_SERVICE_CODES: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        const v = JSON.parse(s || '{}') as unknown;
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, string>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of category code → service_code strings' });
+      return z.NEVER;
+    }),
+  OPEN311_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   PIPELINE_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
   PIPELINE_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** `off` for API-only instances when dispatching runs elsewhere (any instance may run it; several at once is safe) */
@@ -81,6 +99,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(env.WECHAT_APPID) !== Boolean(env.WECHAT_SECRET)) problems.push('  WECHAT_APPID and WECHAT_SECRET: set both or neither');
   if (env.PIPELINE_CONNECTOR === 'webhook' && (!env.PIPELINE_WEBHOOK_URL || !env.PIPELINE_SECRET)) {
     problems.push('  PIPELINE_WEBHOOK_URL and PIPELINE_SECRET: required when PIPELINE_CONNECTOR=webhook');
+  }
+  if (env.PIPELINE_CONNECTOR === 'open311' && (!env.OPEN311_BASE_URL || !env.OPEN311_API_KEY)) {
+    problems.push('  OPEN311_BASE_URL and OPEN311_API_KEY: required when PIPELINE_CONNECTOR=open311');
   }
   if (production && !hasWechat) problems.push('  WECHAT_APPID/WECHAT_SECRET: required in production (the local WeChat stand-in refuses to run there)');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

@@ -72,6 +72,10 @@ async function main() {
     pipeline: {
       connector: config.PIPELINE_CONNECTOR,
       webhookUrl: config.PIPELINE_WEBHOOK_URL,
+      open311:
+        config.PIPELINE_CONNECTOR === 'open311'
+          ? { baseUrl: config.OPEN311_BASE_URL!, apiKey: config.OPEN311_API_KEY!, jurisdictionId: config.OPEN311_JURISDICTION_ID, serviceCodes: config.OPEN311_SERVICE_CODES, pollMs: config.OPEN311_POLL_MS }
+          : undefined,
       secret: config.PIPELINE_SECRET,
       maxAttempts: config.PIPELINE_MAX_ATTEMPTS,
       timeoutMs: config.PIPELINE_TIMEOUT_MS,
@@ -96,6 +100,10 @@ async function main() {
   if (config.PIPELINE_DISPATCHER === 'on') {
     services.dispatcher.start();
     stops.unshift(() => services.dispatcher.stop());
+    if (services.open311Poller) {
+      services.open311Poller.start();
+      stops.unshift(() => services.open311Poller!.stop());
+    }
   }
   stops.unshift(async () => services.classification.stop());
   await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (line) => console.log(line));

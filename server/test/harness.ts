@@ -49,7 +49,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     geocoder: opts.geocoder ?? null,
     notifications: {
       wechat: { baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret },
-      config: { templates: TEST_TEMPLATES, page: 'subpackages/tickets/detail/index', miniprogramState: 'developer' },
+      config: { templates: TEST_TEMPLATES, page: 'tickets/detail/index', miniprogramState: 'developer' },
       pollMs: 200,
     },
     log: silentLogger,

@@ -15,6 +15,30 @@ export function SubmitBar({ form }: { form: ReturnType<typeof useReportDraft> })
   const missing = Object.keys(fieldErrors).map((k) => FIELD_NAMES[k] ?? k);
   return (
     <View className='submit-bar'>
+      {form.similar.length > 0 && (
+        <View className='card similar' data-testid='similar'>
+          <Text className='card-title'>附近已有人反映</Text>
+          <Text className='hint'>附近 200 米内，最近 7 天已有相似的诉求正在办理。加入后您会收到它的办理进度，不必重复提交。</Text>
+          {form.similar.map((t) => (
+            <View key={t.id} className='similar-item' data-testid='similar-item'>
+              <View className='row'>
+                <Text className='similar-category'>{t.category}</Text>
+                <Text className='muted'>
+                  {t.statusLabel} · 约 {t.distanceMeters} 米
+                </Text>
+              </View>
+              <Text className='similar-desc'>{t.description}</Text>
+              {t.supporters > 0 && <Text className='muted'>已有 {t.supporters + 1} 位市民反映</Text>}
+              <Button className='btn small' onClick={() => void form.join(t.id)} data-testid='similar-join'>
+                是同一问题，加入关注（+1）
+              </Button>
+            </View>
+          ))}
+          <Button className='btn small secondary' onClick={() => void form.submit(true)} data-testid='similar-submit-anyway'>
+            不是同一问题，仍然提交
+          </Button>
+        </View>
+      )}
       {draft.submit.state === 'failed' && (
         <View className='banner error' data-testid='submit-error'>
           <Text>

@@ -5,9 +5,9 @@ import { ApiError } from '../services/api';
 import { discardDraft, loadDraft, saveDraft, type Draft, type PhotoDraft } from '../services/drafts';
 import { chooseOnMap, locate, openLocationSettings, reverseGeocode } from '../services/geo';
 import { choosePhotos, uploadImage } from '../services/media';
-import { createReport } from '../services/reports';
+import { createReport, joinTicket, similarTickets } from '../services/reports';
 import { nearbyCategories, suggestCategory } from '../services/classification';
-import type { ClassificationView } from '@ssp/shared';
+import type { ClassificationView, SimilarTicket } from '@ssp/shared';
 import type { LocateStatus } from '../components/LocationCard';
 import { requireLogin } from '../lib/session';
 
@@ -136,9 +136,27 @@ export function useReportDraft(kind: Draft['kind']) {
 
   const valid = Object.keys(fieldErrors).length === 0;
 
-  const submit = useCallback(async () => {
+  /**
+   * 附近已有人反映: before the first submit, open tickets of the same kind
+   * close by are offered to join instead. The check never blocks a submit:
+   * if it fails, the report is filed.
+   */
+  const [similar, setSimilar] = useState<SimilarTicket[]>([]);
+  const similarChecked = useRef(false);
+  const submit = useCallback(async (skipSimilar = false) => {
     if (!valid || draftRef.current.submit.state === 'submitting') return;
     update((d) => ({ ...d, submit: { state: 'submitting' } }));
+    const loc = input.location;
+    if (!skipSimilar && !similarChecked.current && loc && hasCoordinates(loc)) {
+      similarChecked.current = true;
+      const found = await similarTickets({ description: input.description ?? '', categoryCode: input.categoryCode, location: { lat: loc.lat!, lng: loc.lng!, coordSystem: loc.coordSystem ?? 'gcj02' } }).catch(() => ({ items: [] }));
+      if (found.items.length) {
+        setSimilar(found.items);
+        update((d) => ({ ...d, submit: { state: 'editing' } }));
+        return;
+      }
+    }
+    setSimilar([]);
     try {
       const report = await createReport(input, draftRef.current.idempotencyKey);
       discardDraft(kind);
@@ -149,6 +167,20 @@ export function useReportDraft(kind: Draft['kind']) {
       update((d) => ({ ...d, submit: { state: 'failed', message: e.message, network: e.isNetwork } }));
     }
   }, [valid, input, kind, update]);
+
+  const join = useCallback(
+    async (id: string) => {
+      try {
+        await joinTicket(id);
+        discardDraft(kind);
+        void Taro.redirectTo({ url: `/tickets/detail/index?id=${id}&joined=1` });
+      } catch (err) {
+        const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', '网络连接失败');
+        update((d) => ({ ...d, submit: { state: 'failed', message: e.message, network: e.isNetwork } }));
+      }
+    },
+    [kind, update],
+  );
 
   // While the resident types, suggest a category (debounced; the public endpoint is rate-limited).
   const [suggestion, setSuggestion] = useState<ClassificationView | null>(null);
@@ -183,6 +215,8 @@ export function useReportDraft(kind: Draft['kind']) {
   }, [kind, relocate]);
 
   return {
+    similar,
+    join,
     ready,
     draft,
     update,

@@ -1,4 +1,4 @@
-import type { CreateReportInput, Page, ReportView } from '@ssp/shared';
+import type { CreateReportInput, Page, ReportView, SimilarTicket } from '@ssp/shared';
 import { call } from './api';
 
 export function createReport(input: CreateReportInput, idempotencyKey: string): Promise<ReportView> {
@@ -24,4 +24,20 @@ export const followUp = {
 export const staff = {
   queue: (status?: string) => call<{ items: ReportView[] }>('GET', `/admin/reports${status ? `?status=${status}` : ''}`),
   move: (id: string, to: string, message?: string, mediaIds?: string[]) => call<ReportView>('POST', `/admin/reports/${id}/transitions`, { to, message, mediaIds }),
+  /** fold a duplicate into another open ticket, given by ticket number */
+  merge: (id: string, into: string) => call<{ duplicate: ReportView; target: ReportView }>('POST', `/admin/reports/${id}/merge`, { into }),
 };
+
+/** 附近已有人反映: open tickets like the one about to be filed (empty when nothing is close enough). */
+export function similarTickets(input: { description: string; categoryCode?: string; location: { lat: number; lng: number; coordSystem: 'gcj02' | 'wgs84' } }) {
+  return call<{ items: SimilarTicket[] }>('POST', '/reports/similar', input);
+}
+
+/** +1: follow someone else's open ticket instead of filing a duplicate. */
+export function joinTicket(id: string): Promise<ReportView> {
+  return call<ReportView>('POST', `/reports/${encodeURIComponent(id)}/join`, {});
+}
+
+export function listFollowing(): Promise<{ items: ReportView[] }> {
+  return call<{ items: ReportView[] }>('GET', '/me/following');
+}

@@ -2,18 +2,19 @@ import mongoose from 'mongoose';
 import { detectDialect } from './dialect';
 import { User } from '../auth/userModel';
 import { Media } from '../media/mediaModel';
-import { Report } from '../reports/reportModel';
+import { Report, SubmitKey } from '../reports/reportModel';
 import { Category, TaxonomyVersion } from '../categories/categoryModel';
 import { ClassifierModel } from '../classification/classifierStore';
 import { DeliveryLease } from '../pipeline/dispatcher';
 import { PipelineEventLog } from '../pipeline/pipelineEvents';
 import { Message, NotificationClaim, SubscriptionGrant } from '../notifications/notificationModels';
 import { Follower } from '../reports/followerModel';
+import { PollCursor } from '../pipeline/open311';
 
 /** GridFS buckets `media` and `classifier`. */
 const GRIDFS_COLLECTIONS = ['media.files', 'media.chunks', 'classifier.files', 'classifier.chunks'];
 
-export const MODELS = [User, Media, Report, Category, TaxonomyVersion, ClassifierModel, DeliveryLease, PipelineEventLog, Message, SubscriptionGrant, NotificationClaim, Follower];
+export const MODELS = [User, Media, Report, SubmitKey, Category, TaxonomyVersion, ClassifierModel, DeliveryLease, PipelineEventLog, Message, SubscriptionGrant, NotificationClaim, Follower, PollCursor];
 
 /** Connects mongoose and creates every schema-declared index before serving. */
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {

@@ -44,6 +44,16 @@ export function wgs84ToGcj02({ lat, lng }: LatLng): LatLng {
   return { lat: lat + dLat, lng: lng + dLng };
 }
 
+/** GCJ-02 → WGS-84 by fixed-point iteration (the forward transform is smooth; 5 rounds give < 1 cm). */
+export function gcj02ToWgs84(p: LatLng): LatLng {
+  let guess = { ...p };
+  for (let i = 0; i < 5; i++) {
+    const f = wgs84ToGcj02(guess);
+    guess = { lat: guess.lat + (p.lat - f.lat), lng: guess.lng + (p.lng - f.lng) };
+  }
+  return guess;
+}
+
 export function toGcj02(point: LatLng & { coordSystem: 'gcj02' | 'wgs84' }): LatLng {
   return point.coordSystem === 'wgs84' ? wgs84ToGcj02(point) : { lat: point.lat, lng: point.lng };
 }

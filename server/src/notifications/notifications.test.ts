@@ -77,7 +77,7 @@ test('subscribed status changes go out as WeChat messages; the rest are in-app o
   const sent = sentTo(r.openid);
   t.is(sent.length, 2, 'one WeChat message per subscription; 办结 was not subscribed');
   t.is(sent[0].template_id, TEST_TEMPLATES.accepted);
-  t.is(sent[0].page, `subpackages/tickets/detail/index?id=${r.report.id}`);
+  t.is(sent[0].page, `tickets/detail/index?id=${r.report.id}`);
   t.is(sent[0].data.character_string1.value, r.report.ticketNo);
   t.is(sent[0].data.phrase2.value, '已受理');
   t.regex(sent[0].data.time4.value, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);

@@ -1,4 +1,5 @@
 import type { Logger } from '../log';
+import { serializeWrites } from '../reports/reportLock';
 import { Report, type ReportDoc } from '../reports/reportModel';
 import type { TicketService } from '../reports/ticketService';
 import { REOPEN_WINDOW_MS } from '../reports/followUp';
@@ -32,9 +33,11 @@ export function createDeadlineMonitor(deps: { tickets: TicketService; log: Logge
     ).lean<ReportDoc[]>();
     for (const doc of late) {
       if (!(await once(`overdue:${doc._id}:${doc.dueAt!.getTime()}`))) continue;
-      await Report.updateOne(
-        { _id: doc._id },
-        { $set: { overdueAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: doc.status, actor: 'system', message: '已超过办理时限，已督办承办部门' } } },
+      await serializeWrites(String(doc._id), () =>
+        Report.updateOne(
+          { _id: doc._id },
+          { $set: { overdueAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: doc.status, actor: 'system', message: '已超过办理时限，已督办承办部门' } } },
+        ),
       );
       escalated++;
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { silentLogger } from '../log';
+import { serializeWrites } from '../reports/reportLock';
 import { Report } from '../reports/reportModel';
 import { createDeadlineMonitor } from './deadlineMonitor';
 
@@ -22,7 +23,7 @@ async function newReport() {
 // Serial: monitors from one test must not act on another test's tickets mid-check.
 test.serial('a ticket past its deadline is marked overdue and escalated once, even with two monitors running', async (t) => {
   const { id, citizen } = await newReport();
-  await Report.updateOne({ _id: id }, { $set: { status: 'dispatched', dueAt: new Date(Date.now() - 3600_000) } });
+  await serializeWrites(id, () => Report.updateOne({ _id: id }, { $set: { status: 'dispatched', dueAt: new Date(Date.now() - 3600_000) } }));
   const a = createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger });
   const b = createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger });
   await Promise.all([a.tick(), b.tick()]);
@@ -37,7 +38,7 @@ test.serial('a ticket past its deadline is marked overdue and escalated once, ev
 
 test.serial('a ticket within its deadline is left alone', async (t) => {
   const { id, citizen } = await newReport();
-  await Report.updateOne({ _id: id }, { $set: { status: 'in_progress', dueAt: new Date(Date.now() + 3600_000) } });
+  await serializeWrites(id, () => Report.updateOne({ _id: id }, { $set: { status: 'in_progress', dueAt: new Date(Date.now() + 3600_000) } }));
   await createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger }).tick();
   t.false((await s.request('GET', `/api/v1/reports/${id}`, { token: citizen.token })).body.overdue);
 });
@@ -45,8 +46,8 @@ test.serial('a ticket within its deadline is left alone', async (t) => {
 test.serial('a resolved ticket closes by itself after 7 days; a recent one does not', async (t) => {
   const old = await newReport();
   const recent = await newReport();
-  await Report.updateOne({ _id: old.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 8 * 24 * 3600_000) } });
-  await Report.updateOne({ _id: recent.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 2 * 24 * 3600_000) } });
+  await serializeWrites(old.id, () => Report.updateOne({ _id: old.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 8 * 24 * 3600_000) } }));
+  await serializeWrites(recent.id, () => Report.updateOne({ _id: recent.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 2 * 24 * 3600_000) } }));
   await createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger }).tick();
   const closed = await s.request('GET', `/api/v1/reports/${old.id}`, { token: old.citizen.token });
   t.is(closed.body.status, 'closed');

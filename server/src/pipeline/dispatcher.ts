@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { MediaSigner } from '../media/mediaSigner';
 import { Report, type ReportDoc } from '../reports/reportModel';
 import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
+import { serializeWrites } from '../reports/reportLock';
 
 /**
  * Claims on deliveries. A claim is an insert of `${reportId}:${scheduledAt}:${slot}`
@@ -132,9 +133,11 @@ export function createDispatcher(opts: DispatcherOptions) {
     queue.delete(String(doc._id));
     try {
       const { externalId } = await opts.connector.deliver(payload);
-      await Report.updateOne(
-        whereStill(doc._id, { 'delivery.state': 'pending' }),
-        { $set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name } },
+      await serializeWrites(String(doc._id), () =>
+        Report.updateOne(
+          whereStill(doc._id, { 'delivery.state': 'pending' }),
+          { $set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name } },
+        ),
       );
       recordOutcome(true);
       opts.onDelivered?.(String(doc._id));
@@ -143,9 +146,11 @@ export function createDispatcher(opts: DispatcherOptions) {
       recordOutcome(false);
       const dead = attempts + 1 >= maxAttempts;
       const nextAttemptAt = new Date(Date.now() + backoffMs(attempts, base, cap));
-      await Report.updateOne(
-        whereStill(doc._id, { 'delivery.state': 'pending' }),
-        { $set: { 'delivery.state': dead ? 'dead' : 'pending', 'delivery.attempts': attempts + 1, 'delivery.lastError': message, 'delivery.nextAttemptAt': nextAttemptAt } },
+      await serializeWrites(String(doc._id), () =>
+        Report.updateOne(
+          whereStill(doc._id, { 'delivery.state': 'pending' }),
+          { $set: { 'delivery.state': dead ? 'dead' : 'pending', 'delivery.attempts': attempts + 1, 'delivery.lastError': message, 'delivery.nextAttemptAt': nextAttemptAt } },
+        ),
       );
       if (!dead && !stopped) {
         const retry = setTimeout(() => {
@@ -239,7 +244,9 @@ export function createDispatcher(opts: DispatcherOptions) {
       if (!mongoose.isValidObjectId(reportId)) return false;
       const doc = await Report.findById(reportId, { delivery: 1 }).lean();
       if (doc?.delivery?.state !== 'dead') return false;
-      const res = await Report.updateOne(whereStill(doc._id, { 'delivery.state': 'dead' }), { $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': new Date() } });
+      const res = await serializeWrites(String(doc._id), () =>
+        Report.updateOne(whereStill(doc._id, { 'delivery.state': 'dead' }), { $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': new Date() } }),
+      );
       return res.modifiedCount === 1;
     },
   };

@@ -6,6 +6,7 @@ import { followersOf } from '../reports/followerModel';
 import { Report, type ReportDoc } from '../reports/reportModel';
 import { backoffMs } from './dispatcher';
 import type { Connector, FollowUpPayload } from './connectors';
+import { serializeWrites } from '../reports/reportLock';
 
 /** WeChat sends that keep failing for transient reasons stop after this many tries (the in-app message stays). */
 const NOTIFY_ATTEMPTS = 5;
@@ -27,7 +28,8 @@ export function createEffectsWorker(opts: {
   pollMs?: number;
   baseBackoffMs?: number;
 }) {
-  const pollMs = opts.pollMs ?? 2000;
+  // The scan is a backstop (effects are worked as soon as they are stored); on FerretDB it reads the whole collection.
+  const pollMs = opts.pollMs ?? 10_000;
   const base = opts.baseBackoffMs ?? 1000;
   /** reports that got new effects while being worked: work them again right after */
   const again = new Set<string>();
@@ -102,7 +104,7 @@ export function createEffectsWorker(opts: {
       }
       if (done.length) {
         // $pullAll with the stored elements: FerretDB v1.24 ignores $pull conditions, but matches whole elements.
-        await Report.collection.updateOne({ _id: reportId } as never, { $pullAll: { effects: done } } as never);
+        await serializeWrites(reportId, () => Report.collection.updateOne({ _id: reportId } as never, { $pullAll: { effects: done } } as never));
         for (const e of done) failures.delete(e.id);
       }
     } catch (err) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { startTestServer, TEST_PIPELINE_SECRET, validComplaint, type TestServer } from '../../test/harness';
 import { startFakePipeline } from '../../test/fakePipeline';
+import { serializeWrites } from '../reports/reportLock';
 import { Report } from '../reports/reportModel';
 
 let s: TestServer;
@@ -51,7 +52,7 @@ test('follow-ups reach the pipeline signed, after the ticket, in order, once eac
   t.is(raw.signature, 'ok');
 
   // The pipeline goes down: the 催办 (allowed a day after submitting) is retried until it gets through, once.
-  await Report.collection.updateOne({ _id: id } as never, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+  await serializeWrites(id, () => Report.collection.updateOne({ _id: id } as never, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } }));
   fake.fail('http500', 2);
   t.is((await s.request('POST', `/api/v1/reports/${id}/urge`, { token: me.token, json: { message: '快一周了' } })).status, 200);
   t.is((await s.request('POST', `/api/v1/reports/${id}/supplement`, { token: me.token, json: { text: '今天又有人绊倒' } })).status, 200);

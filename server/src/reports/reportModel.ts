@@ -107,8 +107,20 @@ reportSchema.index({ citizenId: 1, idempotencyKey: 1 }, { unique: true });
 reportSchema.index({ citizenId: 1, _id: -1 });
 reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
 reportSchema.index({ 'triage.state': 1, createdAt: 1 });
+// Open311 status polling finds the report by the pipeline's service_request_id.
+reportSchema.index({ 'delivery.externalId': 1 });
 // 附近已有人反映: recent open tickets (then a bounding box and the distance in application code).
 reportSchema.index({ createdAt: -1, status: 1 });
 
 export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 export const Report = mongoose.model('Report', reportSchema);
+
+/**
+ * One row per (resident, Idempotency-Key), keyed by `_id` — the only lookup
+ * FerretDB v1.24 answers from an index. Written before the report, it
+ * reserves the report's id: a retry (even after this process died between
+ * the two writes) finds the id here and either replays the stored report or
+ * stores it under that same id, never a second one.
+ */
+const submitKeySchema = new Schema({ _id: String, reportId: String, requestHash: String, at: Date }, { versionKey: false });
+export const SubmitKey = mongoose.model('SubmitKey', submitKeySchema);

@@ -11,7 +11,8 @@ import type { Logger } from '../log';
 import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { toGcj02 } from '../geo/coords';
-import { Report, type ReportDoc } from './reportModel';
+import { serializeWrites } from './reportLock';
+import { Report, SubmitKey, type ReportDoc } from './reportModel';
 import { Follower } from './followerModel';
 import { presentReport } from './reportPresenter';
 import { createTicketNumberAllocator } from './ticketNumbers';
@@ -70,28 +71,6 @@ export function createReportService(deps: {
   /** Conflicts come only from other server instances; a handful of retries is plenty. */
   const MAX_NUMBER_ATTEMPTS = 10;
 
-  /**
-   * Recent (citizen, key) → report id, so a retry of a submit this process
-   * stored is answered by an `_id` read. On FerretDB the fallback query by
-   * (citizenId, idempotencyKey) reads the whole collection; under load, slow
-   * answers cause client retries, which must not each cost a full scan.
-   */
-  const recentKeys = new Map<string, string>();
-  const RECENT_KEYS_MAX = 50_000;
-  function remember(citizenId: string, idempotencyKey: string, id: string) {
-    if (recentKeys.size >= RECENT_KEYS_MAX) recentKeys.delete(recentKeys.keys().next().value!);
-    recentKeys.set(`${citizenId}:${idempotencyKey}`, id);
-  }
-
-  async function findByKey(citizenId: string, idempotencyKey: string) {
-    const known = recentKeys.get(`${citizenId}:${idempotencyKey}`);
-    if (known) {
-      const doc = await Report.findById(known).lean<ReportDoc>();
-      if (doc) return doc;
-    }
-    return Report.findOne({ citizenId, idempotencyKey }).lean<ReportDoc>();
-  }
-
   function replay(existing: ReportDoc, requestHash: string): CreateResult {
     if (existing.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED');
     return { report: present(existing), replayed: true };
@@ -100,10 +79,6 @@ export function createReportService(deps: {
   return {
     async create(user: AuthUser, idempotencyKey: string, input: CreateReport): Promise<CreateResult> {
       const requestHash = hashRequest(input);
-      // No lookup by key first: the insert below fails on the unique
-      // (citizenId, idempotencyKey) index for a retry, and only then do we read.
-      // That keeps the common path to one write (and off FerretDB's full scans).
-
       const notOwned = await deps.media.notOwned(user.id, input.mediaIds);
       if (notOwned.length) {
         throw validationFailed(notOwned.map((i) => ({ path: `mediaIds.${i}`, code: 'media_not_owned', message: '图片不存在或不属于您，请重新上传' })));
@@ -118,12 +93,29 @@ export function createReportService(deps: {
       const classification = input.description.trim() ? deps.classification.classify(input.description) : null;
       const { category, triage } = decideCategory(classification, citizenChoice, deps.classification.confidenceThreshold);
 
+      // Only a request that passed validation reserves its key, so a resident can fix a rejected draft and send it again.
+      // Reserve the report's id under the key (see SubmitKey). A retry lands here on the duplicate.
+      let reportId = new mongoose.Types.ObjectId().toHexString();
+      const keyId = `${user.id}:${idempotencyKey}`;
+      try {
+        await SubmitKey.collection.insertOne({ _id: keyId, reportId, requestHash, at: new Date() } as never, { writeConcern: { w: 'majority', j: true } });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const reserved = await SubmitKey.findById(keyId).lean();
+        if (!reserved) throw err;
+        if (reserved.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED');
+        const stored = await Report.findById(reserved.reportId).lean<ReportDoc>();
+        if (stored) return replay(stored, requestHash);
+        // The first attempt has not stored it (still running, or its process died): store it under the reserved id.
+        reportId = reserved.reportId!;
+      }
+
       const place = deps.geo.resolveOffline(input.location);
       const now = new Date();
       const citizenId = new mongoose.Types.ObjectId(user.id);
       const mediaObjectIds = input.mediaIds.map((id) => new mongoose.Types.ObjectId(id));
       const build = (ticketNo: string) => ({
-        _id: new mongoose.Types.ObjectId().toHexString(),
+        _id: reportId,
         ticketNo,
         citizenId,
         idempotencyKey,
@@ -175,13 +167,13 @@ export function createReportService(deps: {
           doc = raw as unknown as ReportDoc;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
-          const winner = await findByKey(user.id, idempotencyKey);
+          // Either a concurrent attempt with the same key stored it first (same reserved id), or the ticket number was taken.
+          const winner = await Report.findById(reportId).lean<ReportDoc>();
           if (winner) return replay(winner, requestHash);
           if (attempt >= MAX_NUMBER_ATTEMPTS) throw err;
           await ticketNumbers.resync(now);
         }
       }
-      remember(user.id, idempotencyKey, doc._id);
       deps.onStored?.(doc);
       return { report: present(doc), replayed: false };
     },
@@ -238,10 +230,14 @@ export function createReportService(deps: {
         actor: 'admin',
         message: state === 'confirmed' ? `工作人员确认分类：${chosen.parentName} / ${chosen.name}` : `工作人员将分类调整为：${chosen.parentName} / ${chosen.name}`,
       };
-      const res = await Report.updateOne(
-        whereStill(doc._id, { 'triage.state': 'pending' }),
-        { $set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id }, updatedAt: now }, $push: { timeline: entry } },
-      );
+      const res = await serializeWrites(doc._id, async () => {
+        const current = await Report.findById(doc._id, { triage: 1 }).lean();
+        if (current?.triage?.state !== 'pending') return { modifiedCount: 0 };
+        return Report.updateOne(
+          whereStill(doc._id, { 'triage.state': 'pending' }),
+          { $set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id }, updatedAt: now }, $push: { timeline: entry } },
+        );
+      });
       if (res.modifiedCount === 0) throw new AppError(409, 'TRIAGE_NOT_PENDING');
       void deps.classification.noteReview().catch((err) => deps.log.warn('review bookkeeping failed', { error: err }));
       return present((await Report.findById(id).lean<ReportDoc>())!, true);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { canTransition, REPORT_STATUSES, type ReportStatus } from '@ssp/shared';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { serializeWrites } from './reportLock';
 import { Report } from './reportModel';
 
 let s: TestServer;
@@ -20,7 +21,8 @@ async function newReport() {
   return { id: res.body.id as string, citizen };
 }
 const staffMove = (id: string, to: string, extra: Record<string, unknown> = {}) => s.request('POST', `/api/v1/admin/reports/${id}/transitions`, { token: admin.token, json: { to, message: '处理说明', ...extra } });
-const setStatus = (id: string, status: ReportStatus, extra: Record<string, unknown> = {}) => Report.updateOne({ _id: id }, { $set: { status, ...extra } });
+// Through the per-report write lock, as the app's own writes go (the effects worker may be writing to the same report).
+const setStatus = (id: string, status: ReportStatus, extra: Record<string, unknown> = {}) => serializeWrites(id, () => Report.updateOne({ _id: id }, { $set: { status, ...extra } }));
 
 const STAFF_TARGETS = ['accepted', 'rejected', 'dispatched', 'in_progress', 'resolved', 'returned', 'closed'] as const;
 
@@ -82,13 +84,13 @@ test('urge: only after 24 h open, at most once per 24 h; shown in the timeline',
   const urge = () => s.request('POST', `/api/v1/reports/${id}/urge`, { token: citizen.token, json: {} });
   t.is((await urge()).body.error.code, 'URGE_TOO_EARLY');
   // Raw driver: mongoose treats createdAt as immutable.
-  await Report.collection.updateOne({ _id: id } as never, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+  await serializeWrites(id, () => Report.collection.updateOne({ _id: id } as never, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } }));
   const ok = await urge();
   t.is(ok.status, 200);
   t.regex(ok.body.timeline.at(-1).message, /催办/);
   t.false(ok.body.allowedActions.urge);
   t.is((await urge()).status, 429);
-  await Report.updateOne({ _id: id }, { $set: { lastUrgedAt: new Date(Date.now() - 25 * 3600_000) } });
+  await serializeWrites(id, () => Report.updateOne({ _id: id }, { $set: { lastUrgedAt: new Date(Date.now() - 25 * 3600_000) } }));
   t.is((await urge()).status, 200);
   await setStatus(id, 'closed');
   t.is((await urge()).status, 429, 'closed tickets cannot be urged');

@@ -1,4 +1,4 @@
-import { Button, Image, Text, Textarea, View } from '@tarojs/components';
+import { Button, Image, Input, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { useCallback, useEffect, useState } from 'react';
 import { STATUS_LABELS, TRANSITIONS, type ReportStatus, type ReportView } from '@ssp/shared';
@@ -31,6 +31,8 @@ export default function TicketConsole() {
   const [text, setText] = useState('');
   const [photos, setPhotos] = useState<{ id: string; previewUrl: string }[]>([]);
   const [error, setError] = useState('');
+  const [mergeFor, setMergeFor] = useState<string | null>(null);
+  const [mergeInto, setMergeInto] = useState('');
 
   const load = useCallback(async () => {
     setItems((await staff.queue()).items);
@@ -52,6 +54,18 @@ export default function TicketConsole() {
       await load();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : '操作失败');
+    }
+  };
+
+  const merge = async (r: ReportView) => {
+    setError('');
+    try {
+      await staff.merge(r.id, mergeInto.trim());
+      setMergeFor(null);
+      setMergeInto('');
+      await load();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '合并失败');
     }
   };
 
@@ -100,8 +114,21 @@ export default function TicketConsole() {
                     {ACTION_LABELS[to]}
                   </Button>
                 ))}
+                <Button className='btn small secondary' onClick={() => setMergeFor(mergeFor === r.id ? null : r.id)} data-testid='console-merge'>
+                  合并为重复
+                </Button>
               </View>
             )}
+            {mergeFor === r.id && (
+              <View className='form'>
+                <Text className='field-label'>合并到工单号（该工单须仍在办理中）</Text>
+                <Input className='input' value={mergeInto} onInput={(e) => setMergeInto(e.detail.value)} placeholder='如 SH20261129-000001' data-testid='console-merge-into' />
+                <Button className='btn small' onClick={() => void merge(r)} data-testid='console-merge-confirm'>
+                  确认合并
+                </Button>
+              </View>
+            )}
+            {r.supporters > 0 && <Text className='hint'>另有 {r.supporters} 位市民反映了同一问题</Text>}
             {r.status === 'reopened' && <Text className='hint'>市民申请重新办理：{STATUS_LABELS.reopened}</Text>}
           </View>
         );

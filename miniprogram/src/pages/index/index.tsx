@@ -3,6 +3,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { useState } from 'react';
 import { hasContent, loadDraft } from '../../services/drafts';
 import { currentSession } from '../../services/api';
+import { refreshUnreadBadge } from '../../services/notifications';
 import './index.scss';
 
 const ENTRIES = [
@@ -14,9 +15,11 @@ const ENTRIES = [
 export default function Home() {
   const [draftWaiting, setDraftWaiting] = useState(false);
   const [isStaff, setIsStaff] = useState(false);
+  const [unread, setUnread] = useState(0);
   useDidShow(() => {
     setDraftWaiting(hasContent(loadDraft('complaint')));
     setIsStaff(currentSession()?.user.role === 'admin');
+    refreshUnreadBadge().then(setUnread, () => {});
   });
 
   const open = (entry: (typeof ENTRIES)[number]) => {
@@ -47,6 +50,23 @@ export default function Home() {
           <Text className='home-chevron'>›</Text>
         </View>
       ))}
+      {currentSession()?.user.role === 'citizen' && (
+        <View className='home-entry messages' onClick={() => void Taro.navigateTo({ url: '/tickets/messages/index' })} data-testid='entry-messages'>
+          <View className='home-icon'>
+            <Text>✉</Text>
+          </View>
+          <View className='home-entry-text'>
+            <Text className='home-entry-title'>消息通知</Text>
+            <Text className='home-entry-desc'>受理、派单、办结等进度提醒</Text>
+          </View>
+          {unread > 0 && (
+            <Text className='unread-badge' data-testid='unread-count'>
+              {unread > 99 ? '99+' : unread}
+            </Text>
+          )}
+          <Text className='home-chevron'>›</Text>
+        </View>
+      )}
       {isStaff && (
         <View className='banner info' onClick={() => void Taro.navigateTo({ url: '/admin/index/index' })}>
           <Text>您已作为工作人员登录，点此进入管理后台</Text>

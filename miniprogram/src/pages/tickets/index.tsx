@@ -7,7 +7,7 @@ import { formatTime } from '../../lib/format';
 import { requireLogin } from '../../lib/session';
 import { ApiError } from '../../services/api';
 import { absoluteUrl } from '../../services/media';
-import { listMyReports } from '../../services/reports';
+import { listFollowing, listMyReports } from '../../services/reports';
 import './index.scss';
 
 export default function MyReports() {
@@ -16,6 +16,7 @@ export default function MyReports() {
   const [state, setState] = useState<'loading' | 'idle' | 'end' | 'error'>('loading');
   const [error, setError] = useState('');
   const busy = useRef(false);
+  const [following, setFollowing] = useState<ReportView[]>([]);
 
   const load = useCallback(async (reset: boolean) => {
     if (busy.current) return;
@@ -24,6 +25,7 @@ export default function MyReports() {
     try {
       if (!(await requireLogin())) return;
       const page = await listMyReports(reset ? null : cursor);
+      if (reset) listFollowing().then((r) => setFollowing(r.items), () => {});
       setItems((prev) => (reset ? page.items : [...prev, ...page.items]));
       setCursor(page.nextCursor);
       setState(page.nextCursor ? 'idle' : 'end');
@@ -44,6 +46,26 @@ export default function MyReports() {
 
   return (
     <View className='page tickets'>
+      {following.length > 0 && (
+        <View className='following' data-testid='following'>
+          <Text className='section-title'>我关注的（{following.length}）</Text>
+          {following.map((r) => (
+            <View key={r.id} className='ticket-item card' onClick={() => void Taro.navigateTo({ url: `/tickets/detail/index?id=${r.id}` })} data-testid='following-item'>
+              <View className='ticket-main'>
+                <View className='row'>
+                  <Text className='ticket-no'>{r.ticketNo}</Text>
+                  <StatusTag status={r.status} />
+                </View>
+                <Text className='ticket-desc'>{r.description}</Text>
+                <Text className='muted'>
+                  {r.category?.name ?? ''} · {r.supporters + 1} 位市民反映
+                </Text>
+              </View>
+            </View>
+          ))}
+          <Text className='section-title'>我提交的</Text>
+        </View>
+      )}
       {items.map((r) => (
         <View key={r.id} className='ticket-item card' onClick={() => void Taro.navigateTo({ url: `/tickets/detail/index?id=${r.id}` })} data-testid='ticket-item'>
           <View className='ticket-main'>

@@ -39,12 +39,27 @@ export default function ReportDetail() {
   const loc = report.location;
   return (
     <View className='page detail'>
+      {report.viewer === 'follower' && (
+        <View className='banner info' data-testid='follower-banner'>
+          <Text>{params.joined ? '已加入！' : ''}这是其他市民提交的诉求，您已关注，办理进展会通知您。</Text>
+        </View>
+      )}
+      {report.mergedInto && (
+        <View className='banner info' onClick={() => void Taro.navigateTo({ url: `/tickets/detail/index?id=${report.mergedInto!.id}` })} data-testid='merged-banner'>
+          <Text>已与诉求 {report.mergedInto.ticketNo} 合并办理，点此查看它的进度 ›</Text>
+        </View>
+      )}
       <View className='card'>
         <View className='row'>
           <Text className='detail-ticket' data-testid='detail-ticket'>{report.ticketNo}</Text>
           <StatusTag status={report.status} />
         </View>
         <Text className='muted'>{report.kind === 'snap' ? '随申拍' : '我要反映'} · 提交于 {formatTime(report.createdAt)}</Text>
+        {report.supporters > 0 && (
+          <Text className='muted detail-line' data-testid='supporters'>
+            另有 {report.supporters} 位市民反映了同一问题
+          </Text>
+        )}
       </View>
 
       <View className='card'>

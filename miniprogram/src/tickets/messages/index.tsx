@@ -1,0 +1,98 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import { useCallback, useRef, useState } from 'react';
+import type { MessageView } from '@ssp/shared';
+import { StatusTag } from '../../components/StatusTag';
+import { formatTime } from '../../lib/format';
+import { requireLogin } from '../../lib/session';
+import { ApiError } from '../../services/api';
+import { messages } from '../../services/notifications';
+import './messages.scss';
+
+/** Every status change of the resident's tickets (and tickets they joined), whether or not WeChat messages are allowed. */
+export default function Messages() {
+  const [items, setItems] = useState<MessageView[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [unread, setUnread] = useState(0);
+  const [state, setState] = useState<'loading' | 'idle' | 'end' | 'error'>('loading');
+  const [error, setError] = useState('');
+  const busy = useRef(false);
+
+  const load = useCallback(
+    async (reset: boolean) => {
+      if (busy.current) return;
+      busy.current = true;
+      setState('loading');
+      try {
+        if (!(await requireLogin())) return;
+        const page = await messages.list(reset ? null : cursor);
+        setItems((prev) => (reset ? page.items : [...prev, ...page.items]));
+        setCursor(page.nextCursor);
+        setUnread(page.unread);
+        setState(page.nextCursor ? 'idle' : 'end');
+      } catch (err) {
+        setError(err instanceof ApiError ? err.message : '加载失败');
+        setState('error');
+      } finally {
+        busy.current = false;
+        Taro.stopPullDownRefresh();
+      }
+    },
+    [cursor],
+  );
+  useDidShow(() => void load(true));
+  usePullDownRefresh(() => void load(true));
+  useReachBottom(() => {
+    if (state === 'idle') void load(false);
+  });
+
+  const open = (m: MessageView) => {
+    if (!m.read) {
+      setItems((prev) => prev.map((x) => (x.id === m.id ? { ...x, read: true } : x)));
+      setUnread((n) => Math.max(0, n - 1));
+      void messages.markRead([m.id]).catch(() => {});
+    }
+    void Taro.navigateTo({ url: `/tickets/detail/index?id=${m.reportId}` });
+  };
+  const readAll = async () => {
+    const res = await messages.markRead().catch(() => null);
+    if (!res) return;
+    setItems((prev) => prev.map((x) => ({ ...x, read: true })));
+    setUnread(res.unread);
+  };
+
+  return (
+    <View className='page messages'>
+      {unread > 0 && (
+        <View className='row messages-head'>
+          <Text className='muted'>{unread} 条未读</Text>
+          <Text className='link' onClick={() => void readAll()} data-testid='read-all'>
+            全部标为已读
+          </Text>
+        </View>
+      )}
+      {items.map((m) => (
+        <View key={m.id} className={`card message ${m.read ? 'read' : 'unread'}`} onClick={() => open(m)} data-testid='message-item'>
+          <View className='row'>
+            <Text className='message-title'>
+              {!m.read && <Text className='dot' />}
+              {m.title}
+            </Text>
+            <StatusTag status={m.status} />
+          </View>
+          <Text className='message-body'>{m.body}</Text>
+          <Text className='muted'>
+            {m.ticketNo} · {formatTime(m.createdAt)}
+          </Text>
+        </View>
+      ))}
+      {state === 'loading' && <Text className='hint list-foot'>加载中…</Text>}
+      {state === 'end' && items.length === 0 && <Text className='hint list-foot'>还没有消息。诉求有进展时会通知您。</Text>}
+      {state === 'error' && (
+        <View className='banner error' onClick={() => void load(true)}>
+          <Text>{error}，点此重试</Text>
+        </View>
+      )}
+    </View>
+  );
+}

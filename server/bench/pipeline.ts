@@ -1,0 +1,138 @@
+/**
+ * npm run bench:pipeline — the outbox dispatcher delivering to a local webhook
+ * receiver (real HTTP, signature checked), our server as its own process.
+ *
+ * 1. Latency when healthy: reports submitted at BENCH_RATE/s (open loop) for
+ *    BENCH_SECONDS; submit→delivered is from sending the submit to the
+ *    receiver getting the signed delivery. Prints p50/p99.
+ * 2. Throughput: BENCH_BACKLOG reports stored with the dispatcher off, then
+ *    a server with the dispatcher on drains them. Prints deliveries/s.
+ * Env: BENCH_RATE (50) BENCH_SECONDS (10) BENCH_BACKLOG (2000) MONGODB_URI (else embedded FerretDB).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, startEmbeddedDatabase } from '../src/db/embeddedDatabase';
+import { startFakePipeline } from '../test/fakePipeline';
+
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 2000);
+const SECRET = 'bench-pipeline-secret-0123456789';
+
+function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import=tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('is running') && (clearTimeout(timer), resolve(child)));
+    child.on('exit', (code) => code && reject(new Error(`server exited ${code}`)));
+  });
+}
+const stop = (c: ChildProcess) => new Promise<void>((r) => (c.once('exit', () => r()), c.kill('SIGTERM')));
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+async function login(base: string, n: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${base}/auth/wechat-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: `bench-${i}` }) });
+    tokens.push(((await res.json()) as { token: string }).token);
+  }
+  return tokens;
+}
+
+async function submit(base: string, token: string, i: number): Promise<string> {
+  const res = await fetch(`${base}/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ kind: 'complaint', description: `第${i}号：路灯不亮，晚上很黑`, location: { lat: 31.2304, lng: 121.4737, coordSystem: 'gcj02' } }),
+  });
+  if (res.status !== 201) throw new Error(`submit HTTP ${res.status}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function main() {
+  let uri = process.env.MONGODB_URI;
+  let stopDb = async () => {};
+  if (!uri) {
+    const db = await startEmbeddedDatabase({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-')) });
+    uri = db.uri;
+    stopDb = db.stop;
+  }
+  const fake = await startFakePipeline(SECRET);
+  const arrivals = () => {
+    const m = new Map<string, number>();
+    for (const r of fake.received) if (r.signature === 'ok' && !m.has(r.body.reportId)) m.set(r.body.reportId, r.at);
+    return m;
+  };
+  const env = (db: string, dispatcher: 'on' | 'off', port: number) => ({
+    MONGODB_URI: `${uri}/${db}`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    ADMIN_PASSWORD: 'bench-admin-pass',
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-data-')),
+    PIPELINE_CONNECTOR: 'webhook',
+    PIPELINE_WEBHOOK_URL: fake.url,
+    PIPELINE_SECRET: SECRET,
+    PIPELINE_DISPATCHER: dispatcher,
+    PIPELINE_POLL_MS: '1000',
+  });
+
+  // 1. Latency, healthy pipeline.
+  let port = await freePort();
+  let server = await startServer(env('bench_pipeline_latency', 'on', port));
+  let base = `http://127.0.0.1:${port}/api/v1`;
+  let tokens = await login(base, 20);
+  const sentAt = new Map<string, number>();
+  const total = RATE * SECONDS;
+  const t0 = Date.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const started = Date.now();
+    pending.push(submit(base, tokens[i % tokens.length], i).then((id) => void sentAt.set(id, started)));
+  }
+  await Promise.all(pending);
+  for (let i = 0; i < 300 && [...sentAt.keys()].some((id) => !arrivals().has(id)); i++) await new Promise((r) => setTimeout(r, 100));
+  const got = arrivals();
+  const latencies = [...sentAt].filter(([id]) => got.has(id)).map(([id, at]) => got.get(id)! - at);
+  await stop(server);
+
+  // 2. Throughput: a backlog stored while no dispatcher runs, then drained.
+  fake.received.length = 0;
+  port = await freePort();
+  server = await startServer(env('bench_pipeline_backlog', 'off', port));
+  base = `http://127.0.0.1:${port}/api/v1`;
+  tokens = await login(base, 20);
+  const ids: string[] = [];
+  for (let i = 0; i < BACKLOG; i += 50) ids.push(...(await Promise.all(Array.from({ length: Math.min(50, BACKLOG - i) }, (_, j) => submit(base, tokens[(i + j) % 20], i + j)))));
+  await stop(server);
+  port = await freePort();
+  const drainStart = Date.now();
+  server = await startServer(env('bench_pipeline_backlog', 'on', port));
+  const startedAt = Date.now();
+  while (arrivals().size < ids.length && Date.now() - startedAt < 600_000) await new Promise((r) => setTimeout(r, 50));
+  const drained = arrivals();
+  const first = Math.min(...drained.values());
+  const last = Math.max(...drained.values());
+  await stop(server);
+  await fake.close();
+  await stopDb();
+
+  console.log(`\nbench:pipeline (${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded database'}, webhook on loopback)`);
+  console.log(`  healthy, ${RATE} submits/s for ${SECONDS}s: ${latencies.length}/${sentAt.size} delivered; submit→delivered p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${Math.max(...latencies)} ms`);
+  console.log(`  backlog of ${ids.length}: ${drained.size} delivered in ${((last - first) / 1000).toFixed(1)} s after the first → ${(drained.size / ((last - first) / 1000)).toFixed(0)} deliveries/s (server start to first delivery ${first - drainStart} ms)`);
+  console.log(`  pipeline requests ${fake.received.length} for ${drained.size} tickets`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
