@@ -7,6 +7,7 @@
 // Steps can be combined: `ensure.mjs runtime h5`.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { buildFerretDb } from '../tools/ferretdb/build.mjs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -34,13 +35,11 @@ function deps() {
 
 function database() {
   if (process.env.MONGODB_URI || has('mongod') || process.env.FERRETDB_BIN) return;
-  if (existsSync(path.join(root, '.data/bin/ferretdb-ssp'))) return;
   if (!has('go')) {
     say('no MONGODB_URI, no mongod and no Go: the server will try mongodb-memory-server (needs internet)');
     return;
   }
-  say('building FerretDB v1.24.2 from the Go module proxy (first run only)…');
-  run('go build -o ../../.data/bin/ferretdb-ssp .', { cwd: path.join(root, 'tools/ferretdb') });
+  buildFerretDb(say); // returns at once when the current build exists
 }
 
 function h5() {

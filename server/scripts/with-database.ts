@@ -19,14 +19,16 @@ if (!cmd) {
 let uri = process.env.MONGODB_URI;
 let stop = async () => {};
 let dataDir: string | null = null;
+let engine = 'external';
 if (!uri) {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssp-test-db-'));
   const db = await startEmbeddedDatabase({ dataDir, log: (l) => console.log(l) });
   uri = db.uri;
   stop = db.stop;
+  engine = db.engine;
 }
 
-const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, TEST_MONGODB_URI: uri } });
+const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, TEST_MONGODB_URI: uri, TEST_DATABASE_ENGINE: engine } });
 const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 await stop();
 if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // served only with -debug-addr
 	"os"
 	"os/signal"
 	"syscall"
@@ -24,6 +26,7 @@ func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data-dir", ".data/ferretdb", "directory for the SQLite databases")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	debugAddr := flag.String("debug-addr", "", "serve Go pprof (goroutine dumps) on this address, e.g. 127.0.0.1:8088; off when empty")
 	watchStdin := flag.Bool("exit-on-stdin-close", false, "stop when standard input closes (set by a parent process that owns this server)")
 	flag.Parse()
 
@@ -33,6 +36,10 @@ func main() {
 		os.Exit(2)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	if *debugAddr != "" {
+		go func() { _ = http.ListenAndServe(*debugAddr, nil) }()
+	}
 
 	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
 		fmt.Fprintf(os.Stderr, "cannot create data dir: %v\n", err)

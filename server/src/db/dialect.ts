@@ -12,7 +12,8 @@ let ferretDb = false;
 
 export async function detectDialect(db: mongoose.mongo.Db): Promise<void> {
   const info = await db.admin().command({ buildInfo: 1 });
-  ferretDb = Boolean(info.ferretdb);
+  // FerretDB answers buildInfo with MongoDB's fields plus its own (`ferretdbVersion`, `ferretdbFeatures` in v1.24).
+  ferretDb = Object.keys(info).some((k) => k.startsWith('ferretdb'));
 }
 
 export function isFerretDb(): boolean {

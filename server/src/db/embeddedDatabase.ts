@@ -25,7 +25,6 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
 }
 
-const FERRET_BIN = path.join(REPO_ROOT, '.data', 'bin', 'ferretdb-ssp');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,16 +42,13 @@ function onPath(bin: string): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-/** Builds the FerretDB wrapper if it is missing; returns its path or null when Go is absent. */
-export function ensureFerretDb(log: (line: string) => void = () => {}): string | null {
+/** Builds the FerretDB wrapper (patched, see tools/ferretdb/README.md) if it is missing; returns its path or null when Go is absent. */
+export function ensureFerretDb(): string | null {
   if (process.env.FERRETDB_BIN && existsSync(process.env.FERRETDB_BIN)) return process.env.FERRETDB_BIN;
-  if (existsSync(FERRET_BIN)) return FERRET_BIN;
   if (!onPath('go')) return null;
-  log('building FerretDB v1.24.2 (first run only, takes a minute or two)…');
-  mkdirSync(path.dirname(FERRET_BIN), { recursive: true });
-  const r = spawnSync('go', ['build', '-o', FERRET_BIN, '.'], { cwd: path.join(REPO_ROOT, 'tools/ferretdb'), stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'tools/ferretdb/build.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error('building FerretDB failed (see output above)');
-  return FERRET_BIN;
+  return r.stdout.trim().split('\n').pop()!;
 }
 
 async function waitReady(uri: string, child: ChildProcess | null, timeoutMs = 30_000): Promise<void> {
@@ -125,7 +121,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     return startProcess('mongod', mongod, ['--dbpath', dbpath, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], uri, log);
   }
 
-  const ferret = ensureFerretDb(log);
+  const ferret = ensureFerretDb();
   if (ferret) {
     const dataDir = path.join(options.dataDir, 'ferretdb');
     return startProcess(

@@ -95,9 +95,20 @@ export function createDispatcher(opts: DispatcherOptions) {
   let consecutiveFailures = 0;
   let pausedUntil = 0;
   let pauses = 0;
+  /**
+   * The pipeline answered again after the breaker tripped: everything still
+   * pending is due now, not when its backoff (up to minutes) runs out.
+   */
+  let recovering = false;
+  /** the last scan was a full batch: more is due, scan again without waiting for the poll interval */
+  let backlog = false;
   const breakerOpen = (now: number) => consecutiveFailures >= BREAKER_THRESHOLD && now < pausedUntil;
   function recordOutcome(ok: boolean) {
     if (ok) {
+      if (consecutiveFailures >= BREAKER_THRESHOLD || pauses > 0) {
+        recovering = true;
+        opts.log.info('pipeline answers again: delivering the backlog now');
+      }
       consecutiveFailures = 0;
       pauses = 0;
       return;
@@ -172,14 +183,15 @@ export function createDispatcher(opts: DispatcherOptions) {
     // Half-open: while the breaker has tripped, a single delivery probes the pipeline.
     const probing = consecutiveFailures >= BREAKER_THRESHOLD;
     const candidates = new Map<string, ReportDoc>();
-    for (const [id, doc] of queue) if ((doc.delivery?.nextAttemptAt?.getTime() ?? 0) <= now) candidates.set(id, doc);
-    if (forceScan || now - lastScan >= pollMs) {
+    for (const [id, doc] of queue) if (recovering || (doc.delivery?.nextAttemptAt?.getTime() ?? 0) <= now) candidates.set(id, doc);
+    if (forceScan || backlog || recovering || now - lastScan >= pollMs) {
       lastScan = now;
-      const due = await Report.find({ 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: new Date(now) } })
-        .sort({ 'delivery.nextAttemptAt': 1 })
-        .limit(opts.batchSize ?? 100)
-        .lean<ReportDoc[]>();
+      const batch = opts.batchSize ?? 100;
+      const filter = recovering ? { 'delivery.state': 'pending' } : { 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: new Date(now) } };
+      const due = await Report.find(filter).sort({ 'delivery.nextAttemptAt': 1 }).limit(batch).lean<ReportDoc[]>();
       for (const doc of due) candidates.set(String(doc._id), doc);
+      backlog = due.length >= batch;
+      if (!backlog) recovering = false;
     }
     const mine: ReportDoc[] = [];
     for (const doc of candidates.values()) {

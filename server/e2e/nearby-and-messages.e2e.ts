@@ -1,0 +1,67 @@
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
+
+const e2e = withAppAndBrowser(test);
+
+async function startComplaint(page: Page, text: string) {
+  await page.goto(e2e.server.baseUrl + '/');
+  await page.locator('[data-testid="entry-complaint"]:visible').click();
+  await page.locator('[data-testid="local-login"]:visible').click();
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  await page.locator(inside('description', 'textarea')).fill(text);
+  await page.locator('[data-testid="submit"]:visible').click();
+}
+
+test('附近已有人反映: a second resident is offered the open ticket nearby, joins it, and hears of its progress in 消息通知', async (t) => {
+  const { server, browser } = e2e;
+  // The first resident files a report at People's Square.
+  const first = await (await browser.newContext(PHONE)).newPage();
+  await startComplaint(first, '人民广场东侧人行道的路灯连续一周不亮，晚上很黑');
+  await waitForRoute(first, 'report/success');
+  await first.locator('[data-testid="view-ticket"]:visible').click();
+  await waitForRoute(first, 'tickets/detail');
+  const reportId = new URL(first.url().replace('#', '')).searchParams.get('id')!;
+  t.truthy(reportId);
+
+  // A neighbour, a few metres away, describes the same problem in other words.
+  const second = await (await browser.newContext(PHONE)).newPage();
+  await startComplaint(second, '人民广场东边人行道上的路灯不亮了，晚上黑乎乎的');
+  const offer = second.locator('[data-testid="similar"]:visible');
+  await offer.waitFor({ timeout: 10_000 });
+  t.is(await offer.locator('[data-testid="similar-item"]').count(), 1);
+  t.regex(await offer.innerText(), /附近已有人反映/);
+  await snap(second, '30-similar-offer');
+  await offer.locator('[data-testid="similar-join"]').click();
+  await waitForRoute(second, 'tickets/detail');
+  await second.locator('[data-testid="follower-banner"]:visible').waitFor();
+  t.true(second.url().includes(reportId), 'the neighbour now follows the first ticket');
+  await snap(second, '31-joined');
+
+  // Staff accept it; the neighbour sees it in 消息通知 from the home page.
+  const admin = await server.loginAdmin();
+  const moved = await server.request('POST', `/api/v1/admin/reports/${reportId}/transitions`, { token: admin.token, json: { to: 'accepted' } });
+  t.is(moved.status, 200);
+  for (let i = 0; i < 50; i++) {
+    await second.waitForTimeout(100);
+    await second.goto(server.baseUrl + '/#/pages/index/index');
+    if (await second.locator('[data-testid="unread-count"]:visible').count()) break;
+  }
+  t.is((await second.locator('[data-testid="unread-count"]:visible').innerText()).trim(), '1');
+  await snap(second, '32-home-unread');
+  await second.locator('[data-testid="entry-messages"]:visible').click();
+  await waitForRoute(second, 'tickets/messages');
+  const item = second.locator('[data-testid="message-item"]:visible').first();
+  await item.waitFor();
+  t.regex(await item.innerText(), /您关注的诉求已受理/);
+  await snap(second, '33-messages');
+  await item.click();
+  await waitForRoute(second, 'tickets/detail');
+  await second.locator('[data-testid="timeline"]:visible').getByText('已受理').first().waitFor();
+
+  // The first resident's ticket now says someone else reported it too.
+  await first.reload();
+  await first.locator('[data-testid="supporters"]:visible').waitFor();
+  t.regex(await first.locator('[data-testid="supporters"]:visible').innerText(), /另有 1 位市民/);
+});
