@@ -32,6 +32,7 @@ test('附近已有人反映: a second resident is offered the open ticket nearby
   await offer.waitFor({ timeout: 10_000 });
   t.is(await offer.locator('[data-testid="similar-item"]').count(), 1);
   t.regex(await offer.innerText(), /附近已有人反映/);
+  await offer.scrollIntoViewIfNeeded();
   await snap(second, '30-similar-offer');
   await offer.locator('[data-testid="similar-join"]').click();
   await waitForRoute(second, 'tickets/detail');

@@ -152,6 +152,8 @@ export function useReportDraft(kind: Draft['kind']) {
       const found = await similarTickets({ description: input.description ?? '', categoryCode: input.categoryCode, location: { lat: loc.lat!, lng: loc.lng!, coordSystem: loc.coordSystem ?? 'gcj02' } }).catch(() => ({ items: [] }));
       if (found.items.length) {
         setSimilar(found.items);
+        // The offer appears above the submit button; bring all of it into view.
+        setTimeout(() => void Taro.pageScrollTo({ selector: '.similar', duration: 200 }).catch(() => {}), 50);
         update((d) => ({ ...d, submit: { state: 'editing' } }));
         return;
       }
