@@ -68,8 +68,22 @@ export function createCategoryService() {
     throw new Error('could not record a new taxonomy version');
   }
 
-  async function load(): Promise<{ version: number; docs: CategoryDoc[] }> {
-    if (cache && Date.now() - cache.checkedAt < RECHECK_MS) return cache;
+  /** One version check at a time: under load every caller would otherwise ask at once. */
+  let reloading: { generation: number; result: Promise<{ version: number; docs: CategoryDoc[] }> } | null = null;
+  function load(): Promise<{ version: number; docs: CategoryDoc[] }> {
+    if (cache && Date.now() - cache.checkedAt < RECHECK_MS) return Promise.resolve(cache);
+    // A reload that began before one of our own writes may miss it: start another.
+    if (!reloading || reloading.generation !== generation) {
+      const mine = { generation, result: reload() };
+      reloading = mine;
+      void mine.result.finally(() => {
+        if (reloading === mine) reloading = null;
+      }).catch(() => {});
+    }
+    return reloading.result;
+  }
+
+  async function reload(): Promise<{ version: number; docs: CategoryDoc[] }> {
     const startedAt = generation;
     const version = await currentVersion();
     if (cache && cache.version === version) {
