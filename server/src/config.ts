@@ -59,7 +59,7 @@ const envSchema = z.object({
   OPEN311_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   PIPELINE_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
   PIPELINE_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-  /** `off` for API-only instances when dispatching runs elsewhere (any instance may run it; several at once is safe) */
+  /** `off` for API-only instances: no dispatcher, effects worker, deadline monitor or Open311 poller here (any instance may run them; several at once is safe) */
   PIPELINE_DISPATCHER: z.enum(['on', 'off']).default('on'),
   PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   PIPELINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

@@ -92,12 +92,13 @@ async function main() {
   });
   await prepare();
   services.classification.startPolling();
-  // The outbox dispatcher: delivers every acknowledged report to the pipeline; safe to run on several instances.
-  services.deadlines.start();
-  stops.unshift(async () => services.deadlines.stop());
-  services.effects.start();
-  stops.unshift(() => services.effects.stop());
+  // The background workers — outbox dispatcher, effects (notifications, follow-ups), deadline monitor,
+  // Open311 poller — are safe to run on several instances; PIPELINE_DISPATCHER=off makes an API-only one.
   if (config.PIPELINE_DISPATCHER === 'on') {
+    services.deadlines.start();
+    stops.unshift(async () => services.deadlines.stop());
+    services.effects.start();
+    stops.unshift(() => services.effects.stop());
     services.dispatcher.start();
     stops.unshift(() => services.dispatcher.stop());
     if (services.open311Poller) {
