@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { Page } from 'playwright-core';
+import { TEST_ADMIN } from '../test/harness';
 import { inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
 
 const e2e = withAppAndBrowser(test);
@@ -14,7 +15,7 @@ async function startComplaint(page: Page, text: string) {
   await page.locator('[data-testid="submit"]:visible').click();
 }
 
-test('附近已有人反映: a second resident is offered the open ticket nearby, joins it, and hears of its progress in 消息通知', async (t) => {
+test.serial('附近已有人反映: a second resident is offered the open ticket nearby, joins it, and hears of its progress in 消息通知', async (t) => {
   const { server, browser } = e2e;
   // The first resident files a report at People's Square.
   const first = await (await browser.newContext(PHONE)).newPage();
@@ -65,4 +66,51 @@ test('附近已有人反映: a second resident is offered the open ticket nearby
   await first.reload();
   await first.locator('[data-testid="supporters"]:visible').waitFor();
   t.regex(await first.locator('[data-testid="supporters"]:visible').innerText(), /另有 1 位市民/);
+});
+
+test.serial('a resident files anyway despite the offer; staff merge the duplicate in the console and the resident is pointed to the other ticket', async (t) => {
+  const { server, browser } = e2e;
+  const third = await (await browser.newContext(PHONE)).newPage();
+  await startComplaint(third, '人民广场东侧路灯坏了，一到晚上就很黑');
+  const offer = third.locator('[data-testid="similar"]:visible');
+  await offer.waitFor({ timeout: 10_000 });
+  const target = (await offer.locator('[data-testid="similar-item"]').first().innerText()).trim();
+  t.regex(target, /路灯/);
+  await offer.locator('[data-testid="similar-submit-anyway"]').click();
+  await waitForRoute(third, 'report/success');
+  const duplicateNo = (await third.locator('[data-testid="ticket-no"]:visible').innerText()).trim();
+  await third.locator('[data-testid="view-ticket"]:visible').click();
+  await waitForRoute(third, 'tickets/detail');
+  const duplicateUrl = third.url();
+
+  const admin = await server.loginAdmin();
+  const queue = await server.request('GET', '/api/v1/admin/reports', { token: admin.token });
+  const first = queue.body.items.find((r: { ticketNo: string; description: string }) => r.ticketNo !== duplicateNo && r.description.includes('连续一周不亮'));
+  t.truthy(first, 'the first ticket is in the queue');
+
+  const staff = await (await browser.newContext({ ...PHONE, viewport: { width: 430, height: 932 } })).newPage();
+  await staff.goto(server.baseUrl + '/#/auth/login/index');
+  await staff.locator(inside('admin-username', 'input')).fill(TEST_ADMIN.username);
+  await staff.locator(inside('admin-password', 'input')).fill(TEST_ADMIN.password);
+  await staff.locator('[data-testid="admin-login"]:visible').click();
+  await waitForRoute(staff, 'admin/index');
+  await staff.locator('[data-testid="menu-tickets"]:visible').click();
+  await waitForRoute(staff, 'admin/tickets');
+  const card = staff.locator(`[data-testid="console-ticket"][data-ticket="${duplicateNo}"]:visible`);
+  await card.waitFor({ timeout: 10_000 });
+  await card.locator('[data-testid="console-merge"]').click();
+  await card.locator('[data-testid="console-merge-into"] input').fill(first.ticketNo);
+  await snap(staff, '34-staff-merge');
+  await card.locator('[data-testid="console-merge-confirm"]').click();
+  await card.waitFor({ state: 'detached', timeout: 10_000 }); // merged tickets leave the work queue
+
+  await third.goto(duplicateUrl);
+  await third.reload();
+  const banner = third.locator('[data-testid="merged-banner"]:visible');
+  await banner.waitFor({ timeout: 10_000 });
+  t.true((await banner.innerText()).includes(first.ticketNo));
+  await snap(third, '35-merged');
+  await banner.click();
+  await third.locator('[data-testid="follower-banner"]:visible').waitFor();
+  t.true(third.url().includes(first.id), 'the resident now follows the ticket theirs was merged into');
 });

@@ -32,6 +32,7 @@ import { createTicketService } from './reports/ticketService';
 import { createReportService } from './reports/reportService';
 import { createDuplicateService } from './reports/duplicates';
 import { createEffectsWorker } from './pipeline/effectsWorker';
+import { createHousekeeping } from './pipeline/housekeeping';
 import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
 import { notificationRoutes } from './notifications/notificationRoutes';
 import { createWechatMessenger, type WechatMessengerOptions } from './notifications/wechatMessenger';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps) {
   /** Open311 has no callbacks: its status changes are polled (null for the other connectors). */
   const open311Poller = open311 ? createOpen311Poller({ ...open311, tickets, log: deps.log }) : null;
   const deadlines = createDeadlineMonitor({ tickets, log: deps.log });
+  const housekeeping = createHousekeeping({ log: deps.log });
 
   const app = new Koa<AppState>();
   app.proxy = true;
@@ -154,5 +156,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller } };
+  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
 }

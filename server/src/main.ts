@@ -93,12 +93,14 @@ async function main() {
   await prepare();
   services.classification.startPolling();
   // The background workers — outbox dispatcher, effects (notifications, follow-ups), deadline monitor,
-  // Open311 poller — are safe to run on several instances; PIPELINE_DISPATCHER=off makes an API-only one.
+  // Open311 poller, housekeeping — are safe to run on several instances; PIPELINE_DISPATCHER=off makes an API-only one.
   if (config.PIPELINE_DISPATCHER === 'on') {
     services.deadlines.start();
     stops.unshift(async () => services.deadlines.stop());
     services.effects.start();
     stops.unshift(() => services.effects.stop());
+    services.housekeeping.start();
+    stops.unshift(async () => services.housekeeping.stop());
     services.dispatcher.start();
     stops.unshift(() => services.dispatcher.stop());
     if (services.open311Poller) {

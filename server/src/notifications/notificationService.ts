@@ -47,6 +47,11 @@ function clip(s: string, n: number): string {
   return chars.length <= n ? s : chars.slice(0, n - 1).join('') + '…';
 }
 
+/** Timeline messages speak to the reporter ("您的诉求"); a follower reads them about someone else's ticket. */
+export function forFollower(message: string): string {
+  return message.replace(/您的诉求/g, '该诉求').replace(/^您申请/, '提交人申请').replace(/^您/, '提交人');
+}
+
 function shanghaiTime(d: Date): string {
   const t = new Date(d.getTime() + 8 * 3600_000).toISOString();
   return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
@@ -156,7 +161,7 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
             ticketNo: report.ticketNo,
             status: effect.status,
             title: `${following ? '您关注的诉求' : '您的诉求'}${STATUS_LABELS[effect.status]}`,
-            body: effect.message,
+            body: following ? forFollower(effect.message) : effect.message,
             following,
             createdAt: effect.at,
           });

@@ -140,6 +140,7 @@ test('followers of a ticket get its messages too', async (t) => {
   const m = theirs.body.items.find((x: { reportId: string }) => x.reportId === r.report.id);
   t.true(m.following);
   t.regex(m.title, /您关注的诉求/);
+  t.is(m.body, '12345 热线已受理该诉求', 'worded for someone who did not file it');
 });
 
 test('stable_token: cached until shortly before expiry, refreshed when WeChat rotates it', async (t) => {

@@ -1,0 +1,52 @@
+import type { Logger } from '../log';
+import { NotificationClaim } from '../notifications/notificationModels';
+import { SubmitKey } from '../reports/reportModel';
+import { DeliveryLease } from './dispatcher';
+import { PipelineEventLog } from './pipelineEvents';
+
+const DAY = 24 * 3600_000;
+
+/**
+ * Rows that only guard against repeats for a while: claims, idempotency keys,
+ * inbound event ids. Each is kept well past the longest time a repeat can
+ * arrive (a delivery slot lasts seconds; a resident's app retries a draft for
+ * days at most; a pipeline replays within hours), then removed, so these
+ * collections do not grow with every report forever. (No TTL indexes: FerretDB
+ * v1.24 does not expire documents.)
+ */
+export const RETENTION = {
+  deliveryLeases: 1 * DAY,
+  notificationClaims: 7 * DAY,
+  submitKeys: 30 * DAY,
+  pipelineEvents: 30 * DAY,
+};
+
+export function createHousekeeping(deps: { log: Logger; intervalMs?: number }) {
+  let timer: NodeJS.Timeout | null = null;
+
+  async function run(now = Date.now()): Promise<Record<keyof typeof RETENTION, number>> {
+    const before = (ms: number) => new Date(now - ms);
+    const [leases, claims, keys, events] = await Promise.all([
+      DeliveryLease.deleteMany({ at: { $lt: before(RETENTION.deliveryLeases) } }),
+      NotificationClaim.deleteMany({ at: { $lt: before(RETENTION.notificationClaims) } }),
+      SubmitKey.deleteMany({ at: { $lt: before(RETENTION.submitKeys) } }),
+      PipelineEventLog.deleteMany({ receivedAt: { $lt: before(RETENTION.pipelineEvents) } }),
+    ]);
+    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys.deletedCount, pipelineEvents: events.deletedCount };
+    if (Object.values(removed).some((n) => n > 0)) deps.log.info('housekeeping', removed);
+    return removed;
+  }
+
+  return {
+    run,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => void run().catch((err) => deps.log.warn('housekeeping failed', { error: err })), deps.intervalMs ?? 3600_000);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
