@@ -7,6 +7,7 @@ import { Report, type ReportDoc } from '../reports/reportModel';
 import { backoffMs } from './dispatcher';
 import type { Connector, FollowUpPayload } from './connectors';
 import { serializeWrites } from '../reports/reportLock';
+import { whereStill } from '../db/dialect';
 
 /** WeChat sends that keep failing for transient reasons stop after this many tries (the in-app message stays). */
 const NOTIFY_ATTEMPTS = 5;
@@ -104,7 +105,12 @@ export function createEffectsWorker(opts: {
       }
       if (done.length) {
         // $pullAll with the stored elements: FerretDB v1.24 ignores $pull conditions, but matches whole elements.
-        await serializeWrites(reportId, () => Report.collection.updateOne({ _id: reportId } as never, { $pullAll: { effects: done } } as never));
+        await serializeWrites(reportId, async () => {
+          await Report.collection.updateOne({ _id: reportId } as never, { $pullAll: { effects: done } } as never);
+          // Nothing left (re-read under the lock; on MongoDB the filter makes it atomic too): off the worker's list.
+          const left = await Report.findById(reportId, { effects: 1 }).lean();
+          if (!left?.effects?.length) await Report.updateOne(whereStill(reportId, { effects: { $size: 0 } }), { $unset: { effectsPending: 1 } });
+        });
         for (const e of done) failures.delete(e.id);
       }
     } catch (err) {
@@ -117,7 +123,7 @@ export function createEffectsWorker(opts: {
 
   async function scan(): Promise<void> {
     const ids = new Set<string>();
-    const rows = await Report.find({ 'effects.0': { $exists: true } }, { _id: 1 }).limit(200).lean();
+    const rows = await Report.find({ effectsPending: true }, { _id: 1 }).limit(200).lean();
     for (const r of rows) ids.add(String(r._id));
     await Promise.all([...ids].map(work));
   }

@@ -64,6 +64,8 @@ test('follow-ups reach the pipeline signed, after the ticket, in order, once eac
 
   await until(async () => ((await Report.findById(id).lean())?.effects ?? []).length === 0);
   t.deepEqual((await Report.findById(id).lean())?.effects, [], 'the outbox is empty once all went through');
+  await until(async () => (await Report.findById(id).lean())?.effectsPending === undefined);
+  t.is((await Report.findById(id).lean())?.effectsPending, undefined, 'and off the worker’s scan list');
 
   // A status move by the resident is forwarded too.
   const other = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint({ description: '路边共享单车堆满了人行道' }), headers: { 'Idempotency-Key': randomUUID() } });

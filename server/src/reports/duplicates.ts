@@ -148,7 +148,7 @@ export function createDuplicateService(deps: { categories: CategoryService; clas
         return Report.updateOne(
         whereStill(duplicate._id, { status: duplicate.status }),
         {
-          $set: { status: 'merged', mergedInto: { id: target._id, ticketNo: target.ticketNo }, updatedAt: at },
+          $set: { status: 'merged', mergedInto: { id: target._id, ticketNo: target.ticketNo }, updatedAt: at, effectsPending: true },
           $push: { timeline: { at, status: 'merged', actor: 'admin', message: text }, effects: { $each: [notifyEffect('merged', text, at), forwardEffect('merged', text, at)] } },
           },
         );

@@ -92,6 +92,8 @@ const reportSchema = new Schema(
      * the change itself, removed by the effects worker when done.
      */
     effects: { type: [Schema.Types.Mixed], default: [] },
+    /** set with every push to `effects`, removed when they are all done: what the worker's scan looks for (indexed) */
+    effectsPending: { type: Boolean },
     /** residents who joined this ticket (附近已有人反映 → +1); the list lives in Follower */
     supporters: { type: Number, default: 0 },
     /** set when staff merged this report into another ticket */
@@ -107,6 +109,10 @@ reportSchema.index({ citizenId: 1, idempotencyKey: 1 }, { unique: true });
 reportSchema.index({ citizenId: 1, _id: -1 });
 reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
 reportSchema.index({ 'triage.state': 1, createdAt: 1 });
+reportSchema.index({ effectsPending: 1 });
+// The deadline monitor: overdue open tickets, and resolved ones to close after 7 days.
+reportSchema.index({ status: 1, dueAt: 1 });
+reportSchema.index({ status: 1, resolvedAt: 1 });
 // Open311 status polling finds the report by the pipeline's service_request_id.
 reportSchema.index({ 'delivery.externalId': 1 });
 // 附近已有人反映: recent open tickets (then a bounding box and the distance in application code).

@@ -86,7 +86,7 @@ export function createTicketService(deps: {
       // Re-checked under the lock: on FerretDB the filter below can only be by _id (see dialect.ts).
       const current = await Report.findById(doc._id, { status: 1 }).lean();
       if (current?.status !== from) return { modifiedCount: 0 };
-      return Report.updateOne(whereStill(doc._id, { status: from }), { $set: set, $push: { timeline: entry, effects: { $each: effects } } });
+      return Report.updateOne(whereStill(doc._id, { status: from }), { $set: { ...set, ...(effects.length ? { effectsPending: true } : {}) }, $push: { timeline: entry, effects: { $each: effects } } });
     });
     if (res.modifiedCount !== 1) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
     deps.onEffects?.(doc._id);
@@ -98,7 +98,7 @@ export function createTicketService(deps: {
     const at = now();
     const push: Record<string, unknown> = { timeline: { at, status: doc.status, actor, message }, effects: forward };
     if (pushMedia.length) push.mediaIds = { $each: pushMedia.map((m) => new mongoose.Types.ObjectId(m)) };
-    await serializeWrites(doc._id, () => Report.updateOne({ _id: doc._id }, { $set: { ...set, updatedAt: at }, $push: push }));
+    await serializeWrites(doc._id, () => Report.updateOne({ _id: doc._id }, { $set: { ...set, updatedAt: at, effectsPending: true }, $push: push }));
     deps.onEffects?.(doc._id);
     return (await Report.findById(doc._id).lean<ReportDoc>())!;
   }
