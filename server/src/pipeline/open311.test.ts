@@ -6,6 +6,7 @@ import { wgs84ToGcj02 } from '../geo/coords';
 import { Report } from '../reports/reportModel';
 import { open311Connector, PollCursor, serviceCodeFor } from './open311';
 import { buildPayload } from './dispatcher';
+import { loadConfig } from '../config';
 
 let s: TestServer;
 let fake: Awaited<ReturnType<typeof startFakePipeline>>;
@@ -95,4 +96,15 @@ test('errors from an Open311 server are reported with its code and description',
   await t.throwsAsync(wrongKey.deliver(payload), { message: /open311 HTTP 403: 403: Invalid api_key/ });
   t.is(serviceCodeFor(payload, {}), 'unclassified');
   t.is(serviceCodeFor({ ...payload, category: { code: 'manhole_cover', name: '', parentCode: 'municipal', parentName: '' } }, { municipal: 'SC-01' }), 'SC-01', 'falls back to the first level');
+});
+
+test('config: open311 needs its URL and key; service codes must be a JSON object of strings', (t) => {
+  const base = { DATA_DIR: '/tmp/ssp-config-test', PIPELINE_CONNECTOR: 'open311' };
+  const missing = t.throws(() => loadConfig(base));
+  t.regex(missing!.message, /OPEN311_BASE_URL and OPEN311_API_KEY/);
+  const badCodes = t.throws(() => loadConfig({ ...base, OPEN311_BASE_URL: 'http://city/open311/', OPEN311_API_KEY: 'k', OPEN311_SERVICE_CODES: '["x"]' }));
+  t.regex(badCodes!.message, /OPEN311_SERVICE_CODES/);
+  const ok = loadConfig({ ...base, OPEN311_BASE_URL: 'http://city/open311/', OPEN311_API_KEY: 'k', OPEN311_SERVICE_CODES: '{"road_damage":"SC-0102"}' });
+  t.deepEqual(ok.OPEN311_SERVICE_CODES, { road_damage: 'SC-0102' });
+  t.is(ok.OPEN311_POLL_MS, 60_000);
 });
