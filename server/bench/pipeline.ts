@@ -9,28 +9,19 @@
  *    a server with the dispatcher on drains them. Prints deliveries/s.
  * Env: BENCH_RATE (50) BENCH_SECONDS (10) BENCH_BACKLOG (2000) MONGODB_URI (else embedded FerretDB).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedDatabase } from '../src/db/embeddedDatabase';
 import { startFakePipeline } from '../test/fakePipeline';
+import { startServerProcess, stopServerProcess } from '../test/serverProcess';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 2000);
 const SECRET = 'bench-pipeline-secret-0123456789';
 
-function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('is running') && (clearTimeout(timer), resolve(child)));
-    child.on('exit', (code) => code && reject(new Error(`server exited ${code}`)));
-  });
-}
-const stop = (c: ChildProcess) => new Promise<void>((r) => (c.once('exit', () => r()), c.kill('SIGTERM')));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 async function login(base: string, n: number): Promise<string[]> {
@@ -82,7 +73,7 @@ async function main() {
 
   // 1. Latency, healthy pipeline.
   let port = await freePort();
-  let server = await startServer(env('bench_pipeline_latency', 'on', port));
+  let server = await startServerProcess(env('bench_pipeline_latency', 'on', port));
   let base = `http://127.0.0.1:${port}/api/v1`;
   let tokens = await login(base, 20);
   const sentAt = new Map<string, number>();
@@ -100,26 +91,26 @@ async function main() {
   for (let i = 0; i < 300 && [...sentAt.keys()].some((id) => !arrivals().has(id)); i++) await new Promise((r) => setTimeout(r, 100));
   const got = arrivals();
   const latencies = [...sentAt].filter(([id]) => got.has(id)).map(([id, at]) => got.get(id)! - at);
-  await stop(server);
+  await stopServerProcess(server);
 
   // 2. Throughput: a backlog stored while no dispatcher runs, then drained.
   fake.received.length = 0;
   port = await freePort();
-  server = await startServer(env('bench_pipeline_backlog', 'off', port));
+  server = await startServerProcess(env('bench_pipeline_backlog', 'off', port));
   base = `http://127.0.0.1:${port}/api/v1`;
   tokens = await login(base, 20);
   const ids: string[] = [];
   for (let i = 0; i < BACKLOG; i += 50) ids.push(...(await Promise.all(Array.from({ length: Math.min(50, BACKLOG - i) }, (_, j) => submit(base, tokens[(i + j) % 20], i + j)))));
-  await stop(server);
+  await stopServerProcess(server);
   port = await freePort();
   const drainStart = Date.now();
-  server = await startServer(env('bench_pipeline_backlog', 'on', port));
+  server = await startServerProcess(env('bench_pipeline_backlog', 'on', port));
   const startedAt = Date.now();
   while (arrivals().size < ids.length && Date.now() - startedAt < 600_000) await new Promise((r) => setTimeout(r, 50));
   const drained = arrivals();
   const first = Math.min(...drained.values());
   const last = Math.max(...drained.values());
-  await stop(server);
+  await stopServerProcess(server);
   await fake.close();
   await stopDb();
 

@@ -6,7 +6,6 @@
  * key. Clients behave like the app: a submit that got no answer is retried
  * with the same Idempotency-Key.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -15,24 +14,11 @@ import test from 'ava';
 import mongoose from 'mongoose';
 import { freePort } from '../src/db/embeddedDatabase';
 import { startFakePipeline } from '../test/fakePipeline';
+import { startServerProcess } from '../test/serverProcess';
 
 const TOTAL = Number(process.env.CHAOS_REPORTS ?? 2000);
 const CONCURRENCY = 64;
 const SECRET = 'chaos-pipeline-secret-0123456789';
-
-function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('is running')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => code !== null && code !== 0 && reject(new Error(`server exited ${code}`)));
-  });
-}
 
 test(`${TOTAL} concurrent submits, pipeline outage, SIGKILL + restart: nothing acknowledged is lost or delivered twice`, async (t) => {
   const dbUri = process.env.TEST_MONGODB_URI;
@@ -57,7 +43,7 @@ test(`${TOTAL} concurrent submits, pipeline outage, SIGKILL + restart: nothing a
     PIPELINE_BACKOFF_BASE_MS: '200',
     PIPELINE_MAX_ATTEMPTS: '50',
   };
-  let server = await startServer(env);
+  let server = await startServerProcess(env);
   const base = `http://127.0.0.1:${port}/api/v1`;
 
   const tokens: string[] = [];
@@ -107,7 +93,7 @@ test(`${TOTAL} concurrent submits, pipeline outage, SIGKILL + restart: nothing a
         killed = true;
         server.kill('SIGKILL');
         await new Promise((r) => server.once('exit', r));
-        server = await startServer(env);
+        server = await startServerProcess(env);
       }
       if (started === Math.floor(TOTAL * 0.75)) fake.fail('none');
       await submit(job);

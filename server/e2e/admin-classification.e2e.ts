@@ -1,6 +1,5 @@
 import test from 'ava';
-import { TEST_ADMIN } from '../test/harness';
-import { inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -12,11 +11,7 @@ test.serial('an admin adds a category with keywords, retrains, and the classifie
   page.on('pageerror', (e) => errors.push(e.message));
   const sample = '最近每天晚上都有人在小区上空放无人机航拍，嗡嗡响还拍到我家窗户里';
 
-  await page.goto(server.baseUrl + '/#/auth/login/index');
-  await page.locator(inside('admin-username', 'input')).fill(TEST_ADMIN.username);
-  await page.locator(inside('admin-password', 'input')).fill(TEST_ADMIN.password);
-  await page.locator('[data-testid="admin-login"]:visible').click();
-  await waitForRoute(page, 'admin/index');
+  await signInAsStaff(page, server.baseUrl);
 
   await page.locator('[data-testid="menu-categories"]:visible').click();
   await waitForRoute(page, 'admin/categories');

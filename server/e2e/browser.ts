@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { TestFn } from 'ava';
-import { startTestServer, type TestServer } from '../test/harness';
+import { startTestServer, TEST_ADMIN, type TestServer } from '../test/harness';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../src/config';
@@ -36,6 +36,15 @@ export async function snap(page: Page, name: string): Promise<string> {
 
 /** Taro H5 renders <taro-textarea-core> etc.; the native control sits inside. */
 export const inside = (testId: string, tag: 'textarea' | 'input') => `[data-testid="${testId}"]:visible ${tag}`;
+
+/** Signs in on the web login page as the seeded staff account and waits for the console. */
+export async function signInAsStaff(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(baseUrl + '/#/auth/login/index');
+  await page.locator(inside('admin-username', 'input')).fill(TEST_ADMIN.username);
+  await page.locator(inside('admin-password', 'input')).fill(TEST_ADMIN.password);
+  await page.locator('[data-testid="admin-login"]:visible').click();
+  await waitForRoute(page, 'admin/index');
+}
 
 /** H5 uses hash routing: wait for the route, not for a page load. */
 export async function waitForRoute(page: Page, fragment: string, timeout = 15_000): Promise<void> {

@@ -1,7 +1,6 @@
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { TEST_ADMIN } from '../test/harness';
-import { inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -89,11 +88,7 @@ test.serial('a resident files anyway despite the offer; staff merge the duplicat
   t.truthy(first, 'the first ticket is in the queue');
 
   const staff = await (await browser.newContext({ ...PHONE, viewport: { width: 430, height: 932 } })).newPage();
-  await staff.goto(server.baseUrl + '/#/auth/login/index');
-  await staff.locator(inside('admin-username', 'input')).fill(TEST_ADMIN.username);
-  await staff.locator(inside('admin-password', 'input')).fill(TEST_ADMIN.password);
-  await staff.locator('[data-testid="admin-login"]:visible').click();
-  await waitForRoute(staff, 'admin/index');
+  await signInAsStaff(staff, server.baseUrl);
   await staff.locator('[data-testid="menu-tickets"]:visible').click();
   await waitForRoute(staff, 'admin/tickets');
   const card = staff.locator(`[data-testid="console-ticket"][data-ticket="${duplicateNo}"]:visible`);

@@ -2,9 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { TEST_ADMIN } from '../test/harness';
 import { makeJpeg } from '../test/images';
-import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -42,11 +41,7 @@ test('a report goes through the local pipeline: accepted, dispatched, resolved w
   const reportUrl = resident.url();
 
   const staff = await (await browser.newContext({ ...PHONE, viewport: { width: 430, height: 932 } })).newPage();
-  await staff.goto(server.baseUrl + '/#/auth/login/index');
-  await staff.locator(inside('admin-username', 'input')).fill(TEST_ADMIN.username);
-  await staff.locator(inside('admin-password', 'input')).fill(TEST_ADMIN.password);
-  await staff.locator('[data-testid="admin-login"]:visible').click();
-  await waitForRoute(staff, 'admin/index');
+  await signInAsStaff(staff, server.baseUrl);
   await staff.locator('[data-testid="menu-tickets"]:visible').click();
   await waitForRoute(staff, 'admin/tickets');
   const card = staff.locator(`[data-testid="console-ticket"][data-ticket="${ticketNo}"]:visible`);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verify } from '../src/pipeline/signature';
+import { startTestServer, TEST_PIPELINE_SECRET, type TestServer } from './harness';
 
 /**
  * A stand-in for the city's ticket system, speaking our webhook wire format
@@ -35,6 +36,17 @@ export interface FakeServiceRequest {
 }
 
 export const FAKE_OPEN311_KEY = 'open311-test-key';
+
+export type FakePipeline = Awaited<ReturnType<typeof startFakePipeline>>;
+
+/** A test server whose pipeline is the fake, through the signed webhook, with retries tuned for tests. */
+export async function startServerWithFakePipeline(): Promise<{ server: TestServer; fake: FakePipeline }> {
+  const fake = await startFakePipeline(TEST_PIPELINE_SECRET);
+  const server = await startTestServer({
+    pipeline: { connector: 'webhook', webhookUrl: fake.url, secret: TEST_PIPELINE_SECRET, publicBaseUrl: 'http://127.0.0.1:9', maxAttempts: 3, baseBackoffMs: 20, timeoutMs: 300, leaseMs: 3000 },
+  });
+  return { server, fake };
+}
 
 export async function startFakePipeline(secret: string) {
   let mode: FailureMode = 'none';

@@ -12,6 +12,7 @@ import { connectDatabase } from '../src/db/connect';
 import { startEmbeddedDatabase } from '../src/db/embeddedDatabase';
 import type { TencentGeocoder } from '../src/geo/tencentGeocoder';
 import { silentLogger } from '../src/log';
+import { Report, type ReportDoc } from '../src/reports/reportModel';
 
 /**
  * A real server for one test file: its own database on the shared test
@@ -25,6 +26,8 @@ export interface TestServer {
   request(method: string, pathname: string, opts?: { token?: string; json?: unknown; headers?: Record<string, string>; body?: BodyInit }): Promise<{ status: number; body: any; headers: Headers }>;
   loginCitizen(code?: string): Promise<{ token: string; userId: string }>;
   loginAdmin(): Promise<{ token: string; userId: string }>;
+  /** Runs the dispatcher until this report's delivery is no longer pending (or gives up); returns the stored report. */
+  deliverNow(reportId: string, maxRounds?: number): Promise<ReportDoc>;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,15 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
       const res = await request('POST', '/api/v1/auth/admin-login', { json: TEST_ADMIN });
       if (res.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`);
       return { token: res.body.token, userId: res.body.user.id };
+    },
+    async deliverNow(reportId, maxRounds = 60) {
+      for (let i = 0; i < maxRounds; i++) {
+        await services.dispatcher.tick();
+        const doc = await Report.findById(reportId).lean<ReportDoc>();
+        if (doc?.delivery?.state !== 'pending') return doc!;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      return (await Report.findById(reportId).lean<ReportDoc>())!;
     },
     async close() {
       await services.dispatcher.stop();

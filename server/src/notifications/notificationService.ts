@@ -69,8 +69,9 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
     if (!templateId || !deps.messenger) return record('not_configured').then(() => 'done');
     if (!(await claim(`send:${messageId}`))) return 'done'; // sent (or being sent) already
 
-    const user = await User.findById(citizenId, { openid: 1 }).lean();
     const grants = await SubscriptionGrant.find({ citizenId, templateId, state: 'available' }).sort({ createdAt: 1 }).limit(5).lean();
+    if (!grants.length) return record('no_subscription').then(() => 'done'); // the common case: no user lookup
+    const user = await User.findById(citizenId, { openid: 1 }).lean();
     let grantId: string | null = null;
     for (const g of grants) {
       if (await claim(`grant:${g._id}`)) {

@@ -1,5 +1,6 @@
 import type { Logger } from '../log';
-import { serializeWrites } from '../reports/reportLock';
+import { periodic } from '../periodic';
+import { updateReport } from '../reports/reportLock';
 import { Report, type ReportDoc } from '../reports/reportModel';
 import type { TicketService } from '../reports/ticketService';
 import { REOPEN_WINDOW_MS } from '../reports/followUp';
@@ -12,8 +13,6 @@ import { DeliveryLease } from './dispatcher';
  * claimed by a unique insert first, so with several instances it happens once.
  */
 export function createDeadlineMonitor(deps: { tickets: TicketService; log: Logger; intervalMs?: number }) {
-  let timer: NodeJS.Timeout | null = null;
-
   async function once(key: string): Promise<boolean> {
     try {
       await DeliveryLease.create({ _id: key, owner: 'deadline-monitor', at: new Date() });
@@ -33,12 +32,7 @@ export function createDeadlineMonitor(deps: { tickets: TicketService; log: Logge
     ).lean<ReportDoc[]>();
     for (const doc of late) {
       if (!(await once(`overdue:${doc._id}:${doc.dueAt!.getTime()}`))) continue;
-      await serializeWrites(String(doc._id), () =>
-        Report.updateOne(
-          { _id: doc._id },
-          { $set: { overdueAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: doc.status, actor: 'system', message: '已超过办理时限，已督办承办部门' } } },
-        ),
-      );
+      await updateReport(String(doc._id), { $set: { overdueAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: doc.status, actor: 'system', message: '已超过办理时限，已督办承办部门' } } });
       escalated++;
     }
     const stale = await Report.find({ status: 'resolved', resolvedAt: { $lt: new Date(now - REOPEN_WINDOW_MS) } }, { _id: 1 }).lean<ReportDoc[]>();
@@ -50,14 +44,6 @@ export function createDeadlineMonitor(deps: { tickets: TicketService; log: Logge
     return { escalated, closed };
   }
 
-  return {
-    tick,
-    start() {
-      timer = setInterval(() => void tick().catch((err) => deps.log.error('deadline monitor failed', { error: err })), deps.intervalMs ?? 60_000);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-    },
-  };
+  const runner = periodic('deadline monitor', () => tick(), { everyMs: deps.intervalMs ?? 60_000, firstAfterMs: deps.intervalMs ?? 60_000, log: deps.log });
+  return { tick, start: () => runner.start(), stop: () => runner.stop() };
 }

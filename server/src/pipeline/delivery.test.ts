@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { startTestServer, TEST_PIPELINE_SECRET, validComplaint, type TestServer } from '../../test/harness';
-import { startFakePipeline } from '../../test/fakePipeline';
+import { TEST_PIPELINE_SECRET, validComplaint, type TestServer } from '../../test/harness';
+import { startServerWithFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import { makeJpeg, multipart } from '../../test/images';
 import { createDispatcher, backoffMs } from './dispatcher';
 import { webhookConnector } from './connectors';
@@ -10,13 +10,10 @@ import { Report } from '../reports/reportModel';
 import { silentLogger } from '../log';
 
 let s: TestServer;
-let fake: Awaited<ReturnType<typeof startFakePipeline>>;
+let fake: FakePipeline;
 
 test.before(async () => {
-  fake = await startFakePipeline(TEST_PIPELINE_SECRET);
-  s = await startTestServer({
-    pipeline: { connector: 'webhook', webhookUrl: fake.url, secret: TEST_PIPELINE_SECRET, publicBaseUrl: 'http://127.0.0.1:9', maxAttempts: 3, baseBackoffMs: 20, timeoutMs: 300, leaseMs: 3000 },
-  });
+  ({ server: s, fake } = await startServerWithFakePipeline());
 });
 test.after.always(async () => {
   await s?.close();
@@ -27,17 +24,6 @@ async function submitReport(extra: Record<string, unknown> = {}) {
   const citizen = await s.loginCitizen();
   const res = await s.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint(extra), headers: { 'Idempotency-Key': randomUUID() } });
   return { report: res.body, citizen };
-}
-
-/** Run the dispatcher until this report leaves "pending" (or give up). */
-async function deliver(reportId: string, maxRounds = 60) {
-  for (let i = 0; i < maxRounds; i++) {
-    await s.services.dispatcher.tick();
-    const doc = await Report.findById(reportId).lean();
-    if (doc?.delivery?.state !== 'pending') return doc!;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  return (await Report.findById(reportId).lean())!;
 }
 
 test('signatures: HMAC over timestamp.body, verified, tamper-evident, stale refused', (t) => {
@@ -68,7 +54,7 @@ test.serial('a report is delivered once, signed, with the documented payload and
     json: validComplaint({ mediaIds: [photo.body.id], contactPhone: '13812345678', description: '楼下饭店的油烟直接排进我家窗户' }),
     headers: { 'Idempotency-Key': randomUUID() },
   });
-  const doc = await deliver(res.body.id);
+  const doc = await s.deliverNow(res.body.id);
   t.is(doc.delivery!.state, 'delivered');
   t.regex(doc.delivery!.externalId!, /^CITY-/);
   const got = fake.received.filter((r) => r.body.reportId === res.body.id);
@@ -96,7 +82,7 @@ test.serial('a report is delivered once, signed, with the documented payload and
 test.serial('no phone given → no contactPhone in the payload', async (t) => {
   fake.fail('none');
   const { report } = await submitReport();
-  await deliver(report.id);
+  await s.deliverNow(report.id);
   const p = fake.received.find((r) => r.body.reportId === report.id)!.body;
   t.false('contactPhone' in p);
 });
@@ -104,7 +90,7 @@ test.serial('no phone given → no contactPhone in the payload', async (t) => {
 test.serial('500s are retried with backoff under the same idempotency key; the pipeline ends with one ticket', async (t) => {
   fake.fail('http500', 2);
   const { report } = await submitReport();
-  const doc = await deliver(report.id);
+  const doc = await s.deliverNow(report.id);
   t.is(doc.delivery!.state, 'delivered');
   t.is(doc.delivery!.attempts, 3);
   const got = fake.received.filter((r) => r.body.reportId === report.id);
@@ -118,7 +104,7 @@ test.serial('timeouts and dropped connections count as failures and are retried'
   for (const mode of ['timeout', 'drop'] as const) {
     fake.fail(mode, 1);
     const { report } = await submitReport();
-    const doc = await deliver(report.id);
+    const doc = await s.deliverNow(report.id);
     t.is(doc.delivery!.state, 'delivered', mode);
     t.is(doc.delivery!.attempts, 2, mode);
   }
@@ -127,7 +113,7 @@ test.serial('timeouts and dropped connections count as failures and are retried'
 test.serial('after N failures a delivery is dead-lettered, listed for admins with the last error, and an admin retry delivers it', async (t) => {
   fake.fail('http500');
   const { report } = await submitReport();
-  const dead = await deliver(report.id);
+  const dead = await s.deliverNow(report.id);
   t.is(dead.delivery!.state, 'dead');
   t.is(dead.delivery!.attempts, 3);
   t.regex(dead.delivery!.lastError!, /HTTP 500/);
@@ -137,7 +123,7 @@ test.serial('after N failures a delivery is dead-lettered, listed for admins wit
   t.regex(item.delivery.lastError, /HTTP 500/);
   fake.fail('none');
   t.is((await s.request('POST', `/api/v1/admin/deliveries/${report.id}/retry`, { token: admin.token })).status, 200);
-  const again = await deliver(report.id);
+  const again = await s.deliverNow(report.id);
   t.is(again.delivery!.state, 'delivered');
   t.is((await s.request('POST', `/api/v1/admin/deliveries/${report.id}/retry`, { token: admin.token })).body.error.code, 'DELIVERY_NOT_DEAD');
 });

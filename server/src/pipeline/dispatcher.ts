@@ -1,11 +1,10 @@
 import mongoose, { Schema } from 'mongoose';
 import type { CategoryService } from '../categories/categoryService';
-import { whereStill } from '../db/dialect';
 import type { Logger } from '../log';
 import type { MediaSigner } from '../media/mediaSigner';
 import { Report, type ReportDoc } from '../reports/reportModel';
 import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
-import { serializeWrites } from '../reports/reportLock';
+import { updateReport, updateReportIf } from '../reports/reportLock';
 
 /**
  * Claims on deliveries. A claim is an insert of `${reportId}:${scheduledAt}:${slot}`
@@ -180,11 +179,11 @@ export function createDispatcher(opts: DispatcherOptions) {
     queue.delete(String(doc._id));
     try {
       const { externalId } = await opts.connector.deliver(payload);
-      await serializeWrites(String(doc._id), () =>
-        Report.updateOne(
-          whereStill(doc._id, { 'delivery.state': 'pending' }),
-          { $set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name } },
-        ),
+      // On the hot path: no re-read; only the claim holder writes this, and MongoDB keeps the condition.
+      await updateReport(
+        String(doc._id),
+        { $set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name } },
+        { 'delivery.state': 'pending' },
       );
       recordOutcome(true);
       if ((doc.effects ?? []).length) opts.onDelivered?.(String(doc._id)); // follow-ups were waiting for the ticket
@@ -193,11 +192,10 @@ export function createDispatcher(opts: DispatcherOptions) {
       recordOutcome(false);
       const dead = attempts + 1 >= maxAttempts;
       const nextAttemptAt = new Date(Date.now() + backoffMs(attempts, base, cap));
-      await serializeWrites(String(doc._id), () =>
-        Report.updateOne(
-          whereStill(doc._id, { 'delivery.state': 'pending' }),
-          { $set: { 'delivery.state': dead ? 'dead' : 'pending', 'delivery.attempts': attempts + 1, 'delivery.lastError': message, 'delivery.nextAttemptAt': nextAttemptAt } },
-        ),
+      await updateReport(
+        String(doc._id),
+        { $set: { 'delivery.state': dead ? 'dead' : 'pending', 'delivery.attempts': attempts + 1, 'delivery.lastError': message, 'delivery.nextAttemptAt': nextAttemptAt } },
+        { 'delivery.state': 'pending' },
       );
       if (!dead && !stopped) {
         const retry = setTimeout(() => {
@@ -299,12 +297,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     /** Admin: put a dead-lettered delivery back in the queue. */
     async retry(reportId: string): Promise<boolean> {
       if (!mongoose.isValidObjectId(reportId)) return false;
-      const doc = await Report.findById(reportId, { delivery: 1 }).lean();
-      if (doc?.delivery?.state !== 'dead') return false;
-      const res = await serializeWrites(String(doc._id), () =>
-        Report.updateOne(whereStill(doc._id, { 'delivery.state': 'dead' }), { $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': new Date() } }),
-      );
-      return res.modifiedCount === 1;
+      return updateReportIf(reportId, { 'delivery.state': 'dead' }, { $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': new Date() } });
     },
   };
 }

@@ -5,6 +5,7 @@ import type { ReportEffect } from '../reports/effects';
 import { followersOf } from '../reports/followerModel';
 import { Report, type ReportDoc } from '../reports/reportModel';
 import { backoffMs } from './dispatcher';
+import { periodic } from '../periodic';
 import type { Connector, FollowUpPayload } from './connectors';
 import { serializeWrites } from '../reports/reportLock';
 import { whereStill } from '../db/dialect';
@@ -37,9 +38,6 @@ export function createEffectsWorker(opts: {
   const busy = new Set<string>();
   /** per effect: failed attempts so far and when to try again (in memory: a restart simply tries again) */
   const failures = new Map<string, { n: number; nextAt: number }>();
-  let stopped = true;
-  let timer: NodeJS.Timeout | null = null;
-  let pass: Promise<void> | null = null;
 
   const due = (id: string) => (failures.get(id)?.nextAt ?? 0) <= Date.now();
   function failed(id: string): number {
@@ -128,38 +126,17 @@ export function createEffectsWorker(opts: {
     await Promise.all([...ids].map(work));
   }
 
-  function schedule(ms: number) {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      pass = scan()
-        .catch((err) => opts.log.error('effects scan failed', { error: err }))
-        .finally(() => {
-          pass = null;
-          schedule(pollMs);
-        });
-    }, ms);
-    timer.unref();
-  }
+  const scanner = periodic('effects scan', scan, { everyMs: pollMs, log: opts.log });
 
   return {
     /** Work this report's effects now (called right after they were stored). */
     enqueue(reportId: string) {
-      if (stopped) return;
-      void work(reportId);
+      if (scanner.running) void work(reportId);
     },
     /** One pass over everything pending; for tests and tools. */
     runOnce: scan,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await pass?.catch(() => {});
-    },
+    start: () => scanner.start(),
+    stop: () => scanner.stop(),
   };
 }
 

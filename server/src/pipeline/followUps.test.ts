@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { startTestServer, TEST_PIPELINE_SECRET, validComplaint, type TestServer } from '../../test/harness';
-import { startFakePipeline } from '../../test/fakePipeline';
+import { validComplaint, type TestServer } from '../../test/harness';
+import { startServerWithFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import { serializeWrites } from '../reports/reportLock';
 import { Report } from '../reports/reportModel';
 
 let s: TestServer;
-let fake: Awaited<ReturnType<typeof startFakePipeline>>;
+let fake: FakePipeline;
 test.before(async () => {
-  fake = await startFakePipeline(TEST_PIPELINE_SECRET);
-  s = await startTestServer({
-    pipeline: { connector: 'webhook', webhookUrl: fake.url, secret: TEST_PIPELINE_SECRET, publicBaseUrl: 'http://127.0.0.1:9', maxAttempts: 3, baseBackoffMs: 20, timeoutMs: 300, leaseMs: 3000 },
-  });
+  ({ server: s, fake } = await startServerWithFakePipeline());
 });
 test.after.always(async () => {
   await s?.close();

@@ -1,4 +1,5 @@
 import type { Logger } from '../log';
+import { periodic } from '../periodic';
 import { NotificationClaim } from '../notifications/notificationModels';
 import { SubmitKey } from '../reports/reportModel';
 import { DeliveryLease } from './dispatcher';
@@ -22,8 +23,6 @@ export const RETENTION = {
 };
 
 export function createHousekeeping(deps: { log: Logger; intervalMs?: number }) {
-  let timer: NodeJS.Timeout | null = null;
-
   async function run(now = Date.now()): Promise<Record<keyof typeof RETENTION, number>> {
     const before = (ms: number) => new Date(now - ms);
     const [leases, claims, keys, events] = await Promise.all([
@@ -37,16 +36,6 @@ export function createHousekeeping(deps: { log: Logger; intervalMs?: number }) {
     return removed;
   }
 
-  return {
-    run,
-    start() {
-      if (timer) return;
-      timer = setInterval(() => void run().catch((err) => deps.log.warn('housekeeping failed', { error: err })), deps.intervalMs ?? 3600_000);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-    },
-  };
+  const runner = periodic('housekeeping', () => run(), { everyMs: deps.intervalMs ?? 3600_000, firstAfterMs: deps.intervalMs ?? 3600_000, log: deps.log });
+  return { run, start: () => runner.start(), stop: () => runner.stop() };
 }

@@ -3,7 +3,6 @@ import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { FAKE_OPEN311_KEY, startFakePipeline } from '../../test/fakePipeline';
 import { wgs84ToGcj02 } from '../geo/coords';
-import { Report } from '../reports/reportModel';
 import { open311Connector, PollCursor, serviceCodeFor } from './open311';
 import { buildPayload } from './dispatcher';
 import { loadConfig } from '../config';
@@ -30,21 +29,11 @@ test.after.always(async () => {
   await fake?.close();
 });
 
-async function deliver(id: string) {
-  for (let i = 0; i < 60; i++) {
-    await s.services.dispatcher.tick();
-    const doc = await Report.findById(id).lean();
-    if (doc?.delivery?.state !== 'pending') return doc!;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  return (await Report.findById(id).lean())!;
-}
-
 test.serial('POST /requests.json: mapped service_code, WGS-84 lat/long, description, phone; the service_request_id is kept; a retry makes no second request', async (t) => {
   const me = await s.loginCitizen();
   fake.fail('http500', 1);
   const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint({ contactPhone: '13812345678' }), headers: { 'Idempotency-Key': randomUUID() } });
-  const doc = await deliver(created.body.id);
+  const doc = await s.deliverNow(created.body.id);
   t.is(doc.delivery?.state, 'delivered');
   t.is(doc.delivery?.attempts, 2, 'the first attempt hit a 500');
   t.is(doc.delivery?.connector, 'open311');
@@ -68,7 +57,7 @@ test.serial('POST /requests.json: mapped service_code, WGS-84 lat/long, descript
 test.serial('updates are polled with updated_after and walk the ticket through the state machine, once', async (t) => {
   const me = await s.loginCitizen();
   const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint(), headers: { 'Idempotency-Key': randomUUID() } });
-  const doc = await deliver(created.body.id);
+  const doc = await s.deliverNow(created.body.id);
   const srId = doc.delivery!.externalId!;
 
   fake.open311.update(srId, { agency_responsible: '黄浦区市政管理所' });

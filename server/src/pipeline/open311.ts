@@ -5,7 +5,8 @@ import type { Logger } from '../log';
 import { Report, type ReportDoc } from '../reports/reportModel';
 import type { TicketService } from '../reports/ticketService';
 import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
-import { serializeWrites } from '../reports/reportLock';
+import { periodic } from '../periodic';
+import { updateReport } from '../reports/reportLock';
 
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): the subset we
@@ -117,10 +118,6 @@ function stepsTo(current: ReportStatus, r: Open311Request): ReportStatus[] {
 }
 
 export function createOpen311Poller(opts: Open311Options & { tickets: TicketService; log: Logger; pollMs: number }) {
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = true;
-  let running: Promise<number> | null = null;
-
   async function apply(r: Open311Request): Promise<boolean> {
     const doc = await Report.findOne({ 'delivery.externalId': r.service_request_id }).lean<ReportDoc>();
     if (!doc) return false;
@@ -135,7 +132,7 @@ export function createOpen311Poller(opts: Open311Options & { tickets: TicketServ
         last && r.media_url ? `（附图：${r.media_url}）` : '',
       );
     }
-    if (!steps.length) await serializeWrites(doc._id, () => Report.updateOne({ _id: doc._id }, { $set: { pipelineSeq: seq } }));
+    if (!steps.length) await updateReport(doc._id, { $set: { pipelineSeq: seq } });
     return steps.length > 0;
   }
 
@@ -163,35 +160,8 @@ export function createOpen311Poller(opts: Open311Options & { tickets: TicketServ
     return applied;
   }
 
-  function schedule(ms: number) {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = poll()
-        .catch((err) => {
-          opts.log.warn('open311 poll failed', { error: (err as Error).message });
-          return 0;
-        })
-        .finally(() => {
-          running = null;
-          schedule(opts.pollMs);
-        });
-    }, ms);
-    timer.unref();
-  }
-
-  return {
-    poll,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => {});
-    },
-  };
+  const poller = periodic('open311 poll', poll, { everyMs: opts.pollMs, log: opts.log });
+  return { poll, start: () => poller.start(), stop: () => poller.stop() };
 }
 
 export type Open311Poller = ReturnType<typeof createOpen311Poller>;

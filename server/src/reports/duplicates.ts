@@ -8,11 +8,10 @@ import type { AuthUser } from '../http/context';
 import { AppError, notFound } from '../http/errors';
 import type { MediaSigner } from '../media/mediaSigner';
 import { forwardEffect, notifyEffect } from './effects';
-import { whereStill } from '../db/dialect';
 import { Follower } from './followerModel';
 import { Report, type ReportDoc } from './reportModel';
 import { presentReport } from './reportPresenter';
-import { serializeWrites } from './reportLock';
+import { updateReport, updateReportIf } from './reportLock';
 
 /** 附近已有人反映: same first-level category, this close, this recent, and text at least this alike. */
 export const DUPLICATE_RULES = { radiusMeters: 200, days: 7, minSimilarity: 0.2, maxShown: 3 };
@@ -39,7 +38,7 @@ export function createDuplicateService(deps: { categories: CategoryService; clas
   async function recount(reportId: string) {
     // A recount rather than $inc: concurrent $inc is not atomic on FerretDB v1.24; the count can only be briefly stale.
     const n = await Follower.countDocuments({ reportId });
-    await serializeWrites(reportId, () => Report.updateOne({ _id: reportId }, { $set: { supporters: n } }));
+    await updateReport(reportId, { $set: { supporters: n } });
   }
 
   async function follow(reportId: string, citizenId: string, via: 'join' | 'merge'): Promise<boolean> {
@@ -108,7 +107,7 @@ export function createDuplicateService(deps: { categories: CategoryService; clas
       if (!OPEN_STATUSES.includes(doc.status)) throw new AppError(409, 'NOT_A_DUPLICATE_TARGET');
       if (await follow(reportId, user.id, 'join')) {
         const at = new Date();
-        await serializeWrites(reportId, () => Report.updateOne({ _id: reportId }, { $push: { timeline: { at, status: doc.status, actor: 'system', message: '又有一位市民反映了同一问题' } } }));
+        await updateReport(reportId, { $push: { timeline: { at, status: doc.status, actor: 'system', message: '又有一位市民反映了同一问题' } } });
         await recount(reportId);
       }
       return presentReport((await Report.findById(reportId).lean<ReportDoc>())!, deps.signer, { follower: true });
@@ -138,22 +137,15 @@ export function createDuplicateService(deps: { categories: CategoryService; clas
       if (duplicate._id === target._id || !OPEN_STATUSES.includes(duplicate.status) || !OPEN_STATUSES.includes(target.status)) throw new AppError(409, 'MERGE_INVALID');
       const at = new Date();
       if (await follow(target._id, String(duplicate.citizenId), 'merge')) {
-        await serializeWrites(target._id, () => Report.updateOne({ _id: target._id }, { $push: { timeline: { at, status: target.status, actor: 'admin', message: `合并了重复诉求 ${duplicate.ticketNo}` } } }));
+        await updateReport(target._id, { $push: { timeline: { at, status: target.status, actor: 'admin', message: `合并了重复诉求 ${duplicate.ticketNo}` } } });
         await recount(target._id);
       }
       const text = message || `与诉求 ${target.ticketNo} 为同一问题，已合并办理，进展请在该诉求中查看`;
-      const res = await serializeWrites(duplicate._id, async () => {
-        const current = await Report.findById(duplicate._id, { status: 1 }).lean();
-        if (current?.status !== duplicate.status) return { modifiedCount: 0 };
-        return Report.updateOne(
-        whereStill(duplicate._id, { status: duplicate.status }),
-        {
-          $set: { status: 'merged', mergedInto: { id: target._id, ticketNo: target.ticketNo }, updatedAt: at, effectsPending: true },
-          $push: { timeline: { at, status: 'merged', actor: 'admin', message: text }, effects: { $each: [notifyEffect('merged', text, at), forwardEffect('merged', text, at)] } },
-          },
-        );
+      const changed = await updateReportIf(duplicate._id, { status: duplicate.status }, {
+        $set: { status: 'merged', mergedInto: { id: target._id, ticketNo: target.ticketNo }, updatedAt: at, effectsPending: true },
+        $push: { timeline: { at, status: 'merged', actor: 'admin', message: text }, effects: { $each: [notifyEffect('merged', text, at), forwardEffect('merged', text, at)] } },
       });
-      if (res.modifiedCount !== 1) throw new AppError(409, 'MERGE_INVALID', '诉求状态已被其他操作更新，请刷新后重试');
+      if (!changed) throw new AppError(409, 'MERGE_INVALID', '诉求状态已被其他操作更新，请刷新后重试');
       deps.onEffects?.(duplicate._id);
       const [d, t] = await Promise.all([Report.findById(duplicate._id).lean<ReportDoc>(), Report.findById(target._id).lean<ReportDoc>()]);
       return { duplicate: presentReport(d!, deps.signer, { forStaff: true }), target: presentReport(t!, deps.signer, { forStaff: true }) };

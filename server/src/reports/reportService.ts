@@ -11,7 +11,7 @@ import type { Logger } from '../log';
 import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { toGcj02 } from '../geo/coords';
-import { serializeWrites } from './reportLock';
+import { updateReportIf } from './reportLock';
 import { Report, SubmitKey, type ReportDoc } from './reportModel';
 import { Follower } from './followerModel';
 import { presentReport } from './reportPresenter';
@@ -230,15 +230,11 @@ export function createReportService(deps: {
         actor: 'admin',
         message: state === 'confirmed' ? `工作人员确认分类：${chosen.parentName} / ${chosen.name}` : `工作人员将分类调整为：${chosen.parentName} / ${chosen.name}`,
       };
-      const res = await serializeWrites(doc._id, async () => {
-        const current = await Report.findById(doc._id, { triage: 1 }).lean();
-        if (current?.triage?.state !== 'pending') return { modifiedCount: 0 };
-        return Report.updateOne(
-          whereStill(doc._id, { 'triage.state': 'pending' }),
-          { $set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id }, updatedAt: now }, $push: { timeline: entry } },
-        );
+      const changed = await updateReportIf(doc._id, { 'triage.state': 'pending' }, {
+        $set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id }, updatedAt: now },
+        $push: { timeline: entry },
       });
-      if (res.modifiedCount === 0) throw new AppError(409, 'TRIAGE_NOT_PENDING');
+      if (!changed) throw new AppError(409, 'TRIAGE_NOT_PENDING');
       void deps.classification.noteReview().catch((err) => deps.log.warn('review bookkeeping failed', { error: err }));
       return present((await Report.findById(id).lean<ReportDoc>())!, true);
     },

@@ -7,10 +7,9 @@ import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { allowedActions } from './followUp';
 import { forwardEffect, notifyEffect, type FollowUpEvent, type ReportEffect } from './effects';
-import { whereStill } from '../db/dialect';
 import { Report, type ReportDoc } from './reportModel';
 import { presentReport } from './reportPresenter';
-import { serializeWrites } from './reportLock';
+import { updateReport, updateReportIf } from './reportLock';
 
 export interface TransitionInput {
   to: ReportStatus;
@@ -82,13 +81,8 @@ export function createTicketService(deps: {
     const effects: ReportEffect[] = [];
     if (actorKind !== 'citizen' || to === 'reopened') effects.push(notifyEffect(to, entry.message, at));
     if (actorKind === 'citizen') effects.push(forwardEffect(to === 'closed' ? 'rated' : (to as FollowUpEvent), entry.message, at, { rating: (extra.rating as { value?: string } | undefined)?.value }));
-    const res = await serializeWrites(doc._id, async () => {
-      // Re-checked under the lock: on FerretDB the filter below can only be by _id (see dialect.ts).
-      const current = await Report.findById(doc._id, { status: 1 }).lean();
-      if (current?.status !== from) return { modifiedCount: 0 };
-      return Report.updateOne(whereStill(doc._id, { status: from }), { $set: { ...set, ...(effects.length ? { effectsPending: true } : {}) }, $push: { timeline: entry, effects: { $each: effects } } });
-    });
-    if (res.modifiedCount !== 1) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
+    const changed = await updateReportIf(doc._id, { status: from }, { $set: { ...set, ...(effects.length ? { effectsPending: true } : {}) }, $push: { timeline: entry, effects: { $each: effects } } });
+    if (!changed) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
     deps.onEffects?.(doc._id);
     return (await Report.findById(doc._id).lean<ReportDoc>())!;
   }
@@ -98,7 +92,7 @@ export function createTicketService(deps: {
     const at = now();
     const push: Record<string, unknown> = { timeline: { at, status: doc.status, actor, message }, effects: forward };
     if (pushMedia.length) push.mediaIds = { $each: pushMedia.map((m) => new mongoose.Types.ObjectId(m)) };
-    await serializeWrites(doc._id, () => Report.updateOne({ _id: doc._id }, { $set: { ...set, updatedAt: at, effectsPending: true }, $push: push }));
+    await updateReport(doc._id, { $set: { ...set, updatedAt: at, effectsPending: true }, $push: push });
     deps.onEffects?.(doc._id);
     return (await Report.findById(doc._id).lean<ReportDoc>())!;
   }

@@ -1,47 +1,18 @@
 import { Image, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import { useCallback, useRef, useState } from 'react';
+import Taro from '@tarojs/taro';
+import { useState } from 'react';
 import type { ReportView } from '@ssp/shared';
 import { StatusTag } from '../../components/StatusTag';
 import { formatTime } from '../../lib/format';
-import { requireLogin } from '../../lib/session';
-import { ApiError } from '../../services/api';
+import { usePagedList } from '../../lib/usePagedList';
 import { absoluteUrl } from '../../services/media';
 import { listFollowing, listMyReports } from '../../services/reports';
 import './index.scss';
 
 export default function MyReports() {
-  const [items, setItems] = useState<ReportView[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [state, setState] = useState<'loading' | 'idle' | 'end' | 'error'>('loading');
-  const [error, setError] = useState('');
-  const busy = useRef(false);
   const [following, setFollowing] = useState<ReportView[]>([]);
-
-  const load = useCallback(async (reset: boolean) => {
-    if (busy.current) return;
-    busy.current = true;
-    setState('loading');
-    try {
-      if (!(await requireLogin())) return;
-      const page = await listMyReports(reset ? null : cursor);
-      if (reset) listFollowing().then((r) => setFollowing(r.items), () => {});
-      setItems((prev) => (reset ? page.items : [...prev, ...page.items]));
-      setCursor(page.nextCursor);
-      setState(page.nextCursor ? 'idle' : 'end');
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : '加载失败');
-      setState('error');
-    } finally {
-      busy.current = false;
-      Taro.stopPullDownRefresh();
-    }
-  }, [cursor]);
-
-  useDidShow(() => void load(true));
-  usePullDownRefresh(() => void load(true));
-  useReachBottom(() => {
-    if (state === 'idle') void load(false);
+  const { items, state, error, load } = usePagedList(listMyReports, (_page, reset) => {
+    if (reset) listFollowing().then((r) => setFollowing(r.items), () => {});
   });
 
   return (

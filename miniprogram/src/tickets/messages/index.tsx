@@ -1,50 +1,17 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import { useCallback, useRef, useState } from 'react';
+import Taro from '@tarojs/taro';
+import { useState } from 'react';
 import type { MessageView } from '@ssp/shared';
 import { StatusTag } from '../../components/StatusTag';
 import { formatTime } from '../../lib/format';
-import { requireLogin } from '../../lib/session';
-import { ApiError } from '../../services/api';
+import { usePagedList } from '../../lib/usePagedList';
 import { messages } from '../../services/notifications';
 import './messages.scss';
 
 /** Every status change of the resident's tickets (and tickets they joined), whether or not WeChat messages are allowed. */
 export default function Messages() {
-  const [items, setItems] = useState<MessageView[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [unread, setUnread] = useState(0);
-  const [state, setState] = useState<'loading' | 'idle' | 'end' | 'error'>('loading');
-  const [error, setError] = useState('');
-  const busy = useRef(false);
-
-  const load = useCallback(
-    async (reset: boolean) => {
-      if (busy.current) return;
-      busy.current = true;
-      setState('loading');
-      try {
-        if (!(await requireLogin())) return;
-        const page = await messages.list(reset ? null : cursor);
-        setItems((prev) => (reset ? page.items : [...prev, ...page.items]));
-        setCursor(page.nextCursor);
-        setUnread(page.unread);
-        setState(page.nextCursor ? 'idle' : 'end');
-      } catch (err) {
-        setError(err instanceof ApiError ? err.message : '加载失败');
-        setState('error');
-      } finally {
-        busy.current = false;
-        Taro.stopPullDownRefresh();
-      }
-    },
-    [cursor],
-  );
-  useDidShow(() => void load(true));
-  usePullDownRefresh(() => void load(true));
-  useReachBottom(() => {
-    if (state === 'idle') void load(false);
-  });
+  const { items, setItems, state, error, load } = usePagedList(messages.list, (page) => setUnread(page.unread));
 
   const open = (m: MessageView) => {
     if (!m.read) {

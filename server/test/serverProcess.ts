@@ -1,0 +1,28 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/**
+ * Our server as its own process (`src/main.ts`, as `npm start` runs it), for
+ * the fault test and the benchmarks: resolves once it says it is running.
+ */
+export function startServerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import=tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('is running')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.on('exit', (code) => code !== null && code !== 0 && reject(new Error(`server exited ${code}`)));
+  });
+}
+
+/** SIGTERM, and wait until it has exited. */
+export function stopServerProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
