@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { textSimilarity } from './duplicates';
-import { setReportFields, storedReport } from '../../test/reportStore';
+import { setReportFields } from '../../test/reportStore';
 
 let s: TestServer;
 let admin: string;
