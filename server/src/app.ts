@@ -39,6 +39,9 @@ import { createHousekeeping } from './pipeline/housekeeping';
 import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
 import { notificationRoutes } from './notifications/notificationRoutes';
 import { createWechatMessenger, type WechatMessengerOptions } from './notifications/wechatMessenger';
+import { createInsightService } from './insight/insightService';
+import { insightRoutes } from './insight/insightRoutes';
+import { createRollupWriter } from './insight/rollupWriter';
 
 export interface AppDeps {
   jwtSecret: string;
@@ -47,6 +50,8 @@ export interface AppDeps {
   log: Logger;
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
+  /** 数据看板: whether this instance maintains the rollups (the single writer) */
+  insight?: { writer?: boolean; scanMs?: number };
   classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number };
   /** WeChat subscribe messages: the API to send them through (null: in-app messages only) and the templates */
   notifications?: { wechat: WechatMessengerOptions | null; config: NotificationConfig; pollMs?: number };
@@ -111,6 +116,17 @@ export function createApp(deps: AppDeps) {
   const dispatcher = createDispatcher({ ...dispatcherTuning, repo, connector, categories, signer, log: deps.log, onDelivered: (id) => effectsWorker.enqueue(id) });
   repo.on('stored', (doc) => dispatcher.enqueue(doc));
   repo.on('effects', (id) => effectsWorker.enqueue(id));
+  // Above reports too: the 数据看板's rollups follow every stored or changed report.
+  const insight = createInsightService();
+  const insightWriter = createRollupWriter({
+    repo,
+    log: deps.log,
+    announce: connector.announce ? (payload) => connector.announce!(payload) : null,
+    scanMs: deps.insight?.scanMs,
+    enabled: deps.insight?.writer ?? true,
+  });
+  repo.on('stored', (doc) => insightWriter.enqueue(doc._id));
+  repo.on('changed', (id) => insightWriter.enqueue(id));
   const events = createPipelineEvents({ repo, tickets });
   /** Open311 has no callbacks: its status changes are polled (null for the other connectors). */
   const open311Poller = open311 ? createOpen311Poller({ ...open311, repo, tickets, log: deps.log }) : null;
@@ -152,6 +168,7 @@ export function createApp(deps: AppDeps) {
     classificationRoutes({ classification, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60 }),
     pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
     notificationRoutes({ notifications, tokens }),
+    insightRoutes({ insight, tokens }),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -167,5 +184,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+  return { app, prepare, services: { repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping, insight, insightWriter } };
 }

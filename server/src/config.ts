@@ -67,6 +67,9 @@ const envSchema = z.object({
   PIPELINE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   PIPELINE_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
   CLASSIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** the 数据看板's rollup writer: `on` in exactly one instance (it must be the only writer, see insight/rollupWriter.ts) */
+  INSIGHT_WRITER: z.enum(['on', 'off']).default('on'),
+  INSIGHT_SCAN_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

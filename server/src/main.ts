@@ -84,6 +84,7 @@ async function main() {
       baseBackoffMs: config.PIPELINE_BACKOFF_BASE_MS,
       publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
     },
+    insight: { writer: config.INSIGHT_WRITER === 'on', scanMs: config.INSIGHT_SCAN_MS },
     classifier: {
       confidenceThreshold: config.CLASSIFY_CONFIDENCE_THRESHOLD,
       retrainEvery: config.CLASSIFIER_RETRAIN_EVERY,
@@ -94,6 +95,10 @@ async function main() {
   services.classification.startPolling();
   // The background workers — outbox dispatcher, effects (notifications, follow-ups), deadline monitor,
   // Open311 poller, housekeeping — are safe to run on several instances; PIPELINE_DISPATCHER=off makes an API-only one.
+  if (config.INSIGHT_WRITER === 'on') {
+    services.insightWriter.start();
+    stops.unshift(() => services.insightWriter.stop());
+  }
   if (config.PIPELINE_DISPATCHER === 'on') {
     services.deadlines.start();
     stops.unshift(async () => services.deadlines.stop());

@@ -23,3 +23,8 @@ export async function insertSubmitKeys(rows: { _id: string; reportId: string; re
 export async function submitKeyIds(): Promise<string[]> {
   return (await SubmitKey.find({}, { _id: 1 }).lean<{ _id: string }[]>()).map((d) => d._id);
 }
+
+/** Stores reports as they are, straight into the collection (insight tests and the benchmark seed history this way). */
+export async function insertRawReports(docs: Record<string, unknown>[]): Promise<void> {
+  if (docs.length) await Report.collection.insertMany(docs as never[], { ordered: false });
+}

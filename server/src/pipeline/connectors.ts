@@ -41,6 +41,8 @@ export interface Connector {
   deliver(payload: PipelinePayload): Promise<{ externalId: string | null }>;
   /** absent when the pipeline has no way to take follow-ups (local: staff see them in the console timeline) */
   forward?(payload: FollowUpPayload): Promise<void>;
+  /** the 数据看板's new-hotspot message (`event: "hotspot"`); absent when the pipeline takes none */
+  announce?(payload: { event: 'hotspot'; idempotencyKey: string }): Promise<void>;
 }
 
 /** Signed JSON POST; throws DeliveryError unless the answer is 2xx within the timeout. */
@@ -85,6 +87,9 @@ export function webhookConnector(opts: { url: string; secret: string; timeoutMs:
       return { externalId };
     },
     async forward(payload) {
+      await postSigned(opts.url, opts.secret, opts.timeoutMs, payload);
+    },
+    async announce(payload) {
       await postSigned(opts.url, opts.secret, opts.timeoutMs, payload);
     },
   };

@@ -117,6 +117,8 @@ reportSchema.index({ status: 1, resolvedAt: 1 });
 reportSchema.index({ 'delivery.externalId': 1 });
 // 附近已有人反映: recent open tickets (then a bounding box and the distance in application code).
 reportSchema.index({ createdAt: -1, status: 1 });
+// insight's catch-up scan: reports written since its cursor.
+reportSchema.index({ updatedAt: 1 });
 
 export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 export const Report = mongoose.model('Report', reportSchema);

@@ -39,10 +39,14 @@ export interface SubmitKeyRow {
   at: Date;
 }
 
-export type ReportListener = { stored: (doc: ReportDoc) => void; effects: (reportId: string) => void };
+/** `changed`: any successful write to a stored report (insight keeps its rollups from these). */
+export type ReportListener = { stored: (doc: ReportDoc) => void; effects: (reportId: string) => void; changed: (reportId: string) => void };
 
 /** Statuses in which the deadline monitor watches the deadline. */
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
+
+/** What insight's rollups read of a report (not the texts, photos or outboxes). */
+const INSIGHT_FIELDS = { createdAt: 1, updatedAt: 1, kind: 1, status: 1, urgent: 1, category: 1, district: 1, point: 1, 'timeline.at': 1, 'timeline.status': 1, overdueAt: 1, 'rating.value': 1 };
 
 function toUpdate(change: ReportChange): mongoose.UpdateQuery<unknown> {
   const update: Record<string, Record<string, unknown>> = {};
@@ -77,7 +81,7 @@ function toUpdate(change: ReportChange): mongoose.UpdateQuery<unknown> {
  * domain knowing about them.
  */
 export function createReportRepository() {
-  const listeners: { [K in keyof ReportListener]: ReportListener[K][] } = { stored: [], effects: [] };
+  const listeners: { [K in keyof ReportListener]: ReportListener[K][] } = { stored: [], effects: [], changed: [] };
   const emit = <K extends keyof ReportListener>(kind: K, arg: Parameters<ReportListener[K]>[0]) => {
     for (const fn of listeners[kind]) (fn as (a: typeof arg) => void)(arg);
   };
@@ -201,6 +205,16 @@ export function createReportRepository() {
       return Report.countDocuments({ $or: [{ 'category.code': code }, { 'citizenCategory.code': code }] }).exec();
     },
 
+    /** Reports written at or after `since`, oldest change first (insight's catch-up scan; indexed on updatedAt). */
+    changedSince(since: Date, limit: number): Promise<ReportDoc[]> {
+      return Report.find({ updatedAt: { $gte: since } }, INSIGHT_FIELDS).sort({ updatedAt: 1 }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** Every report, in `_id` order, a page at a time (insight's rebuild). */
+    scanAll(afterId: string | null, limit: number): Promise<ReportDoc[]> {
+      return Report.find(afterId ? { _id: { $gt: afterId } } : {}, INSIGHT_FIELDS).sort({ _id: 1 }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
     /** The highest ticket number issued with this prefix (one day's numbers), or null. */
     async highestTicketNo(prefix: string, end: string): Promise<string | null> {
       const latest = await Report.findOne({ ticketNo: { $gte: prefix, $lt: end } }, { ticketNo: 1 }).sort({ ticketNo: -1 }).lean<{ ticketNo: string }>();
@@ -244,6 +258,7 @@ export function createReportRepository() {
      */
     async update(id: string, expected: Expected, change: ReportChange): Promise<boolean> {
       const changed = await compareAndSet(Report, id, expected, toUpdate(change));
+      if (changed) emit('changed', id);
       if (changed && change.effects?.length) emit('effects', id);
       return changed;
     },
@@ -251,6 +266,7 @@ export function createReportRepository() {
     /** `update`, answering with the report as it is after the change (null when `expected` no longer held). */
     async updateAndGet(id: string, expected: Expected, change: ReportChange): Promise<ReportDoc | null> {
       const doc = await compareAndSet<ReportDoc>(Report, id, expected, toUpdate(change), { returnDocument: true });
+      if (doc) emit('changed', id);
       if (doc && change.effects?.length) emit('effects', id);
       return doc;
     },

@@ -1,0 +1,327 @@
+import { Picker, Text, View } from '@tarojs/components';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { INSIGHT_TOOLTIPS, SHANGHAI_DISTRICTS } from '@ssp/shared';
+import { ApiError } from '../../services/api';
+import { insight, type Blocker, type HotspotView, type Overview, type TrendItem } from '../../services/insight';
+import { useAdminGuard } from '../useAdmin';
+import { Chart } from './Chart';
+import { exportCsv } from './csv';
+import '../admin.scss';
+import './insight.scss';
+
+type Cell = string | number | null;
+const IS_H5 = process.env.TARO_ENV === 'h5';
+const pct = (n: number | null | undefined) => (n == null ? '—' : `${(n * 100).toFixed(1)}%`);
+const num = (n: number | null | undefined, unit = '') => (n == null ? '—' : `${n}${unit}`);
+const signed = (n: number | null) => (n == null ? '—' : `${n > 0 ? '+' : ''}${(n * 100).toFixed(0)}%`);
+const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const minusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+const PERIODS = [7, 30, 90, 365];
+const DISTRICT_OPTIONS = [{ code: '', name: '全部区' }, ...SHANGHAI_DISTRICTS];
+
+/** A figure with the sentence that says what it counts (hover on the web, tap to show in the mini-program). */
+function Metric({ label, value, sub, tip, testId }: { label: string; value: string; sub?: string; tip: string; testId?: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <View className='insight-metric' data-testid={testId} onClick={() => setOpen(!open)} {...({ title: tip } as object)}>
+      <Text className='insight-metric-label'>{label} ⓘ</Text>
+      <Text className='insight-metric-value'>{value}</Text>
+      {sub && <Text className='muted'>{sub}</Text>}
+      {open && <Text className='insight-tip'>{tip}</Text>}
+    </View>
+  );
+}
+
+/** A panel with a chart and its table view; both export the same rows to CSV. */
+function Panel(props: { title: string; tip: string; testId: string; header: string[]; rows: Cell[][]; chart?: ReactNode; csvName: string; onRow?: (i: number) => void; extra?: ReactNode }) {
+  const [asTable, setAsTable] = useState(!IS_H5 || !props.chart);
+  return (
+    <View className='card insight-panel' data-testid={props.testId}>
+      <View className='insight-panel-head'>
+        <Text className='card-title' {...({ title: props.tip } as object)}>
+          {props.title} <Text className='muted'>ⓘ</Text>
+        </Text>
+        <View className='insight-panel-actions'>
+          {IS_H5 && props.chart && (
+            <Text className='insight-link' onClick={() => setAsTable(!asTable)} data-testid={`${props.testId}-toggle`}>
+              {asTable ? '图表' : '表格'}
+            </Text>
+          )}
+          <Text className='insight-link' onClick={() => exportCsv(props.csvName, props.header, props.rows)} data-testid={`${props.testId}-csv`}>
+            导出 CSV
+          </Text>
+        </View>
+      </View>
+      <Text className='muted insight-panel-tip'>{props.tip}</Text>
+      {props.extra}
+      {!asTable && props.chart}
+      {asTable && (
+        <View className='insight-table' data-testid={`${props.testId}-table`}>
+          <View className='insight-tr insight-th'>
+            {props.header.map((h) => (
+              <Text key={h} className='insight-td'>{h}</Text>
+            ))}
+          </View>
+          {props.rows.length === 0 && <Text className='muted'>没有数据</Text>}
+          {props.rows.map((r, i) => (
+            <View key={i} className={`insight-tr${props.onRow ? ' clickable' : ''}`} onClick={() => props.onRow?.(i)}>
+              {r.map((c, k) => (
+                <Text key={k} className='insight-td'>{c ?? '—'}</Text>
+              ))}
+            </View>
+          ))}
+        </View>
+      )}
+    </View>
+  );
+}
+
+export default function InsightDashboard() {
+  const ok = useAdminGuard();
+  const [days, setDays] = useState(30);
+  const [district, setDistrict] = useState('');
+  const [overview, setOverview] = useState<Overview | null>(null);
+  const [blockers, setBlockers] = useState<Blocker[]>([]);
+  const [hotspots, setHotspots] = useState<HotspotView[]>([]);
+  const [trends, setTrends] = useState<{ rising: TrendItem[]; falling: TrendItem[] }>({ rising: [], falling: [] });
+  const [alerts, setAlerts] = useState<HotspotView[]>([]);
+  const [showAlerts, setShowAlerts] = useState(false);
+  const [geoJson, setGeoJson] = useState<unknown>(null);
+  const [pair, setPair] = useState<{ blocker: Blocker; items: { id: string; at: string; resolved: boolean; rating: string | null }[] } | null>(null);
+  const [error, setError] = useState('');
+
+  const to = shanghaiToday();
+  const from = minusDays(to, days - 1);
+  const filter = useMemo(() => ({ from, to, district: district || undefined }), [from, to, district]);
+
+  const load = useCallback(async () => {
+    setError('');
+    try {
+      const [o, b, h, t, a] = await Promise.all([insight.overview(filter), insight.blockers(filter), insight.hotspots(filter), insight.trends(filter), insight.alerts()]);
+      setOverview(o);
+      setBlockers(b.items);
+      setHotspots(h.items);
+      setTrends({ rising: t.rising, falling: t.falling });
+      setAlerts(a.items);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : '加载失败');
+    }
+  }, [filter]);
+  useEffect(() => {
+    if (ok) void load();
+  }, [ok, load]);
+  useEffect(() => {
+    if (ok && IS_H5 && !geoJson) void insight.districtsGeoJson().then(setGeoJson);
+  }, [ok, geoJson]);
+
+  const openPair = async (b: Blocker) => {
+    const r = await insight.pairReports({ from, to, district: b.district.code, category: b.category.code });
+    setPair({ blocker: b, items: r.items });
+  };
+  const markAllSeen = async () => {
+    await insight.markSeen(alerts.map((a) => a.id));
+    setAlerts([]);
+    setShowAlerts(false);
+  };
+
+  const o = overview;
+  const dayOption = useMemo(
+    () =>
+      o && {
+        tooltip: { trigger: 'axis' },
+        legend: { data: ['本期', '上期'] },
+        grid: { left: 40, right: 16, top: 32, bottom: 28 },
+        xAxis: { type: 'category', data: o.byDay.map((d) => d.date.slice(5)) },
+        yAxis: { type: 'value', minInterval: 1 },
+        series: [
+          { name: '本期', type: 'line', data: o.byDay.map((d) => d.count), smooth: true },
+          { name: '上期', type: 'line', data: o.previous.byDay.map((d) => d.count), smooth: true, lineStyle: { type: 'dashed' } },
+        ],
+      },
+    [o],
+  );
+  const categoryOption = useMemo(
+    () =>
+      o && {
+        tooltip: {},
+        grid: { left: 110, right: 16, top: 8, bottom: 24 },
+        xAxis: { type: 'value', minInterval: 1 },
+        yAxis: { type: 'category', inverse: true, data: o.byCategory.slice(0, 12).map((c) => c.name) },
+        series: [{ type: 'bar', data: o.byCategory.slice(0, 12).map((c) => c.count), itemStyle: { color: '#1a5fb4' } }],
+      },
+    [o],
+  );
+  const mapOption = useMemo(
+    () =>
+      o && geoJson ? {
+        tooltip: { trigger: 'item', formatter: (p: { seriesType: string; name: string; value: unknown; data?: { count?: number } }) => (p.seriesType === 'scatter' ? `热点 · ${p.name}：${p.data?.count} 件` : `${p.name}：${Array.isArray(p.value) ? '' : (p.value ?? 0)} 件`) },
+        visualMap: { min: 0, max: Math.max(1, ...o.byDistrict.map((d) => d.count)), left: 8, bottom: 8, text: ['多', '少'], calculable: true, inRange: { color: ['#e8f0fb', '#1a5fb4'] } },
+        geo: { map: 'shanghai', roam: true, itemStyle: { borderColor: '#fff' }, emphasis: { label: { show: true } } },
+        series: [
+          { name: '收到件数', type: 'map', geoIndex: 0, data: SHANGHAI_DISTRICTS.map((d) => ({ name: d.name, value: o.byDistrict.find((x) => x.code === d.code)?.count ?? 0 })) },
+          { name: '热点', type: 'scatter', coordinateSystem: 'geo', symbolSize: (v: number[]) => 10 + Math.min(20, v[2] ?? 0), itemStyle: { color: '#e01b24' }, data: hotspots.map((h) => ({ name: `${h.category.name}（${h.district.name}）`, value: [h.center.lng, h.center.lat, h.count], count: h.count })) },
+        ],
+      } : null,
+    [o, geoJson, hotspots],
+  );
+  const sparkOption = (t: TrendItem) => ({ grid: { left: 0, right: 0, top: 2, bottom: 2 }, xAxis: { type: 'category', show: false }, yAxis: { type: 'value', show: false }, series: [{ type: 'line', data: t.spark, symbol: 'none', lineStyle: { width: 1.5 } }] });
+
+  if (!ok) return <View className='page' />;
+  const T = INSIGHT_TOOLTIPS;
+  const trendRows = (list: TrendItem[]) => list.map((t) => [t.category.name, t.category.parentName, t.count, t.previous, signed(t.change), t.yearAgo, signed(t.yearChange)] as Cell[]);
+  const trendHeader = ['二级分类', '一级分类', '本期', '上期', '环比', '去年同期', '同比'];
+
+  return (
+    <View className='page admin insight' data-testid='insight-page'>
+      <View className='insight-bar'>
+        <Text className='insight-title'>数据看板</Text>
+        <View className='insight-periods'>
+          {PERIODS.map((d) => (
+            <Text key={d} className={`insight-chip${d === days ? ' active' : ''}`} onClick={() => setDays(d)} data-testid={`period-${d}`}>
+              近{d === 365 ? '一年' : `${d}天`}
+            </Text>
+          ))}
+          <Picker mode='selector' range={DISTRICT_OPTIONS.map((d) => d.name)} onChange={(e) => setDistrict(DISTRICT_OPTIONS[Number(e.detail.value)].code)}>
+            <Text className='insight-chip' data-testid='district-picker'>{DISTRICT_OPTIONS.find((d) => d.code === district)?.name} ▾</Text>
+          </Picker>
+        </View>
+        <Text className={`insight-alert${alerts.length ? ' on' : ''}`} onClick={() => setShowAlerts(!showAlerts)} data-testid='alert-badge' {...({ title: T.hotspot } as object)}>
+          热点提醒 <Text className='insight-badge'>{alerts.length}</Text>
+        </Text>
+      </View>
+      <Text className='muted'>
+        {from} 至 {to}（上海时间，含当天）{error && <Text className='error'> · {error}</Text>}
+      </Text>
+
+      {showAlerts && (
+        <View className='card' data-testid='alert-list'>
+          <Text className='card-title'>新热点（未读）</Text>
+          {alerts.length === 0 && <Text className='muted'>没有未读的热点提醒</Text>}
+          {alerts.map((a) => (
+            <View key={a.id} className='insight-alert-item'>
+              <Text>
+                {a.category.name} · {a.district.name} · {a.count} 件 · 半径 {a.radiusM} 米 · {time(a.firstAt)} — {time(a.lastAt)}
+              </Text>
+            </View>
+          ))}
+          {alerts.length > 0 && (
+            <Text className='insight-link' onClick={() => void markAllSeen()} data-testid='alerts-seen'>
+              全部标为已读
+            </Text>
+          )}
+        </View>
+      )}
+
+      {o && (
+        <View className='insight-metrics' data-testid='overview'>
+          <Metric label='收到' value={String(o.total)} sub={`上期 ${o.previous.total}`} tip={T.total} testId='metric-total' />
+          <Metric label='诉求 / 随申拍' value={`${o.byKind.complaint} / ${o.byKind.snap}`} tip={T.byKind} />
+          <Metric label='紧急' value={String(o.urgent)} tip={T.urgent} />
+          <Metric label='办结率' value={pct(o.resolutionRate)} tip={T.resolutionRate} />
+          <Metric label='超期率' value={pct(o.overdueRate)} tip={T.overdueRate} />
+          <Metric label='重办率' value={pct(o.reopenRate)} tip={T.reopenRate} />
+          <Metric
+            label='满意 / 基本满意 / 不满意'
+            value={`${o.satisfaction.satisfied} / ${o.satisfaction.basic} / ${o.satisfaction.unsatisfied}`}
+            sub={`已评价 ${o.satisfaction.rated}，评价率 ${pct(o.satisfaction.ratedShare)}`}
+            tip={T.satisfaction}
+          />
+          <Metric
+            label='受理 / 派单 / 办结（小时，中位数 · 90分位）'
+            value={`${num(o.hours.accept.p50)} / ${num(o.hours.dispatch.p50)} / ${num(o.hours.resolve.p50)}`}
+            sub={`90分位 ${num(o.hours.accept.p90)} / ${num(o.hours.dispatch.p90)} / ${num(o.hours.resolve.p90)}`}
+            tip={T.hours}
+          />
+        </View>
+      )}
+
+      {o && (
+        <View className='insight-grid'>
+          <Panel
+            title='各区分布与热点'
+            tip={`${T.byDistrict}；红点为热点（${T.hotspot}）`}
+            testId='panel-map'
+            csvName={`各区件数_${from}_${to}`}
+            header={['区', '件数']}
+            rows={o.byDistrict.map((d) => [d.name, d.count])}
+            chart={mapOption ? <Chart option={mapOption} height={420} testId='map-chart' geoJson={geoJson} /> : <Text className='muted'>地图加载中…</Text>}
+          />
+          <Panel
+            title='每日收到件数'
+            tip={`${T.total}；虚线为${T.previous}`}
+            testId='panel-days'
+            csvName={`每日件数_${from}_${to}`}
+            header={['日期', '本期件数', '上期日期', '上期件数']}
+            rows={o.byDay.map((d, i) => [d.date, d.count, o.previous.byDay[i]?.date ?? null, o.previous.byDay[i]?.count ?? null])}
+            chart={dayOption && <Chart option={dayOption} height={420} testId='days-chart' />}
+          />
+          <Panel
+            title='分类分布'
+            tip={T.byCategory}
+            testId='panel-categories'
+            csvName={`分类件数_${from}_${to}`}
+            header={['二级分类', '件数']}
+            rows={o.byCategory.map((c) => [c.name, c.count])}
+            chart={categoryOption && <Chart option={categoryOption} height={360} testId='categories-chart' />}
+          />
+          <Panel
+            title='趋势：上升最多'
+            tip={T.trend}
+            testId='panel-trends'
+            csvName={`趋势_${from}_${to}`}
+            header={trendHeader}
+            rows={trendRows([...trends.rising, ...trends.falling])}
+            chart={
+              <View>
+                {[...trends.rising.slice(0, 5), ...trends.falling.slice(0, 5)].map((t) => (
+                  <View key={t.category.code} className='insight-trend'>
+                    <Text className='insight-trend-name'>{t.category.name}</Text>
+                    <Text className={t.delta > 0 ? 'up' : 'down'}>
+                      {t.delta > 0 ? '▲' : '▼'} {Math.abs(t.delta)}（环比 {signed(t.change)}，同比 {signed(t.yearChange)}）
+                    </Text>
+                    <View className='insight-spark'>
+                      <Chart option={sparkOption(t)} height={36} />
+                    </View>
+                  </View>
+                ))}
+                {trends.rising.length + trends.falling.length === 0 && <Text className='muted'>没有变化</Text>}
+              </View>
+            }
+          />
+        </View>
+      )}
+
+      <Panel
+        title='堵点'
+        tip={`每个区 × 二级分类一行，按综合分从高到低。${T.score}`}
+        testId='panel-blockers'
+        csvName={`堵点_${from}_${to}`}
+        header={['区', '二级分类', '件数', '环比', '集中度', '解决率', '满意率', '综合分']}
+        rows={blockers.map((b) => [b.district.name, b.category.name, b.count, signed(b.change), pct(b.concentration), pct(b.resolutionRate), pct(b.satisfactionRate), b.score])}
+        onRow={(i) => void openPair(blockers[i])}
+        extra={<Text className='muted'>点一行查看这组诉求。件数：{T.count}；集中度：{T.concentration}；满意率：{T.satisfactionRate}</Text>}
+      />
+      {pair && (
+        <View className='card' data-testid='pair-reports'>
+          <Text className='card-title'>
+            {pair.blocker.district.name} · {pair.blocker.category.name}：{pair.items.length} 件
+          </Text>
+          {pair.items.map((r) => (
+            <Text key={r.id} className='insight-alert-item'>
+              {time(r.at)} · {r.resolved ? '已办结' : '未办结'} {r.rating ? `· ${r.rating}` : ''} · {r.id}
+            </Text>
+          ))}
+        </View>
+      )}
+      <Panel
+        title='热点'
+        tip={T.hotspot}
+        testId='panel-hotspots'
+        csvName={`热点_${from}_${to}`}
+        header={['一级分类', '区', '件数', '中心', '半径（米）', '首件', '末件']}
+        rows={hotspots.map((h) => [h.category.name, h.district.name, h.count, `${h.center.lat},${h.center.lng}`, h.radiusM, time(h.firstAt), time(h.lastAt)])}
+      />
+    </View>
+  );
+}

@@ -1,0 +1,80 @@
+import { call } from './api';
+
+/** The 数据看板 API (staff: analyst, admin). Shapes follow the server's contracts (README, 数据看板). */
+export interface InsightFilter {
+  from: string;
+  to: string;
+  district?: string;
+  category?: string;
+}
+export interface Named {
+  code: string;
+  name: string;
+}
+export interface Overview {
+  from: string;
+  to: string;
+  total: number;
+  byDay: { date: string; count: number }[];
+  previous: { from: string; to: string; total: number; byDay: { date: string; count: number }[] };
+  byCategory: (Named & { count: number })[];
+  byFirstLevel: (Named & { count: number })[];
+  byDistrict: (Named & { count: number })[];
+  byKind: { complaint: number; snap: number };
+  urgent: number;
+  resolutionRate: number | null;
+  overdueRate: number | null;
+  reopenRate: number | null;
+  satisfaction: { rated: number; satisfied: number; basic: number; unsatisfied: number; ratedShare: number | null };
+  hours: Record<'accept' | 'dispatch' | 'resolve', { p50: number | null; p90: number | null }>;
+}
+export interface Blocker {
+  category: Named & { parentCode: string; parentName: string };
+  district: Named;
+  count: number;
+  previous: number;
+  change: number | null;
+  concentration: number | null;
+  resolutionRate: number | null;
+  satisfactionRate: number | null;
+  score: number;
+}
+export interface HotspotView {
+  id: string;
+  category: Named;
+  district: Named;
+  center: { lat: number; lng: number };
+  radiusM: number;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  reportIds: string[];
+  createdAt: string;
+}
+export interface TrendItem {
+  category: Named & { parentCode: string; parentName: string };
+  count: number;
+  previous: number;
+  yearAgo: number;
+  delta: number;
+  change: number | null;
+  yearChange: number | null;
+  spark: number[];
+}
+
+const qs = (f: InsightFilter) =>
+  Object.entries(f)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v as string)}`)
+    .join('&');
+
+export const insight = {
+  overview: (f: InsightFilter) => call<Overview>('GET', `/admin/insight/overview?${qs(f)}`),
+  blockers: (f: InsightFilter) => call<{ items: Blocker[] }>('GET', `/admin/insight/blockers?${qs(f)}`),
+  pairReports: (f: InsightFilter) => call<{ items: { id: string; at: string; resolved: boolean; rating: string | null }[] }>('GET', `/admin/insight/blockers/reports?${qs(f)}`),
+  hotspots: (f: InsightFilter) => call<{ items: HotspotView[] }>('GET', `/admin/insight/hotspots?${qs(f)}`),
+  trends: (f: InsightFilter) => call<{ items: TrendItem[]; rising: TrendItem[]; falling: TrendItem[] }>('GET', `/admin/insight/trends?${qs(f)}`),
+  alerts: () => call<{ unseen: number; items: HotspotView[] }>('GET', '/admin/insight/alerts'),
+  markSeen: (ids: string[]) => call<void>('POST', '/admin/insight/alerts/seen', { ids }),
+  districtsGeoJson: () => call<unknown>('GET', '/admin/insight/districts.geojson'),
+};

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import mongoose from 'mongoose';
+import { SHANGHAI_DISTRICTS } from '@ssp/shared';
+import { insertRawReports } from '../test/reportStore';
+import { signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
+
+const e2e = withAppAndBrowser(test);
+
+const CATS = [
+  { code: 'illegal_parking', name: '违章停车', parentCode: 'city_management', parentName: '城市管理' },
+  { code: 'property_service', name: '物业服务', parentCode: 'housing_property', parentName: '住房与物业' },
+  { code: 'road_damage', name: '道路破损', parentCode: 'roads_facilities', parentName: '道路与市政设施' },
+  { code: 'noise_construction', name: '施工噪声', parentCode: 'noise', parentName: '噪声扰民' },
+];
+
+function report(i: number, at: Date, district: { code: string; name: string }, category: (typeof CATS)[number], point: { lat: number; lng: number }, status = 'submitted') {
+  const steps = status === 'submitted' ? [] : [{ at: new Date(at.getTime() + 3600_000), status: 'accepted', actor: 'admin', message: '受理' }];
+  if (status === 'closed') steps.push({ at: new Date(at.getTime() + 20 * 3600_000), status: 'resolved', actor: 'admin', message: '办结' }, { at: new Date(at.getTime() + 40 * 3600_000), status: 'closed', actor: 'citizen', message: '评价' });
+  return {
+    _id: new mongoose.Types.ObjectId(Math.floor(at.getTime() / 1000)).toHexString(),
+    ticketNo: `E2E-${i}-${randomUUID().slice(0, 6)}`,
+    citizenId: new mongoose.Types.ObjectId(),
+    idempotencyKey: randomUUID(),
+    requestHash: 'e2e',
+    kind: i % 3 ? 'complaint' : 'snap',
+    status,
+    description: '',
+    category,
+    urgent: i % 17 === 0,
+    point,
+    location: { ...point, coordSystem: 'gcj02' },
+    district,
+    timeline: [{ at, status: 'submitted', actor: 'citizen', message: '已提交' }, ...steps],
+    overdueAt: null,
+    rating: status === 'closed' ? { value: i % 4 ? 'satisfied' : 'unsatisfied', at } : null,
+    delivery: { state: 'delivered', attempts: 1 },
+    effects: [],
+    createdAt: at,
+    updatedAt: new Date(),
+  };
+}
+
+test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a seeded hotspot', async (t) => {
+  const { server, browser } = e2e;
+  const now = Date.now();
+  const docs = [];
+  // 200 reports over the last 28 days, skewed towards a few districts and categories.
+  for (let i = 0; i < 200; i++) {
+    const d = SHANGHAI_DISTRICTS[Math.floor(((i * 7919) % 1000) / 1000 * (i % 2 ? 4 : 16))];
+    const c = CATS[(i * 31) % (i % 3 ? 2 : 4)];
+    docs.push(report(i, new Date(now - ((i * 104729) % (28 * 86_400_000)) - 3600_000), d, c, { lat: 31.1 + ((i * 37) % 100) / 400, lng: 121.3 + ((i * 53) % 100) / 300 }, i % 3 === 0 ? 'closed' : i % 3 === 1 ? 'accepted' : 'submitted'));
+  }
+  // A hotspot: six 违章停车 reports within ~150 m in徐汇 over the last few hours.
+  const xuhui = SHANGHAI_DISTRICTS.find((d) => d.code === '310104')!;
+  for (let k = 0; k < 6; k++) docs.push(report(1000 + k, new Date(now - (6 - k) * 1800_000), xuhui, CATS[0], { lat: 31.1885 + k * 0.0002, lng: 121.4365 + k * 0.0002 }));
+  docs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  await insertRawReports(docs);
+  await server.services.insightWriter.drain();
+
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInAsStaff(page, server.baseUrl);
+  const badge = page.locator('[data-testid="insight-badge"]:visible');
+  await badge.waitFor({ timeout: 10_000 });
+  t.is(await badge.innerText(), '1');
+  await page.locator('[data-testid="menu-insight"]:visible').click();
+  await waitForRoute(page, 'admin/insight');
+
+  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+  t.regex(await page.locator('[data-testid="metric-total"]:visible').innerText(), /206/);
+  // The map is drawn: ECharts puts a canvas in the container.
+  await page.locator('[data-testid="map-chart"]:visible canvas').waitFor({ timeout: 15_000 });
+  const rows = page.locator('[data-testid="panel-blockers-table"]:visible .insight-tr');
+  await rows.nth(1).waitFor();
+  t.true((await rows.count()) > 5, '堵点 table has rows');
+  // Every figure says what it counts.
+  t.regex((await page.locator('[data-testid="metric-total"]:visible').getAttribute('title')) ?? '', /收到的全部诉求件数/);
+  const alertBadge = page.locator('[data-testid="alert-badge"]:visible');
+  t.regex(await alertBadge.innerText(), /热点提醒\s*1/);
+  await page.waitForTimeout(800);
+  await snap(page, '40-insight-dashboard-1440');
+
+  await alertBadge.click();
+  const list = page.locator('[data-testid="alert-list"]:visible');
+  await list.waitFor();
+  t.regex(await list.innerText(), /城市管理 · 徐汇区 · 6 件/);
+  await page.locator('[data-testid="panel-hotspots"]:visible').scrollIntoViewIfNeeded();
+  t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /城市管理\s+徐汇区\s+6/);
+
+  // Open the worst 堵点: its reports are listed.
+  await rows.nth(1).click();
+  await page.locator('[data-testid="pair-reports"]:visible').waitFor();
+  t.regex(await page.locator('[data-testid="pair-reports"]:visible').innerText(), /件/);
+  await snap(page, '41-insight-alerts-and-blocker');
+
+  // CSV export of the 堵点 table downloads a file with its header.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="panel-blockers-csv"]:visible').click()]);
+  const chunks: Buffer[] = [];
+  for await (const c of (await download.createReadStream())!) chunks.push(c as Buffer);
+  t.true(Buffer.concat(chunks).toString('utf8').startsWith('\ufeff区,二级分类,件数,环比,集中度,解决率,满意率,综合分'));
+
+  await page.locator('[data-testid="alerts-seen"]:visible').click();
+  await page.waitForTimeout(300);
+  t.regex(await alertBadge.innerText(), /热点提醒\s*0/);
+  t.deepEqual(errors, []);
+  await context.close();
+});

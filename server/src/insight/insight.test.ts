@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import mongoose from 'mongoose';
+import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { insertRawReports, setReportFields } from '../../test/reportStore';
+import { startFakePipeline, type FakePipeline } from '../../test/fakePipeline';
+import { TEST_PIPELINE_SECRET } from '../../test/harness';
+import { Bucket, Hotspot } from './insightModel';
+
+let s: TestServer;
+let admin: { token: string };
+let fake: FakePipeline;
+
+test.before(async () => {
+  fake = await startFakePipeline(TEST_PIPELINE_SECRET);
+  s = await startTestServer({
+    pipeline: { connector: 'webhook', webhookUrl: fake.url, secret: TEST_PIPELINE_SECRET, publicBaseUrl: 'http://127.0.0.1:9', maxAttempts: 3, baseBackoffMs: 20, timeoutMs: 1000, leaseMs: 3000 },
+  });
+  admin = await s.loginAdmin();
+});
+test.after.always(async () => {
+  await s?.close();
+  await fake?.close();
+});
+
+const A = { code: 'road_damage', name: '道路破损', parentCode: 'roads_facilities', parentName: '道路与市政设施' };
+const B = { code: 'property_service', name: '物业服务', parentCode: 'housing_property', parentName: '住房与物业' };
+const H = { code: '310101', name: '黄浦区' };
+const X = { code: '310104', name: '徐汇区' };
+/** The middle of one ~500 m cell (lat 6940.5 × 0.0045°, lng 23138.5 × 0.00525°). */
+const P0 = { lat: 31.23225, lng: 121.477125 };
+const PX = { lat: 31.19, lng: 121.44 };
+
+let seq = 0;
+function report(o: {
+  at: string;
+  district: { code: string; name: string };
+  category: typeof A;
+  kind?: 'complaint' | 'snap';
+  status?: string;
+  urgent?: boolean;
+  steps?: [string, number][];
+  overdue?: boolean;
+  rating?: string;
+  point?: { lat: number; lng: number };
+  id?: string;
+}) {
+  const createdAt = new Date(o.at);
+  const n = ++seq;
+  const timeline = [{ at: createdAt, status: 'submitted', actor: 'citizen', message: '已提交' }, ...(o.steps ?? []).map(([status, h]) => ({ at: new Date(createdAt.getTime() + h * 3600_000), status, actor: 'admin', message: status }))];
+  return {
+    _id: o.id ?? new mongoose.Types.ObjectId().toHexString(),
+    ticketNo: `SHTEST-${randomUUID().slice(0, 8)}-${n}`,
+    citizenId: new mongoose.Types.ObjectId(),
+    idempotencyKey: randomUUID(),
+    requestHash: 'x',
+    kind: o.kind ?? 'complaint',
+    status: o.status ?? 'submitted',
+    description: '测试',
+    category: o.category,
+    urgent: o.urgent ?? false,
+    point: o.point ?? P0,
+    location: { ...(o.point ?? P0), coordSystem: 'gcj02' },
+    district: o.district,
+    timeline,
+    overdueAt: o.overdue ? new Date(createdAt.getTime() + 48 * 3600_000) : null,
+    rating: o.rating ? { value: o.rating, at: createdAt } : null,
+    delivery: { state: 'delivered', attempts: 1 },
+    effects: [],
+    createdAt,
+    updatedAt: new Date(),
+  };
+}
+
+const get = (path: string) => s.request('GET', path, { token: admin.token });
+
+test.serial('exact figures on every endpoint, with Asia/Shanghai day boundaries', async (t) => {
+  await insertRawReports([
+    // 2026-11-01 00:30 in Shanghai: inside the period although it is still 31 October in UTC
+    report({ at: '2026-10-31T16:30:00Z', district: H, category: A, status: 'closed', steps: [['accepted', 1], ['dispatched', 2], ['resolved', 10], ['closed', 20]], rating: 'satisfied' }),
+    report({ at: '2026-11-01T02:00:00Z', district: H, category: A, kind: 'snap', status: 'resolved', steps: [['accepted', 0.5], ['dispatched', 1.5], ['resolved', 30]], rating: 'basically_satisfied', point: { lat: P0.lat + 0.0009, lng: P0.lng } }),
+    report({ at: '2026-11-02T04:00:00Z', district: H, category: A, urgent: true, status: 'reopened', steps: [['accepted', 2], ['dispatched', 3], ['resolved', 5], ['reopened', 6]], rating: 'unsatisfied', overdue: true, point: { lat: P0.lat + 0.018, lng: P0.lng } }),
+    // 23:59 on 3 November in Shanghai: the last minute of the period
+    report({ at: '2026-11-03T15:59:00Z', district: X, category: B, status: 'dispatched', steps: [['accepted', 4], ['dispatched', 8]], overdue: true, point: PX }),
+    report({ at: '2026-11-02T10:00:00Z', district: X, category: B, kind: 'snap', point: PX }),
+    // 23:59:59 on 31 October in Shanghai: the previous period
+    report({ at: '2026-10-31T15:59:59Z', district: H, category: A, status: 'accepted', steps: [['accepted', 1]] }),
+    // 00:00 on 4 November in Shanghai: after the period
+    report({ at: '2026-11-03T16:00:00Z', district: H, category: B }),
+    report({ at: '2026-10-30T01:00:00Z', district: X, category: B, point: PX }),
+  ]);
+  // Stored behind the server's back: the catch-up scan (by updatedAt) finds them.
+  await s.services.insightWriter.drain();
+
+  const o = (await get('/api/v1/admin/insight/overview?from=2026-11-01&to=2026-11-03')).body;
+  t.is(o.total, 5);
+  t.deepEqual(o.byDay, [
+    { date: '2026-11-01', count: 2 },
+    { date: '2026-11-02', count: 2 },
+    { date: '2026-11-03', count: 1 },
+  ]);
+  t.deepEqual(o.previous, { from: '2026-10-29', to: '2026-10-31', total: 2, byDay: [{ date: '2026-10-29', count: 0 }, { date: '2026-10-30', count: 1 }, { date: '2026-10-31', count: 1 }] });
+  t.deepEqual(o.byCategory, [{ code: 'road_damage', name: '道路破损', count: 3 }, { code: 'property_service', name: '物业服务', count: 2 }]);
+  t.deepEqual(o.byFirstLevel, [{ code: 'roads_facilities', name: '道路与市政设施', count: 3 }, { code: 'housing_property', name: '住房与物业', count: 2 }]);
+  t.deepEqual(o.byDistrict, [{ code: '310101', name: '黄浦区', count: 3 }, { code: '310104', name: '徐汇区', count: 2 }]);
+  t.deepEqual(o.byKind, { complaint: 3, snap: 2 });
+  t.is(o.urgent, 1);
+  t.is(o.resolutionRate, 0.4);
+  t.is(o.overdueRate, 0.4);
+  t.is(o.reopenRate, 0.3333);
+  t.deepEqual(o.satisfaction, { rated: 3, satisfied: 1, basic: 1, unsatisfied: 1, ratedShare: 1 });
+  t.deepEqual(o.hours, { accept: { p50: 1, p90: 4 }, dispatch: { p50: 2, p90: 8 }, resolve: { p50: 10, p90: 30 } });
+
+  const xh = (await get('/api/v1/admin/insight/overview?from=2026-11-01&to=2026-11-03&district=310104')).body;
+  t.is(xh.total, 2);
+  t.is(xh.previous.total, 1);
+  t.is(xh.resolutionRate, 0);
+  t.deepEqual(xh.satisfaction, { rated: 0, satisfied: 0, basic: 0, unsatisfied: 0, ratedShare: null });
+  t.is(xh.reopenRate, null);
+  const roads = (await get('/api/v1/admin/insight/overview?from=2026-11-01&to=2026-11-03&category=roads_facilities')).body;
+  t.is(roads.total, 3);
+  t.deepEqual(roads.byDistrict, [{ code: '310101', name: '黄浦区', count: 3 }]);
+  // One day at a time: the boundary reports fall on the right days.
+  t.is((await get('/api/v1/admin/insight/overview?from=2026-10-31&to=2026-10-31')).body.total, 1);
+  t.is((await get('/api/v1/admin/insight/overview?from=2026-11-04&to=2026-11-04')).body.total, 1);
+  // A whole month is read from the month bucket: same figures as day by day.
+  const nov = (await get('/api/v1/admin/insight/overview?from=2026-11-01&to=2026-11-30')).body;
+  t.is(nov.total, 6);
+  t.is(nov.byDay.find((d: { date: string }) => d.date === '2026-11-04').count, 1);
+  t.deepEqual(nov.hours, o.hours);
+
+  const b = (await get('/api/v1/admin/insight/blockers?from=2026-11-01&to=2026-11-03')).body;
+  t.deepEqual(b.items, [
+    {
+      category: { code: 'property_service', name: '物业服务', parentCode: 'housing_property', parentName: '住房与物业' },
+      district: { code: '310104', name: '徐汇区' },
+      count: 2,
+      previous: 1,
+      change: 1,
+      concentration: 1,
+      resolutionRate: 0,
+      satisfactionRate: null,
+      score: 0.8,
+    },
+    {
+      category: { code: 'road_damage', name: '道路破损', parentCode: 'roads_facilities', parentName: '道路与市政设施' },
+      district: { code: '310101', name: '黄浦区' },
+      count: 3,
+      previous: 1,
+      change: 2,
+      concentration: 0.6667,
+      resolutionRate: 0.6667,
+      satisfactionRate: 0.6667,
+      score: 0.667,
+    },
+  ]);
+  const pair = (await get('/api/v1/admin/insight/blockers/reports?from=2026-11-01&to=2026-11-03&district=310101&category=road_damage')).body;
+  t.is(pair.items.length, 3);
+
+  const tr = (await get('/api/v1/admin/insight/trends?from=2026-11-01&to=2026-11-03')).body;
+  const road = tr.items.find((i: any) => i.category.code === 'road_damage');
+  t.like(road, { count: 3, previous: 1, yearAgo: 0, delta: 2, change: 2, yearChange: null });
+  t.deepEqual(road.spark, [2, 1, 0]);
+  t.is(tr.rising[0].category.code, 'road_damage');
+
+  t.deepEqual((await get('/api/v1/admin/insight/hotspots?from=2026-11-01&to=2026-11-03')).body, { items: [] });
+});
+
+test.serial('bad queries get a clear 400; the district boundaries are served as GeoJSON', async (t) => {
+  for (const q of ['from=2026-11-31', 'from=2026-11-05&to=2026-11-01', 'district=999999', 'category=Bad Code', 'from=2023-01-01&to=2026-01-01']) {
+    const res = await get(`/api/v1/admin/insight/overview?${q}`);
+    t.is(res.status, 400, q);
+    t.is(res.body.error.code, 'VALIDATION_FAILED', q);
+  }
+  const citizen = await s.loginCitizen();
+  t.is((await s.request('GET', '/api/v1/admin/insight/overview', { token: citizen.token })).status, 403);
+  t.is((await s.request('GET', '/api/v1/admin/insight/overview')).status, 401);
+  const geo = (await get('/api/v1/admin/insight/districts.geojson')).body;
+  t.is(geo.type, 'FeatureCollection');
+  t.is(geo.features.length, 16);
+  t.truthy(geo.features.every((f: any) => /^31\d{4}$/.test(f.properties.code) && f.geometry.type === 'MultiPolygon'));
+  const bad = await s.request('PUT', '/api/v1/admin/insight/settings', { token: admin.token, json: { minReports: 1, radiusM: 300, windowHours: 24 } });
+  t.is(bad.status, 400);
+});
+
+test.serial('a hotspot appears with the 5th report within 300 m and 24 h, not the 4th, once, and grows with the 6th; it is announced, signed', async (t) => {
+  const C = { code: 'illegal_parking', name: '违章停车', parentCode: 'city_management', parentName: '城市管理' };
+  const base = { lat: 31.3, lng: 121.5 };
+  const at = (h: number) => new Date(Date.parse('2026-11-10T02:00:00Z') + h * 3600_000).toISOString();
+  const near = (m: number) => ({ lat: base.lat + m / 111_000, lng: base.lng });
+  const add = async (o: Parameters<typeof report>[0]) => {
+    await insertRawReports([report(o)]);
+    await s.services.insightWriter.drain();
+  };
+  const hotspots = async () => (await get('/api/v1/admin/insight/hotspots?from=2026-11-09&to=2026-11-12')).body.items.filter((h: any) => h.category.code === 'city_management');
+  // Not counted: too far (400 m), too early (26 h before the 4th, 33 h before the 5th), another first-level category.
+  await add({ at: at(0), district: X, category: C, point: near(-400) });
+  await add({ at: at(-10), district: X, category: C, point: near(10) });
+  await add({ at: at(1), district: X, category: A, point: near(0) });
+  for (let i = 1; i <= 4; i++) await add({ at: at(i * 4), district: X, category: C, point: near(i * 20) });
+  t.deepEqual(await hotspots(), [], 'no hotspot at the 4th report');
+  const fifth = report({ at: at(23), district: X, category: C, point: near(0) });
+  await insertRawReports([fifth]);
+  await s.services.insightWriter.drain();
+  await s.services.insightWriter.drain();
+  let list = await hotspots();
+  t.is(list.length, 1, 'one hotspot at the 5th');
+  t.is(list[0].count, 5);
+  t.is(list[0].reportIds.length, 5);
+  t.true(list[0].reportIds.includes(fifth._id));
+  t.deepEqual(list[0].district, X);
+  t.true(list[0].radiusM <= 300);
+  t.is(list[0].firstAt, at(4));
+  t.is(list[0].lastAt, at(23));
+  const id = list[0].id;
+  await add({ at: at(26), district: X, category: C, point: near(120) });
+  list = await hotspots();
+  t.is(list.length, 1, 'the 6th grows the same hotspot');
+  t.is(list[0].id, id);
+  t.is(list[0].count, 6);
+  t.is(list[0].lastAt, at(26));
+
+  // Alert: unseen until marked seen.
+  const alerts = (await get('/api/v1/admin/insight/alerts')).body;
+  t.true(alerts.items.some((a: any) => a.id === id));
+  t.is((await s.request('POST', '/api/v1/admin/insight/alerts/seen', { token: admin.token, json: { ids: [id] } })).status, 204);
+  t.false((await get('/api/v1/admin/insight/alerts')).body.items.some((a: any) => a.id === id));
+
+  // The signed `event: "hotspot"` message went to the pipeline once.
+  const sent = fake.received.filter((r) => r.body.event === 'hotspot' && r.body.hotspotId === id);
+  t.is(sent.length, 1);
+  t.is(sent[0].signature, 'ok');
+  t.is(sent[0].idempotencyKey, `hotspot:${id}`);
+  t.like(sent[0].body, { category: { code: 'city_management', name: '城市管理' }, district: X, count: 5 });
+  t.is(await Hotspot.collection.countDocuments({ parent: 'city_management' } as never), 1);
+});
+
+test.serial('admins change the hotspot rule', async (t) => {
+  const res = await s.request('PUT', '/api/v1/admin/insight/settings', { token: admin.token, json: { minReports: 3, radiusM: 500, windowHours: 48 } });
+  t.is(res.status, 200);
+  t.deepEqual((await get('/api/v1/admin/insight/settings')).body, { minReports: 3, radiusM: 500, windowHours: 48 });
+  await s.request('PUT', '/api/v1/admin/insight/settings', { token: admin.token, json: { minReports: 5, radiusM: 300, windowHours: 24 } });
+});
+
+async function snapshot() {
+  const docs = await Bucket.find({}).sort({ _id: 1 }).lean<Record<string, any>[]>();
+  const clean = (v: any): any => {
+    if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
+      const out: Record<string, any> = {};
+      for (const k of Object.keys(v).sort()) if (k !== 'j' && v[k] !== 0) out[k] = clean(v[k]);
+      return out;
+    }
+    return v;
+  };
+  return docs.map(clean);
+}
+
+test.serial('rollups rebuilt from scratch equal the incremental ones after a concurrent burst of submits and status changes', async (t) => {
+  const citizens = await Promise.all(Array.from({ length: 8 }, () => s.loginCitizen()));
+  const ids = await Promise.all(
+    Array.from({ length: 40 }, async (_, i) => {
+      const res = await s.request('POST', '/api/v1/reports', {
+        token: citizens[i % 8].token,
+        json: validComplaint({ description: i % 2 ? '小区物业不作为，电梯坏了没人修' : '人行道地砖破损，老人容易绊倒' }),
+        headers: { 'Idempotency-Key': randomUUID() },
+      });
+      t.is(res.status, 201);
+      return res.body.id as string;
+    }),
+  );
+  const move = (id: string, to: string) => s.request('POST', `/api/v1/admin/reports/${id}/transitions`, { token: admin.token, json: { to, message: '处理' } });
+  await Promise.all(
+    ids.map(async (id, i) => {
+      if (i % 4 === 0) return;
+      await move(id, 'accepted');
+      if (i % 4 === 1) return;
+      await move(id, 'dispatched');
+      if (i % 4 === 2) await setReportFields(id, { overdueAt: new Date() });
+      if (i % 4 === 3) await move(id, 'resolved');
+    }),
+  );
+  // Raw field writes (overdueAt) are not events: touch updatedAt so the scan sees them, as the deadline monitor's writes do.
+  await Promise.all(ids.filter((_, i) => i % 4 === 2).map((id) => setReportFields(id, { updatedAt: new Date() })));
+  await s.services.insightWriter.drain();
+  const incremental = await snapshot();
+  const today = s.services.insight.today();
+  const before = (await get(`/api/v1/admin/insight/overview?from=${today}&to=${today}`)).body;
+  t.is(before.total, 40);
+  t.is(before.overdueRate, 0.25);
+  t.is(before.resolutionRate, 0.25);
+  t.is(before.hours.accept.p50 !== null, true);
+
+  const r = await s.services.insightWriter.rebuild();
+  t.true(r.reports >= 40);
+  const rebuilt = await snapshot();
+  t.deepEqual(rebuilt, incremental);
+  t.deepEqual((await get(`/api/v1/admin/insight/overview?from=${today}&to=${today}`)).body, before);
+});

@@ -1,0 +1,96 @@
+import Router from '@koa/router';
+import { districtByName, hotspotSettingsSchema, insightQuerySchema, markAlertsSeenSchema } from '@ssp/shared';
+import data from '../geo/shanghai-districts.json' with { type: 'json' };
+import type { TokenService } from '../auth/tokens';
+import type { AppContext, AppState } from '../http/context';
+import { badRequest, forbidden } from '../http/errors';
+import { bodyOf, parse, requireRole } from '../http/middleware';
+import { addDays } from './contribution';
+import type { InsightService, Query } from './insightService';
+
+/**
+ * The 数据看板 API (roles analyst and admin). A district-scoped account sees
+ * only its districts: its scope narrows every query, and asking for a
+ * district outside it is refused.
+ */
+
+/** The account's districts (null: all). Staff accounts carry `districts` once roles and scope exist. */
+export function scopeOf(ctx: AppContext): string[] | null {
+  const districts = (ctx.state.user as { districts?: string[] } | undefined)?.districts;
+  return districts?.length ? districts : null;
+}
+
+function queryOf(ctx: AppContext, today: string): Query {
+  const q = parse(insightQuerySchema, ctx.query);
+  const to = q.to ?? (q.from ? addDays(q.from, 29) : today);
+  const from = q.from ?? addDays(to, -29);
+  const scope = scopeOf(ctx);
+  let districts = q.district?.length ? q.district : null;
+  if (scope) {
+    if (districts?.some((d) => !scope.includes(d))) throw forbidden();
+    districts = districts ?? scope;
+  }
+  return { from, to, districts, category: q.category ?? null };
+}
+
+/** The 16 district boundaries as GeoJSON (for the choropleth), built once. */
+let geoJson: unknown = null;
+function districtsGeoJson() {
+  geoJson ??= {
+    type: 'FeatureCollection',
+    features: (data as { districts: { name: string; polygons: number[][][][] }[] }).districts.map((d) => ({
+      type: 'Feature',
+      properties: { name: d.name, code: districtByName(d.name)?.code ?? null },
+      geometry: { type: 'MultiPolygon', coordinates: d.polygons },
+    })),
+  };
+  return geoJson;
+}
+
+export function insightRoutes(deps: { insight: InsightService; tokens: TokenService }) {
+  const router = new Router<AppState>({ prefix: '/api/v1/admin/insight' });
+  // Until staff roles exist every staff account is `admin`; the staff branch maps this to analyst + admin.
+  const analyst = requireRole(deps.tokens, 'admin');
+  const admin = requireRole(deps.tokens, 'admin');
+  const { insight } = deps;
+
+  router.get('/overview', analyst, async (ctx) => {
+    ctx.body = await insight.overview(queryOf(ctx, insight.today()));
+  });
+  router.get('/blockers', analyst, async (ctx) => {
+    ctx.body = await insight.blockers(queryOf(ctx, insight.today()));
+  });
+  /** The reports of one 堵点 (district + second-level category). */
+  router.get('/blockers/reports', analyst, async (ctx) => {
+    const q = queryOf(ctx, insight.today());
+    if (q.districts?.length !== 1 || !q.category) {
+      throw badRequest('VALIDATION_FAILED', '请指定一个区（district）和一个二级分类（category）');
+    }
+    ctx.body = await insight.pairReports({ ...q, district: q.districts[0], cat: q.category });
+  });
+  router.get('/hotspots', analyst, async (ctx) => {
+    ctx.body = await insight.hotspots(queryOf(ctx, insight.today()));
+  });
+  router.get('/trends', analyst, async (ctx) => {
+    ctx.body = await insight.trends(queryOf(ctx, insight.today()));
+  });
+  router.get('/alerts', analyst, async (ctx) => {
+    ctx.body = await insight.alerts(ctx.state.user!.id, scopeOf(ctx));
+  });
+  router.post('/alerts/seen', analyst, async (ctx) => {
+    const { ids } = parse(markAlertsSeenSchema, bodyOf(ctx));
+    await insight.markSeen(ctx.state.user!.id, ids);
+    ctx.status = 204;
+  });
+  router.get('/settings', analyst, async (ctx) => {
+    ctx.body = await insight.settings();
+  });
+  router.put('/settings', admin, async (ctx) => {
+    ctx.body = await insight.updateSettings(parse(hotspotSettingsSchema, bodyOf(ctx)));
+  });
+  router.get('/districts.geojson', analyst, (ctx) => {
+    ctx.set('Cache-Control', 'private, max-age=86400');
+    ctx.body = districtsGeoJson();
+  });
+  return router;
+}

@@ -1,0 +1,392 @@
+import { SHANGHAI_DISTRICTS } from '@ssp/shared';
+import { addDays, daysBetween, shanghaiDay, dayStart, NONE } from './contribution';
+import { AlertSeen, Bucket, Fact as FactModel, Hotspot, InsightSettings, type HotspotDoc, type HotspotSettings } from './insightModel';
+import { hotspotSettings } from './rollupWriter';
+
+/**
+ * Reads the rollups to answer the 数据看板's questions. A page reads bucket
+ * documents by `_id` (one per whole month in the period, one per remaining
+ * day) and never the reports: cost grows with the length of the period and
+ * the number of district × category pairs, not with the number of reports.
+ */
+
+export interface Query {
+  from: string;
+  to: string;
+  /** districts asked for (null: all) — already narrowed to the account's scope */
+  districts: string[] | null;
+  /** a first- or second-level category code */
+  category: string | null;
+}
+
+interface Entry {
+  district: string;
+  districtName: string;
+  cat: string;
+  catName: string;
+  parent: string;
+  parentName: string;
+  kind: 'complaint' | 'snap';
+  n: number;
+  urgent: number;
+  resolved: number;
+  everResolved: number;
+  overdue: number;
+  reopened: number;
+  rated: number;
+  sat: number;
+  basic: number;
+  unsat: number;
+  ha: Record<string, number>;
+  hd: Record<string, number>;
+  hr: Record<string, number>;
+}
+
+interface Slice {
+  entries: Entry[];
+  /** date → count */
+  byDay: Map<string, number>;
+  /** district|cat → cell → count */
+  cells: Map<string, Map<string, number>>;
+}
+
+const districtName = (code: string) => SHANGHAI_DISTRICTS.find((d) => d.code === code)?.name ?? (code === NONE ? '未定位' : code);
+
+/** Whole months inside [from, to] as `m:` ids, every other day as `d:` ids. */
+export function bucketIds(from: string, to: string): string[] {
+  const ids: string[] = [];
+  let d = from;
+  while (d <= to) {
+    const month = d.slice(0, 7);
+    const monthEnd = addDays(`${addDays(`${month}-28`, 4).slice(0, 7)}-01`, -1);
+    if (d.endsWith('-01') && monthEnd <= to) {
+      ids.push(`m:${month}`);
+      d = addDays(monthEnd, 1);
+    } else {
+      ids.push(`d:${d}`);
+      d = addDays(d, 1);
+    }
+  }
+  return ids;
+}
+
+async function loadSlice(from: string, to: string, q: Pick<Query, 'districts' | 'category'>): Promise<Slice> {
+  const ids = bucketIds(from, to);
+  const docs = await Promise.all(ids.map((id) => Bucket.findById(id).lean<{ _id: string; c?: Record<string, any>; g?: Record<string, Record<string, number>> }>()));
+  const entries: Entry[] = [];
+  const byDay = new Map<string, number>();
+  const cells = new Map<string, Map<string, number>>();
+  const wanted = (district: string, cat: string, parent: string) =>
+    (!q.districts || q.districts.includes(district)) && (!q.category || q.category === cat || q.category === parent);
+  for (const doc of docs) {
+    if (!doc) continue;
+    for (const [key, e] of Object.entries(doc.c ?? {})) {
+      const [district, cat, kind] = key.split('|');
+      if (!wanted(district, cat, e.p ?? cat) || !e.n) continue;
+      entries.push({
+        district,
+        districtName: e.dn ?? districtName(district),
+        cat,
+        catName: e.cn ?? cat,
+        parent: e.p ?? cat,
+        parentName: e.pn ?? cat,
+        kind: kind as Entry['kind'],
+        n: e.n ?? 0,
+        urgent: e.urgent ?? 0,
+        resolved: e.resolved ?? 0,
+        everResolved: e.everResolved ?? 0,
+        overdue: e.overdue ?? 0,
+        reopened: e.reopened ?? 0,
+        rated: e.rated ?? 0,
+        sat: e.sat ?? 0,
+        basic: e.basic ?? 0,
+        unsat: e.unsat ?? 0,
+        ha: e.ha ?? {},
+        hd: e.hd ?? {},
+        hr: e.hr ?? {},
+      });
+      if (doc._id.startsWith('d:')) {
+        const day = doc._id.slice(2);
+        byDay.set(day, (byDay.get(day) ?? 0) + e.n);
+      } else {
+        for (const [dd, n] of Object.entries((e.dd ?? {}) as Record<string, number>)) {
+          const day = `${doc._id.slice(2)}-${dd}`;
+          byDay.set(day, (byDay.get(day) ?? 0) + n);
+        }
+      }
+    }
+    for (const [pair, cellCounts] of Object.entries(doc.g ?? {})) {
+      const [district, cat] = pair.split('|');
+      // the parent is on the entries; a category filter on a first-level code is checked there
+      if (q.districts && !q.districts.includes(district)) continue;
+      const m = cells.get(pair) ?? new Map<string, number>();
+      cells.set(pair, m);
+      for (const [cell, n] of Object.entries(cellCounts)) if (n) m.set(cell, (m.get(cell) ?? 0) + n);
+      void cat;
+    }
+  }
+  return { entries, byDay, cells };
+}
+
+const sum = (entries: Entry[], f: (e: Entry) => number) => entries.reduce((s, e) => s + f(e), 0);
+const rate = (num: number, den: number) => (den ? Math.round((num / den) * 10000) / 10000 : null);
+
+/** Nearest-rank percentile of hour values kept in tenths of an hour. */
+function percentile(hist: Map<number, number>, p: number): number | null {
+  const total = [...hist.values()].reduce((a, b) => a + b, 0);
+  if (!total) return null;
+  const rank = Math.ceil(p * total);
+  let seen = 0;
+  for (const t of [...hist.keys()].sort((a, b) => a - b)) {
+    seen += hist.get(t)!;
+    if (seen >= rank) return t / 10;
+  }
+  return null;
+}
+function hours(entries: Entry[], field: 'ha' | 'hd' | 'hr') {
+  const hist = new Map<number, number>();
+  for (const e of entries) for (const [t, n] of Object.entries(e[field])) if (n) hist.set(Number(t), (hist.get(Number(t)) ?? 0) + n);
+  return { p50: percentile(hist, 0.5), p90: percentile(hist, 0.9) };
+}
+
+function series(from: string, to: string, byDay: Map<string, number>) {
+  const out: { date: string; count: number }[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push({ date: d, count: byDay.get(d) ?? 0 });
+  return out;
+}
+
+function group<K extends string>(entries: Entry[], key: (e: Entry) => K, name: (e: Entry) => string) {
+  const m = new Map<K, { code: K; name: string; count: number }>();
+  for (const e of entries) {
+    const k = key(e);
+    const row = m.get(k) ?? { code: k, name: name(e), count: 0 };
+    row.count += e.n;
+    m.set(k, row);
+  }
+  return [...m.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+}
+
+/** The period of the same length just before [from, to]. */
+export function previousPeriod(from: string, to: string) {
+  const len = daysBetween(from, to) + 1;
+  return { from: addDays(from, -len), to: addDays(from, -1) };
+}
+/** The same dates a year earlier. */
+const yearEarlier = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4) === '-02-29' ? '-02-28' : d.slice(4)}`;
+
+export function createInsightService() {
+  async function overview(q: Query) {
+    const prev = previousPeriod(q.from, q.to);
+    const [cur, before] = await Promise.all([loadSlice(q.from, q.to, q), loadSlice(prev.from, prev.to, q)]);
+    const e = cur.entries;
+    const total = sum(e, (x) => x.n);
+    const everResolved = sum(e, (x) => x.everResolved);
+    const rated = sum(e, (x) => x.rated);
+    return {
+      from: q.from,
+      to: q.to,
+      total,
+      byDay: series(q.from, q.to, cur.byDay),
+      previous: { from: prev.from, to: prev.to, total: sum(before.entries, (x) => x.n), byDay: series(prev.from, prev.to, before.byDay) },
+      byCategory: group(e, (x) => x.cat, (x) => x.catName),
+      byFirstLevel: group(e, (x) => x.parent, (x) => x.parentName),
+      byDistrict: group(e, (x) => x.district, (x) => x.districtName),
+      byKind: { complaint: sum(e, (x) => (x.kind === 'complaint' ? x.n : 0)), snap: sum(e, (x) => (x.kind === 'snap' ? x.n : 0)) },
+      urgent: sum(e, (x) => x.urgent),
+      resolutionRate: rate(sum(e, (x) => x.resolved), total),
+      overdueRate: rate(sum(e, (x) => x.overdue), total),
+      reopenRate: rate(sum(e, (x) => x.reopened), everResolved),
+      satisfaction: { rated, satisfied: sum(e, (x) => x.sat), basic: sum(e, (x) => x.basic), unsatisfied: sum(e, (x) => x.unsat), ratedShare: rate(rated, everResolved) },
+      hours: { accept: hours(e, 'ha'), dispatch: hours(e, 'hd'), resolve: hours(e, 'hr') },
+    };
+  }
+
+  /**
+   * 堵点: every district × second-level category pair with reports in the
+   * period, scored (0–1, higher is worse):
+   *   0.3 × count / the largest count among the pairs
+   * + 0.1 × growth (change vs the previous period, clamped to 0–1)
+   * + 0.2 × concentration
+   * + 0.2 × (1 − resolution rate)
+   * + 0.2 × (1 − satisfaction rate)
+   * A rate without data counts as 0.5 (neither good nor bad).
+   */
+  async function blockers(q: Query) {
+    const prev = previousPeriod(q.from, q.to);
+    const [cur, before] = await Promise.all([loadSlice(q.from, q.to, q), loadSlice(prev.from, prev.to, q)]);
+    const pairs = new Map<string, { e: Entry; count: number; resolved: number; rated: number; good: number }>();
+    for (const e of cur.entries) {
+      const k = `${e.district}|${e.cat}`;
+      const p = pairs.get(k) ?? { e, count: 0, resolved: 0, rated: 0, good: 0 };
+      p.count += e.n;
+      p.resolved += e.resolved;
+      p.rated += e.rated;
+      p.good += e.sat + e.basic;
+      pairs.set(k, p);
+    }
+    const prevCount = new Map<string, number>();
+    for (const e of before.entries) prevCount.set(`${e.district}|${e.cat}`, (prevCount.get(`${e.district}|${e.cat}`) ?? 0) + e.n);
+    const max = Math.max(1, ...[...pairs.values()].map((p) => p.count));
+    const items = [...pairs].map(([k, p]) => {
+      const previous = prevCount.get(k) ?? 0;
+      const change = previous ? Math.round(((p.count - previous) / previous) * 10000) / 10000 : null;
+      const cells = cur.cells.get(k);
+      const densest = cells ? Math.max(0, ...cells.values()) : 0;
+      const concentration = rate(densest, p.count);
+      const resolutionRate = rate(p.resolved, p.count);
+      const satisfactionRate = rate(p.good, p.rated);
+      const growth = change == null ? (previous === 0 && p.count > 0 ? 1 : 0) : Math.min(1, Math.max(0, change));
+      const score =
+        0.3 * (p.count / max) + 0.1 * growth + 0.2 * (concentration ?? 0) + 0.2 * (1 - (resolutionRate ?? 0.5)) + 0.2 * (1 - (satisfactionRate ?? 0.5));
+      return {
+        category: { code: p.e.cat, name: p.e.catName, parentCode: p.e.parent, parentName: p.e.parentName },
+        district: { code: p.e.district, name: p.e.districtName },
+        count: p.count,
+        previous,
+        change,
+        concentration,
+        resolutionRate,
+        satisfactionRate,
+        score: Math.round(score * 1000) / 1000,
+      };
+    });
+    items.sort((a, b) => b.score - a.score || b.count - a.count || a.category.code.localeCompare(b.category.code));
+    return { items };
+  }
+
+  /** The reports of one pair in the period (opening a 堵点), newest first. */
+  async function pairReports(q: Query & { district: string; cat: string }, limit = 200) {
+    // Raw driver: the loose schema would make mongoose's strictQuery drop these filters.
+    const rows = (await FactModel.collection
+      .find({ district: q.district, cat: q.cat, day: { $gte: q.from, $lte: q.to } } as never)
+      .sort({ at: -1 })
+      .limit(limit)
+      .toArray()) as unknown as { _id: string; at: Date; resolved: boolean; rating: string | null }[];
+    return { items: rows.map((r) => ({ id: r._id, at: r.at, resolved: r.resolved, rating: r.rating })) };
+  }
+
+  async function hotspots(q: Query) {
+    const start = dayStart(q.from);
+    const end = dayStart(addDays(q.to, 1));
+    const docs = (await Hotspot.collection.find({ lastAt: { $gte: start }, firstAt: { $lt: end } } as never).sort({ lastAt: -1 }).limit(500).toArray()) as unknown as HotspotDoc[];
+    const items = docs
+      .filter((h) => !q.districts || q.districts.includes(h.district.code))
+      .filter((h) => !q.category || q.category === h.parent)
+      .map(presentHotspot);
+    return { items };
+  }
+
+  /**
+   * Trends: per second-level category, the period's count against the
+   * previous period and against the same dates a year earlier, with the
+   * daily series for a sparkline. Ranked by the absolute change.
+   */
+  async function trends(q: Query) {
+    const prev = previousPeriod(q.from, q.to);
+    const [cur, before, lastYear] = await Promise.all([
+      loadSlice(q.from, q.to, q),
+      loadSlice(prev.from, prev.to, q),
+      loadSlice(yearEarlier(q.from), yearEarlier(q.to), q),
+    ]);
+    const counts = (s: Slice) => {
+      const m = new Map<string, number>();
+      for (const e of s.entries) m.set(e.cat, (m.get(e.cat) ?? 0) + e.n);
+      return m;
+    };
+    const now = counts(cur);
+    const p = counts(before);
+    const y = counts(lastYear);
+    const names = new Map<string, Entry>();
+    for (const e of [...cur.entries, ...before.entries, ...lastYear.entries]) names.set(e.cat, e);
+    // The daily series per category needs per-category days: read them from the day/month entries again.
+    const spark = await categorySeries(q);
+    const change = (a: number, b: number) => (b ? Math.round(((a - b) / b) * 10000) / 10000 : null);
+    const items = [...names.values()].map((e) => {
+      const count = now.get(e.cat) ?? 0;
+      const previous = p.get(e.cat) ?? 0;
+      const yearAgo = y.get(e.cat) ?? 0;
+      return {
+        category: { code: e.cat, name: e.catName, parentCode: e.parent, parentName: e.parentName },
+        count,
+        previous,
+        yearAgo,
+        delta: count - previous,
+        change: change(count, previous),
+        yearChange: change(count, yearAgo),
+        spark: spark.get(e.cat) ?? [],
+      };
+    });
+    const rising = [...items].filter((i) => i.delta > 0).sort((a, b) => b.delta - a.delta).slice(0, 20);
+    const falling = [...items].filter((i) => i.delta < 0).sort((a, b) => a.delta - b.delta).slice(0, 20);
+    return { items: items.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta)), rising, falling };
+  }
+
+  /** Per category, counts per week (periods over 60 days) or per day. */
+  async function categorySeries(q: Query): Promise<Map<string, number[]>> {
+    const days = daysBetween(q.from, q.to) + 1;
+    const step = days > 60 ? 7 : 1;
+    const slots = Math.ceil(days / step);
+    const out = new Map<string, number[]>();
+    const ids = bucketIds(q.from, q.to);
+    const docs = await Promise.all(ids.map((id) => Bucket.findById(id, { c: 1 }).lean<{ _id: string; c?: Record<string, any> }>()));
+    const put = (cat: string, day: string, n: number) => {
+      if (day < q.from || day > q.to) return;
+      const arr = out.get(cat) ?? new Array(slots).fill(0);
+      arr[Math.floor(daysBetween(q.from, day) / step)] += n;
+      out.set(cat, arr);
+    };
+    for (const doc of docs) {
+      if (!doc) continue;
+      for (const [key, e] of Object.entries(doc.c ?? {})) {
+        const [district, cat] = key.split('|');
+        if (q.districts && !q.districts.includes(district)) continue;
+        if (q.category && q.category !== cat && q.category !== e.p) continue;
+        if (doc._id.startsWith('d:')) put(cat, doc._id.slice(2), e.n ?? 0);
+        else for (const [dd, n] of Object.entries((e.dd ?? {}) as Record<string, number>)) put(cat, `${doc._id.slice(2)}-${dd}`, n);
+      }
+    }
+    return out;
+  }
+
+  /** New hotspots this account has not marked seen (the 数据看板 badge and alert list). */
+  async function alerts(userId: string, districts: string[] | null, since = new Date(Date.now() - 30 * 86_400_000)) {
+    const docs = (await Hotspot.collection.find({ createdAt: { $gte: since } } as never).sort({ createdAt: -1 }).limit(200).toArray()) as unknown as HotspotDoc[];
+    const visible = docs.filter((h) => !districts || districts.includes(h.district.code));
+    const seen = await Promise.all(visible.map((h) => AlertSeen.findById(`${userId}|${h._id}`).lean()));
+    const unseen = visible.filter((_, i) => !seen[i]).map(presentHotspot);
+    return { unseen: unseen.length, items: unseen };
+  }
+
+  async function markSeen(userId: string, ids: string[]) {
+    for (const id of ids) {
+      await AlertSeen.collection.updateOne({ _id: `${userId}|${id}` } as never, { $setOnInsert: { at: new Date() } }, { upsert: true });
+    }
+  }
+
+  async function settings(): Promise<HotspotSettings> {
+    return hotspotSettings();
+  }
+  async function updateSettings(s: HotspotSettings): Promise<HotspotSettings> {
+    await InsightSettings.collection.updateOne({ _id: 'hotspot' } as never, { $set: s }, { upsert: true });
+    return hotspotSettings();
+  }
+
+  return { overview, blockers, pairReports, hotspots, trends, alerts, markSeen, settings, updateSettings, today: () => shanghaiDay(new Date()) };
+}
+
+export function presentHotspot(h: HotspotDoc) {
+  return {
+    id: h._id,
+    category: { code: h.parent, name: h.parentName },
+    district: h.district,
+    center: h.center,
+    radiusM: h.radiusM,
+    count: h.count,
+    firstAt: new Date(h.firstAt).toISOString(),
+    lastAt: new Date(h.lastAt).toISOString(),
+    reportIds: h.reportIds,
+    createdAt: new Date(h.createdAt).toISOString(),
+  };
+}
+
+export type InsightService = ReturnType<typeof createInsightService>;

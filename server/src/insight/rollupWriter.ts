@@ -1,0 +1,451 @@
+import { districtByCode } from '@ssp/shared';
+import { distanceMeters } from '../geo/coords';
+import type { Logger } from '../log';
+import { periodic } from '../periodic';
+import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
+import { addContribution, diff, factOf, labelsOf, shanghaiDay, addDays, type Fact, type Increments, type Labels } from './contribution';
+import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, InsightSettings, InsightState, type HotspotDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
+
+/**
+ * Keeps the rollups in step with the reports. ONE writer, and every write it
+ * makes goes through one serial queue in this process (`exclusive`).
+ *
+ * Why: the embedded FerretDB's `$inc` is a read and a separate write (20
+ * concurrent `$inc`s of one counter left it at 5), so concurrent writers
+ * would lose increments. A single sequential writer makes each `$inc` a
+ * read-modify-write nobody races. Crash safety comes from a journal: a batch's
+ * increments are first stored in one document (`insight_state.journal`, a
+ * single-document write), then applied to each bucket with that bucket's
+ * `j` (last journal applied) raised to the batch's sequence number in the
+ * same update. A bucket whose `j` is already ≥ the sequence is skipped, so
+ * replaying a journal after a crash applies every increment exactly once.
+ * Facts, geo points ($addToSet/$pullAll of whole values) and hotspots
+ * (deterministic ids) are idempotent by construction.
+ *
+ * What it hears: the repository's `stored`/`changed` events (in-process, at
+ * once) and a slow scan of reports by `updatedAt` (indexed) for changes made
+ * by other processes or lost to a crash. A report whose fact already carries
+ * its `updatedAt` is skipped.
+ *
+ * Several API instances: run the writer in one of them (INSIGHT_WRITER=on,
+ * the instance with the background workers); the others only read.
+ */
+const STATE_ID = 'writer';
+const BATCH = 200;
+/** the scan re-reads this far behind its cursor: writes stamped earlier may commit later */
+const SCAN_MARGIN_MS = 10_000;
+const PARALLEL_WRITES = 8;
+
+export interface HotspotAnnouncement {
+  event: 'hotspot';
+  idempotencyKey: string;
+  hotspotId: string;
+  category: { code: string; name: string };
+  district: { code: string; name: string };
+  center: { lat: number; lng: number };
+  radiusM: number;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  reportIds: string[];
+  at: string;
+}
+
+/** Stored as objects of flat arrays: FerretDB v1.24 stores no nested arrays, and dotted paths cannot be keys. */
+interface Journal {
+  seq: number;
+  incs: { doc: string; paths: string[]; values: number[] }[];
+  labels: { doc: string; paths: string[]; values: unknown[] }[];
+  facts: Fact[];
+  geoAdd: { doc: string; p: HotspotPoint }[];
+  geoRemove: { doc: string; p: HotspotPoint }[];
+}
+
+async function inParallel<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLEL_WRITES, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+/** 300 m cells for the hotspot search (a wider radius searches more rings). */
+const GEO_CELL_M = 300;
+const geoCell = (p: { lat: number; lng: number }) => [Math.floor(p.lat / 0.0027), Math.floor(p.lng / 0.00315)] as const;
+const geoKey = (parent: string, cx: number, cy: number, day: string) => `${parent}|${cx}|${cy}|${day}`;
+const pointOf = (f: Fact): HotspotPoint | null => (f.point && f.parent !== 'none' ? { id: f._id, lat: f.point.lat, lng: f.point.lng, at: f.at, district: f.district } : null);
+const geoDocOf = (f: Fact) => {
+  const [cx, cy] = geoCell(f.point!);
+  return geoKey(f.parent, cx, cy, f.day);
+};
+
+/** Sets a dotted path inside a plain object (building a bucket in memory during a rebuild). */
+function setPath(obj: Record<string, any>, path: string, value: unknown, add: boolean) {
+  const parts = path.split('.');
+  let o = obj;
+  for (const p of parts.slice(0, -1)) o = o[p] ??= {};
+  const last = parts.at(-1)!;
+  o[last] = add ? (o[last] ?? 0) + (value as number) : value;
+}
+
+export async function hotspotSettings(): Promise<HotspotSettings> {
+  const doc = await InsightSettings.findById('hotspot').lean<Partial<HotspotSettings>>();
+  return { ...DEFAULT_HOTSPOT_SETTINGS, ...(doc ? { minReports: doc.minReports, radiusM: doc.radiusM, windowHours: doc.windowHours } : {}) } as HotspotSettings;
+}
+
+export function createRollupWriter(deps: {
+  repo: ReportRepository;
+  log: Logger;
+  /** sends a new hotspot to the pipeline (webhook connector); null: nobody to tell */
+  announce: ((payload: HotspotAnnouncement) => Promise<void>) | null;
+  scanMs?: number;
+  /** off: nothing is maintained (bench baseline, API-only instances) */
+  enabled?: boolean;
+}) {
+  const { repo, log } = deps;
+  const queue = new Set<string>();
+  let chain: Promise<unknown> = Promise.resolve();
+  let recovered = false;
+
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = chain.then(async () => {
+      if (!recovered) {
+        recovered = true;
+        await replayJournal();
+      }
+      return fn();
+    });
+    chain = run.catch(() => {});
+    return run;
+  }
+
+  async function state(): Promise<{ seq: number; cursor: number; journal: Journal | null }> {
+    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | null }>();
+    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ?? null };
+  }
+  const saveState = (set: Record<string, unknown>) => InsightState.collection.updateOne({ _id: STATE_ID } as never, { $set: set }, { upsert: true });
+
+  async function replayJournal() {
+    const { journal } = await state();
+    if (journal) {
+      log.info('insight: replaying an unfinished journal', { seq: journal.seq });
+      await applyJournal(journal);
+    }
+  }
+
+  async function applyJournal(j: Journal) {
+    const zip = (e: { paths: string[]; values: unknown[] }) => Object.fromEntries(e.paths.map((p, i) => [p, e.values[i]]));
+    const labels = new Map(j.labels.map((e) => [e.doc, zip(e)]));
+    const incs = new Map(j.incs.map((e) => [e.doc, zip(e)]));
+    const docs = new Set([...incs.keys(), ...labels.keys()]);
+    await inParallel([...docs], async (doc) => {
+      const cur = await Bucket.findById(doc, { j: 1 }).lean<{ j?: number }>();
+      if ((cur?.j ?? 0) >= j.seq) return; // applied before a crash
+      const update: Record<string, Record<string, unknown>> = { $set: { j: j.seq, ...(labels.get(doc) ?? {}) } };
+      const inc = incs.get(doc);
+      if (inc && Object.keys(inc).length) update.$inc = inc;
+      await Bucket.collection.updateOne({ _id: doc } as never, update, { upsert: true });
+    });
+    await inParallel(j.facts, (f) => FactModel.collection.replaceOne({ _id: f._id } as never, f, { upsert: true }));
+    // One update per geo cell document (parallel writes to one document would race on FerretDB).
+    const byDoc = (ops: { doc: string; p: HotspotPoint }[]) => {
+      const m = new Map<string, HotspotPoint[]>();
+      for (const { doc, p } of ops) m.set(doc, [...(m.get(doc) ?? []), p]);
+      return [...m];
+    };
+    await inParallel(byDoc(j.geoRemove), ([doc, pts]) => GeoCell.collection.updateOne({ _id: doc } as never, { $pullAll: { pts } } as never));
+    await inParallel(byDoc(j.geoAdd), ([doc, pts]) => GeoCell.collection.updateOne({ _id: doc } as never, { $addToSet: { pts: { $each: pts } } } as never, { upsert: true }));
+    const settings = await hotspotSettings();
+    for (const { p } of [...j.geoAdd].sort((a, b) => new Date(a.p.at).getTime() - new Date(b.p.at).getTime())) {
+      const fact = j.facts.find((f) => f._id === p.id);
+      if (fact) await detectHotspot(fact, settings);
+    }
+    await saveState({ journal: null });
+  }
+
+  /** Recomputes the facts of these reports and applies the differences (one journal). */
+  async function processReports(reports: ReportDoc[]) {
+    if (!reports.length) return;
+    const olds = new Map<string, Fact>();
+    await inParallel(reports, async (r) => {
+      const f = await FactModel.findById(r._id).lean<Fact>();
+      if (f) olds.set(r._id, f);
+    });
+    const incs: Increments = new Map();
+    const labels: Labels = new Map();
+    const facts: Fact[] = [];
+    const geoAdd: Journal['geoAdd'] = [];
+    const geoRemove: Journal['geoRemove'] = [];
+    for (const r of reports) {
+      const after = factOf(r);
+      const before = olds.get(r._id) ?? null;
+      if (before && before.v >= after.v) continue;
+      for (const [doc, m] of diff(before, after)) {
+        let into = incs.get(doc);
+        if (!into) incs.set(doc, (into = new Map()));
+        for (const [p, n] of m) into.set(p, (into.get(p) ?? 0) + n);
+      }
+      labelsOf(labels, after);
+      facts.push(after);
+      const pb = before && pointOf(before);
+      const pa = pointOf(after);
+      const sameGeo = pb && pa && geoDocOf(before!) === geoDocOf(after) && pb.lat === pa.lat && pb.lng === pa.lng;
+      if (!sameGeo) {
+        if (pb) geoRemove.push({ doc: geoDocOf(before!), p: pb });
+        if (pa) geoAdd.push({ doc: geoDocOf(after), p: pa });
+      }
+    }
+    if (!facts.length) return;
+    const { seq } = await state();
+    const journal: Journal = {
+      seq: seq + 1,
+      incs: [...incs].map(([doc, m]) => {
+        const nonZero = [...m].filter(([, n]) => n !== 0);
+        return { doc, paths: nonZero.map(([p]) => p), values: nonZero.map(([, n]) => n) };
+      }),
+      labels: [...labels].map(([doc, m]) => ({ doc, paths: [...m.keys()], values: [...m.values()] })),
+      facts,
+      geoAdd,
+      geoRemove,
+    };
+    // The journal first, in one single-document write: from here on the batch is applied exactly once.
+    await saveState({ seq: journal.seq, journal });
+    await applyJournal(journal);
+  }
+
+  // ---- hotspots ----
+
+  function circleOf(pts: HotspotPoint[]) {
+    const lat = pts.reduce((s, p) => s + p.lat, 0) / pts.length;
+    const lng = pts.reduce((s, p) => s + p.lng, 0) / pts.length;
+    const radiusM = Math.round(Math.max(...pts.map((p) => distanceMeters({ lat, lng }, p))));
+    return { center: { lat: Math.round(lat * 1e6) / 1e6, lng: Math.round(lng * 1e6) / 1e6 }, radiusM };
+  }
+
+  /**
+   * A hotspot: ≥ minReports reports of one first-level category within
+   * radiusM of the report that completes it, filed within windowHours before
+   * it. A later report within radiusM of any of its reports, at most
+   * windowHours after its last one, joins it (the same hotspot grows).
+   */
+  async function detectHotspot(f: Fact, s: HotspotSettings) {
+    const p = pointOf(f);
+    if (!p) return;
+    const at = new Date(f.at).getTime();
+    const windowMs = s.windowHours * 3600_000;
+    const near = (q: HotspotPoint) => distanceMeters(p, q) <= s.radiusM;
+    // Already part of one (a replayed journal)?
+    // Raw driver queries: these collections have loose schemas, and mongoose's strictQuery would drop the filter.
+    const open = (await Hotspot.collection.find({ parent: f.parent, lastAt: { $gte: new Date(at - windowMs) } } as never).toArray()) as unknown as HotspotDoc[];
+    if (open.some((h) => h.reportIds.includes(f._id))) return;
+    const joined = open.find((h) => h.pts.some((q) => near(q) && at - new Date(q.at).getTime() <= windowMs));
+    if (joined) {
+      await Hotspot.collection.updateOne({ _id: joined._id } as never, { $addToSet: { pts: p, reportIds: p.id } });
+      const h = (await Hotspot.findById(joined._id).lean<HotspotDoc>())!;
+      const times = h.pts.map((q) => new Date(q.at).getTime());
+      await Hotspot.collection.updateOne({ _id: h._id } as never, {
+        $set: { ...circleOf(h.pts), count: h.reportIds.length, firstAt: new Date(Math.min(...times)), lastAt: new Date(Math.max(...times)) },
+      });
+      return;
+    }
+    // Candidates: the 300 m cells around the point, on each day the window touches.
+    const [cx, cy] = geoCell(p);
+    const rings = Math.ceil(s.radiusM / GEO_CELL_M);
+    const days: string[] = [];
+    for (let d = shanghaiDay(new Date(at - windowMs)); d <= f.day; d = addDays(d, 1)) days.push(d);
+    const ids: string[] = [];
+    for (let x = cx - rings; x <= cx + rings; x++) for (let y = cy - rings; y <= cy + rings; y++) for (const d of days) ids.push(geoKey(f.parent, x, y, d));
+    const cells = await Promise.all(ids.map((id) => GeoCell.findById(id).lean<{ pts: HotspotPoint[] }>()));
+    const members = cells
+      .flatMap((c) => c?.pts ?? [])
+      .filter((q) => near(q) && new Date(q.at).getTime() <= at && at - new Date(q.at).getTime() <= windowMs);
+    const unique = [...new Map(members.map((q) => [q.id, q])).values()];
+    if (!unique.some((q) => q.id === p.id)) unique.push(p);
+    if (unique.length < s.minReports) return;
+    const times = unique.map((q) => new Date(q.at).getTime());
+    const districtCount = new Map<string, number>();
+    for (const q of unique) districtCount.set(q.district, (districtCount.get(q.district) ?? 0) + 1);
+    const district = [...districtCount].sort((a, b) => b[1] - a[1])[0][0];
+    const doc: HotspotDoc = {
+      _id: `hs_${f._id}`,
+      parent: f.parent,
+      parentName: f.parentName,
+      district: { code: district, name: districtByCode(district)?.name ?? (district === f.district ? f.districtName : '未定位') },
+      ...circleOf(unique),
+      count: unique.length,
+      firstAt: new Date(Math.min(...times)),
+      lastAt: new Date(Math.max(...times)),
+      reportIds: unique.map((q) => q.id),
+      pts: unique,
+      createdAt: new Date(),
+      announce: deps.announce ? 'pending' : 'none',
+    };
+    try {
+      await Hotspot.collection.insertOne(doc as never);
+      log.info('insight: new hotspot', { id: doc._id, category: doc.parent, count: doc.count });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+
+  /** Sends pending hotspot announcements (idempotencyKey `hotspot:<id>`, so a resend is harmless). */
+  async function announcePending() {
+    if (!deps.announce) return;
+    const pending = (await Hotspot.collection.find({ announce: 'pending' } as never).limit(50).toArray()) as unknown as HotspotDoc[];
+    for (const h of pending) {
+      try {
+        await deps.announce({
+          event: 'hotspot',
+          idempotencyKey: `hotspot:${h._id}`,
+          hotspotId: h._id,
+          category: { code: h.parent, name: h.parentName },
+          district: h.district,
+          center: h.center,
+          radiusM: h.radiusM,
+          count: h.count,
+          firstAt: new Date(h.firstAt).toISOString(),
+          lastAt: new Date(h.lastAt).toISOString(),
+          reportIds: h.reportIds,
+          at: new Date(h.createdAt).toISOString(),
+        });
+        await Hotspot.collection.updateOne({ _id: h._id } as never, { $set: { announce: 'sent' } });
+      } catch (err) {
+        await Hotspot.collection.updateOne({ _id: h._id } as never, { $inc: { announceAttempts: 1 } });
+        log.warn('insight: hotspot announcement failed, will retry', { id: h._id, error: (err as Error).message });
+      }
+    }
+  }
+
+  // ---- the passes ----
+
+  async function drainQueue() {
+    while (queue.size) {
+      const ids = [...queue].slice(0, BATCH);
+      for (const id of ids) queue.delete(id);
+      await processReports(await repo.findByIds(ids));
+    }
+  }
+
+  /** Reports changed since the cursor (other processes, or lost to a crash). */
+  async function scan() {
+    const { cursor } = await state();
+    let since = new Date(Math.max(0, cursor - SCAN_MARGIN_MS));
+    let newest = cursor;
+    for (;;) {
+      const page = await repo.changedSince(since, BATCH);
+      await processReports(page);
+      if (page.length) newest = Math.max(newest, ...page.map((r) => new Date(r.updatedAt).getTime()));
+      if (page.length < BATCH) break;
+      const last = new Date(page.at(-1)!.updatedAt);
+      if (last.getTime() === since.getTime()) break; // a page of one instant: the next pass continues
+      since = last;
+    }
+    await saveState({ cursor: newest });
+  }
+
+  async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number }> {
+    const started = Date.now();
+    await Promise.all([FactModel.deleteMany({}), Bucket.deleteMany({}), GeoCell.deleteMany({})]);
+    const { seq } = await state();
+    const buckets = new Map<string, Record<string, any>>();
+    const geo = new Map<string, HotspotPoint[]>();
+    let after: string | null = null;
+    let count = 0;
+    for (;;) {
+      const page = await repo.scanAll(after, 2000);
+      if (!page.length) break;
+      after = page.at(-1)!._id;
+      const facts = page.map(factOf);
+      const incs: Increments = new Map();
+      const labels: Labels = new Map();
+      for (const f of facts) {
+        addContribution(incs, f, 1);
+        labelsOf(labels, f);
+        const p = pointOf(f);
+        if (p) {
+          const k = geoDocOf(f);
+          const list = geo.get(k) ?? [];
+          list.push(p);
+          geo.set(k, list);
+        }
+      }
+      for (const [doc, m] of incs) {
+        const b = buckets.get(doc) ?? { _id: doc, j: seq };
+        buckets.set(doc, b);
+        for (const [p, n] of m) setPath(b, p, n, true);
+      }
+      for (const [doc, m] of labels) for (const [p, v] of m) setPath(buckets.get(doc) ?? buckets.set(doc, { _id: doc, j: seq }).get(doc)!, p, v, false);
+      await FactModel.collection.insertMany(facts as never[], { ordered: false });
+      count += page.length;
+    }
+    const docs = [...buckets.values()];
+    for (let i = 0; i < docs.length; i += 100) await Bucket.collection.insertMany(docs.slice(i, i + 100) as never[], { ordered: false });
+    const geoDocs = [...geo].map(([_id, pts]) => ({ _id, pts }));
+    for (let i = 0; i < geoDocs.length; i += 500) await GeoCell.collection.insertMany(geoDocs.slice(i, i + 500) as never[], { ordered: false });
+    // Changes made while we read are found again by the scan (their updatedAt is after this).
+    await saveState({ cursor: started, journal: null });
+    return { reports: count, buckets: docs.length, ms: Date.now() - started };
+  }
+
+  const enabled = deps.enabled ?? true;
+  const scanner = periodic('insight scan', () => exclusive(async () => {
+    await InsightState.collection.updateOne({ _id: STATE_ID } as never, { $set: { heartbeatAt: new Date() } }, { upsert: true });
+    const s = await InsightState.findById(STATE_ID).lean<{ rebuildRequestedAt?: Date | null }>();
+    if (s?.rebuildRequestedAt) {
+      const r = await rebuildNow();
+      await saveState({ rebuildRequestedAt: null, rebuildDone: { at: new Date(), ...r } });
+    }
+    await drainQueue();
+    await scan();
+    await announcePending();
+  }), { everyMs: deps.scanMs ?? 30_000, log, firstAfterMs: 1000 });
+
+  let kick: Promise<unknown> | null = null;
+  return {
+    /** A report was stored or changed: its contribution is brought up to date soon. */
+    enqueue(id: string) {
+      if (!enabled) return;
+      queue.add(id);
+      kick ??= exclusive(async () => {
+        kick = null;
+        await drainQueue();
+        await announcePending();
+      }).catch((err) => log.warn('insight: batch failed (the scan retries)', { error: err }));
+    },
+    /** Everything heard so far applied, and a scan made (tests, the CLI). */
+    drain: () =>
+      exclusive(async () => {
+        await drainQueue();
+        await scan();
+        await announcePending();
+      }),
+    /** Recomputes facts, buckets and the geo grid from the reports (hotspots and alerts are kept). */
+    rebuild: () => exclusive(rebuildNow),
+    start: () => enabled && scanner.start(),
+    stop: async () => {
+      await scanner.stop();
+      await chain;
+    },
+  };
+}
+
+export type RollupWriter = ReturnType<typeof createRollupWriter>;
+
+/** Whether a writer process is alive (heartbeat within `withinMs`): the CLI then asks it to rebuild. */
+export async function writerAlive(withinMs: number): Promise<boolean> {
+  const s = await InsightState.findById(STATE_ID).lean<{ heartbeatAt?: Date }>();
+  return Boolean(s?.heartbeatAt && Date.now() - new Date(s.heartbeatAt).getTime() < withinMs);
+}
+
+export async function requestRebuild(): Promise<Date> {
+  const at = new Date();
+  await InsightState.collection.updateOne({ _id: STATE_ID } as never, { $set: { rebuildRequestedAt: at } }, { upsert: true });
+  return at;
+}
+
+export async function rebuildDoneSince(at: Date): Promise<{ reports: number; buckets: number; ms: number } | null> {
+  const s = await InsightState.findById(STATE_ID).lean<{ rebuildDone?: { at: Date; reports: number; buckets: number; ms: number } }>();
+  return s?.rebuildDone && new Date(s.rebuildDone.at) >= at ? s.rebuildDone : null;
+}
+
