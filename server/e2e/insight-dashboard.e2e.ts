@@ -3,7 +3,7 @@ import test from 'ava';
 import mongoose from 'mongoose';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { insertRawReports } from '../test/reportStore';
-import { signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { ARTIFACTS, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -49,7 +49,7 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   for (let i = 0; i < 200; i++) {
     const d = SHANGHAI_DISTRICTS[Math.floor(((i * 7919) % 1000) / 1000 * (i % 2 ? 4 : 16))];
     const c = CATS[(i * 31) % (i % 3 ? 2 : 4)];
-    docs.push(report(i, new Date(now - ((i * 104729) % (28 * 86_400_000)) - 3600_000), d, c, { lat: 31.1 + ((i * 37) % 100) / 400, lng: 121.3 + ((i * 53) % 100) / 300 }, i % 3 === 0 ? 'closed' : i % 3 === 1 ? 'accepted' : 'submitted'));
+    docs.push(report(i, new Date(now - ((i * 104729) % 2419) * 1_000_000 - 3600_000), d, c, { lat: 31.1 + ((i * 37) % 100) / 400, lng: 121.3 + ((i * 53) % 100) / 300 }, i % 3 === 0 ? 'closed' : i % 3 === 1 ? 'accepted' : 'submitted'));
   }
   // A hotspot: six 违章停车 reports within ~150 m in徐汇 over the last few hours.
   const xuhui = SHANGHAI_DISTRICTS.find((d) => d.code === '310104')!;
@@ -82,11 +82,15 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   t.regex(await alertBadge.innerText(), /热点提醒\s*1/);
   await page.waitForTimeout(800);
   await snap(page, '40-insight-dashboard-1440');
+  // The map panel on its own (the page scrolls inside Taro's container, so a page shot shows the top only).
+  await page.locator('[data-testid="panel-map"]:visible').screenshot({ path: `${ARTIFACTS}/42-insight-map.png` });
+  await page.locator('[data-testid="panel-days"]:visible').screenshot({ path: `${ARTIFACTS}/43-insight-days.png` });
 
   await alertBadge.click();
   const list = page.locator('[data-testid="alert-list"]:visible');
   await list.waitFor();
   t.regex(await list.innerText(), /城市管理 · 徐汇区 · 6 件/);
+  await list.screenshot({ path: `${ARTIFACTS}/44-insight-alert-list.png` });
   await page.locator('[data-testid="panel-hotspots"]:visible').scrollIntoViewIfNeeded();
   t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /城市管理\s+徐汇区\s+6/);
 
