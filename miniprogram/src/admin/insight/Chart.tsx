@@ -9,23 +9,26 @@ import { useEffect, useMemo } from 'react';
 export function Chart({ option, height, testId, geoJson }: { option: Record<string, unknown>; height: number; testId?: string; geoJson?: unknown }) {
   const id = useMemo(() => `chart-${Math.random().toString(36).slice(2)}`, []);
   useEffect(() => {
-    if (process.env.TARO_ENV !== 'h5') return;
     let disposed = false;
     type ChartLike = { setOption: (o: unknown, notMerge: boolean) => void; dispose: () => void; resize: () => void };
     let chart: ChartLike | null = null;
     const onResize = () => chart?.resize();
-    void import('./charts').then(({ default: echarts }) => {
-      const el = document.getElementById(id);
-      if (disposed || !el) return;
-      if (geoJson && !echarts.getMap('shanghai')) echarts.registerMap('shanghai', geoJson as never);
-      const c = (echarts.getInstanceByDom(el) ?? echarts.init(el)) as unknown as ChartLike;
-      chart = c;
-      c.setOption(option, true);
-      window.addEventListener('resize', onResize);
-    });
+    // A constant condition after the build's define step: in the weapp build webpack drops this branch,
+    // import() included, so ECharts is not bundled into the mini-program at all.
+    if (process.env.TARO_ENV === 'h5') {
+      void import('./charts').then(({ default: echarts }) => {
+        const el = document.getElementById(id);
+        if (disposed || !el) return;
+        if (geoJson && !echarts.getMap('shanghai')) echarts.registerMap('shanghai', geoJson as never);
+        const c = (echarts.getInstanceByDom(el) ?? echarts.init(el)) as unknown as ChartLike;
+        chart = c;
+        c.setOption(option, true);
+        window.addEventListener('resize', onResize);
+      });
+    }
     return () => {
       disposed = true;
-      window.removeEventListener('resize', onResize);
+      if (process.env.TARO_ENV === 'h5') window.removeEventListener('resize', onResize);
       chart?.dispose();
     };
   }, [id, option, geoJson]);

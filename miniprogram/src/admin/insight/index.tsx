@@ -156,7 +156,8 @@ export default function InsightDashboard() {
     () =>
       o && geoJson ? {
         tooltip: { trigger: 'item', formatter: (p: { seriesType: string; name: string; value: unknown; data?: { count?: number } }) => (p.seriesType === 'scatter' ? `热点 · ${p.name}：${p.data?.count} 件` : `${p.name}：${Array.isArray(p.value) ? '' : (p.value ?? 0)} 件`) },
-        visualMap: { min: 0, max: Math.max(1, ...o.byDistrict.map((d) => d.count)), left: 8, bottom: 8, text: ['多', '少'], calculable: true, inRange: { color: ['#e8f0fb', '#1a5fb4'] } },
+        // seriesIndex 0: the colour scale is for the districts only, not the hotspot markers.
+        visualMap: { seriesIndex: 0, min: 0, max: Math.max(1, ...o.byDistrict.map((d) => d.count)), left: 8, bottom: 8, text: ['多', '少'], calculable: true, inRange: { color: ['#e8f0fb', '#1a5fb4'] } },
         geo: { map: 'shanghai', roam: true, itemStyle: { borderColor: '#fff' }, emphasis: { label: { show: true } } },
         series: [
           { name: '收到件数', type: 'map', geoIndex: 0, data: SHANGHAI_DISTRICTS.map((d) => ({ name: d.name, value: o.byDistrict.find((x) => x.code === d.code)?.count ?? 0 })) },
