@@ -256,6 +256,7 @@ async function snapshot() {
 }
 
 test.serial('rollups rebuilt from scratch equal the incremental ones after a concurrent burst of submits and status changes', async (t) => {
+  t.timeout(240_000); // 40 submits and ~90 staff moves through the real API: ~20 s here, far more on a loaded machine
   const citizens = await Promise.all(Array.from({ length: 8 }, () => s.loginCitizen()));
   const ids = await Promise.all(
     Array.from({ length: 40 }, async (_, i) => {

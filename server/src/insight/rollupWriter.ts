@@ -350,12 +350,8 @@ export function createRollupWriter(deps: {
     const { seq } = await state();
     const buckets = new Map<string, Record<string, any>>();
     const geo = new Map<string, HotspotPoint[]>();
-    let after: string | null = null;
     let count = 0;
-    for (;;) {
-      const page = await repo.scanAll(after, 2000);
-      if (!page.length) break;
-      after = page.at(-1)!._id;
+    for await (const page of repo.streamAll(2000)) {
       const facts = page.map(factOf);
       const incs: Increments = new Map();
       const labels: Labels = new Map();

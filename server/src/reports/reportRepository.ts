@@ -210,9 +210,20 @@ export function createReportRepository() {
       return Report.find({ updatedAt: { $gte: since } }, INSIGHT_FIELDS).sort({ updatedAt: 1 }).limit(limit).lean<ReportDoc[]>().exec();
     },
 
-    /** Every report, in `_id` order, a page at a time (insight's rebuild). */
-    scanAll(afterId: string | null, limit: number): Promise<ReportDoc[]> {
-      return Report.find(afterId ? { _id: { $gt: afterId } } : {}, INSIGHT_FIELDS).sort({ _id: 1 }).limit(limit).lean<ReportDoc[]>().exec();
+    /**
+     * Every report, in one pass (insight's rebuild): a single cursor rather than pages, because
+     * FerretDB answers each `_id` range query with a scan of its own.
+     */
+    async *streamAll(batchSize = 2000): AsyncGenerator<ReportDoc[]> {
+      let batch: ReportDoc[] = [];
+      for await (const doc of Report.find({}, INSIGHT_FIELDS).lean<ReportDoc>().cursor({ batchSize })) {
+        batch.push(doc as ReportDoc);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
     },
 
     /** The highest ticket number issued with this prefix (one day's numbers), or null. */
