@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState } from './context';
 import type { TokenService } from '../auth/tokens';
+import { databaseErrors, rateLimited } from '../metrics/metrics';
 
 /** The one error path: AppErrors answer as-is, everything else is logged and hidden. */
 export function errorHandler(log: Logger): Middleware<AppState> {
@@ -18,15 +19,22 @@ export function errorHandler(log: Logger): Middleware<AppState> {
     } catch (err) {
       const appError = toAppError(err);
       if (appError) {
+        if (appError.code === 'RATE_LIMITED') rateLimited.inc({ limit: routeOf(ctx) });
+        if (appError.code === 'DATABASE_UNAVAILABLE') databaseErrors.inc({ kind: (err as Error).name ?? 'unavailable' });
         ctx.status = appError.status;
         ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
         return;
       }
+      if (/^Mongo|^Mongoose|CastError|ValidationError/.test((err as Error)?.name ?? '')) databaseErrors.inc({ kind: (err as Error).name });
       log.error('unhandled error', { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, error: err });
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL', message: ErrorCodes.INTERNAL } };
     }
   };
+}
+
+function routeOf(ctx: { _matchedRoute?: unknown; path: string }): string {
+  return typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
 }
 
 function toAppError(err: unknown): AppError | null {
