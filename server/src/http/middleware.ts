@@ -16,6 +16,8 @@ export function errorHandler(log: Logger): Middleware<AppState> {
     try {
       await next();
       if (ctx.status === 404 && ctx.body == null && ctx.path.startsWith('/api/')) throw new AppError(404, 'NOT_FOUND');
+      // The router answers an unknown method (TRACE, PROPFIND…) with a bare 501; it is the client's mistake, not ours (the Allow header stays).
+      if ((ctx.status === 501 || ctx.status === 405) && ctx.body == null) throw new AppError(405, 'METHOD_NOT_ALLOWED');
     } catch (err) {
       const appError = toAppError(err);
       if (appError) {
