@@ -9,7 +9,7 @@
  * FUZZ_MAX_EXAMPLES (default 25) bounds the cases per operation.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/db/embeddedDatabase';
@@ -23,6 +23,8 @@ if (!existsSync(ST)) {
 }
 const dbUri = process.env.TEST_MONGODB_URI;
 if (!dbUri) throw new Error('run through scripts/with-database.ts');
+const WORK_DIR = path.join(REPO_ROOT, '.data/fuzz');
+mkdirSync(WORK_DIR, { recursive: true });
 const maxExamples = process.env.FUZZ_MAX_EXAMPLES ?? '25';
 const METRICS_TOKEN = 'fuzz-metrics-token-0123456789';
 const ADMIN_PASSWORD = 'fuzz-admin-password';
@@ -75,7 +77,8 @@ function schemathesis(label: string, tags: string[], token: string | null, extra
   ];
   console.log(`\n[fuzz] ${label}: schemathesis ${args.filter((a) => !a.startsWith('Authorization')).join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(ST, args, { stdio: 'inherit', env: { ...process.env, SCHEMATHESIS_HOOKS: '' } });
+    // Its cache and reports go under .data, not into the working tree.
+    const child = spawn(ST, args, { stdio: 'inherit', cwd: WORK_DIR, env: { ...process.env, SCHEMATHESIS_HOOKS: '' } });
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }
