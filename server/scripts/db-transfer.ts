@@ -1,15 +1,17 @@
 /**
  * npm run db:export -- DIR   copy the whole database (collections, GridFS photos and models, indexes) into DIR
  * npm run db:import -- DIR [--replace]   load DIR into the database
- * The database is MONGODB_URI when set, else the embedded one under DATA_DIR
- * (stop the server first: the embedded database is the server's own process).
+ * The database is MONGODB_URI when set, else the embedded one under DATA_DIR:
+ * the running server's (it notes its address in DATA_DIR/embedded-db.uri), or
+ * one started here when no server runs.
  * To move from the embedded database to MongoDB: export without MONGODB_URI,
  * then import with MONGODB_URI=mongodb://… (and the other way round).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { loadConfig } from '../src/config';
-import { startEmbeddedDatabase } from '../src/db/embeddedDatabase';
+import { embeddedUriFile, startEmbeddedDatabase } from '../src/db/embeddedDatabase';
 import { exportDatabase, importDatabase } from '../src/db/transfer';
 
 const [command, dirArg, ...flags] = process.argv.slice(2);
@@ -24,10 +26,31 @@ let uri = config.MONGODB_URI;
 let dbName: string | undefined;
 let stop = async () => {};
 if (!uri) {
-  const embedded = await startEmbeddedDatabase({ dataDir: config.DATA_DIR, log: (l) => console.error(l) });
-  uri = embedded.uri;
   dbName = 'suishenpai'; // as src/main.ts names it
-  stop = embedded.stop;
+  uri = await runningEmbedded(config.DATA_DIR);
+  if (uri) console.error(`using the running server's embedded database at ${uri}`);
+  else {
+    const embedded = await startEmbeddedDatabase({ dataDir: config.DATA_DIR, log: (l) => console.error(l) });
+    uri = embedded.uri;
+    stop = embedded.stop;
+  }
+}
+
+/** The embedded database of a server running on DATA_DIR, if it answers. */
+async function runningEmbedded(dataDir: string): Promise<string | undefined> {
+  const file = embeddedUriFile(dataDir);
+  if (!existsSync(file)) return undefined;
+  const candidate = readFileSync(file, 'utf8').trim();
+  const probe = new mongoose.mongo.MongoClient(candidate, { serverSelectionTimeoutMS: 1000 });
+  try {
+    await probe.connect();
+    await probe.db('admin').command({ ping: 1 });
+    return candidate;
+  } catch {
+    return undefined; // a stale note from a server that did not stop cleanly
+  } finally {
+    await probe.close().catch(() => {});
+  }
 }
 const client = new mongoose.mongo.MongoClient(uri);
 try {

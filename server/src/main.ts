@@ -1,10 +1,11 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createApp } from './app';
 import { startWechatStandIn } from './auth/wechatStandIn';
 import { createWechatClient } from './auth/wechatClient';
 import { ConfigError, loadConfig } from './config';
 import { connectDatabase, disconnectDatabase } from './db/connect';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embeddedDatabase';
+import { embeddedUriFile, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embeddedDatabase';
 import { createTencentGeocoder } from './geo/tencentGeocoder';
 import { createLogger } from './log';
 import { gracefulServer } from './lifecycle/shutdown';
@@ -30,6 +31,10 @@ async function main() {
     embedded = await startEmbeddedDatabase({ dataDir: config.DATA_DIR, log: (line) => log.info(line) });
     stops.push(() => embedded!.stop());
     uri = embedded.uri;
+    // `npm run db:export` finds the running embedded database here (it is not safe to open its files twice).
+    const uriFile = embeddedUriFile(config.DATA_DIR);
+    writeFileSync(uriFile, `${uri}\n`, { mode: 0o600 });
+    stops.push(async () => rmSync(uriFile, { force: true }));
   }
   await connectDatabase(uri, embedded ? 'suishenpai' : undefined);
   watchDatabase();
