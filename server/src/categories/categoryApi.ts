@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { categoryNodeSchema, categoryTreeViewSchema, createCategorySchema, itemsSchema, mergeCategorySchema, nearbyCategorySchema, updateCategorySchema } from '@ssp/shared';
+import { categoryNodeSchema, categoryTreeViewSchema, createCategorySchema, mergeCategorySchema, updateCategorySchema } from '@ssp/shared';
 import type { ApiOperation } from '../http/openapi';
 
 /** The OpenAPI operations of categoryRoutes.ts. */
@@ -12,15 +12,6 @@ export const categoryOperations: ApiOperation[] = [
     headers: z.object({ 'If-None-Match': z.string().optional() }),
     ok: { status: 200, schema: categoryTreeViewSchema, description: 'the tree' },
     otherResponses: { 304: 'unchanged since the ETag sent' },
-  },
-  {
-    method: 'get',
-    path: '/api/v1/categories/nearby',
-    summary: 'What residents report most around a point lately (quick chips)',
-    auth: 'user',
-    query: z.object({ lat: z.number().optional(), lng: z.number().optional(), coordSystem: z.enum(['gcj02', 'wgs84']).optional() }),
-    rateLimited: true,
-    ok: { status: 200, schema: itemsSchema(nearbyCategorySchema), description: 'categories, most reported first' },
   },
   {
     method: 'get',

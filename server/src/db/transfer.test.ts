@@ -6,7 +6,6 @@ import test from 'ava';
 import mongoose from 'mongoose';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { makeJpeg } from '../../test/images';
-import { Media } from '../media/mediaModel';
 import { exportDatabase, importDatabase } from './transfer';
 
 const { EJSON } = mongoose.mongo.BSON;
@@ -35,7 +34,8 @@ async function fileReport(token: string, i: number) {
   return res.body as { id: string; mediaIds: string[] };
 }
 
-const mediaCollection = () => Media.collection.collectionName;
+// The photo metadata collection, by its model's name (registered by the app the harness builds).
+const mediaCollection = () => mongoose.model('Media').collection.collectionName;
 
 /** Every document of every collection, canonical EJSON by `_id`, and the index names. */
 async function snapshot(db: mongoose.mongo.Db) {

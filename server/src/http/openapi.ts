@@ -70,7 +70,10 @@ function standardErrors(op: ApiOperation): Map<number, Set<ErrorCode>> {
     codes.forEach((c) => set.add(c));
     errors.set(status, set);
   };
-  if (op.body) add(400, 'VALIDATION_FAILED', 'INVALID_JSON'), add(413, 'PAYLOAD_TOO_LARGE');
+  if (op.body) {
+    add(400, 'VALIDATION_FAILED', 'INVALID_JSON');
+    add(413, 'PAYLOAD_TOO_LARGE');
+  }
   if (op.query || op.headers || op.params) add(400, 'VALIDATION_FAILED');
   if (op.auth === 'citizen' || op.auth === 'admin' || op.auth === 'user') add(401, 'UNAUTHENTICATED', 'TOKEN_EXPIRED');
   if (op.auth === 'citizen' || op.auth === 'admin') add(403, 'FORBIDDEN');

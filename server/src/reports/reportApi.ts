@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createReportSchema, itemsSchema, mergeResultSchema, mergeSchema, pageSchema, reportViewSchema, similarQuerySchema, similarTicketSchema } from '@ssp/shared';
+import { createReportSchema, itemsSchema, nearbyCategorySchema, mergeResultSchema, mergeSchema, pageSchema, reportViewSchema, similarQuerySchema, similarTicketSchema } from '@ssp/shared';
 import type { ApiOperation } from '../http/openapi';
 
 /** The OpenAPI operations of reportRoutes.ts (keep in step with it; openapi.test.ts checks). */
@@ -64,5 +64,14 @@ export const reportOperations: ApiOperation[] = [
     auth: 'user',
     ok: { status: 200, schema: reportViewSchema, description: 'the ticket' },
     errors: { 404: ['REPORT_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/categories/nearby',
+    summary: 'What residents report most around a point lately (quick chips)',
+    auth: 'user',
+    query: z.object({ lat: z.number().optional(), lng: z.number().optional(), coordSystem: z.enum(['gcj02', 'wgs84']).optional() }),
+    rateLimited: true,
+    ok: { status: 200, schema: itemsSchema(nearbyCategorySchema), description: 'categories, most reported first' },
   },
 ];

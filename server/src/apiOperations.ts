@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { healthSchema } from '@ssp/shared';
-import { authOperations } from '../auth/authApi';
-import { categoryOperations } from '../categories/categoryApi';
-import { classificationOperations } from '../classification/classificationApi';
-import { geoOperations } from '../geo/geoApi';
-import { mediaOperations } from '../media/mediaApi';
-import { metricsOperations } from '../metrics/metricsRoutes';
-import { notificationOperations } from '../notifications/notificationApi';
-import { pipelineOperations } from '../pipeline/pipelineApi';
-import { reportOperations } from '../reports/reportApi';
-import type { ApiOperation } from './openapi';
+import { authOperations } from './auth/authApi';
+import { categoryOperations } from './categories/categoryApi';
+import { classificationOperations } from './classification/classificationApi';
+import { geoOperations } from './geo/geoApi';
+import { mediaOperations } from './media/mediaApi';
+import { metricsOperations } from './metrics/metricsRoutes';
+import { notificationOperations } from './notifications/notificationApi';
+import { pipelineOperations } from './pipeline/pipelineApi';
+import { reportOperations } from './reports/reportApi';
+import { ticketOperations } from './reports/ticketApi';
+import { triageOperations } from './reports/triageApi';
+import type { ApiOperation } from './http/openapi';
 
 /** Health checks and the document itself (routes in app.ts). */
 export const systemOperations: ApiOperation[] = [
@@ -42,6 +44,8 @@ export const apiOperations: ApiOperation[] = [
   ...authOperations,
   ...mediaOperations,
   ...reportOperations,
+  ...ticketOperations,
+  ...triageOperations,
   ...geoOperations,
   ...categoryOperations,
   ...classificationOperations,
