@@ -26,7 +26,16 @@ export const categoryOperations: ApiOperation[] = [
     summary: 'Add a category',
     auth: 'admin',
     body: createCategorySchema,
-    ok: { status: 201, schema: categoryNodeSchema, description: 'the new category' },
+    ok: {
+      status: 201,
+      schema: categoryNodeSchema,
+      description: 'the new category',
+      links: {
+        update: { operation: 'patch /api/v1/admin/categories/:code', parameters: { code: '$response.body#/code' } },
+        merge: { operation: 'post /api/v1/admin/categories/:code/merge', parameters: { code: '$response.body#/code' } },
+        remove: { operation: 'delete /api/v1/admin/categories/:code', parameters: { code: '$response.body#/code' } },
+      },
+    },
     errors: { 400: ['CATEGORY_PARENT_INVALID'], 409: ['CATEGORY_CODE_TAKEN'] },
   },
   {

@@ -68,6 +68,14 @@ test('the document is OpenAPI 3.1 with auth, bodies, queries, responses and erro
   t.true(detail.parameters.some((p: any) => p.in === 'path' && p.name === 'id' && p.required));
   t.deepEqual(doc.paths['/api/v1/categories'].get.security, [], 'public operations need no token');
   t.deepEqual(doc.paths['/api/v1/admin/categories'].get.tags, ['staff']);
+
+  // Links (followed by the fuzzer's stateful phase) name operations that exist.
+  const ids = new Set(Object.values<any>(doc.paths).flatMap((item) => Object.values<any>(item).map((o) => o.operationId)));
+  const targets = Object.values<any>(doc.paths).flatMap((item) =>
+    Object.values<any>(item).flatMap((o) => Object.values<any>(o.responses ?? {}).flatMap((r) => Object.values<any>(r.links ?? {}).map((l) => l.operationId))),
+  );
+  t.true(targets.length >= 9);
+  t.deepEqual(targets.filter((id) => !ids.has(id)), []);
 });
 
 test('answers match the document: a validation error lists its code, a report view has its fields', async (t) => {

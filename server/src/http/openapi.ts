@@ -36,7 +36,7 @@ export interface ApiOperation {
   /** a multipart/form-data body instead of JSON */
   multipart?: z.AnyZodObject;
   /** the answer on success */
-  ok: { status: number; schema?: z.ZodTypeAny; description: string; contentType?: string; headers?: z.AnyZodObject };
+  ok: { status: number; schema?: z.ZodTypeAny; description: string; contentType?: string; headers?: z.AnyZodObject; links?: Record<string, OperationLink> };
   /** further answers, e.g. `{ 304: 'not modified' }` */
   otherResponses?: Record<number, string>;
   /** error codes by status beyond the automatic ones (see `standardErrors`) */
@@ -45,6 +45,17 @@ export interface ApiOperation {
   rateLimited?: boolean;
   /** leave out of the fuzzer's runs (say why at the operation) */
   fuzz?: false;
+}
+
+/** An OpenAPI link: what to call next with a value from this answer (the fuzzer's stateful phase follows them). */
+export interface OperationLink {
+  /** `method` + router path of the target operation, e.g. `get /api/v1/reports/:id` */
+  operation: string;
+  parameters: Record<string, string>;
+}
+
+export function operationId(method: string, koaPath: string): string {
+  return `${method}${koaPath.replace(/^\/api\/v1/, '').replace(/[/:.-]+(\w)/g, (_, c: string) => c.toUpperCase())}`;
 }
 
 /** The tag each kind of caller's operations carry; the fuzzer runs each tag with its token. */
@@ -106,6 +117,16 @@ export function buildOpenApiDocument(operations: ApiOperation[], info: { version
     responses[op.ok.status] = {
       description: op.ok.description,
       ...(op.ok.headers ? { headers: op.ok.headers } : {}),
+      ...(op.ok.links
+        ? {
+            links: Object.fromEntries(
+              Object.entries(op.ok.links).map(([name, link]) => {
+                const [method, target] = link.operation.split(' ');
+                return [name, { operationId: operationId(method, target), parameters: link.parameters }];
+              }),
+            ),
+          }
+        : {}),
       ...(op.ok.schema ? { content: { [op.ok.contentType ?? 'application/json']: { schema: op.ok.schema } } } : {}),
     };
     for (const [status, description] of Object.entries(op.otherResponses ?? {})) responses[status] = { description };
@@ -123,7 +144,7 @@ export function buildOpenApiDocument(operations: ApiOperation[], info: { version
     const route: RouteConfig = {
       method: op.method,
       path: toOpenApiPath(op.path),
-      operationId: `${op.method}${op.path.replace(/^\/api\/v1/, '').replace(/[/:-]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      operationId: operationId(op.method, op.path),
       summary: op.summary,
       description: op.auth === 'user' ? 'residents and staff' : undefined,
       tags: [AUDIENCE_TAG[op.auth]],

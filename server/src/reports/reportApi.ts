@@ -46,7 +46,17 @@ export const reportOperations: ApiOperation[] = [
     headers: z.object({ 'Idempotency-Key': z.string().uuid().describe('a UUID chosen by the client once per report') }),
     body: createReportSchema,
     rateLimited: true,
-    ok: { status: 201, schema: reportViewSchema, description: 'stored (also when replayed: header Idempotent-Replayed: true)' },
+    ok: {
+      status: 201,
+      schema: reportViewSchema,
+      description: 'stored (also when replayed: header Idempotent-Replayed: true)',
+      links: Object.fromEntries(
+        ['get /api/v1/reports/:id', ...['withdraw', 'urge', 'supplement', 'rate', 'reopen'].map((a) => `post /api/v1/reports/:id/${a}`)].map((operation) => [
+          operation.split('/').pop() === ':id' ? 'detail' : operation.split('/').pop()!,
+          { operation, parameters: { id: '$response.body#/id' } },
+        ]),
+      ),
+    },
     errors: { 400: ['IDEMPOTENCY_KEY_INVALID', 'MEDIA_NOT_OWNED', 'CATEGORY_NOT_FOUND', 'CATEGORY_DISABLED'], 409: ['IDEMPOTENCY_KEY_REUSED'] },
   },
   {
