@@ -50,7 +50,7 @@ const SCALARS: unknown[] = [
   'a', 'b', 'A', '', 'null', 'true', '[x]', '<tag>', 'a&b', 'q"uote', 'back\\slash', 'line\u2028sep', '中文', 'emoji😀', ' a', 'a ',
   OID, OID.toHexString(), new ObjectId('65a1b2c3d4e5f60718293a4c'),
   true, false, null,
-  DATE, new Date(DATE.getTime() + 1), new Date(0), DATE.getTime(),
+  DATE, new Date(DATE.getTime() + 1), new Date(0), new Date(-86_400_000), new Date('9999-12-31T00:00:00Z'), new Date('1999-01-01T00:00:00Z'), DATE.getTime(),
   0, -0, 1, new Double(1), new Long(1), 2.5, -1,
 ];
 const FIELDS = ['a', 'b', 'c', 'n.x', 'n.y', 'arr.x', 'deep.n.x'] as const;
@@ -94,7 +94,9 @@ function randomCondition(): unknown {
   if (r < 0.75) return { $in: [pick(SCALARS), [pick(SCALARS)]] };
   if (r < 0.8) return { $ne: pick(SCALARS) };
   if (r < 0.85) return { $exists: rand() < 0.5 };
-  if (r < 0.9) return { $gte: pick(SCALARS), $eq: pick(SCALARS) };
+  if (r < 0.86) return { $gte: pick(SCALARS), $eq: pick(SCALARS) };
+  // Date ranges (pushed down as numbers), bounds around the corpus's dates, and other bounds (not pushed down).
+  if (r < 0.9) return { [pick(['$gt', '$gte', '$lt', '$lte'])]: pick([DATE, new Date(DATE.getTime() + 1), new Date(0), new Date(-1), new Date(8.64e15), pick(SCALARS)]) };
   if (r < 0.95) return [pick(SCALARS)];
   return { x: pick(SCALARS) };
 }
