@@ -70,6 +70,12 @@ const envSchema = z.object({
   /** the 数据看板's rollup writer: `on` in exactly one instance (it must be the only writer, see insight/rollupWriter.ts) */
   INSIGHT_WRITER: z.enum(['on', 'off']).default('on'),
   INSIGHT_SCAN_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** bearer token for GET /metrics (unset: no /metrics) */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** the backlog gauges count at most this often (a count is a scan on FerretDB) */
+  METRICS_COUNT_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** on SIGTERM, how long requests in flight may take before their connections are cut */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
