@@ -2,11 +2,13 @@
  * npm run classify -- eval FILE.jsonl     metrics on labelled lines {"text","label","urgent"?}; last line is one JSON object
  * npm run classify -- train                train a model; with MONGODB_URI, store it and make it the live one
  * npm run classify -- predict "文字"        classify one text
+ * npm run classify -- predict-file FILE.jsonl   one JSON line per input line {"text",…}, in order, streamed
  *
  * Without MONGODB_URI the model is trained here from the seed corpus and the
  * default category tree (a few seconds), so this works on a fresh clone with
  * no database. With MONGODB_URI it uses the live model and tree.
  */
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
@@ -14,7 +16,8 @@ import { createCategoryService } from '../src/categories/categoryService';
 import { Classifier } from '../src/classification/classifier';
 import { createClassificationService } from '../src/classification/classificationService';
 import { evaluate } from '../src/classification/evaluate';
-import { examplesOf, leavesOf, loadJsonl, loadSeedCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
+import { predictStream } from '../src/classification/predictFile';
+import { baseTrainingExamples, leavesOf, loadJsonl, seedTreeAsNodes } from '../src/classification/trainingData';
 import { connectDatabase } from '../src/db/connect';
 import { createLogger } from '../src/log';
 
@@ -32,7 +35,7 @@ async function classifierFromDatabase(uri: string, retrain: boolean) {
 
 function localClassifier(): Classifier {
   const tree = seedTreeAsNodes(DEFAULT_TREE);
-  return Classifier.train([...loadSeedCorpus(), ...examplesOf(tree)], leavesOf(tree), 0);
+  return Classifier.train(baseTrainingExamples(tree), leavesOf(tree), 0);
 }
 
 async function main() {
@@ -43,7 +46,9 @@ async function main() {
     const rows = loadJsonl(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
     const report = evaluate(classify, rows);
-    console.error(`n=${report.n} accuracy=${report.accuracy} macroF1=${report.macroF1} top3=${report.top3} urgentP=${report.urgentPrecision} urgentR=${report.urgentRecall} ms/text=${report.msPerText}`);
+    console.error(`n=${report.n} accuracy=${report.accuracy} macroF1=${report.macroF1} top3=${report.top3} urgentP=${report.urgentPrecision} urgentR=${report.urgentRecall} semiUrgentP=${report.semiUrgentPrecision} semiUrgentR=${report.semiUrgentRecall} ece=${report.ece} ms/text=${report.msPerText}`);
+    for (const [name, r] of Object.entries(report.perRegister)) console.error(`  ${name.padEnd(12)} n=${r.n} accuracy=${r.accuracy} top3=${r.top3}`);
+    for (const b of report.reliability) if (b.n) console.error(`  confidence ${b.from.toFixed(1)}–${b.to.toFixed(1)}: n=${b.n} mean confidence=${b.meanConfidence} accuracy=${b.accuracy}`);
     console.log(JSON.stringify(report));
   } else if (command === 'train') {
     if (uri) {
@@ -58,8 +63,14 @@ async function main() {
     if (!arg) throw new Error('usage: classify predict "文字"');
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
     console.log(JSON.stringify(classify.classify(arg), null, 2));
+  } else if (command === 'predict-file') {
+    if (!arg) throw new Error('usage: classify predict-file FILE.jsonl');
+    const input = createReadStream(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
+    const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
+    const { lines, errors } = await predictStream(classify, input, process.stdout);
+    console.error(`predict-file: ${lines} lines, ${errors} errors, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } else {
-    console.error('usage: classify eval FILE.jsonl | train | predict "文字"');
+    console.error('usage: classify eval FILE.jsonl | train | predict "文字" | predict-file FILE.jsonl');
     process.exit(2);
   }
   if (uri) await mongoose.disconnect();

@@ -2,6 +2,7 @@ import type { District } from './districts';
 import type { ReportStatus } from './status';
 import type { ReportLocation } from './schemas';
 import type { AllowedActions } from './followUpSchemas';
+import type { Urgency } from './urgency';
 
 /** The shapes the API returns. The server's presenters produce exactly these. */
 
@@ -77,6 +78,8 @@ export interface ReportView {
   /** the category the report is filed under; null while it waits for manual triage */
   category: (CategoryRef & { parentCode: string | null; parentName: string | null }) | null;
   urgent: boolean;
+  /** 紧急 / 次紧急 / 普通; `urgent` stays for older clients */
+  urgency: Urgency;
   department: string | null;
   dueAt: string | null;
   /** past its deadline and escalated (超期/督办) */
@@ -121,6 +124,8 @@ export interface ClassificationView {
   /** probability of the first-level category */
   confidence: number;
   urgent: boolean;
+  /** 紧急 (life or safety now) / 次紧急 (within a day) / 普通; `urgent` is `urgency === 'urgent'` */
+  urgency: Urgency;
   urgentReasons: string[];
   /** the terms that weighed most */
   explanation: string[];

@@ -3,6 +3,7 @@ import type { CategoryService } from '../categories/categoryService';
 import type { Logger } from '../log';
 import type { MediaSigner } from '../media/mediaSigner';
 import { Report, type ReportDoc } from '../reports/reportModel';
+import { urgencyOf } from '../reports/reportPresenter';
 import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
 import { updateReport, updateReportIf } from '../reports/reportLock';
 
@@ -53,6 +54,7 @@ export function buildPayload(doc: ReportDoc, info: { department: string | null; 
     kind: doc.kind,
     category: doc.category?.code ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null } : null,
     urgent: Boolean(doc.urgent),
+    urgency: urgencyOf(doc),
     department: info.department,
     district: doc.district?.code ? { code: doc.district.code, name: doc.district.name ?? '' } : null,
     location: { ...loc, ...(doc.point ? { gcj02: doc.point } : {}) },

@@ -50,6 +50,8 @@ const reportSchema = new Schema(
       resolvedBy: { type: String, default: null },
     },
     urgent: { type: Boolean, default: false },
+    /** 紧急 / 次紧急 / 普通 (issue 12); reports stored before it have only `urgent` (see urgencyOf) */
+    urgency: { type: String, enum: ['urgent', 'semi_urgent', 'normal'] },
     urgentReasons: { type: [String], default: [] },
     location: {
       lat: { type: Number },

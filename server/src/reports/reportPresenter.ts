@@ -1,7 +1,12 @@
-import { maskPhone, STATUS_LABELS, type ReportView } from '@ssp/shared';
+import { maskPhone, STATUS_LABELS, type ReportView, type Urgency } from '@ssp/shared';
 import type { MediaSigner } from '../media/mediaSigner';
 import type { ReportDoc } from './reportModel';
 import { allowedActions } from './followUp';
+
+/** The report's urgency level; reports stored before the levels existed have only `urgent`. */
+export function urgencyOf(doc: Pick<ReportDoc, 'urgent' | 'urgency'>): Urgency {
+  return (doc.urgency as Urgency | undefined) ?? (doc.urgent ? 'urgent' : 'normal');
+}
 
 /** Exactly the fields that leave the server. The full phone number never does. */
 export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number; follower?: boolean } = {}): ReportView {
@@ -24,6 +29,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
       ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
       : null,
     urgent: Boolean(doc.urgent),
+    urgency: urgencyOf(doc),
     department: doc.department ?? null,
     dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
     overdue: Boolean(doc.overdueAt),

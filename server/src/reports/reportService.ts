@@ -128,6 +128,7 @@ export function createReportService(deps: {
         classification,
         triage: { ...triage, resolvedAt: null, resolvedBy: null },
         urgent: classification?.urgent ?? false,
+        urgency: classification?.urgency ?? (classification?.urgent ? 'urgent' : 'normal'),
         urgentReasons: classification?.urgentReasons ?? [],
         location: input.location,
         point: hasCoordinates(input.location) ? toGcj02(input.location) : null,
