@@ -185,10 +185,11 @@ export function useReportDraft(kind: Draft['kind']) {
   );
 
   // While the resident types, suggest a category (debounced; the public endpoint is rate-limited).
+  // 随申拍 asks too, for its one-line note: the answer's urgency drives the emergency call banner.
   const [suggestion, setSuggestion] = useState<ClassificationView | null>(null);
   useEffect(() => {
     const text = draft.description.trim();
-    if (kind !== 'complaint' || text.length < 5) return setSuggestion(null);
+    if (text.length < (kind === 'complaint' ? 5 : 4)) return setSuggestion(null);
     const timer = setTimeout(() => {
       suggestCategory(text).then(setSuggestion, () => setSuggestion(null));
     }, 600);
