@@ -79,6 +79,7 @@ export default function ClassifierAdmin() {
             ))}
             <Text className='muted' style={{ display: 'block' }}>把握：{pct(result.confidence)} · 依据：{result.explanation.join('、') || '—'}</Text>
             {result.urgent && <Text className='error-text'>紧急：{result.urgentReasons.join('、')}</Text>}
+            {result.urgency === 'semi_urgent' && <Text className='error-text'>次紧急：{result.urgentReasons.join('、')}</Text>}
           </View>
         )}
       </View>
