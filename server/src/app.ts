@@ -44,7 +44,7 @@ export interface AppDeps {
   log: Logger;
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
-  classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number };
+  classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number; trainingCorpus?: boolean };
   /** WeChat subscribe messages: the API to send them through (null: in-app messages only) and the templates */
   notifications?: { wechat: WechatMessengerOptions | null; config: NotificationConfig; pollMs?: number };
   pipeline?: {
@@ -77,6 +77,7 @@ export function createApp(deps: AppDeps) {
     log: deps.log,
     confidenceThreshold: deps.classifier?.confidenceThreshold ?? 0.5,
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
+    trainingCorpus: deps.classifier?.trainingCorpus,
   });
   // The effects worker is built after the connector; tickets only need a way to wake it.
   let effects: ReturnType<typeof createEffectsWorker> | null = null;

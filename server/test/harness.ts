@@ -58,7 +58,9 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     log: silentLogger,
     h5Dist: opts.h5Dist,
     pipeline: opts.pipeline ?? { connector: 'local', publicBaseUrl: 'http://127.0.0.1', secret: TEST_PIPELINE_SECRET },
-    classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000 },
+    // The writers' corpus makes every retrain take tens of seconds on a loaded machine; the API tests are
+    // about the mechanics (swap, triage, corrections as training data), so they train on the seed corpus.
+    classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000, trainingCorpus: false },
   });
   await prepare();
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});

@@ -35,6 +35,8 @@ export interface ClassificationOptions {
   retrainEvery: number;
   /** labelled texts never trained on, used for before/after figures */
   heldOutFile?: string;
+  /** train on the writers' corpus in data/corpus (default); false: seed corpus, tree and reviews only */
+  trainingCorpus?: boolean;
 }
 
 function trainInWorker(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number): Promise<Buffer> {
@@ -103,7 +105,7 @@ export function createClassificationService(opts: ClassificationOptions) {
       { description: 1, 'category.code': 1 },
     ).lean();
     const fromReports = reviewed.filter((r) => r.category?.code).map((r) => ({ text: r.description ?? '', label: r.category!.code! }));
-    return { examples: [...loadTrainingCorpus(), ...loadSeedCorpus(), ...examplesOf(nodes), ...fromReports], leaves: leavesOf(nodes), taxonomyVersion: version };
+    return { examples: [...(opts.trainingCorpus === false ? [] : loadTrainingCorpus()), ...loadSeedCorpus(), ...examplesOf(nodes), ...fromReports], leaves: leavesOf(nodes), taxonomyVersion: version };
   }
 
   async function retrain(reason: string): Promise<RetrainResult> {
