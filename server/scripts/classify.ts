@@ -1,6 +1,7 @@
 /**
  * npm run classify -- eval FILE.jsonl     metrics on labelled lines {"text","label","urgent"?}; last line is one JSON object
- * npm run classify -- train                train a model; with MONGODB_URI, store it and make it the live one
+ * npm run classify -- train [--out FILE]   train a model; with MONGODB_URI, store it and make it the live one;
+ *                                          --out saves it, and CLASSIFIER_MODEL_FILE=FILE makes the other commands use it
  * npm run classify -- predict "文字"        classify one text
  * npm run classify -- predict-file FILE.jsonl   one JSON line per input line {"text",…}, in order, streamed
  *
@@ -8,7 +9,7 @@
  * default category tree (a few seconds), so this works on a fresh clone with
  * no database. With MONGODB_URI it uses the live model and tree.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
@@ -33,7 +34,10 @@ async function classifierFromDatabase(uri: string, retrain: boolean) {
   return { service, result: null };
 }
 
+/** CLASSIFIER_MODEL_FILE: a model saved by `train --out FILE`, so eval, predict and predict-file need not retrain. */
 function localClassifier(): Classifier {
+  const file = process.env.CLASSIFIER_MODEL_FILE;
+  if (file) return Classifier.deserialize(readFileSync(file));
   const tree = seedTreeAsNodes(DEFAULT_TREE);
   return Classifier.train(baseTrainingExamples(tree), leavesOf(tree), 0);
 }
@@ -57,7 +61,9 @@ async function main() {
     } else {
       const started = performance.now();
       const c = localClassifier();
-      console.log(JSON.stringify({ version: c.version, trainedOn: c.trainedOn, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), note: 'MONGODB_URI not set: trained in memory only' }));
+      const out = process.argv.indexOf('--out');
+      if (out > 0) writeFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[out + 1]), c.serialize());
+      console.log(JSON.stringify({ version: c.version, trainedOn: c.trainedOn, temperature: c.temperature, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), note: out > 0 ? `saved to ${process.argv[out + 1]}` : 'MONGODB_URI not set: trained in memory only' }));
     }
   } else if (command === 'predict') {
     if (!arg) throw new Error('usage: classify predict "文字"');

@@ -56,6 +56,16 @@ test('urgent reports are flagged on submit', async (t) => {
   const citizen = await s.loginCitizen();
   const res = await submit(citizen.token, validComplaint({ description: '电梯困人了，我家老人被困在电梯里出不来' }));
   t.true(res.body.urgent);
+  t.is(res.body.urgency, 'urgent');
+  const semi = await submit(citizen.token, validComplaint({ description: '我们整栋楼从早上停水到现在，一直没有通知' }));
+  t.false(semi.body.urgent);
+  t.is(semi.body.urgency, 'semi_urgent');
+  const past = await submit(citizen.token, validComplaint({ description: '上周楼道里的煤气味已经处理好了，想问一下燃气报警器要不要装' }));
+  t.false(past.body.urgent);
+  t.is(past.body.urgency, 'normal');
+  // the staff view and a later read give the same level
+  const stored = await s.request('GET', `/api/v1/reports/${semi.body.id}`, { token: admin.token });
+  t.is(stored.body.urgency, 'semi_urgent');
 });
 
 test('a resident who picks another category than the classifier keeps it, and a person decides', async (t) => {
