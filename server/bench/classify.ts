@@ -13,7 +13,7 @@ const tree = seedTreeAsNodes(DEFAULT_TREE);
 const leaves = leavesOf(tree);
 const examples = baseTrainingExamples(tree);
 
-let start = performance.now();
+const start = performance.now();
 const model = Classifier.train(examples, leaves, 1);
 const trainSeconds = (performance.now() - start) / 1000;
 

@@ -19,8 +19,12 @@ const URGENCY = new Set(['urgent', 'semi_urgent', 'normal']);
 
 for (const [from, to] of [['train', 'corpus'], ['heldout', 'heldout']] as const) {
   const dir = path.join(source, from);
-  let files: string[] = [];
-  try { files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort(); } catch { continue; }
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  } catch {
+    continue; // no such directory: nothing of that kind to import
+  }
   mkdirSync(path.join(DATA_DIR, to), { recursive: true });
   for (const file of files) {
     const out: string[] = [];
