@@ -73,12 +73,15 @@ function sentenceAt(text: string, index: number, length: number): string {
   return text.slice(from, to);
 }
 
+/** Global twins of each rule's pattern, compiled once (matchAll needs the g flag). */
+const GLOBAL = new Map<Rule, RegExp>([...URGENT_RULES, ...SEMI_URGENT_RULES].map((r) => [r, new RegExp(r.pattern.source, 'g')]));
+
 function live(text: string, rules: Rule[]): { reasons: string[]; defused: boolean } {
   const reasons: string[] = [];
   let defused = false;
   for (const rule of rules) {
-    const global = new RegExp(rule.pattern.source, 'g');
-    for (const match of text.matchAll(global)) {
+    if (!rule.pattern.test(text)) continue; // most texts match no rule: one cheap test each
+    for (const match of text.matchAll(GLOBAL.get(rule)!)) {
       const before = text.slice(Math.max(0, match.index! - 4), match.index);
       const after = text.slice(match.index! + match[0].length, match.index! + match[0].length + 6);
       if (HYPOTHETICAL_BEFORE.test(before)) continue;
