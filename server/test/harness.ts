@@ -35,7 +35,7 @@ export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' }
 export const TEST_PIPELINE_SECRET = 'test-pipeline-secret-0123456789';
 export const TEST_TEMPLATES = { accepted: 'tmpl-accepted', dispatched: 'tmpl-dispatched', resolved: 'tmpl-resolved', reopened: 'tmpl-reopened' };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; metrics?: AppDeps['metrics'] } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -61,6 +61,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     // The writers' corpus makes every retrain take tens of seconds on a loaded machine; the API tests are
     // about the mechanics (swap, triage, corrections as training data), so they train on the seed corpus.
     classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000, trainingCorpus: false },
+    metrics: opts.metrics,
   });
   await prepare();
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});
