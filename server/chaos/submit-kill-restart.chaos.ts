@@ -14,7 +14,7 @@ import test from 'ava';
 import mongoose from 'mongoose';
 import { freePort } from '../src/db/embeddedDatabase';
 import { startFakePipeline } from '../test/fakePipeline';
-import { startServerProcess } from '../test/serverProcess';
+import { NO_QUOTAS, startServerProcess } from '../test/serverProcess';
 
 const TOTAL = Number(process.env.CHAOS_REPORTS ?? 2000);
 const CONCURRENCY = 64;
@@ -31,6 +31,7 @@ test(`${TOTAL} concurrent submits, pipeline outage, SIGKILL + restart: nothing a
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
+    ...NO_QUOTAS,
     ADMIN_PASSWORD: 'chaos-admin-password',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-chaos-')),
     JWT_SECRET: 'chaos-jwt-secret-0123456789-0123456789',

@@ -4,6 +4,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import serve from 'koa-static';
 import mongoose from 'mongoose';
+import proxyaddr from 'proxy-addr';
 import { authRoutes } from './auth/authRoutes';
 import { createAuthService } from './auth/authService';
 import { createTokenService } from './auth/tokens';
@@ -13,6 +14,9 @@ import { geoRoutes } from './geo/geoRoutes';
 import type { TencentGeocoder } from './geo/tencentGeocoder';
 import type { AppState } from './http/context';
 import { accessLog, errorHandler, jsonBody } from './http/middleware';
+import { createRateLimits, type LimitSettings } from './http/rateLimits';
+import { securityHeaders } from './http/securityHeaders';
+import type { TrustProxy } from './config';
 import type { Logger } from './log';
 import { createMediaService } from './media/mediaService';
 import { mediaRoutes } from './media/mediaRoutes';
@@ -31,6 +35,7 @@ import { pipelineRoutes } from './pipeline/pipelineRoutes';
 import { createTicketService } from './reports/ticketService';
 import { createReportService } from './reports/reportService';
 import { createDuplicateService } from './reports/duplicates';
+import { createJoinOffers } from './reports/joinOffers';
 import { createEffectsWorker } from './pipeline/effectsWorker';
 import { createHousekeeping } from './pipeline/housekeeping';
 import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
@@ -45,6 +50,10 @@ export interface AppDeps {
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
   classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number };
+  /** quotas (README "Limits"); unset ones take the defaults */
+  limits?: Partial<LimitSettings>;
+  /** which reverse proxies may tell us the client's address (null: none, the socket's peer is the client) */
+  trustProxy?: TrustProxy;
   /** WeChat subscribe messages: the API to send them through (null: in-app messages only) and the templates */
   notifications?: { wechat: WechatMessengerOptions | null; config: NotificationConfig; pollMs?: number };
   pipeline?: {
@@ -101,19 +110,26 @@ export function createApp(deps: AppDeps) {
   const effectsWorker = createEffectsWorker({ connector, notifications, signer, publicBaseUrl: pipelineConfig.publicBaseUrl, log: deps.log, pollMs: notificationDeps.pollMs, baseBackoffMs: pipelineConfig.baseBackoffMs });
   effects = effectsWorker;
   const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification, onStored: (doc) => dispatcher.enqueue(doc) });
-  const duplicates = createDuplicateService({ categories, classification, signer, onEffects: (id) => effects?.enqueue(id) });
+  const duplicates = createDuplicateService({ categories, classification, signer, offers: createJoinOffers(deps.jwtSecret), onEffects: (id) => effects?.enqueue(id) });
   const events = createPipelineEvents({ tickets });
   /** Open311 has no callbacks: its status changes are polled (null for the other connectors). */
   const open311Poller = open311 ? createOpen311Poller({ ...open311, tickets, log: deps.log }) : null;
   const deadlines = createDeadlineMonitor({ tickets, log: deps.log });
   const housekeeping = createHousekeeping({ log: deps.log });
 
+  const limits = createRateLimits({ ...(deps.classifier?.classifyPerMinute ? { classifyPerMinute: deps.classifier.classifyPerMinute } : {}), ...deps.limits });
+
   const app = new Koa<AppState>();
-  app.proxy = true;
-  // Behind one reverse proxy: trust only the address it appended, not what the client sent.
-  app.maxIpsCount = 1;
+  // X-Forwarded-* are believed only from the proxies TRUST_PROXY names; otherwise anyone could pick their address.
+  const trust = trustFunction(deps.trustProxy ?? null);
+  app.proxy = trust !== null;
+  app.use(async (ctx, next) => {
+    ctx.request.ip = trust ? proxyaddr(ctx.req, trust) : (ctx.req.socket.remoteAddress ?? '');
+    await next();
+  });
   app.use(errorHandler(deps.log));
   app.use(accessLog(deps.log));
+  app.use(securityHeaders({ hsts: pipelineConfig.publicBaseUrl.startsWith('https:') }));
 
   const health = new Router<AppState>();
   health.get('/healthz', (ctx) => {
@@ -134,12 +150,12 @@ export function createApp(deps: AppDeps) {
   for (const router of [
     health,
     authRoutes(auth),
-    mediaRoutes({ media, tokens, signer }),
-    reportRoutes({ reports, duplicates, tokens }),
-    geoRoutes({ geo, tokens }),
-    categoryRoutes({ categories, reports, tokens }),
-    classificationRoutes({ classification, reports, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60 }),
-    pipelineRoutes({ tickets, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
+    mediaRoutes({ media, tokens, signer, limits }),
+    reportRoutes({ reports, duplicates, tokens, limits }),
+    geoRoutes({ geo, tokens, limits }),
+    categoryRoutes({ categories, reports, tokens, limits }),
+    classificationRoutes({ classification, reports, tokens, limits }),
+    pipelineRoutes({ tickets, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, limits }),
     notificationRoutes({ notifications, tokens }),
   ]) {
     app.use(router.routes());
@@ -156,5 +172,12 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+  return { app, prepare, services: { limits, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+}
+
+/** TRUST_PROXY as proxy-addr's trust function: a hop count trusts that many proxies in front of us, a list exactly those addresses. */
+function trustFunction(setting: TrustProxy): ((addr: string, i: number) => boolean) | null {
+  if (setting === null || setting === 0) return null;
+  if (typeof setting === 'number') return (_addr, i) => i < setting;
+  return proxyaddr.compile(setting);
 }

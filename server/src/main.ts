@@ -1,4 +1,6 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { createApp } from './app';
 import { startWechatStandIn } from './auth/wechatStandIn';
 import { createWechatClient } from './auth/wechatClient';
@@ -6,7 +8,7 @@ import { ConfigError, loadConfig } from './config';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embeddedDatabase';
 import { createTencentGeocoder } from './geo/tencentGeocoder';
-import { createLogger } from './log';
+import { createLogger, type Logger } from './log';
 
 async function main() {
   let config;
@@ -19,7 +21,7 @@ async function main() {
     }
     throw err;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, undefined, { pseudonymKey: config.pseudonymSecret });
   const stops: (() => Promise<void>)[] = [];
 
   let uri = config.MONGODB_URI;
@@ -87,8 +89,9 @@ async function main() {
     classifier: {
       confidenceThreshold: config.CLASSIFY_CONFIDENCE_THRESHOLD,
       retrainEvery: config.CLASSIFIER_RETRAIN_EVERY,
-      classifyPerMinute: config.CLASSIFY_RATE_PER_MINUTE,
     },
+    limits: config.limits,
+    trustProxy: config.TRUST_PROXY,
   });
   await prepare();
   services.classification.startPolling();
@@ -109,12 +112,12 @@ async function main() {
     }
   }
   stops.unshift(async () => services.classification.stop());
-  await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (line) => console.log(line));
+  await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (text) => revealAdminPassword(text, config.DATA_DIR, log));
 
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
-  log.info('server listening', { url: `http://localhost:${port}`, api: `http://localhost:${port}/api/v1` });
+  log.info('server listening', { url: `http://${config.HOST}:${port}`, api: `http://${config.HOST}:${port}/api/v1`, env: config.NODE_ENV });
   console.log(`\n  随申拍 is running: http://localhost:${port}\n`);
 
   let stopping = false;
@@ -134,3 +137,21 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+
+/**
+ * The generated first admin password never goes into the log (which is
+ * collected and kept): to the terminal when a person is watching stderr,
+ * otherwise into a file only this user can read. The log says where.
+ */
+function revealAdminPassword(text: string, dataDir: string, log: Logger): void {
+  if (process.stderr.isTTY) {
+    process.stderr.write(text + '\n');
+    log.warn('admin account created; its generated password was shown on the terminal (stderr), not logged');
+    return;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'admin-password.txt');
+  writeFileSync(file, text.trim() + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600); // also when the file existed with other permissions
+  log.warn('admin account created; its generated password is in a file readable only by this user — read it, then delete it', { file });
+}

@@ -35,7 +35,18 @@ export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' }
 export const TEST_PIPELINE_SECRET = 'test-pipeline-secret-0123456789';
 export const TEST_TEMPLATES = { accepted: 'tmpl-accepted', dispatched: 'tmpl-dispatched', resolved: 'tmpl-resolved', reopened: 'tmpl-reopened' };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number } = {}): Promise<TestServer> {
+/** Quotas high enough that tests filing many reports as one resident never meet them (limits.test.ts sets its own). */
+export const TEST_LIMITS = {
+  reportsPerHour: 100_000,
+  reportsPerDay: 100_000,
+  uploadsPerHour: 100_000,
+  uploadBytesPerDay: 100_000 * 1024 * 1024,
+  followUpsPerTicketPerHour: 100_000,
+  similarPerHour: 100_000,
+  geoPerHour: 100_000,
+};
+
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log'] } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -55,8 +66,10 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
       config: { templates: TEST_TEMPLATES, page: 'tickets/detail/index', miniprogramState: 'developer' },
       pollMs: 200,
     },
-    log: silentLogger,
+    log: opts.log ?? silentLogger,
     h5Dist: opts.h5Dist,
+    limits: { ...TEST_LIMITS, ...opts.limits },
+    trustProxy: opts.trustProxy ?? null,
     pipeline: opts.pipeline ?? { connector: 'local', publicBaseUrl: 'http://127.0.0.1', secret: TEST_PIPELINE_SECRET },
     classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000 },
   });

@@ -34,8 +34,9 @@ export function similarTickets(input: { description: string; categoryCode?: stri
 }
 
 /** +1: follow someone else's open ticket instead of filing a duplicate. */
-export function joinTicket(id: string): Promise<ReportView> {
-  return call<ReportView>('POST', `/reports/${encodeURIComponent(id)}/join`, {});
+/** `offer` is the one /reports/similar gave with this ticket (valid 30 minutes, for this resident only). */
+export function joinTicket(id: string, offer: string): Promise<ReportView> {
+  return call<ReportView>('POST', `/reports/${encodeURIComponent(id)}/join`, { offer });
 }
 
 export function listFollowing(): Promise<{ items: ReportView[] }> {

@@ -1,35 +1,19 @@
 import Router from '@koa/router';
 import { classifyRequestSchema, triageDecisionSchema } from '@ssp/shared';
-import type { AppContext, AppState } from '../http/context';
-import { AppError } from '../http/errors';
+import type { AppState } from '../http/context';
+import type { RateLimits } from '../http/rateLimits';
 import { bodyOf, parse, requireRole } from '../http/middleware';
 import type { TokenService } from '../auth/tokens';
 import type { ReportService } from '../reports/reportService';
 import type { ClassificationService } from './classificationService';
 
-/** Fixed-window limiter per client address; enough to keep a public endpoint from being hammered. */
-function rateLimit(perMinute: number) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return async (ctx: AppContext, next: () => Promise<unknown>) => {
-    const now = Date.now();
-    const w = windows.get(ctx.ip);
-    if (!w || now - w.start >= 60_000) {
-      if (windows.size > 10_000) windows.clear();
-      windows.set(ctx.ip, { start: now, count: 1 });
-    } else if (++w.count > perMinute) {
-      ctx.set('Retry-After', String(Math.ceil((w.start + 60_000 - now) / 1000)));
-      throw new AppError(429, 'RATE_LIMITED');
-    }
-    await next();
-  };
-}
-
-export function classificationRoutes(deps: { classification: ClassificationService; reports: ReportService; tokens: TokenService; classifyPerMinute: number }) {
+export function classificationRoutes(deps: { classification: ClassificationService; reports: ReportService; tokens: TokenService; limits: RateLimits }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const admin = requireRole(deps.tokens, 'admin');
 
   /** The app calls this (debounced) while the resident types, to suggest a category. */
-  router.post('/classify', rateLimit(deps.classifyPerMinute), async (ctx) => {
+  // Public: limited per client address (ctx.ip, which believes X-Forwarded-For only from TRUST_PROXY's proxies).
+  router.post('/classify', deps.limits.guard('classify', (ctx) => ctx.ip), async (ctx) => {
     const { text } = parse(classifyRequestSchema, bodyOf(ctx));
     ctx.body = deps.classification.classify(text);
   });

@@ -3,7 +3,7 @@ import type { Middleware, Next } from 'koa';
 import { z } from 'zod';
 import { ErrorCodes, toFieldIssues, validate, type Role } from '@ssp/shared';
 import type { Logger } from '../log';
-import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
+import { AppError, forbidden, RateLimitedError, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState } from './context';
 import type { TokenService } from '../auth/tokens';
 
@@ -19,6 +19,7 @@ export function errorHandler(log: Logger): Middleware<AppState> {
       const appError = toAppError(err);
       if (appError) {
         ctx.status = appError.status;
+        if (appError instanceof RateLimitedError) ctx.set('Retry-After', String(appError.retryAfterSeconds));
         ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
         return;
       }

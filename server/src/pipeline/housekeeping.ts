@@ -3,6 +3,8 @@ import { periodic } from '../periodic';
 import { NotificationClaim } from '../notifications/notificationModels';
 import { SubmitKey } from '../reports/reportModel';
 import { DeliveryLease } from './dispatcher';
+import { removeUnattachedMedia } from '../media/mediaCleanup';
+import { removeExpiredWindows } from '../http/rateLimits';
 import { PipelineEventLog } from './pipelineEvents';
 
 const DAY = 24 * 3600_000;
@@ -23,7 +25,7 @@ export const RETENTION = {
 };
 
 export function createHousekeeping(deps: { log: Logger; intervalMs?: number }) {
-  async function run(now = Date.now()): Promise<Record<keyof typeof RETENTION, number>> {
+  async function run(now = Date.now()): Promise<Record<keyof typeof RETENTION | 'unattachedMedia' | 'rateLimitWindows', number>> {
     const before = (ms: number) => new Date(now - ms);
     const [leases, claims, keys, events] = await Promise.all([
       DeliveryLease.deleteMany({ at: { $lt: before(RETENTION.deliveryLeases) } }),
@@ -31,7 +33,10 @@ export function createHousekeeping(deps: { log: Logger; intervalMs?: number }) {
       SubmitKey.deleteMany({ at: { $lt: before(RETENTION.submitKeys) } }),
       PipelineEventLog.deleteMany({ receivedAt: { $lt: before(RETENTION.pipelineEvents) } }),
     ]);
-    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys.deletedCount, pipelineEvents: events.deletedCount };
+    // Photos uploaded but never attached to a report within 24 h; rate-limit windows that have ended (FerretDB keeps them).
+    const unattachedMedia = await removeUnattachedMedia(now);
+    const rateLimitWindows = await removeExpiredWindows(new Date(now));
+    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys.deletedCount, pipelineEvents: events.deletedCount, unattachedMedia, rateLimitWindows };
     if (Object.values(removed).some((n) => n > 0)) deps.log.info('housekeeping', removed);
     return removed;
   }

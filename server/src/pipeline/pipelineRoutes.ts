@@ -11,6 +11,7 @@ import type { MediaSigner } from '../media/mediaSigner';
 import type { Dispatcher } from './dispatcher';
 import type { createPipelineEvents } from './pipelineEvents';
 import { verify } from './signature';
+import type { RateLimits } from '../http/rateLimits';
 
 export function pipelineRoutes(deps: {
   tickets: TicketService;
@@ -19,28 +20,31 @@ export function pipelineRoutes(deps: {
   dispatcher: Dispatcher | null;
   events: ReturnType<typeof createPipelineEvents>;
   pipelineSecret: string | null;
+  limits: RateLimits;
 }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const citizen = requireRole(deps.tokens, 'citizen');
   const admin = requireRole(deps.tokens, 'admin');
   const me = (ctx: AppContext) => ctx.state.user!;
+  // Every follow-up is forwarded to the city's pipeline: per resident and ticket, so one ticket cannot be flooded.
+  const followUpQuota = deps.limits.guard('followUps', (ctx) => `${ctx.state.user!.id}:${ctx.params.id}`);
 
   // Resident follow-up: 撤回, 催办, 补充, 评价, 重新办理.
-  router.post('/reports/:id/withdraw', citizen, async (ctx) => {
+  router.post('/reports/:id/withdraw', citizen, followUpQuota, async (ctx) => {
     ctx.body = await deps.tickets.withdraw(me(ctx), ctx.params.id, parse(withdrawSchema, bodyOf(ctx)).reason);
   });
-  router.post('/reports/:id/urge', citizen, async (ctx) => {
+  router.post('/reports/:id/urge', citizen, followUpQuota, async (ctx) => {
     ctx.body = await deps.tickets.urge(me(ctx), ctx.params.id, parse(urgeSchema, bodyOf(ctx) ?? {}).message);
   });
-  router.post('/reports/:id/supplement', citizen, async (ctx) => {
+  router.post('/reports/:id/supplement', citizen, followUpQuota, async (ctx) => {
     const { text, mediaIds } = parse(supplementSchema, bodyOf(ctx));
     ctx.body = await deps.tickets.supplement(me(ctx), ctx.params.id, text, mediaIds);
   });
-  router.post('/reports/:id/rate', citizen, async (ctx) => {
+  router.post('/reports/:id/rate', citizen, followUpQuota, async (ctx) => {
     const { rating, comment } = parse(rateSchema, bodyOf(ctx));
     ctx.body = await deps.tickets.rate(me(ctx), ctx.params.id, rating, comment);
   });
-  router.post('/reports/:id/reopen', citizen, async (ctx) => {
+  router.post('/reports/:id/reopen', citizen, followUpQuota, async (ctx) => {
     ctx.body = await deps.tickets.reopen(me(ctx), ctx.params.id, parse(reopenSchema, bodyOf(ctx)).reason);
   });
 

@@ -1,26 +1,33 @@
 import Router from '@koa/router';
-import { createReportSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
+import { createReportSchema, descriptionPublicSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
 import type { DuplicateService } from './duplicates';
 import type { AppState } from '../http/context';
 import { AppError } from '../http/errors';
 import { bodyOf, parse, requireRole } from '../http/middleware';
 import type { TokenService } from '../auth/tokens';
 import type { ReportService } from './reportService';
+import type { RateLimits } from '../http/rateLimits';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService }) {
+export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService; limits: RateLimits }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const citizen = requireRole(deps.tokens, 'citizen');
   const anyone = requireRole(deps.tokens, 'citizen', 'admin');
   const admin = requireRole(deps.tokens, 'admin');
 
   // 附近已有人反映: asked before submitting; the resident may join one instead.
-  router.post('/reports/similar', citizen, async (ctx) => {
+  router.post('/reports/similar', citizen, deps.limits.guard('similar'), async (ctx) => {
     ctx.body = { items: await deps.duplicates.similar(ctx.state.user!, parse(similarQuerySchema, bodyOf(ctx))) };
   });
-  router.post('/reports/:id/join', citizen, async (ctx) => {
-    ctx.body = await deps.duplicates.join(ctx.state.user!, ctx.params.id);
+  router.post('/reports/:id/join', citizen, deps.limits.guard('similar'), async (ctx) => {
+    // No schema error for a missing offer: without one the answer is the 404 of a made-up id.
+    const offer = (bodyOf(ctx) as { offer?: unknown } | undefined)?.offer;
+    ctx.body = await deps.duplicates.join(ctx.state.user!, ctx.params.id, offer);
+  });
+  router.post('/admin/reports/:id/description-public', admin, async (ctx) => {
+    const { public: value } = parse(descriptionPublicSchema, bodyOf(ctx));
+    ctx.body = await deps.duplicates.setDescriptionPublic(ctx.params.id, value);
   });
   router.get('/me/following', citizen, async (ctx) => {
     ctx.body = { items: await deps.duplicates.following(ctx.state.user!) };
@@ -34,7 +41,19 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
     const key = ctx.get('Idempotency-Key');
     if (!UUID.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_INVALID');
     const input = parse(createReportSchema, bodyOf(ctx));
-    const { report, replayed } = await deps.reports.create(ctx.state.user!, key.toLowerCase(), input);
+    const user = ctx.state.user!;
+    // A retry of a draft already acknowledged (same key) is never limited: the client must be able to finish it.
+    const retry = await deps.reports.isKnownKey(user, key.toLowerCase());
+    if (!retry) await deps.limits.consume('reports', user.id);
+    let result;
+    try {
+      result = await deps.reports.create(user, key.toLowerCase(), input);
+    } catch (err) {
+      // Refused as invalid (unknown photo, category…): nothing was stored, so it does not count.
+      if (!retry && err instanceof AppError && err.status < 500) await deps.limits.refund('reports', user.id);
+      throw err;
+    }
+    const { report, replayed } = result;
     if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 201;
     ctx.body = report;

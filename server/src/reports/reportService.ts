@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { newReportId } from './reportModel';
 import mongoose from 'mongoose';
 import { hasCoordinates, LIMITS, type ClassificationView, type CreateReport, type Page, type ReportView } from '@ssp/shared';
 import type { CategoryInfo, CategoryService } from '../categories/categoryService';
@@ -95,7 +96,7 @@ export function createReportService(deps: {
 
       // Only a request that passed validation reserves its key, so a resident can fix a rejected draft and send it again.
       // Reserve the report's id under the key (see SubmitKey). A retry lands here on the duplicate.
-      let reportId = new mongoose.Types.ObjectId().toHexString();
+      let reportId = newReportId();
       const keyId = `${user.id}:${idempotencyKey}`;
       try {
         await SubmitKey.collection.insertOne({ _id: keyId, reportId, requestHash, at: new Date() } as never, { writeConcern: { w: 'majority', j: true } });
@@ -178,16 +179,25 @@ export function createReportService(deps: {
       return { report: present(doc), replayed: false };
     },
 
+    /** Whether this resident already sent a draft under this Idempotency-Key (then a submit is a retry). */
+    async isKnownKey(user: AuthUser, idempotencyKey: string): Promise<boolean> {
+      return Boolean(await SubmitKey.exists({ _id: `${user.id}:${idempotencyKey}` }));
+    },
+
     async listMine(user: AuthUser, cursor: string | undefined, limit: number): Promise<Page<ReportView>> {
+      // Newest first by createdAt, ties by _id (ids are random, so they no longer sort by time); the cursor is both.
       const filter: Record<string, unknown> = { citizenId: user.id };
       if (cursor) {
-        if (!mongoose.isValidObjectId(cursor)) throw validationFailed([{ path: 'cursor', code: 'invalid_cursor', message: '分页参数无效' }]);
-        filter._id = { $lt: cursor };
+        const m = /^(\d{1,15})_([0-9a-f]{24})$/.exec(cursor);
+        if (!m) throw validationFailed([{ path: 'cursor', code: 'invalid_cursor', message: '分页参数无效' }]);
+        const at = new Date(Number(m[1]));
+        filter.$or = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: m[2] } }];
       }
       const size = Math.min(Math.max(limit || LIMITS.pageSize, 1), 50);
-      const docs = await Report.find(filter).sort({ _id: -1 }).limit(size + 1).lean<ReportDoc[]>();
+      const docs = await Report.find(filter).sort({ createdAt: -1, _id: -1 }).limit(size + 1).lean<ReportDoc[]>();
       const page = docs.slice(0, size);
-      return { items: page.map((d) => present(d)), nextCursor: docs.length > size ? String(page[page.length - 1]._id) : null };
+      const last = page[page.length - 1];
+      return { items: page.map((d) => present(d)), nextCursor: docs.length > size ? `${last.createdAt.getTime()}_${String(last._id)}` : null };
     },
 
     /** A resident sees only their own reports: anyone else's is "not found", never "forbidden". */
