@@ -38,7 +38,8 @@ export const rateLimited = (retryAfterSeconds: number) => new RateLimitedError(r
 
 /** e.g. 「操作太频繁，请 12 分钟后（14:05 之后）再试」, clock time in Shanghai. */
 export function rateLimitMessage(seconds: number, now = Date.now()): string {
-  const wait = seconds < 60 ? `${seconds} 秒` : seconds < 3600 ? `${Math.ceil(seconds / 60)} 分钟` : `${Math.floor(seconds / 3600)} 小时 ${Math.ceil((seconds % 3600) / 60)} 分钟`;
+  const minutes = Math.ceil(seconds / 60);
+  const wait = seconds < 60 ? `${seconds} 秒` : minutes < 60 ? `${minutes} 分钟` : `${Math.floor(minutes / 60)} 小时${minutes % 60 ? ` ${minutes % 60} 分钟` : ''}`;
   const at = new Date(now + seconds * 1000).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
   return `操作太频繁，请 ${wait}后（${at} 之后）再试`;
 }
