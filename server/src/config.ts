@@ -146,6 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('  OPEN311_BASE_URL and OPEN311_API_KEY: required when PIPELINE_CONNECTOR=open311');
   }
   if (production && !hasWechat) problems.push('  WECHAT_APPID/WECHAT_SECRET: required in production (the local WeChat stand-in refuses to run there)');
+  if (production && !source.NODE_ENV && problems.length) problems.push('  NODE_ENV: unset, so treated as production; to try it out locally use `npm start` (sets NODE_ENV=development)');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
   // Only development and test may get a generated secret (checked above: production refuses to start without one).
