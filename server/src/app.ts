@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -15,7 +15,7 @@ import type { TencentGeocoder } from './geo/tencentGeocoder';
 import type { AppState } from './http/context';
 import { accessLog, errorHandler, jsonBody } from './http/middleware';
 import { createRateLimits, type LimitSettings } from './http/rateLimits';
-import { securityHeaders } from './http/securityHeaders';
+import { inlineScriptHashes, securityHeaders } from './http/securityHeaders';
 import type { TrustProxy } from './config';
 import type { Logger } from './log';
 import { createMediaService } from './media/mediaService';
@@ -129,7 +129,9 @@ export function createApp(deps: AppDeps) {
   });
   app.use(errorHandler(deps.log));
   app.use(accessLog(deps.log));
-  app.use(securityHeaders({ hsts: pipelineConfig.publicBaseUrl.startsWith('https:') }));
+  const indexHtml = deps.h5Dist ? path.join(deps.h5Dist, 'index.html') : null;
+  const scriptHashes = indexHtml && existsSync(indexHtml) ? inlineScriptHashes(readFileSync(indexHtml, 'utf8')) : [];
+  app.use(securityHeaders({ hsts: pipelineConfig.publicBaseUrl.startsWith('https:'), scriptHashes }));
 
   const health = new Router<AppState>();
   health.get('/healthz', (ctx) => {

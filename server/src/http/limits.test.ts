@@ -87,7 +87,7 @@ test('media uploads: per hour, and bytes per day', async (t) => {
   // Bytes: one large photo fits the day's 60 kB, a second does not (and does not count as an upload either).
   const other = await s.loginCitizen();
   // Noise does not compress: about 40 kB.
-  const big = await sharp({ create: { width: 320, height: 320, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+  const big = await sharp({ create: { width: 320, height: 320, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
   t.true(big.length > 30_000 && big.length < 60_000, `fixture ${big.length} bytes`);
   t.is((await upload(big, other.token)).status, 201);
   assertLimited(t, await upload(big, other.token));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import helmet from 'koa-helmet';
 import type { Middleware } from 'koa';
 
@@ -6,8 +7,10 @@ import type { Middleware } from 'koa';
  * The CSP is the one the H5 build runs under: scripts only from our origin,
  * images also as data:/blob: (previews of photos being picked), network only
  * to our origin. Inline styles are allowed because Taro's H5 components add
- * <style> elements at run time; inline scripts are not. Checked by the browser
- * tests, which fail on any CSP violation (server/e2e/browser.ts).
+ * <style> elements at run time; inline scripts are not, except the ones in the
+ * built index.html (Taro's rem sizing), allowed by their SHA-256 hash, read from
+ * the build when the server starts. Checked by the browser tests, which fail on
+ * any CSP violation (server/e2e/browser.ts).
  */
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -24,9 +27,17 @@ export const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
-export function securityHeaders(opts: { hsts: boolean }): Middleware {
+/** CSP source expressions for the inline <script> elements of a page (those without src). */
+export function inlineScriptHashes(html: string): string[] {
+  return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)]
+    .filter((m) => m[1].length > 0)
+    .map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`);
+}
+
+export function securityHeaders(opts: { hsts: boolean; scriptHashes?: string[] }): Middleware {
+  const directives = { ...CONTENT_SECURITY_POLICY, scriptSrc: [...CONTENT_SECURITY_POLICY.scriptSrc, ...(opts.scriptHashes ?? [])] };
   return helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    contentSecurityPolicy: { useDefaults: false, directives },
     // Old browsers that ignore frame-ancestors.
     frameguard: { action: 'deny' },
     // Signed photo links must not travel in Referer headers.
