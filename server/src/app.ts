@@ -22,6 +22,9 @@ import { createMediaService } from './media/mediaService';
 import { mediaRoutes } from './media/mediaRoutes';
 import { createMediaSigner } from './media/mediaSigner';
 import { reportRoutes } from './reports/reportRoutes';
+import { createReportRepository } from './reports/reportRepository';
+import { ticketRoutes } from './reports/ticketRoutes';
+import { triageRoutes } from './reports/triageRoutes';
 import { categoryRoutes } from './categories/categoryRoutes';
 import { createCategoryService } from './categories/categoryService';
 import { classificationRoutes } from './classification/classificationRoutes';
@@ -80,16 +83,24 @@ export function createApp(deps: AppDeps) {
   const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log });
   const geo = createGeoService({ geocoder: deps.geocoder, log: deps.log });
   const media = createMediaService({ signer });
-  const categories = createCategoryService();
+  // The core: every read and write of reports goes through the repository. Domains below it
+  // (categories, classification) get the few queries they need as ports; domains above it
+  // (pipeline, notifications) subscribe to its events.
+  const repo = createReportRepository();
+  const categories = createCategoryService({ usage: repo });
   const classification = createClassificationService({
     categories,
+    reviewed: repo,
     log: deps.log,
     confidenceThreshold: deps.classifier?.confidenceThreshold ?? 0.5,
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
   });
-  // The effects worker is built after the connector; tickets only need a way to wake it.
-  let effects: ReturnType<typeof createEffectsWorker> | null = null;
-  const tickets = createTicketService({ categories, signer, media, onEffects: (id) => effects?.enqueue(id) });
+  const tickets = createTicketService({ repo, categories, signer, media });
+  const reports = createReportService({ repo, geo, media, signer, log: deps.log, categories, classification });
+  const offers = createJoinOffers(deps.jwtSecret);
+  const duplicates = createDuplicateService({ repo, categories, classification, signer, offers });
+
+  // Above reports: the pipeline and notifications, reacting to what the repository stored.
   const pipelineConfig = deps.pipeline ?? { connector: 'local' as const, publicBaseUrl: 'http://localhost:3000' };
   const timeoutMs = pipelineConfig.timeoutMs ?? 10_000;
   const open311 = pipelineConfig.connector === 'open311' ? { ...pipelineConfig.open311!, timeoutMs } : null;
@@ -100,22 +111,21 @@ export function createApp(deps: AppDeps) {
         ? open311Connector(open311)
         : localConnector();
   const { connector: _kind, open311: _open311, ...dispatcherTuning } = pipelineConfig;
-  const dispatcher = createDispatcher({ ...dispatcherTuning, connector, categories, signer, log: deps.log, onDelivered: (id) => effects?.enqueue(id) });
   const notificationDeps = deps.notifications ?? { wechat: null, config: { templates: {}, page: 'tickets/detail/index', miniprogramState: 'formal' as const } };
   const notifications = createNotificationService({
     messenger: notificationDeps.wechat ? createWechatMessenger(notificationDeps.wechat) : null,
     config: notificationDeps.config,
     log: deps.log,
   });
-  const effectsWorker = createEffectsWorker({ connector, notifications, signer, publicBaseUrl: pipelineConfig.publicBaseUrl, log: deps.log, pollMs: notificationDeps.pollMs, baseBackoffMs: pipelineConfig.baseBackoffMs });
-  effects = effectsWorker;
-  const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification, onStored: (doc) => dispatcher.enqueue(doc) });
-  const duplicates = createDuplicateService({ categories, classification, signer, offers: createJoinOffers(deps.jwtSecret), onEffects: (id) => effects?.enqueue(id) });
-  const events = createPipelineEvents({ tickets });
+  const effectsWorker = createEffectsWorker({ repo, connector, notifications, signer, publicBaseUrl: pipelineConfig.publicBaseUrl, log: deps.log, pollMs: notificationDeps.pollMs, baseBackoffMs: pipelineConfig.baseBackoffMs });
+  const dispatcher = createDispatcher({ ...dispatcherTuning, repo, connector, categories, signer, log: deps.log, onDelivered: (id) => effectsWorker.enqueue(id) });
+  repo.on('stored', (doc) => dispatcher.enqueue(doc));
+  repo.on('effects', (id) => effectsWorker.enqueue(id));
+  const events = createPipelineEvents({ repo, tickets });
   /** Open311 has no callbacks: its status changes are polled (null for the other connectors). */
-  const open311Poller = open311 ? createOpen311Poller({ ...open311, tickets, log: deps.log }) : null;
-  const deadlines = createDeadlineMonitor({ tickets, log: deps.log });
-  const housekeeping = createHousekeeping({ log: deps.log });
+  const open311Poller = open311 ? createOpen311Poller({ ...open311, repo, tickets, log: deps.log }) : null;
+  const deadlines = createDeadlineMonitor({ repo, tickets, log: deps.log });
+  const housekeeping = createHousekeeping({ repo, log: deps.log });
 
   const limits = createRateLimits({ ...(deps.classifier?.classifyPerMinute ? { classifyPerMinute: deps.classifier.classifyPerMinute } : {}), ...deps.limits });
 
@@ -154,10 +164,12 @@ export function createApp(deps: AppDeps) {
     authRoutes(auth),
     mediaRoutes({ media, tokens, signer, limits }),
     reportRoutes({ reports, duplicates, tokens, limits }),
+    ticketRoutes({ tickets, repo, tokens, signer, limits }),
+    triageRoutes({ reports, tokens }),
     geoRoutes({ geo, tokens, limits }),
-    categoryRoutes({ categories, reports, tokens, limits }),
-    classificationRoutes({ classification, reports, tokens, limits }),
-    pipelineRoutes({ tickets, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, limits }),
+    categoryRoutes({ categories, tokens }),
+    classificationRoutes({ classification, tokens, limits }),
+    pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
     notificationRoutes({ notifications, tokens }),
   ]) {
     app.use(router.routes());
@@ -174,7 +186,7 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { limits, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+  return { app, prepare, services: { limits, offers, repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
 }
 
 /** TRUST_PROXY as proxy-addr's trust function: a hop count trusts that many proxies in front of us, a list exactly those addresses. */

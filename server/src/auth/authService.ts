@@ -5,6 +5,7 @@ import { AppError } from '../http/errors';
 import type { Logger } from '../log';
 import type { TokenService } from './tokens';
 import { User } from './userModel';
+import { isDuplicateKey } from '../db/errors';
 import { WechatError, type WechatClient } from './wechatClient';
 
 // A real hash to compare against when the username is unknown, so response time does not reveal which usernames exist.
@@ -37,7 +38,7 @@ export function createAuthService(deps: { wechat: WechatClient; tokens: TokenSer
           { upsert: true, new: true },
         ).lean();
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
         user = await User.findOne({ loginKey }).lean();
       }
       return respond({ _id: user!._id, role: user!.role });

@@ -4,10 +4,8 @@ import type { AppState } from '../http/context';
 import { bodyOf, parse, requireRole } from '../http/middleware';
 import type { TokenService } from '../auth/tokens';
 import type { CategoryService } from './categoryService';
-import type { ReportService } from '../reports/reportService';
-import type { RateLimits } from '../http/rateLimits';
 
-export function categoryRoutes(deps: { categories: CategoryService; reports: ReportService; tokens: TokenService; limits: RateLimits }) {
+export function categoryRoutes(deps: { categories: CategoryService; tokens: TokenService }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const admin = requireRole(deps.tokens, 'admin');
 
@@ -22,14 +20,6 @@ export function categoryRoutes(deps: { categories: CategoryService; reports: Rep
       return;
     }
     ctx.body = tree;
-  });
-
-  /** Quick category chips for 随申拍: what residents report most around this point lately. */
-  router.get('/categories/nearby', requireRole(deps.tokens, 'citizen', 'admin'), deps.limits.guard('geo'), async (ctx) => {
-    const lat = Number(ctx.query.lat);
-    const lng = Number(ctx.query.lng);
-    const coordSystem = ctx.query.coordSystem === 'wgs84' ? 'wgs84' : 'gcj02';
-    ctx.body = { items: await deps.reports.nearbyCategories(Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng, coordSystem } : null) };
   });
 
   router.get('/admin/categories', admin, async (ctx) => {

@@ -1,13 +1,12 @@
 import Router from '@koa/router';
-import { classifyRequestSchema, triageDecisionSchema } from '@ssp/shared';
+import { classifyRequestSchema } from '@ssp/shared';
 import type { AppState } from '../http/context';
 import type { RateLimits } from '../http/rateLimits';
 import { bodyOf, parse, requireRole } from '../http/middleware';
 import type { TokenService } from '../auth/tokens';
-import type { ReportService } from '../reports/reportService';
 import type { ClassificationService } from './classificationService';
 
-export function classificationRoutes(deps: { classification: ClassificationService; reports: ReportService; tokens: TokenService; limits: RateLimits }) {
+export function classificationRoutes(deps: { classification: ClassificationService; tokens: TokenService; limits: RateLimits }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const admin = requireRole(deps.tokens, 'admin');
 
@@ -24,15 +23,6 @@ export function classificationRoutes(deps: { classification: ClassificationServi
 
   router.post('/admin/classifier/retrain', admin, async (ctx) => {
     ctx.body = await deps.classification.retrain(`requested by admin ${ctx.state.user!.id}`);
-  });
-
-  router.get('/admin/triage', admin, async (ctx) => {
-    ctx.body = { items: await deps.reports.triageQueue() };
-  });
-
-  router.post('/admin/reports/:id/category', admin, async (ctx) => {
-    const { categoryCode } = parse(triageDecisionSchema, bodyOf(ctx));
-    ctx.body = await deps.reports.decideCategory(ctx.state.user!, ctx.params.id, categoryCode);
   });
 
   return router;

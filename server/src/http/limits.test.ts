@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import sharp from 'sharp';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { makeJpeg, multipart } from '../../test/images';
-import { Report } from '../reports/reportModel';
+import { countReports, storedReport } from '../../test/reportStore';
 import { RATE_LIMIT_COLLECTION } from './rateLimits';
 import { rateLimitMessage } from './errors';
 
@@ -36,8 +36,8 @@ test('new reports: over the hourly limit → 429 with Retry-After and a Chinese 
   const over = await submit(me.token, key);
   const retryAfter = assertLimited(t, over);
   t.true(retryAfter <= 3600);
-  t.is(await Report.countDocuments({ citizenId: me.userId }), 3, 'the refused report is not half-written');
-  t.is(await Report.countDocuments({ idempotencyKey: key }), 0);
+  t.is(await countReports({ citizenId: me.userId }), 3, 'the refused report is not half-written');
+  t.is(await countReports({ idempotencyKey: key }), 0);
   // Another resident has their own quota.
   const other = await s.loginCitizen();
   t.is((await submit(other.token)).status, 201);
@@ -73,7 +73,7 @@ test('concurrent submits cannot overrun the limit', async (t) => {
   const results = await Promise.all(Array.from({ length: 12 }, () => submit(me.token)));
   t.is(results.filter((r) => r.status === 201).length, 3);
   t.is(results.filter((r) => r.status === 429).length, 9);
-  t.is(await Report.countDocuments({ citizenId: me.userId }), 3);
+  t.is(await countReports({ citizenId: me.userId }), 3);
 });
 
 test('media uploads: per hour, and bytes per day', async (t) => {
@@ -102,7 +102,7 @@ test('follow-ups: per resident and ticket; another ticket has its own quota', as
   t.is((await supplement(a)).status, 200);
   t.is((await supplement(a)).status, 200);
   assertLimited(t, await supplement(a));
-  const doc = await Report.findById(a).lean();
+  const doc = await storedReport(a);
   t.is(doc!.timeline.filter((e) => e.actor === 'citizen').length, 3, 'submitted + 2 supplements, the refused one not written');
   t.is((await supplement(b)).status, 200);
 });

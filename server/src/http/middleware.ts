@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { ErrorCodes, toFieldIssues, validate, type Role } from '@ssp/shared';
 import type { Logger } from '../log';
 import { AppError, forbidden, RateLimitedError, unauthenticated, validationFailed } from './errors';
-import type { AppContext, AppState } from './context';
-import type { TokenService } from '../auth/tokens';
+import type { AppContext, AppState, AuthUser } from './context';
 
 /** The one error path: AppErrors answer as-is, everything else is logged and hidden. */
 export function errorHandler(log: Logger): Middleware<AppState> {
@@ -41,7 +40,12 @@ function toAppError(err: unknown): AppError | null {
 }
 
 /** Requires a valid token whose role is one of `roles`. */
-export function requireRole(tokens: TokenService, ...roles: Role[]) {
+/** Whatever turns a bearer token into the signed-in user (auth/tokens.ts); http/ depends on no domain. */
+export interface TokenVerifier {
+  verify(token: string): AuthUser;
+}
+
+export function requireRole(tokens: TokenVerifier, ...roles: Role[]) {
   return async (ctx: AppContext, next: Next) => {
     const header = ctx.get('Authorization');
     const match = /^Bearer (.+)$/.exec(header);

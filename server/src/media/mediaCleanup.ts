@@ -1,21 +1,9 @@
 import mongoose from 'mongoose';
-import { Report } from '../reports/reportModel';
 import { Media, type MediaDoc } from './mediaModel';
 
 /** An upload not attached to a report (or a follow-up, or a staff reply) within this long is removed. */
 export const UNATTACHED_MEDIA_TTL_MS = 24 * 3600_000;
 const BATCH = 500;
-
-/** Which of these media ids some report refers to (its photos, or photos of a timeline step). */
-async function referenced(ids: mongoose.Types.ObjectId[]): Promise<Set<string>> {
-  const rows = await Report.find({ $or: [{ mediaIds: { $in: ids } }, { 'timeline.mediaIds': { $in: ids } }] }, { mediaIds: 1, 'timeline.mediaIds': 1 }).lean();
-  const out = new Set<string>();
-  for (const r of rows) {
-    for (const m of r.mediaIds ?? []) out.add(String(m));
-    for (const t of r.timeline ?? []) for (const m of (t as { mediaIds?: unknown[] }).mediaIds ?? []) out.add(String(m));
-  }
-  return out;
-}
 
 /**
  * Removes uploads older than 24 h that no report refers to: metadata first (so
@@ -23,7 +11,10 @@ async function referenced(ids: mongoose.Types.ObjectId[]): Promise<Set<string>> 
  * in (restored if so), then their GridFS files. Referenced ones are marked, so
  * later passes skip them. Returns how many were removed.
  */
-export async function removeUnattachedMedia(now = Date.now()): Promise<number> {
+export async function removeUnattachedMedia(opts: { inUse: (ids: string[]) => Promise<Set<string>>; now?: number }): Promise<number> {
+  const now = opts.now ?? Date.now();
+  // media sits below reports: which ids reports use comes in through this port (housekeeping passes the repository's answer).
+  const referenced = (ids: mongoose.Types.ObjectId[]) => opts.inUse(ids.map(String));
   const bucket = new mongoose.mongo.GridFSBucket(mongoose.connection.db!, { bucketName: 'media' });
   let removed = 0;
   for (;;) {

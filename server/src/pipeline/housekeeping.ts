@@ -1,11 +1,11 @@
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
 import { NotificationClaim } from '../notifications/notificationModels';
-import { SubmitKey } from '../reports/reportModel';
+import type { ReportRepository } from '../reports/reportRepository';
 import { DeliveryLease } from './dispatcher';
+import { PipelineEventLog } from './pipelineEvents';
 import { removeUnattachedMedia } from '../media/mediaCleanup';
 import { removeExpiredWindows } from '../http/rateLimits';
-import { PipelineEventLog } from './pipelineEvents';
 
 const DAY = 24 * 3600_000;
 
@@ -24,19 +24,19 @@ export const RETENTION = {
   pipelineEvents: 30 * DAY,
 };
 
-export function createHousekeeping(deps: { log: Logger; intervalMs?: number }) {
+export function createHousekeeping(deps: { repo: ReportRepository; log: Logger; intervalMs?: number }) {
   async function run(now = Date.now()): Promise<Record<keyof typeof RETENTION | 'unattachedMedia' | 'rateLimitWindows', number>> {
     const before = (ms: number) => new Date(now - ms);
     const [leases, claims, keys, events] = await Promise.all([
       DeliveryLease.deleteMany({ at: { $lt: before(RETENTION.deliveryLeases) } }),
       NotificationClaim.deleteMany({ at: { $lt: before(RETENTION.notificationClaims) } }),
-      SubmitKey.deleteMany({ at: { $lt: before(RETENTION.submitKeys) } }),
+      deps.repo.purgeSubmitKeys(before(RETENTION.submitKeys)),
       PipelineEventLog.deleteMany({ receivedAt: { $lt: before(RETENTION.pipelineEvents) } }),
     ]);
     // Photos uploaded but never attached to a report within 24 h; rate-limit windows that have ended (FerretDB keeps them).
-    const unattachedMedia = await removeUnattachedMedia(now);
+    const unattachedMedia = await removeUnattachedMedia({ inUse: (ids) => deps.repo.mediaInUse(ids), now });
     const rateLimitWindows = await removeExpiredWindows(new Date(now));
-    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys.deletedCount, pipelineEvents: events.deletedCount, unattachedMedia, rateLimitWindows };
+    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys, pipelineEvents: events.deletedCount, unattachedMedia, rateLimitWindows };
     if (Object.values(removed).some((n) => n > 0)) deps.log.info('housekeeping', removed);
     return removed;
   }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { presentForFollower, presentReport } from './reportPresenter';
 import { createMediaSigner } from '../media/mediaSigner';
-import type { ReportDoc } from './reportModel';
+import type { ReportDoc } from './reportRepository';
 
 const at = (s: string) => new Date(`2026-11-20T${s}:00Z`);
 const secretComment = '师傅态度好，我住 3 号楼 402，电话 13900001111';

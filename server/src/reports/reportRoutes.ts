@@ -64,6 +64,15 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
     ctx.body = await deps.reports.listMine(ctx.state.user!, cursor, Number(ctx.query.limit) || 0);
   });
 
+  /** Quick category chips (under /categories for the app, but answered from reports) for 随申拍: what residents report most around this point lately. */
+  // Limited per user together with /geo/reverse (README "Limits").
+  router.get('/categories/nearby', anyone, deps.limits.guard('geo'), async (ctx) => {
+    const lat = Number(ctx.query.lat);
+    const lng = Number(ctx.query.lng);
+    const coordSystem = ctx.query.coordSystem === 'wgs84' ? 'wgs84' : 'gcj02';
+    ctx.body = { items: await deps.reports.nearbyCategories(Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng, coordSystem } : null) };
+  });
+
   router.get('/reports/:id', anyone, async (ctx) => {
     ctx.body = await deps.reports.get(ctx.state.user!, ctx.params.id);
   });

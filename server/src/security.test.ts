@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import Koa from 'koa';
-import { startTestServer, type TestServer } from '../../test/harness';
-import { startWechatStandIn } from '../auth/wechatStandIn';
-import { ConfigError, loadConfig } from '../config';
-import { createLogger } from '../log';
-import { securityHeaders } from './securityHeaders';
+import { startTestServer, type TestServer } from '../test/harness';
+import { startWechatStandIn } from './auth/wechatStandIn';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './log';
+import { securityHeaders } from './http/securityHeaders';
 
 let s: TestServer;
 test.before(async () => {
