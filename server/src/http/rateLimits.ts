@@ -5,15 +5,12 @@ import type { AppContext } from './context';
 import { rateLimited } from './errors';
 
 /**
- * Quotas and rate limits (README "Limits"). Counters live in the database
- * (`ratelimits`, one document per key and window, through rate-limiter-flexible's
- * MongoDB store), so every API instance on one MongoDB shares them.
- *
- * On FerretDB v1.24 an `$inc` is a read plus a separate write, not atomic:
- * concurrent consumes of one key could undercount. Consumes of one key are
- * therefore queued in this process (as report writes are, see reportLock),
- * which makes each limit exact on one instance; across instances only
- * MongoDB (or a FerretDB with atomic updates) keeps them exact.
+ * Quotas and rate limits (README "Limits and abuse"). Counters live in the
+ * database (`ratelimits`, one document per key and window, through
+ * rate-limiter-flexible's MongoDB store), so every API instance on one database
+ * shares them. Each consume is one `findOneAndUpdate` upsert with `$inc`:
+ * atomic on MongoDB and on our FerretDB build (patch 0002; upstream v1.24 is
+ * not, and would undercount concurrent requests).
  */
 export interface LimitSettings {
   reportsPerHour: number;
@@ -102,14 +99,6 @@ export function createRateLimits(settings: Partial<LimitSettings> = {}) {
     return indexes;
   }
 
-  const queues = new Map<string, Promise<unknown>>();
-  function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const next = (queues.get(key) ?? Promise.resolve()).catch(() => {}).then(work);
-    queues.set(key, next);
-    void next.catch(() => {}).finally(() => queues.get(key) === next && queues.delete(key));
-    return next;
-  }
-
   /**
    * Takes `points` from every window of `rule` for `key`, or throws 429
    * RATE_LIMITED (with Retry-After) having taken nothing: points taken from
@@ -117,26 +106,25 @@ export function createRateLimits(settings: Partial<LimitSettings> = {}) {
    */
   async function consume(rule: LimitRule, key: string, points = 1): Promise<void> {
     await ensureIndexes();
-    await inTurn(`${rule}:${key}`, async () => {
-      const taken: RateLimiterMongo[] = [];
-      for (const { limiter } of limitersFor(rule)) {
-        try {
-          await limiter.consume(key, points);
-          taken.push(limiter);
-        } catch (err) {
-          if (!(err instanceof RateLimiterRes)) throw err;
-          // The store counted this attempt too: give it back, so only what was let through counts.
-          await Promise.all([...taken, limiter].map((l) => l.reward(key, points)));
-          // A request larger than the whole window can never fit: say when the window starts afresh anyway.
-          throw rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
-        }
+    const taken: RateLimiterMongo[] = [];
+    for (const { limiter } of limitersFor(rule)) {
+      try {
+        await limiter.consume(key, points);
+        taken.push(limiter);
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+        // The store counted this attempt too: give it back, so only what was let through counts.
+        // (Counts stay ≥ what was let through at every moment, so concurrent refusals never let one more in.)
+        await Promise.all([...taken, limiter].map((l) => l.reward(key, points)));
+        // A request larger than the whole window can never fit: say when the window starts afresh anyway.
+        throw rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
       }
-    });
+    }
   }
 
   /** Gives points back, e.g. for a report the server then refused as invalid. */
   async function refund(rule: LimitRule, key: string, points = 1): Promise<void> {
-    await inTurn(`${rule}:${key}`, () => Promise.all(limitersFor(rule).map(({ limiter }) => limiter.reward(key, points))));
+    await Promise.all(limitersFor(rule).map(({ limiter }) => limiter.reward(key, points)));
   }
 
   /** Middleware form, after requireRole (or keyed by something else, like the client address). */
