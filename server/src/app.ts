@@ -44,6 +44,10 @@ import { createHousekeeping } from './pipeline/housekeeping';
 import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
 import { notificationRoutes } from './notifications/notificationRoutes';
 import { createWechatMessenger, type WechatMessengerOptions } from './notifications/wechatMessenger';
+import { apiOperations } from './apiOperations';
+import { buildOpenApiDocument } from './http/openapi';
+import { backlogGauges, requestMetrics } from './metrics/metrics';
+import { metricsRoutes } from './metrics/metricsRoutes';
 
 export interface AppDeps {
   jwtSecret: string;
@@ -71,6 +75,8 @@ export interface AppDeps {
     timeoutMs?: number;
     leaseMs?: number;
   };
+  /** GET /metrics for this bearer token (null or absent: no /metrics); counts are refreshed at most every countTtlMs */
+  metrics?: { token: string | null; countTtlMs?: number };
 }
 
 /**
@@ -137,11 +143,18 @@ export function createApp(deps: AppDeps) {
     ctx.request.ip = trust ? proxyaddr(ctx.req, trust) : (ctx.req.socket.remoteAddress ?? '');
     await next();
   });
+  app.use(requestMetrics());
   app.use(errorHandler(deps.log));
   app.use(accessLog(deps.log));
   const indexHtml = deps.h5Dist ? path.join(deps.h5Dist, 'index.html') : null;
   const scriptHashes = indexHtml && existsSync(indexHtml) ? inlineScriptHashes(readFileSync(indexHtml, 'utf8')) : [];
   app.use(securityHeaders({ hsts: pipelineConfig.publicBaseUrl.startsWith('https:'), scriptHashes }));
+  backlogGauges({
+    count: async () => {
+      const [reportBacklogs, notificationsPending] = await Promise.all([repo.countBacklogs(), notifications.pendingWechat()]);
+      return { ...reportBacklogs, notificationsPending };
+    },
+    ttlMs: deps.metrics?.countTtlMs ?? 30_000, classifierVersion: () => classification.info()?.version ?? null });
 
   const health = new Router<AppState>();
   health.get('/healthz', (ctx) => {
@@ -158,9 +171,17 @@ export function createApp(deps: AppDeps) {
     }
   });
 
+  // Built on first request: the document only changes with the code.
+  let openApiDocument: unknown = null;
+  health.get('/api/v1/openapi.json', (ctx) => {
+    openApiDocument ??= buildOpenApiDocument(apiOperations, { version: '1' });
+    ctx.body = openApiDocument;
+  });
+
   app.use(jsonBody());
-  for (const router of [
+  const routers = [
     health,
+    metricsRoutes({ token: deps.metrics?.token ?? null }),
     authRoutes(auth),
     mediaRoutes({ media, tokens, signer, limits }),
     reportRoutes({ reports, duplicates, tokens, limits }),
@@ -171,7 +192,8 @@ export function createApp(deps: AppDeps) {
     classificationRoutes({ classification, tokens, limits }),
     pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
     notificationRoutes({ notifications, tokens }),
-  ]) {
+  ];
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
@@ -186,7 +208,7 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { limits, offers, repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+  return { app, prepare, routers, services: { limits, offers, repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
 }
 
 /** TRUST_PROXY as proxy-addr's trust function: a hop count trusts that many proxies in front of us, a list exactly those addresses. */

@@ -101,6 +101,12 @@ const envSchema = z.object({
   RATE_GEO_PER_HOUR: z.coerce.number().int().min(1).default(120),
   /** key of the log pseudonyms (HMAC); default: derived from the JWT secret */
   LOG_PSEUDONYM_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** bearer token for GET /metrics (unset: no /metrics) */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** the backlog gauges count at most this often (a count is a scan on FerretDB) */
+  METRICS_COUNT_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** on SIGTERM, how long requests in flight may take before their connections are cut */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
 /** null: trust no proxy; a number: hop count; a list: the proxies' addresses/CIDRs */

@@ -46,7 +46,7 @@ export const TEST_LIMITS = {
   geoPerHour: 100_000,
 };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log'] } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log']; metrics?: AppDeps['metrics'] } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -72,6 +72,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     trustProxy: opts.trustProxy ?? null,
     pipeline: opts.pipeline ?? { connector: 'local', publicBaseUrl: 'http://127.0.0.1', secret: TEST_PIPELINE_SECRET },
     classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000 },
+    metrics: opts.metrics,
   });
   await prepare();
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});

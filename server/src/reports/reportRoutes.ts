@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { createReportSchema, descriptionPublicSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
+import { createReportSchema, descriptionPublicSchema, joinSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
 import type { DuplicateService } from './duplicates';
 import type { AppState } from '../http/context';
 import { AppError } from '../http/errors';
@@ -21,8 +21,8 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
     ctx.body = { items: await deps.duplicates.similar(ctx.state.user!, parse(similarQuerySchema, bodyOf(ctx))) };
   });
   router.post('/reports/:id/join', citizen, deps.limits.guard('similar'), async (ctx) => {
-    // No schema error for a missing offer: without one the answer is the 404 of a made-up id.
-    const offer = (bodyOf(ctx) as { offer?: unknown } | undefined)?.offer;
+    // Optional in the schema: without an offer the answer is the 404 of a made-up id, not a validation error.
+    const { offer } = parse(joinSchema, bodyOf(ctx) ?? {});
     ctx.body = await deps.duplicates.join(ctx.state.user!, ctx.params.id, offer);
   });
   router.post('/admin/reports/:id/description-public', admin, async (ctx) => {
