@@ -130,11 +130,11 @@ export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: string; cr
 export const Report = mongoose.model('Report', reportSchema);
 
 /**
- * One row per (resident, Idempotency-Key), keyed by `_id` — the only lookup
- * FerretDB v1.24 answers from an index. Written before the report, it
- * reserves the report's id: a retry (even after this process died between
- * the two writes) finds the id here and either replays the stored report or
- * stores it under that same id, never a second one.
+ * Formerly one row per (resident, Idempotency-Key), written before each
+ * report, because upstream FerretDB v1.24 answered only `_id` lookups from an
+ * index. With equality pushdown (FerretDB patch 0003) a retry finds its report
+ * through the unique (citizenId, idempotencyKey) index, so a submit is one
+ * insert; existing rows are only removed by housekeeping.
  */
 const submitKeySchema = new Schema({ _id: String, reportId: String, requestHash: String, at: Date }, { versionKey: false });
 export const SubmitKey = mongoose.model('SubmitKey', submitKeySchema);

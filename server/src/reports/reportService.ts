@@ -87,18 +87,9 @@ export function createReportService(deps: {
       const classification = input.description.trim() ? deps.classification.classify(input.description) : null;
       const { category, triage } = decideCategory(classification, citizenChoice, deps.classification.confidenceThreshold);
 
-      // Only a request that passed validation reserves its key, so a resident can fix a rejected draft and send it again.
-      // Reserve the report's id under the key (see SubmitKey). A retry lands here on the duplicate.
-      let reportId = newReportId();
-      const keyId = `${user.id}:${idempotencyKey}`;
-      const reserved = await deps.repo.reserveSubmitKey({ _id: keyId, reportId, requestHash, at: new Date() });
-      if (reserved) {
-        if (reserved.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED');
-        const stored = await deps.repo.findById(reserved.reportId);
-        if (stored) return replay(stored, requestHash);
-        // The first attempt has not stored it (still running, or its process died): store it under the reserved id.
-        reportId = reserved.reportId;
-      }
+      // Only a request that passed validation stores its key (with the report), so a resident can fix a
+      // rejected draft and send it again.
+      const reportId = newReportId();
 
       const place = deps.geo.resolveOffline(input.location);
       const now = new Date();
@@ -141,9 +132,11 @@ export function createReportService(deps: {
         updatedAt: now,
       }) as unknown as ReportDoc;
 
-      // The one write that acknowledges the report. A duplicate-key error means
-      // either the same draft raced in (answer with the winner) or another
-      // instance took this ticket number (take the next one).
+      // The one write that acknowledges the report, and the only one a submit makes:
+      // the unique index on (resident, Idempotency-Key) turns a retry — or the same
+      // draft sent twice at once, or a retry after the process died — into a
+      // duplicate-key error, and the retry answers with the stored report. Any
+      // other duplicate is a ticket number taken already (take the next one).
       let doc: ReportDoc | null = null;
       for (let attempt = 1; !doc; attempt++) {
         const ticketNo = await ticketNumbers.propose(now);
@@ -153,8 +146,7 @@ export function createReportService(deps: {
           doc = raw;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
-          // Either a concurrent attempt with the same key stored it first (same reserved id), or the ticket number was taken.
-          const winner = await deps.repo.findById(reportId);
+          const winner = await deps.repo.findBySubmitKey(user.id, idempotencyKey);
           if (winner) return replay(winner, requestHash);
           if (attempt >= MAX_NUMBER_ATTEMPTS) throw err;
           await ticketNumbers.resync(now);
@@ -164,8 +156,9 @@ export function createReportService(deps: {
     },
 
     /** Whether this resident already sent a draft under this Idempotency-Key (then a submit is a retry). */
-    isKnownKey(user: AuthUser, idempotencyKey: string): Promise<boolean> {
-      return deps.repo.hasSubmitKey(`${user.id}:${idempotencyKey}`);
+    async isKnownKey(user: AuthUser, idempotencyKey: string): Promise<boolean> {
+      // The key is stored with the report (unique per resident), so a retry finds it there.
+      return Boolean(await deps.repo.findBySubmitKey(user.id, idempotencyKey));
     },
 
     async listMine(user: AuthUser, cursor: string | undefined, limit: number): Promise<Page<ReportView>> {
