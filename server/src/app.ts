@@ -36,6 +36,12 @@ import { createHousekeeping } from './pipeline/housekeeping';
 import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
 import { notificationRoutes } from './notifications/notificationRoutes';
 import { createWechatMessenger, type WechatMessengerOptions } from './notifications/wechatMessenger';
+import { createLoginThrottle } from './auth/loginThrottle';
+import { createAuditService } from './audit/auditService';
+import { createStaffService } from './staff/staffService';
+import { staffRoutes } from './staff/staffRoutes';
+import { adminReportRoutes } from './reports/adminReportRoutes';
+import { publicRoute } from './http/middleware';
 
 export interface AppDeps {
   jwtSecret: string;
@@ -45,6 +51,8 @@ export interface AppDeps {
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
   classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number };
+  /** staff sign-in: failed attempts allowed per client address per 15 minutes (LOGIN_FAILURES_PER_ADDRESS) */
+  loginFailuresPerAddress?: number;
   /** WeChat subscribe messages: the API to send them through (null: in-app messages only) and the templates */
   notifications?: { wechat: WechatMessengerOptions | null; config: NotificationConfig; pollMs?: number };
   pipeline?: {
@@ -68,7 +76,10 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const tokens = createTokenService(deps.jwtSecret);
   const signer = createMediaSigner(deps.jwtSecret);
-  const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log });
+  const throttle = createLoginThrottle({ perAddress: deps.loginFailuresPerAddress });
+  const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log, throttle });
+  const audit = createAuditService();
+  const staff = createStaffService({ tokens, throttle });
   const geo = createGeoService({ geocoder: deps.geocoder, log: deps.log });
   const media = createMediaService({ signer });
   const categories = createCategoryService();
@@ -116,10 +127,10 @@ export function createApp(deps: AppDeps) {
   app.use(accessLog(deps.log));
 
   const health = new Router<AppState>();
-  health.get('/healthz', (ctx) => {
+  health.get('/healthz', publicRoute(), (ctx) => {
     ctx.body = { ok: true };
   });
-  health.get('/readyz', async (ctx) => {
+  health.get('/readyz', publicRoute(), async (ctx) => {
     try {
       if (mongoose.connection.readyState !== 1) throw new Error('not connected');
       await mongoose.connection.db!.admin().ping();
@@ -131,17 +142,20 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use(jsonBody());
-  for (const router of [
+  const routers = [
     health,
-    authRoutes(auth),
+    authRoutes(auth, { tokens, audit }),
     mediaRoutes({ media, tokens, signer }),
-    reportRoutes({ reports, duplicates, tokens }),
+    adminReportRoutes({ reports, audit, tokens, log: deps.log }),
+    reportRoutes({ reports, duplicates, tokens, audit }),
     geoRoutes({ geo, tokens }),
-    categoryRoutes({ categories, reports, tokens }),
-    classificationRoutes({ classification, reports, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60 }),
-    pipelineRoutes({ tickets, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
+    categoryRoutes({ categories, reports, tokens, audit }),
+    classificationRoutes({ classification, reports, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60, audit }),
+    pipelineRoutes({ tickets, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, audit }),
     notificationRoutes({ notifications, tokens }),
-  ]) {
+    staffRoutes({ staff, audit, tokens }),
+  ];
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
@@ -156,5 +170,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+  return { app, prepare, routers, services: { audit, staff, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
 }

@@ -67,6 +67,7 @@ const envSchema = z.object({
   PIPELINE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   PIPELINE_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
   CLASSIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(5).max(100_000).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

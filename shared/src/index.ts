@@ -9,3 +9,4 @@ export * from './types';
 export * from './categorySchemas';
 export * from './followUpSchemas';
 export * from './notifications';
+export * from './staff';

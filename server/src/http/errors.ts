@@ -26,3 +26,8 @@ export const tooLarge = (code: ErrorCode) => new AppError(413, code);
 export const unsupportedMedia = (code: ErrorCode) => new AppError(415, code);
 export const badGateway = (code: ErrorCode) => new AppError(502, code);
 export const unavailable = (code: ErrorCode) => new AppError(503, code);
+
+/** A 429/503 that tells the client when to come back (the error handler sets `Retry-After` in seconds). */
+export function withRetryAfter(err: AppError, retryAfterMs: number): AppError {
+  return Object.assign(err, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware, Next } from 'koa';
 import { z } from 'zod';
-import { ErrorCodes, toFieldIssues, validate, type Role } from '@ssp/shared';
+import { ErrorCodes, STAFF_ROLES, toFieldIssues, validate, type Role, type StaffRole } from '@ssp/shared';
 import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState } from './context';
@@ -19,6 +19,8 @@ export function errorHandler(log: Logger): Middleware<AppState> {
       const appError = toAppError(err);
       if (appError) {
         ctx.status = appError.status;
+        const retryAfter = (appError as { retryAfterSeconds?: number }).retryAfterSeconds;
+        if (retryAfter) ctx.set('Retry-After', String(retryAfter));
         ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
         return;
       }
@@ -39,17 +41,62 @@ function toAppError(err: unknown): AppError | null {
   return null;
 }
 
-/** Requires a valid token whose role is one of `roles`. */
-export function requireRole(tokens: TokenService, ...roles: Role[]) {
-  return async (ctx: AppContext, next: Next) => {
-    const header = ctx.get('Authorization');
-    const match = /^Bearer (.+)$/.exec(header);
-    if (!match) throw unauthenticated();
-    const user = tokens.verify(match[1]);
-    if (!roles.includes(user.role)) throw forbidden();
+/**
+ * What a route admits, declared on its guard middleware. The route-permission
+ * test walks every router and fails on any route without one.
+ * `staff`: the staff roles admitted (`admin` always is); null = no staff.
+ */
+export interface RouteAccess {
+  public?: boolean;
+  citizen?: boolean;
+  staff?: StaffRole[] | null;
+  /** admitted before an initial password has been changed (sign-out, the change itself) */
+  pendingPasswordChange?: boolean;
+}
+type Guard = ((ctx: AppContext, next: Next) => Promise<void>) & { access: RouteAccess };
+
+function bearer(ctx: AppContext): string {
+  const match = /^Bearer (.+)$/.exec(ctx.get('Authorization'));
+  if (!match) throw unauthenticated();
+  return match[1];
+}
+
+function guard(tokens: TokenService, access: RouteAccess): Guard {
+  const fn = async (ctx: AppContext, next: Next) => {
+    const user = await tokens.authenticate(bearer(ctx));
+    if (user.role === 'citizen') {
+      if (!access.citizen) throw forbidden();
+    } else {
+      const roles = user.roles ?? [];
+      if (!access.staff || !(roles.includes('admin') || roles.some((r) => access.staff!.includes(r)))) throw forbidden();
+      if (user.mustChangePassword && !access.pendingPasswordChange) throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED');
+    }
     ctx.state.user = user;
     await next();
   };
+  return Object.assign(fn, { access });
+}
+
+/** Requires a valid, unrevoked token whose role is one of `roles`; `admin` admits any staff account. */
+export function requireRole(tokens: TokenService, ...roles: Role[]): Guard {
+  return guard(tokens, { citizen: roles.includes('citizen'), staff: roles.includes('admin') ? [...STAFF_ROLES] : null });
+}
+
+/** Staff holding any of these roles (an `admin` always passes). */
+export function allow(tokens: TokenService, ...roles: StaffRole[]): Guard {
+  return guard(tokens, { staff: roles });
+}
+
+/** Any signed-in account, even one that must still change its initial password. */
+export function signedIn(tokens: TokenService): Guard {
+  return guard(tokens, { citizen: true, staff: [...STAFF_ROLES], pendingPasswordChange: true });
+}
+
+/** Marks a route as open to everyone (its own checks, e.g. a signature, are inside): a declaration, not a check. */
+export function publicRoute(): Guard {
+  return Object.assign(async (_ctx: AppContext, next: Next) => {
+    await next();
+  }, { access: { public: true } });
 }
 
 export function parse<S extends z.ZodTypeAny>(schema: S, input: unknown): z.output<S> {
