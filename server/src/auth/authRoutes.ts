@@ -21,7 +21,7 @@ export function authRoutes(auth: AuthService, deps: { tokens: TokenService; audi
     await auth.logout(ctx.state.user!.id);
     ctx.status = 204;
   });
-  router.post('/password', signedIn(deps.tokens), async (ctx) => {
+  router.post('/password', signedIn(deps.tokens, { citizens: false }), async (ctx) => {
     const { current, next } = parse(changePasswordSchema, bodyOf(ctx));
     const result = await auth.changePassword(ctx.state.user!, current, next, ctx.ip);
     await deps.audit.record(ctx, 'staff.password', { type: 'staff', id: ctx.state.user!.id, label: ctx.state.user!.name }, {});

@@ -88,8 +88,8 @@ export function allow(tokens: TokenService, ...roles: StaffRole[]): Guard {
 }
 
 /** Any signed-in account, even one that must still change its initial password. */
-export function signedIn(tokens: TokenService): Guard {
-  return guard(tokens, { citizen: true, staff: [...STAFF_ROLES], pendingPasswordChange: true });
+export function signedIn(tokens: TokenService, opts: { citizens?: boolean } = {}): Guard {
+  return guard(tokens, { citizen: opts.citizens ?? true, staff: [...STAFF_ROLES], pendingPasswordChange: true });
 }
 
 /** Marks a route as open to everyone (its own checks, e.g. a signature, are inside): a declaration, not a check. */
