@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SHANGHAI_DISTRICTS } from './districts';
-import { REPORT_STATUSES } from './status';
+import { REPORT_STATUSES, type ReportStatus } from './status';
 
 /**
  * Staff roles; an account holds any combination. `admin` can do everything;
@@ -153,7 +153,7 @@ export interface ReportRowView {
   id: string;
   ticketNo: string;
   kind: 'complaint' | 'snap';
-  status: string;
+  status: ReportStatus;
   statusLabel: string;
   description: string;
   category: { code: string; name: string; parentCode: string | null; parentName: string | null } | null;

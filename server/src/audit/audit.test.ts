@@ -1,7 +1,7 @@
 import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { createStaff } from '../../test/staff';
-import { Audit } from './auditModel';
+import { Audit, type AuditDoc } from './auditModel';
 
 let s: TestServer;
 let admin: { token: string; userId: string };
@@ -20,12 +20,13 @@ async function newReport(body: Record<string, unknown> = {}) {
 }
 
 /** Runs one request and returns the audit entries it left. */
-async function entriesOf(run: () => Promise<{ status: number }>, expectStatus: number) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function entriesOf(run: () => Promise<{ status: number; body: any; headers: Headers }>, expectStatus: number) {
   const before = await Audit.countDocuments({});
   const res = await run();
   if (res.status !== expectStatus) throw new Error(`expected ${expectStatus}, got ${res.status}: ${JSON.stringify((res as { body?: unknown }).body)}`);
-  const docs = await Audit.find({}).sort({ _id: -1 }).limit(5).lean();
-  return { count: (await Audit.countDocuments({})) - before, last: docs[0], res };
+  const docs = await Audit.find({}).sort({ _id: -1 }).limit(5).lean<AuditDoc[]>();
+  return { count: (await Audit.countDocuments({})) - before, last: docs[0] as AuditDoc & { summary: any }, res };
 }
 
 test.serial('each kind of staff write leaves exactly one entry with actor, roles, target, change, address and request id', async (t) => {
@@ -51,7 +52,7 @@ test.serial('each kind of staff write leaves exactly one entry with actor, roles
     t.is(last!.actor.id, admin.userId);
     t.deepEqual(last!.actor.roles, ['admin']);
     t.is(last!.actor.name, 'admin');
-    t.is(last!.requestId, res.headers.get('x-request-id'));
+    t.is(last!.requestId, res.headers.get('x-request-id') ?? 'missing');
     t.truthy(last!.ip);
     t.true(last!.at instanceof Date);
   }
