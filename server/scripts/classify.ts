@@ -17,14 +17,16 @@ import { evaluate } from '../src/classification/evaluate';
 import { examplesOf, leavesOf, loadJsonl, loadSeedCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
 import { connectDatabase } from '../src/db/connect';
 import { createLogger } from '../src/log';
+import { createReportRepository } from '../src/reports/reportRepository';
 
 const [command, arg] = process.argv.slice(2);
 
 async function classifierFromDatabase(uri: string, retrain: boolean) {
   await connectDatabase(uri);
-  const categories = createCategoryService();
+  const repo = createReportRepository();
+  const categories = createCategoryService({ usage: repo });
   await categories.seedIfEmpty();
-  const service = createClassificationService({ categories, log: createLogger('warn', (l) => process.stderr.write(l + '\n')), confidenceThreshold: 0.5, retrainEvery: 1e9 });
+  const service = createClassificationService({ categories, reviewed: repo, log: createLogger('warn', (l) => process.stderr.write(l + '\n')), confidenceThreshold: 0.5, retrainEvery: 1e9 });
   if (retrain) return { service, result: await service.retrain('command line') };
   await service.init();
   return { service, result: null };

@@ -18,6 +18,9 @@ import { createMediaService } from './media/mediaService';
 import { mediaRoutes } from './media/mediaRoutes';
 import { createMediaSigner } from './media/mediaSigner';
 import { reportRoutes } from './reports/reportRoutes';
+import { createReportRepository } from './reports/reportRepository';
+import { ticketRoutes } from './reports/ticketRoutes';
+import { triageRoutes } from './reports/triageRoutes';
 import { categoryRoutes } from './categories/categoryRoutes';
 import { createCategoryService } from './categories/categoryService';
 import { classificationRoutes } from './classification/classificationRoutes';
@@ -82,16 +85,23 @@ export function createApp(deps: AppDeps) {
   const staff = createStaffService({ tokens, throttle });
   const geo = createGeoService({ geocoder: deps.geocoder, log: deps.log });
   const media = createMediaService({ signer });
-  const categories = createCategoryService();
+  // The core: every read and write of reports goes through the repository. Domains below it
+  // (categories, classification) get the few queries they need as ports; domains above it
+  // (pipeline, notifications) subscribe to its events.
+  const repo = createReportRepository();
+  const categories = createCategoryService({ usage: repo });
   const classification = createClassificationService({
     categories,
+    reviewed: repo,
     log: deps.log,
     confidenceThreshold: deps.classifier?.confidenceThreshold ?? 0.5,
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
   });
-  // The effects worker is built after the connector; tickets only need a way to wake it.
-  let effects: ReturnType<typeof createEffectsWorker> | null = null;
-  const tickets = createTicketService({ categories, signer, media, onEffects: (id) => effects?.enqueue(id) });
+  const tickets = createTicketService({ repo, categories, signer, media });
+  const reports = createReportService({ repo, geo, media, signer, log: deps.log, categories, classification });
+  const duplicates = createDuplicateService({ repo, categories, classification, signer });
+
+  // Above reports: the pipeline and notifications, reacting to what the repository stored.
   const pipelineConfig = deps.pipeline ?? { connector: 'local' as const, publicBaseUrl: 'http://localhost:3000' };
   const timeoutMs = pipelineConfig.timeoutMs ?? 10_000;
   const open311 = pipelineConfig.connector === 'open311' ? { ...pipelineConfig.open311!, timeoutMs } : null;
@@ -102,22 +112,21 @@ export function createApp(deps: AppDeps) {
         ? open311Connector(open311)
         : localConnector();
   const { connector: _kind, open311: _open311, ...dispatcherTuning } = pipelineConfig;
-  const dispatcher = createDispatcher({ ...dispatcherTuning, connector, categories, signer, log: deps.log, onDelivered: (id) => effects?.enqueue(id) });
   const notificationDeps = deps.notifications ?? { wechat: null, config: { templates: {}, page: 'tickets/detail/index', miniprogramState: 'formal' as const } };
   const notifications = createNotificationService({
     messenger: notificationDeps.wechat ? createWechatMessenger(notificationDeps.wechat) : null,
     config: notificationDeps.config,
     log: deps.log,
   });
-  const effectsWorker = createEffectsWorker({ connector, notifications, signer, publicBaseUrl: pipelineConfig.publicBaseUrl, log: deps.log, pollMs: notificationDeps.pollMs, baseBackoffMs: pipelineConfig.baseBackoffMs });
-  effects = effectsWorker;
-  const reports = createReportService({ geo, media, signer, log: deps.log, categories, classification, onStored: (doc) => dispatcher.enqueue(doc) });
-  const duplicates = createDuplicateService({ categories, classification, signer, onEffects: (id) => effects?.enqueue(id) });
-  const events = createPipelineEvents({ tickets });
+  const effectsWorker = createEffectsWorker({ repo, connector, notifications, signer, publicBaseUrl: pipelineConfig.publicBaseUrl, log: deps.log, pollMs: notificationDeps.pollMs, baseBackoffMs: pipelineConfig.baseBackoffMs });
+  const dispatcher = createDispatcher({ ...dispatcherTuning, repo, connector, categories, signer, log: deps.log, onDelivered: (id) => effectsWorker.enqueue(id) });
+  repo.on('stored', (doc) => dispatcher.enqueue(doc));
+  repo.on('effects', (id) => effectsWorker.enqueue(id));
+  const events = createPipelineEvents({ repo, tickets });
   /** Open311 has no callbacks: its status changes are polled (null for the other connectors). */
-  const open311Poller = open311 ? createOpen311Poller({ ...open311, tickets, log: deps.log }) : null;
-  const deadlines = createDeadlineMonitor({ tickets, log: deps.log });
-  const housekeeping = createHousekeeping({ log: deps.log });
+  const open311Poller = open311 ? createOpen311Poller({ ...open311, repo, tickets, log: deps.log }) : null;
+  const deadlines = createDeadlineMonitor({ repo, tickets, log: deps.log });
+  const housekeeping = createHousekeeping({ repo, log: deps.log });
 
   const app = new Koa<AppState>();
   app.proxy = true;
@@ -146,12 +155,14 @@ export function createApp(deps: AppDeps) {
     health,
     authRoutes(auth, { tokens, audit }),
     mediaRoutes({ media, tokens, signer }),
-    adminReportRoutes({ reports, audit, tokens, log: deps.log }),
-    reportRoutes({ reports, duplicates, tokens, audit }),
+    adminReportRoutes({ repo, reports, audit, tokens, log: deps.log }),
+    reportRoutes({ reports, duplicates, tokens, audit, repo }),
+    ticketRoutes({ tickets, repo, tokens, signer, audit }),
+    triageRoutes({ reports, tokens, audit }),
     geoRoutes({ geo, tokens }),
-    categoryRoutes({ categories, reports, tokens, audit }),
-    classificationRoutes({ classification, reports, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60, audit }),
-    pipelineRoutes({ tickets, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, audit }),
+    categoryRoutes({ categories, tokens, audit }),
+    classificationRoutes({ classification, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60, audit }),
+    pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, audit }),
     notificationRoutes({ notifications, tokens }),
     staffRoutes({ staff, audit, tokens }),
   ];
@@ -170,5 +181,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, routers, services: { audit, staff, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+  return { app, prepare, routers, services: { repo, audit, staff, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
 }

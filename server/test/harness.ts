@@ -12,7 +12,7 @@ import { connectDatabase } from '../src/db/connect';
 import { startEmbeddedDatabase } from '../src/db/embeddedDatabase';
 import type { TencentGeocoder } from '../src/geo/tencentGeocoder';
 import { silentLogger } from '../src/log';
-import { Report, type ReportDoc } from '../src/reports/reportModel';
+import type { ReportDoc } from '../src/reports/reportRepository';
 
 /**
  * A real server for one test file: its own database on the shared test
@@ -102,11 +102,11 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     async deliverNow(reportId, maxRounds = 60) {
       for (let i = 0; i < maxRounds; i++) {
         await services.dispatcher.tick();
-        const doc = await Report.findById(reportId).lean<ReportDoc>();
+        const doc = await services.repo.findById(reportId);
         if (doc?.delivery?.state !== 'pending') return doc!;
         await new Promise((r) => setTimeout(r, 30));
       }
-      return (await Report.findById(reportId).lean<ReportDoc>())!;
+      return (await services.repo.findById(reportId))!;
     },
     async close() {
       await services.dispatcher.stop();

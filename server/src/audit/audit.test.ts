@@ -1,6 +1,7 @@
 import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { createStaff } from '../../test/staff';
+import { setReportFields } from '../../test/reportStore';
 import { Audit, type AuditDoc } from './auditModel';
 
 let s: TestServer;
@@ -20,7 +21,6 @@ async function newReport(body: Record<string, unknown> = {}) {
 }
 
 /** Runs one request and returns the audit entries it left. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function entriesOf(run: () => Promise<{ status: number; body: any; headers: Headers }>, expectStatus: number) {
   const before = await Audit.countDocuments({});
   const res = await run();
@@ -86,8 +86,7 @@ test.serial('each kind of staff write leaves exactly one entry with actor, roles
 
   // A triage decision on a report waiting for one.
   const r3 = await newReport({ description: '有个事情想反映一下' });
-  const { Report } = await import('../reports/reportModel');
-  await Report.updateOne({ _id: r3.id }, { $set: { 'triage.state': 'pending' } });
+  await setReportFields(r3.id, { 'triage.state': 'pending' });
   const triaged = await entriesOf(() => opReq('POST', `/api/v1/admin/reports/${r3.id}/category`, { categoryCode: leaf.code }), 200);
   t.is(triaged.count, 1);
   t.is(triaged.last!.action, 'report.triage');

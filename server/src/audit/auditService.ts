@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import mongoose from 'mongoose';
 import type { AuditAction, AuditEntryView } from '@ssp/shared';
 import type { AppContext } from '../http/context';
+import { csvLine, writeLine } from '../http/csv';
 import { Audit, type AuditDoc } from './auditModel';
 
 export interface AuditQuery {
@@ -75,7 +76,6 @@ export function createAuditService() {
 
     /** CSV of the filtered entries, streamed; returns the row count. */
     async exportCsv(q: Omit<AuditQuery, 'limit' | 'cursor'>, out: Writable, maxRows = 100_000): Promise<number> {
-      const { csvLine, writeLine } = await import('../reports/export');
       await writeLine(out, '\uFEFF' + csvLine(['时间', '操作人', '操作人ID', '角色', '操作', '对象类型', '对象', '对象名称', '内容', 'IP', '请求ID']));
       let n = 0;
       for await (const doc of Audit.find(filterOf(q)).sort({ _id: -1 }).limit(maxRows).lean<AuditDoc[]>().cursor()) {

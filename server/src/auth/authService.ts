@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { type LoginResponse, type StaffRole } from '@ssp/shared';
-import { AppError, validationFailed } from '../http/errors';
+import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/context';
 import type { Logger } from '../log';
 import type { TokenService } from './tokens';
 import type { LoginThrottle } from './loginThrottle';
 import { dummyHash, hashPassword, isLegacyHash, passwordProblems, verifyPassword } from './passwords';
 import { User, type UserDoc } from './userModel';
+import { isDuplicateKey } from '../db/errors';
 import { WechatError, type WechatClient } from './wechatClient';
 
 export const staffLoginKey = (username: string) => `admin:${username}`;
@@ -54,7 +55,7 @@ export function createAuthService(deps: { wechat: WechatClient; tokens: TokenSer
           { upsert: true, new: true },
         ).lean();
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
         user = await User.findOne({ loginKey }).lean();
       }
       return respondCitizen(user!);

@@ -1,13 +1,12 @@
 import Router from '@koa/router';
 import { createCategorySchema, mergeCategorySchema, updateCategorySchema } from '@ssp/shared';
 import type { AppState } from '../http/context';
-import { allow, bodyOf, parse, publicRoute, requireRole } from '../http/middleware';
+import { allow, bodyOf, parse, publicRoute } from '../http/middleware';
 import type { AuditService } from '../audit/auditService';
 import type { TokenService } from '../auth/tokens';
 import type { CategoryService } from './categoryService';
-import type { ReportService } from '../reports/reportService';
 
-export function categoryRoutes(deps: { categories: CategoryService; reports: ReportService; tokens: TokenService; audit: AuditService }) {
+export function categoryRoutes(deps: { categories: CategoryService; tokens: TokenService; audit: AuditService }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   // Everyone on staff reads the tree (search filters, triage); category admins change it.
   const staff = allow(deps.tokens, 'category_admin', 'operator', 'analyst');
@@ -30,14 +29,6 @@ export function categoryRoutes(deps: { categories: CategoryService; reports: Rep
       return;
     }
     ctx.body = tree;
-  });
-
-  /** Quick category chips for 随申拍: what residents report most around this point lately. */
-  router.get('/categories/nearby', requireRole(deps.tokens, 'citizen', 'admin'), async (ctx) => {
-    const lat = Number(ctx.query.lat);
-    const lng = Number(ctx.query.lng);
-    const coordSystem = ctx.query.coordSystem === 'wgs84' ? 'wgs84' : 'gcj02';
-    ctx.body = { items: await deps.reports.nearbyCategories(Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng, coordSystem } : null) };
   });
 
   router.get('/admin/categories', staff, async (ctx) => {

@@ -1,11 +1,8 @@
 import type { CategoryNodeView, CategoryTreeView, CreateCategoryInput, UpdateCategoryInput } from '@ssp/shared';
+import { isDuplicateKey as isDuplicate } from '../db/errors';
 import { AppError, notFound } from '../http/errors';
-import { Report } from '../reports/reportModel';
-import type { TreeNode } from '../classification/trainingData';
 import { Category, TaxonomyVersion, type CategoryDoc } from './categoryModel';
 import { DEFAULT_TREE } from './defaultTree';
-
-const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 function view(doc: CategoryDoc): CategoryNodeView {
   return {
@@ -25,6 +22,21 @@ function view(doc: CategoryDoc): CategoryNodeView {
   };
 }
 
+/** A node of the tree as the classifier trains on it. */
+export interface CategoryTreeNode extends CategoryNodeView {
+  children: CategoryNodeView[];
+}
+
+/**
+ * What categories need to know about the reports filed under them, without
+ * depending on the reports domain (which sits above categories): app.ts
+ * hands in the report repository.
+ */
+export interface CategoryUsage {
+  countUsingCategory(code: string): Promise<number>;
+  moveCategory(from: string, to: { code: string; name: string; parentCode: string | null; parentName: string | null }): Promise<number>;
+}
+
 export interface CategoryInfo {
   code: string;
   name: string;
@@ -41,7 +53,7 @@ export interface CategoryInfo {
  * tree is small, so each process keeps it in memory and reloads it when the
  * stored version moves on (another instance may have made the change).
  */
-export function createCategoryService() {
+export function createCategoryService(deps: { usage: CategoryUsage }) {
   let cache: { version: number; docs: CategoryDoc[]; checkedAt: number } | null = null;
   /** Bumped by every write here: a read that overlapped a write must not be cached. */
   let generation = 0;
@@ -111,10 +123,6 @@ export function createCategoryService() {
     return doc;
   }
 
-  async function countReports(code: string): Promise<number> {
-    return Report.countDocuments({ $or: [{ 'category.code': code }, { 'citizenCategory.code': code }] });
-  }
-
   return {
     currentVersion,
 
@@ -143,7 +151,7 @@ export function createCategoryService() {
     },
 
     /** Tree in the classifier's terms: enabled nodes with keywords and examples. */
-    async trainingTree(): Promise<{ version: number; nodes: TreeNode[] }> {
+    async trainingTree(): Promise<{ version: number; nodes: CategoryTreeNode[] }> {
       const { version, categories } = await this.tree(false);
       return { version, nodes: categories.map((f) => ({ ...f, children: f.children ?? [] })) };
     },
@@ -206,20 +214,19 @@ export function createCategoryService() {
       if (code === into || (source.parentCode ?? null) !== (target.parentCode ?? null) || target.enabled === false || !source.parentCode) {
         throw new AppError(400, 'CATEGORY_MERGE_INVALID');
       }
-      const targetRef = { code: target.code, name: target.name, parentCode: target.parentCode, parentName: (await find(target.parentCode!)).name };
-      const moved = await Report.updateMany({ 'category.code': code }, { $set: { category: targetRef } });
-      await Report.updateMany({ 'citizenCategory.code': code }, { $set: { citizenCategory: { code: target.code, name: target.name } } });
+      const targetRef = { code: target.code, name: target.name, parentCode: target.parentCode ?? null, parentName: (await find(target.parentCode!)).name };
+      const moved = await deps.usage.moveCategory(code, targetRef);
       generation++;
       await Category.updateOne({ code }, { $set: { enabled: false, mergedInto: into } });
       await bumpVersion(`merged ${code} into ${into}`, by);
-      return { moved: moved.modifiedCount };
+      return { moved };
     },
 
     /** Only a category nobody ever used can go; its code stays reserved. */
     async remove(code: string, by: string): Promise<void> {
       await find(code);
       const { docs } = await load();
-      if (docs.some((d) => d.parentCode === code) || (await countReports(code)) > 0) throw new AppError(409, 'CATEGORY_IN_USE');
+      if (docs.some((d) => d.parentCode === code) || (await deps.usage.countUsingCategory(code)) > 0) throw new AppError(409, 'CATEGORY_IN_USE');
       generation++;
       await Category.updateOne({ code }, { $set: { deleted: true, enabled: false } });
       await bumpVersion(`deleted ${code}`, by);

@@ -1,11 +1,10 @@
 import Router from '@koa/router';
-import { classifyRequestSchema, triageDecisionSchema } from '@ssp/shared';
+import { classifyRequestSchema } from '@ssp/shared';
 import type { AppContext, AppState } from '../http/context';
 import { AppError } from '../http/errors';
 import { allow, bodyOf, parse, publicRoute } from '../http/middleware';
 import type { AuditService } from '../audit/auditService';
 import type { TokenService } from '../auth/tokens';
-import type { ReportService } from '../reports/reportService';
 import type { ClassificationService } from './classificationService';
 
 /** Fixed-window limiter per client address; enough to keep a public endpoint from being hammered. */
@@ -25,10 +24,9 @@ function rateLimit(perMinute: number) {
   };
 }
 
-export function classificationRoutes(deps: { classification: ClassificationService; reports: ReportService; tokens: TokenService; classifyPerMinute: number; audit: AuditService }) {
+export function classificationRoutes(deps: { classification: ClassificationService; tokens: TokenService; classifyPerMinute: number; audit: AuditService }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const modelAdmins = allow(deps.tokens, 'category_admin');
-  const triage = allow(deps.tokens, 'category_admin', 'operator');
 
   /** The app calls this (debounced) while the resident types, to suggest a category. */
   router.post('/classify', publicRoute(), rateLimit(deps.classifyPerMinute), async (ctx) => {
@@ -45,20 +43,6 @@ export function classificationRoutes(deps: { classification: ClassificationServi
     const result = await deps.classification.retrain(`requested by admin ${ctx.state.user!.id}`);
     await deps.audit.record(ctx, 'classifier.retrain', { type: 'classifier', id: 'classifier' }, { before, after: deps.classification.info() });
     ctx.body = result;
-  });
-
-  router.get('/admin/triage', triage, async (ctx) => {
-    ctx.body = { items: await deps.reports.triageQueue(50, ctx.state.user!) };
-  });
-
-  router.post('/admin/reports/:id/category', triage, async (ctx) => {
-    const { categoryCode } = parse(triageDecisionSchema, bodyOf(ctx));
-    const view = await deps.reports.decideCategory(ctx.state.user!, ctx.params.id, categoryCode);
-    await deps.audit.record(ctx, 'report.triage', { type: 'report', id: view.id, label: view.ticketNo }, {
-      suggested: view.classification?.top3[0]?.code ?? null,
-      after: { category: view.category?.code ?? null, triage: view.triage?.state },
-    });
-    ctx.body = view;
   });
 
   return router;

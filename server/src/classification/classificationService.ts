@@ -4,7 +4,6 @@ import type { ClassificationView } from '@ssp/shared';
 import type { CategoryService } from '../categories/categoryService';
 import { AppError } from '../http/errors';
 import type { Logger } from '../log';
-import { Report } from '../reports/reportModel';
 import { Classifier, type TaxonomyLeaf, type TrainingExample } from './classifier';
 import { latestModelMeta, loadModelBytes, saveModel } from './classifierStore';
 import { evaluate, type EvalReport } from './evaluate';
@@ -23,8 +22,19 @@ export interface RetrainResult {
   after: ClassifierInfo;
 }
 
+/**
+ * What the classifier learns from: the reports staff reviewed. Handed in by
+ * app.ts (the report repository), because classification sits below the
+ * reports domain and must not depend on it.
+ */
+export interface ReviewedReports {
+  reviewedExamples(): Promise<{ text: string; label: string }[]>;
+  reviewsSince(since: Date): Promise<number>;
+}
+
 export interface ClassificationOptions {
   categories: CategoryService;
+  reviewed: ReviewedReports;
   log: Logger;
   /** below this first-level probability a report goes to manual triage */
   confidenceThreshold: number;
@@ -72,11 +82,7 @@ export function createClassificationService(opts: ClassificationOptions) {
 
   async function gatherExamples(): Promise<{ examples: TrainingExample[]; leaves: TaxonomyLeaf[]; taxonomyVersion: number }> {
     const { version, nodes } = await opts.categories.trainingTree();
-    const reviewed = await Report.find(
-      { 'triage.state': { $in: ['confirmed', 'corrected'] }, description: { $ne: '' } },
-      { description: 1, 'category.code': 1 },
-    ).lean();
-    const fromReports = reviewed.filter((r) => r.category?.code).map((r) => ({ text: r.description ?? '', label: r.category!.code! }));
+    const fromReports = await opts.reviewed.reviewedExamples();
     return { examples: [...loadSeedCorpus(), ...examplesOf(nodes), ...fromReports], leaves: leavesOf(nodes), taxonomyVersion: version };
   }
 
@@ -144,7 +150,7 @@ export function createClassificationService(opts: ClassificationOptions) {
     async noteReview(): Promise<void> {
       if (!currentInfo || training) return;
       const since = new Date(currentInfo.createdAt);
-      const reviews = await Report.countDocuments({ 'triage.state': { $in: ['confirmed', 'corrected'] }, 'triage.resolvedAt': { $gt: since } });
+      const reviews = await opts.reviewed.reviewsSince(since);
       if (reviews >= opts.retrainEvery) {
         void retrain(`${reviews} reviews since last model`).catch((err) => opts.log.warn('automatic retrain failed', { error: err }));
       }

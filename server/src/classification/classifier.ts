@@ -127,7 +127,10 @@ export class Classifier {
     const firstHits = new Uint8Array(this.firstCodes.length);
     for (const k of found) {
       const use = this.keywordUse.get(k)!;
-      for (const c of use.leaf) (leafHits[c]++, matched.push(k));
+      for (const c of use.leaf) {
+        leafHits[c]++;
+        matched.push(k);
+      }
       for (const c of use.parentOf) parentHit[c] = 1;
       for (const c of use.negative) logits[c] -= NEGATIVE_KEYWORD_PENALTY;
       for (const f of use.first) firstHits[f]++;

@@ -3,21 +3,16 @@ import { detectDialect, isFerretDb } from './dialect';
 
 /** Connections to FerretDB per process; see connectDatabase. */
 export const FERRETDB_MAX_POOL = 16;
-import { User } from '../auth/userModel';
-import { Media } from '../media/mediaModel';
-import { Report, SubmitKey } from '../reports/reportModel';
-import { Category, TaxonomyVersion } from '../categories/categoryModel';
-import { ClassifierModel } from '../classification/classifierStore';
-import { DeliveryLease } from '../pipeline/dispatcher';
-import { PipelineEventLog } from '../pipeline/pipelineEvents';
-import { Message, NotificationClaim, SubscriptionGrant } from '../notifications/notificationModels';
-import { Follower } from '../reports/followerModel';
-import { PollCursor } from '../pipeline/open311';
 
 /** GridFS buckets `media` and `classifier`. */
 const GRIDFS_COLLECTIONS = ['media.files', 'media.chunks', 'classifier.files', 'classifier.chunks'];
 
-export const MODELS = [User, Media, Report, SubmitKey, Category, TaxonomyVersion, ClassifierModel, DeliveryLease, PipelineEventLog, Message, SubscriptionGrant, NotificationClaim, Follower, PollCursor];
+/**
+ * Every model the process has registered. Each domain owns its models and
+ * registers them when imported (app.ts imports them all before the database is
+ * connected); db/ does not import the domains, so dependencies point one way.
+ */
+const registeredModels = () => Object.values(mongoose.models);
 
 /** Connects mongoose and creates every schema-declared index before serving. */
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {
@@ -39,9 +34,9 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<voi
   const exists = (err: { code?: number }) => {
     if (err.code !== 48) throw err; // NamespaceExists
   };
-  for (const m of MODELS) await m.createCollection().catch(exists);
+  for (const m of registeredModels()) await m.createCollection().catch(exists);
   for (const name of GRIDFS_COLLECTIONS) await mongoose.connection.db!.createCollection(name).catch(exists);
-  await Promise.all(MODELS.map((m) => m.createIndexes()));
+  await Promise.all(registeredModels().map((m) => m.createIndexes()));
 }
 
 export async function disconnectDatabase(): Promise<void> {

@@ -96,7 +96,7 @@ async function startProcess(engine: 'mongod' | 'ferretdb', bin: string, args: st
     await waitReady(uri, child);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${stderr}`);
+    throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
   }
   log(`database: ${engine} at ${uri}`);
   return {
@@ -145,6 +145,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     throw new Error(
       'No MongoDB-protocol server available: set MONGODB_URI, put mongod on PATH, install Go (for FerretDB), ' +
         `or install mongodb-memory-server-core with internet access. (${(err as Error).message})`,
+      { cause: err },
     );
   }
 }

@@ -4,7 +4,7 @@
  * enough to put a point on the wrong side of a district line.
  */
 const A = 6378245.0;
-const EE = 0.00669342162296594323;
+const EE = 0.006693421622965943; // 0.00669342162296594323, rounded to the nearest double (the same value)
 
 function outOfChina(lat: number, lng: number): boolean {
   return lng < 72.004 || lng > 137.8347 || lat < 0.8293 || lat > 55.8271;

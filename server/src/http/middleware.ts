@@ -4,8 +4,12 @@ import { z } from 'zod';
 import { ErrorCodes, STAFF_ROLES, toFieldIssues, validate, type Role, type StaffRole } from '@ssp/shared';
 import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
-import type { AppContext, AppState } from './context';
-import type { TokenService } from '../auth/tokens';
+import type { AppContext, AppState, AuthUser } from './context';
+
+/** Whatever turns a bearer token into the signed-in user, account checks included (auth/tokens.ts); http/ depends on no domain. */
+export interface TokenVerifier {
+  authenticate(token: string): Promise<AuthUser>;
+}
 
 /** The one error path: AppErrors answer as-is, everything else is logged and hidden. */
 export function errorHandler(log: Logger): Middleware<AppState> {
@@ -61,7 +65,7 @@ function bearer(ctx: AppContext): string {
   return match[1];
 }
 
-function guard(tokens: TokenService, access: RouteAccess): Guard {
+function guard(tokens: TokenVerifier, access: RouteAccess): Guard {
   const fn = async (ctx: AppContext, next: Next) => {
     const user = await tokens.authenticate(bearer(ctx));
     if (user.role === 'citizen') {
@@ -78,17 +82,17 @@ function guard(tokens: TokenService, access: RouteAccess): Guard {
 }
 
 /** Requires a valid, unrevoked token whose role is one of `roles`; `admin` admits any staff account. */
-export function requireRole(tokens: TokenService, ...roles: Role[]): Guard {
+export function requireRole(tokens: TokenVerifier, ...roles: Role[]): Guard {
   return guard(tokens, { citizen: roles.includes('citizen'), staff: roles.includes('admin') ? [...STAFF_ROLES] : null });
 }
 
 /** Staff holding any of these roles (an `admin` always passes). */
-export function allow(tokens: TokenService, ...roles: StaffRole[]): Guard {
+export function allow(tokens: TokenVerifier, ...roles: StaffRole[]): Guard {
   return guard(tokens, { staff: roles });
 }
 
 /** Any signed-in account, even one that must still change its initial password. */
-export function signedIn(tokens: TokenService, opts: { citizens?: boolean } = {}): Guard {
+export function signedIn(tokens: TokenVerifier, opts: { citizens?: boolean } = {}): Guard {
   return guard(tokens, { citizen: opts.citizens ?? true, staff: [...STAFF_ROLES], pendingPasswordChange: true });
 }
 

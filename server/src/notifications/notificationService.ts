@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { STATUS_LABELS, type MessageTemplatesView, type MessageView, type ReportStatus, type SubscribableEvent, type SubscriptionResult } from '@ssp/shared';
 import { User } from '../auth/userModel';
+import { insertUnlessTaken, isDuplicateKey } from '../db/errors';
 import type { AuthUser } from '../http/context';
 import { AppError } from '../http/errors';
 import type { Logger } from '../log';
@@ -29,17 +30,7 @@ export interface NotifyTarget {
   citizenId: mongoose.Types.ObjectId | string;
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
-
-async function claim(id: string): Promise<boolean> {
-  try {
-    await NotificationClaim.create({ _id: id, at: new Date() });
-    return true;
-  } catch (err) {
-    if (isDuplicate(err)) return false;
-    throw err;
-  }
-}
+const claim = (id: string): Promise<boolean> => insertUnlessTaken(() => NotificationClaim.create({ _id: id, at: new Date() }));
 
 /** WeChat limits: `thing` ≤ 20 characters, `phrase` ≤ 5, `character_string` ≤ 32. */
 function clip(s: string, n: number): string {
@@ -167,7 +158,7 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
             createdAt: effect.at,
           });
         } catch (err) {
-          if (!isDuplicate(err)) throw err;
+          if (!isDuplicateKey(err)) throw err;
         }
         if ((await sendWechat(messageId, citizenId, report, effect)) === 'retry') outcome = 'retry';
       }

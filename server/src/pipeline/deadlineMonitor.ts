@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
-import { updateReport } from '../reports/reportLock';
-import { Report, type ReportDoc } from '../reports/reportModel';
+import { insertUnlessTaken } from '../db/errors';
+import type { ReportRepository } from '../reports/reportRepository';
 import type { TicketService } from '../reports/ticketService';
 import { REOPEN_WINDOW_MS } from '../reports/followUp';
 import { DeliveryLease } from './dispatcher';
@@ -12,33 +12,26 @@ import { DeliveryLease } from './dispatcher';
  * after resolution when the resident did not rate or reopen. Each action is
  * claimed by a unique insert first, so with several instances it happens once.
  */
-export function createDeadlineMonitor(deps: { tickets: TicketService; log: Logger; intervalMs?: number }) {
-  async function once(key: string): Promise<boolean> {
-    try {
-      await DeliveryLease.create({ _id: key, owner: 'deadline-monitor', at: new Date() });
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
-      throw err;
-    }
-  }
+export function createDeadlineMonitor(deps: { repo: ReportRepository; tickets: TicketService; log: Logger; intervalMs?: number }) {
+  const once = (key: string) => insertUnlessTaken(() => DeliveryLease.create({ _id: key, owner: 'deadline-monitor', at: new Date() }));
 
   async function tick(now = Date.now()): Promise<{ escalated: number; closed: number }> {
     let escalated = 0;
     let closed = 0;
-    const late = await Report.find(
-      { status: { $in: ['dispatched', 'in_progress', 'returned', 'reopened'] }, dueAt: { $lt: new Date(now) }, overdueAt: null },
-      { _id: 1, status: 1, dueAt: 1, timeline: 1 },
-    ).lean<ReportDoc[]>();
+    const late = await deps.repo.overdue(new Date(now));
     for (const doc of late) {
       if (!(await once(`overdue:${doc._id}:${doc.dueAt!.getTime()}`))) continue;
-      await updateReport(String(doc._id), { $set: { overdueAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: doc.status, actor: 'system', message: '已超过办理时限，已督办承办部门' } } });
-      escalated++;
+      // Only while it is still in the state we found it in (not handled or re-dispatched meanwhile).
+      const marked = await deps.repo.update(doc._id, { status: doc.status, dueAt: doc.dueAt!, overdueAt: null }, {
+        set: { overdueAt: new Date(now) },
+        timeline: { at: new Date(now), status: doc.status, actor: 'system', message: '已超过办理时限，已督办承办部门' },
+      });
+      if (marked) escalated++;
     }
-    const stale = await Report.find({ status: 'resolved', resolvedAt: { $lt: new Date(now - REOPEN_WINDOW_MS) } }, { _id: 1 }).lean<ReportDoc[]>();
-    for (const doc of stale) {
-      if (!(await once(`autoclose:${doc._id}`))) continue;
-      await deps.tickets.systemClose(String(doc._id)).catch((err) => deps.log.warn('auto-close failed', { reportId: doc._id, error: err }));
+    const stale = await deps.repo.idsResolvedBefore(new Date(now - REOPEN_WINDOW_MS));
+    for (const id of stale) {
+      if (!(await once(`autoclose:${id}`))) continue;
+      await deps.tickets.systemClose(id).catch((err) => deps.log.warn('auto-close failed', { reportId: id, error: err }));
       closed++;
     }
     return { escalated, closed };

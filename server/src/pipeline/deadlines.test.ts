@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { silentLogger } from '../log';
-import { serializeWrites } from '../reports/reportLock';
-import { Report } from '../reports/reportModel';
+import { setReportFields } from '../../test/reportStore';
 import { createDeadlineMonitor } from './deadlineMonitor';
 
 let s: TestServer;
@@ -23,9 +22,9 @@ async function newReport() {
 // Serial: monitors from one test must not act on another test's tickets mid-check.
 test.serial('a ticket past its deadline is marked overdue and escalated once, even with two monitors running', async (t) => {
   const { id, citizen } = await newReport();
-  await serializeWrites(id, () => Report.updateOne({ _id: id }, { $set: { status: 'dispatched', dueAt: new Date(Date.now() - 3600_000) } }));
-  const a = createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger });
-  const b = createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger });
+  await setReportFields(id, { status: 'dispatched', dueAt: new Date(Date.now() - 3600_000) });
+  const a = createDeadlineMonitor({ repo: s.services.repo, tickets: s.services.tickets, log: silentLogger });
+  const b = createDeadlineMonitor({ repo: s.services.repo, tickets: s.services.tickets, log: silentLogger });
   await Promise.all([a.tick(), b.tick()]);
   await a.tick();
   const view = await s.request('GET', `/api/v1/reports/${id}`, { token: citizen.token });
@@ -38,17 +37,17 @@ test.serial('a ticket past its deadline is marked overdue and escalated once, ev
 
 test.serial('a ticket within its deadline is left alone', async (t) => {
   const { id, citizen } = await newReport();
-  await serializeWrites(id, () => Report.updateOne({ _id: id }, { $set: { status: 'in_progress', dueAt: new Date(Date.now() + 3600_000) } }));
-  await createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger }).tick();
+  await setReportFields(id, { status: 'in_progress', dueAt: new Date(Date.now() + 3600_000) });
+  await createDeadlineMonitor({ repo: s.services.repo, tickets: s.services.tickets, log: silentLogger }).tick();
   t.false((await s.request('GET', `/api/v1/reports/${id}`, { token: citizen.token })).body.overdue);
 });
 
 test.serial('a resolved ticket closes by itself after 7 days; a recent one does not', async (t) => {
   const old = await newReport();
   const recent = await newReport();
-  await serializeWrites(old.id, () => Report.updateOne({ _id: old.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 8 * 24 * 3600_000) } }));
-  await serializeWrites(recent.id, () => Report.updateOne({ _id: recent.id }, { $set: { status: 'resolved', resolvedAt: new Date(Date.now() - 2 * 24 * 3600_000) } }));
-  await createDeadlineMonitor({ tickets: s.services.tickets, log: silentLogger }).tick();
+  await setReportFields(old.id, { status: 'resolved', resolvedAt: new Date(Date.now() - 8 * 24 * 3600_000) });
+  await setReportFields(recent.id, { status: 'resolved', resolvedAt: new Date(Date.now() - 2 * 24 * 3600_000) });
+  await createDeadlineMonitor({ repo: s.services.repo, tickets: s.services.tickets, log: silentLogger }).tick();
   const closed = await s.request('GET', `/api/v1/reports/${old.id}`, { token: old.citizen.token });
   t.is(closed.body.status, 'closed');
   t.is(closed.body.timeline.at(-1).actor, 'system');

@@ -6,7 +6,7 @@ import { makeJpeg, multipart } from '../../test/images';
 import { createDispatcher, backoffMs } from './dispatcher';
 import { webhookConnector } from './connectors';
 import { sign, signedHeaders, verify } from './signature';
-import { Report } from '../reports/reportModel';
+import { countReports, storedReport } from '../../test/reportStore';
 import { silentLogger } from '../log';
 
 let s: TestServer;
@@ -75,8 +75,13 @@ test.serial('a report is delivered once, signed, with the documented payload and
   const link = new URL(p.mediaUrls[0]);
   t.regex(link.search, /sig=/);
   t.is((await s.request('GET', link.pathname + link.search)).status, 200, 'the signed link opens the photo');
-  const staff = await s.request('GET', `/api/v1/reports/${res.body.id}`, { token: (await s.loginAdmin()).token });
+  const adminToken = (await s.loginAdmin()).token;
+  const staff = await s.request('GET', `/api/v1/reports/${res.body.id}`, { token: adminToken });
   t.is(staff.body.delivery.state, 'delivered');
+  // The deadline the pipeline was told is the one stored and shown once the ticket is dispatched.
+  await s.request('POST', `/api/v1/admin/reports/${res.body.id}/transitions`, { token: adminToken, json: { to: 'accepted' } });
+  const dispatched = await s.request('POST', `/api/v1/admin/reports/${res.body.id}/transitions`, { token: adminToken, json: { to: 'dispatched' } });
+  t.is(dispatched.body.dueAt, p.dueAt);
 });
 
 test.serial('no phone given → no contactPhone in the payload', async (t) => {
@@ -134,6 +139,7 @@ test.serial('several dispatchers at once deliver each report exactly once', asyn
   for (let i = 0; i < 12; i++) ids.push((await submitReport()).report.id);
   const make = () =>
     createDispatcher({
+      repo: s.services.repo,
       connector: webhookConnector({ url: fake.url, secret: TEST_PIPELINE_SECRET, timeoutMs: 1000 }),
       categories: s.services.categories,
       signer: s.services.signer,
@@ -145,11 +151,11 @@ test.serial('several dispatchers at once deliver each report exactly once', asyn
   const instances = [make(), make(), make()];
   for (let round = 0; round < 20; round++) {
     await Promise.all(instances.map((d) => d.tick()));
-    const left = await Report.countDocuments({ _id: { $in: ids }, 'delivery.state': 'pending' });
+    const left = await countReports({ _id: { $in: ids }, 'delivery.state': 'pending' });
     if (left === 0) break;
   }
   for (const id of ids) {
-    t.is((await Report.findById(id).lean())!.delivery!.state, 'delivered');
+    t.is((await storedReport(id))!.delivery!.state, 'delivered');
     t.is(fake.received.filter((r) => r.body.reportId === id).length, 1, id);
   }
 });

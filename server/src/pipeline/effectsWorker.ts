@@ -3,12 +3,10 @@ import type { MediaSigner } from '../media/mediaSigner';
 import type { NotificationService } from '../notifications/notificationService';
 import type { ReportEffect } from '../reports/effects';
 import { followersOf } from '../reports/followerModel';
-import { Report, type ReportDoc } from '../reports/reportModel';
+import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
 import { backoffMs } from './dispatcher';
 import { periodic } from '../periodic';
 import type { Connector, FollowUpPayload } from './connectors';
-import { serializeWrites } from '../reports/reportLock';
-import { whereStill } from '../db/dialect';
 
 /** WeChat sends that keep failing for transient reasons stop after this many tries (the in-app message stays). */
 const NOTIFY_ATTEMPTS = 5;
@@ -22,6 +20,7 @@ const NOTIFY_ATTEMPTS = 5;
  * has the ticket and go in the order they were made; they are never dropped.
  */
 export function createEffectsWorker(opts: {
+  repo: ReportRepository;
   connector: Connector;
   notifications: NotificationService;
   signer: MediaSigner;
@@ -67,7 +66,7 @@ export function createEffectsWorker(opts: {
     }
     busy.add(reportId);
     try {
-      const doc = await Report.findById(reportId).lean<ReportDoc>();
+      const doc = await opts.repo.findById(reportId);
       const effects = (doc?.effects ?? []) as ReportEffect[];
       if (!doc || !effects.length) return;
       const done: ReportEffect[] = [];
@@ -102,13 +101,7 @@ export function createEffectsWorker(opts: {
         }
       }
       if (done.length) {
-        // $pullAll with the stored elements: FerretDB v1.24 ignores $pull conditions, but matches whole elements.
-        await serializeWrites(reportId, async () => {
-          await Report.collection.updateOne({ _id: reportId } as never, { $pullAll: { effects: done } } as never);
-          // Nothing left (re-read under the lock; on MongoDB the filter makes it atomic too): off the worker's list.
-          const left = await Report.findById(reportId, { effects: 1 }).lean();
-          if (!left?.effects?.length) await Report.updateOne(whereStill(reportId, { effects: { $size: 0 } }), { $unset: { effectsPending: 1 } });
-        });
+        await opts.repo.removeEffects(reportId, done);
         for (const e of done) failures.delete(e.id);
       }
     } catch (err) {
@@ -120,10 +113,8 @@ export function createEffectsWorker(opts: {
   }
 
   async function scan(): Promise<void> {
-    const ids = new Set<string>();
-    const rows = await Report.find({ effectsPending: true }, { _id: 1 }).limit(200).lean();
-    for (const r of rows) ids.add(String(r._id));
-    await Promise.all([...ids].map(work));
+    const ids = await opts.repo.idsWithPendingEffects(200);
+    await Promise.all(ids.map(work));
   }
 
   const scanner = periodic('effects scan', scan, { everyMs: pollMs, log: opts.log });

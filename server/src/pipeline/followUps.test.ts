@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { validComplaint, type TestServer } from '../../test/harness';
 import { startServerWithFakePipeline, type FakePipeline } from '../../test/fakePipeline';
-import { serializeWrites } from '../reports/reportLock';
-import { Report } from '../reports/reportModel';
+import { setReportFields, storedReport } from '../../test/reportStore';
 
 let s: TestServer;
 let fake: FakePipeline;
@@ -49,7 +48,7 @@ test('follow-ups reach the pipeline signed, after the ticket, in order, once eac
   t.is(raw.signature, 'ok');
 
   // The pipeline goes down: the 催办 (allowed a day after submitting) is retried until it gets through, once.
-  await serializeWrites(id, () => Report.collection.updateOne({ _id: id } as never, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } }));
+  await setReportFields(id, { createdAt: new Date(Date.now() - 25 * 3600_000) });
   fake.fail('http500', 2);
   t.is((await s.request('POST', `/api/v1/reports/${id}/urge`, { token: me.token, json: { message: '快一周了' } })).status, 200);
   t.is((await s.request('POST', `/api/v1/reports/${id}/supplement`, { token: me.token, json: { text: '今天又有人绊倒' } })).status, 200);
@@ -59,10 +58,10 @@ test('follow-ups reach the pipeline signed, after the ticket, in order, once eac
   const urgeKey = followUpsFor(id)[1].idempotencyKey;
   t.true(fake.received.filter((r) => r.idempotencyKey === urgeKey).length >= 2, 'the urge was retried');
 
-  await until(async () => ((await Report.findById(id).lean())?.effects ?? []).length === 0);
-  t.deepEqual((await Report.findById(id).lean())?.effects, [], 'the outbox is empty once all went through');
-  await until(async () => (await Report.findById(id).lean())?.effectsPending === undefined);
-  t.is((await Report.findById(id).lean())?.effectsPending, undefined, 'and off the worker’s scan list');
+  await until(async () => ((await storedReport(id))?.effects ?? []).length === 0);
+  t.deepEqual((await storedReport(id))?.effects, [], 'the outbox is empty once all went through');
+  await until(async () => (await storedReport(id))?.effectsPending === undefined);
+  t.is((await storedReport(id))?.effectsPending, undefined, 'and off the worker’s scan list');
 
   // A status move by the resident is forwarded too.
   const other = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint({ description: '路边共享单车堆满了人行道' }), headers: { 'Idempotency-Key': randomUUID() } });

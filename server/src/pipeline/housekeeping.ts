@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
 import { NotificationClaim } from '../notifications/notificationModels';
-import { SubmitKey } from '../reports/reportModel';
+import type { ReportRepository } from '../reports/reportRepository';
 import { DeliveryLease } from './dispatcher';
 import { PipelineEventLog } from './pipelineEvents';
 
@@ -22,16 +22,16 @@ export const RETENTION = {
   pipelineEvents: 30 * DAY,
 };
 
-export function createHousekeeping(deps: { log: Logger; intervalMs?: number }) {
+export function createHousekeeping(deps: { repo: ReportRepository; log: Logger; intervalMs?: number }) {
   async function run(now = Date.now()): Promise<Record<keyof typeof RETENTION, number>> {
     const before = (ms: number) => new Date(now - ms);
     const [leases, claims, keys, events] = await Promise.all([
       DeliveryLease.deleteMany({ at: { $lt: before(RETENTION.deliveryLeases) } }),
       NotificationClaim.deleteMany({ at: { $lt: before(RETENTION.notificationClaims) } }),
-      SubmitKey.deleteMany({ at: { $lt: before(RETENTION.submitKeys) } }),
+      deps.repo.purgeSubmitKeys(before(RETENTION.submitKeys)),
       PipelineEventLog.deleteMany({ receivedAt: { $lt: before(RETENTION.pipelineEvents) } }),
     ]);
-    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys.deletedCount, pipelineEvents: events.deletedCount };
+    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys, pipelineEvents: events.deletedCount };
     if (Object.values(removed).some((n) => n > 0)) deps.log.info('housekeeping', removed);
     return removed;
   }

@@ -2,11 +2,10 @@ import mongoose, { Schema } from 'mongoose';
 import { OPEN_STATUSES, type ReportStatus } from '@ssp/shared';
 import { gcj02ToWgs84 } from '../geo/coords';
 import type { Logger } from '../log';
-import { Report, type ReportDoc } from '../reports/reportModel';
+import type { ReportRepository } from '../reports/reportRepository';
 import type { TicketService } from '../reports/ticketService';
 import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
 import { periodic } from '../periodic';
-import { updateReport } from '../reports/reportLock';
 
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): the subset we
@@ -117,9 +116,9 @@ function stepsTo(current: ReportStatus, r: Open311Request): ReportStatus[] {
   return path;
 }
 
-export function createOpen311Poller(opts: Open311Options & { tickets: TicketService; log: Logger; pollMs: number }) {
+export function createOpen311Poller(opts: Open311Options & { repo: ReportRepository; tickets: TicketService; log: Logger; pollMs: number }) {
   async function apply(r: Open311Request): Promise<boolean> {
-    const doc = await Report.findOne({ 'delivery.externalId': r.service_request_id }).lean<ReportDoc>();
+    const doc = await opts.repo.findByExternalId(r.service_request_id);
     if (!doc) return false;
     const seq = r.updated_datetime ? Date.parse(r.updated_datetime) : 0;
     if (!seq || seq <= (doc.pipelineSeq ?? 0)) return false; // seen already, or older than what we have
@@ -132,7 +131,8 @@ export function createOpen311Poller(opts: Open311Options & { tickets: TicketServ
         last && r.media_url ? `（附图：${r.media_url}）` : '',
       );
     }
-    if (!steps.length) await updateReport(doc._id, { $set: { pipelineSeq: seq } });
+    // Nothing to move: remember we saw this update (unless the ticket moved on meanwhile; then the next poll decides).
+    if (!steps.length) await opts.repo.update(doc._id, { status: doc.status, pipelineSeq: doc.pipelineSeq ?? null }, { set: { pipelineSeq: seq } });
     return steps.length > 0;
   }
 

@@ -1,7 +1,8 @@
 import mongoose, { Schema } from 'mongoose';
 import type { PipelineEvent } from '@ssp/shared';
 import { AppError, notFound } from '../http/errors';
-import { Report, type ReportDoc } from '../reports/reportModel';
+import { isDuplicateKey } from '../db/errors';
+import type { ReportRepository } from '../reports/reportRepository';
 import type { TicketService } from '../reports/ticketService';
 
 /**
@@ -18,15 +19,15 @@ export const PipelineEventLog = mongoose.model('PipelineEventLog', eventLogSchem
 
 export type EventOutcome = 'applied' | 'duplicate' | 'stale';
 
-export function createPipelineEvents(deps: { tickets: TicketService }) {
+export function createPipelineEvents(deps: { repo: ReportRepository; tickets: TicketService }) {
   return {
     async receive(event: PipelineEvent): Promise<EventOutcome> {
-      const report = await Report.findOne({ ticketNo: event.ticketNo }, { _id: 1, pipelineSeq: 1 }).lean<Pick<ReportDoc, '_id' | 'pipelineSeq'>>();
+      const report = await deps.repo.findByTicketNo(event.ticketNo);
       if (!report) throw notFound('REPORT_NOT_FOUND');
       try {
         await PipelineEventLog.create({ _id: event.eventId, ticketNo: event.ticketNo, seq: event.seq, type: event.type, receivedAt: new Date() });
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
         const seen = await PipelineEventLog.findById(event.eventId).lean();
         if (seen && seen.state !== 'received') return 'duplicate';
       }

@@ -11,14 +11,15 @@ import type { ReportService } from './reportService';
 import { exportReports } from './export';
 import { searchReports } from './reportSearch';
 import { Follower } from './followerModel';
+import type { ReportRepository } from './reportRepository';
 
 /** 诉求检索 (search, detail, export): every staff role reads; district scope applies everywhere. */
-export function adminReportRoutes(deps: { reports: ReportService; audit: AuditService; tokens: TokenService; log: Logger }) {
+export function adminReportRoutes(deps: { repo: ReportRepository; reports: ReportService; audit: AuditService; tokens: TokenService; log: Logger }) {
   const router = new Router<AppState>({ prefix: '/api/v1/admin/reports' });
   const readers = allow(deps.tokens, 'category_admin', 'operator', 'analyst');
 
   router.get('/', readers, async (ctx) => {
-    ctx.body = await searchReports(ctx.state.user!, parse(reportSearchSchema, ctx.query));
+    ctx.body = await searchReports(deps.repo, ctx.state.user!, parse(reportSearchSchema, ctx.query));
   });
 
   /** The current search as a file: streamed from a database cursor, ≤ 100,000 rows, phones masked unless the role may see them. */
@@ -31,7 +32,7 @@ export function adminReportRoutes(deps: { reports: ReportService; audit: AuditSe
     ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     ctx.set('Content-Disposition', `attachment; filename="reports-${new Date().toISOString().slice(0, 10)}.${format}"`);
     ctx.body = out;
-    void exportReports(ctx.state.user!, q, format, out, EXPORT_MAX_ROWS).catch((err) => {
+    void exportReports(deps.repo, ctx.state.user!, q, format, out, EXPORT_MAX_ROWS).catch((err) => {
       deps.log.error('export failed', { requestId: ctx.state.requestId, error: err });
       out.destroy(err);
     });

@@ -2,8 +2,7 @@ import test from 'ava';
 import ExcelJS from 'exceljs';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { createStaff } from '../../test/staff';
-import { Report } from './reportModel';
-import { serializeWrites } from './reportLock';
+import { setReportFields } from '../../test/reportStore';
 
 let s: TestServer;
 let admin: { token: string; userId: string };
@@ -21,10 +20,10 @@ test.before(async () => {
   await submit('manholeHuangpu', { contactPhone: '13900001111' });
   await submit('snapHuangpu', { description: '南京东路步行街的垃圾桶满了溢出来了' });
   // Make one overdue and rated 不满意, one urgent, directly (the states, not the paths there, are what search reads).
-  await serializeWrites(ids.manholeHuangpu.id, () => Report.updateOne({ _id: ids.manholeHuangpu.id }, { $set: { status: 'resolved', overdueAt: new Date(), rating: { value: 'unsatisfied', comment: '', at: new Date() } } }));
+  await setReportFields(ids.manholeHuangpu.id, { status: 'resolved', overdueAt: new Date(), rating: { value: 'unsatisfied', comment: '', at: new Date() } });
   // A 随申拍 needs a photo to be filed; its kind is what matters here.
-  await serializeWrites(ids.snapHuangpu.id, () => Report.updateOne({ _id: ids.snapHuangpu.id }, { $set: { kind: 'snap' } }));
-  await serializeWrites(ids.noiseXuhui.id, () => Report.updateOne({ _id: ids.noiseXuhui.id }, { $set: { urgent: true } }));
+  await setReportFields(ids.snapHuangpu.id, { kind: 'snap' });
+  await setReportFields(ids.noiseXuhui.id, { urgent: true });
 });
 test.after.always(async () => {
   await s?.close();

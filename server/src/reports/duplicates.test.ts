@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { textSimilarity } from './duplicates';
-import { serializeWrites } from './reportLock';
-import { Report } from './reportModel';
+import { setReportFields } from '../../test/reportStore';
 
 let s: TestServer;
 let admin: string;
@@ -57,7 +56,7 @@ test('附近已有人反映: an open ticket of the same kind, within 200 m, this
 
   // Older than 7 days, or no longer open: not suggested.
   // (through the driver: mongoose treats createdAt as immutable)
-  await serializeWrites(first.report.id, () => Report.collection.updateOne({ _id: first.report.id } as never, { $set: { createdAt: new Date(Date.now() - 8 * 24 * 3600_000) } }));
+  await setReportFields(first.report.id, { createdAt: new Date(Date.now() - 8 * 24 * 3600_000) });
   t.is((await similar(me.token, '地铁站2号口那边井盖松了，踩上去晃', p)).body.items.length, 0, 'older than 7 days');
 });
 

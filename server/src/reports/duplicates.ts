@@ -8,10 +8,10 @@ import type { AuthUser } from '../http/context';
 import { AppError, notFound } from '../http/errors';
 import type { MediaSigner } from '../media/mediaSigner';
 import { forwardEffect, notifyEffect } from './effects';
+import { insertUnlessTaken } from '../db/errors';
 import { Follower } from './followerModel';
-import { Report, type ReportDoc } from './reportModel';
+import type { ReportDoc, ReportRepository, TimelineEntry } from './reportRepository';
 import { presentReport } from './reportPresenter';
-import { updateReport, updateReportIf } from './reportLock';
 
 /** 附近已有人反映: same first-level category, this close, this recent, and text at least this alike. */
 export const DUPLICATE_RULES = { radiusMeters: 200, days: 7, minSimilarity: 0.2, maxShown: 3 };
@@ -34,20 +34,26 @@ export function textSimilarity(a: string, b: string): number {
 
 const firstLevelOf = (c: { code?: string | null; parentCode?: string | null } | null | undefined) => c?.parentCode || c?.code || null;
 
-export function createDuplicateService(deps: { categories: CategoryService; classification: ClassificationService; signer: MediaSigner; onEffects?: (id: string) => void }) {
+export function createDuplicateService(deps: { repo: ReportRepository; categories: CategoryService; classification: ClassificationService; signer: MediaSigner }) {
+  /**
+   * A recount rather than `$inc`: the follower rows are the truth, so a
+   * recount converges even when a process died between adding a follower
+   * and counting it. The count can only be briefly stale.
+   */
   async function recount(reportId: string) {
-    // A recount rather than $inc: concurrent $inc is not atomic on FerretDB v1.24; the count can only be briefly stale.
     const n = await Follower.countDocuments({ reportId });
-    await updateReport(reportId, { $set: { supporters: n } });
+    await deps.repo.update(reportId, {}, { set: { supporters: n } });
   }
 
-  async function follow(reportId: string, citizenId: string, via: 'join' | 'merge'): Promise<boolean> {
-    try {
-      await Follower.create({ _id: `${reportId}:${citizenId}`, reportId, citizenId, via, createdAt: new Date() });
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
-      throw err;
+  function follow(reportId: string, citizenId: string, via: 'join' | 'merge'): Promise<boolean> {
+    return insertUnlessTaken(() => Follower.create({ _id: `${reportId}:${citizenId}`, reportId, citizenId, via, createdAt: new Date() }));
+  }
+
+  /** Adds a timeline entry in the report's current status (re-read if the status moved meanwhile). */
+  async function record(reportId: string, entry: (doc: ReportDoc) => TimelineEntry): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = await deps.repo.findById(reportId);
+      if (!doc || (await deps.repo.update(reportId, { status: doc.status }, { timeline: entry(doc) }))) return;
     }
   }
 
@@ -64,15 +70,7 @@ export function createDuplicateService(deps: { categories: CategoryService; clas
       const dLat = DUPLICATE_RULES.radiusMeters / 111_000;
       const dLng = dLat / Math.cos((here.lat * Math.PI) / 180);
       const since = new Date(Date.now() - DUPLICATE_RULES.days * 24 * 3600_000);
-      const candidates = await Report.find({
-        createdAt: { $gte: since },
-        status: { $in: OPEN_STATUSES },
-        'point.lat': { $gte: here.lat - dLat, $lte: here.lat + dLat },
-        'point.lng': { $gte: here.lng - dLng, $lte: here.lng + dLng },
-      })
-        .sort({ createdAt: -1 })
-        .limit(500)
-        .lean<ReportDoc[]>();
+      const candidates = await deps.repo.recentInBox({ since, statuses: OPEN_STATUSES, lat: [here.lat - dLat, here.lat + dLat], lng: [here.lng - dLng, here.lng + dLng], limit: 500 });
       const out: SimilarTicket[] = [];
       for (const r of candidates) {
         if (String(r.citizenId) === user.id || firstLevelOf(r.category) !== firstLevel || !r.point?.lat) continue;
@@ -101,16 +99,16 @@ export function createDuplicateService(deps: { categories: CategoryService; clas
     /** +1: the resident follows this open ticket instead of filing a duplicate. Joining twice changes nothing. */
     async join(user: AuthUser, reportId: string): Promise<ReportView> {
       if (!mongoose.isValidObjectId(reportId)) throw notFound('REPORT_NOT_FOUND');
-      const doc = await Report.findById(reportId).lean<ReportDoc>();
+      const doc = await deps.repo.findById(reportId);
       if (!doc) throw notFound('REPORT_NOT_FOUND');
       if (String(doc.citizenId) === user.id) return presentReport(doc, deps.signer);
       if (!OPEN_STATUSES.includes(doc.status)) throw new AppError(409, 'NOT_A_DUPLICATE_TARGET');
       if (await follow(reportId, user.id, 'join')) {
         const at = new Date();
-        await updateReport(reportId, { $push: { timeline: { at, status: doc.status, actor: 'system', message: '又有一位市民反映了同一问题' } } });
+        await record(reportId, (d) => ({ at, status: d.status, actor: 'system', message: '又有一位市民反映了同一问题' }));
         await recount(reportId);
       }
-      return presentReport((await Report.findById(reportId).lean<ReportDoc>())!, deps.signer, { follower: true });
+      return presentReport((await deps.repo.findById(reportId))!, deps.signer, { follower: true });
     },
 
     async isFollower(reportId: string, citizenId: string): Promise<boolean> {
@@ -119,8 +117,8 @@ export function createDuplicateService(deps: { categories: CategoryService; clas
 
     async following(user: AuthUser): Promise<ReportView[]> {
       const rows = await Follower.find({ citizenId: user.id }).sort({ createdAt: -1 }).limit(50).lean();
-      const docs = await Promise.all(rows.map((r) => Report.findById(r.reportId).lean<ReportDoc>()));
-      return docs.filter((d): d is ReportDoc => Boolean(d)).map((d) => presentReport(d, deps.signer, { follower: true }));
+      const docs = await deps.repo.findByIds(rows.map((r) => r.reportId));
+      return docs.map((d) => presentReport(d, deps.signer, { follower: true }));
     },
 
     /**
@@ -131,24 +129,24 @@ export function createDuplicateService(deps: { categories: CategoryService; clas
      */
     async merge(duplicateId: string, into: string, message?: string): Promise<{ duplicate: ReportView; target: ReportView }> {
       if (!mongoose.isValidObjectId(duplicateId)) throw notFound('REPORT_NOT_FOUND');
-      const duplicate = await Report.findById(duplicateId).lean<ReportDoc>();
-      const target = mongoose.isValidObjectId(into) ? await Report.findById(into).lean<ReportDoc>() : await Report.findOne({ ticketNo: into }).lean<ReportDoc>();
+      const duplicate = await deps.repo.findById(duplicateId);
+      const target = mongoose.isValidObjectId(into) ? await deps.repo.findById(into) : await deps.repo.findByTicketNo(into);
       if (!duplicate || !target) throw notFound('REPORT_NOT_FOUND');
       if (duplicate._id === target._id || !OPEN_STATUSES.includes(duplicate.status) || !OPEN_STATUSES.includes(target.status)) throw new AppError(409, 'MERGE_INVALID');
       const at = new Date();
       if (await follow(target._id, String(duplicate.citizenId), 'merge')) {
-        await updateReport(target._id, { $push: { timeline: { at, status: target.status, actor: 'admin', message: `合并了重复诉求 ${duplicate.ticketNo}` } } });
+        await record(target._id, (d) => ({ at, status: d.status, actor: 'admin', message: `合并了重复诉求 ${duplicate.ticketNo}` }));
         await recount(target._id);
       }
       const text = message || `与诉求 ${target.ticketNo} 为同一问题，已合并办理，进展请在该诉求中查看`;
-      const changed = await updateReportIf(duplicate._id, { status: duplicate.status }, {
-        $set: { status: 'merged', mergedInto: { id: target._id, ticketNo: target.ticketNo }, updatedAt: at, effectsPending: true },
-        $push: { timeline: { at, status: 'merged', actor: 'admin', message: text }, effects: { $each: [notifyEffect('merged', text, at), forwardEffect('merged', text, at)] } },
+      const d = await deps.repo.updateAndGet(duplicate._id, { status: duplicate.status }, {
+        set: { status: 'merged', mergedInto: { id: target._id, ticketNo: target.ticketNo } },
+        timeline: { at, status: 'merged', actor: 'admin', message: text },
+        effects: [notifyEffect('merged', text, at), forwardEffect('merged', text, at)],
       });
-      if (!changed) throw new AppError(409, 'MERGE_INVALID', '诉求状态已被其他操作更新，请刷新后重试');
-      deps.onEffects?.(duplicate._id);
-      const [d, t] = await Promise.all([Report.findById(duplicate._id).lean<ReportDoc>(), Report.findById(target._id).lean<ReportDoc>()]);
-      return { duplicate: presentReport(d!, deps.signer, { forStaff: true }), target: presentReport(t!, deps.signer, { forStaff: true }) };
+      if (!d) throw new AppError(409, 'MERGE_INVALID', '诉求状态已被其他操作更新，请刷新后重试');
+      const t = (await deps.repo.findById(target._id))!;
+      return { duplicate: presentReport(d, deps.signer, { forStaff: true }), target: presentReport(t, deps.signer, { forStaff: true }) };
     },
   };
 }

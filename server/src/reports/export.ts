@@ -1,27 +1,11 @@
 import { once } from 'node:events';
+import { csvLine, writeLine } from '../http/csv';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { maskPhone, RATING_LABELS, type ReportSearch } from '@ssp/shared';
 import type { AuthUser } from '../http/context';
 import { presentRow, streamSearch } from './reportSearch';
-
-/** RFC 4180 field quoting; a leading = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */
-export function csvLine(fields: unknown[]): string {
-  return (
-    fields
-      .map((f) => {
-        let s = f == null ? '' : String(f);
-        if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-        return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-      })
-      .join(',') + '\r\n'
-  );
-}
-
-/** Writes and waits while the socket is full, so a slow client never makes us buffer the whole export. */
-export async function writeLine(out: Writable, line: string): Promise<void> {
-  if (!out.write(line)) await once(out, 'drain');
-}
+import type { ReportRepository } from './reportRepository';
 
 /**
  * Full phone numbers leave the server only in an export, and only for staff
@@ -63,12 +47,12 @@ function cells(doc: Parameters<typeof presentRow>[0], phones: boolean): (string 
  * reads the Chinese right). Reads the database through a cursor, at most
  * `maxRows` rows. Returns the number of rows written.
  */
-export async function exportReports(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'cursor'>, format: 'xlsx' | 'csv', out: Writable, maxRows: number): Promise<number> {
+export async function exportReports(repo: ReportRepository, user: AuthUser, q: Omit<ReportSearch, 'limit' | 'cursor'>, format: 'xlsx' | 'csv', out: Writable, maxRows: number): Promise<number> {
   const phones = maySeePhones(user);
   let n = 0;
   if (format === 'csv') {
     await writeLine(out, '\uFEFF' + csvLine(HEADERS));
-    for await (const doc of streamSearch(user, q, maxRows)) {
+    for await (const doc of streamSearch(repo, user, q, maxRows)) {
       await writeLine(out, csvLine(cells(doc, phones).map((c) => (c instanceof Date ? c.toISOString() : c))));
       n++;
     }
@@ -78,7 +62,7 @@ export async function exportReports(user: AuthUser, q: Omit<ReportSearch, 'limit
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet('诉求');
   sheet.columns = HEADERS.map((header, i) => ({ header, key: String(i), width: [20, 20, 8, 8, 16, 18, 10, 30, 60, 6, 6, 10, 20, 20, 16][i] }));
-  for await (const doc of streamSearch(user, q, maxRows)) {
+  for await (const doc of streamSearch(repo, user, q, maxRows)) {
     sheet.addRow(cells(doc, phones)).commit();
     n++;
     // exceljs writes into its zip stream without waiting; wait here when the client is slow.

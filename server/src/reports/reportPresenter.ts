@@ -1,6 +1,6 @@
 import { maskPhone, STATUS_LABELS, type ReportView } from '@ssp/shared';
 import type { MediaSigner } from '../media/mediaSigner';
-import type { ReportDoc } from './reportModel';
+import type { ReportDoc } from './reportRepository';
 import { allowedActions } from './followUp';
 
 /** Exactly the fields that leave the server. The full phone number never does. */

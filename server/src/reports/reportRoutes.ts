@@ -6,12 +6,13 @@ import { AppError } from '../http/errors';
 import { allow, bodyOf, parse, requireRole } from '../http/middleware';
 import type { AuditService } from '../audit/auditService';
 import { reportVisibleTo, ticketVisibleTo } from './reportSearch';
+import type { ReportRepository } from './reportRepository';
 import type { TokenService } from '../auth/tokens';
 import type { ReportService } from './reportService';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService; audit: AuditService }) {
+export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService; audit: AuditService; repo: ReportRepository }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const citizen = requireRole(deps.tokens, 'citizen');
   const anyone = requireRole(deps.tokens, 'citizen', 'admin');
@@ -30,8 +31,8 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
   router.post('/admin/reports/:id/merge', operator, async (ctx) => {
     const { into, message } = parse(mergeSchema, bodyOf(ctx));
     // Both tickets must be in the account's districts; otherwise they do not exist for it.
-    if (!(await reportVisibleTo(ctx.state.user!, ctx.params.id))) throw new AppError(404, 'REPORT_NOT_FOUND');
-    if (!(await ticketVisibleTo(ctx.state.user!, into))) throw new AppError(404, 'REPORT_NOT_FOUND');
+    if (!(await reportVisibleTo(deps.repo, ctx.state.user!, ctx.params.id))) throw new AppError(404, 'REPORT_NOT_FOUND');
+    if (!(await ticketVisibleTo(deps.repo, ctx.state.user!, into))) throw new AppError(404, 'REPORT_NOT_FOUND');
     const result = await deps.duplicates.merge(ctx.params.id, into, message);
     await deps.audit.record(ctx, 'report.merge', { type: 'report', id: result.duplicate.id, label: result.duplicate.ticketNo }, { into: result.target.ticketNo, intoId: result.target.id, message: message ?? '' });
     ctx.body = result;
@@ -50,6 +51,14 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
   router.get('/me/reports', citizen, async (ctx) => {
     const cursor = typeof ctx.query.cursor === 'string' && ctx.query.cursor ? ctx.query.cursor : undefined;
     ctx.body = await deps.reports.listMine(ctx.state.user!, cursor, Number(ctx.query.limit) || 0);
+  });
+
+  /** Quick category chips (under /categories for the app, but answered from reports) for 随申拍: what residents report most around this point lately. */
+  router.get('/categories/nearby', anyone, async (ctx) => {
+    const lat = Number(ctx.query.lat);
+    const lng = Number(ctx.query.lng);
+    const coordSystem = ctx.query.coordSystem === 'wgs84' ? 'wgs84' : 'gcj02';
+    ctx.body = { items: await deps.reports.nearbyCategories(Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng, coordSystem } : null) };
   });
 
   router.get('/reports/:id', anyone, async (ctx) => {

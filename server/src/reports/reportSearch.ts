@@ -1,12 +1,11 @@
 import mongoose from 'mongoose';
 import { STATUS_LABELS, type ReportRowView, type ReportSearch, type ReportStatus } from '@ssp/shared';
 import type { AuthUser } from '../http/context';
-import { Report, type ReportDoc } from './reportModel';
+import type { ReportDoc, ReportRepository } from './reportRepository';
 
 /**
  * Staff reads of reports: 诉求检索, its export, and the district scope every
- * staff route applies. Written as plain functions over the Report model so
- * they can move into the report repository as they are.
+ * staff route applies. The filter is built here; the repository runs it.
  */
 
 /** A staff account limited to some districts sees only their reports; empty = the whole city. */
@@ -20,14 +19,14 @@ export function inScope(user: AuthUser, doc: { district?: { code?: string | null
 }
 
 /** True when the report exists and the account may see it; the routes answer 404 otherwise, as for residents. */
-export async function reportVisibleTo(user: AuthUser, id: string): Promise<boolean> {
+export async function reportVisibleTo(repo: ReportRepository, user: AuthUser, id: string): Promise<boolean> {
   if (!mongoose.isValidObjectId(id)) return false;
-  const doc = await Report.findById(id, { district: 1 }).lean<Pick<ReportDoc, 'district'>>();
+  const doc = await repo.findById(id);
   return Boolean(doc && inScope(user, doc));
 }
 
-export async function ticketVisibleTo(user: AuthUser, ticketNo: string): Promise<boolean> {
-  const doc = await Report.findOne({ ticketNo }, { district: 1 }).lean<Pick<ReportDoc, 'district'>>();
+export async function ticketVisibleTo(repo: ReportRepository, user: AuthUser, ticketNo: string): Promise<boolean> {
+  const doc = await repo.findByTicketNo(ticketNo);
   return !doc || inScope(user, doc); // an unknown ticket is the merge's own 404/409 to give
 }
 
@@ -61,10 +60,10 @@ export function searchFilter(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'so
 }
 
 /** Only what a row shows is read from the database. */
-export const ROW_FIELDS = {
+export const ROW_FIELDS: Record<string, 1> = {
   ticketNo: 1, kind: 1, status: 1, description: 1, category: 1, district: 1, 'location.address': 1, urgent: 1, overdueAt: 1,
   'rating.value': 1, department: 1, supporters: 1, dueAt: 1, createdAt: 1, contactPhone: 1,
-} as const;
+};
 
 export function presentRow(doc: ReportDoc): ReportRowView {
   return {
@@ -87,21 +86,13 @@ export function presentRow(doc: ReportDoc): ReportRowView {
   };
 }
 
-export async function searchReports(user: AuthUser, q: ReportSearch): Promise<{ items: ReportRowView[]; nextCursor: string | null }> {
-  const docs = await Report.find(searchFilter(user, q), ROW_FIELDS)
-    .sort({ _id: q.sort === 'asc' ? 1 : -1 })
-    .limit(q.limit + 1)
-    .lean<ReportDoc[]>();
+export async function searchReports(repo: ReportRepository, user: AuthUser, q: ReportSearch): Promise<{ items: ReportRowView[]; nextCursor: string | null }> {
+  const docs = await repo.searchPage(searchFilter(user, q), ROW_FIELDS, q.sort === 'asc' ? 1 : -1, q.limit + 1);
   const page = docs.slice(0, q.limit);
   return { items: page.map(presentRow), nextCursor: docs.length > q.limit ? String(page[page.length - 1]._id) : null };
 }
 
 /** The search result as a stream of documents, for the export (never all in memory). */
-export function streamSearch(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'cursor'>, maxRows: number): AsyncIterable<ReportDoc> {
-  return Report.find(searchFilter(user, { ...q, cursor: undefined }), ROW_FIELDS)
-    .sort({ _id: q.sort === 'asc' ? 1 : -1 })
-    .limit(maxRows)
-    .batchSize(1000)
-    .lean<ReportDoc[]>()
-    .cursor() as unknown as AsyncIterable<ReportDoc>;
+export function streamSearch(repo: ReportRepository, user: AuthUser, q: Omit<ReportSearch, 'limit' | 'cursor'>, maxRows: number): AsyncIterable<ReportDoc> {
+  return repo.searchStream(searchFilter(user, { ...q, cursor: undefined }), ROW_FIELDS, q.sort === 'asc' ? 1 : -1, maxRows);
 }

@@ -11,13 +11,12 @@ import type { Logger } from '../log';
 import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { toGcj02 } from '../geo/coords';
-import { updateReportIf } from './reportLock';
-import { Report, SubmitKey, type ReportDoc } from './reportModel';
+import { isDuplicateKey } from '../db/errors';
+import type { ReportDoc, ReportRepository } from './reportRepository';
 import { Follower } from './followerModel';
 import { presentReport } from './reportPresenter';
-import { districtScope, inScope } from './reportSearch';
+import { inScope } from './reportSearch';
 import { createTicketNumberAllocator } from './ticketNumbers';
-import { whereStill } from '../db/dialect';
 
 export interface CreateResult {
   report: ReportView;
@@ -27,10 +26,6 @@ export interface CreateResult {
 
 function hashRequest(input: CreateReport): string {
   return createHash('sha256').update(JSON.stringify(input)).digest('hex');
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
 }
 
 type Triage = { state: 'auto' | 'pending'; reason: string | null };
@@ -58,17 +53,16 @@ type CategoryRef = { code: string; name: string; parentCode: string | null; pare
 const refOf = (c: CategoryInfo): CategoryRef => ({ code: c.code, name: c.name, parentCode: c.parentCode, parentName: c.parentName });
 
 export function createReportService(deps: {
+  repo: ReportRepository;
   geo: GeoService;
   media: MediaService;
   signer: MediaSigner;
   log: Logger;
   categories: CategoryService;
   classification: ClassificationService;
-  /** after the acknowledging write: hands the report to the outbox dispatcher */
-  onStored?: (doc: ReportDoc) => void;
 }) {
   const present = (doc: ReportDoc, forStaff = false) => presentReport(doc, deps.signer, { forStaff });
-  const ticketNumbers = createTicketNumberAllocator();
+  const ticketNumbers = createTicketNumberAllocator(deps.repo);
   /** Conflicts come only from other server instances; a handful of retries is plenty. */
   const MAX_NUMBER_ATTEMPTS = 10;
 
@@ -98,24 +92,20 @@ export function createReportService(deps: {
       // Reserve the report's id under the key (see SubmitKey). A retry lands here on the duplicate.
       let reportId = new mongoose.Types.ObjectId().toHexString();
       const keyId = `${user.id}:${idempotencyKey}`;
-      try {
-        await SubmitKey.collection.insertOne({ _id: keyId, reportId, requestHash, at: new Date() } as never, { writeConcern: { w: 'majority', j: true } });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        const reserved = await SubmitKey.findById(keyId).lean();
-        if (!reserved) throw err;
+      const reserved = await deps.repo.reserveSubmitKey({ _id: keyId, reportId, requestHash, at: new Date() });
+      if (reserved) {
         if (reserved.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED');
-        const stored = await Report.findById(reserved.reportId).lean<ReportDoc>();
+        const stored = await deps.repo.findById(reserved.reportId);
         if (stored) return replay(stored, requestHash);
         // The first attempt has not stored it (still running, or its process died): store it under the reserved id.
-        reportId = reserved.reportId!;
+        reportId = reserved.reportId;
       }
 
       const place = deps.geo.resolveOffline(input.location);
       const now = new Date();
       const citizenId = new mongoose.Types.ObjectId(user.id);
       const mediaObjectIds = input.mediaIds.map((id) => new mongoose.Types.ObjectId(id));
-      const build = (ticketNo: string) => ({
+      const build = (ticketNo: string): ReportDoc => ({
         _id: reportId,
         ticketNo,
         citizenId,
@@ -150,7 +140,7 @@ export function createReportService(deps: {
         delivery: { state: 'pending', attempts: 0, nextAttemptAt: now },
         createdAt: now,
         updatedAt: now,
-      });
+      }) as unknown as ReportDoc;
 
       // The one write that acknowledges the report. A duplicate-key error means
       // either the same draft raced in (answer with the winner) or another
@@ -159,34 +149,25 @@ export function createReportService(deps: {
       for (let attempt = 1; !doc; attempt++) {
         const ticketNo = await ticketNumbers.propose(now);
         try {
-          // Input is already validated by the shared schema and the document is
-          // built with its final types, so it goes straight to insertOne: running
-          // it through a mongoose document doubled the CPU of a submit. A test
-          // checks that stored reports still validate against the model.
           const raw = build(ticketNo);
-          await Report.collection.insertOne(raw as never, { writeConcern: { w: 'majority', j: true } });
-          doc = raw as unknown as ReportDoc;
+          await deps.repo.insert(raw); // listeners (the dispatcher) hear of it
+          doc = raw;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
           // Either a concurrent attempt with the same key stored it first (same reserved id), or the ticket number was taken.
-          const winner = await Report.findById(reportId).lean<ReportDoc>();
+          const winner = await deps.repo.findById(reportId);
           if (winner) return replay(winner, requestHash);
           if (attempt >= MAX_NUMBER_ATTEMPTS) throw err;
           await ticketNumbers.resync(now);
         }
       }
-      deps.onStored?.(doc);
       return { report: present(doc), replayed: false };
     },
 
     async listMine(user: AuthUser, cursor: string | undefined, limit: number): Promise<Page<ReportView>> {
-      const filter: Record<string, unknown> = { citizenId: user.id };
-      if (cursor) {
-        if (!mongoose.isValidObjectId(cursor)) throw validationFailed([{ path: 'cursor', code: 'invalid_cursor', message: '分页参数无效' }]);
-        filter._id = { $lt: cursor };
-      }
+      if (cursor && !mongoose.isValidObjectId(cursor)) throw validationFailed([{ path: 'cursor', code: 'invalid_cursor', message: '分页参数无效' }]);
       const size = Math.min(Math.max(limit || LIMITS.pageSize, 1), 50);
-      const docs = await Report.find(filter).sort({ _id: -1 }).limit(size + 1).lean<ReportDoc[]>();
+      const docs = await deps.repo.listByCitizen(user.id, cursor, size + 1);
       const page = docs.slice(0, size);
       return { items: page.map((d) => present(d)), nextCursor: docs.length > size ? String(page[page.length - 1]._id) : null };
     },
@@ -195,7 +176,7 @@ export function createReportService(deps: {
     async get(user: AuthUser, id: string): Promise<ReportView> {
       if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
       // By _id alone (an index lookup everywhere), then the owner check.
-      const doc = await Report.findById(id).lean<ReportDoc>();
+      const doc = await deps.repo.findById(id);
       if (!doc) throw notFound('REPORT_NOT_FOUND');
       if (user.role === 'admin') {
         // A district-scoped staff account does not see other districts' reports at all.
@@ -210,8 +191,8 @@ export function createReportService(deps: {
 
     /** Reports waiting for a person to choose their category, oldest first (urgent ones on top). */
     async triageQueue(limit = 50, user?: AuthUser): Promise<ReportView[]> {
-      const scope = user ? districtScope(user) : null;
-      const docs = await Report.find({ 'triage.state': 'pending', ...(scope ? { 'district.code': { $in: scope } } : {}) }).sort({ createdAt: 1 }).limit(500).lean<ReportDoc[]>();
+      // A district-scoped account sees its districts' part of the queue.
+      const docs = (await deps.repo.pendingTriage(500)).filter((d) => !user || inScope(user, d));
       docs.sort((a, b) => Number(Boolean(b.urgent)) - Number(Boolean(a.urgent)));
       return docs.slice(0, limit).map((d) => present(d, true));
     },
@@ -224,7 +205,7 @@ export function createReportService(deps: {
       if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
       const chosen = await deps.categories.info(code);
       if (!chosen || !chosen.parentCode) throw validationFailed([{ path: 'categoryCode', code: 'unknown_category', message: '请选择一个启用的二级分类' }]);
-      const doc = await Report.findById(id).lean<ReportDoc>();
+      const doc = await deps.repo.findById(id);
       if (!doc || !inScope(admin, doc)) throw notFound('REPORT_NOT_FOUND');
       if (doc.triage?.state !== 'pending') throw new AppError(409, 'TRIAGE_NOT_PENDING');
       const suggested = (doc.classification as ClassificationView | null)?.top3[0]?.code;
@@ -236,13 +217,13 @@ export function createReportService(deps: {
         actor: 'admin',
         message: state === 'confirmed' ? `工作人员确认分类：${chosen.parentName} / ${chosen.name}` : `工作人员将分类调整为：${chosen.parentName} / ${chosen.name}`,
       };
-      const changed = await updateReportIf(doc._id, { 'triage.state': 'pending' }, {
-        $set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id }, updatedAt: now },
-        $push: { timeline: entry },
+      const updated = await deps.repo.updateAndGet(doc._id, { 'triage.state': 'pending', status: doc.status }, {
+        set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id } },
+        timeline: entry,
       });
-      if (!changed) throw new AppError(409, 'TRIAGE_NOT_PENDING');
+      if (!updated) throw new AppError(409, 'TRIAGE_NOT_PENDING');
       void deps.classification.noteReview().catch((err) => deps.log.warn('review bookkeeping failed', { error: err }));
-      return present((await Report.findById(id).lean<ReportDoc>())!, true);
+      return present(updated, true);
     },
 
     /**
@@ -254,7 +235,7 @@ export function createReportService(deps: {
       if (point) {
         const here = toGcj02(point);
         const since = new Date(Date.now() - 30 * 24 * 3600 * 1000);
-        const recent = await Report.find({ createdAt: { $gte: since }, category: { $ne: null } }, { point: 1, category: 1 }).sort({ createdAt: -1 }).limit(5000).lean();
+        const recent = await deps.repo.recentCategorised(since, 5000);
         for (const r of recent) {
           if (!r.point?.lat || !r.category?.code || distanceMeters(here, { lat: r.point.lat, lng: r.point.lng! }) > 1000) continue;
           const c = counts.get(r.category.code) ?? { code: r.category.code, name: r.category.name ?? '', n: 0 };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { makeJpeg, multipart } from '../../test/images';
-import { Report } from './reportModel';
+import { countReports, storedReport } from '../../test/reportStore';
 
 let s: TestServer;
 test.before(async () => {
@@ -38,8 +38,8 @@ test('a valid complaint is stored with ticket number, district and first timelin
   t.is(r.timeline.length, 1);
   t.is(r.timeline[0].status, 'submitted');
   t.regex(r.timeline[0].message, new RegExp(r.ticketNo));
-  const stored = await Report.findById(r.id).lean();
-  t.falsy(new Report(stored).validateSync(), 'the stored document satisfies the model');
+  const stored = await storedReport(r.id);
+  t.falsy(s.services.repo.validate(stored!), 'the stored document satisfies the model');
   t.is(stored!.contactPhone, '13812345678', 'the full number is kept for the handler');
   t.is(stored!.delivery!.state, 'pending', 'delivery to the pipeline is recorded in the same write');
 
@@ -104,7 +104,7 @@ for (const [name, change, path, code] of invalidCases) {
     t.truthy(issue, JSON.stringify(res.body.error.details));
     t.is(issue.code, code);
     t.regex(issue.message, /[\u4e00-\u9fa5]/, 'message is in Chinese');
-    t.is(await Report.countDocuments({ citizenId: userId }), 0, 'nothing was written');
+    t.is(await countReports({ citizenId: userId }), 0, 'nothing was written');
   });
 }
 
@@ -143,7 +143,7 @@ test('a retried submit returns the same report and stores one', async (t) => {
   t.is(retry.headers.get('idempotent-replayed'), 'true');
   t.is(retry.body.id, first.body.id);
   t.is(retry.body.ticketNo, first.body.ticketNo);
-  t.is(await Report.countDocuments({ citizenId: userId }), 1);
+  t.is(await countReports({ citizenId: userId }), 1);
 });
 
 test('simultaneous retries of one draft still store exactly one report', async (t) => {
@@ -152,7 +152,7 @@ test('simultaneous retries of one draft still store exactly one report', async (
   const results = await Promise.all(Array.from({ length: 6 }, () => submit(token, validComplaint(), key)));
   t.true(results.every((r) => r.status === 201), JSON.stringify(results.map((r) => r.body)));
   t.is(new Set(results.map((r) => r.body.id)).size, 1);
-  t.is(await Report.countDocuments({ citizenId: userId }), 1);
+  t.is(await countReports({ citizenId: userId }), 1);
 });
 
 test('reusing a key for a different report is refused', async (t) => {
@@ -228,7 +228,7 @@ test('a WGS-84 point is converted before the district lookup', async (t) => {
   // Lujiazui by GPS: 浦东新区 either way; the stored point is shifted into GCJ-02.
   const res = await submit(token, validComplaint({ location: { lat: 31.2397, lng: 121.4998, coordSystem: 'wgs84' } }));
   t.deepEqual(res.body.district, { code: '310115', name: '浦东新区' });
-  const stored = await Report.findById(res.body.id).lean();
+  const stored = await storedReport(res.body.id);
   t.true(stored!.point!.lng! > 121.4998 + 0.003, 'GCJ-02 lies east of WGS-84 in Shanghai');
 });
 

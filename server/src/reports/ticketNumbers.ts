@@ -1,4 +1,4 @@
-import { Report } from './reportModel';
+import type { ReportRepository } from './reportRepository';
 
 /**
  * Human ticket numbers like SH20261128-000123: the date in Shanghai time and
@@ -22,15 +22,13 @@ export function formatTicketNo(day: string, seq: number): string {
   return `SH${day}-${String(seq).padStart(6, '0')}`;
 }
 
-async function highestIssued(day: string): Promise<number> {
-  const prefix = `SH${day}-`;
-  const latest = await Report.findOne({ ticketNo: { $gte: prefix, $lt: `SH${day}.` } }, { ticketNo: 1 })
-    .sort({ ticketNo: -1 })
-    .lean();
-  return latest ? Number(latest.ticketNo.slice(prefix.length)) : 0;
-}
+export function createTicketNumberAllocator(repo: ReportRepository) {
+  async function highestIssued(day: string): Promise<number> {
+    const prefix = `SH${day}-`;
+    const latest = await repo.highestTicketNo(prefix, `SH${day}.`);
+    return latest ? Number(latest.slice(prefix.length)) : 0;
+  }
 
-export function createTicketNumberAllocator() {
   const last = new Map<string, Promise<number>>();
 
   return {

@@ -6,10 +6,10 @@ import { AppError, notFound, validationFailed } from '../http/errors';
 import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { allowedActions } from './followUp';
+import { deadlineFor } from './deadline';
 import { forwardEffect, notifyEffect, type FollowUpEvent, type ReportEffect } from './effects';
-import { Report, type ReportDoc } from './reportModel';
+import type { Expected, ReportChange, ReportDoc, ReportRepository } from './reportRepository';
 import { presentReport } from './reportPresenter';
-import { updateReport, updateReportIf } from './reportLock';
 
 export interface TransitionInput {
   to: ReportStatus;
@@ -28,26 +28,29 @@ const DEFAULT_MESSAGES: Partial<Record<ReportStatus, string>> = {
   reopened: '您申请了重新办理',
 };
 
+/** A resident's follow-up that lost a race is decided again on the fresh state, this many times at most. */
+const NOTE_ATTEMPTS = 5;
+
 /**
  * Every change of a ticket's status goes through here: the shared state
- * machine decides who may make which move; the write is conditional on the
- * status it was read in (a compare-and-set on MongoDB), so two staff members
- * clicking at once cannot both succeed; each move adds a timeline entry.
+ * machine decides who may make which move; the write is a compare-and-set on
+ * the status it was read in, so two staff members clicking at once cannot
+ * both succeed; each move adds a timeline entry and its effects in the same
+ * write.
  */
 export function createTicketService(deps: {
+  repo: ReportRepository;
   categories: CategoryService;
   signer: MediaSigner;
   media: MediaService;
   now?: () => number;
-  /** a report has new entries in its effects outbox: work them now rather than at the next scan */
-  onEffects?: (reportId: string) => void;
 }) {
   const now = () => new Date(deps.now ? deps.now() : Date.now());
 
   async function load(id: string, citizenId?: string): Promise<ReportDoc> {
     if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
     // By _id alone (an index lookup everywhere), then the owner check: anyone else's report is "not found".
-    const doc = await Report.findById(id).lean<ReportDoc>();
+    const doc = await deps.repo.findById(id);
     if (!doc || (citizenId && String(doc.citizenId) !== citizenId)) throw notFound('REPORT_NOT_FOUND');
     return doc;
   }
@@ -64,8 +67,7 @@ export function createTicketService(deps: {
     if (to === 'dispatched') {
       const info = doc.category?.code ? await deps.categories.info(doc.category.code) : null;
       set.department = input.department || info?.department || doc.department || null;
-      const hours = info ? (doc.urgent ? info.deadlineHours.urgent : info.deadlineHours.normal) : 120;
-      set.dueAt = new Date(at.getTime() + hours * 3600_000);
+      set.dueAt = deadlineFor(doc, info?.deadlineHours ?? null);
     }
     if (to === 'resolved') set.resolvedAt = at;
     const department = (set.department as string | undefined) ?? input.department;
@@ -81,20 +83,30 @@ export function createTicketService(deps: {
     const effects: ReportEffect[] = [];
     if (actorKind !== 'citizen' || to === 'reopened') effects.push(notifyEffect(to, entry.message, at));
     if (actorKind === 'citizen') effects.push(forwardEffect(to === 'closed' ? 'rated' : (to as FollowUpEvent), entry.message, at, { rating: (extra.rating as { value?: string } | undefined)?.value }));
-    const changed = await updateReportIf(doc._id, { status: from }, { $set: { ...set, ...(effects.length ? { effectsPending: true } : {}) }, $push: { timeline: entry, effects: { $each: effects } } });
-    if (!changed) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
-    deps.onEffects?.(doc._id);
-    return (await Report.findById(doc._id).lean<ReportDoc>())!;
+    const updated = await deps.repo.updateAndGet(doc._id, { status: from }, { set, timeline: entry, effects });
+    if (!updated) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
+    return updated;
   }
 
-  /** A timeline entry without a status change (催办, 补充, a 不满意 rating), forwarded to the pipeline. */
-  async function note(doc: ReportDoc, actor: string, message: string, forward: ReportEffect, set: Record<string, unknown> = {}, pushMedia: string[] = []): Promise<ReportDoc> {
-    const at = now();
-    const push: Record<string, unknown> = { timeline: { at, status: doc.status, actor, message }, effects: forward };
-    if (pushMedia.length) push.mediaIds = { $each: pushMedia.map((m) => new mongoose.Types.ObjectId(m)) };
-    await updateReport(doc._id, { $set: { ...set, updatedAt: at, effectsPending: true }, $push: push });
-    deps.onEffects?.(doc._id);
-    return (await Report.findById(doc._id).lean<ReportDoc>())!;
+  /**
+   * A resident's timeline entry without a status change (催办, 补充, a 不满意
+   * rating), forwarded to the pipeline. `decide` checks the rule on the
+   * current state and says what to write and in which state it holds; a
+   * write that lost a race (a withdrawal, another urge) is decided again.
+   */
+  async function note(id: string, citizenId: string, decide: (doc: ReportDoc, at: Date) => { expected?: Expected; message: string; forward: ReportEffect; change?: ReportChange }): Promise<ReportDoc> {
+    for (let attempt = 1; ; attempt++) {
+      const doc = await load(id, citizenId);
+      const at = now();
+      const d = decide(doc, at);
+      const updated = await deps.repo.updateAndGet(doc._id, { status: doc.status, ...d.expected }, {
+        ...d.change,
+        timeline: { at, status: doc.status as ReportStatus, actor: 'citizen', message: d.message },
+        effects: [d.forward],
+      });
+      if (updated) return updated;
+      if (attempt >= NOTE_ATTEMPTS) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
+    }
   }
 
   const present = (doc: ReportDoc, forStaff: boolean) => presentReport(doc, deps.signer, { forStaff, now: now().getTime() });
@@ -131,29 +143,41 @@ export function createTicketService(deps: {
     },
 
     async urge(user: AuthUser, id: string, message?: string): Promise<ReportView> {
-      const doc = await load(id, user.id);
-      if (!allowedActions(doc, now().getTime()).urge) throw new AppError(429, 'URGE_TOO_EARLY');
       const text = `您催办了此诉求${message ? `：${message}` : ''}`;
-      return present(await note(doc, 'citizen', text, forwardEffect('urge', message || '市民催办', now()), { lastUrgedAt: now() }), false);
+      const updated = await note(id, user.id, (doc, at) => {
+        if (!allowedActions(doc, at.getTime()).urge) throw new AppError(429, 'URGE_TOO_EARLY');
+        // Expected: nobody urged since we read it (two urges at once: one wins, the other is too early).
+        return { expected: { lastUrgedAt: doc.lastUrgedAt ?? null }, message: text, forward: forwardEffect('urge', message || '市民催办', at), change: { set: { lastUrgedAt: at } } };
+      });
+      return present(updated, false);
     },
 
     async supplement(user: AuthUser, id: string, text: string, mediaIds: string[]): Promise<ReportView> {
-      const doc = await load(id, user.id);
-      if (!allowedActions(doc, now().getTime()).supplement) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求已结束，不能再补充');
+      const first = await load(id, user.id);
+      if (!allowedActions(first, now().getTime()).supplement) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求已结束，不能再补充');
       const notOwned = await deps.media.notOwned(user.id, mediaIds);
       if (notOwned.length) throw validationFailed(notOwned.map((i) => ({ path: `mediaIds.${i}`, code: 'media_not_owned', message: '图片不存在或不属于您' })));
-      const effect = forwardEffect('supplement', text, now(), { mediaIds });
-      return present(await note(doc, 'citizen', `您补充了信息：${text || '（照片）'}`, effect, {}, mediaIds), false);
+      const updated = await note(id, user.id, (doc, at) => {
+        if (!allowedActions(doc, at.getTime()).supplement) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求已结束，不能再补充');
+        return { message: `您补充了信息：${text || '（照片）'}`, forward: forwardEffect('supplement', text, at, { mediaIds }), change: { addMedia: mediaIds } };
+      });
+      return present(updated, false);
     },
 
     /** 满意/基本满意 close the ticket; 不满意 is recorded and leaves 重新办理 open for 7 days. */
     async rate(user: AuthUser, id: string, rating: keyof typeof RATING_LABELS, comment?: string): Promise<ReportView> {
+      const message = `您的评价：${RATING_LABELS[rating]}${comment ? `。${comment}` : ''}`;
+      if (rating === 'unsatisfied') {
+        const updated = await note(id, user.id, (doc, at) => {
+          if (!allowedActions(doc, at.getTime()).rate) throw new AppError(409, 'RATING_NOT_ALLOWED');
+          // Expected: not rated meanwhile (a rating is given once).
+          return { expected: { 'rating.value': null }, message, forward: forwardEffect('rated', message, at, { rating }), change: { set: { rating: { value: rating, comment: comment ?? '', at } } } };
+        });
+        return present(updated, false);
+      }
       const doc = await load(id, user.id);
       if (!allowedActions(doc, now().getTime()).rate) throw new AppError(409, 'RATING_NOT_ALLOWED');
-      const value = { value: rating, comment: comment ?? '', at: now() };
-      const message = `您的评价：${RATING_LABELS[rating]}${comment ? `。${comment}` : ''}`;
-      if (rating === 'unsatisfied') return present(await note(doc, 'citizen', message, forwardEffect('rated', message, now(), { rating }), { rating: value }), false);
-      return present(await apply(doc, 'closed', 'citizen', 'citizen', { message }, { rating: value }), false);
+      return present(await apply(doc, 'closed', 'citizen', 'citizen', { message }, { rating: { value: rating, comment: comment ?? '', at: now() } }), false);
     },
 
     async reopen(user: AuthUser, id: string, reason: string): Promise<ReportView> {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { canTransition, REPORT_STATUSES, type ReportStatus } from '@ssp/shared';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
-import { serializeWrites } from './reportLock';
-import { Report } from './reportModel';
+import { setReportFields, storedReport } from '../../test/reportStore';
+import { deadlineFor, FALLBACK_DEADLINE_HOURS } from './deadline';
 
 let s: TestServer;
 let admin: { token: string };
@@ -21,8 +21,7 @@ async function newReport() {
   return { id: res.body.id as string, citizen };
 }
 const staffMove = (id: string, to: string, extra: Record<string, unknown> = {}) => s.request('POST', `/api/v1/admin/reports/${id}/transitions`, { token: admin.token, json: { to, message: '处理说明', ...extra } });
-// Through the per-report write lock, as the app's own writes go (the effects worker may be writing to the same report).
-const setStatus = (id: string, status: ReportStatus, extra: Record<string, unknown> = {}) => serializeWrites(id, () => Report.updateOne({ _id: id }, { $set: { status, ...extra } }));
+const setStatus = (id: string, status: ReportStatus, extra: Record<string, unknown> = {}) => setReportFields(id, { status, ...extra });
 
 const STAFF_TARGETS = ['accepted', 'rejected', 'dispatched', 'in_progress', 'resolved', 'returned', 'closed'] as const;
 
@@ -31,11 +30,11 @@ test('every staff move from every status is allowed exactly when the state machi
   for (const from of REPORT_STATUSES) {
     for (const to of STAFF_TARGETS) {
       await setStatus(id, from);
-      const before = (await Report.findById(id).lean())!.timeline.length;
+      const before = (await storedReport(id))!.timeline.length;
       const res = await staffMove(id, to);
       const legal = canTransition(from, to, 'admin');
       t.is(res.status, legal ? 200 : 409, `${from} → ${to}: ${JSON.stringify(res.body.error ?? '')}`);
-      const after = (await Report.findById(id).lean())!;
+      const after = (await storedReport(id))!;
       if (legal) {
         t.is(after.status, to);
         t.is(after.timeline.length, before + 1);
@@ -84,13 +83,13 @@ test('urge: only after 24 h open, at most once per 24 h; shown in the timeline',
   const urge = () => s.request('POST', `/api/v1/reports/${id}/urge`, { token: citizen.token, json: {} });
   t.is((await urge()).body.error.code, 'URGE_TOO_EARLY');
   // Raw driver: mongoose treats createdAt as immutable.
-  await serializeWrites(id, () => Report.collection.updateOne({ _id: id } as never, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } }));
+  await setReportFields(id, { createdAt: new Date(Date.now() - 25 * 3600_000) });
   const ok = await urge();
   t.is(ok.status, 200);
   t.regex(ok.body.timeline.at(-1).message, /催办/);
   t.false(ok.body.allowedActions.urge);
   t.is((await urge()).status, 429);
-  await serializeWrites(id, () => Report.updateOne({ _id: id }, { $set: { lastUrgedAt: new Date(Date.now() - 25 * 3600_000) } }));
+  await setReportFields(id, { lastUrgedAt: new Date(Date.now() - 25 * 3600_000) });
   t.is((await urge()).status, 200);
   await setStatus(id, 'closed');
   t.is((await urge()).status, 429, 'closed tickets cannot be urged');
@@ -139,4 +138,31 @@ test('the detail view lists exactly the actions the rules allow', async (t) => {
   t.deepEqual(await view(), { withdraw: false, urge: false, supplement: true, rate: false, reopen: false });
   await setStatus(id, 'resolved', { resolvedAt: new Date() });
   t.deepEqual(await view(), { withdraw: false, urge: false, supplement: false, rate: true, reopen: true });
+});
+
+test('the deadline counts from filing (the one rule in reports/deadline.ts), not from dispatch', async (t) => {
+  const { id } = await newReport();
+  const filedAt = new Date(Date.now() - 5 * 3600_000);
+  await setReportFields(id, { createdAt: filedAt });
+  await staffMove(id, 'accepted');
+  const dispatched = await staffMove(id, 'dispatched', { message: undefined });
+  const stored = (await storedReport(id))!;
+  const info = await s.services.categories.info(stored.category!.code!);
+  const hours = stored.urgent ? info!.deadlineHours.urgent : info!.deadlineHours.normal;
+  t.is(new Date(dispatched.body.dueAt).getTime(), filedAt.getTime() + hours * 3600_000);
+  t.is(stored.dueAt!.getTime(), filedAt.getTime() + hours * 3600_000);
+});
+
+test('deadlineFor: category hours (urgent or normal), 120 h without a category, a reopened round counts from the reopen', (t) => {
+  const createdAt = new Date('2026-11-01T00:00:00Z');
+  const hours = { normal: 72, urgent: 24 };
+  t.is(deadlineFor({ createdAt }, hours).toISOString(), '2026-11-04T00:00:00.000Z');
+  t.is(deadlineFor({ createdAt, urgent: true }, hours).toISOString(), '2026-11-02T00:00:00.000Z');
+  t.is(deadlineFor({ createdAt }, null).getTime(), createdAt.getTime() + FALLBACK_DEADLINE_HOURS * 3600_000);
+  const reopenedAt = new Date('2026-11-10T00:00:00Z');
+  const timeline = [
+    { at: createdAt, status: 'submitted' as const },
+    { at: reopenedAt, status: 'reopened' as const },
+  ];
+  t.is(deadlineFor({ createdAt, timeline }, hours).toISOString(), '2026-11-13T00:00:00.000Z');
 });

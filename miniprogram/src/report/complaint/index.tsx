@@ -1,4 +1,4 @@
-import { Button, Switch, Text, Textarea, Input, View } from '@tarojs/components';
+import { Switch, Text, Textarea, Input, View } from '@tarojs/components';
 import { LIMITS } from '@ssp/shared';
 import { ReportLocation } from '../ReportLocation';
 import { PhotoPicker } from '../../components/PhotoPicker';

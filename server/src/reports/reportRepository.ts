@@ -1,0 +1,310 @@
+import mongoose from 'mongoose';
+import type { ReportStatus } from '@ssp/shared';
+import { isDuplicateKey } from '../db/errors';
+import { compareAndSet, type Expected } from '../db/singleDocument';
+import type { ReportEffect } from './effects';
+import { Report, SubmitKey, type ReportDoc } from './reportModel';
+
+export type { ReportDoc };
+export type { Expected };
+
+/** One step in a report's history, as residents and staff see it. */
+export interface TimelineEntry {
+  at: Date;
+  status: ReportStatus;
+  actor: string;
+  message: string;
+  mediaIds?: string[];
+}
+
+/**
+ * What one write does to one report. A status change, its timeline entry and
+ * what must follow it (`effects`) travel together in a single-document
+ * update, so no reader ever sees one without the others.
+ */
+export interface ReportChange {
+  set?: Record<string, unknown>;
+  unset?: string[];
+  timeline?: TimelineEntry;
+  effects?: ReportEffect[];
+  /** photos added to the report (a resident's 补充) */
+  addMedia?: string[];
+}
+
+/** The reserved id of a submit, keyed by resident and Idempotency-Key (see SubmitKey). */
+export interface SubmitKeyRow {
+  _id: string;
+  reportId: string;
+  requestHash: string;
+  at: Date;
+}
+
+export type ReportListener = { stored: (doc: ReportDoc) => void; effects: (reportId: string) => void };
+
+/** Statuses in which the deadline monitor watches the deadline. */
+const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
+
+function toUpdate(change: ReportChange): mongoose.UpdateQuery<unknown> {
+  const update: Record<string, Record<string, unknown>> = {};
+  const set = { ...(change.set ?? {}) };
+  const push: Record<string, unknown> = {};
+  if (change.timeline) push.timeline = change.timeline;
+  if (change.effects?.length) {
+    push.effects = { $each: change.effects };
+    // What the effects worker's scan looks for (indexed); removed when the outbox is empty again.
+    set.effectsPending = true;
+  }
+  if (change.addMedia?.length) push.mediaIds = { $each: change.addMedia.map((m) => new mongoose.Types.ObjectId(m)) };
+  if (Object.keys(set).length) update.$set = set;
+  if (Object.keys(push).length) update.$push = push;
+  if (change.unset?.length) update.$unset = Object.fromEntries(change.unset.map((k) => [k, 1]));
+  return update;
+}
+
+/**
+ * The only module that reads or writes the `reports` collection (a lint rule
+ * forbids importing the model anywhere else).
+ *
+ * Reads are typed and named for what their callers need. Writes are
+ * single-document compare-and-sets (`update`): the caller says in which
+ * state it expects the report (`{ status: 'accepted' }`), and the change
+ * applies only if the report is still in it — so two staff members, a
+ * resident and the pipeline acting at once cannot overwrite one another.
+ * Whoever loses re-reads and decides again.
+ *
+ * Listeners hear of new reports (`stored`) and of new effects (`effects`),
+ * so the pipeline and notifications react to reports without the reports
+ * domain knowing about them.
+ */
+export function createReportRepository() {
+  const listeners: { [K in keyof ReportListener]: ReportListener[K][] } = { stored: [], effects: [] };
+  const emit = <K extends keyof ReportListener>(kind: K, arg: Parameters<ReportListener[K]>[0]) => {
+    for (const fn of listeners[kind]) (fn as (a: typeof arg) => void)(arg);
+  };
+
+  return {
+    on<K extends keyof ReportListener>(kind: K, fn: ReportListener[K]): void {
+      listeners[kind].push(fn);
+    },
+
+    // ---- reads ----
+
+    findById(id: string): Promise<ReportDoc | null> {
+      return Report.findById(id).lean<ReportDoc>().exec();
+    },
+
+    /** Several reports by id, in the order asked (missing ones left out). */
+    async findByIds(ids: string[]): Promise<ReportDoc[]> {
+      // One `_id` lookup each: upstream FerretDB answers `_id` equality from its index, not `$in`.
+      const docs = await Promise.all(ids.map((id) => Report.findById(id).lean<ReportDoc>().exec()));
+      return docs.filter((d): d is ReportDoc => Boolean(d));
+    },
+
+    /**
+     * 诉求检索: a page of reports matching `filter` (built by reportSearch.ts), only `fields`, newest
+     * (`-1`) or oldest first by `_id` (report ids sort by time).
+     */
+    searchPage(filter: Record<string, unknown>, fields: Record<string, 1>, direction: 1 | -1, limit: number): Promise<ReportDoc[]> {
+      return Report.find(filter, fields).sort({ _id: direction }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** The same search as a stream (exports): documents arrive in batches, never all in memory. */
+    searchStream(filter: Record<string, unknown>, fields: Record<string, 1>, direction: 1 | -1, limit: number): AsyncIterable<ReportDoc> {
+      return Report.find(filter, fields).sort({ _id: direction }).limit(limit).batchSize(1000).lean<ReportDoc[]>().cursor() as unknown as AsyncIterable<ReportDoc>;
+    },
+
+    findByTicketNo(ticketNo: string): Promise<ReportDoc | null> {
+      return Report.findOne({ ticketNo }).lean<ReportDoc>().exec();
+    },
+
+    /** The report the pipeline knows under this id (Open311's service_request_id). */
+    findByExternalId(externalId: string): Promise<ReportDoc | null> {
+      return Report.findOne({ 'delivery.externalId': externalId }).lean<ReportDoc>().exec();
+    },
+
+    /** 我的诉求: newest first, paged by `_id` (ids sort by time). */
+    listByCitizen(citizenId: string, before: string | undefined, limit: number): Promise<ReportDoc[]> {
+      const filter: Record<string, unknown> = { citizenId };
+      if (before) filter._id = { $lt: before };
+      return Report.find(filter).sort({ _id: -1 }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** Reports waiting for a person to choose their category, oldest first. */
+    pendingTriage(limit: number): Promise<ReportDoc[]> {
+      return Report.find({ 'triage.state': 'pending' }).sort({ createdAt: 1 }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** The staff console's list: newest first. */
+    listForStaff(statuses: string[], overdueOnly: boolean, limit: number): Promise<ReportDoc[]> {
+      const filter: Record<string, unknown> = { status: { $in: statuses } };
+      if (overdueOnly) filter.overdueAt = { $ne: null };
+      return Report.find(filter).sort({ createdAt: -1 }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** Deliveries in one state (the console's dead-letter and pending lists), oldest first. */
+    listByDeliveryState(state: 'pending' | 'dead', limit: number): Promise<ReportDoc[]> {
+      return Report.find({ 'delivery.state': state }).sort({ createdAt: 1 }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** Pending deliveries due by `now` (or all pending ones, when a recovered pipeline takes the backlog at once). */
+    dueDeliveries(now: Date, opts: { all: boolean; limit: number }): Promise<ReportDoc[]> {
+      const filter = opts.all ? { 'delivery.state': 'pending' } : { 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: now } };
+      // No sort: MongoDB walks the (state, nextAttemptAt) index in order anyway, and FerretDB can then
+      // stop at the limit instead of reading and sorting every pending report.
+      return Report.find(filter).limit(opts.limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** Ids of reports whose effects outbox is not empty. */
+    async idsWithPendingEffects(limit: number): Promise<string[]> {
+      const rows = await Report.find({ effectsPending: true }, { _id: 1 }).limit(limit).lean<{ _id: string }[]>();
+      return rows.map((r) => r._id);
+    },
+
+    /** Open tickets past their deadline and not yet escalated. */
+    overdue(now: Date): Promise<Pick<ReportDoc, '_id' | 'status' | 'dueAt'>[]> {
+      return Report.find({ status: { $in: WATCHED_FOR_DEADLINE }, dueAt: { $lt: now }, overdueAt: null }, { _id: 1, status: 1, dueAt: 1 })
+        .lean<Pick<ReportDoc, '_id' | 'status' | 'dueAt'>[]>()
+        .exec();
+    },
+
+    /** Ids of tickets resolved before `before` and still waiting for the resident. */
+    async idsResolvedBefore(before: Date): Promise<string[]> {
+      const rows = await Report.find({ status: 'resolved', resolvedAt: { $lt: before } }, { _id: 1 }).lean<{ _id: string }[]>();
+      return rows.map((r) => r._id);
+    },
+
+    /** Recent reports with a category: where and what (随申拍's nearby chips). */
+    recentCategorised(since: Date, limit: number): Promise<Pick<ReportDoc, '_id' | 'point' | 'category'>[]> {
+      return Report.find({ createdAt: { $gte: since }, category: { $ne: null } }, { point: 1, category: 1 })
+        .sort({ createdAt: -1 })
+        .limit(limit)
+        .lean<Pick<ReportDoc, '_id' | 'point' | 'category'>[]>()
+        .exec();
+    },
+
+    /** Recent tickets in these statuses inside a lat/lng box, newest first (附近已有人反映). */
+    recentInBox(q: { since: Date; statuses: readonly string[]; lat: [number, number]; lng: [number, number]; limit: number }): Promise<ReportDoc[]> {
+      return Report.find({
+        createdAt: { $gte: q.since },
+        status: { $in: q.statuses },
+        'point.lat': { $gte: q.lat[0], $lte: q.lat[1] },
+        'point.lng': { $gte: q.lng[0], $lte: q.lng[1] },
+      })
+        .sort({ createdAt: -1 })
+        .limit(q.limit)
+        .lean<ReportDoc[]>()
+        .exec();
+    },
+
+    /** Texts with the category staff confirmed or corrected: the classifier's training data from real reports. */
+    async reviewedExamples(): Promise<{ text: string; label: string }[]> {
+      const rows = await Report.find({ 'triage.state': { $in: ['confirmed', 'corrected'] }, description: { $ne: '' } }, { description: 1, 'category.code': 1 }).lean<
+        Pick<ReportDoc, 'description' | 'category'>[]
+      >();
+      return rows.filter((r) => r.category?.code).map((r) => ({ text: r.description ?? '', label: r.category!.code! }));
+    },
+
+    /** Staff category decisions since `since`. */
+    reviewsSince(since: Date): Promise<number> {
+      return Report.countDocuments({ 'triage.state': { $in: ['confirmed', 'corrected'] }, 'triage.resolvedAt': { $gt: since } }).exec();
+    },
+
+    /** Reports filed under, or chosen by the resident as, this category. */
+    countUsingCategory(code: string): Promise<number> {
+      return Report.countDocuments({ $or: [{ 'category.code': code }, { 'citizenCategory.code': code }] }).exec();
+    },
+
+    /** The highest ticket number issued with this prefix (one day's numbers), or null. */
+    async highestTicketNo(prefix: string, end: string): Promise<string | null> {
+      const latest = await Report.findOne({ ticketNo: { $gte: prefix, $lt: end } }, { ticketNo: 1 }).sort({ ticketNo: -1 }).lean<{ ticketNo: string }>();
+      return latest?.ticketNo ?? null;
+    },
+
+    // ---- writes ----
+
+    /**
+     * Stores a new report: the single insert that acknowledges it. Throws the
+     * database's duplicate-key error when the id, the (resident, key) pair or
+     * the ticket number is taken (see isDuplicateKey).
+     */
+    async insert(doc: ReportDoc): Promise<void> {
+      // Built with its final types by the caller, so it goes straight to insertOne: running it through a
+      // mongoose document doubled the CPU of a submit. A test checks that stored reports validate.
+      await Report.collection.insertOne(doc as never, { writeConcern: { w: 'majority', j: true } });
+      emit('stored', doc);
+    },
+
+    /**
+     * Reserves a report id under a resident's Idempotency-Key. Null when this
+     * call reserved it; the row already stored when the key was used before.
+     */
+    async reserveSubmitKey(row: SubmitKeyRow): Promise<SubmitKeyRow | null> {
+      try {
+        await SubmitKey.collection.insertOne(row as never, { writeConcern: { w: 'majority', j: true } });
+        return null;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const existing = await SubmitKey.findById(row._id).lean<SubmitKeyRow>();
+        if (!existing) throw err;
+        return existing;
+      }
+    },
+
+    /**
+     * The one write: applies `change` only while the report still matches
+     * `expected` (dotted paths → values; `{}` for a change that holds in any
+     * state). True when it was applied.
+     */
+    async update(id: string, expected: Expected, change: ReportChange): Promise<boolean> {
+      const changed = await compareAndSet(Report, id, expected, toUpdate(change));
+      if (changed && change.effects?.length) emit('effects', id);
+      return changed;
+    },
+
+    /** `update`, answering with the report as it is after the change (null when `expected` no longer held). */
+    async updateAndGet(id: string, expected: Expected, change: ReportChange): Promise<ReportDoc | null> {
+      const doc = await compareAndSet<ReportDoc>(Report, id, expected, toUpdate(change), { returnDocument: true });
+      if (doc && change.effects?.length) emit('effects', id);
+      return doc;
+    },
+
+    /**
+     * Removes effects that are done (matched as whole stored elements: FerretDB
+     * v1.24 ignores `$pull` conditions) and takes the report off the effects
+     * worker's list once its outbox is empty.
+     */
+    async removeEffects(id: string, done: ReportEffect[]): Promise<void> {
+      await compareAndSet(Report, id, {}, { $pullAll: { effects: done } });
+      // Only while nothing new arrived meanwhile: the condition is part of the compare-and-set.
+      const left = await Report.findById(id, { effects: 1 }).lean<Pick<ReportDoc, 'effects'>>();
+      if (left && !left.effects?.length) await compareAndSet(Report, id, { 'effects.0': null }, { $unset: { effectsPending: 1 } });
+    },
+
+    /**
+     * A category folded into another (categories' merge): every report filed
+     * under it, or picked by the resident as it, moves to the successor. One
+     * compare-and-set per report, so a concurrent change of a report's
+     * category (triage) is never overwritten with a stale one.
+     */
+    async moveCategory(from: string, to: { code: string; name: string; parentCode: string | null; parentName: string | null }): Promise<number> {
+      let moved = 0;
+      const filed = await Report.find({ 'category.code': from }, { _id: 1 }).lean<{ _id: string }[]>();
+      for (const r of filed) if (await this.update(r._id, { 'category.code': from }, { set: { category: to } })) moved++;
+      const chosen = await Report.find({ 'citizenCategory.code': from }, { _id: 1 }).lean<{ _id: string }[]>();
+      for (const r of chosen) await this.update(r._id, { 'citizenCategory.code': from }, { set: { citizenCategory: { code: to.code, name: to.name } } });
+      return moved;
+    },
+
+    /** Idempotency keys older than `before` (housekeeping). */
+    async purgeSubmitKeys(before: Date): Promise<number> {
+      return (await SubmitKey.deleteMany({ at: { $lt: before } })).deletedCount;
+    },
+
+    /** Whether a stored report satisfies the model's schema (a test guards the raw insert with it). */
+    validate(doc: ReportDoc): Error | null {
+      return new Report(doc).validateSync() ?? null;
+    },
+  };
+}
+
+export type ReportRepository = ReturnType<typeof createReportRepository>;
