@@ -76,3 +76,12 @@ export function Pager(props: { page: number; hasNext: boolean; onPrev: () => voi
     </View>
   );
 }
+
+/** A table that may scroll sideways on a phone: focusable, so keyboard users can scroll it too. */
+export function TableWrap(props: { label: string; children: ReactNode }) {
+  return (
+    <View className='table-wrap' {...({ tabIndex: 0, role: 'region', 'aria-label': props.label } as object)}>
+      {props.children}
+    </View>
+  );
+}

@@ -6,7 +6,7 @@ import { AUDIT_ACTIONS, type AuditEntryView } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
-import { ConsoleLayout, Pager } from '../ConsoleLayout';
+import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 
 const ACTION_KEYS = Object.keys(AUDIT_ACTIONS) as (keyof typeof AUDIT_ACTIONS)[];
@@ -78,9 +78,9 @@ export default function AuditPage() {
         <View className='c-btn' role='button' onClick={() => void load(null, 0, [null])} data-testid='audit-go'>查询</View>
       </View>
       {error && <Text className='error-text'>{error}</Text>}
-      <View className='table-wrap'>
+      <TableWrap label='操作记录'>
         <Table columns={columns as never} data={items} bordered striped noData={<Text className='empty'>没有记录</Text>} />
-      </View>
+      </TableWrap>
       <Pager page={page} hasNext={Boolean(next)} onPrev={() => void load(cursors[page - 1] ?? null, page - 1, cursors.slice(0, page))} onNext={() => void load(next, page + 1, [...cursors.slice(0, page + 1), next])} />
     </ConsoleLayout>
   );

@@ -58,13 +58,13 @@ export default function ReportDetailPage() {
                   {c.top3.map((t) => <View key={t.code} className='kv'><Text className='kv-k'>{Math.round(t.probability * 100)}%</Text><Text>{t.parentName} / {t.name}</Text></View>)}
                   <View className='kv'><Text className='kv-k'>关键词</Text><Text>{c.explanation.join('、') || '—'}</Text></View>
                   <View className='kv'><Text className='kv-k'>模型</Text><Text>{c.modelVersion}（分类树 v{c.taxonomyVersion}）</Text></View>
-                  {r.triage && <View className='kv'><Text className='kv-k'>分拣</Text><Text>{r.triage.state}{r.triage.reason ? `：${r.triage.reason}` : ''}</Text></View>}
+                  {r.triage && <View className='kv'><Text className='kv-k'>分拣</Text><Text>{{ auto: '自动分类', pending: '待人工分拣', confirmed: '人工确认', corrected: '人工改分类' }[r.triage.state]}{r.triage.reason ? `：${r.triage.reason}` : ''}</Text></View>}
                 </>
               ) : <Text>无</Text>}
             </View>
             <View className='panel'>
               <Text className='panel-title'>推送状态</Text>
-              <View className='kv'><Text className='kv-k'>状态</Text><Text>{r.delivery?.state ?? '—'}（{r.delivery?.attempts ?? 0} 次）</Text></View>
+              <View className='kv'><Text className='kv-k'>状态</Text><Text>{{ pending: '待推送', delivered: '已推送', dead: '推送失败（待重试）' }[r.delivery?.state ?? 'pending']}（尝试 {r.delivery?.attempts ?? 0} 次）</Text></View>
               {r.delivery?.lastError && <View className='kv'><Text className='kv-k'>最近错误</Text><Text>{r.delivery.lastError}</Text></View>}
             </View>
             <View className='panel'>

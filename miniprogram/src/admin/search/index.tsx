@@ -7,7 +7,7 @@ import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, type CategoryNodeVi
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
-import { ConsoleLayout, Pager } from '../ConsoleLayout';
+import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 
 const ANY = '全部';
@@ -125,9 +125,9 @@ export default function SearchPage() {
         <View className='c-btn' role='button' onClick={() => void load(null, 0, [null])} data-testid='search-go'>{busy ? '查询中…' : '查询'}</View>
       </View>
       {error && <Text className='error-text' data-testid='search-error'>{error}</Text>}
-      <View className='table-wrap'>
+      <TableWrap label='检索结果'>
         <Table columns={columns as never} data={rows} bordered striped noData={<Text className='empty'>没有符合条件的诉求</Text>} />
-      </View>
+      </TableWrap>
       <Pager
         page={page}
         hasNext={Boolean(next)}

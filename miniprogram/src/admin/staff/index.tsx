@@ -7,7 +7,7 @@ import { SHANGHAI_DISTRICTS, STAFF_ROLE_LABELS, STAFF_ROLES, type StaffAccountVi
 import { ApiError } from '../../services/api';
 import { consoleApi } from '../../services/console';
 import { formatTime } from '../../lib/format';
-import { ConsoleLayout } from '../ConsoleLayout';
+import { ConsoleLayout, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 
 const districtName = (code: string) => SHANGHAI_DISTRICTS.find((d) => d.code === code)?.name ?? code;
@@ -107,9 +107,9 @@ export default function StaffPage() {
         </View>
       )}
       {error && <Text className='error-text' data-testid='staff-error'>{error}</Text>}
-      <View className='table-wrap'>
+      <TableWrap label='账号列表'>
         <Table columns={columns as never} data={items} bordered striped />
-      </View>
+      </TableWrap>
       <Dialog
         visible={Boolean(secret)}
         title='初始密码（只显示这一次）'
