@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { StaffRole } from '@ssp/shared';
 import { STAFF_ROLE_LABELS } from '@ssp/shared';
 import { currentSession } from '../services/api';
@@ -29,6 +29,12 @@ const NAV: { key: NavKey; title: string; url: string; roles: StaffRole[]; soon?:
  */
 export function ConsoleLayout(props: { active: NavKey; title: string; actions?: ReactNode; children: ReactNode }) {
   const user = currentSession()?.user;
+  useEffect(() => {
+    if (process.env.TARO_ENV !== 'h5') return;
+    // Taro's H5 page is its own scroll container: let keyboard users reach it to scroll (axe: scrollable-region-focusable).
+    const timer = setTimeout(() => document.querySelectorAll('.taro_page').forEach((el) => el.hasAttribute('tabindex') || el.setAttribute('tabindex', '0')), 0);
+    return () => clearTimeout(timer);
+  }, []);
   const go = (url: string) => void Taro.redirectTo({ url });
   return (
     <View className='console'>
