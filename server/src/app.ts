@@ -39,6 +39,10 @@ import { createHousekeeping } from './pipeline/housekeeping';
 import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
 import { notificationRoutes } from './notifications/notificationRoutes';
 import { createWechatMessenger, type WechatMessengerOptions } from './notifications/wechatMessenger';
+import { apiOperations } from './apiOperations';
+import { buildOpenApiDocument } from './http/openapi';
+import { backlogGauges, requestMetrics } from './metrics/metrics';
+import { metricsRoutes } from './metrics/metricsRoutes';
 import { createLoginThrottle } from './auth/loginThrottle';
 import { createAuditService } from './audit/auditService';
 import { createStaffService } from './staff/staffService';
@@ -70,6 +74,8 @@ export interface AppDeps {
     timeoutMs?: number;
     leaseMs?: number;
   };
+  /** GET /metrics for this bearer token (null or absent: no /metrics); counts are refreshed at most every countTtlMs */
+  metrics?: { token: string | null; countTtlMs?: number };
 }
 
 /**
@@ -132,8 +138,15 @@ export function createApp(deps: AppDeps) {
   app.proxy = true;
   // Behind one reverse proxy: trust only the address it appended, not what the client sent.
   app.maxIpsCount = 1;
+  app.use(requestMetrics());
   app.use(errorHandler(deps.log));
   app.use(accessLog(deps.log));
+  backlogGauges({
+    count: async () => {
+      const [reportBacklogs, notificationsPending] = await Promise.all([repo.countBacklogs(), notifications.pendingWechat()]);
+      return { ...reportBacklogs, notificationsPending };
+    },
+    ttlMs: deps.metrics?.countTtlMs ?? 30_000, classifierVersion: () => classification.info()?.version ?? null });
 
   const health = new Router<AppState>();
   health.get('/healthz', publicRoute(), (ctx) => {
@@ -150,9 +163,17 @@ export function createApp(deps: AppDeps) {
     }
   });
 
+  // Built on first request: the document only changes with the code.
+  let openApiDocument: unknown = null;
+  health.get('/api/v1/openapi.json', publicRoute(), (ctx) => {
+    openApiDocument ??= buildOpenApiDocument(apiOperations, { version: '1' });
+    ctx.body = openApiDocument;
+  });
+
   app.use(jsonBody());
   const routers = [
     health,
+    metricsRoutes({ token: deps.metrics?.token ?? null }),
     authRoutes(auth, { tokens, audit }),
     mediaRoutes({ media, tokens, signer }),
     adminReportRoutes({ repo, reports, audit, tokens, log: deps.log }),

@@ -53,6 +53,7 @@ export const ErrorCodes = {
   LAST_ADMIN: '不能停用或降级最后一个启用的系统管理员',
   PAYLOAD_TOO_LARGE: '提交的内容过大',
   INVALID_JSON: '请求体不是有效的 JSON',
+  METHOD_NOT_ALLOWED: '该地址不支持这种请求方法',
   DATABASE_UNAVAILABLE: '服务暂时不可用，请稍后重试',
   INTERNAL: '服务器开小差了，请稍后重试',
 } as const;

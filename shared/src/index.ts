@@ -9,4 +9,5 @@ export * from './types';
 export * from './categorySchemas';
 export * from './followUpSchemas';
 export * from './notifications';
+export * from './responseSchemas';
 export * from './staff';

@@ -5,6 +5,7 @@ import { ErrorCodes, STAFF_ROLES, toFieldIssues, validate, type Role, type Staff
 import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState, AuthUser } from './context';
+import { databaseErrors, rateLimited } from '../metrics/metrics';
 
 /** Whatever turns a bearer token into the signed-in user, account checks included (auth/tokens.ts); http/ depends on no domain. */
 export interface TokenVerifier {
@@ -19,20 +20,29 @@ export function errorHandler(log: Logger): Middleware<AppState> {
     try {
       await next();
       if (ctx.status === 404 && ctx.body == null && ctx.path.startsWith('/api/')) throw new AppError(404, 'NOT_FOUND');
+      // The router answers an unknown method (TRACE, PROPFIND…) with a bare 501; it is the client's mistake, not ours (the Allow header stays).
+      if ((ctx.status === 501 || ctx.status === 405) && ctx.body == null) throw new AppError(405, 'METHOD_NOT_ALLOWED');
     } catch (err) {
       const appError = toAppError(err);
       if (appError) {
+        if (appError.code === 'RATE_LIMITED') rateLimited.inc({ limit: routeOf(ctx) });
+        if (appError.code === 'DATABASE_UNAVAILABLE') databaseErrors.inc({ kind: (err as Error).name ?? 'unavailable' });
         ctx.status = appError.status;
         const retryAfter = (appError as { retryAfterSeconds?: number }).retryAfterSeconds;
         if (retryAfter) ctx.set('Retry-After', String(retryAfter));
         ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
         return;
       }
+      if (/^Mongo|^Mongoose|CastError|ValidationError/.test((err as Error)?.name ?? '')) databaseErrors.inc({ kind: (err as Error).name });
       log.error('unhandled error', { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, error: err });
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL', message: ErrorCodes.INTERNAL } };
     }
   };
+}
+
+function routeOf(ctx: { _matchedRoute?: unknown; path: string }): string {
+  return typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
 }
 
 function toAppError(err: unknown): AppError | null {

@@ -95,7 +95,7 @@ export function createReportRepository() {
 
     /** Several reports by id, in the order asked (missing ones left out). */
     async findByIds(ids: string[]): Promise<ReportDoc[]> {
-      // One `_id` lookup each: upstream FerretDB answers `_id` equality from its index, not `$in`.
+      // One `_id` lookup each: our FerretDB build answers `_id` equality from its index, not `$in`.
       const docs = await Promise.all(ids.map((id) => Report.findById(id).lean<ReportDoc>().exec()));
       return docs.filter((d): d is ReportDoc => Boolean(d));
     },
@@ -207,6 +207,16 @@ export function createReportRepository() {
     /** Staff category decisions since `since`. */
     reviewsSince(since: Date): Promise<number> {
       return Report.countDocuments({ 'triage.state': { $in: ['confirmed', 'corrected'] }, 'triage.resolvedAt': { $gt: since } }).exec();
+    },
+
+    /** Backlog sizes for the metrics gauges (indexed fields; the caller caches, see metrics/metrics.ts). */
+    async countBacklogs(): Promise<{ deliveryPending: number; deliveryDead: number; effectsPending: number }> {
+      const [deliveryPending, deliveryDead, effectsPending] = await Promise.all([
+        Report.countDocuments({ 'delivery.state': 'pending' }).exec(),
+        Report.countDocuments({ 'delivery.state': 'dead' }).exec(),
+        Report.countDocuments({ effectsPending: true }).exec(),
+      ]);
+      return { deliveryPending, deliveryDead, effectsPending };
     },
 
     /** Reports filed under, or chosen by the resident as, this category. */

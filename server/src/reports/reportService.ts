@@ -63,7 +63,7 @@ export function createReportService(deps: {
 }) {
   const present = (doc: ReportDoc, forStaff = false) => presentReport(doc, deps.signer, { forStaff });
   const ticketNumbers = createTicketNumberAllocator(deps.repo);
-  /** Conflicts come only from other server instances; a handful of retries is plenty. */
+  /** Number conflicts come only from numbers issued outside the counter (see ticketNumbers); a handful of retries is plenty. */
   const MAX_NUMBER_ATTEMPTS = 10;
 
   function replay(existing: ReportDoc, requestHash: string): CreateResult {

@@ -15,6 +15,8 @@ type Expected = 'public' | { citizen?: true; staff: StaffRole[] };
 const TABLE: Record<string, Expected> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
+  'GET /api/v1/openapi.json': 'public',
+  'GET /metrics': 'public',
   'POST /api/v1/auth/wechat-login': 'public',
   'POST /api/v1/auth/admin-login': 'public',
   'POST /api/v1/auth/password': { staff: ALL },
