@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { itemsSchema, rateSchema, reopenSchema, reportViewSchema, staffTransitionSchema, supplementSchema, urgeSchema, withdrawSchema } from '@ssp/shared';
+import { rateSchema, reopenSchema, reportViewSchema, staffTransitionSchema, supplementSchema, urgeSchema, withdrawSchema } from '@ssp/shared';
 import type { ApiOperation } from '../http/openapi';
 
 const followUp = (action: string, summary: string, body: z.ZodTypeAny, errors: ApiOperation['errors']): ApiOperation => ({
