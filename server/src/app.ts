@@ -48,6 +48,12 @@ import { apiOperations } from './apiOperations';
 import { buildOpenApiDocument } from './http/openapi';
 import { backlogGauges, requestMetrics } from './metrics/metrics';
 import { metricsRoutes } from './metrics/metricsRoutes';
+import { createLoginThrottle } from './auth/loginThrottle';
+import { createAuditService } from './audit/auditService';
+import { createStaffService } from './staff/staffService';
+import { staffRoutes } from './staff/staffRoutes';
+import { adminReportRoutes } from './reports/adminReportRoutes';
+import { publicRoute } from './http/middleware';
 
 export interface AppDeps {
   jwtSecret: string;
@@ -61,6 +67,8 @@ export interface AppDeps {
   limits?: Partial<LimitSettings>;
   /** which reverse proxies may tell us the client's address (null: none, the socket's peer is the client) */
   trustProxy?: TrustProxy;
+  /** staff sign-in: failed attempts allowed per client address per 15 minutes (LOGIN_FAILURES_PER_ADDRESS) */
+  loginFailuresPerAddress?: number;
   /** WeChat subscribe messages: the API to send them through (null: in-app messages only) and the templates */
   notifications?: { wechat: WechatMessengerOptions | null; config: NotificationConfig; pollMs?: number };
   pipeline?: {
@@ -86,7 +94,10 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const tokens = createTokenService(deps.jwtSecret);
   const signer = createMediaSigner(deps.jwtSecret);
-  const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log });
+  const throttle = createLoginThrottle({ perAddress: deps.loginFailuresPerAddress });
+  const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log, throttle });
+  const audit = createAuditService();
+  const staff = createStaffService({ tokens, throttle });
   const geo = createGeoService({ geocoder: deps.geocoder, log: deps.log });
   const media = createMediaService({ signer });
   // The core: every read and write of reports goes through the repository. Domains below it
@@ -157,10 +168,10 @@ export function createApp(deps: AppDeps) {
     ttlMs: deps.metrics?.countTtlMs ?? 30_000, classifierVersion: () => classification.info()?.version ?? null });
 
   const health = new Router<AppState>();
-  health.get('/healthz', (ctx) => {
+  health.get('/healthz', publicRoute(), (ctx) => {
     ctx.body = { ok: true };
   });
-  health.get('/readyz', async (ctx) => {
+  health.get('/readyz', publicRoute(), async (ctx) => {
     try {
       if (mongoose.connection.readyState !== 1) throw new Error('not connected');
       await mongoose.connection.db!.admin().ping();
@@ -173,7 +184,7 @@ export function createApp(deps: AppDeps) {
 
   // Built on first request: the document only changes with the code.
   let openApiDocument: unknown = null;
-  health.get('/api/v1/openapi.json', (ctx) => {
+  health.get('/api/v1/openapi.json', publicRoute(), (ctx) => {
     openApiDocument ??= buildOpenApiDocument(apiOperations, { version: '1' });
     ctx.body = openApiDocument;
   });
@@ -182,16 +193,18 @@ export function createApp(deps: AppDeps) {
   const routers = [
     health,
     metricsRoutes({ token: deps.metrics?.token ?? null }),
-    authRoutes(auth),
+    authRoutes(auth, { tokens, audit }),
     mediaRoutes({ media, tokens, signer, limits }),
-    reportRoutes({ reports, duplicates, tokens, limits }),
-    ticketRoutes({ tickets, repo, tokens, signer, limits }),
-    triageRoutes({ reports, tokens }),
+    adminReportRoutes({ repo, reports, audit, tokens, log: deps.log }),
+    reportRoutes({ reports, duplicates, tokens, limits, audit, repo }),
+    ticketRoutes({ tickets, repo, tokens, signer, limits, audit }),
+    triageRoutes({ reports, tokens, audit }),
     geoRoutes({ geo, tokens, limits }),
-    categoryRoutes({ categories, tokens }),
-    classificationRoutes({ classification, tokens, limits }),
-    pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
+    categoryRoutes({ categories, tokens, audit }),
+    classificationRoutes({ classification, tokens, limits, audit }),
+    pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, audit }),
     notificationRoutes({ notifications, tokens }),
+    staffRoutes({ staff, audit, tokens }),
   ];
   for (const router of routers) {
     app.use(router.routes());
@@ -208,7 +221,7 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, routers, services: { limits, offers, repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+  return { app, prepare, routers, services: { limits, offers, repo, audit, staff, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
 }
 
 /** TRUST_PROXY as proxy-addr's trust function: a hop count trusts that many proxies in front of us, a list exactly those addresses. */

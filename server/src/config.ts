@@ -107,6 +107,7 @@ const envSchema = z.object({
   METRICS_COUNT_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** on SIGTERM, how long requests in flight may take before their connections are cut */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(5).max(100_000).default(30),
 });
 
 /** null: trust no proxy; a number: hop count; a list: the proxies' addresses/CIDRs */

@@ -69,6 +69,7 @@ async function main() {
   };
 
   const { app, prepare, services } = createApp({
+    loginFailuresPerAddress: config.LOGIN_FAILURES_PER_ADDRESS,
     notifications: {
       wechat: wechatOptions,
       config: { templates, page: config.WECHAT_MESSAGE_PAGE, miniprogramState: config.WECHAT_MINIPROGRAM_STATE },

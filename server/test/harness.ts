@@ -23,6 +23,8 @@ export interface TestServer {
   baseUrl: string;
   wechat: WechatStandIn;
   services: ReturnType<typeof createApp>['services'];
+  /** every router the app mounts (the route-permission test walks them) */
+  routers: ReturnType<typeof createApp>['routers'];
   request(method: string, pathname: string, opts?: { token?: string; json?: unknown; headers?: Record<string, string>; body?: BodyInit }): Promise<{ status: number; body: any; headers: Headers }>;
   loginCitizen(code?: string): Promise<{ token: string; userId: string }>;
   loginAdmin(): Promise<{ token: string; userId: string }>;
@@ -57,7 +59,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
   }
   await connectDatabase(uri, `t_${randomUUID().slice(0, 8)}`);
   const wechat = await startWechatStandIn({ env: 'test', tokenTtlSeconds: opts.wechatTokenTtlSeconds });
-  const { app, prepare, services } = createApp({
+  const { app, prepare, services, routers } = createApp({
     jwtSecret: 'test-secret-test-secret-test-secret!',
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: opts.geocoder ?? null,
@@ -99,6 +101,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     baseUrl,
     wechat,
     services,
+    routers,
     request,
     async loginCitizen(code = `code-${randomUUID()}`) {
       const res = await request('POST', '/api/v1/auth/wechat-login', { json: { code } });

@@ -10,3 +10,4 @@ export * from './categorySchemas';
 export * from './followUpSchemas';
 export * from './notifications';
 export * from './responseSchemas';
+export * from './staff';

@@ -6,11 +6,18 @@ import type { AllowedActions } from './followUpSchemas';
 /** The shapes the API returns. The server's presenters produce exactly these. */
 
 export type Role = 'citizen' | 'admin';
+/** Staff accounts carry `role: 'admin'` (what older clients check) plus their real roles and district scope. */
 
 export interface UserView {
   id: string;
   role: Role;
   displayName?: string;
+  /** staff only: the account's roles (any combination) */
+  roles?: import('./staff').StaffRole[];
+  /** staff only: district codes the account is limited to; empty = the whole city */
+  districts?: string[];
+  /** staff only: the password was set by an admin and must be changed before anything else */
+  mustChangePassword?: boolean;
 }
 
 export interface LoginResponse {

@@ -43,3 +43,8 @@ export function rateLimitMessage(seconds: number, now = Date.now()): string {
   const at = new Date(now + seconds * 1000).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
   return `操作太频繁，请 ${wait}后（${at} 之后）再试`;
 }
+
+/** A 429/503 that tells the client when to come back (the error handler sets `Retry-After` in seconds). */
+export function withRetryAfter(err: AppError, retryAfterMs: number): AppError {
+  return Object.assign(err, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+}

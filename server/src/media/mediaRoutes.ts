@@ -3,7 +3,7 @@ import multer from '@koa/multer';
 import { LIMITS } from '@ssp/shared';
 import type { AppContext, AppState } from '../http/context';
 import { AppError } from '../http/errors';
-import { requireRole } from '../http/middleware';
+import { publicRoute, requireRole } from '../http/middleware';
 import type { TokenService } from '../auth/tokens';
 import type { MediaService } from './mediaService';
 import type { MediaSigner } from './mediaSigner';
@@ -44,7 +44,7 @@ export function mediaRoutes(deps: { media: MediaService; tokens: TokenService; s
     ctx.body = await deps.media.upload(ctx.state.user!, file.buffer);
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/:id', publicRoute(), async (ctx) => {
     const size = ctx.query.size === 'preview' ? 'preview' : 'original';
     const { exp, sig } = ctx.query as Record<string, string | undefined>;
     let viewer = null;
@@ -52,7 +52,7 @@ export function mediaRoutes(deps: { media: MediaService; tokens: TokenService; s
     if (!signed) {
       const header = /^Bearer (.+)$/.exec(ctx.get('Authorization'));
       if (!header) throw new AppError(401, 'UNAUTHENTICATED');
-      viewer = deps.tokens.verify(header[1]);
+      viewer = await deps.tokens.authenticate(header[1]);
     }
     const doc = await deps.media.findReadable(ctx.params.id, viewer);
     ctx.type = size === 'preview' ? 'image/jpeg' : doc.contentType;

@@ -101,6 +101,19 @@ export function createReportRepository() {
       return Report.findOne({ citizenId: new mongoose.Types.ObjectId(citizenId), idempotencyKey }).lean<ReportDoc>().exec();
     },
 
+    /**
+     * 诉求检索: a page of reports matching `filter` (built by reportSearch.ts), only `fields`, newest
+     * (`-1`) or oldest first by filing time, ties broken by id (ids are random, see newReportId).
+     */
+    searchPage(filter: Record<string, unknown>, fields: Record<string, 1>, direction: 1 | -1, limit: number): Promise<ReportDoc[]> {
+      return Report.find(filter, fields).sort({ createdAt: direction, _id: direction }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** The same search as a stream (exports): documents arrive in batches, never all in memory. */
+    searchStream(filter: Record<string, unknown>, fields: Record<string, 1>, direction: 1 | -1, limit: number): AsyncIterable<ReportDoc> {
+      return Report.find(filter, fields).sort({ createdAt: direction, _id: direction }).limit(limit).batchSize(1000).lean<ReportDoc[]>().cursor() as unknown as AsyncIterable<ReportDoc>;
+    },
+
     findByTicketNo(ticketNo: string): Promise<ReportDoc | null> {
       return Report.findOne({ ticketNo }).lean<ReportDoc>().exec();
     },

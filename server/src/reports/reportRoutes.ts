@@ -3,18 +3,21 @@ import { createReportSchema, descriptionPublicSchema, joinSchema, mergeSchema, s
 import type { DuplicateService } from './duplicates';
 import type { AppState } from '../http/context';
 import { AppError } from '../http/errors';
-import { bodyOf, parse, requireRole } from '../http/middleware';
+import { allow, bodyOf, parse, requireRole } from '../http/middleware';
+import type { AuditService } from '../audit/auditService';
+import { reportVisibleTo, ticketVisibleTo } from './reportSearch';
+import type { ReportRepository } from './reportRepository';
 import type { TokenService } from '../auth/tokens';
 import type { ReportService } from './reportService';
 import type { RateLimits } from '../http/rateLimits';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService; limits: RateLimits }) {
+export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService; limits: RateLimits; audit: AuditService; repo: ReportRepository }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const citizen = requireRole(deps.tokens, 'citizen');
   const anyone = requireRole(deps.tokens, 'citizen', 'admin');
-  const admin = requireRole(deps.tokens, 'admin');
+  const operator = allow(deps.tokens, 'operator');
 
   // 附近已有人反映: asked before submitting; the resident may join one instead.
   router.post('/reports/similar', citizen, deps.limits.guard('similar'), async (ctx) => {
@@ -25,16 +28,24 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
     const { offer } = parse(joinSchema, bodyOf(ctx) ?? {});
     ctx.body = await deps.duplicates.join(ctx.state.user!, ctx.params.id, offer);
   });
-  router.post('/admin/reports/:id/description-public', admin, async (ctx) => {
+  router.post('/admin/reports/:id/description-public', operator, async (ctx) => {
     const { public: value } = parse(descriptionPublicSchema, bodyOf(ctx));
-    ctx.body = await deps.duplicates.setDescriptionPublic(ctx.params.id, value);
+    if (!(await reportVisibleTo(deps.repo, ctx.state.user!, ctx.params.id))) throw new AppError(404, 'REPORT_NOT_FOUND');
+    const result = await deps.duplicates.setDescriptionPublic(ctx.params.id, value);
+    await deps.audit.record(ctx, 'report.description_public', { type: 'report', id: ctx.params.id }, { public: value });
+    ctx.body = result;
   });
   router.get('/me/following', citizen, async (ctx) => {
     ctx.body = { items: await deps.duplicates.following(ctx.state.user!) };
   });
-  router.post('/admin/reports/:id/merge', admin, async (ctx) => {
+  router.post('/admin/reports/:id/merge', operator, async (ctx) => {
     const { into, message } = parse(mergeSchema, bodyOf(ctx));
-    ctx.body = await deps.duplicates.merge(ctx.params.id, into, message);
+    // Both tickets must be in the account's districts; otherwise they do not exist for it.
+    if (!(await reportVisibleTo(deps.repo, ctx.state.user!, ctx.params.id))) throw new AppError(404, 'REPORT_NOT_FOUND');
+    if (!(await ticketVisibleTo(deps.repo, ctx.state.user!, into))) throw new AppError(404, 'REPORT_NOT_FOUND');
+    const result = await deps.duplicates.merge(ctx.params.id, into, message);
+    await deps.audit.record(ctx, 'report.merge', { type: 'report', id: result.duplicate.id, label: result.duplicate.ticketNo }, { into: result.target.ticketNo, intoId: result.target.id, message: message ?? '' });
+    ctx.body = result;
   });
 
   router.post('/reports', citizen, async (ctx) => {

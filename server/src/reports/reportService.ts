@@ -15,6 +15,7 @@ import { isDuplicateKey } from '../db/errors';
 import { newReportId, type ReportDoc, type ReportRepository } from './reportRepository';
 import { Follower } from './followerModel';
 import { presentReport } from './reportPresenter';
+import { inScope } from './reportSearch';
 import { createTicketNumberAllocator } from './ticketNumbers';
 
 export interface CreateResult {
@@ -178,7 +179,11 @@ export function createReportService(deps: {
       // By _id alone (an index lookup everywhere), then the owner check.
       const doc = await deps.repo.findById(id);
       if (!doc) throw notFound('REPORT_NOT_FOUND');
-      if (user.role === 'admin') return present(doc, true);
+      if (user.role === 'admin') {
+        // A district-scoped staff account does not see other districts' reports at all.
+        if (!inScope(user, doc)) throw notFound('REPORT_NOT_FOUND');
+        return present(doc, true);
+      }
       if (String(doc.citizenId) === user.id) return present(doc);
       // Someone who joined the ticket (+1) follows it, with the reporter's private parts left out.
       if (await Follower.exists({ _id: `${id}:${user.id}` })) return presentReport(doc, deps.signer, { follower: true });
@@ -186,8 +191,9 @@ export function createReportService(deps: {
     },
 
     /** Reports waiting for a person to choose their category, oldest first (urgent ones on top). */
-    async triageQueue(limit = 50): Promise<ReportView[]> {
-      const docs = await deps.repo.pendingTriage(500);
+    async triageQueue(limit = 50, user?: AuthUser): Promise<ReportView[]> {
+      // A district-scoped account sees its districts' part of the queue.
+      const docs = (await deps.repo.pendingTriage(500)).filter((d) => !user || inScope(user, d));
       docs.sort((a, b) => Number(Boolean(b.urgent)) - Number(Boolean(a.urgent)));
       return docs.slice(0, limit).map((d) => present(d, true));
     },
@@ -201,7 +207,7 @@ export function createReportService(deps: {
       const chosen = await deps.categories.info(code);
       if (!chosen || !chosen.parentCode) throw validationFailed([{ path: 'categoryCode', code: 'unknown_category', message: '请选择一个启用的二级分类' }]);
       const doc = await deps.repo.findById(id);
-      if (!doc) throw notFound('REPORT_NOT_FOUND');
+      if (!doc || !inScope(admin, doc)) throw notFound('REPORT_NOT_FOUND');
       if (doc.triage?.state !== 'pending') throw new AppError(409, 'TRIAGE_NOT_PENDING');
       const suggested = (doc.classification as ClassificationView | null)?.top3[0]?.code;
       const state = suggested === code ? 'confirmed' : 'corrected';
