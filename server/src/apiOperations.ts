@@ -11,6 +11,7 @@ import { pipelineOperations } from './pipeline/pipelineApi';
 import { reportOperations } from './reports/reportApi';
 import { ticketOperations } from './reports/ticketApi';
 import { triageOperations } from './reports/triageApi';
+import { staffOperations } from './staff/staffApi';
 import type { ApiOperation } from './http/openapi';
 
 /** Health checks and the document itself (routes in app.ts). */
@@ -51,4 +52,5 @@ export const apiOperations: ApiOperation[] = [
   ...classificationOperations,
   ...pipelineOperations,
   ...notificationOperations,
+  ...staffOperations,
 ];

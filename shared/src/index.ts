@@ -11,3 +11,4 @@ export * from './followUpSchemas';
 export * from './notifications';
 export * from './urgency';
 export * from './responseSchemas';
+export * from './staff';

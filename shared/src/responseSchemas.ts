@@ -105,11 +105,18 @@ export function itemsSchema<T extends z.ZodTypeAny>(item: T) {
 /** A nearby open ticket offered before filing (what a passer-by could see). */
 export const similarTicketSchema = z.object({
   id: z.string(),
+  /** what POST /reports/:id/join needs: for this resident and this ticket, 30 minutes */
+  offer: z.string(),
+  offerExpiresAt: isoTime,
   status,
   statusLabel: z.string(),
   category: z.string(),
+  /** street level, no coordinates */
+  place: z.string(),
   createdAt: isoTime,
   supporters: z.number().int(),
+  /** only when staff made the description public */
+  description: z.string().optional(),
 });
 
 export const mergeResultSchema = z.object({ duplicate: reportViewSchema, target: reportViewSchema });

@@ -171,9 +171,9 @@ export function useReportDraft(kind: Draft['kind']) {
   }, [valid, input, kind, update]);
 
   const join = useCallback(
-    async (id: string) => {
+    async (id: string, offer: string) => {
       try {
-        await joinTicket(id);
+        await joinTicket(id, offer);
         discardDraft(kind);
         void Taro.redirectTo({ url: `/tickets/detail/index?id=${id}&joined=1` });
       } catch (err) {

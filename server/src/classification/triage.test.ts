@@ -6,7 +6,8 @@ import { makeJpeg, multipart } from '../../test/images';
 let s: TestServer;
 let admin: { token: string };
 test.before(async () => {
-  s = await startTestServer({ classifyPerMinute: 5 });
+  // As if behind one reverse proxy (TRUST_PROXY=1), so each test can be its own client address via X-Forwarded-For.
+  s = await startTestServer({ classifyPerMinute: 5, trustProxy: 1 });
   admin = await s.loginAdmin();
 });
 test.after.always(async () => {
