@@ -29,6 +29,7 @@ const TABLE: Record<string, Expected> = {
   'POST /api/v1/reports/:id/join': { citizen: true, staff: [] },
   'GET /api/v1/me/following': { citizen: true, staff: [] },
   'POST /api/v1/admin/reports/:id/merge': { staff: ['admin', 'operator'] },
+  'POST /api/v1/admin/reports/:id/description-public': { staff: ['admin', 'operator'] },
   'POST /api/v1/reports': { citizen: true, staff: [] },
   'GET /api/v1/me/reports': { citizen: true, staff: [] },
   'GET /api/v1/reports/:id': { citizen: true, staff: ALL },

@@ -7,7 +7,8 @@ import { User } from '../auth/userModel';
 let s: TestServer;
 let admin: { token: string; userId: string };
 test.before(async () => {
-  s = await startTestServer();
+  // Each test sends from its own X-Forwarded-For address, believed from the one proxy hop in front (loopback).
+  s = await startTestServer({ trustProxy: 1 });
   admin = await s.loginAdmin();
 });
 test.after.always(async () => {
