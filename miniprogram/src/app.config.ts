@@ -4,7 +4,7 @@ export default defineAppConfig({
     { root: 'report', pages: ['complaint/index', 'snap/index', 'success/index'] },
     { root: 'tickets', pages: ['detail/index', 'messages/index'] },
     { root: 'auth', pages: ['login/index'] },
-    { root: 'admin', pages: ['index/index', 'tickets/index', 'categories/index', 'triage/index', 'classifier/index', 'insight/index'] },
+    { root: 'admin', pages: ['index/index', 'search/index', 'report/index', 'tickets/index', 'categories/index', 'triage/index', 'classifier/index', 'staff/index', 'audit/index', 'password/index', 'insight/index'] },
   ],
   window: {
     backgroundTextStyle: 'dark',

@@ -66,7 +66,7 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   const badge = page.locator('[data-testid="insight-badge"]:visible');
   await badge.waitFor({ timeout: 10_000 });
   t.is(await badge.innerText(), '1');
-  await page.locator('[data-testid="menu-insight"]:visible').click();
+  await page.locator('[data-testid="nav-dashboard"]:visible').click();
   await waitForRoute(page, 'admin/insight');
 
   await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });

@@ -12,6 +12,7 @@ import { pipelineOperations } from './pipeline/pipelineApi';
 import { reportOperations } from './reports/reportApi';
 import { ticketOperations } from './reports/ticketApi';
 import { triageOperations } from './reports/triageApi';
+import { staffOperations } from './staff/staffApi';
 import type { ApiOperation } from './http/openapi';
 
 /** Health checks and the document itself (routes in app.ts). */
@@ -53,4 +54,5 @@ export const apiOperations: ApiOperation[] = [
   ...pipelineOperations,
   ...notificationOperations,
   ...insightOperations,
+  ...staffOperations,
 ];

@@ -10,4 +10,6 @@ export * from './categorySchemas';
 export * from './followUpSchemas';
 export * from './notifications';
 export * from './insight';
+export * from './urgency';
 export * from './responseSchemas';
+export * from './staff';

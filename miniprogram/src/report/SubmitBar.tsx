@@ -24,12 +24,12 @@ export function SubmitBar({ form }: { form: ReturnType<typeof useReportDraft> })
               <View className='row'>
                 <Text className='similar-category'>{t.category}</Text>
                 <Text className='muted'>
-                  {t.statusLabel} · 约 {t.distanceMeters} 米
+                  {t.statusLabel} · {t.place}
                 </Text>
               </View>
-              <Text className='similar-desc'>{t.description}</Text>
+              {t.description && <Text className='similar-desc'>{t.description}</Text>}
               {t.supporters > 0 && <Text className='muted'>已有 {t.supporters + 1} 位市民反映</Text>}
-              <Button className='btn small' onClick={() => void form.join(t.id)} data-testid='similar-join'>
+              <Button className='btn small' onClick={() => void form.join(t.id, t.offer)} data-testid='similar-join'>
                 是同一问题，加入关注（+1）
               </Button>
             </View>

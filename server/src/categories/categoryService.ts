@@ -126,6 +126,11 @@ export function createCategoryService(deps: { usage: CategoryUsage }) {
   return {
     currentVersion,
 
+    /** One node as admins see it (for the audit trail's "before"). */
+    async get(code: string): Promise<CategoryNodeView> {
+      return view(await find(code));
+    },
+
     async seedIfEmpty(): Promise<void> {
       if (await Category.exists({})) return;
       const docs = DEFAULT_TREE.flatMap((f, i) => [

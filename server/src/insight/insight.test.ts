@@ -3,6 +3,7 @@ import test from 'ava';
 import mongoose from 'mongoose';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { insertRawReports, setReportFields } from '../../test/reportStore';
+import { createStaff } from '../../test/staff';
 import { startFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import { TEST_PIPELINE_SECRET } from '../../test/harness';
 import { Bucket, Hotspot } from './insightModel';
@@ -166,6 +167,35 @@ test.serial('exact figures on every endpoint, with Asia/Shanghai day boundaries'
   t.deepEqual((await get('/api/v1/admin/insight/hotspots?from=2026-11-01&to=2026-11-03')).body, { items: [] });
 });
 
+test.serial('analysts read the 数据看板; a scoped analyst sees only its districts; other roles are refused', async (t) => {
+  // The figures of the test above: 黄浦区 3 reports, 徐汇区 2, from 2026-11-01 to 2026-11-03.
+  const period = 'from=2026-11-01&to=2026-11-03';
+  const analyst = await createStaff(s, admin.token, { roles: ['analyst'] });
+  const scoped = await createStaff(s, admin.token, { roles: ['analyst'], districts: ['310104'] });
+  const operator = await createStaff(s, admin.token, { roles: ['operator'] });
+  const as = (token: string, path: string) => s.request('GET', path, { token });
+
+  t.is((await as(analyst.token, `/api/v1/admin/insight/overview?${period}`)).body.total, 5);
+  t.is((await as(operator.token, `/api/v1/admin/insight/overview?${period}`)).status, 403);
+
+  const o = (await as(scoped.token, `/api/v1/admin/insight/overview?${period}`)).body;
+  t.is(o.total, 2);
+  t.deepEqual(o.byDistrict, [{ code: '310104', name: '徐汇区', count: 2 }]);
+  const b = (await as(scoped.token, `/api/v1/admin/insight/blockers?${period}`)).body;
+  t.deepEqual(b.items.map((i: { district: { code: string } }) => i.district.code), ['310104']);
+  t.deepEqual((await as(scoped.token, `/api/v1/admin/insight/trends?${period}`)).body.items.map((i: { category: { code: string } }) => i.category.code), ['property_service']);
+  // A district outside the scope is refused, not silently emptied.
+  const outside = await as(scoped.token, `/api/v1/admin/insight/overview?${period}&district=310101`);
+  t.is(outside.status, 403);
+  t.is(outside.body.error.code, 'FORBIDDEN');
+  t.is((await as(scoped.token, `/api/v1/admin/insight/blockers/reports?${period}&district=310101&category=road_damage`)).status, 403);
+  t.is((await as(scoped.token, `/api/v1/admin/insight/blockers/reports?${period}&district=310104&category=property_service`)).body.items.length, 2);
+
+  // Reading the hotspot rule is for analysts; changing it is for admins only.
+  t.is((await as(analyst.token, '/api/v1/admin/insight/settings')).status, 200);
+  t.is((await s.request('PUT', '/api/v1/admin/insight/settings', { token: analyst.token, json: { minReports: 3, radiusM: 500, windowHours: 48 } })).status, 403);
+});
+
 test.serial('bad queries get a clear 400; the district boundaries are served as GeoJSON', async (t) => {
   for (const q of ['from=2026-11-31', 'from=2026-11-05&to=2026-11-01', 'district=999999', 'category=Bad Code', 'from=2023-01-01&to=2026-01-01']) {
     const res = await get(`/api/v1/admin/insight/overview?${q}`);
@@ -239,6 +269,10 @@ test.serial('admins change the hotspot rule', async (t) => {
   const res = await s.request('PUT', '/api/v1/admin/insight/settings', { token: admin.token, json: { minReports: 3, radiusM: 500, windowHours: 48 } });
   t.is(res.status, 200);
   t.deepEqual((await get('/api/v1/admin/insight/settings')).body, { minReports: 3, radiusM: 500, windowHours: 48 });
+  // The change is in the audit trail, with the values before and after.
+  const audit = (await get('/api/v1/admin/audit?action=insight.settings')).body.items;
+  t.is(audit[0].action, 'insight.settings');
+  t.like(audit[0].summary, { before: { minReports: 5, radiusM: 300, windowHours: 24 }, after: { minReports: 3, radiusM: 500, windowHours: 48 } });
   await s.request('PUT', '/api/v1/admin/insight/settings', { token: admin.token, json: { minReports: 5, radiusM: 300, windowHours: 24 } });
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hotspotSettingsSchema, markAlertsSeenSchema } from '@ssp/shared';
 import type { ApiOperation } from '../http/openapi';
 
-/** The OpenAPI operations of insightRoutes.ts (数据看板; see README for the response fields). */
+/** The OpenAPI operations of insightRoutes.ts (数据看板, roles analyst and admin; see README for the response fields). */
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const query = z.object({
   from: day.optional(),
@@ -13,7 +13,7 @@ const query = z.object({
 const rates = 'Asia/Shanghai dates, `to` inclusive (default: the last 30 days); a district-scoped account sees only its districts';
 
 export const insightOperations: ApiOperation[] = [
-  { method: 'get', path: '/api/v1/admin/insight/overview', summary: `概览: totals, per day/category/district/kind, rates, hours, satisfaction (${rates})`, auth: 'admin', query, ok: { status: 200, description: 'the figures' } },
+  { method: 'get', path: '/api/v1/admin/insight/overview', summary: `概览: totals, per day/category/district/kind, rates, hours, satisfaction (${rates}); roles analyst, admin`, auth: 'admin', query, ok: { status: 200, description: 'the figures' } },
   { method: 'get', path: '/api/v1/admin/insight/blockers', summary: '堵点: every district × second-level category pair with its four signs and score, worst first', auth: 'admin', query, ok: { status: 200, description: '{ items }' } },
   { method: 'get', path: '/api/v1/admin/insight/blockers/reports', summary: 'The reports of one 堵点 (exactly one district and one category)', auth: 'admin', query, ok: { status: 200, description: '{ items }' } },
   { method: 'get', path: '/api/v1/admin/insight/hotspots', summary: '热点 found in the period', auth: 'admin', query, ok: { status: 200, description: '{ items }' } },
@@ -21,6 +21,6 @@ export const insightOperations: ApiOperation[] = [
   { method: 'get', path: '/api/v1/admin/insight/alerts', summary: 'New hotspots this account has not marked seen', auth: 'admin', ok: { status: 200, description: '{ unseen, items }' } },
   { method: 'post', path: '/api/v1/admin/insight/alerts/seen', summary: 'Mark hotspot alerts seen', auth: 'admin', body: markAlertsSeenSchema, ok: { status: 204, description: 'marked' } },
   { method: 'get', path: '/api/v1/admin/insight/settings', summary: 'The hotspot rule', auth: 'admin', ok: { status: 200, schema: hotspotSettingsSchema, description: 'current values' } },
-  { method: 'put', path: '/api/v1/admin/insight/settings', summary: 'Change the hotspot rule (admin)', auth: 'admin', body: hotspotSettingsSchema, ok: { status: 200, schema: hotspotSettingsSchema, description: 'the new values' } },
+  { method: 'put', path: '/api/v1/admin/insight/settings', summary: 'Change the hotspot rule (role admin only; audited)', auth: 'admin', body: hotspotSettingsSchema, ok: { status: 200, schema: hotspotSettingsSchema, description: 'the new values' } },
   { method: 'get', path: '/api/v1/admin/insight/districts.geojson', summary: 'The 16 district boundaries as GeoJSON (the choropleth)', auth: 'admin', ok: { status: 200, description: 'FeatureCollection' } },
 ];

@@ -1,23 +1,24 @@
 import Router from '@koa/router';
 import { districtByName, hotspotSettingsSchema, insightQuerySchema, markAlertsSeenSchema } from '@ssp/shared';
 import data from '../geo/shanghai-districts.json' with { type: 'json' };
+import type { AuditService } from '../audit/auditService';
 import type { TokenService } from '../auth/tokens';
 import type { AppContext, AppState } from '../http/context';
 import { badRequest, forbidden } from '../http/errors';
-import { bodyOf, parse, requireRole } from '../http/middleware';
+import { allow, bodyOf, parse } from '../http/middleware';
+import { districtScope } from '../reports/reportSearch';
 import { addDays } from './contribution';
 import type { InsightService, Query } from './insightService';
 
 /**
- * The 数据看板 API (roles analyst and admin). A district-scoped account sees
- * only its districts: its scope narrows every query, and asking for a
- * district outside it is refused.
+ * The 数据看板 API (role analyst; an admin always passes; changing the hotspot
+ * settings is admin-only). A district-scoped account sees only its districts:
+ * its scope narrows every query, and asking for a district outside it is refused.
  */
 
-/** The account's districts (null: all). Staff accounts carry `districts` once roles and scope exist. */
+/** The account's districts (null: all), the same scope 诉求检索 applies (reports/reportSearch.ts). */
 export function scopeOf(ctx: AppContext): string[] | null {
-  const districts = (ctx.state.user as { districts?: string[] } | undefined)?.districts;
-  return districts?.length ? districts : null;
+  return ctx.state.user ? districtScope(ctx.state.user) : null;
 }
 
 function queryOf(ctx: AppContext, today: string): Query {
@@ -47,11 +48,11 @@ function districtsGeoJson() {
   return geoJson;
 }
 
-export function insightRoutes(deps: { insight: InsightService; tokens: TokenService }) {
+export function insightRoutes(deps: { insight: InsightService; tokens: TokenService; audit: AuditService }) {
   const router = new Router<AppState>({ prefix: '/api/v1/admin/insight' });
-  // Until staff roles exist every staff account is `admin`; the staff branch maps this to analyst + admin.
-  const analyst = requireRole(deps.tokens, 'admin');
-  const admin = requireRole(deps.tokens, 'admin');
+  const analyst = allow(deps.tokens, 'analyst');
+  // No role listed: admins only (they pass every staff guard).
+  const admin = allow(deps.tokens);
   const { insight } = deps;
 
   router.get('/overview', analyst, async (ctx) => {
@@ -86,7 +87,10 @@ export function insightRoutes(deps: { insight: InsightService; tokens: TokenServ
     ctx.body = await insight.settings();
   });
   router.put('/settings', admin, async (ctx) => {
-    ctx.body = await insight.updateSettings(parse(hotspotSettingsSchema, bodyOf(ctx)));
+    const before = await insight.settings();
+    const after = await insight.updateSettings(parse(hotspotSettingsSchema, bodyOf(ctx)));
+    await deps.audit.record(ctx, 'insight.settings', { type: 'insight', id: 'hotspot-settings', label: '热点参数' }, { before, after });
+    ctx.body = after;
   });
   router.get('/districts.geojson', analyst, (ctx) => {
     ctx.set('Cache-Control', 'private, max-age=86400');

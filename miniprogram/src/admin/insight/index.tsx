@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { INSIGHT_TOOLTIPS, SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { insight, type Blocker, type HotspotView, type Overview, type TrendItem } from '../../services/insight';
+import { ConsoleLayout } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 import { Chart } from './Chart';
 import { exportCsv } from './csv';
@@ -174,9 +175,9 @@ export default function InsightDashboard() {
   const trendHeader = ['二级分类', '一级分类', '本期', '上期', '环比', '去年同期', '同比'];
 
   return (
-    <View className='page admin insight' data-testid='insight-page'>
+    <ConsoleLayout active='dashboard' title='数据看板'>
+    <View className='admin insight' data-testid='insight-page'>
       <View className='insight-bar'>
-        <Text className='insight-title'>数据看板</Text>
         <View className='insight-periods'>
           {PERIODS.map((d) => (
             <Text key={d} className={`insight-chip${d === days ? ' active' : ''}`} onClick={() => setDays(d)} data-testid={`period-${d}`}>
@@ -324,5 +325,6 @@ export default function InsightDashboard() {
         rows={hotspots.map((h) => [h.category.name, h.district.name, h.count, `${h.center.lat},${h.center.lng}`, h.radiusM, time(h.firstAt), time(h.lastAt)])}
       />
     </View>
+    </ConsoleLayout>
   );
 }

@@ -1,6 +1,7 @@
 import { Switch, Text, Textarea, Input, View } from '@tarojs/components';
 import { LIMITS } from '@ssp/shared';
 import { ReportLocation } from '../ReportLocation';
+import { EmergencyCallBanner } from '../../components/EmergencyCallBanner';
 import { PhotoPicker } from '../../components/PhotoPicker';
 import { SubmitBar } from '../SubmitBar';
 import { useReportDraft } from '../useReportDraft';
@@ -40,7 +41,7 @@ export default function ComplaintPage() {
             <Text className='link'>选用</Text>
           </View>
         ) : null}
-        {form.suggestion?.urgent && <View className='banner warn'><Text>如有人身危险，请立即拨打 110 / 119 / 120。</Text></View>}
+        <EmergencyCallBanner suggestion={form.suggestion} />
       </View>
 
       <View className='card'>

@@ -64,7 +64,7 @@ export default function ReportDetail() {
 
       <View className='card'>
         <Text className='card-title'>问题描述</Text>
-        <Text className='detail-desc' data-testid='detail-description'>{report.description || '（未填写文字说明）'}</Text>
+        <Text className='detail-desc' data-testid='detail-description'>{report.description || (report.viewer === 'follower' ? '（诉求内容仅提交人可见）' : '（未填写文字说明）')}</Text>
         {report.media.length > 0 && (
           <View className='detail-photos'>
             {report.media.map((m, i) => (
