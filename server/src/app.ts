@@ -39,6 +39,10 @@ import { createHousekeeping } from './pipeline/housekeeping';
 import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
 import { notificationRoutes } from './notifications/notificationRoutes';
 import { createWechatMessenger, type WechatMessengerOptions } from './notifications/wechatMessenger';
+import { createZoneService } from './zones/zoneService';
+import { zoneRoutes } from './zones/zoneRoutes';
+import { createPrivacyService } from './privacy/privacyService';
+import { privacyRoutes } from './privacy/privacyRoutes';
 
 export interface AppDeps {
   jwtSecret: string;
@@ -87,7 +91,8 @@ export function createApp(deps: AppDeps) {
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
   });
   const tickets = createTicketService({ repo, categories, signer, media });
-  const reports = createReportService({ repo, geo, media, signer, log: deps.log, categories, classification });
+  const zones = createZoneService({ categories });
+  const reports = createReportService({ repo, geo, media, signer, log: deps.log, categories, classification, zones });
   const duplicates = createDuplicateService({ repo, categories, classification, signer });
 
   // Above reports: the pipeline and notifications, reacting to what the repository stored.
@@ -116,6 +121,7 @@ export function createApp(deps: AppDeps) {
   const open311Poller = open311 ? createOpen311Poller({ ...open311, repo, tickets, log: deps.log }) : null;
   const deadlines = createDeadlineMonitor({ repo, tickets, log: deps.log });
   const housekeeping = createHousekeeping({ repo, log: deps.log });
+  const privacy = createPrivacyService({ repo, media, notifications, signer, tokens });
 
   const app = new Koa<AppState>();
   app.proxy = true;
@@ -152,6 +158,8 @@ export function createApp(deps: AppDeps) {
     classificationRoutes({ classification, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60 }),
     pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
     notificationRoutes({ notifications, tokens }),
+    zoneRoutes({ zones, tokens }),
+    privacyRoutes({ privacy, tokens }),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -167,5 +175,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping } };
+  return { app, prepare, services: { repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping, zones, privacy } };
 }

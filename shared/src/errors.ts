@@ -46,6 +46,7 @@ export const ErrorCodes = {
   INVALID_JSON: '请求体不是有效的 JSON',
   DATABASE_UNAVAILABLE: '服务暂时不可用，请稍后重试',
   INTERNAL: '服务器开小差了，请稍后重试',
+  ZONE_NOT_ACTIVE: '该专区已关闭或不存在',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

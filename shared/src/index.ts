@@ -9,3 +9,7 @@ export * from './types';
 export * from './categorySchemas';
 export * from './followUpSchemas';
 export * from './notifications';
+export * from './questions';
+export * from './zones';
+export * from './errorsEn';
+export * from './residentTexts';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware, Next } from 'koa';
 import { z } from 'zod';
-import { ErrorCodes, toFieldIssues, validate, type Role } from '@ssp/shared';
+import { ErrorCodes, ErrorMessagesEn, fieldMessageEn, toFieldIssues, validate, type Role } from '@ssp/shared';
+import { languageOf } from './language';
 import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState, AuthUser } from './context';
@@ -18,12 +19,16 @@ export function errorHandler(log: Logger): Middleware<AppState> {
       const appError = toAppError(err);
       if (appError) {
         ctx.status = appError.status;
-        ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
+        // The resident's language (Accept-Language) changes the messages, never the codes.
+        const en = languageOf(ctx.get('Accept-Language')) === 'en';
+        const message = en ? (ErrorMessagesEn[appError.code] ?? appError.message) : appError.message;
+        const details = appError.details && en ? appError.details.map((d) => ({ ...d, message: fieldMessageEn(d) })) : appError.details;
+        ctx.body = { error: { code: appError.code, message, ...(details ? { details } : {}) } };
         return;
       }
       log.error('unhandled error', { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, error: err });
       ctx.status = 500;
-      ctx.body = { error: { code: 'INTERNAL', message: ErrorCodes.INTERNAL } };
+      ctx.body = { error: { code: 'INTERNAL', message: languageOf(ctx.get('Accept-Language')) === 'en' ? ErrorMessagesEn.INTERNAL : ErrorCodes.INTERNAL } };
     }
   };
 }
@@ -42,6 +47,8 @@ function toAppError(err: unknown): AppError | null {
 /** Whatever turns a bearer token into the signed-in user (auth/tokens.ts); http/ depends on no domain. */
 export interface TokenVerifier {
   verify(token: string): AuthUser;
+  /** verify + the account still exists (a deleted resident's token stops working) */
+  authenticate?(token: string): Promise<AuthUser>;
 }
 
 export function requireRole(tokens: TokenVerifier, ...roles: Role[]) {
@@ -49,7 +56,7 @@ export function requireRole(tokens: TokenVerifier, ...roles: Role[]) {
     const header = ctx.get('Authorization');
     const match = /^Bearer (.+)$/.exec(header);
     if (!match) throw unauthenticated();
-    const user = tokens.verify(match[1]);
+    const user = tokens.authenticate ? await tokens.authenticate(match[1]) : tokens.verify(match[1]);
     if (!roles.includes(user.role)) throw forbidden();
     ctx.state.user = user;
     await next();

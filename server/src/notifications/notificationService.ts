@@ -112,6 +112,22 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
       return { events, templateIds: [...new Set(events.map((e) => e.templateId))].slice(0, 3) };
     },
 
+    /** What is held about one resident here: their message subscriptions and how many in-app messages. */
+    async dataOf(citizenId: string): Promise<{ subscriptions: { templateId: string; reportId: string | null; state: string; createdAt: string }[]; messages: number }> {
+      const grants = await SubscriptionGrant.find({ citizenId }).sort({ _id: 1 }).lean();
+      return {
+        subscriptions: grants.map((g) => ({ templateId: g.templateId, reportId: g.reportId ?? null, state: g.state ?? 'available', createdAt: g.createdAt.toISOString() })),
+        messages: await Message.countDocuments({ citizenId }),
+      };
+    },
+
+    /** Removes a resident's subscriptions and in-app messages (删除我的个人信息). */
+    async forget(citizenId: string): Promise<{ subscriptions: number; messages: number }> {
+      const subscriptions = (await SubscriptionGrant.deleteMany({ citizenId })).deletedCount;
+      const messages = (await Message.deleteMany({ citizenId })).deletedCount;
+      return { subscriptions, messages };
+    },
+
     /** Records what the resident answered to `requestSubscribeMessage`: each 「允许」 is one message we may send. */
     async recordSubscriptions(user: AuthUser, input: SubscriptionResult): Promise<{ granted: number }> {
       const unknown = Object.keys(input.results).filter((t) => !knownTemplates.has(t));

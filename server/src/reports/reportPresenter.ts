@@ -1,10 +1,11 @@
-import { maskPhone, STATUS_LABELS, type ReportView } from '@ssp/shared';
+import { maskPhone, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type AnswerValue, type Language, type Question, type ReportView } from '@ssp/shared';
 import type { MediaSigner } from '../media/mediaSigner';
 import type { ReportDoc } from './reportRepository';
 import { allowedActions } from './followUp';
 
 /** Exactly the fields that leave the server. The full phone number never does. */
-export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number; follower?: boolean } = {}): ReportView {
+export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number; follower?: boolean; lang?: Language } = {}): ReportView {
+  const en = opts.lang === 'en' && !opts.forStaff;
   // A follower (a neighbour who joined with +1) sees the progress, not the reporter's photos, phone or follow-up buttons.
   const follower = Boolean(opts.follower && !opts.forStaff);
   const mediaIds = follower ? [] : (doc.mediaIds ?? []).map(String);
@@ -18,7 +19,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     ticketNo: doc.ticketNo,
     kind: doc.kind,
     status: doc.status,
-    statusLabel: STATUS_LABELS[doc.status],
+    statusLabel: en ? STATUS_LABELS_EN[doc.status] : STATUS_LABELS[doc.status],
     description: doc.description ?? '',
     category: doc.category?.code
       ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
@@ -49,6 +50,11 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     media: mediaIds.map((id) => ({ id, url: signer.url(id, 'original'), previewUrl: signer.url(id, 'preview') })),
     contactPhone: doc.contactPhone && !follower ? maskPhone(doc.contactPhone) : null,
     anonymous: Boolean(doc.anonymous),
+    // A follower sees neither the reporter's answers (they may say where the reporter lives) nor their photos.
+    answers: follower ? {} : ((doc.answers ?? {}) as Record<string, AnswerValue>),
+    questions: follower ? [] : ((doc.questions ?? []) as Question[]),
+    zone: doc.zone?.id ? { id: doc.zone.id, title: doc.zone.title ?? '' } : null,
+    ...(opts.forStaff ? { reporter: doc.anonymisedAt ? null : { id: String(doc.citizenId) } } : {}),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     // The reporter's own follow-ups (their words, their photos) are theirs; a follower sees the city's side.
@@ -56,7 +62,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
       at: t.at.toISOString(),
       status: t.status,
       actor: t.actor,
-      message: t.message,
+      message: en ? timelineMessageEn(t.message) : t.message,
       ...((t as { mediaIds?: unknown[] }).mediaIds?.length
         ? { media: (t as { mediaIds: unknown[] }).mediaIds.map((m) => ({ id: String(m), url: signer.url(String(m), 'original'), previewUrl: signer.url(String(m), 'preview') })) }
         : {}),

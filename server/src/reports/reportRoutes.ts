@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { createReportSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
 import type { DuplicateService } from './duplicates';
 import type { AppState } from '../http/context';
+import { languageOf } from '../http/language';
 import { AppError } from '../http/errors';
 import { bodyOf, parse, requireRole } from '../http/middleware';
 import type { TokenService } from '../auth/tokens';
@@ -34,7 +35,7 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
     const key = ctx.get('Idempotency-Key');
     if (!UUID.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_INVALID');
     const input = parse(createReportSchema, bodyOf(ctx));
-    const { report, replayed } = await deps.reports.create(ctx.state.user!, key.toLowerCase(), input);
+    const { report, replayed } = await deps.reports.create(ctx.state.user!, key.toLowerCase(), input, languageOf(ctx.get('Accept-Language')));
     if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 201;
     ctx.body = report;
@@ -42,7 +43,7 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
 
   router.get('/me/reports', citizen, async (ctx) => {
     const cursor = typeof ctx.query.cursor === 'string' && ctx.query.cursor ? ctx.query.cursor : undefined;
-    ctx.body = await deps.reports.listMine(ctx.state.user!, cursor, Number(ctx.query.limit) || 0);
+    ctx.body = await deps.reports.listMine(ctx.state.user!, cursor, Number(ctx.query.limit) || 0, languageOf(ctx.get('Accept-Language')));
   });
 
   /** Quick category chips (under /categories for the app, but answered from reports) for 随申拍: what residents report most around this point lately. */
@@ -54,7 +55,7 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
   });
 
   router.get('/reports/:id', anyone, async (ctx) => {
-    ctx.body = await deps.reports.get(ctx.state.user!, ctx.params.id);
+    ctx.body = await deps.reports.get(ctx.state.user!, ctx.params.id, languageOf(ctx.get('Accept-Language')));
   });
 
   return router;

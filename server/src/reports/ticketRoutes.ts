@@ -37,7 +37,8 @@ export function ticketRoutes(deps: { tickets: TicketService; repo: ReportReposit
   // Staff console: the `local` connector's pipeline.
   router.get('/admin/reports', admin, async (ctx) => {
     const status = typeof ctx.query.status === 'string' ? ctx.query.status.split(',') : ['submitted', 'accepted', 'dispatched', 'in_progress', 'returned', 'reopened'];
-    const docs = await deps.repo.listForStaff(status, ctx.query.overdue === '1', 100);
+    const zoneId = typeof ctx.query.zone === 'string' && ctx.query.zone ? ctx.query.zone : undefined;
+    const docs = await deps.repo.listForStaff(status, ctx.query.overdue === '1', 100, { zoneId });
     ctx.body = { items: docs.map((d) => presentReport(d, deps.signer, { forStaff: true })) };
   });
   router.post('/admin/reports/:id/transitions', admin, async (ctx) => {
