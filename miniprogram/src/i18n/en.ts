@@ -4,6 +4,7 @@ type DeepPartialStrings<T> = { [K in keyof T]?: T[K] extends string ? string : D
 
 /** English texts. A missing key falls back to Chinese (i18next fallbackLng), never to the key itself. */
 export const en: DeepPartialStrings<Dict> = {
+  tabs: { home: 'Home', mine: 'My reports' },
   common: {
     loading: 'Loading…', noMore: 'No more', retryTap: '{{error}} — tap to retry', cancel: 'Cancel', submit: 'Submit', back: 'Back to home',
     networkFailed: 'No connection; check your network and try again', serviceDown: 'The service is unavailable, please try again later', loadFailed: 'Could not load, please retry', actionFailed: 'That did not work, please retry',

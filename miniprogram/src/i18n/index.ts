@@ -50,6 +50,14 @@ export function setLanguage(lang: Language): void {
   save(LANGUAGE_KEY, lang);
   void i18n.changeLanguage(lang);
   if (process.env.TARO_ENV === 'h5' && typeof document !== 'undefined') document.documentElement.lang = lang;
+  applyTabBar();
+}
+
+/** The tab bar's texts live in app.config (Chinese); set them in the current language. */
+export function applyTabBar(): void {
+  const set = (Taro as unknown as { setTabBarItem?: (o: { index: number; text: string }) => Promise<unknown> }).setTabBarItem;
+  if (!set) return;
+  ['tabs.home', 'tabs.mine'].forEach((key, index) => void Promise.resolve(set({ index, text: i18n.t(key) as string })).catch(() => {}));
 }
 
 export const t = (key: string, options?: Record<string, unknown>): string => i18n.t(key, options) as string;

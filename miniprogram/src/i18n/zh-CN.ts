@@ -1,5 +1,6 @@
 /** Chinese texts of the resident app (the source language). Keys are grouped by screen. */
 export const zhCN = {
+  tabs: { home: '首页', mine: '我的诉求' },
   common: {
     loading: '加载中…', noMore: '没有更多了', retryTap: '{{error}}，点此重试', cancel: '取消', submit: '提交', back: '返回首页',
     networkFailed: '网络连接失败，请检查网络后重试', serviceDown: '服务暂时不可用，请稍后重试', loadFailed: '加载失败，请重试', actionFailed: '操作失败，请重试',

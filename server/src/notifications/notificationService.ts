@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { STATUS_LABELS, type MessageTemplatesView, type MessageView, type ReportStatus, type SubscribableEvent, type SubscriptionResult } from '@ssp/shared';
+import { STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type Language, type MessageTemplatesView, type MessageView, type ReportStatus, type SubscribableEvent, type SubscriptionResult } from '@ssp/shared';
 import { User } from '../auth/userModel';
 import { insertUnlessTaken, isDuplicateKey } from '../db/errors';
 import type { AuthUser } from '../http/context';
@@ -181,7 +181,8 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
       return outcome;
     },
 
-    async list(user: AuthUser, cursor?: string, limit = 20): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
+    async list(user: AuthUser, cursor?: string, limit = 20, lang: Language = 'zh-CN'): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
+      const en = lang === 'en';
       const filter: Record<string, unknown> = { citizenId: user.id };
       if (cursor) filter._id = { $lt: cursor };
       const docs = await Message.find(filter).sort({ _id: -1 }).limit(Math.min(Math.max(limit, 1), 50) + 1).lean();
@@ -192,8 +193,9 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
           reportId: m.reportId,
           ticketNo: m.ticketNo,
           status: m.status as ReportStatus,
-          title: m.title,
-          body: m.body,
+          // Stored in Chinese (as WeChat sent them); an English-speaking resident reads them in English.
+          title: en ? `${m.following ? 'A report you follow' : 'Your report'}: ${STATUS_LABELS_EN[m.status as ReportStatus] ?? m.status}` : m.title,
+          body: en ? timelineMessageEn(m.body) : m.body,
           createdAt: m.createdAt.toISOString(),
           read: Boolean(m.readAt),
           following: Boolean(m.following),

@@ -6,7 +6,7 @@ import { hasContent, loadDraft } from '../../services/drafts';
 import { currentSession } from '../../services/api';
 import { refreshUnreadBadge } from '../../services/notifications';
 import { activeZones } from '../../services/zones';
-import { localName, useT } from '../../i18n';
+import { applyTabBar, localName, useT } from '../../i18n';
 import { useElderMode } from '../../lib/elder';
 import { PrivacyNotice } from '../../components/PrivacyNotice';
 import { Settings } from '../../components/Settings';
@@ -31,6 +31,7 @@ export default function Home() {
   const [unread, setUnread] = useState(0);
   const [zones, setZones] = useState<ZoneView[]>([]);
   useDidShow(() => {
+    applyTabBar();
     setDraftWaiting(hasContent(loadDraft('complaint')));
     setIsStaff(currentSession()?.user.role === 'admin');
     refreshUnreadBadge().then(setUnread, () => {});

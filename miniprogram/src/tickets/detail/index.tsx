@@ -31,7 +31,7 @@ export default function ReportDetail() {
     } finally {
       Taro.stopPullDownRefresh();
     }
-  }, [params.id]);
+  }, [params.id, t]);
 
   useDidShow(() => void load());
   usePullDownRefresh(() => void load());
