@@ -167,7 +167,7 @@ test.serial('a 专区 an admin creates appears on home, and its report carries t
   const zone = (
     await server.request('POST', '/api/v1/admin/zones', {
       token: admin.token,
-      json: { title: '防汛防台', titleEn: 'Flood season', banner: '积水、倒树请在此反映', icon: '🌊', categoryCodes: ['road_ponding', 'road_damage'] },
+      json: { title: '防汛防台', titleEn: 'Flood season', banner: '积水、倒树请在此反映', icon: '🌊', categoryCodes: ['drainage_flooding', 'road_damage'] },
     })
   ).body;
   t.truthy(zone.id, JSON.stringify(zone));
@@ -223,9 +223,9 @@ test.serial('a resident downloads then deletes their data; staff then see the re
   await page.locator('[data-testid="profile-delete"]:visible').click();
   await page.getByText('确定要删除您的个人信息吗？').waitFor();
   await snap(page, 'r41-delete-confirm-1');
-  await page.locator('.taro-modal__foot .taro-modal__btn-primary:visible, .taro-modal__footer .taro-modal__btn-primary:visible').last().click();
+  await page.locator('.taro-modal__foot:visible .taro-model__btn').last().click();
   await page.getByText('再次确认：删除后无法恢复。').waitFor();
-  await page.locator('.taro-modal__foot .taro-modal__btn-primary:visible, .taro-modal__footer .taro-modal__btn-primary:visible').last().click();
+  await page.locator('.taro-modal__foot:visible .taro-model__btn').last().click();
   await page.locator('[data-testid="profile-done"]:visible').getByText('您的个人信息已删除').waitFor();
   await snap(page, 'r42-deleted');
 

@@ -1,11 +1,10 @@
-import { serializedWrite } from '../src/db/singleDocument';
 // Tests may reach the stored reports directly (the lint rule allows server/test/): to set up states the
 // API cannot reach quickly (a ticket 25 hours old, a deadline in the past) and to check what was stored.
 import { Report, SubmitKey, type ReportDoc } from '../src/reports/reportModel';
 
 /** Sets raw fields of a stored report, bypassing the state machine and mongoose (so `createdAt` can be back-dated). */
 export function setReportFields(id: string, set: Record<string, unknown>): Promise<unknown> {
-  return serializedWrite(Report, id, () => Report.collection.updateOne({ _id: id } as never, { $set: set }));
+  return Report.collection.updateOne({ _id: id } as never, { $set: set });
 }
 
 export function storedReport(id: string): Promise<ReportDoc | null> {

@@ -1,18 +1,24 @@
 // Builds the FerretDB wrapper (main.go) into .data/bin against a patched copy
-// of FerretDB v1.24.2 (patches/, see README.md here): the module is copied out
-// of the Go module cache, the patched files laid over it, and the build points
-// at the copy with a `replace` in a generated go.mod. Prints the binary's path
-// as its last line. Used by scripts/ensure.mjs and the server.
-//   node tools/ferretdb/build.mjs
+// of FerretDB v1.24.2 (patches/*.patch in order, see README.md here): the
+// module is copied out of the Go module cache, the patches applied with
+// `git apply`, and the build points at the copy with a `replace` in a
+// generated go.mod. Prints the binary's path as its last line. Used by
+// scripts/ensure.mjs and the server.
+//   node tools/ferretdb/build.mjs             the patched build
+//   node tools/ferretdb/build.mjs --upstream  FerretDB v1.24.2 as released (for the differential test)
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const here = import.meta.dirname;
 // Bump when main.go or a patch changes, so existing builds are replaced.
-export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p1');
+export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p4');
+/** The same wrapper without any patch: what the patched build's query results are compared with. */
+export const FERRETDB_UPSTREAM_BIN = path.resolve(here, '../../.data/bin/ferretdb-upstream-1.24.2');
 
-const PATCHES = { 'internal/backends/sqlite/metadata/metadata.go': 'patches/metadata.go' };
+const PATCHES = readdirSync(path.join(here, 'patches'))
+  .filter((f) => f.endsWith('.patch'))
+  .sort();
 
 function makeWritable(dir) {
   chmodSync(dir, 0o755);
@@ -23,26 +29,27 @@ function makeWritable(dir) {
   }
 }
 
-export function buildFerretDb(log = (l) => console.error(l)) {
-  if (existsSync(FERRETDB_BIN)) return FERRETDB_BIN;
-  log('building FerretDB v1.24.2 (first run only, takes a minute or two)…');
+export function buildFerretDb(log = (l) => console.error(l), { upstream = false } = {}) {
+  const bin = upstream ? FERRETDB_UPSTREAM_BIN : FERRETDB_BIN;
+  if (existsSync(bin)) return bin;
+  log(`building FerretDB v1.24.2${upstream ? ' (unpatched)' : ''} (first run only, takes a minute or two)…`);
   const go = (args) => execFileSync('go', args, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   go(['mod', 'download', 'github.com/FerretDB/FerretDB']);
   const moduleDir = go(['list', '-m', '-f', '{{.Dir}}', 'github.com/FerretDB/FerretDB']);
-  const buildDir = path.resolve(here, '../../.data/build/ferretdb');
+  const buildDir = path.resolve(here, '../../.data/build', upstream ? 'ferretdb-upstream' : 'ferretdb');
   const source = path.join(buildDir, 'FerretDB');
   rmSync(buildDir, { recursive: true, force: true });
   cpSync(moduleDir, source, { recursive: true });
   makeWritable(source); // the module cache is read-only; the copy must be replaceable next time
-  for (const [file, patch] of Object.entries(PATCHES)) {
-    const target = path.join(source, file);
-    copyFileSync(path.join(here, patch), target);
+  for (const patch of upstream ? [] : PATCHES) {
+    // The ceiling stops git from finding this repository above .data/build (it would then apply paths relative to its root, i.e. nothing).
+    execFileSync('git', ['apply', '--whitespace=nowarn', path.join(here, 'patches', patch)], { cwd: source, stdio: 'inherit', env: { ...process.env, GIT_CEILING_DIRECTORIES: buildDir } });
   }
   writeFileSync(path.join(buildDir, 'go.mod'), `${readFileSync(path.join(here, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${source}\n`);
   copyFileSync(path.join(here, 'go.sum'), path.join(buildDir, 'go.sum'));
-  mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
-  execFileSync('go', ['build', `-modfile=${path.join(buildDir, 'go.mod')}`, '-o', FERRETDB_BIN, '.'], { cwd: here, stdio: 'inherit' });
-  return FERRETDB_BIN;
+  mkdirSync(path.dirname(bin), { recursive: true });
+  execFileSync('go', ['build', `-modfile=${path.join(buildDir, 'go.mod')}`, '-o', bin, '.'], { cwd: here, stdio: 'inherit' });
+  return bin;
 }
 
-if (process.argv[1] === import.meta.filename) console.log(buildFerretDb());
+if (process.argv[1] === import.meta.filename) console.log(buildFerretDb(undefined, { upstream: process.argv.includes('--upstream') }));

@@ -47,7 +47,7 @@ export function PhotoPicker({ photos, onAdd, onRetry, onRemove, error }: Props) 
           </View>
         ))}
         {photos.length < LIMITS.mediaPerReport.max && (
-          <View className='photo-tile photo-add' role='button' aria-label={t('photos.addLabel')} onClick={onAdd} data-testid='photo-add'>
+          <View className='photo-tile photo-add' role='button' onClick={onAdd} data-testid='photo-add'>
             <Text className='photo-add-plus'>＋</Text>
             <Text className='muted'>{t('photos.add')}</Text>
           </View>

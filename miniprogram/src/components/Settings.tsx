@@ -1,4 +1,5 @@
-import { Switch, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
+import { Toggle } from './Toggle';
 import { currentLanguage, setLanguage, useT } from '../i18n';
 import { useElderMode } from '../lib/elder';
 
@@ -10,14 +11,13 @@ export function Settings() {
     <View className='card settings' data-testid='settings'>
       <View className='row'>
         <Text className='field-label' id='elder-label'>{t('home.elderSwitch')}</Text>
-        <Switch checked={elder} color='#1a5fb4' aria-label={t('home.elderSwitch')} onChange={(e) => setElder(e.detail.value)} data-testid='elder-switch' />
+        <Toggle checked={elder} label={t('home.elderSwitch')} onChange={setElder} testId='elder-switch' />
       </View>
       <View className='row'>
         <Text className='field-label'>{t('profile.language')}</Text>
         <View
           className='chip active'
           role='button'
-          aria-label={t('home.switchLanguage')}
           onClick={() => setLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en')}
           data-testid='language-switch'
         >

@@ -35,8 +35,8 @@ export const Category = mongoose.model('Category', categorySchema);
 
 /**
  * Taxonomy versions: one document per version, `_id` = the number. Bumping
- * inserts max+1 and retries on a duplicate, because an `$inc` on one counter
- * document is not atomic on FerretDB.
+ * inserts max+1 and retries on a duplicate (the version history is the
+ * record, so no separate counter is needed).
  */
 const taxonomyVersionSchema = new Schema(
   { _id: { type: Number, required: true }, at: { type: Date, required: true }, change: { type: String, required: true }, by: { type: String, default: 'system' } },

@@ -109,6 +109,24 @@ async function startProcess(engine: 'mongod' | 'ferretdb', bin: string, args: st
   };
 }
 
+/**
+ * Runs a given FerretDB build (see tools/ferretdb/build.mjs) on a free port:
+ * the differential test and the data benchmark compare the patched build with
+ * FerretDB as released (`upstream`).
+ */
+export async function startFerretDbBuild(which: 'patched' | 'upstream', dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  let bin = which === 'patched' ? ensureFerretDb() : null;
+  if (which === 'upstream') {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'tools/ferretdb/build.mjs'), '--upstream'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error('building upstream FerretDB failed (see output above)');
+    bin = r.stdout.trim().split('\n').pop()!;
+  }
+  if (!bin) throw new Error('FerretDB needs Go to build');
+  const port = await freePort();
+  mkdirSync(dataDir, { recursive: true });
+  return startProcess('ferretdb', bin, ['-listen-addr', `127.0.0.1:${port}`, '-data-dir', dataDir, '-log-level', 'error', '-exit-on-stdin-close'], `mongodb://127.0.0.1:${port}`, log);
+}
+
 export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => {});
   const port = await freePort();

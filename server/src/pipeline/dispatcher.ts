@@ -9,8 +9,8 @@ import { DeliveryError, type Connector, type PipelinePayload } from './connector
 
 /**
  * Claims on deliveries. A claim is an insert of `${reportId}:${scheduledAt}:${slot}`
- * under the unique `_id`, the one primitive that is atomic on FerretDB as
- * well as MongoDB (`findOneAndUpdate` is not atomic on FerretDB v1.24): one
+ * under the unique `_id` (many claims go in one `insertMany`, one write for a
+ * whole batch; duplicates are the slots another instance won): one
  * instance wins each slot. A claim from the previous slot blocks a new one
  * until its delivery timeout has passed, so live claims never overlap; a
  * crashed instance's claim lapses with its slot and another instance takes

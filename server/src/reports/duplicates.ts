@@ -38,7 +38,8 @@ export function createDuplicateService(deps: { repo: ReportRepository; categorie
   /**
    * A recount rather than `$inc`: the follower rows are the truth, so a
    * recount converges even when a process died between adding a follower
-   * and counting it. The count can only be briefly stale.
+   * and counting it (an `$inc` would then stay one short). The count can
+   * only be briefly stale.
    */
   async function recount(reportId: string) {
     const n = await Follower.countDocuments({ reportId });

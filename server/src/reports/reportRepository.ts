@@ -95,7 +95,7 @@ export function createReportRepository() {
 
     /** Several reports by id, in the order asked (missing ones left out). */
     async findByIds(ids: string[]): Promise<ReportDoc[]> {
-      // One `_id` lookup each: upstream FerretDB answers `_id` equality from its index, not `$in`.
+      // One `_id` lookup each: our FerretDB build answers `_id` equality from its index, not `$in`.
       const docs = await Promise.all(ids.map((id) => Report.findById(id).lean<ReportDoc>().exec()));
       return docs.filter((d): d is ReportDoc => Boolean(d));
     },

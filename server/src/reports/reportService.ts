@@ -64,7 +64,7 @@ export function createReportService(deps: {
 }) {
   const present = (doc: ReportDoc, forStaff = false, lang?: Language) => presentReport(doc, deps.signer, { forStaff, lang });
   const ticketNumbers = createTicketNumberAllocator(deps.repo);
-  /** Conflicts come only from other server instances; a handful of retries is plenty. */
+  /** Number conflicts come only from numbers issued outside the counter (see ticketNumbers); a handful of retries is plenty. */
   const MAX_NUMBER_ATTEMPTS = 10;
 
   function replay(existing: ReportDoc, requestHash: string, lang?: Language): CreateResult {

@@ -1,17 +1,20 @@
+import { addToCounter, raiseCounter } from '../db/counters';
 import type { ReportRepository } from './reportRepository';
 
 /**
  * Human ticket numbers like SH20261128-000123: the date in Shanghai time and
  * a per-day sequence. Six digits cover 999,999 a day (the busiest day on
- * record had 58,000 contacts), so numbers sort in issue order.
+ * record had 58,000 contacts).
  *
- * Why not a `$inc` counter document: FerretDB v1.24 does not apply concurrent
- * updates of one document atomically (we measured 20 concurrent `$inc`s
- * leaving the counter at 5, and concurrent upserts handing out the same
- * value). Unique-index inserts are atomic on both FerretDB and MongoDB, so the
- * report insert itself claims its number through the unique index on
- * `ticketNo`: each process proposes the next number it knows of, and on a
- * duplicate (another process took it) re-reads the highest issued and retries.
+ * Each process takes a block of numbers at a time from a per-day counter
+ * (`$inc`, atomic on MongoDB and on our FerretDB build), so instances never
+ * propose the same number and a submit costs a counter write only once per
+ * block. Within one instance numbers follow submit order; across instances
+ * they interleave by block, and a restarted instance leaves the rest of its
+ * block unused (numbers are identifiers, gaps are harmless). The unique index
+ * on `ticketNo` stays the guarantee: a conflict (a counter behind numbers
+ * issued before counters existed, or a counter lost) raises the counter past
+ * the highest issued number and takes a fresh block.
  */
 export function shanghaiDate(now: Date): string {
   const shifted = new Date(now.getTime() + 8 * 60 * 60 * 1000);
@@ -22,36 +25,51 @@ export function formatTicketNo(day: string, seq: number): string {
   return `SH${day}-${String(seq).padStart(6, '0')}`;
 }
 
+/** Numbers taken from the counter at a time. */
+export const TICKET_BLOCK = 10;
+
 export function createTicketNumberAllocator(repo: ReportRepository) {
+  const counterOf = (day: string) => `ticketNo:${day}`;
   async function highestIssued(day: string): Promise<number> {
     const prefix = `SH${day}-`;
     const latest = await repo.highestTicketNo(prefix, `SH${day}.`);
     return latest ? Number(latest.slice(prefix.length)) : 0;
   }
 
-  const last = new Map<string, Promise<number>>();
+  /** The numbers this process may hand out: `next … last` of `day`. */
+  let block = { day: '', next: 1, last: 0 };
+  let refilling: Promise<void> | null = null;
+
+  async function refill(day: string): Promise<void> {
+    let high = await addToCounter(counterOf(day), TICKET_BLOCK);
+    if (high === TICKET_BLOCK) {
+      // We started today's counter: if numbers were issued today before it existed, continue after them.
+      const issued = await highestIssued(day);
+      if (issued > 0) {
+        await raiseCounter(counterOf(day), issued);
+        high = await addToCounter(counterOf(day), TICKET_BLOCK);
+      }
+    }
+    block = { day, next: high - TICKET_BLOCK + 1, last: high };
+  }
 
   return {
-    /** The next number to try for `now`'s day. Synchronous increment: no two callers here get the same one. */
+    /** The next number for `now`'s day. Synchronous hand-out from the block: no two callers here get the same one. */
     async propose(now: Date): Promise<string> {
       const day = shanghaiDate(now);
-      let known = last.get(day);
-      if (!known) {
-        known = highestIssued(day);
-        last.clear(); // only today's counter is worth keeping
-        last.set(day, known);
+      for (;;) {
+        if (block.day === day && block.next <= block.last) return formatTicketNo(day, block.next++);
+        refilling ??= refill(day).finally(() => {
+          refilling = null;
+        });
+        await refilling;
       }
-      const next = known.then((n) => n + 1);
-      last.set(day, next);
-      return formatTicketNo(day, await next);
     },
-    /** Another process issued numbers we did not see: catch up before the next proposal. */
+    /** A proposed number was taken already: move the counter past every issued number and drop the rest of the block. */
     async resync(now: Date): Promise<void> {
       const day = shanghaiDate(now);
-      const previous = last.get(day) ?? Promise.resolve(0);
-      const fresh = Promise.all([previous, highestIssued(day)]).then(([a, b]) => Math.max(a, b));
-      last.set(day, fresh);
-      await fresh;
+      await raiseCounter(counterOf(day), await highestIssued(day));
+      if (block.day === day) block.last = block.next - 1;
     },
   };
 }

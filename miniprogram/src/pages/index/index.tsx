@@ -50,13 +50,13 @@ export default function Home() {
         <PrivacyNotice />
         <Text className='home-title elder-title'>{t('home.title')}</Text>
         {ENTRIES.map((e) => (
-          <View key={e.key} className={`elder-entry ${e.key}`} role='button' aria-label={t(`elder.${e.key}`)} onClick={() => open(e)} data-testid={`entry-${e.key}`}>
-            <Text className='elder-icon'>{e.icon}</Text>
+          <View key={e.key} className={`elder-entry ${e.key}`} role='button' onClick={() => open(e)} data-testid={`entry-${e.key}`}>
+            <Text className='elder-icon' aria-hidden='true'>{e.icon}</Text>
             <Text className='elder-entry-title'>{t(`elder.${e.key}`)}</Text>
           </View>
         ))}
-        <View className='elder-entry call' role='button' aria-label={t('home.call12345')} onClick={call12345} data-testid='call-12345'>
-          <Text className='elder-icon'>☎</Text>
+        <View className='elder-entry call' role='button' onClick={call12345} data-testid='call-12345'>
+          <Text className='elder-icon' aria-hidden='true'>☎</Text>
           <Text className='elder-entry-title'>{t('home.call12345')}</Text>
         </View>
         <Settings />
@@ -77,7 +77,7 @@ export default function Home() {
         </View>
       )}
       {ENTRIES.map((e) => (
-        <View key={e.key} className={`home-entry ${e.key}`} role='button' aria-label={t(`home.${e.key}`)} onClick={() => open(e)} data-testid={`entry-${e.key}`}>
+        <View key={e.key} className={`home-entry ${e.key}`} role='button' onClick={() => open(e)} data-testid={`entry-${e.key}`}>
           <View className='home-icon' aria-hidden='true'>
             <Text>{e.icon}</Text>
           </View>
@@ -92,7 +92,7 @@ export default function Home() {
         <View className='home-zones' data-testid='zones'>
           <Text className='section-title'>{t('home.zones')}</Text>
           {zones.map((z) => (
-            <View key={z.id} className='home-entry zone' role='button' aria-label={localName(z)} onClick={() => void Taro.navigateTo({ url: `/report/complaint/index?zone=${z.id}` })} data-testid='zone-entry'>
+            <View key={z.id} className='home-entry zone' role='button' onClick={() => void Taro.navigateTo({ url: `/report/complaint/index?zone=${z.id}` })} data-testid='zone-entry'>
               <View className='home-icon' aria-hidden='true'>
                 <Text>{z.icon}</Text>
               </View>
@@ -106,7 +106,7 @@ export default function Home() {
         </View>
       )}
       {currentSession()?.user.role === 'citizen' && (
-        <View className='home-entry messages' role='button' aria-label={t('home.messages')} onClick={() => void Taro.navigateTo({ url: '/tickets/messages/index' })} data-testid='entry-messages'>
+        <View className='home-entry messages' role='button' onClick={() => void Taro.navigateTo({ url: '/tickets/messages/index' })} data-testid='entry-messages'>
           <View className='home-icon' aria-hidden='true'>
             <Text>✉</Text>
           </View>

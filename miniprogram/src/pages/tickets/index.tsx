@@ -22,7 +22,7 @@ export default function MyReports() {
 
   return (
     <View className={`page tickets ${mode}`}>
-      <View className='home-entry profile' role='button' aria-label={t('tickets.profile')} onClick={() => void Taro.navigateTo({ url: '/me/profile/index' })} data-testid='entry-profile'>
+      <View className='home-entry profile' role='button' onClick={() => void Taro.navigateTo({ url: '/me/profile/index' })} data-testid='entry-profile'>
         <View className='home-entry-text'>
           <Text className='home-entry-title'>{t('tickets.profile')}</Text>
         </View>

@@ -1,4 +1,5 @@
-import { Switch, Text, Textarea, Input, View } from '@tarojs/components';
+import { Text, Textarea, Input, View } from '@tarojs/components';
+import { Toggle } from '../../components/Toggle';
 import { useRouter } from '@tarojs/taro';
 import { useEffect } from 'react';
 import { LIMITS } from '@ssp/shared';
@@ -123,7 +124,7 @@ export default function ComplaintPage() {
             <Text className='field-label'>{t('form.anonymous')}</Text>
             <Text className='hint'>{t('form.anonymousHint')}</Text>
           </View>
-          <Switch checked={draft.anonymous} color='#1a5fb4' aria-label={t('form.anonymous')} onChange={(e) => form.update((d) => ({ ...d, anonymous: e.detail.value }))} data-testid='anonymous' />
+          <Toggle checked={draft.anonymous} label={t('form.anonymous')} onChange={(on) => form.update((d) => ({ ...d, anonymous: on }))} testId='anonymous' />
         </View>
       </View>
 

@@ -1,0 +1,249 @@
+/**
+ * npm run bench:data — the report queries at scale, on the embedded database.
+ *
+ * Seeds realistic report documents (the shape of reports/reportModel.ts, its
+ * indexes, ~25,000 reports a day over as many days as the size needs, many
+ * residents with a few heavy ones, most old tickets closed, a few deliveries
+ * and effects pending) in bulk, and at each size prints p50/p99 of:
+ *   - 我的诉求: a resident's newest 20 (reports/reportService.ts listMine);
+ *   - a report by ticketNo, and an update by ticketNo;
+ *   - the dispatcher's scan (pipeline/dispatcher.ts), the effects worker's
+ *     scan (pipeline/effectsWorker.ts), the deadline monitor's scan
+ *     (pipeline/deadlineMonitor.ts) and the similar-ticket query
+ *     (reports/duplicates.ts).
+ * Env: BENCH_SIZES (100000,1000000) BENCH_RUNS (200 per query) MONGODB_URI (else
+ * the embedded FerretDB, patched build; BENCH_FERRETDB=upstream for FerretDB as released).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { OPEN_STATUSES, type ReportStatus } from '@ssp/shared';
+import { startFerretDbBuild } from '../src/db/embeddedDatabase';
+
+const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const PER_DAY = 25_000;
+const BATCH = 1000;
+
+const { ObjectId } = mongoose.mongo;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+// Deterministic, so two runs seed the same data.
+let seed = 42;
+const rand = () => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x80000000;
+};
+
+const NOW = Date.now();
+const DAY = 24 * 3600_000;
+const CATEGORIES = [
+  { code: '0101', name: '道路破损', parentCode: '01', parentName: '市政设施' },
+  { code: '0102', name: '路灯故障', parentCode: '01', parentName: '市政设施' },
+  { code: '0201', name: '噪声扰民', parentCode: '02', parentName: '环境保护' },
+  { code: '0301', name: '占道经营', parentCode: '03', parentName: '市容环卫' },
+];
+const DISTRICTS = [
+  { code: '310101', name: '黄浦区' },
+  { code: '310104', name: '徐汇区' },
+  { code: '310115', name: '浦东新区' },
+];
+
+function statusFor(ageDays: number): ReportStatus {
+  const r = rand();
+  // Open tickets are the recent ones: handling takes days, not weeks.
+  if (ageDays < 0.05) return r < 0.7 ? 'submitted' : 'accepted';
+  if (ageDays < 2) return r < 0.4 ? 'dispatched' : r < 0.8 ? 'in_progress' : 'resolved';
+  if (ageDays < 7) return r < 0.1 ? 'in_progress' : r < 0.15 ? 'returned' : r < 0.5 ? 'resolved' : 'closed';
+  return r < 0.9 ? 'closed' : r < 0.97 ? 'rejected' : 'withdrawn';
+}
+
+function shanghaiDay(t: number) {
+  return new Date(t + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+interface Seeded {
+  citizens: InstanceType<typeof ObjectId>[];
+  ticketNos: string[];
+}
+
+function makeReport(i: number, total: number, state: Seeded, seqByDay: Map<string, number>) {
+  const days = Math.max(4, total / PER_DAY);
+  // Newest first: report i of `total` is i/total of the period ago. So the first
+  // 100,000 are the last four days (with every open ticket, pending delivery and
+  // effect), and growing to 1,000,000 adds history, as a real collection grows.
+  const createdAt = new Date(NOW - (i / total) * days * DAY);
+  const ageDays = (NOW - createdAt.getTime()) / DAY;
+  const day = shanghaiDay(createdAt.getTime());
+  const seq = (seqByDay.get(day) ?? 0) + 1;
+  seqByDay.set(day, seq);
+  const ticketNo = `SH${day}-${String(seq).padStart(6, '0')}`;
+  // Many residents (one per 5 reports), a heavy 1% filing a fifth of everything.
+  const pool = state.citizens;
+  if (pool.length < Math.max(1000, i / 5)) pool.push(new ObjectId());
+  const citizenId = rand() < 0.2 ? pool[Math.floor(rand() * Math.max(1, pool.length / 100))] : pool[Math.floor(rand() * pool.length)];
+  const status = statusFor(ageDays);
+  const category = CATEGORIES[Math.floor(rand() * CATEGORIES.length)];
+  const point = { lat: 31.1 + rand() * 0.3, lng: 121.3 + rand() * 0.4 };
+  const secs = Math.floor(createdAt.getTime() / 1000);
+  const _id = secs.toString(16).padStart(8, '0') + i.toString(16).padStart(16, '0');
+  const delivered = ageDays > 0.0005; // the last ~40 s: a few dozen pending deliveries
+  if (state.ticketNos.length < 100_000 || rand() < 0.05) state.ticketNos.push(ticketNo);
+  return {
+    _id,
+    ticketNo,
+    citizenId,
+    idempotencyKey: `k-${i}`,
+    requestHash: 'h'.repeat(64),
+    kind: rand() < 0.7 ? 'complaint' : 'snap',
+    status,
+    description: `第${i}号诉求：${category.name}，位置在某路某号附近，已经持续多日，请尽快处理。`,
+    citizenCategory: null,
+    category,
+    classification: { model: 'v3', taxonomy: 't1', top3: [{ code: category.code, score: 0.8 }] },
+    triage: { state: 'auto', reason: null, resolvedAt: null, resolvedBy: null },
+    urgent: false,
+    urgentReasons: [],
+    location: { lat: point.lat, lng: point.lng, coordSystem: 'gcj02', accuracy: 20, address: '上海市某区某路' },
+    point,
+    district: DISTRICTS[Math.floor(rand() * DISTRICTS.length)],
+    needsManualRouting: false,
+    mediaIds: [],
+    contactPhone: null,
+    anonymous: false,
+    timeline: [
+      { at: createdAt, status: 'submitted', actor: 'citizen', message: '诉求已提交' },
+      ...(status === 'submitted' ? [] : [{ at: new Date(createdAt.getTime() + 60_000), status: 'accepted', actor: 'system', message: '已受理' }]),
+    ],
+    delivery: {
+      state: delivered ? 'delivered' : 'pending',
+      attempts: delivered ? 1 : 0,
+      nextAttemptAt: createdAt,
+      lastError: null,
+      deliveredAt: delivered ? new Date(createdAt.getTime() + 1000) : null,
+      externalId: delivered ? `ext-${i}` : null,
+      connector: 'local',
+    },
+    department: '市政管理处',
+    dueAt: new Date(createdAt.getTime() + 5 * DAY),
+    resolvedAt: ['resolved', 'closed'].includes(status) ? new Date(createdAt.getTime() + DAY) : null,
+    overdueAt: null,
+    pipelineSeq: 1,
+    rating: null,
+    lastUrgedAt: null,
+    effects: [],
+    ...(ageDays < 0.0002 ? { effectsPending: true } : {}),
+    supporters: 0,
+    mergedInto: null,
+    createdAt,
+    updatedAt: createdAt,
+    __v: 0,
+  };
+}
+
+// reports/reportModel.ts's indexes (kept in step by hand: this bench does not import the model).
+const INDEXES: Record<string, 1 | -1>[] = [
+  { ticketNo: 1 },
+  { citizenId: 1, idempotencyKey: 1 },
+  { citizenId: 1, _id: -1 },
+  { citizenId: 1, createdAt: -1 },
+  { 'delivery.state': 1, 'delivery.nextAttemptAt': 1 },
+  { 'triage.state': 1, createdAt: 1 },
+  { effectsPending: 1 },
+  { status: 1, dueAt: 1 },
+  { status: 1, resolvedAt: 1 },
+  { 'delivery.externalId': 1 },
+  { createdAt: -1, status: 1 },
+];
+
+async function time(runs: number, f: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number; rows: number }> {
+  const xs: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = await f(i);
+    xs.push(performance.now() - t0);
+    if (Array.isArray(r)) rows += r.length;
+  }
+  return { p50: pct(xs, 50), p99: pct(xs, 99), rows: Math.round(rows / runs) };
+}
+
+/** What the bench writes and updates; the rest of a report is free-form here. */
+interface BenchReport {
+  _id: string;
+  ticketNo?: string;
+  lastUrgedAt?: Date;
+  timeline?: { at: Date; status: string; actor: string; message: string }[];
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-data-'));
+let uri = process.env.MONGODB_URI;
+let stop = async () => {};
+if (!uri) {
+  const db = await startFerretDbBuild(process.env.BENCH_FERRETDB === 'upstream' ? 'upstream' : 'patched', path.join(dataDir, 'ferretdb'));
+  uri = db.uri;
+  stop = db.stop;
+}
+const client = new mongoose.mongo.MongoClient(uri);
+await client.connect();
+const coll = client.db(`bench_data_${Date.now()}`).collection<BenchReport>('reports');
+await coll.insertOne({ _id: 'warmup' });
+await coll.deleteOne({ _id: 'warmup' });
+for (const [n, key] of INDEXES.entries()) await coll.createIndex(key, { unique: n === 0 || n === 1 });
+
+console.log(`bench:data on ${process.env.MONGODB_URI ? 'MONGODB_URI' : `embedded FerretDB (${process.env.BENCH_FERRETDB === 'upstream' ? 'upstream v1.24.2' : 'patched'})`}, ${RUNS} runs per query`);
+const total = Math.max(...SIZES);
+const state: Seeded = { citizens: [], ticketNos: [] };
+const seqByDay = new Map<string, number>();
+let seeded = 0;
+const seedStart = performance.now();
+for (const size of [...SIZES].sort((a, b) => a - b)) {
+  const t0 = performance.now();
+  while (seeded < size) {
+    const n = Math.min(BATCH, size - seeded);
+    const docs = Array.from({ length: n }, (_, k) => makeReport(seeded + k, total, state, seqByDay));
+    await coll.insertMany(docs as never[], { ordered: false });
+    seeded += n;
+    if (seeded % 50_000 === 0) console.log(`  seeded ${seeded} (${Math.round(seeded / ((performance.now() - seedStart) / 1000))}/s)`);
+  }
+  console.log(`\n== ${size.toLocaleString('en')} reports (seeding this step took ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  const now = NOW;
+  const someCitizen = () => state.citizens[Math.floor(rand() * Math.min(state.citizens.length, size / 5))];
+  const someTicket = () => state.ticketNos[Math.floor(rand() * state.ticketNos.length)];
+  const rows: [string, Awaited<ReturnType<typeof time>>][] = [];
+  rows.push(['我的诉求 (citizenId, newest 20 by _id)', await time(RUNS, () => coll.find({ citizenId: someCitizen() }).sort({ _id: -1 }).limit(21).toArray())]);
+  rows.push(['我的诉求 (citizenId, newest 20 by createdAt)', await time(RUNS, () => coll.find({ citizenId: someCitizen() }).sort({ createdAt: -1 }).limit(20).toArray())]);
+  rows.push(['report by ticketNo', await time(RUNS, () => coll.findOne({ ticketNo: someTicket() }).then((d) => [d]))]);
+  rows.push([
+    'update by ticketNo',
+    await time(RUNS, (i) => coll.updateOne({ ticketNo: someTicket() }, { $set: { lastUrgedAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: 'in_progress', actor: 'citizen', message: `催办 ${i}` } } })),
+  ]);
+  rows.push(['dispatcher scan (pending, due; limit 100)', await time(Math.ceil(RUNS / 4), () => coll.find({ 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: new Date(now) } }).limit(100).toArray())]);
+  rows.push(['effects worker scan (effectsPending; limit 200)', await time(Math.ceil(RUNS / 4), () => coll.find({ effectsPending: true }, { projection: { _id: 1 } }).limit(200).toArray())]);
+  rows.push([
+    'deadline monitor scan (open, past dueAt)',
+    await time(Math.ceil(RUNS / 20), () =>
+      coll.find({ status: { $in: ['dispatched', 'in_progress', 'returned', 'reopened'] }, dueAt: { $lt: new Date(now) }, overdueAt: null }, { projection: { _id: 1, status: 1, dueAt: 1, timeline: 1 } }).toArray(),
+    ),
+  ]);
+  rows.push([
+    'similar tickets (7 days, open, 200 m box)',
+    await time(Math.ceil(RUNS / 20), () => {
+      const lat = 31.1 + rand() * 0.3;
+      const lng = 121.3 + rand() * 0.4;
+      const d = 200 / 111_000;
+      return coll
+        .find({ createdAt: { $gte: new Date(now - 7 * DAY) }, status: { $in: [...OPEN_STATUSES] }, 'point.lat': { $gte: lat - d, $lte: lat + d }, 'point.lng': { $gte: lng - d * 1.2, $lte: lng + d * 1.2 } })
+        .sort({ createdAt: -1 })
+        .limit(500)
+        .toArray();
+    }),
+  ]);
+  for (const [name, r] of rows) console.log(`  ${name.padEnd(48)} p50 ${r.p50.toFixed(1).padStart(8)} ms   p99 ${r.p99.toFixed(1).padStart(8)} ms   (${r.rows} rows)`);
+}
+
+await client.close();
+await stop();
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);

@@ -1,0 +1,220 @@
+/**
+ * Differential test of the embedded database's query pushdown (patch 0003 in
+ * tools/ferretdb): the same randomised corpus of documents and filters runs
+ * against the patched FerretDB build and against FerretDB v1.24.2 as
+ * released, which reads every document and filters in Go. Results (which
+ * documents, in which order), counts and the effect of multi-document updates
+ * and deletes must be identical. The pushdown may only change how many rows
+ * SQLite reads, which the last test checks through `explain`.
+ *
+ * Bounded in `npm test`; PUSHDOWN_SAMPLES=5000 runs a bigger sample, and
+ * PUSHDOWN_SEED reproduces a run (the seed is printed).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import mongoose from 'mongoose';
+import { startFerretDbBuild, type EmbeddedDatabase } from './embeddedDatabase';
+
+const { ObjectId, Double, Long } = mongoose.mongo;
+type Doc = mongoose.mongo.Document;
+
+const SAMPLES = Number(process.env.PUSHDOWN_SAMPLES ?? 150);
+const SEED = Number(process.env.PUSHDOWN_SEED ?? Date.now() % 1_000_000);
+
+// Runs only where the tests run on FerretDB (the other engines have no patch to check).
+const onFerret = !process.env.TEST_DATABASE_ENGINE || process.env.TEST_DATABASE_ENGINE === 'ferretdb';
+const maybe = onFerret ? test.serial : test.serial.skip;
+
+/** mulberry32: a small seeded PRNG, so a failing corpus can be replayed. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = prng(SEED);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+
+const OID = new ObjectId('65a1b2c3d4e5f60718293a4b');
+const DATE = new Date('2026-03-01T08:00:00.000Z');
+// Values chosen to collide where a text encoding could: an ObjectId and the string of its hex,
+// a date and its milliseconds, "null" and null, strings JSON escapes (<, &, U+2028, quotes,
+// backslashes), strings that look like arrays, numbers equal across types.
+const SCALARS: unknown[] = [
+  'a', 'b', 'A', '', 'null', 'true', '[x]', '<tag>', 'a&b', 'q"uote', 'back\\slash', 'line\u2028sep', '中文', 'emoji😀', ' a', 'a ',
+  OID, OID.toHexString(), new ObjectId('65a1b2c3d4e5f60718293a4c'),
+  true, false, null,
+  DATE, new Date(DATE.getTime() + 1), new Date(0), new Date(-86_400_000), new Date('9999-12-31T00:00:00Z'), new Date('1999-01-01T00:00:00Z'), DATE.getTime(),
+  0, -0, 1, new Double(1), new Long(1), 2.5, -1,
+];
+const FIELDS = ['a', 'b', 'c', 'n.x', 'n.y', 'arr.x', 'deep.n.x'] as const;
+
+/** FerretDB v1 stores no array directly inside an array; everything else goes. */
+function randomValue(depth = 0, inArray = false): unknown {
+  const r = rand();
+  if (depth < 2 && !inArray && r < 0.12) return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(depth + 1, true));
+  if (depth < 2 && r < 0.18) return { x: randomValue(depth + 1), ...(rand() < 0.5 ? { y: randomValue(depth + 1) } : {}) };
+  return pick(SCALARS);
+}
+
+function setPath(doc: Doc, dotted: string, value: unknown) {
+  const parts = dotted.split('.');
+  let cur = doc;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof cur[p] !== 'object' || cur[p] === null || Array.isArray(cur[p])) {
+      // Sometimes an array of sub-documents on the way, which MongoDB traverses.
+      cur[p] = rand() < 0.2 ? [{}] : {};
+    }
+    const next = cur[p];
+    cur = (Array.isArray(next) ? next[0] : next) as Doc;
+  }
+  cur[parts[parts.length - 1]] = value;
+}
+
+function randomDoc(i: number): Doc {
+  const doc: Doc = { _id: rand() < 0.8 ? `d${String(i).padStart(4, '0')}` : new ObjectId() };
+  for (const f of FIELDS) if (rand() < 0.75) setPath(doc, f, randomValue());
+  // Sometimes a whole path is something other than a document.
+  if (rand() < 0.05) doc.n = pick(SCALARS);
+  if (rand() < 0.05) doc.arr = [pick(SCALARS), { x: pick(SCALARS) }];
+  return doc;
+}
+
+function randomCondition(): unknown {
+  const r = rand();
+  if (r < 0.45) return pick(SCALARS);
+  if (r < 0.55) return { $eq: pick(SCALARS) };
+  if (r < 0.7) return { $in: Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(SCALARS)) };
+  if (r < 0.75) return { $in: [pick(SCALARS), [pick(SCALARS)]] };
+  if (r < 0.8) return { $ne: pick(SCALARS) };
+  if (r < 0.85) return { $exists: rand() < 0.5 };
+  if (r < 0.86) return { $gte: pick(SCALARS), $eq: pick(SCALARS) };
+  // Date ranges (pushed down as numbers), bounds around the corpus's dates, and other bounds (not pushed down).
+  if (r < 0.9) return { [pick(['$gt', '$gte', '$lt', '$lte'])]: pick([DATE, new Date(DATE.getTime() + 1), new Date(0), new Date(-1), new Date(8.64e15), pick(SCALARS)]) };
+  if (r < 0.95) return [pick(SCALARS)];
+  return { x: pick(SCALARS) };
+}
+
+function randomFilter(ids: unknown[]): Doc {
+  const filter: Doc = {};
+  const keys = 1 + Math.floor(rand() * 3);
+  for (let k = 0; k < keys; k++) {
+    if (rand() < 0.15) filter._id = rand() < 0.7 ? pick(ids) : { $in: [pick(ids), pick(ids)] };
+    else filter[pick(FIELDS)] = randomCondition();
+  }
+  if (rand() < 0.1) return { $and: [filter, { [pick(FIELDS)]: randomCondition() }] };
+  return filter;
+}
+
+let patched: EmbeddedDatabase;
+let upstream: EmbeddedDatabase;
+let clients: mongoose.mongo.MongoClient[] = [];
+const dirs: string[] = [];
+
+test.before(async (t) => {
+  if (!onFerret) return;
+  t.log(`PUSHDOWN_SEED=${SEED} PUSHDOWN_SAMPLES=${SAMPLES}`);
+  for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(path.join(os.tmpdir(), 'ssp-pushdown-')));
+  [patched, upstream] = await Promise.all([startFerretDbBuild('patched', dirs[0]), startFerretDbBuild('upstream', dirs[1])]);
+  clients = [new mongoose.mongo.MongoClient(patched.uri), new mongoose.mongo.MongoClient(upstream.uri)];
+  await Promise.all(clients.map((c) => c.connect()));
+});
+test.after.always(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await Promise.all([patched?.stop(), upstream?.stop()]);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const colls = () => clients.map((c) => c.db('pushdown').collection<Doc>('corpus'));
+const both = <T>(f: (c: mongoose.mongo.Collection<Doc>) => Promise<T>) => Promise.all(colls().map(f));
+const ids = (docs: Doc[]) => docs.map((d) => String(d._id));
+const readable = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x));
+
+const corpus: Doc[] = [];
+
+maybe('seed the same corpus into both builds', async (t) => {
+  for (let i = 0; i < Math.max(200, SAMPLES); i++) corpus.push(randomDoc(i));
+  await both(async (c) => {
+    // Indexes on every field the filters use, including a compound one, so the pushdown has something to use.
+    for (const key of [{ a: 1 }, { b: 1, c: -1 }, { 'n.x': 1 }, { 'arr.x': 1 }, { 'deep.n.x': 1 }]) await c.createIndex(key as never);
+    await c.insertMany(corpus.map((d) => ({ ...d })), { ordered: true });
+  });
+  const [p, u] = await both((c) => c.find({}).toArray());
+  t.is(p.length, corpus.length);
+  t.deepEqual(ids(p), ids(u));
+});
+
+maybe('find: the same documents in the same order for every filter', async (t) => {
+  t.timeout(60_000 + SAMPLES * 500);
+  const allIds = corpus.map((d) => d._id);
+  let nonEmpty = 0;
+  for (let i = 0; i < SAMPLES; i++) {
+    const filter = randomFilter(allIds);
+    const [p, u] = await both((c) => c.find(filter).toArray().catch((err: Error) => `error: ${err.message}`));
+    if (typeof p === 'string' || typeof u === 'string') {
+      t.is(typeof p, typeof u, `only one build failed for ${readable(filter)}: ${p} / ${u}`);
+      continue;
+    }
+    if (p.length) nonEmpty++;
+    if (readable(ids(p)) !== readable(ids(u))) t.fail(`find(${readable(filter)}): patched ${readable(ids(p))}, upstream ${readable(ids(u))} (PUSHDOWN_SEED=${SEED})`);
+  }
+  t.log(`${SAMPLES} filters, ${nonEmpty} with results`);
+  t.true(nonEmpty > SAMPLES / 10, 'the corpus should make many filters match something');
+});
+
+maybe('countDocuments and sorted, limited finds agree', async (t) => {
+  t.timeout(60_000 + SAMPLES * 500);
+  const allIds = corpus.map((d) => d._id);
+  for (let i = 0; i < Math.ceil(SAMPLES / 4); i++) {
+    const filter = randomFilter(allIds);
+    const [pc, uc] = await both((c) => c.countDocuments(filter).catch((err: Error) => `error: ${err.message}`));
+    t.is(pc, uc, `countDocuments(${readable(filter)})`);
+    const sort = pick([{ _id: -1 }, { a: 1 }, { b: 1, c: -1 }, { 'n.x': -1 }]);
+    const [p, u] = await both((c) => c.find(filter).sort(sort as never).limit(5).toArray().catch((err: Error) => `error: ${err.message}`));
+    t.deepEqual(typeof p === 'string' ? p : ids(p), typeof u === 'string' ? u : ids(u), `find(${readable(filter)}).sort(${readable(sort)}).limit(5)`);
+  }
+});
+
+maybe('updateMany, updateOne and deleteMany change the same documents', async (t) => {
+  t.timeout(60_000 + SAMPLES * 500);
+  const allIds = corpus.map((d) => d._id);
+  for (let i = 0; i < Math.ceil(SAMPLES / 8); i++) {
+    const filter = randomFilter(allIds);
+    const op = pick(['updateMany', 'updateOne', 'deleteMany'] as const);
+    const [p, u] = await both(async (c) => {
+      try {
+        if (op === 'deleteMany') return (await c.deleteMany(filter)).deletedCount;
+        const r = await c[op](filter, { $inc: { hits: 1 }, $set: { [`touched${i}`]: true } });
+        return [r.matchedCount, r.modifiedCount];
+      } catch (err) {
+        return `error: ${(err as Error).message}`;
+      }
+    });
+    t.deepEqual(p, u, `${op}(${readable(filter)})`);
+  }
+  const [p, u] = await both((c) => c.find({}).toArray());
+  t.is(readable(p), readable(u), 'both collections end up identical');
+});
+
+maybe('equality filters on indexed fields are answered from the index', async (t) => {
+  const [c] = colls();
+  for (const filter of [{ a: 'a' }, { b: 'b', c: 'a' }, { 'n.x': OID }, { a: { $in: ['a', 'b'] } }, { _id: 'd0001', a: 'a' }, { a: null }]) {
+    const plan = (await c.find(filter as Doc).explain()) as { queryPlanner?: { Plan?: string[] }; filterPushdown?: boolean };
+    const lines = plan.queryPlanner?.Plan ?? [];
+    t.true(plan.filterPushdown, `pushdown for ${readable(filter)}`);
+    t.true(
+      lines.some((l) => l.includes('USING INDEX')),
+      `${readable(filter)} uses an index: ${lines.join(' | ')}`,
+    );
+    t.false(
+      lines.some((l) => /detail=SCAN/.test(l)),
+      `${readable(filter)} reads no table in full: ${lines.join(' | ')}`,
+    );
+  }
+});

@@ -1,0 +1,52 @@
+/**
+ * A separate client process for the database atomicity test
+ * (src/db/atomicity.test.ts): connects its own connection pool, says "ready",
+ * waits for "go" on stdin (so that every process starts at once), runs its
+ * share of one scenario's operations concurrently, and prints one JSON line
+ * with what the server answered.
+ *   node --import=tsx test/concurrentClient.ts URI DB SCENARIO PROCESS_INDEX COUNT
+ */
+import { createInterface } from 'node:readline';
+import mongoose from 'mongoose';
+
+/** The documents of the test collection. */
+export interface Row {
+  _id: string;
+  n?: number;
+  items?: string[];
+  v?: number;
+  by?: string;
+  slot?: string;
+  ref?: string;
+}
+
+const [uri, dbName, scenario, processIndex, countArg] = process.argv.slice(2);
+const count = Number(countArg);
+// Big enough that every operation of this process is in flight at once.
+const client = new mongoose.mongo.MongoClient(uri, { maxPoolSize: count + 5, socketTimeoutMS: 60_000, serverSelectionTimeoutMS: 10_000 });
+await client.connect();
+const coll = client.db(dbName).collection<Row>('atomicity');
+
+type Op = (i: number) => Promise<unknown>;
+const ops: Record<string, Op> = {
+  inc: async () => (await coll.updateOne({ _id: 'counter' }, { $inc: { n: 1 } })).modifiedCount,
+  push: async (i) => (await coll.updateOne({ _id: 'list' }, { $push: { items: `${processIndex}-${i}` } })).modifiedCount,
+  casFindAndModify: async (i) => (await coll.findOneAndUpdate({ _id: 'cas', v: 0 }, { $set: { v: 1, by: `${processIndex}-${i}` } })) !== null,
+  casUpdate: async (i) => (await coll.updateOne({ _id: 'cas2', v: 0 }, { $set: { v: 1, by: `${processIndex}-${i}` } })).modifiedCount,
+  casBySecondaryField: async (i) => (await coll.updateOne({ slot: 'a', v: 0 }, { $set: { v: 1, by: `${processIndex}-${i}` } })).modifiedCount,
+  upsert: async () => (await client.db(dbName).collection('upserts').updateOne({ key: 'u' }, { $inc: { n: 1 } }, { upsert: true })).upsertedCount,
+  findAndDelete: async () => (await coll.findOneAndDelete({ _id: 'gone' })) !== null,
+  distinct: async (i) => (await coll.updateOne({ _id: `d-${processIndex}-${i}` }, { $inc: { n: 1 } })).modifiedCount,
+  distinctBySecondaryField: async (i) => (await coll.updateOne({ ref: `r-${processIndex}-${i}` }, { $inc: { n: 1 } })).modifiedCount,
+};
+const op = ops[scenario];
+if (!op) throw new Error(`unknown scenario ${scenario}`);
+
+process.stdout.write('ready\n');
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) if (line === 'go') break;
+
+const results = await Promise.all(Array.from({ length: count }, (_, i) => op(i).then((value) => ({ value }), (err: Error & { code?: number }) => ({ error: `${err.code ?? ''} ${err.message}` }))));
+process.stdout.write(`${JSON.stringify(results)}\n`);
+await client.close();
+process.exit(0);
