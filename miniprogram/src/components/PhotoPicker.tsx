@@ -27,7 +27,7 @@ export function PhotoPicker({ photos, onAdd, onRetry, onRemove, error }: Props) 
               className='photo-img'
               src={preview(p)}
               mode='aspectFill'
-              aria-label={t('photos.photo', { n: i + 1 })}
+              aria-hidden='true'
               onClick={() => Taro.previewImage({ urls: photos.map(preview), current: preview(p) })}
             />
             {p.status === 'uploading' && (

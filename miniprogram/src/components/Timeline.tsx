@@ -24,7 +24,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
             {e.media && e.media.length > 0 && (
               <View className='timeline-photos'>
                 {e.media.map((m) => (
-                  <Image key={m.id} className='timeline-photo' src={absoluteUrl(m.previewUrl)} mode='aspectFill' onClick={() => Taro.previewImage({ urls: e.media!.map((x) => absoluteUrl(x.url)), current: absoluteUrl(m.url) })} data-testid='timeline-photo' />
+                  <Image key={m.id} className='timeline-photo' aria-hidden='true' src={absoluteUrl(m.previewUrl)} mode='aspectFill' onClick={() => Taro.previewImage({ urls: e.media!.map((x) => absoluteUrl(x.url)), current: absoluteUrl(m.url) })} data-testid='timeline-photo' />
                 ))}
               </View>
             )}

@@ -63,7 +63,7 @@ export default function MyReports() {
               {r.district ? ` · ${r.district.name}` : ''} · {formatTime(r.createdAt)}
             </Text>
           </View>
-          {r.media[0] && <Image className='ticket-thumb' src={absoluteUrl(r.media[0].previewUrl)} mode='aspectFill' aria-label={t('photos.photo', { n: 1 })} />}
+          {r.media[0] && <Image className='ticket-thumb' src={absoluteUrl(r.media[0].previewUrl)} mode='aspectFill' aria-hidden='true' />}
         </View>
       ))}
       {state === 'loading' && <Text className='hint list-foot'>{t('common.loading')}</Text>}

@@ -72,7 +72,7 @@ export default function ReportDetail() {
         {report.media.length > 0 && (
           <View className='detail-photos'>
             {report.media.map((m, i) => (
-              <Image key={m.id} className='detail-photo' src={absoluteUrl(m.previewUrl)} mode='aspectFill' aria-label={t('photos.photo', { n: i + 1 })} onClick={() => Taro.previewImage({ urls, current: urls[i] })} />
+              <Image key={m.id} className='detail-photo' src={absoluteUrl(m.previewUrl)} mode='aspectFill' aria-hidden='true' onClick={() => Taro.previewImage({ urls, current: urls[i] })} />
             ))}
           </View>
         )}
