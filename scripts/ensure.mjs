@@ -4,6 +4,7 @@
 //   node scripts/ensure.mjs runtime   deps + the embedded database (FerretDB, built with Go)
 //   node scripts/ensure.mjs h5        build the H5 app if its sources changed since the last build
 //   node scripts/ensure.mjs test      runtime + Chromium and CJK fonts for the browser tests
+//   node scripts/ensure.mjs fuzz      schemathesis (PyPI, pinned) in a project-local venv, .data/venv
 // Steps can be combined: `ensure.mjs runtime h5`.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -67,7 +68,19 @@ function browser() {
   run('apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk', { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-const steps = { deps, runtime: () => (deps(), database()), h5, test: () => (deps(), database(), browser()) };
+/** The fuzzer behind `npm run test:fuzz`, pinned; reinstalled when the pin changes. */
+const SCHEMATHESIS = '4.32.5';
+function fuzz() {
+  const venv = path.join(root, '.data/venv');
+  const st = path.join(venv, 'bin/schemathesis');
+  if (existsSync(st) && spawnSync(st, ['--version'], { encoding: 'utf8' }).stdout?.includes(SCHEMATHESIS)) return;
+  if (!has('python3')) throw new Error('python3 (with venv) is needed for the API fuzzer: apt-get install python3-venv');
+  say(`installing schemathesis ${SCHEMATHESIS} into .data/venv…`);
+  if (!existsSync(path.join(venv, 'bin/pip'))) run(`python3 -m venv ${JSON.stringify(venv)}`);
+  run(`${JSON.stringify(path.join(venv, 'bin/pip'))} install --quiet --disable-pip-version-check schemathesis==${SCHEMATHESIS}`);
+}
+
+const steps = { deps, runtime: () => (deps(), database()), h5, test: () => (deps(), database(), browser(), fuzz()), fuzz };
 const wanted = process.argv.slice(2);
 if (wanted.length === 0 || wanted.some((w) => !steps[w])) {
   console.error(`usage: ensure.mjs ${Object.keys(steps).join('|')} […]`);

@@ -43,6 +43,10 @@ import { createZoneService } from './zones/zoneService';
 import { zoneRoutes } from './zones/zoneRoutes';
 import { createPrivacyService } from './privacy/privacyService';
 import { privacyRoutes } from './privacy/privacyRoutes';
+import { apiOperations } from './apiOperations';
+import { buildOpenApiDocument } from './http/openapi';
+import { backlogGauges, requestMetrics } from './metrics/metrics';
+import { metricsRoutes } from './metrics/metricsRoutes';
 
 export interface AppDeps {
   jwtSecret: string;
@@ -66,6 +70,8 @@ export interface AppDeps {
     timeoutMs?: number;
     leaseMs?: number;
   };
+  /** GET /metrics for this bearer token (null or absent: no /metrics); counts are refreshed at most every countTtlMs */
+  metrics?: { token: string | null; countTtlMs?: number };
 }
 
 /**
@@ -127,8 +133,15 @@ export function createApp(deps: AppDeps) {
   app.proxy = true;
   // Behind one reverse proxy: trust only the address it appended, not what the client sent.
   app.maxIpsCount = 1;
+  app.use(requestMetrics());
   app.use(errorHandler(deps.log));
   app.use(accessLog(deps.log));
+  backlogGauges({
+    count: async () => {
+      const [reportBacklogs, notificationsPending] = await Promise.all([repo.countBacklogs(), notifications.pendingWechat()]);
+      return { ...reportBacklogs, notificationsPending };
+    },
+    ttlMs: deps.metrics?.countTtlMs ?? 30_000, classifierVersion: () => classification.info()?.version ?? null });
 
   const health = new Router<AppState>();
   health.get('/healthz', (ctx) => {
@@ -145,9 +158,17 @@ export function createApp(deps: AppDeps) {
     }
   });
 
+  // Built on first request: the document only changes with the code.
+  let openApiDocument: unknown = null;
+  health.get('/api/v1/openapi.json', (ctx) => {
+    openApiDocument ??= buildOpenApiDocument(apiOperations, { version: '1' });
+    ctx.body = openApiDocument;
+  });
+
   app.use(jsonBody());
-  for (const router of [
+  const routers = [
     health,
+    metricsRoutes({ token: deps.metrics?.token ?? null }),
     authRoutes(auth),
     mediaRoutes({ media, tokens, signer }),
     reportRoutes({ reports, duplicates, tokens }),
@@ -160,7 +181,8 @@ export function createApp(deps: AppDeps) {
     notificationRoutes({ notifications, tokens }),
     zoneRoutes({ zones, tokens }),
     privacyRoutes({ privacy, tokens }),
-  ]) {
+  ];
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
@@ -175,5 +197,5 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, services: { repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping, zones, privacy } };
+  return { app, prepare, routers, services: { repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping, zones, privacy } };
 }

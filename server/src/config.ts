@@ -67,6 +67,12 @@ const envSchema = z.object({
   PIPELINE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   PIPELINE_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
   CLASSIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** bearer token for GET /metrics (unset: no /metrics) */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** the backlog gauges count at most this often (a count is a scan on FerretDB) */
+  METRICS_COUNT_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** on SIGTERM, how long requests in flight may take before their connections are cut */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,12 +1,15 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createApp } from './app';
 import { startWechatStandIn } from './auth/wechatStandIn';
 import { createWechatClient } from './auth/wechatClient';
 import { ConfigError, loadConfig } from './config';
 import { connectDatabase, disconnectDatabase } from './db/connect';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embeddedDatabase';
+import { embeddedUriFile, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embeddedDatabase';
 import { createTencentGeocoder } from './geo/tencentGeocoder';
 import { createLogger } from './log';
+import { gracefulServer } from './lifecycle/shutdown';
+import { watchDatabase } from './metrics/metrics';
 
 async function main() {
   let config;
@@ -28,8 +31,13 @@ async function main() {
     embedded = await startEmbeddedDatabase({ dataDir: config.DATA_DIR, log: (line) => log.info(line) });
     stops.push(() => embedded!.stop());
     uri = embedded.uri;
+    // `npm run db:export` finds the running embedded database here (it is not safe to open its files twice).
+    const uriFile = embeddedUriFile(config.DATA_DIR);
+    writeFileSync(uriFile, `${uri}\n`, { mode: 0o600 });
+    stops.push(async () => rmSync(uriFile, { force: true }));
   }
   await connectDatabase(uri, embedded ? 'suishenpai' : undefined);
+  watchDatabase();
   stops.unshift(disconnectDatabase);
 
   let wechatOptions = { baseUrl: config.WECHAT_API_BASE, appid: config.WECHAT_APPID ?? '', secret: config.WECHAT_SECRET ?? '' };
@@ -84,6 +92,7 @@ async function main() {
       baseBackoffMs: config.PIPELINE_BACKOFF_BASE_MS,
       publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
     },
+    metrics: { token: config.METRICS_TOKEN ?? null, countTtlMs: config.METRICS_COUNT_TTL_MS },
     classifier: {
       confidenceThreshold: config.CLASSIFY_CONFIDENCE_THRESHOLD,
       retrainEvery: config.CLASSIFIER_RETRAIN_EVERY,
@@ -112,18 +121,30 @@ async function main() {
   await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (line) => console.log(line));
 
   const server = http.createServer(app.callback());
+  const graceful = gracefulServer(server, { graceMs: config.SHUTDOWN_GRACE_MS });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
   log.info('server listening', { url: `http://localhost:${port}`, api: `http://localhost:${port}/api/v1` });
   console.log(`\n  随申拍 is running: http://localhost:${port}\n`);
 
+  // SIGTERM: stop accepting, answer what is in flight (up to SHUTDOWN_GRACE_MS),
+  // let background passes finish, then close the database. A request cut off
+  // after the grace period was not acknowledged: the client retries it with
+  // the same Idempotency-Key against another (or the restarted) instance.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('shutting down', { signal });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    log.info('shutting down', { signal, inFlight: graceful.inFlight });
+    // Whatever happens below, do not hang forever.
+    setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + 30_000).unref();
+    const { forced } = await graceful.drain();
+    if (forced) log.warn('grace period over: closed connections with requests still in flight', { graceMs: config.SHUTDOWN_GRACE_MS });
     for (const stop of stops) await stop().catch((err) => log.error('shutdown step failed', { error: err }));
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

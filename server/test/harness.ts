@@ -35,7 +35,7 @@ export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' }
 export const TEST_PIPELINE_SECRET = 'test-pipeline-secret-0123456789';
 export const TEST_TEMPLATES = { accepted: 'tmpl-accepted', dispatched: 'tmpl-dispatched', resolved: 'tmpl-resolved', reopened: 'tmpl-reopened' };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; metrics?: AppDeps['metrics'] } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -59,6 +59,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     h5Dist: opts.h5Dist,
     pipeline: opts.pipeline ?? { connector: 'local', publicBaseUrl: 'http://127.0.0.1', secret: TEST_PIPELINE_SECRET },
     classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000 },
+    metrics: opts.metrics,
   });
   await prepare();
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});

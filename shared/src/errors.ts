@@ -44,6 +44,7 @@ export const ErrorCodes = {
   RATE_LIMITED: '操作太频繁，请稍后再试',
   PAYLOAD_TOO_LARGE: '提交的内容过大',
   INVALID_JSON: '请求体不是有效的 JSON',
+  METHOD_NOT_ALLOWED: '该地址不支持这种请求方法',
   DATABASE_UNAVAILABLE: '服务暂时不可用，请稍后重试',
   INTERNAL: '服务器开小差了，请稍后重试',
   ZONE_NOT_ACTIVE: '该专区已关闭或不存在',

@@ -13,3 +13,4 @@ export * from './questions';
 export * from './zones';
 export * from './errorsEn';
 export * from './residentTexts';
+export * from './responseSchemas';

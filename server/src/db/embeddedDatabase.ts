@@ -26,6 +26,11 @@ export interface EmbeddedOptions {
 }
 
 
+/** Where a running server notes the address of its embedded database (for db:export/db:import). */
+export function embeddedUriFile(dataDir: string): string {
+  return path.join(dataDir, 'embedded-db.uri');
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

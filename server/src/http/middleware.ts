@@ -6,6 +6,7 @@ import { languageOf } from './language';
 import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState, AuthUser } from './context';
+import { databaseErrors, rateLimited } from '../metrics/metrics';
 
 /** The one error path: AppErrors answer as-is, everything else is logged and hidden. */
 export function errorHandler(log: Logger): Middleware<AppState> {
@@ -15,9 +16,13 @@ export function errorHandler(log: Logger): Middleware<AppState> {
     try {
       await next();
       if (ctx.status === 404 && ctx.body == null && ctx.path.startsWith('/api/')) throw new AppError(404, 'NOT_FOUND');
+      // The router answers an unknown method (TRACE, PROPFIND…) with a bare 501; it is the client's mistake, not ours (the Allow header stays).
+      if ((ctx.status === 501 || ctx.status === 405) && ctx.body == null) throw new AppError(405, 'METHOD_NOT_ALLOWED');
     } catch (err) {
       const appError = toAppError(err);
       if (appError) {
+        if (appError.code === 'RATE_LIMITED') rateLimited.inc({ limit: routeOf(ctx) });
+        if (appError.code === 'DATABASE_UNAVAILABLE') databaseErrors.inc({ kind: (err as Error).name ?? 'unavailable' });
         ctx.status = appError.status;
         // The resident's language (Accept-Language) changes the messages, never the codes.
         const en = languageOf(ctx.get('Accept-Language')) === 'en';
@@ -26,11 +31,16 @@ export function errorHandler(log: Logger): Middleware<AppState> {
         ctx.body = { error: { code: appError.code, message, ...(details ? { details } : {}) } };
         return;
       }
+      if (/^Mongo|^Mongoose|CastError|ValidationError/.test((err as Error)?.name ?? '')) databaseErrors.inc({ kind: (err as Error).name });
       log.error('unhandled error', { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, error: err });
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL', message: languageOf(ctx.get('Accept-Language')) === 'en' ? ErrorMessagesEn.INTERNAL : ErrorCodes.INTERNAL } };
     }
   };
+}
+
+function routeOf(ctx: { _matchedRoute?: unknown; path: string }): string {
+  return typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
 }
 
 function toAppError(err: unknown): AppError | null {

@@ -207,6 +207,9 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
 
     unread: (user: AuthUser) => Message.countDocuments({ citizenId: user.id, readAt: null }),
 
+    /** Messages whose WeChat subscribe message is not sent yet (for the metrics gauge; unindexed, so cached by the caller). */
+    pendingWechat: () => Message.countDocuments({ 'wechat.state': 'pending' }).exec(),
+
     async markRead(user: AuthUser, ids?: string[]): Promise<{ unread: number }> {
       const filter: Record<string, unknown> = { citizenId: user.id, readAt: null };
       if (ids) filter._id = { $in: ids };

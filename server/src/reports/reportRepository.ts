@@ -197,6 +197,16 @@ export function createReportRepository() {
       return Report.countDocuments({ 'triage.state': { $in: ['confirmed', 'corrected'] }, 'triage.resolvedAt': { $gt: since } }).exec();
     },
 
+    /** Backlog sizes for the metrics gauges (indexed fields; the caller caches, see metrics/metrics.ts). */
+    async countBacklogs(): Promise<{ deliveryPending: number; deliveryDead: number; effectsPending: number }> {
+      const [deliveryPending, deliveryDead, effectsPending] = await Promise.all([
+        Report.countDocuments({ 'delivery.state': 'pending' }).exec(),
+        Report.countDocuments({ 'delivery.state': 'dead' }).exec(),
+        Report.countDocuments({ effectsPending: true }).exec(),
+      ]);
+      return { deliveryPending, deliveryDead, effectsPending };
+    },
+
     /** Reports filed under, or chosen by the resident as, this category. */
     countUsingCategory(code: string): Promise<number> {
       return Report.countDocuments({ $or: [{ 'category.code': code }, { 'citizenCategory.code': code }] }).exec();
