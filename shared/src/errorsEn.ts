@@ -49,6 +49,7 @@ export const ErrorMessagesEn: Partial<Record<ErrorCode, string>> = {
   INVALID_JSON: 'The request body is not valid JSON',
   DATABASE_UNAVAILABLE: 'The service is unavailable at the moment, please try again later',
   INTERNAL: 'Something went wrong on our side, please try again later',
+  METHOD_NOT_ALLOWED: 'This method is not allowed here',
   ZONE_NOT_ACTIVE: 'This themed section is closed or does not exist',
 };
 
