@@ -1,10 +1,10 @@
 /**
  * A separate client process for the database atomicity test
- * (src/db/atomicity.test.ts): connects its own connection pool, says "ready",
- * waits for "go" on stdin (so that every process starts at once), runs its
- * share of one scenario's operations concurrently, and prints one JSON line
- * with what the server answered.
- *   node --import=tsx test/concurrentClient.ts URI DB SCENARIO PROCESS_INDEX COUNT
+ * (src/db/atomicity.test.ts): connects its own connection pool and says
+ * "ready"; then for each line "SCENARIO COUNT" on stdin (sent to every
+ * process at once) runs COUNT operations of that scenario concurrently and
+ * prints one JSON line with what the server answered.
+ *   node --import=tsx test/concurrentClient.ts URI DB PROCESS_INDEX
  */
 import { createInterface } from 'node:readline';
 import mongoose from 'mongoose';
@@ -20,10 +20,9 @@ export interface Row {
   ref?: string;
 }
 
-const [uri, dbName, scenario, processIndex, countArg] = process.argv.slice(2);
-const count = Number(countArg);
+const [uri, dbName, processIndex] = process.argv.slice(2);
 // Big enough that every operation of this process is in flight at once.
-const client = new mongoose.mongo.MongoClient(uri, { maxPoolSize: count + 5, socketTimeoutMS: 60_000, serverSelectionTimeoutMS: 10_000 });
+const client = new mongoose.mongo.MongoClient(uri, { maxPoolSize: 200, socketTimeoutMS: 60_000, serverSelectionTimeoutMS: 10_000 });
 await client.connect();
 const coll = client.db(dbName).collection<Row>('atomicity');
 
@@ -39,14 +38,15 @@ const ops: Record<string, Op> = {
   distinct: async (i) => (await coll.updateOne({ _id: `d-${processIndex}-${i}` }, { $inc: { n: 1 } })).modifiedCount,
   distinctBySecondaryField: async (i) => (await coll.updateOne({ ref: `r-${processIndex}-${i}` }, { $inc: { n: 1 } })).modifiedCount,
 };
-const op = ops[scenario];
-if (!op) throw new Error(`unknown scenario ${scenario}`);
-
 process.stdout.write('ready\n');
-const lines = createInterface({ input: process.stdin });
-for await (const line of lines) if (line === 'go') break;
-
-const results = await Promise.all(Array.from({ length: count }, (_, i) => op(i).then((value) => ({ value }), (err: Error & { code?: number }) => ({ error: `${err.code ?? ''} ${err.message}` }))));
-process.stdout.write(`${JSON.stringify(results)}\n`);
+for await (const line of createInterface({ input: process.stdin })) {
+  const [scenario, count] = line.split(' ');
+  const op = ops[scenario];
+  if (!op) throw new Error(`unknown scenario ${scenario}`);
+  const results = await Promise.all(
+    Array.from({ length: Number(count) }, (_, i) => op(i).then((value) => ({ value }), (err: Error & { code?: number }) => ({ error: `${err.code ?? ''} ${err.message}` }))),
+  );
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+}
 await client.close();
 process.exit(0);

@@ -48,25 +48,29 @@ const coll = () => client.db(dbName).collection<Row>('atomicity');
 
 type Outcome = { value?: unknown; error?: string };
 
-/** Runs `perProcess` operations of `scenario` in each of two client processes, all released at once. */
+let children: ChildProcess[] = [];
+let lines: AsyncIterator<string>[] = [];
+const next = async (i: number) => {
+  const r = await lines[i].next();
+  if (r.done) throw new Error(`client ${i} exited early`);
+  return r.value;
+};
+
+/** Two client processes with their own connection pools, started once for all tests (starting one takes seconds). */
+test.before(async () => {
+  children = [0, 1].map((i) => spawn(process.execPath, ['--import=tsx', CLIENT, uri, dbName, String(i)], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  lines = children.map((c) => createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
+  for (let i = 0; i < children.length; i++) if ((await next(i)) !== 'ready') throw new Error('client not ready');
+});
+test.after.always(() => {
+  for (const c of children) if (c.exitCode === null) c.kill();
+});
+
+/** Runs `perProcess` operations of `scenario` in each of the two client processes, released at once. */
 async function fromTwoProcesses(scenario: string, perProcess: number): Promise<Outcome[]> {
-  const children: ChildProcess[] = [0, 1].map((i) =>
-    spawn(process.execPath, ['--import=tsx', CLIENT, uri, dbName, scenario, String(i), String(perProcess)], { stdio: ['pipe', 'pipe', 'inherit'] }),
-  );
-  const lines = children.map((c) => createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
-  const next = async (i: number) => {
-    const r = await lines[i].next();
-    if (r.done) throw new Error(`client ${i} exited early`);
-    return r.value;
-  };
-  try {
-    for (let i = 0; i < children.length; i++) if ((await next(i)) !== 'ready') throw new Error('client not ready');
-    for (const c of children) c.stdin!.write('go\n');
-    const outputs = await Promise.all(children.map((_, i) => next(i)));
-    return outputs.flatMap((o) => JSON.parse(o) as Outcome[]);
-  } finally {
-    for (const c of children) if (c.exitCode === null) c.kill();
-  }
+  for (const c of children) c.stdin!.write(`${scenario} ${perProcess}\n`);
+  const outputs = await Promise.all(children.map((_, i) => next(i)));
+  return outputs.flatMap((o) => JSON.parse(o) as Outcome[]);
 }
 
 const errorsOf = (outcomes: Outcome[]) => outcomes.filter((o) => o.error).map((o) => o.error);
