@@ -14,7 +14,8 @@ export default defineConfig(async () => {
   const config: UserConfigExport<'webpack5'> = {
     projectName: 'suishenpai',
     date: '2026-11-29',
-    designWidth: 750,
+    // NutUI's styles are drawn at 375 px; ours at 750.
+    designWidth: (input?: { file?: string }) => (input?.file?.replace(/\\+/g, '/').includes('@nutui') ? 375 : 750),
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
     outputRoot: `dist/${env}`,

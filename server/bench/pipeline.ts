@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedDatabase } from '../src/db/embeddedDatabase';
 import { startFakePipeline } from '../test/fakePipeline';
-import { startServerProcess, stopServerProcess } from '../test/serverProcess';
+import { startServerProcess, stopServerProcess, NO_QUOTAS } from '../test/serverProcess';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -62,6 +62,7 @@ async function main() {
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
+    ...NO_QUOTAS,
     ADMIN_PASSWORD: 'bench-admin-pass',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-data-')),
     PIPELINE_CONNECTOR: 'webhook',

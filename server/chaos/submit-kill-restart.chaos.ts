@@ -21,7 +21,7 @@ import test from 'ava';
 import mongoose from 'mongoose';
 import { freePort } from '../src/db/embeddedDatabase';
 import { startFakePipeline } from '../test/fakePipeline';
-import { startServerProcess } from '../test/serverProcess';
+import { NO_QUOTAS, startServerProcess } from '../test/serverProcess';
 
 const TOTAL = Number(process.env.CHAOS_REPORTS ?? 2000);
 const FOLLOW_UPS = 40;
@@ -37,6 +37,7 @@ test(`${TOTAL} submits over two API instances + a worker, pipeline outage, SIGKI
     MONGODB_URI: `${dbUri}/${dbName}`,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
+    ...NO_QUOTAS,
     ADMIN_PASSWORD: 'chaos-admin-password',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-chaos-')),
     JWT_SECRET: 'chaos-jwt-secret-0123456789-0123456789',

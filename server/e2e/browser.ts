@@ -55,16 +55,45 @@ export async function waitForRoute(page: Page, fragment: string, timeout = 15_00
  * The built H5 app served by a test server, and one Chromium, for a test file:
  * registers the hooks and hands both to the tests once they are up.
  */
-export function withAppAndBrowser(test: TestFn): { server: TestServer; browser: Browser } {
-  const env = {} as { server: TestServer; browser: Browser };
+export function withAppAndBrowser(test: TestFn): { server: TestServer; browser: Browser; cspViolations: string[] } {
+  const env = { cspViolations: [] } as unknown as { server: TestServer; browser: Browser; cspViolations: string[] };
   test.before(async () => {
     if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error(`H5 build missing at ${H5_DIST}: run npm run build:h5 first`);
     env.server = await startTestServer({ h5Dist: H5_DIST });
-    env.browser = await launchBrowser();
+    env.browser = watchContentSecurityPolicy(await launchBrowser(), env.cspViolations);
+  });
+  // The app must work under its Content-Security-Policy: any violation in any page of the file fails it.
+  test.after('no Content-Security-Policy violations', (t) => {
+    t.deepEqual(env.cspViolations, []);
   });
   test.after.always(async () => {
     await env.browser?.close();
     await env.server?.close();
   });
   return env;
+}
+
+/**
+ * Every context of this browser reports CSP violations into `violations`: the
+ * page's own securitypolicyviolation events (what a report-uri would receive)
+ * and Chromium's console errors about the policy.
+ */
+export function watchContentSecurityPolicy(browser: Browser, violations: string[]): Browser {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options?: BrowserContextOptions) => {
+    const context = await newContext(options);
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
+    const watch = (page: Page) =>
+      page.on('console', (m) => {
+        if (/CSP violation|Content Security Policy/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+      });
+    context.pages().forEach(watch);
+    context.on('page', watch);
+    return context;
+  };
+  return browser;
 }

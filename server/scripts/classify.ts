@@ -1,12 +1,15 @@
 /**
  * npm run classify -- eval FILE.jsonl     metrics on labelled lines {"text","label","urgent"?}; last line is one JSON object
- * npm run classify -- train                train a model; with MONGODB_URI, store it and make it the live one
+ * npm run classify -- train [--out FILE]   train a model; with MONGODB_URI, store it and make it the live one;
+ *                                          --out saves it, and CLASSIFIER_MODEL_FILE=FILE makes the other commands use it
  * npm run classify -- predict "文字"        classify one text
+ * npm run classify -- predict-file FILE.jsonl   one JSON line per input line {"text",…}, in order, streamed
  *
  * Without MONGODB_URI the model is trained here from the seed corpus and the
  * default category tree (a few seconds), so this works on a fresh clone with
  * no database. With MONGODB_URI it uses the live model and tree.
  */
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
@@ -14,7 +17,8 @@ import { createCategoryService } from '../src/categories/categoryService';
 import { Classifier } from '../src/classification/classifier';
 import { createClassificationService } from '../src/classification/classificationService';
 import { evaluate } from '../src/classification/evaluate';
-import { examplesOf, leavesOf, loadJsonl, loadSeedCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
+import { predictStream } from '../src/classification/predictFile';
+import { baseTrainingExamples, leavesOf, loadJsonl, seedTreeAsNodes } from '../src/classification/trainingData';
 import { connectDatabase } from '../src/db/connect';
 import { createLogger } from '../src/log';
 import { createReportRepository } from '../src/reports/reportRepository';
@@ -32,9 +36,12 @@ async function classifierFromDatabase(uri: string, retrain: boolean) {
   return { service, result: null };
 }
 
+/** CLASSIFIER_MODEL_FILE: a model saved by `train --out FILE`, so eval, predict and predict-file need not retrain. */
 function localClassifier(): Classifier {
+  const file = process.env.CLASSIFIER_MODEL_FILE;
+  if (file) return Classifier.deserialize(readFileSync(file));
   const tree = seedTreeAsNodes(DEFAULT_TREE);
-  return Classifier.train([...loadSeedCorpus(), ...examplesOf(tree)], leavesOf(tree), 0);
+  return Classifier.train(baseTrainingExamples(tree), leavesOf(tree), 0);
 }
 
 async function main() {
@@ -45,7 +52,9 @@ async function main() {
     const rows = loadJsonl(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
     const report = evaluate(classify, rows);
-    console.error(`n=${report.n} accuracy=${report.accuracy} macroF1=${report.macroF1} top3=${report.top3} urgentP=${report.urgentPrecision} urgentR=${report.urgentRecall} ms/text=${report.msPerText}`);
+    console.error(`n=${report.n} accuracy=${report.accuracy} macroF1=${report.macroF1} top3=${report.top3} urgentP=${report.urgentPrecision} urgentR=${report.urgentRecall} semiUrgentP=${report.semiUrgentPrecision} semiUrgentR=${report.semiUrgentRecall} ece=${report.ece} ms/text=${report.msPerText}`);
+    for (const [name, r] of Object.entries(report.perRegister)) console.error(`  ${name.padEnd(12)} n=${r.n} accuracy=${r.accuracy} top3=${r.top3}`);
+    for (const b of report.reliability) if (b.n) console.error(`  confidence ${b.from.toFixed(1)}–${b.to.toFixed(1)}: n=${b.n} mean confidence=${b.meanConfidence} accuracy=${b.accuracy}`);
     console.log(JSON.stringify(report));
   } else if (command === 'train') {
     if (uri) {
@@ -54,14 +63,22 @@ async function main() {
     } else {
       const started = performance.now();
       const c = localClassifier();
-      console.log(JSON.stringify({ version: c.version, trainedOn: c.trainedOn, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), note: 'MONGODB_URI not set: trained in memory only' }));
+      const out = process.argv.indexOf('--out');
+      if (out > 0) writeFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[out + 1]), c.serialize());
+      console.log(JSON.stringify({ version: c.version, trainedOn: c.trainedOn, temperature: c.temperature, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), note: out > 0 ? `saved to ${process.argv[out + 1]}` : 'MONGODB_URI not set: trained in memory only' }));
     }
   } else if (command === 'predict') {
     if (!arg) throw new Error('usage: classify predict "文字"');
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
     console.log(JSON.stringify(classify.classify(arg), null, 2));
+  } else if (command === 'predict-file') {
+    if (!arg) throw new Error('usage: classify predict-file FILE.jsonl');
+    const input = createReadStream(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
+    const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
+    const { lines, errors } = await predictStream(classify, input, process.stdout);
+    console.error(`predict-file: ${lines} lines, ${errors} errors, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } else {
-    console.error('usage: classify eval FILE.jsonl | train | predict "文字"');
+    console.error('usage: classify eval FILE.jsonl | train | predict "文字" | predict-file FILE.jsonl');
     process.exit(2);
   }
   if (uri) await mongoose.disconnect();

@@ -11,6 +11,7 @@ import { pipelineOperations } from './pipeline/pipelineApi';
 import { reportOperations } from './reports/reportApi';
 import { ticketOperations } from './reports/ticketApi';
 import { triageOperations } from './reports/triageApi';
+import { staffOperations } from './staff/staffApi';
 import type { ApiOperation } from './http/openapi';
 import { zoneOperations } from './zones/zoneApi';
 import { privacyOperations } from './privacy/privacyApi';
@@ -55,4 +56,5 @@ export const apiOperations: ApiOperation[] = [
   ...notificationOperations,
   ...zoneOperations,
   ...privacyOperations,
+  ...staffOperations,
 ];

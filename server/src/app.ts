@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Koa from 'koa';
 import Router from '@koa/router';
 import serve from 'koa-static';
 import mongoose from 'mongoose';
+import proxyaddr from 'proxy-addr';
 import { authRoutes } from './auth/authRoutes';
 import { createAuthService } from './auth/authService';
 import { createTokenService } from './auth/tokens';
@@ -13,6 +14,9 @@ import { geoRoutes } from './geo/geoRoutes';
 import type { TencentGeocoder } from './geo/tencentGeocoder';
 import type { AppState } from './http/context';
 import { accessLog, errorHandler, jsonBody } from './http/middleware';
+import { createRateLimits, type LimitSettings } from './http/rateLimits';
+import { inlineScriptHashes, securityHeaders } from './http/securityHeaders';
+import type { TrustProxy } from './config';
 import type { Logger } from './log';
 import { createMediaService } from './media/mediaService';
 import { mediaRoutes } from './media/mediaRoutes';
@@ -34,6 +38,7 @@ import { pipelineRoutes } from './pipeline/pipelineRoutes';
 import { createTicketService } from './reports/ticketService';
 import { createReportService } from './reports/reportService';
 import { createDuplicateService } from './reports/duplicates';
+import { createJoinOffers } from './reports/joinOffers';
 import { createEffectsWorker } from './pipeline/effectsWorker';
 import { createHousekeeping } from './pipeline/housekeeping';
 import { createNotificationService, type NotificationConfig } from './notifications/notificationService';
@@ -47,6 +52,12 @@ import { apiOperations } from './apiOperations';
 import { buildOpenApiDocument } from './http/openapi';
 import { backlogGauges, requestMetrics } from './metrics/metrics';
 import { metricsRoutes } from './metrics/metricsRoutes';
+import { createLoginThrottle } from './auth/loginThrottle';
+import { createAuditService } from './audit/auditService';
+import { createStaffService } from './staff/staffService';
+import { staffRoutes } from './staff/staffRoutes';
+import { adminReportRoutes } from './reports/adminReportRoutes';
+import { publicRoute } from './http/middleware';
 
 export interface AppDeps {
   jwtSecret: string;
@@ -55,7 +66,13 @@ export interface AppDeps {
   log: Logger;
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
-  classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number };
+  classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number; trainingCorpus?: boolean };
+  /** quotas (README "Limits"); unset ones take the defaults */
+  limits?: Partial<LimitSettings>;
+  /** which reverse proxies may tell us the client's address (null: none, the socket's peer is the client) */
+  trustProxy?: TrustProxy;
+  /** staff sign-in: failed attempts allowed per client address per 15 minutes (LOGIN_FAILURES_PER_ADDRESS) */
+  loginFailuresPerAddress?: number;
   /** WeChat subscribe messages: the API to send them through (null: in-app messages only) and the templates */
   notifications?: { wechat: WechatMessengerOptions | null; config: NotificationConfig; pollMs?: number };
   pipeline?: {
@@ -81,7 +98,10 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const tokens = createTokenService(deps.jwtSecret);
   const signer = createMediaSigner(deps.jwtSecret);
-  const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log });
+  const throttle = createLoginThrottle({ perAddress: deps.loginFailuresPerAddress });
+  const auth = createAuthService({ wechat: deps.wechat, tokens, log: deps.log, throttle });
+  const audit = createAuditService();
+  const staff = createStaffService({ tokens, throttle });
   const geo = createGeoService({ geocoder: deps.geocoder, log: deps.log });
   const media = createMediaService({ signer });
   // The core: every read and write of reports goes through the repository. Domains below it
@@ -95,11 +115,13 @@ export function createApp(deps: AppDeps) {
     log: deps.log,
     confidenceThreshold: deps.classifier?.confidenceThreshold ?? 0.5,
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
+    trainingCorpus: deps.classifier?.trainingCorpus,
   });
   const tickets = createTicketService({ repo, categories, signer, media });
   const zones = createZoneService({ categories });
   const reports = createReportService({ repo, geo, media, signer, log: deps.log, categories, classification, zones });
-  const duplicates = createDuplicateService({ repo, categories, classification, signer });
+  const offers = createJoinOffers(deps.jwtSecret);
+  const duplicates = createDuplicateService({ repo, categories, classification, signer, offers });
 
   // Above reports: the pipeline and notifications, reacting to what the repository stored.
   const pipelineConfig = deps.pipeline ?? { connector: 'local' as const, publicBaseUrl: 'http://localhost:3000' };
@@ -129,13 +151,22 @@ export function createApp(deps: AppDeps) {
   const housekeeping = createHousekeeping({ repo, log: deps.log });
   const privacy = createPrivacyService({ repo, media, notifications, signer, tokens });
 
+  const limits = createRateLimits({ ...(deps.classifier?.classifyPerMinute ? { classifyPerMinute: deps.classifier.classifyPerMinute } : {}), ...deps.limits });
+
   const app = new Koa<AppState>();
-  app.proxy = true;
-  // Behind one reverse proxy: trust only the address it appended, not what the client sent.
-  app.maxIpsCount = 1;
+  // X-Forwarded-* are believed only from the proxies TRUST_PROXY names; otherwise anyone could pick their address.
+  const trust = trustFunction(deps.trustProxy ?? null);
+  app.proxy = trust !== null;
+  app.use(async (ctx, next) => {
+    ctx.request.ip = trust ? proxyaddr(ctx.req, trust) : (ctx.req.socket.remoteAddress ?? '');
+    await next();
+  });
   app.use(requestMetrics());
   app.use(errorHandler(deps.log));
   app.use(accessLog(deps.log));
+  const indexHtml = deps.h5Dist ? path.join(deps.h5Dist, 'index.html') : null;
+  const scriptHashes = indexHtml && existsSync(indexHtml) ? inlineScriptHashes(readFileSync(indexHtml, 'utf8')) : [];
+  app.use(securityHeaders({ hsts: pipelineConfig.publicBaseUrl.startsWith('https:'), scriptHashes }));
   backlogGauges({
     count: async () => {
       const [reportBacklogs, notificationsPending] = await Promise.all([repo.countBacklogs(), notifications.pendingWechat()]);
@@ -144,10 +175,10 @@ export function createApp(deps: AppDeps) {
     ttlMs: deps.metrics?.countTtlMs ?? 30_000, classifierVersion: () => classification.info()?.version ?? null });
 
   const health = new Router<AppState>();
-  health.get('/healthz', (ctx) => {
+  health.get('/healthz', publicRoute(), (ctx) => {
     ctx.body = { ok: true };
   });
-  health.get('/readyz', async (ctx) => {
+  health.get('/readyz', publicRoute(), async (ctx) => {
     try {
       if (mongoose.connection.readyState !== 1) throw new Error('not connected');
       await mongoose.connection.db!.admin().ping();
@@ -160,7 +191,7 @@ export function createApp(deps: AppDeps) {
 
   // Built on first request: the document only changes with the code.
   let openApiDocument: unknown = null;
-  health.get('/api/v1/openapi.json', (ctx) => {
+  health.get('/api/v1/openapi.json', publicRoute(), (ctx) => {
     openApiDocument ??= buildOpenApiDocument(apiOperations, { version: '1' });
     ctx.body = openApiDocument;
   });
@@ -169,18 +200,20 @@ export function createApp(deps: AppDeps) {
   const routers = [
     health,
     metricsRoutes({ token: deps.metrics?.token ?? null }),
-    authRoutes(auth),
-    mediaRoutes({ media, tokens, signer }),
-    reportRoutes({ reports, duplicates, tokens }),
-    ticketRoutes({ tickets, repo, tokens, signer }),
-    triageRoutes({ reports, tokens }),
-    geoRoutes({ geo, tokens }),
-    categoryRoutes({ categories, tokens }),
-    classificationRoutes({ classification, tokens, classifyPerMinute: deps.classifier?.classifyPerMinute ?? 60 }),
-    pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null }),
+    authRoutes(auth, { tokens, audit }),
+    mediaRoutes({ media, tokens, signer, limits }),
+    adminReportRoutes({ repo, reports, audit, tokens, log: deps.log }),
+    reportRoutes({ reports, duplicates, tokens, limits, audit, repo }),
+    ticketRoutes({ tickets, repo, tokens, signer, limits, audit }),
+    triageRoutes({ reports, tokens, audit }),
+    geoRoutes({ geo, tokens, limits }),
+    categoryRoutes({ categories, tokens, audit }),
+    classificationRoutes({ classification, tokens, limits, audit }),
+    pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, audit }),
     notificationRoutes({ notifications, tokens }),
     zoneRoutes({ zones, tokens }),
     privacyRoutes({ privacy, tokens }),
+    staffRoutes({ staff, audit, tokens }),
   ];
   for (const router of routers) {
     app.use(router.routes());
@@ -197,5 +230,12 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, routers, services: { repo, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping, zones, privacy } };
+  return { app, prepare, routers, services: { limits, offers, repo, audit, staff, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping, zones, privacy } };
+}
+
+/** TRUST_PROXY as proxy-addr's trust function: a hop count trusts that many proxies in front of us, a list exactly those addresses. */
+function trustFunction(setting: TrustProxy): ((addr: string, i: number) => boolean) | null {
+  if (setting === null || setting === 0) return null;
+  if (typeof setting === 'number') return (_addr, i) => i < setting;
+  return proxyaddr.compile(setting);
 }

@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { LimitSettings } from './http/rateLimits';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -12,9 +14,11 @@ const optionalString = z
   .optional();
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // Unset behaves like production: the stand-in and generated secrets need an explicit development or test (`npm start` sets development).
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** default: 127.0.0.1 in development and test, 0.0.0.0 in production */
+  HOST: optionalString,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
   DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
@@ -67,18 +71,57 @@ const envSchema = z.object({
   PIPELINE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   PIPELINE_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
   CLASSIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /**
+   * Which reverse proxies to believe about the client's address (X-Forwarded-For): unset/`off` none (the
+   * socket's address is the client), a hop count, or a comma-separated list of proxy addresses/CIDRs.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('off')
+    .transform((s, ctx): TrustProxy => {
+      if (s === '' || /^(off|false|0)$/i.test(s)) return null;
+      if (/^\d+$/.test(s)) return Number(s);
+      const list = s.split(',').map((a) => a.trim()).filter(Boolean);
+      try {
+        proxyaddr.compile(list);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be off, a hop count, or a comma-separated list of IP addresses/CIDRs' });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  // Quotas (see README "Limits"). Each is per resident unless said otherwise.
+  RATE_REPORTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  RATE_REPORTS_PER_DAY: z.coerce.number().int().min(1).default(30),
+  RATE_UPLOADS_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  RATE_UPLOAD_MB_PER_DAY: z.coerce.number().int().min(1).default(200),
+  RATE_FOLLOWUPS_PER_TICKET_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  RATE_SIMILAR_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  RATE_GEO_PER_HOUR: z.coerce.number().int().min(1).default(120),
+  /** key of the log pseudonyms (HMAC); default: derived from the JWT secret */
+  LOG_PSEUDONYM_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** bearer token for GET /metrics (unset: no /metrics) */
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** the backlog gauges count at most this often (a count is a scan on FerretDB) */
   METRICS_COUNT_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** on SIGTERM, how long requests in flight may take before their connections are cut */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(5).max(100_000).default(30),
 });
+
+/** null: trust no proxy; a number: hop count; a list: the proxies' addresses/CIDRs */
+export type TrustProxy = null | number | string[];
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'HOST'> {
+  HOST: string;
   jwtSecret: string;
+  /** HMAC key of log pseudonyms */
+  pseudonymSecret: string;
+  /** the limits of README "Limits", for createApp */
+  limits: LimitSettings;
   /** true when no WeChat credentials are set: logins go to the local stand-in */
   useWechatStandIn: boolean;
 }
@@ -97,7 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  const production = env.NODE_ENV === 'production';
+  const production = env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test';
   const problems: string[] = [];
   if (production && !env.JWT_SECRET) problems.push('  JWT_SECRET: required in production (≥ 32 random characters)');
   if (production && !env.MONGODB_URI) problems.push('  MONGODB_URI: required in production');
@@ -110,9 +153,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('  OPEN311_BASE_URL and OPEN311_API_KEY: required when PIPELINE_CONNECTOR=open311');
   }
   if (production && !hasWechat) problems.push('  WECHAT_APPID/WECHAT_SECRET: required in production (the local WeChat stand-in refuses to run there)');
+  if (production && !source.NODE_ENV && problems.length) problems.push('  NODE_ENV: unset, so treated as production; to try it out locally use `npm start` (sets NODE_ENV=development)');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
-  return { ...env, jwtSecret: env.JWT_SECRET ?? devSecret(env.DATA_DIR), useWechatStandIn: !hasWechat };
+  // Only development and test may get a generated secret (checked above: production refuses to start without one).
+  const jwtSecret = env.JWT_SECRET ?? devSecret(env.DATA_DIR);
+  return {
+    ...env,
+    HOST: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    jwtSecret,
+    pseudonymSecret: env.LOG_PSEUDONYM_SECRET ?? createHmac('sha256', jwtSecret).update('log-pseudonyms').digest('hex'),
+    useWechatStandIn: !hasWechat,
+    limits: {
+      reportsPerHour: env.RATE_REPORTS_PER_HOUR,
+      reportsPerDay: env.RATE_REPORTS_PER_DAY,
+      uploadsPerHour: env.RATE_UPLOADS_PER_HOUR,
+      uploadBytesPerDay: env.RATE_UPLOAD_MB_PER_DAY * 1024 * 1024,
+      followUpsPerTicketPerHour: env.RATE_FOLLOWUPS_PER_TICKET_PER_HOUR,
+      similarPerHour: env.RATE_SIMILAR_PER_HOUR,
+      geoPerHour: env.RATE_GEO_PER_HOUR,
+      classifyPerMinute: env.CLASSIFY_RATE_PER_MINUTE,
+    },
+  };
 }
 
 function devSecret(dataDir: string): string {

@@ -1,5 +1,6 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { createApp } from './app';
 import { startWechatStandIn } from './auth/wechatStandIn';
 import { createWechatClient } from './auth/wechatClient';
@@ -7,7 +8,7 @@ import { ConfigError, loadConfig } from './config';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { embeddedUriFile, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embeddedDatabase';
 import { createTencentGeocoder } from './geo/tencentGeocoder';
-import { createLogger } from './log';
+import { createLogger, type Logger } from './log';
 import { gracefulServer } from './lifecycle/shutdown';
 import { watchDatabase } from './metrics/metrics';
 
@@ -22,7 +23,7 @@ async function main() {
     }
     throw err;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, undefined, { pseudonymKey: config.pseudonymSecret });
   const stops: (() => Promise<void>)[] = [];
 
   let uri = config.MONGODB_URI;
@@ -68,6 +69,7 @@ async function main() {
   };
 
   const { app, prepare, services } = createApp({
+    loginFailuresPerAddress: config.LOGIN_FAILURES_PER_ADDRESS,
     notifications: {
       wechat: wechatOptions,
       config: { templates, page: config.WECHAT_MESSAGE_PAGE, miniprogramState: config.WECHAT_MINIPROGRAM_STATE },
@@ -96,8 +98,9 @@ async function main() {
     classifier: {
       confidenceThreshold: config.CLASSIFY_CONFIDENCE_THRESHOLD,
       retrainEvery: config.CLASSIFIER_RETRAIN_EVERY,
-      classifyPerMinute: config.CLASSIFY_RATE_PER_MINUTE,
     },
+    limits: config.limits,
+    trustProxy: config.TRUST_PROXY,
   });
   await prepare();
   services.classification.startPolling();
@@ -118,13 +121,13 @@ async function main() {
     }
   }
   stops.unshift(async () => services.classification.stop());
-  await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (line) => console.log(line));
+  await services.auth.seedAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD, (text) => revealAdminPassword(text, config.DATA_DIR, log));
 
   const server = http.createServer(app.callback());
   const graceful = gracefulServer(server, { graceMs: config.SHUTDOWN_GRACE_MS });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
-  log.info('server listening', { url: `http://localhost:${port}`, api: `http://localhost:${port}/api/v1` });
+  log.info('server listening', { url: `http://${config.HOST}:${port}`, api: `http://${config.HOST}:${port}/api/v1`, env: config.NODE_ENV });
   console.log(`\n  随申拍 is running: http://localhost:${port}\n`);
 
   // SIGTERM: stop accepting, answer what is in flight (up to SHUTDOWN_GRACE_MS),
@@ -155,3 +158,21 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+
+/**
+ * The generated first admin password never goes into the log (which is
+ * collected and kept): to the terminal when a person is watching stderr,
+ * otherwise into a file only this user can read. The log says where.
+ */
+function revealAdminPassword(text: string, dataDir: string, log: Logger): void {
+  if (process.stderr.isTTY) {
+    process.stderr.write(text + '\n');
+    log.warn('admin account created; its generated password was shown on the terminal (stderr), not logged');
+    return;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'admin-password.txt');
+  writeFileSync(file, text.trim() + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600); // also when the file existed with other permissions
+  log.warn('admin account created; its generated password is in a file readable only by this user — read it, then delete it', { file });
+}

@@ -23,6 +23,8 @@ export interface TestServer {
   baseUrl: string;
   wechat: WechatStandIn;
   services: ReturnType<typeof createApp>['services'];
+  /** every router the app mounts (the route-permission test walks them) */
+  routers: ReturnType<typeof createApp>['routers'];
   request(method: string, pathname: string, opts?: { token?: string; json?: unknown; headers?: Record<string, string>; body?: BodyInit }): Promise<{ status: number; body: any; headers: Headers }>;
   loginCitizen(code?: string): Promise<{ token: string; userId: string }>;
   loginAdmin(): Promise<{ token: string; userId: string }>;
@@ -35,7 +37,18 @@ export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' }
 export const TEST_PIPELINE_SECRET = 'test-pipeline-secret-0123456789';
 export const TEST_TEMPLATES = { accepted: 'tmpl-accepted', dispatched: 'tmpl-dispatched', resolved: 'tmpl-resolved', reopened: 'tmpl-reopened' };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; metrics?: AppDeps['metrics'] } = {}): Promise<TestServer> {
+/** Quotas high enough that tests filing many reports as one resident never meet them (limits.test.ts sets its own). */
+export const TEST_LIMITS = {
+  reportsPerHour: 100_000,
+  reportsPerDay: 100_000,
+  uploadsPerHour: 100_000,
+  uploadBytesPerDay: 100_000 * 1024 * 1024,
+  followUpsPerTicketPerHour: 100_000,
+  similarPerHour: 100_000,
+  geoPerHour: 100_000,
+};
+
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log']; metrics?: AppDeps['metrics'] } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -46,7 +59,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
   }
   await connectDatabase(uri, `t_${randomUUID().slice(0, 8)}`);
   const wechat = await startWechatStandIn({ env: 'test', tokenTtlSeconds: opts.wechatTokenTtlSeconds });
-  const { app, prepare, services } = createApp({
+  const { app, prepare, services, routers } = createApp({
     jwtSecret: 'test-secret-test-secret-test-secret!',
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: opts.geocoder ?? null,
@@ -55,10 +68,14 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
       config: { templates: TEST_TEMPLATES, page: 'tickets/detail/index', miniprogramState: 'developer' },
       pollMs: 200,
     },
-    log: silentLogger,
+    log: opts.log ?? silentLogger,
     h5Dist: opts.h5Dist,
+    limits: { ...TEST_LIMITS, ...opts.limits },
+    trustProxy: opts.trustProxy ?? null,
     pipeline: opts.pipeline ?? { connector: 'local', publicBaseUrl: 'http://127.0.0.1', secret: TEST_PIPELINE_SECRET },
-    classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000 },
+    // The writers' corpus makes every retrain take tens of seconds on a loaded machine; the API tests are
+    // about the mechanics (swap, triage, corrections as training data), so they train on the seed corpus.
+    classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000, trainingCorpus: false },
     metrics: opts.metrics,
   });
   await prepare();
@@ -86,6 +103,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     baseUrl,
     wechat,
     services,
+    routers,
     request,
     async loginCitizen(code = `code-${randomUUID()}`) {
       const res = await request('POST', '/api/v1/auth/wechat-login', { json: { code } });

@@ -22,3 +22,8 @@ export async function insertSubmitKeys(rows: { _id: string; reportId: string; re
 export async function submitKeyIds(): Promise<string[]> {
   return (await SubmitKey.find({}, { _id: 1 }).lean<{ _id: string }[]>()).map((d) => d._id);
 }
+
+/** Benchmarks: documents straight into the collection, without the API or mongoose's validation. */
+export async function insertRawReports(docs: Record<string, unknown>[]): Promise<void> {
+  await Report.collection.insertMany(docs as never[], { ordered: false });
+}

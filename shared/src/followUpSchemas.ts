@@ -52,3 +52,9 @@ export const mergeSchema = z.object({
   into: z.string().trim().min(1, '请填写要合并到的工单号').max(64),
   message: z.string().trim().max(500).optional(),
 });
+
+/** Join (+1): the offer /reports/similar gave. Missing or wrong, the answer is the 404 of a made-up id. */
+export const joinSchema = z.object({ offer: z.string().max(200).optional() });
+
+/** Staff: may neighbours read this report's description (附近已有人反映, followers)? */
+export const descriptionPublicSchema = z.object({ public: z.boolean({ required_error: '请说明是否公开描述', invalid_type_error: '请说明是否公开描述' }) });

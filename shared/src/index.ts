@@ -13,4 +13,6 @@ export * from './questions';
 export * from './zones';
 export * from './errorsEn';
 export * from './residentTexts';
+export * from './urgency';
 export * from './responseSchemas';
+export * from './staff';

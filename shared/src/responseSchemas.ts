@@ -46,6 +46,8 @@ export const classificationViewSchema = z.object({
   firstLevelTop3: z.array(scored),
   confidence: z.number(),
   urgent: z.boolean(),
+  /** 紧急 / 次紧急 / 普通 (optional: classifications stored with reports before the levels existed lack it) */
+  urgency: z.enum(['urgent', 'semi_urgent', 'normal']).optional(),
   urgentReasons: z.array(z.string()),
   explanation: z.array(z.string()),
   modelVersion: z.string(),
@@ -65,6 +67,7 @@ export const reportViewSchema = z.object({
   citizenCategory: categoryRef.nullable(),
   category: categoryRef.extend({ parentCode: z.string().nullable(), parentName: z.string().nullable() }).nullable(),
   urgent: z.boolean(),
+  urgency: z.enum(['urgent', 'semi_urgent', 'normal']),
   department: z.string().nullable(),
   dueAt: isoTime.nullable(),
   overdue: z.boolean(),
@@ -102,11 +105,18 @@ export function itemsSchema<T extends z.ZodTypeAny>(item: T) {
 /** A nearby open ticket offered before filing (what a passer-by could see). */
 export const similarTicketSchema = z.object({
   id: z.string(),
+  /** what POST /reports/:id/join needs: for this resident and this ticket, 30 minutes */
+  offer: z.string(),
+  offerExpiresAt: isoTime,
   status,
   statusLabel: z.string(),
   category: z.string(),
+  /** street level, no coordinates */
+  place: z.string(),
   createdAt: isoTime,
   supporters: z.number().int(),
+  /** only when staff made the description public */
+  description: z.string().optional(),
 });
 
 export const mergeResultSchema = z.object({ duplicate: reportViewSchema, target: reportViewSchema });

@@ -3,15 +3,23 @@ import type { District } from './districts';
 import type { ReportStatus } from './status';
 import type { ReportLocation } from './schemas';
 import type { AllowedActions } from './followUpSchemas';
+import type { Urgency } from './urgency';
 
 /** The shapes the API returns. The server's presenters produce exactly these. */
 
 export type Role = 'citizen' | 'admin';
+/** Staff accounts carry `role: 'admin'` (what older clients check) plus their real roles and district scope. */
 
 export interface UserView {
   id: string;
   role: Role;
   displayName?: string;
+  /** staff only: the account's roles (any combination) */
+  roles?: import('./staff').StaffRole[];
+  /** staff only: district codes the account is limited to; empty = the whole city */
+  districts?: string[];
+  /** staff only: the password was set by an admin and must be changed before anything else */
+  mustChangePassword?: boolean;
 }
 
 export interface LoginResponse {
@@ -47,17 +55,25 @@ export interface CategoryRef {
 }
 
 /** An open ticket near a report about to be filed (shown to another resident: no photos, phone or exact address). */
+/**
+ * 附近已有人反映: what a passer-by could see of an open ticket, nothing more —
+ * category, a street-level place (no coordinates, no house number), when, how
+ * many. The description only if staff marked it public. `offer` is what
+ * `POST /reports/:id/join` needs: signed for this resident and this ticket, valid 30 minutes.
+ */
 export interface SimilarTicket {
   id: string;
-  ticketNo: string;
+  offer: string;
+  offerExpiresAt: string;
   status: ReportStatus;
   statusLabel: string;
   category: string;
-  description: string;
-  distanceMeters: number;
+  /** street level, e.g. 「黄浦区人民大道」 */
+  place: string;
   createdAt: string;
   supporters: number;
-  similarity: number;
+  /** only when staff marked the description public */
+  description?: string;
 }
 
 export interface ReportView {
@@ -78,6 +94,8 @@ export interface ReportView {
   /** the category the report is filed under; null while it waits for manual triage */
   category: (CategoryRef & { parentCode: string | null; parentName: string | null }) | null;
   urgent: boolean;
+  /** 紧急 / 次紧急 / 普通; `urgent` stays for older clients */
+  urgency: Urgency;
   department: string | null;
   dueAt: string | null;
   /** past its deadline and escalated (超期/督办) */
@@ -130,6 +148,8 @@ export interface ClassificationView {
   /** probability of the first-level category */
   confidence: number;
   urgent: boolean;
+  /** 紧急 (life or safety now) / 次紧急 (within a day) / 普通; `urgent` is `urgency === 'urgent'` */
+  urgency: Urgency;
   urgentReasons: string[];
   /** the terms that weighed most */
   explanation: string[];

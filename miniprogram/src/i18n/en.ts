@@ -45,9 +45,13 @@ export const en: DeepPartialStrings<Dict> = {
     category: 'Category', chooseCategory: 'Choose a category',
   },
   fields: { description: 'description', mediaIds: 'photos', location: 'location', contactPhone: 'phone', answers: 'questions', categoryCode: 'category' },
+  emergency: {
+    title: 'An emergency? Call first', call: 'Call {{label}} now', hint: 'You can still send your report; the department will follow up.',
+    n119: 'fire 119', n120: 'ambulance 120', n110: 'police 110',
+  },
   submit: {
     similarTitle: 'Already reported nearby', similarHint: 'A similar report within 200 m from the last 7 days is being handled. Join it to get its updates instead of filing again.',
-    distance: '{{status}} · about {{meters}} m', others: '{{count}} residents reported it', join: 'Same problem — follow it (+1)', anyway: 'Not the same — send mine',
+    distance: '{{status}} · about {{meters}} m', place: '{{status}} · {{place}}', others: '{{count}} residents reported it', join: 'Same problem — follow it (+1)', anyway: 'Not the same — send mine',
     notSent: 'Not sent: ', draftSafe: '. Your draft is saved; retrying is safe and never files twice.',
     submitting: 'Sending…', resubmit: 'Send again', submit: 'Send report', missing: 'Still needed: {{fields}}', saved: 'Your draft is saved on this device',
   },
@@ -73,7 +77,7 @@ export const en: DeepPartialStrings<Dict> = {
   },
   detail: {
     joined: 'Joined! ', followerNote: 'Another resident filed this report; you follow it and will be told of progress.', merged: 'Handled together with {{ticketNo}} — tap to see its progress ›',
-    filedAt: '{{kind}} · sent {{time}}', supporters: '{{count}} more residents reported the same problem', description: 'Description', noText: '(no description)',
+    filedAt: '{{kind}} · sent {{time}}', supporters: '{{count}} more residents reported the same problem', description: 'Description', noText: '(no description)', followerHidden: '(only the person who filed it can see the description)',
     place: 'Location', notGiven: 'Not given', manual: 'District to be decided by staff', yourCategory: 'Your category: {{name}}', phone: 'Phone: {{phone}}', anonymous: 'Anonymous',
     handling: 'Handling', department: 'Department: {{name}}', due: 'Due by {{time}}', myRating: 'My rating: {{rating}}', progress: 'Progress', answers: 'Answers', zone: 'Section: {{title}}',
     ratings: { satisfied: 'Satisfied', basically_satisfied: 'Mostly satisfied', unsatisfied: 'Not satisfied' },

@@ -43,9 +43,13 @@ export const zhCN = {
     category: '分类', chooseCategory: '请选择分类',
   },
   fields: { description: '问题描述', mediaIds: '照片', location: '地点', contactPhone: '联系电话', answers: '补充信息', categoryCode: '分类' },
+  emergency: {
+    title: '情况紧急？请先打电话', call: '一键拨打 {{label}}', hint: '诉求仍可照常提交，相关部门会跟进处理。',
+    n119: '火警 119', n120: '急救 120', n110: '报警 110',
+  },
   submit: {
     similarTitle: '附近已有人反映', similarHint: '附近 200 米内，最近 7 天已有相似的诉求正在办理。加入后您会收到它的办理进度，不必重复提交。',
-    distance: '{{status}} · 约 {{meters}} 米', others: '已有 {{count}} 位市民反映', join: '是同一问题，加入关注（+1）', anyway: '不是同一问题，仍然提交',
+    distance: '{{status}} · 约 {{meters}} 米', place: '{{status}} · {{place}}', others: '已有 {{count}} 位市民反映', join: '是同一问题，加入关注（+1）', anyway: '不是同一问题，仍然提交',
     notSent: '提交未成功：', draftSafe: '。草稿已保存，可放心重试，不会重复提交。',
     submitting: '正在提交…', resubmit: '重新提交', submit: '提交诉求', missing: '还需完善：{{fields}}', saved: '草稿会自动保存在本机',
   },
@@ -71,7 +75,7 @@ export const zhCN = {
   },
   detail: {
     joined: '已加入！', followerNote: '这是其他市民提交的诉求，您已关注，办理进展会通知您。', merged: '已与诉求 {{ticketNo}} 合并办理，点此查看它的进度 ›',
-    filedAt: '{{kind}} · 提交于 {{time}}', supporters: '另有 {{count}} 位市民反映了同一问题', description: '问题描述', noText: '（未填写文字说明）',
+    filedAt: '{{kind}} · 提交于 {{time}}', supporters: '另有 {{count}} 位市民反映了同一问题', description: '问题描述', noText: '（未填写文字说明）', followerHidden: '（诉求内容仅提交人可见）',
     place: '地点', notGiven: '未提供', manual: '待人工确定所属区', yourCategory: '您选择的分类：{{name}}', phone: '联系电话：{{phone}}', anonymous: '匿名反映',
     handling: '办理信息', department: '承办部门：{{name}}', due: '办理时限：{{time}} 前', myRating: '我的评价：{{rating}}', progress: '办理进度', answers: '补充信息', zone: '专区：{{title}}',
     ratings: { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' },

@@ -19,12 +19,12 @@ export function SubmitBar({ form }: { form: ReturnType<typeof useReportDraft> })
               <View className='row'>
                 <Text className='similar-category'>{s.category}</Text>
                 <Text className='muted'>
-                  {t('submit.distance', { status: s.statusLabel, meters: s.distanceMeters })}
+                  {t('submit.place', { status: s.statusLabel, place: s.place })}
                 </Text>
               </View>
-              <Text className='similar-desc'>{s.description}</Text>
+              {s.description && <Text className='similar-desc'>{s.description}</Text>}
               {s.supporters > 0 && <Text className='muted'>{t('submit.others', { count: s.supporters + 1 })}</Text>}
-              <Button className='btn small' onClick={() => void form.join(s.id)} data-testid='similar-join'>
+              <Button className='btn small' onClick={() => void form.join(s.id, s.offer)} data-testid='similar-join'>
                 {t('submit.join')}
               </Button>
             </View>

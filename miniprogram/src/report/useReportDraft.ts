@@ -216,9 +216,9 @@ export function useReportDraft(kind: Draft['kind']) {
   }, [valid, input, kind, update]);
 
   const join = useCallback(
-    async (id: string) => {
+    async (id: string, offer: string) => {
       try {
-        await joinTicket(id);
+        await joinTicket(id, offer);
         discardDraft(kind);
         void Taro.redirectTo({ url: `/tickets/detail/index?id=${id}&joined=1` });
       } catch (err) {
@@ -230,6 +230,7 @@ export function useReportDraft(kind: Draft['kind']) {
   );
 
   // While the resident types, suggest a category (debounced; the public endpoint is rate-limited).
+  // 随申拍 asks too, for its one-line note: the answer's urgency drives the emergency call banner.
   const [suggestion, setSuggestionState] = useState<ClassificationView | null>(null);
   const setSuggestion = useCallback((v: ClassificationView | null) => {
     suggestionRef.current = v;
@@ -237,7 +238,7 @@ export function useReportDraft(kind: Draft['kind']) {
   }, []);
   useEffect(() => {
     const text = draft.description.trim();
-    if (kind !== 'complaint' || text.length < 5) return setSuggestion(null);
+    if (text.length < (kind === 'complaint' ? 5 : 4)) return setSuggestion(null);
     const timer = setTimeout(() => {
       suggestCategory(text).then(setSuggestion, () => setSuggestion(null));
     }, 600);

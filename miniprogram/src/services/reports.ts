@@ -1,4 +1,4 @@
-import type { CreateReportInput, Page, ReportView, SimilarTicket } from '@ssp/shared';
+import type { CreateReportInput, Page, ReportRowView, ReportView, SimilarTicket } from '@ssp/shared';
 import { call } from './api';
 
 export function createReport(input: CreateReportInput, idempotencyKey: string): Promise<ReportView> {
@@ -22,7 +22,7 @@ export const followUp = {
 };
 
 export const staff = {
-  queue: (status?: string) => call<{ items: ReportView[] }>('GET', `/admin/reports${status ? `?status=${status}` : ''}`),
+  queue: (status?: string) => call<{ items: ReportRowView[]; nextCursor: string | null }>('GET', `/admin/reports?limit=100${status ? `&status=${status}` : ''}`),
   move: (id: string, to: string, message?: string, mediaIds?: string[]) => call<ReportView>('POST', `/admin/reports/${id}/transitions`, { to, message, mediaIds }),
   /** fold a duplicate into another open ticket, given by ticket number */
   merge: (id: string, into: string) => call<{ duplicate: ReportView; target: ReportView }>('POST', `/admin/reports/${id}/merge`, { into }),
@@ -34,8 +34,9 @@ export function similarTickets(input: { description: string; categoryCode?: stri
 }
 
 /** +1: follow someone else's open ticket instead of filing a duplicate. */
-export function joinTicket(id: string): Promise<ReportView> {
-  return call<ReportView>('POST', `/reports/${encodeURIComponent(id)}/join`, {});
+/** `offer` is the one /reports/similar gave with this ticket (valid 30 minutes, for this resident only). */
+export function joinTicket(id: string, offer: string): Promise<ReportView> {
+  return call<ReportView>('POST', `/reports/${encodeURIComponent(id)}/join`, { offer });
 }
 
 export function listFollowing(): Promise<{ items: ReportView[] }> {

@@ -1,20 +1,37 @@
 import { randomBytes } from 'node:crypto';
-import bcrypt from 'bcryptjs';
-import type { LoginResponse } from '@ssp/shared';
+import { type LoginResponse, type StaffRole } from '@ssp/shared';
 import { AppError } from '../http/errors';
+import type { AuthUser } from '../http/context';
 import type { Logger } from '../log';
 import type { TokenService } from './tokens';
-import { User } from './userModel';
+import type { LoginThrottle } from './loginThrottle';
+import { dummyHash, hashPassword, isLegacyHash, passwordProblems, verifyPassword } from './passwords';
+import { User, type UserDoc } from './userModel';
 import { isDuplicateKey } from '../db/errors';
 import { WechatError, type WechatClient } from './wechatClient';
 
-// A real hash to compare against when the username is unknown, so response time does not reveal which usernames exist.
-const DUMMY_HASH = bcrypt.hashSync(randomBytes(8).toString('hex'), 10);
+export const staffLoginKey = (username: string) => `admin:${username}`;
 
-export function createAuthService(deps: { wechat: WechatClient; tokens: TokenService; log: Logger }) {
-  function respond(user: { _id: unknown; role: 'citizen' | 'admin'; username?: string | null }): LoginResponse {
-    const view = { id: String(user._id), role: user.role };
-    return { ...deps.tokens.sign(view), user: { ...view, ...(user.username ? { displayName: user.username } : {}) } };
+export function createAuthService(deps: { wechat: WechatClient; tokens: TokenService; log: Logger; throttle: LoginThrottle }) {
+  function respondCitizen(user: { _id: unknown; tokenVersion?: number | null }): LoginResponse {
+    const view = { id: String(user._id), role: 'citizen' as const };
+    return { ...deps.tokens.sign({ ...view, tokenVersion: user.tokenVersion ?? 0 }), user: view };
+  }
+
+  /** `role` stays "admin" for every staff account (older clients check it); `roles` is the real list. */
+  function respondStaff(user: Pick<UserDoc, '_id' | 'username' | 'displayName' | 'roles' | 'districts' | 'mustChangePassword' | 'tokenVersion'>): LoginResponse {
+    const id = String(user._id);
+    return {
+      ...deps.tokens.sign({ id, role: 'admin', tokenVersion: user.tokenVersion ?? 0 }),
+      user: {
+        id,
+        role: 'admin',
+        roles: (user.roles ?? []) as StaffRole[],
+        districts: user.districts ?? [],
+        mustChangePassword: Boolean(user.mustChangePassword),
+        displayName: user.displayName || user.username || '',
+      },
+    };
   }
 
   return {
@@ -41,45 +58,89 @@ export function createAuthService(deps: { wechat: WechatClient; tokens: TokenSer
         if (!isDuplicateKey(err)) throw err;
         user = await User.findOne({ loginKey }).lean();
       }
-      return respond({ _id: user!._id, role: user!.role });
+      return respondCitizen(user!);
     },
 
-    async loginAdmin(username: string, password: string): Promise<LoginResponse> {
-      const user = await User.findOne({ loginKey: `admin:${username}` }).lean();
-      const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user || !ok || user.role !== 'admin') throw new AppError(401, 'INVALID_CREDENTIALS');
-      await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
-      return respond({ _id: user._id, role: 'admin', username: user.username });
+    /**
+     * Staff sign-in: throttled per account and per address (429 before any
+     * password check when locked); argon2 verification runs off the event loop;
+     * a bcrypt hash from before is replaced by an argon2id one on success.
+     */
+    async loginAdmin(username: string, password: string, address: string): Promise<LoginResponse> {
+      const loginKey = staffLoginKey(username.toLowerCase());
+      let user: UserDoc | null = null;
+      const ok = await deps.throttle.attempt(loginKey, address, async () => {
+        user = await User.findOne({ loginKey }).lean<UserDoc>();
+        const good = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
+        return Boolean(user && good && user.role === 'admin');
+      });
+      if (!ok || !user) throw new AppError(401, 'INVALID_CREDENTIALS');
+      const found = user as UserDoc;
+      if (found.disabled) throw new AppError(403, 'ACCOUNT_DISABLED');
+      const set: Record<string, unknown> = { lastLoginAt: new Date() };
+      if (isLegacyHash(found.passwordHash!)) set.passwordHash = await hashPassword(password);
+      await User.updateOne({ _id: found._id }, { $set: set });
+      return respondStaff(found);
+    },
+
+    /** A staff member replaces their password (required after an initial or reset one). Other sessions end; this one gets a new token. */
+    async changePassword(me: AuthUser, current: string, next: string, address: string): Promise<LoginResponse> {
+      const user = await User.findById(me.id).lean<UserDoc>();
+      if (!user || user.role !== 'admin' || !user.username) throw new AppError(403, 'FORBIDDEN');
+      const loginKey = staffLoginKey(user.username);
+      const ok = await deps.throttle.attempt(loginKey, address, () => verifyPassword(user.passwordHash!, current));
+      if (!ok) throw new AppError(400, 'CURRENT_PASSWORD_WRONG', undefined, [{ path: 'current', code: 'wrong_password', message: '当前密码不正确' }]);
+      const problems = passwordProblems(next, user.username);
+      if (next === current) problems.push({ path: 'next', code: 'unchanged', message: '新密码不能与当前密码相同' });
+      if (problems.length) throw new AppError(400, 'PASSWORD_TOO_WEAK', undefined, problems);
+      const updated = await User.findOneAndUpdate(
+        { _id: user._id },
+        { $set: { passwordHash: await hashPassword(next), mustChangePassword: false, tokenVersion: (user.tokenVersion ?? 0) + 1 } },
+        { new: true },
+      ).lean<UserDoc>();
+      deps.tokens.forget(me.id);
+      return respondStaff(updated!);
+    },
+
+    /** Ends every session of this account (resident or staff), on every instance within seconds. */
+    async logout(userId: string): Promise<void> {
+      const user = await User.findById(userId, { tokenVersion: 1 }).lean();
+      if (user) await User.updateOne({ _id: user._id }, { $set: { tokenVersion: (user.tokenVersion ?? 0) + 1 } });
+      deps.tokens.forget(userId);
     },
 
     /**
      * First start: make sure one admin exists. With ADMIN_PASSWORD unset a
      * password is generated and printed once to the console (not to the log).
+     * Staff accounts from before roles existed become admins.
      */
     async seedAdmin(username: string, password: string | undefined, print: (line: string) => void): Promise<void> {
+      await User.updateMany({ role: 'admin', roles: { $exists: false } }, { $set: { roles: ['admin'], districts: [] } });
       const exists = await User.exists({ role: 'admin' });
       if (exists) {
         if (password) {
           // An operator who sets ADMIN_PASSWORD expects it to work: keep that account in step.
-          const passwordHash = await bcrypt.hash(password, 10);
+          const existing = await User.findOne({ loginKey: staffLoginKey(username) }).lean<UserDoc>();
+          if (existing?.passwordHash && (await verifyPassword(existing.passwordHash, password))) return;
+          const passwordHash = await hashPassword(password);
           await User.updateOne(
-            { loginKey: `admin:${username}` },
-            { $set: { passwordHash }, $setOnInsert: { role: 'admin', username } },
+            { loginKey: staffLoginKey(username) },
+            { $set: { passwordHash, disabled: false }, $inc: { tokenVersion: 1 }, $setOnInsert: { role: 'admin', username, displayName: username, roles: ['admin'], districts: [] } },
             { upsert: true },
           );
+          await deps.throttle.unlock(staffLoginKey(username));
         }
         return;
       }
-      const chosen = password ?? randomBytes(9).toString('base64url');
-      const passwordHash = await bcrypt.hash(chosen, 10);
+      const chosen = password ?? randomBytes(12).toString('base64url');
+      const passwordHash = await hashPassword(chosen);
       await User.updateOne(
-        { loginKey: `admin:${username}` },
-        { $setOnInsert: { role: 'admin', username, passwordHash } },
+        { loginKey: staffLoginKey(username) },
+        { $setOnInsert: { role: 'admin', username, displayName: username, passwordHash, roles: ['admin'], districts: [], tokenVersion: 0 } },
         { upsert: true },
       );
       if (!password) print(`\n  管理员账号已创建 / admin account created: ${username} / ${chosen}\n  (shown once; set ADMIN_PASSWORD to choose your own)\n`);
     },
   };
 }
-
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,60 +1,96 @@
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
-import type { Role } from '@ssp/shared';
-import { unauthenticated } from '../http/errors';
+import type { Role, StaffRole } from '@ssp/shared';
+import { AppError, unauthenticated } from '../http/errors';
 import type { AuthUser } from '../http/context';
 import { User } from './userModel';
 
-/** How stale a process's knowledge of a deleted resident account may be (other instances; this one forgets at once). */
+export const TOKEN_TTL_SECONDS = 2 * 60 * 60;
+/** How stale a process's view of an account may be: revocation takes effect within this. */
 export const ACCOUNT_CACHE_MS = 5_000;
 
-export const TOKEN_TTL_SECONDS = 2 * 60 * 60;
+interface AccountState {
+  tokenVersion: number;
+  disabled: boolean;
+  roles: StaffRole[];
+  districts: string[];
+  name: string;
+  mustChangePassword: boolean;
+}
 
-export function createTokenService(secret: string) {
+/**
+ * Tokens are HS256 JWTs carrying the account's token version (`tv`). Every
+ * authenticated request compares it with the account's current version,
+ * read from the database at most every ACCOUNT_CACHE_MS per account and
+ * process; logout, a new password, disabling or a change of roles/scope bump
+ * the version and so end every session of that account within seconds.
+ * Staff roles and scope come from the same read, never from the token.
+ */
+export function createTokenService(secret: string, opts: { cacheMs?: number } = {}) {
   // jsonwebtoken turns a string secret into a KeyObject on every call; doing it
   // once took ~10 % of the CPU of a report submit off the hot path.
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
-  /** resident id → whether the account still exists, with when it was read (the promise is shared by concurrent requests) */
-  const accounts = new Map<string, { at: number; exists: Promise<boolean> }>();
-  function accountExists(id: string): Promise<boolean> {
-    const hit = accounts.get(id);
-    if (hit && Date.now() - hit.at < ACCOUNT_CACHE_MS) return hit.exists;
-    if (accounts.size > 50_000) accounts.clear();
-    const exists = mongoose.isValidObjectId(id) ? User.exists({ _id: id }).then(Boolean) : Promise.resolve(false);
-    accounts.set(id, { at: Date.now(), exists });
-    exists.catch(() => accounts.delete(id));
-    return exists;
+  const cacheMs = opts.cacheMs ?? ACCOUNT_CACHE_MS;
+  const cache = new Map<string, { at: number; state: Promise<AccountState | null> }>();
+
+  function verify(token: string): { id: string; role: Role; tv: number } {
+    try {
+      const payload = jwt.verify(token, key, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+      if (typeof payload.sub !== 'string' || (payload.role !== 'citizen' && payload.role !== 'admin')) throw unauthenticated();
+      return { id: payload.sub, role: payload.role as Role, tv: typeof payload.tv === 'number' ? payload.tv : 0 };
+    } catch (err) {
+      if (err instanceof jwt.TokenExpiredError) throw unauthenticated('TOKEN_EXPIRED');
+      throw unauthenticated();
+    }
   }
+
+  async function load(id: string): Promise<AccountState | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const doc = await User.findById(id, { tokenVersion: 1, disabled: 1, roles: 1, districts: 1, username: 1, displayName: 1, mustChangePassword: 1 }).lean();
+    if (!doc) return null;
+    return {
+      tokenVersion: doc.tokenVersion ?? 0,
+      disabled: Boolean(doc.disabled),
+      roles: (doc.roles ?? []) as StaffRole[],
+      districts: doc.districts ?? [],
+      name: doc.displayName || doc.username || '',
+      mustChangePassword: Boolean(doc.mustChangePassword),
+    };
+  }
+
+  function account(id: string): Promise<AccountState | null> {
+    const now = Date.now();
+    const hit = cache.get(id);
+    if (hit && now - hit.at < cacheMs) return hit.state;
+    if (cache.size > 50_000) cache.clear();
+    // The promise is cached, so concurrent requests of one account share one read.
+    const state = load(id);
+    cache.set(id, { at: now, state });
+    state.catch(() => cache.delete(id));
+    return state;
+  }
+
   return {
-    sign(user: AuthUser): { token: string; expiresIn: number } {
-      const token = jwt.sign({ role: user.role }, key, { algorithm: 'HS256', subject: user.id, expiresIn: TOKEN_TTL_SECONDS });
+    sign(user: { id: string; role: Role; tokenVersion?: number }): { token: string; expiresIn: number } {
+      const token = jwt.sign({ role: user.role, tv: user.tokenVersion ?? 0 }, key, { algorithm: 'HS256', subject: user.id, expiresIn: TOKEN_TTL_SECONDS });
       return { token, expiresIn: TOKEN_TTL_SECONDS };
     },
-    verify(token: string): AuthUser {
-      try {
-        const payload = jwt.verify(token, key, { algorithms: ['HS256'] }) as jwt.JwtPayload;
-        if (typeof payload.sub !== 'string' || (payload.role !== 'citizen' && payload.role !== 'admin')) throw unauthenticated();
-        return { id: payload.sub, role: payload.role as Role };
-      } catch (err) {
-        if (err instanceof jwt.TokenExpiredError) throw unauthenticated('TOKEN_EXPIRED');
-        throw unauthenticated();
-      }
-    },
-    /**
-     * `verify`, plus: a resident whose account was deleted (删除我的个人信息) is signed out — their
-     * still-unexpired token answers 401 (within ACCOUNT_CACHE_MS on other instances, at once here).
-     */
+    /** Signature and expiry only (no account check): for the logout route, which must work on a token it then revokes. */
+    verify,
+    /** The full check every protected route runs. */
     async authenticate(token: string): Promise<AuthUser> {
-      const user = this.verify(token);
-      if (user.role === 'citizen' && !(await accountExists(user.id))) throw unauthenticated();
-      return user;
+      const claims = verify(token);
+      const state = await account(claims.id);
+      if (!state || state.tokenVersion !== claims.tv) throw new AppError(401, 'TOKEN_REVOKED');
+      if (state.disabled) throw new AppError(401, 'ACCOUNT_DISABLED');
+      if (claims.role === 'citizen') return { id: claims.id, role: 'citizen' };
+      return { id: claims.id, role: 'admin', roles: state.roles, districts: state.districts, name: state.name, mustChangePassword: state.mustChangePassword };
     },
-    /** This process forgets an account at once (after deleting it). */
+    /** This process changed the account: forget what it knew at once (other processes catch up within cacheMs). */
     forget(id: string): void {
-      accounts.set(id, { at: Date.now(), exists: Promise.resolve(false) });
+      cache.delete(id);
     },
   };
 }
-
 export type TokenService = ReturnType<typeof createTokenService>;

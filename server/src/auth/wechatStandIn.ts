@@ -33,8 +33,10 @@ export function openidFor(appid: string, code: string): string {
 }
 
 export async function startWechatStandIn(opts: { env?: string; tokenTtlSeconds?: number } = {}): Promise<WechatStandIn> {
-  if ((opts.env ?? process.env.NODE_ENV) === 'production') {
-    throw new Error('The local WeChat stand-in must not run in production: set WECHAT_APPID and WECHAT_SECRET');
+  // Fails closed: only an explicit development or test environment may turn every code into a resident.
+  const env = opts.env ?? process.env.NODE_ENV;
+  if (env !== 'development' && env !== 'test') {
+    throw new Error(`The local WeChat stand-in runs only with NODE_ENV=development or test (now: ${env ?? 'unset'}): set WECHAT_APPID and WECHAT_SECRET`);
   }
   const appid = 'wx-standin';
   const secret = randomBytes(16).toString('hex');

@@ -129,6 +129,11 @@ export function createCategoryService(deps: { usage: CategoryUsage }) {
   return {
     currentVersion,
 
+    /** One node as admins see it (for the audit trail's "before"). */
+    async get(code: string): Promise<CategoryNodeView> {
+      return view(await find(code));
+    },
+
     async seedIfEmpty(): Promise<void> {
       if (await Category.exists({})) {
         // A tree seeded before categories had questions gets the default ones, once: only where the field was never

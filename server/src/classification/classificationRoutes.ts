@@ -1,44 +1,32 @@
 import Router from '@koa/router';
 import { classifyRequestSchema } from '@ssp/shared';
-import type { AppContext, AppState } from '../http/context';
-import { AppError } from '../http/errors';
-import { bodyOf, parse, requireRole } from '../http/middleware';
+import type { AppState } from '../http/context';
+import type { RateLimits } from '../http/rateLimits';
+import { allow, bodyOf, parse, publicRoute } from '../http/middleware';
+import type { AuditService } from '../audit/auditService';
 import type { TokenService } from '../auth/tokens';
 import type { ClassificationService } from './classificationService';
 
-/** Fixed-window limiter per client address; enough to keep a public endpoint from being hammered. */
-function rateLimit(perMinute: number) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return async (ctx: AppContext, next: () => Promise<unknown>) => {
-    const now = Date.now();
-    const w = windows.get(ctx.ip);
-    if (!w || now - w.start >= 60_000) {
-      if (windows.size > 10_000) windows.clear();
-      windows.set(ctx.ip, { start: now, count: 1 });
-    } else if (++w.count > perMinute) {
-      ctx.set('Retry-After', String(Math.ceil((w.start + 60_000 - now) / 1000)));
-      throw new AppError(429, 'RATE_LIMITED');
-    }
-    await next();
-  };
-}
-
-export function classificationRoutes(deps: { classification: ClassificationService; tokens: TokenService; classifyPerMinute: number }) {
+export function classificationRoutes(deps: { classification: ClassificationService; tokens: TokenService; limits: RateLimits; audit: AuditService }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
-  const admin = requireRole(deps.tokens, 'admin');
+  const modelAdmins = allow(deps.tokens, 'category_admin');
 
   /** The app calls this (debounced) while the resident types, to suggest a category. */
-  router.post('/classify', rateLimit(deps.classifyPerMinute), async (ctx) => {
+  // Public: limited per client address (ctx.ip, which believes X-Forwarded-For only from TRUST_PROXY's proxies).
+  router.post('/classify', publicRoute(), deps.limits.guard('classify', (ctx) => ctx.ip), async (ctx) => {
     const { text } = parse(classifyRequestSchema, bodyOf(ctx));
     ctx.body = deps.classification.classify(text);
   });
 
-  router.get('/admin/classifier', admin, async (ctx) => {
+  router.get('/admin/classifier', modelAdmins, async (ctx) => {
     ctx.body = { current: deps.classification.info(), confidenceThreshold: deps.classification.confidenceThreshold };
   });
 
-  router.post('/admin/classifier/retrain', admin, async (ctx) => {
-    ctx.body = await deps.classification.retrain(`requested by admin ${ctx.state.user!.id}`);
+  router.post('/admin/classifier/retrain', modelAdmins, async (ctx) => {
+    const before = deps.classification.info();
+    const result = await deps.classification.retrain(`requested by admin ${ctx.state.user!.id}`);
+    await deps.audit.record(ctx, 'classifier.retrain', { type: 'classifier', id: 'classifier' }, { before, after: deps.classification.info() });
+    ctx.body = result;
   });
 
   return router;

@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ClassificationView } from '@ssp/shared';
 import type { CategoryService } from '../categories/categoryService';
@@ -7,7 +10,7 @@ import type { Logger } from '../log';
 import { Classifier, type TaxonomyLeaf, type TrainingExample } from './classifier';
 import { latestModelMeta, loadModelBytes, saveModel } from './classifierStore';
 import { evaluate, type EvalReport } from './evaluate';
-import { examplesOf, HELD_OUT, leavesOf, loadJsonl, loadSeedCorpus } from './trainingData';
+import { examplesOf, HELD_OUT, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus } from './trainingData';
 
 export interface ClassifierInfo {
   version: string;
@@ -42,6 +45,8 @@ export interface ClassificationOptions {
   retrainEvery: number;
   /** labelled texts never trained on, used for before/after figures */
   heldOutFile?: string;
+  /** train on the writers' corpus in data/corpus (default); false: seed corpus, tree and reviews only */
+  trainingCorpus?: boolean;
 }
 
 function trainInWorker(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number): Promise<Buffer> {
@@ -51,6 +56,29 @@ function trainInWorker(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxo
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`training worker exited with ${code}`)));
   });
+}
+
+/**
+ * The first model of a fresh database depends only on the shipped corpus, the
+ * tree and the code, and takes tens of seconds to train: it is kept in a file
+ * named by a digest of exactly those inputs, so the next fresh start (a new
+ * instance, every test server) loads it instead. Only for the first start: a
+ * retrain asked for later must give a new version even on unchanged data.
+ */
+const FIRST_MODEL_CACHE = path.join(os.tmpdir(), 'ssp-classifier-cache');
+const CODE_FILES = ['classifier.ts', 'features.ts', 'softmaxRegression.ts', 'urgency.ts'];
+
+async function firstModelBytes(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number): Promise<Buffer> {
+  const digest = createHash('sha256').update(JSON.stringify({ examples, leaves, taxonomyVersion }));
+  for (const f of CODE_FILES) digest.update(readFileSync(new URL(`./${f}`, import.meta.url)));
+  const file = path.join(FIRST_MODEL_CACHE, `${digest.digest('hex').slice(0, 32)}.bin`);
+  if (existsSync(file)) return readFileSync(file);
+  const bytes = await trainInWorker(examples, leaves, taxonomyVersion);
+  mkdirSync(FIRST_MODEL_CACHE, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file); // atomic: a concurrent start reads a whole file or none
+  return bytes;
 }
 
 /**
@@ -83,7 +111,7 @@ export function createClassificationService(opts: ClassificationOptions) {
   async function gatherExamples(): Promise<{ examples: TrainingExample[]; leaves: TaxonomyLeaf[]; taxonomyVersion: number }> {
     const { version, nodes } = await opts.categories.trainingTree();
     const fromReports = await opts.reviewed.reviewedExamples();
-    return { examples: [...loadSeedCorpus(), ...examplesOf(nodes), ...fromReports], leaves: leavesOf(nodes), taxonomyVersion: version };
+    return { examples: [...(opts.trainingCorpus === false ? [] : loadTrainingCorpus()), ...loadSeedCorpus(), ...examplesOf(nodes), ...fromReports], leaves: leavesOf(nodes), taxonomyVersion: version };
   }
 
   async function retrain(reason: string): Promise<RetrainResult> {
@@ -91,7 +119,7 @@ export function createClassificationService(opts: ClassificationOptions) {
     training = (async () => {
       const before = currentInfo;
       const data = await gatherExamples();
-      const bytes = await trainInWorker(data.examples, data.leaves, data.taxonomyVersion);
+      const bytes = reason === 'first start' ? await firstModelBytes(data.examples, data.leaves, data.taxonomyVersion) : await trainInWorker(data.examples, data.leaves, data.taxonomyVersion);
       const next = Classifier.deserialize(bytes);
       const info = infoOf(next, scoreHeldOut(next));
       await saveModel({ ...info, createdAt: next.createdAt, reason }, bytes);

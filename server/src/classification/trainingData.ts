@@ -1,11 +1,39 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SeedFirstLevel } from '../categories/defaultTree';
 import type { TaxonomyLeaf, TrainingExample } from './classifier';
+import type { Urgency } from './urgency';
 
 export const DATA_DIR = path.join(import.meta.dirname, 'data');
 export const SEED_CORPUS = path.join(DATA_DIR, 'seed-corpus.tsv');
 export const HELD_OUT = path.join(DATA_DIR, 'heldout.jsonl');
+/** the writers' training corpus (data/corpus/README.md); the held-out sets in data/heldout/ are never trained on */
+export const CORPUS_DIR = path.join(DATA_DIR, 'corpus');
+export const HELD_OUT_DIR = path.join(DATA_DIR, 'heldout');
+
+/** Every data/corpus/*.jsonl line as a training example: second-level `category`, `urgency`, `register`. */
+export function loadTrainingCorpus(dir = CORPUS_DIR): TrainingExample[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  } catch {
+    return [];
+  }
+  return files.flatMap((f) =>
+    readFileSync(path.join(dir, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => {
+        const row = JSON.parse(l);
+        return { text: row.text, label: row.category, urgency: row.urgency, register: row.register };
+      }),
+  );
+}
+
+/** Everything a model is trained on before staff reviews: the corpus, the team's seed sentences, the tree's examples. */
+export function baseTrainingExamples(tree: TreeNode[]): TrainingExample[] {
+  return [...loadTrainingCorpus(), ...loadSeedCorpus(), ...examplesOf(tree)];
+}
 
 /** `<leaf code>\t<text>` lines; `#` starts a comment. */
 export function loadSeedCorpus(file = SEED_CORPUS): TrainingExample[] {
@@ -23,6 +51,12 @@ export interface LabelledText {
   /** first-level code */
   label: string;
   urgent?: boolean;
+  /** 'urgent' | 'semi_urgent' | 'normal'; when present it decides the urgency figures */
+  urgency?: Urgency;
+  /** how the text is written (snap, letter, spoken …), for per-register figures */
+  register?: string;
+  /** second-level code, when known */
+  category?: string;
 }
 
 export function loadJsonl(file: string): LabelledText[] {

@@ -6,7 +6,8 @@ import { makeJpeg, multipart } from '../../test/images';
 let s: TestServer;
 let admin: { token: string };
 test.before(async () => {
-  s = await startTestServer({ classifyPerMinute: 5 });
+  // As if behind one reverse proxy (TRUST_PROXY=1), so each test can be its own client address via X-Forwarded-For.
+  s = await startTestServer({ classifyPerMinute: 5, trustProxy: 1 });
   admin = await s.loginAdmin();
 });
 test.after.always(async () => {
@@ -56,6 +57,16 @@ test('urgent reports are flagged on submit', async (t) => {
   const citizen = await s.loginCitizen();
   const res = await submit(citizen.token, validComplaint({ description: '电梯困人了，我家老人被困在电梯里出不来' }));
   t.true(res.body.urgent);
+  t.is(res.body.urgency, 'urgent');
+  const semi = await submit(citizen.token, validComplaint({ description: '我们整栋楼从早上停水到现在，一直没有通知' }));
+  t.false(semi.body.urgent);
+  t.is(semi.body.urgency, 'semi_urgent');
+  const past = await submit(citizen.token, validComplaint({ description: '上周楼道里的煤气味已经处理好了，想问一下燃气报警器要不要装' }));
+  t.false(past.body.urgent);
+  t.is(past.body.urgency, 'normal');
+  // the staff view and a later read give the same level
+  const stored = await s.request('GET', `/api/v1/reports/${semi.body.id}`, { token: admin.token });
+  t.is(stored.body.urgency, 'semi_urgent');
 });
 
 test('a resident who picks another category than the classifier keeps it, and a person decides', async (t) => {

@@ -26,3 +26,25 @@ export const tooLarge = (code: ErrorCode) => new AppError(413, code);
 export const unsupportedMedia = (code: ErrorCode) => new AppError(415, code);
 export const badGateway = (code: ErrorCode) => new AppError(502, code);
 export const unavailable = (code: ErrorCode) => new AppError(503, code);
+
+/** 429 RATE_LIMITED, telling the resident when to try again (also as Retry-After, set by the error handler). */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number, now = Date.now()) {
+    super(429, 'RATE_LIMITED', rateLimitMessage(retryAfterSeconds, now));
+  }
+}
+
+export const rateLimited = (retryAfterSeconds: number) => new RateLimitedError(retryAfterSeconds);
+
+/** e.g. 「操作太频繁，请 12 分钟后（14:05 之后）再试」, clock time in Shanghai. */
+export function rateLimitMessage(seconds: number, now = Date.now()): string {
+  const minutes = Math.ceil(seconds / 60);
+  const wait = seconds < 60 ? `${seconds} 秒` : minutes < 60 ? `${minutes} 分钟` : `${Math.floor(minutes / 60)} 小时${minutes % 60 ? ` ${minutes % 60} 分钟` : ''}`;
+  const at = new Date(now + seconds * 1000).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
+  return `操作太频繁，请 ${wait}后（${at} 之后）再试`;
+}
+
+/** A 429/503 that tells the client when to come back (the error handler sets `Retry-After` in seconds). */
+export function withRetryAfter(err: AppError, retryAfterMs: number): AppError {
+  return Object.assign(err, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+}

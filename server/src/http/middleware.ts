@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware, Next } from 'koa';
 import { z } from 'zod';
-import { ErrorCodes, ErrorMessagesEn, fieldMessageEn, toFieldIssues, validate, type Role } from '@ssp/shared';
+import { ErrorCodes, ErrorMessagesEn, fieldMessageEn, STAFF_ROLES, toFieldIssues, validate, type Role, type StaffRole } from '@ssp/shared';
 import { languageOf } from './language';
 import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState, AuthUser } from './context';
 import { databaseErrors, rateLimited } from '../metrics/metrics';
+
+/** Whatever turns a bearer token into the signed-in user, account checks included (auth/tokens.ts); http/ depends on no domain. */
+export interface TokenVerifier {
+  authenticate(token: string): Promise<AuthUser>;
+}
 
 /** The one error path: AppErrors answer as-is, everything else is logged and hidden. */
 export function errorHandler(log: Logger): Middleware<AppState> {
@@ -24,6 +29,8 @@ export function errorHandler(log: Logger): Middleware<AppState> {
         if (appError.code === 'RATE_LIMITED') rateLimited.inc({ limit: routeOf(ctx) });
         if (appError.code === 'DATABASE_UNAVAILABLE') databaseErrors.inc({ kind: (err as Error).name ?? 'unavailable' });
         ctx.status = appError.status;
+        const retryAfter = (appError as { retryAfterSeconds?: number }).retryAfterSeconds;
+        if (retryAfter) ctx.set('Retry-After', String(retryAfter));
         // The resident's language (Accept-Language) changes the messages, never the codes.
         const en = languageOf(ctx.get('Accept-Language')) === 'en';
         const message = en ? (ErrorMessagesEn[appError.code] ?? appError.message) : appError.message;
@@ -53,24 +60,62 @@ function toAppError(err: unknown): AppError | null {
   return null;
 }
 
-/** Requires a valid token whose role is one of `roles`. */
-/** Whatever turns a bearer token into the signed-in user (auth/tokens.ts); http/ depends on no domain. */
-export interface TokenVerifier {
-  verify(token: string): AuthUser;
-  /** verify + the account still exists (a deleted resident's token stops working) */
-  authenticate?(token: string): Promise<AuthUser>;
+/**
+ * What a route admits, declared on its guard middleware. The route-permission
+ * test walks every router and fails on any route without one.
+ * `staff`: the staff roles admitted (`admin` always is); null = no staff.
+ */
+export interface RouteAccess {
+  public?: boolean;
+  citizen?: boolean;
+  staff?: StaffRole[] | null;
+  /** admitted before an initial password has been changed (sign-out, the change itself) */
+  pendingPasswordChange?: boolean;
+}
+type Guard = ((ctx: AppContext, next: Next) => Promise<void>) & { access: RouteAccess };
+
+function bearer(ctx: AppContext): string {
+  const match = /^Bearer (.+)$/.exec(ctx.get('Authorization'));
+  if (!match) throw unauthenticated();
+  return match[1];
 }
 
-export function requireRole(tokens: TokenVerifier, ...roles: Role[]) {
-  return async (ctx: AppContext, next: Next) => {
-    const header = ctx.get('Authorization');
-    const match = /^Bearer (.+)$/.exec(header);
-    if (!match) throw unauthenticated();
-    const user = tokens.authenticate ? await tokens.authenticate(match[1]) : tokens.verify(match[1]);
-    if (!roles.includes(user.role)) throw forbidden();
+function guard(tokens: TokenVerifier, access: RouteAccess): Guard {
+  const fn = async (ctx: AppContext, next: Next) => {
+    const user = await tokens.authenticate(bearer(ctx));
+    if (user.role === 'citizen') {
+      if (!access.citizen) throw forbidden();
+    } else {
+      const roles = user.roles ?? [];
+      if (!access.staff || !(roles.includes('admin') || roles.some((r) => access.staff!.includes(r)))) throw forbidden();
+      if (user.mustChangePassword && !access.pendingPasswordChange) throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED');
+    }
     ctx.state.user = user;
     await next();
   };
+  return Object.assign(fn, { access });
+}
+
+/** Requires a valid, unrevoked token whose role is one of `roles`; `admin` admits any staff account. */
+export function requireRole(tokens: TokenVerifier, ...roles: Role[]): Guard {
+  return guard(tokens, { citizen: roles.includes('citizen'), staff: roles.includes('admin') ? [...STAFF_ROLES] : null });
+}
+
+/** Staff holding any of these roles (an `admin` always passes). */
+export function allow(tokens: TokenVerifier, ...roles: StaffRole[]): Guard {
+  return guard(tokens, { staff: roles });
+}
+
+/** Any signed-in account, even one that must still change its initial password. */
+export function signedIn(tokens: TokenVerifier, opts: { citizens?: boolean } = {}): Guard {
+  return guard(tokens, { citizen: opts.citizens ?? true, staff: [...STAFF_ROLES], pendingPasswordChange: true });
+}
+
+/** Marks a route as open to everyone (its own checks, e.g. a signature, are inside): a declaration, not a check. */
+export function publicRoute(): Guard {
+  return Object.assign(async (_ctx: AppContext, next: Next) => {
+    await next();
+  }, { access: { public: true } });
 }
 
 export function parse<S extends z.ZodTypeAny>(schema: S, input: unknown): z.output<S> {

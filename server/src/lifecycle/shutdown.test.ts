@@ -12,7 +12,7 @@ import path from 'node:path';
 import test from 'ava';
 import mongoose from 'mongoose';
 import { freePort } from '../db/embeddedDatabase';
-import { startServerProcess, stopServerProcess } from '../../test/serverProcess';
+import { NO_QUOTAS, startServerProcess, stopServerProcess } from '../../test/serverProcess';
 
 test('SIGTERM with 50 submits in flight: all answered or retried to completion, none lost, none duplicated', async (t) => {
   t.timeout(180_000);
@@ -30,6 +30,8 @@ test('SIGTERM with 50 submits in flight: all answered or retried to completion, 
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-shutdown-')),
     JWT_SECRET: 'shutdown-jwt-secret-0123456789-0123456789',
     SHUTDOWN_GRACE_MS: '10000',
+    // 50 submits from few residents: quotas (limits.test.ts) out of the way.
+    ...NO_QUOTAS,
   };
   let server = await startServerProcess(env);
   const base = `http://127.0.0.1:${port}/api/v1`;

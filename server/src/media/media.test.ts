@@ -101,3 +101,45 @@ test('images are served to their owner, staff and signed links only', async (t) 
   t.is((await s.request('GET', previewSigAsOriginal)).status, 401, 'a preview signature does not unlock the original');
   t.is((await s.request('GET', '/api/v1/media/000000000000000000000000', { token: admin.token })).status, 404);
 });
+
+test('a photo may be cached only privately, and no longer than its link is valid', async (t) => {
+  const res = await upload(citizen.token, multipart('file', 'a.jpg', await makeJpeg()));
+  const served = await s.request('GET', res.body.url);
+  const exp = Number(new URL(res.body.url, 'http://x').searchParams.get('exp'));
+  const cache = served.headers.get('cache-control') ?? '';
+  t.regex(cache, /^private, max-age=\d+$/);
+  const maxAge = Number(/max-age=(\d+)/.exec(cache)![1]);
+  t.true(maxAge > 0 && maxAge <= exp - Math.floor(Date.now() / 1000) + 1, `max-age ${maxAge} within the link's remaining life`);
+  t.true(maxAge <= 3600 + 600, 'links last about an hour, not a day');
+  const withToken = await s.request('GET', `/api/v1/media/${res.body.id}`, { token: citizen.token });
+  t.is(withToken.headers.get('cache-control'), 'private, no-store');
+});
+
+test('uploads not attached to a report within 24 h are removed, files and metadata; attached and recent ones stay', async (t) => {
+  const { Media } = await import('./mediaModel');
+  const mongoose = (await import('mongoose')).default;
+  const { validComplaint } = await import('../../test/harness');
+  const me = await s.loginCitizen();
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await upload(me.token, multipart('file', 'a.jpg', await makeJpeg({ width: 64, height: 64 })))).body.id);
+  const [orphan, attached, recent] = ids;
+  const report = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint({ mediaIds: [attached] }), headers: { 'Idempotency-Key': crypto.randomUUID() } });
+  t.is(report.status, 201);
+  // 25 hours old (through the driver: createdAt is immutable in mongoose).
+  await Media.collection.updateMany({ _id: { $in: [orphan, attached].map((id) => new mongoose.Types.ObjectId(id)) } }, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+  const orphanDoc = (await Media.findById(orphan).lean())!;
+  const files = mongoose.connection.collection('media.files');
+  const chunks = mongoose.connection.collection('media.chunks');
+  t.is(await files.countDocuments({ _id: { $in: [orphanDoc.fileId, orphanDoc.previewFileId] } }), 2);
+
+  const removed = await s.services.housekeeping.run();
+  t.is(removed.unattachedMedia, 1);
+  t.is(await Media.countDocuments({ _id: { $in: ids } }), 2);
+  t.is(await Media.exists({ _id: orphan }), null);
+  t.is(await files.countDocuments({ _id: { $in: [orphanDoc.fileId, orphanDoc.previewFileId] } }), 0, 'GridFS files gone');
+  t.is(await chunks.countDocuments({ files_id: { $in: [orphanDoc.fileId, orphanDoc.previewFileId] } }), 0, 'and their chunks');
+  t.truthy((await Media.findById(attached).lean())!.attachedAt, 'the attached one is kept and marked');
+  t.is((await s.request('GET', `/api/v1/media/${recent}`, { token: me.token })).status, 200, 'a recent upload stays');
+  t.is((await s.request('GET', `/api/v1/reports/${report.body.id}`, { token: me.token })).body.media.length, 1);
+  t.is((await s.services.housekeeping.run()).unattachedMedia, 0, 'a second pass finds nothing more');
+});

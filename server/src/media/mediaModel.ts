@@ -14,6 +14,8 @@ const mediaSchema = new Schema(
     height: { type: Number, required: true },
     fileId: { type: Schema.Types.ObjectId, required: true },
     previewFileId: { type: Schema.Types.ObjectId, required: true },
+    /** set by the cleanup once a report was found using it (uploads never attached are removed after 24 h) */
+    attachedAt: { type: Date, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

@@ -1,3 +1,4 @@
+import { publicRoute } from '../http/middleware';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppState } from '../http/context';
@@ -12,7 +13,8 @@ import { bearerMatches, registry } from './metrics';
  */
 export function metricsRoutes(deps: { token: string | null }) {
   const router = new Router<AppState>();
-  router.get('/metrics', async (ctx) => {
+  // Its own bearer check (METRICS_TOKEN) is inside: declared public to the route-permission table.
+  router.get('/metrics', publicRoute(), async (ctx) => {
     if (!deps.token) throw new AppError(404, 'NOT_FOUND');
     if (!bearerMatches(ctx.get('Authorization'), deps.token)) {
       ctx.set('WWW-Authenticate', 'Bearer');

@@ -130,7 +130,9 @@ test('a subscription WeChat no longer honours (43101) is recorded as refused and
 test('followers of a ticket get its messages too', async (t) => {
   const r = await resident();
   const neighbour = await resident();
-  const join = await s.request('POST', `/api/v1/reports/${r.report.id}/join`, { token: neighbour.token });
+  // The offer /reports/similar would hand the neighbour (minted directly: many tickets here share one spot).
+  const { offer } = s.services.offers.issue(r.report.id, neighbour.userId);
+  const join = await s.request('POST', `/api/v1/reports/${r.report.id}/join`, { token: neighbour.token, json: { offer } });
   t.is(join.status, 200);
   await move(r.report.id, 'accepted');
   const theirs = await until(

@@ -1,3 +1,4 @@
+import type { Urgency } from '@ssp/shared';
 import { signedHeaders } from './signature';
 
 /** What we send to the city's ticket system for one report (see README for the wire format). */
@@ -10,6 +11,8 @@ export interface PipelinePayload {
   kind: 'complaint' | 'snap';
   category: { code: string; name: string; parentCode: string | null; parentName: string | null } | null;
   urgent: boolean;
+  /** 紧急 / 次紧急 / 普通; `urgent` is `urgency === 'urgent'` */
+  urgency: Urgency;
   department: string | null;
   district: { code: string; name: string } | null;
   location: Record<string, unknown>;

@@ -66,7 +66,8 @@ test.serial('a report is delivered once, signed, with the documented payload and
   t.is(p.kind, 'complaint');
   t.is(p.category.parentCode, 'environment');
   t.truthy(p.category.name);
-  t.is(typeof p.urgent, 'boolean');
+  t.is(p.urgent, false);
+  t.is(p.urgency, 'normal');
   t.truthy(p.department);
   t.deepEqual(p.district, { code: '310101', name: '黄浦区' });
   t.is(p.contactPhone, '13812345678');

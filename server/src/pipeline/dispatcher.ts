@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { MediaSigner } from '../media/mediaSigner';
 import { duplicateKeyIndexes } from '../db/errors';
 import { deadlineFor } from '../reports/deadline';
+import { urgencyOf } from '../reports/reportPresenter';
 import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
 import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
 
@@ -55,6 +56,7 @@ export function buildPayload(doc: ReportDoc, info: { department: string | null; 
     kind: doc.kind,
     category: doc.category?.code ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null } : null,
     urgent: Boolean(doc.urgent),
+    urgency: urgencyOf(doc),
     department: info.department,
     district: doc.district?.code ? { code: doc.district.code, name: doc.district.name ?? '' } : null,
     location: { ...loc, ...(doc.point ? { gcj02: doc.point } : {}) },

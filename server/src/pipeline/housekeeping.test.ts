@@ -22,7 +22,7 @@ test('guard rows are removed once past their retention, recent ones stay', async
   await PipelineEventLog.create([{ _id: 'old-event', ticketNo: 'T', seq: 1, type: 'accepted', receivedAt: old(RETENTION.pipelineEvents) }, { _id: 'new-event', ticketNo: 'T', seq: 2, type: 'accepted', receivedAt: recent }]);
 
   const removed = await s.services.housekeeping.run(now);
-  t.deepEqual(removed, { deliveryLeases: 1, notificationClaims: 1, submitKeys: 1, pipelineEvents: 1 });
+  t.deepEqual(removed, { deliveryLeases: 1, notificationClaims: 1, submitKeys: 1, pipelineEvents: 1, unattachedMedia: 0, rateLimitWindows: 0 });
   t.deepEqual((await DeliveryLease.find({}, { _id: 1 }).lean()).map((d) => d._id), ['new-lease']);
   t.deepEqual((await NotificationClaim.find({}, { _id: 1 }).lean()).map((d) => d._id), ['new-claim']);
   t.deepEqual(await submitKeyIds(), ['new-key']);

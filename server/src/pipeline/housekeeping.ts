@@ -4,6 +4,8 @@ import { NotificationClaim } from '../notifications/notificationModels';
 import type { ReportRepository } from '../reports/reportRepository';
 import { DeliveryLease } from './dispatcher';
 import { PipelineEventLog } from './pipelineEvents';
+import { removeUnattachedMedia } from '../media/mediaCleanup';
+import { removeExpiredWindows } from '../http/rateLimits';
 
 const DAY = 24 * 3600_000;
 
@@ -23,7 +25,7 @@ export const RETENTION = {
 };
 
 export function createHousekeeping(deps: { repo: ReportRepository; log: Logger; intervalMs?: number }) {
-  async function run(now = Date.now()): Promise<Record<keyof typeof RETENTION, number>> {
+  async function run(now = Date.now()): Promise<Record<keyof typeof RETENTION | 'unattachedMedia' | 'rateLimitWindows', number>> {
     const before = (ms: number) => new Date(now - ms);
     const [leases, claims, keys, events] = await Promise.all([
       DeliveryLease.deleteMany({ at: { $lt: before(RETENTION.deliveryLeases) } }),
@@ -31,7 +33,10 @@ export function createHousekeeping(deps: { repo: ReportRepository; log: Logger; 
       deps.repo.purgeSubmitKeys(before(RETENTION.submitKeys)),
       PipelineEventLog.deleteMany({ receivedAt: { $lt: before(RETENTION.pipelineEvents) } }),
     ]);
-    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys, pipelineEvents: events.deletedCount };
+    // Photos uploaded but never attached to a report within 24 h; rate-limit windows that have ended (FerretDB keeps them).
+    const unattachedMedia = await removeUnattachedMedia({ inUse: (ids) => deps.repo.mediaInUse(ids), now });
+    const rateLimitWindows = await removeExpiredWindows(new Date(now));
+    const removed = { deliveryLeases: leases.deletedCount, notificationClaims: claims.deletedCount, submitKeys: keys, pipelineEvents: events.deletedCount, unattachedMedia, rateLimitWindows };
     if (Object.values(removed).some((n) => n > 0)) deps.log.info('housekeeping', removed);
     return removed;
   }

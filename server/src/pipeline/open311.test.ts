@@ -88,7 +88,7 @@ test('errors from an Open311 server are reported with its code and description',
 });
 
 test('config: open311 needs its URL and key; service codes must be a JSON object of strings', (t) => {
-  const base = { DATA_DIR: '/tmp/ssp-config-test', PIPELINE_CONNECTOR: 'open311' };
+  const base = { NODE_ENV: 'test', DATA_DIR: '/tmp/ssp-config-test', PIPELINE_CONNECTOR: 'open311' };
   const missing = t.throws(() => loadConfig(base));
   t.regex(missing!.message, /OPEN311_BASE_URL and OPEN311_API_KEY/);
   const badCodes = t.throws(() => loadConfig({ ...base, OPEN311_BASE_URL: 'http://city/open311/', OPEN311_API_KEY: 'k', OPEN311_SERVICE_CODES: '["x"]' }));

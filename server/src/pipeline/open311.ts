@@ -70,7 +70,7 @@ export function open311Connector(opts: Open311Options): Connector {
         form.set('long', wgs.lng.toFixed(6));
       }
       if (loc.address) form.set('address_string', loc.address);
-      const urgent = payload.urgent ? '【紧急】' : '';
+      const urgent = payload.urgent ? '【紧急】' : payload.urgency === 'semi_urgent' ? '【次紧急】' : '';
       form.set('description', `${urgent}${payload.description || '（市民随手拍，无文字说明）'}\n受理编号：${payload.ticketNo}`.slice(0, 4000));
       if (payload.mediaUrls[0]) form.set('media_url', payload.mediaUrls[0]); // v2 takes one
       if (payload.contactPhone) form.set('phone', payload.contactPhone);

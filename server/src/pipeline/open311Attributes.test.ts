@@ -10,7 +10,7 @@ test('Open311: answers go as attribute[code] (attribute[code][] per choice of a 
   await connector.deliver({
     event: 'created', idempotencyKey: 'report:x1', ticketNo: 'SH20261129-000001', reportId: 'x1', kind: 'complaint',
     category: { code: 'street_lights', name: '路灯', parentCode: 'roads_facilities', parentName: '道路与市政设施' },
-    urgent: false, department: null, district: null, location: { address: '南京东路' }, description: '路灯不亮',
+    urgent: false, urgency: 'normal', department: null, district: null, location: { address: '南京东路' }, description: '路灯不亮',
     answers: { pole_number: 'HP-0231', floor: 3, kinds: ['a', 'b'] }, mediaUrls: [], createdAt: new Date().toISOString(), dueAt: null,
   });
   const form = own.open311.posts.at(-1)!;

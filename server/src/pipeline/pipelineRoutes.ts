@@ -1,8 +1,10 @@
 import Router from '@koa/router';
 import { pipelineEventSchema } from '@ssp/shared';
-import type { AppState } from '../http/context';
+import type { AppContext, AppState } from '../http/context';
 import { AppError } from '../http/errors';
-import { bodyOf, parse, requireRole } from '../http/middleware';
+import { allow, bodyOf, parse, publicRoute } from '../http/middleware';
+import type { AuditService } from '../audit/auditService';
+import { inScope, reportVisibleTo } from '../reports/reportSearch';
 import type { TokenService } from '../auth/tokens';
 import type { ReportRepository } from '../reports/reportRepository';
 import { presentReport } from '../reports/reportPresenter';
@@ -18,22 +20,26 @@ export function pipelineRoutes(deps: {
   dispatcher: Dispatcher | null;
   events: ReturnType<typeof createPipelineEvents>;
   pipelineSecret: string | null;
+  audit: AuditService;
 }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
-  const admin = requireRole(deps.tokens, 'admin');
+  const operator = allow(deps.tokens, 'operator');
+  const me = (ctx: AppContext) => ctx.state.user!;
 
-  router.get('/admin/deliveries', admin, async (ctx) => {
+  router.get('/admin/deliveries', operator, async (ctx) => {
     const state = ctx.query.state === 'pending' ? 'pending' : 'dead';
     const docs = await deps.repo.listByDeliveryState(state, 200);
-    ctx.body = { items: docs.map((d) => presentReport(d, deps.signer, { forStaff: true })) };
+    ctx.body = { items: docs.filter((d) => inScope(me(ctx), d)).map((d) => presentReport(d, deps.signer, { forStaff: true })) };
   });
-  router.post('/admin/deliveries/:id/retry', admin, async (ctx) => {
+  router.post('/admin/deliveries/:id/retry', operator, async (ctx) => {
+    if (!(await reportVisibleTo(deps.repo, me(ctx), ctx.params.id))) throw new AppError(404, 'REPORT_NOT_FOUND');
     if (!deps.dispatcher || !(await deps.dispatcher.retry(ctx.params.id))) throw new AppError(409, 'DELIVERY_NOT_DEAD');
+    await deps.audit.record(ctx, 'delivery.retry', { type: 'report', id: ctx.params.id }, {});
     ctx.body = { ok: true };
   });
 
   /** Status updates from the city's ticket system: signed, fresh, each event once, in sequence order. */
-  router.post('/pipeline/events', async (ctx) => {
+  router.post('/pipeline/events', publicRoute(), async (ctx) => {
     if (!deps.pipelineSecret) throw new AppError(404, 'NOT_FOUND');
     const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
     const check = verify(deps.pipelineSecret, ctx.get('X-Pipeline-Timestamp') || undefined, ctx.get('X-Pipeline-Signature') || undefined, raw);

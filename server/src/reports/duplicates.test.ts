@@ -39,16 +39,19 @@ test('text similarity: same problem in other words scores well above unrelated t
 
 test('附近已有人反映: an open ticket of the same kind, within 200 m, this week, with similar text', async (t) => {
   const p = spot(1);
-  const first = await file('人民广场地铁站2号口旁边的窨井盖松动，走上去会晃', p);
+  const first = await file('人民广场地铁站2号口旁边的窨井盖松动，走上去会晃', p, { location: { ...p, coordSystem: 'gcj02', address: '徐汇区漕溪北路88号(2号口)' } });
   const me = await s.loginCitizen();
 
   const near = await similar(me.token, '地铁站2号口那边井盖松了，踩上去晃', north(p, 120));
   t.is(near.status, 200);
   t.is(near.body.items.length, 1);
   const item = near.body.items[0];
-  t.is(item.ticketNo, first.report.ticketNo);
-  t.true(item.distanceMeters >= 110 && item.distanceMeters <= 130, `distance ${item.distanceMeters}`);
-  t.false('media' in item || 'contactPhone' in item || 'location' in item, 'nothing private about the other resident');
+  t.is(item.id, first.report.id);
+  // What a passer-by could see, nothing more: no ticket number, no words, no coordinates or distance, no phone or photos.
+  t.deepEqual(Object.keys(item).sort(), ['category', 'createdAt', 'id', 'offer', 'offerExpiresAt', 'place', 'status', 'statusLabel', 'supporters']);
+  t.is(item.place, '徐汇区漕溪北路', 'street level: no house number, no coordinates');
+  const offerLife = Date.parse(item.offerExpiresAt) - Date.now();
+  t.true(offerLife > 29 * 60_000 && offerLife <= 30 * 60_000, `offer valid 30 minutes (${offerLife} ms)`);
 
   t.is((await similar(me.token, '地铁站2号口那边井盖松了，踩上去晃', north(p, 260))).body.items.length, 0, 'beyond 200 m');
   t.is((await similar(me.token, '楼下饭店油烟太大，熏得窗户都打不开', north(p, 20))).body.items.length, 0, 'another kind of problem');
@@ -80,14 +83,15 @@ test('joining (+1): the resident follows the ticket, sees its progress but not t
   const me = await s.loginCitizen();
   const stranger = await s.loginCitizen();
 
-  const joined = await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token });
+  const offer = (await similar(me.token, '菜场门口人行道地砖翻起来了，容易绊倒', p)).body.items[0].offer;
+  const joined = await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token, json: { offer } });
   t.is(joined.status, 200);
   t.is(joined.body.viewer, 'follower');
   t.is(joined.body.supporters, 1);
   t.is(joined.body.contactPhone, null);
   t.deepEqual(joined.body.media, []);
   t.false(Object.values(joined.body.allowedActions).some(Boolean), 'no follow-up buttons for a follower');
-  t.is((await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token })).body.supporters, 1);
+  t.is((await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token, json: { offer } })).body.supporters, 1);
 
   const detail = await s.request('GET', `/api/v1/reports/${first.report.id}`, { token: me.token });
   t.is(detail.status, 200);
@@ -100,8 +104,9 @@ test('joining (+1): the resident follows the ticket, sees its progress but not t
   t.is(owner.body.supporters, 1);
   t.regex(owner.body.timeline.at(-1).message, /又有一位市民反映/);
 
+  const strangerOffer = (await similar(stranger.token, '菜场门口人行道地砖翻起来了，容易绊倒', p)).body.items[0].offer;
   await s.request('POST', `/api/v1/admin/reports/${first.report.id}/transitions`, { token: admin, json: { to: 'rejected', message: '重复' } });
-  const late = await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: stranger.token });
+  const late = await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: stranger.token, json: { offer: strangerOffer } });
   t.is(late.status, 409);
   t.is(late.body.error.code, 'NOT_A_DUPLICATE_TARGET');
 });
@@ -139,4 +144,54 @@ test('admins merge a duplicate: it ends as 已合并, its reporter follows the o
   t.is(missing.status, 404);
   const citizen = await s.request('POST', `/api/v1/admin/reports/${a.report.id}/merge`, { token: b.token, json: { into: a.report.id } });
   t.is(citizen.status, 403);
+});
+
+test('join needs the offer /reports/similar gave this resident for this ticket: anything else is the 404 of a made-up id', async (t) => {
+  const p = spot(5);
+  const first = await file('小区东门口消防通道被私家车堵住了', p);
+  const other = await file('小区东门口消防通道又被车堵了', north(p, 5000));
+  const me = await s.loginCitizen();
+  const neighbour = await s.loginCitizen();
+  const offer = (await similar(me.token, '东门口消防通道被车堵住', p)).body.items[0].offer as string;
+  const neighbourOffer = (await similar(neighbour.token, '东门口消防通道被车堵住', p)).body.items[0].offer as string;
+
+  const madeUp = await s.request('POST', `/api/v1/reports/${'0'.repeat(24)}/join`, { token: me.token, json: { offer } });
+  t.is(madeUp.status, 404);
+  const attempts = [
+    await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token }),
+    await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token, json: {} }),
+    await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token, json: { offer: 'x' } }),
+    await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token, json: { offer: neighbourOffer } }),
+    await s.request('POST', `/api/v1/reports/${other.report.id}/join`, { token: me.token, json: { offer } }),
+    await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token, json: { offer: offer.replace(/^[^.]+/, '1') } }),
+  ];
+  for (const res of attempts) {
+    t.is(res.status, madeUp.status);
+    t.deepEqual(res.body, madeUp.body, 'indistinguishable from a made-up id');
+  }
+  t.is((await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: me.token, json: { offer } })).status, 200);
+});
+
+test('report ids do not reveal neighbours: two reports in a row have unrelated ids', async (t) => {
+  const p = spot(6);
+  const a = await file('路口红绿灯不亮了', p);
+  const b = await file('路口红绿灯坏了', north(p, 3000));
+  const common = [...a.report.id].findIndex((c, i) => c !== b.report.id[i]);
+  t.true(common < 4, `ids share a ${common}-character prefix: ${a.report.id} / ${b.report.id}`);
+  t.regex(a.report.id, /^[0-9a-f]{24}$/);
+});
+
+test('staff may make a description public: then (and only then) the offer and followers show it', async (t) => {
+  const p = spot(7);
+  const first = await file('桥下人行道的盲道被共享单车占满了', p);
+  const me = await s.loginCitizen();
+  const before = (await similar(me.token, '桥下盲道被共享单车占了', p)).body.items[0];
+  t.false('description' in before);
+  const marked = await s.request('POST', `/api/v1/admin/reports/${first.report.id}/description-public`, { token: admin, json: { public: true } });
+  t.is(marked.status, 200);
+  const after = (await similar(me.token, '桥下盲道被共享单车占了', p)).body.items[0];
+  t.is(after.description, '桥下人行道的盲道被共享单车占满了');
+  const bad = await s.request('POST', `/api/v1/admin/reports/${first.report.id}/description-public`, { token: admin, json: { public: 'yes' } });
+  t.is(bad.status, 400);
+  t.is((await s.request('POST', `/api/v1/admin/reports/${first.report.id}/description-public`, { token: me.token, json: { public: false } })).status, 403);
 });

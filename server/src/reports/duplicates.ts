@@ -11,7 +11,8 @@ import { forwardEffect, notifyEffect } from './effects';
 import { insertUnlessTaken } from '../db/errors';
 import { Follower } from './followerModel';
 import type { ReportDoc, ReportRepository, TimelineEntry } from './reportRepository';
-import { presentReport } from './reportPresenter';
+import { presentReport, streetLevelPlace } from './reportPresenter';
+import type { JoinOffers } from './joinOffers';
 
 /** 附近已有人反映: same first-level category, this close, this recent, and text at least this alike. */
 export const DUPLICATE_RULES = { radiusMeters: 200, days: 7, minSimilarity: 0.2, maxShown: 3 };
@@ -34,7 +35,7 @@ export function textSimilarity(a: string, b: string): number {
 
 const firstLevelOf = (c: { code?: string | null; parentCode?: string | null } | null | undefined) => c?.parentCode || c?.code || null;
 
-export function createDuplicateService(deps: { repo: ReportRepository; categories: CategoryService; classification: ClassificationService; signer: MediaSigner }) {
+export function createDuplicateService(deps: { repo: ReportRepository; categories: CategoryService; classification: ClassificationService; signer: MediaSigner; offers: JoinOffers }) {
   /**
    * A recount rather than `$inc`: the follower rows are the truth, so a
    * recount converges even when a process died between adding a follower
@@ -73,6 +74,7 @@ export function createDuplicateService(deps: { repo: ReportRepository; categorie
       const since = new Date(Date.now() - DUPLICATE_RULES.days * 24 * 3600_000);
       const candidates = await deps.repo.recentInBox({ since, statuses: OPEN_STATUSES, lat: [here.lat - dLat, here.lat + dLat], lng: [here.lng - dLng, here.lng + dLng], limit: 500 });
       const out: SimilarTicket[] = [];
+      const ranking = new Map<string, { similarity: number; distance: number }>();
       for (const r of candidates) {
         if (String(r.citizenId) === user.id || firstLevelOf(r.category) !== firstLevel || !r.point?.lat) continue;
         const distance = distanceMeters(here, { lat: r.point.lat, lng: r.point.lng! });
@@ -80,25 +82,33 @@ export function createDuplicateService(deps: { repo: ReportRepository; categorie
         // Without text (a 随申拍 photo with a chip), the same leaf category is the evidence.
         const similarity = text && r.description ? textSimilarity(text, r.description) : chosen && r.category?.code === chosen.code ? 1 : 0;
         if (similarity < DUPLICATE_RULES.minSimilarity) continue;
+        // What a passer-by could see, plus the offer that lets this resident (and only them) join it.
+        const { offer, expiresAt } = deps.offers.issue(String(r._id), user.id);
         const description = [...(r.description ?? '')];
         out.push({
           id: String(r._id),
-          ticketNo: r.ticketNo,
+          offer,
+          offerExpiresAt: expiresAt.toISOString(),
           status: r.status,
           statusLabel: STATUS_LABELS[r.status],
           category: r.category?.name ?? '',
-          description: description.length > 60 ? description.slice(0, 59).join('') + '…' : description.join(''),
-          distanceMeters: Math.round(distance),
+          place: streetLevelPlace(r),
           createdAt: r.createdAt.toISOString(),
           supporters: r.supporters ?? 0,
-          similarity: Math.round(similarity * 100) / 100,
+          ...(r.descriptionPublic ? { description: description.length > 60 ? description.slice(0, 59).join('') + '…' : description.join('') } : {}),
         });
+        ranking.set(String(r._id), { similarity, distance });
       }
-      return out.sort((a, b) => b.similarity - a.similarity || a.distanceMeters - b.distanceMeters).slice(0, DUPLICATE_RULES.maxShown);
+      const rank = (t: SimilarTicket) => ranking.get(t.id)!;
+      return out.sort((a, b) => rank(b).similarity - rank(a).similarity || rank(a).distance - rank(b).distance).slice(0, DUPLICATE_RULES.maxShown);
     },
 
-    /** +1: the resident follows this open ticket instead of filing a duplicate. Joining twice changes nothing. */
-    async join(user: AuthUser, reportId: string): Promise<ReportView> {
+    /**
+     * +1: the resident follows this open ticket instead of filing a duplicate. Joining twice changes nothing.
+     * Only with an offer from `similar` for this resident and ticket: anything else is the same 404 as a made-up id.
+     */
+    async join(user: AuthUser, reportId: string, offer: unknown): Promise<ReportView> {
+      if (!deps.offers.verify(offer, reportId, user.id)) throw notFound('REPORT_NOT_FOUND');
       if (!mongoose.isValidObjectId(reportId)) throw notFound('REPORT_NOT_FOUND');
       const doc = await deps.repo.findById(reportId);
       if (!doc) throw notFound('REPORT_NOT_FOUND');
@@ -110,6 +120,13 @@ export function createDuplicateService(deps: { repo: ReportRepository; categorie
         await recount(reportId);
       }
       return presentReport((await deps.repo.findById(reportId))!, deps.signer, { follower: true });
+    },
+
+    /** Staff decide whether neighbours may read the description (offers, follower view). */
+    async setDescriptionPublic(reportId: string, value: boolean): Promise<ReportView> {
+      const doc = mongoose.isValidObjectId(reportId) ? await deps.repo.updateAndGet(reportId, {}, { set: { descriptionPublic: value } }) : null;
+      if (!doc) throw notFound('REPORT_NOT_FOUND');
+      return presentReport(doc, deps.signer, { forStaff: true });
     },
 
     async isFollower(reportId: string, citizenId: string): Promise<boolean> {

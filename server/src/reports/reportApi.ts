@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createReportSchema, itemsSchema, nearbyCategorySchema, mergeResultSchema, mergeSchema, pageSchema, reportViewSchema, similarQuerySchema, similarTicketSchema } from '@ssp/shared';
+import { createReportSchema, descriptionPublicSchema, joinSchema, itemsSchema, nearbyCategorySchema, mergeResultSchema, mergeSchema, pageSchema, reportViewSchema, similarQuerySchema, similarTicketSchema } from '@ssp/shared';
 import type { ApiOperation } from '../http/openapi';
 
 /** The OpenAPI operations of reportRoutes.ts (keep in step with it; openapi.test.ts checks). */
@@ -16,11 +16,21 @@ export const reportOperations: ApiOperation[] = [
   {
     method: 'post',
     path: '/api/v1/reports/:id/join',
-    summary: 'Join (+1) an open ticket instead of filing a duplicate',
+    summary: 'Join (+1) an open ticket instead of filing a duplicate, with the offer /reports/similar gave',
     auth: 'citizen',
+    body: joinSchema,
     rateLimited: true,
     ok: { status: 200, schema: reportViewSchema, description: 'the ticket as a follower sees it' },
     errors: { 404: ['REPORT_NOT_FOUND'], 409: ['NOT_A_DUPLICATE_TARGET'] },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/admin/reports/:id/description-public',
+    summary: 'Staff decide whether neighbours may read the description (offers, follower view)',
+    auth: 'admin',
+    body: descriptionPublicSchema,
+    ok: { status: 200, schema: reportViewSchema, description: 'the ticket as staff see it' },
+    errors: { 404: ['REPORT_NOT_FOUND'] },
   },
   {
     method: 'get',

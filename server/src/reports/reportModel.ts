@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+/** 96 random bits as 24 hex characters: unguessable, and shaped like the ObjectId hex ids of older reports. */
+export const newReportId = (): string => randomBytes(12).toString('hex');
 import { REPORT_STATUSES } from '@ssp/shared';
 
 const timelineEntrySchema = new Schema(
@@ -22,11 +26,13 @@ const timelineEntrySchema = new Schema(
 const reportSchema = new Schema(
   {
     /**
-     * A string (the hex of a new ObjectId, so it still sorts by time): FerretDB
-     * v1.24 looks up string `_id`s by index but scans the collection for
-     * ObjectId `_id`s (measured: 1 ms vs 36 ms at 8,000 reports, growing).
+     * A string: FerretDB v1.24 looks up string `_id`s by index but scans the
+     * collection for ObjectId `_id`s (measured: 1 ms vs 36 ms at 8,000 reports,
+     * growing). Random, not an ObjectId's time + counter: ids appear in URLs,
+     * and sequential ones let a resident guess a neighbour's (issue 9). Still 24
+     * hex characters, so older ObjectId-made ids and new ones look alike.
      */
-    _id: { type: String, default: () => new mongoose.Types.ObjectId().toHexString() },
+    _id: { type: String, default: () => newReportId() },
     ticketNo: { type: String, required: true, unique: true },
     citizenId: { type: Schema.Types.ObjectId, required: true },
     idempotencyKey: { type: String, required: true },
@@ -35,6 +41,8 @@ const reportSchema = new Schema(
     kind: { type: String, enum: ['complaint', 'snap'], required: true },
     status: { type: String, enum: REPORT_STATUSES, required: true, default: 'submitted' },
     description: { type: String, default: '' },
+    /** staff made the description visible to neighbours (附近已有人反映 offers, followers); off by default */
+    descriptionPublic: { type: Boolean, default: false },
     /** what the resident picked, kept as given and never overwritten by the classifier */
     citizenCategory: { type: new Schema({ code: String, name: String }, { _id: false }), default: null },
     /** the category the report is filed under (classifier, resident's chip, or staff decision) */
@@ -50,6 +58,8 @@ const reportSchema = new Schema(
       resolvedBy: { type: String, default: null },
     },
     urgent: { type: Boolean, default: false },
+    /** 紧急 / 次紧急 / 普通 (issue 12); reports stored before it have only `urgent` (see urgencyOf) */
+    urgency: { type: String, enum: ['urgent', 'semi_urgent', 'normal'] },
     urgentReasons: { type: [String], default: [] },
     location: {
       lat: { type: Number },
@@ -114,7 +124,7 @@ const reportSchema = new Schema(
 // concurrent duplicate insert fail instead of creating a second report.
 reportSchema.index({ citizenId: 1, idempotencyKey: 1 }, { unique: true });
 // 我的诉求: newest first, paged by _id.
-reportSchema.index({ citizenId: 1, _id: -1 });
+reportSchema.index({ citizenId: 1, createdAt: -1, _id: -1 });
 reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
 reportSchema.index({ 'triage.state': 1, createdAt: 1 });
 reportSchema.index({ effectsPending: 1 });
@@ -132,11 +142,11 @@ export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: string; cr
 export const Report = mongoose.model('Report', reportSchema);
 
 /**
- * One row per (resident, Idempotency-Key), keyed by `_id` — the only lookup
- * FerretDB v1.24 answers from an index. Written before the report, it
- * reserves the report's id: a retry (even after this process died between
- * the two writes) finds the id here and either replays the stored report or
- * stores it under that same id, never a second one.
+ * Formerly one row per (resident, Idempotency-Key), written before each
+ * report, because upstream FerretDB v1.24 answered only `_id` lookups from an
+ * index. With equality pushdown (FerretDB patch 0003) a retry finds its report
+ * through the unique (citizenId, idempotencyKey) index, so a submit is one
+ * insert; existing rows are only removed by housekeeping.
  */
 const submitKeySchema = new Schema({ _id: String, reportId: String, requestHash: String, at: Date }, { versionKey: false });
 export const SubmitKey = mongoose.model('SubmitKey', submitKeySchema);

@@ -1,13 +1,78 @@
-import { maskPhone, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type AnswerValue, type Language, type Question, type ReportView } from '@ssp/shared';
+import { maskPhone, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type AnswerValue, type Language, type Question, type ReportView, type Urgency } from '@ssp/shared';
 import type { MediaSigner } from '../media/mediaSigner';
 import type { ReportDoc } from './reportRepository';
 import { allowedActions } from './followUp';
 
+/** The report's urgency level; reports stored before the levels existed have only `urgent`. */
+export function urgencyOf(doc: Pick<ReportDoc, 'urgent' | 'urgency'>): Urgency {
+  return (doc.urgency as Urgency | undefined) ?? (doc.urgent ? 'urgent' : 'normal');
+}
+
+/**
+ * Where a report is, as a passer-by would say it: the street, not the house
+ * number, the flat or the coordinates. The address is cut at its first digit
+ * (人民大道200号 → 人民大道, 2号口 → …) and at any bracket; the district is put
+ * in front when the address does not name it.
+ */
+export function streetLevelPlace(doc: Pick<ReportDoc, 'location' | 'district'>): string {
+  const district = doc.district?.name ?? '';
+  const street = (doc.location?.address ?? '').split(/[\d０-９(（,，、;；]/)[0].trim().slice(0, 24);
+  if (!street) return district || '上海市';
+  return district && !street.includes(district) ? `${district}${street}` : street;
+}
+
+/**
+ * A follower (a neighbour who joined with +1) sees a ticket's progress and
+ * what a passer-by could see — never the reporter's phone, photos, words,
+ * follow-ups, rating or exact location. Every field is listed here on purpose
+ * (and in a test): a new field of ReportView must be decided on, not leaked.
+ */
+export function presentForFollower(doc: ReportDoc): ReportView {
+  return {
+    id: String(doc._id),
+    viewer: 'follower',
+    supporters: doc.supporters ?? 0,
+    mergedInto: doc.mergedInto?.id ? { id: doc.mergedInto.id, ticketNo: doc.mergedInto.ticketNo ?? '' } : null,
+    ticketNo: doc.ticketNo,
+    kind: doc.kind,
+    status: doc.status,
+    statusLabel: STATUS_LABELS[doc.status],
+    // The reporter's own words may name a flat or a person; shown only if staff made them public.
+    description: doc.descriptionPublic ? doc.description ?? '' : '',
+    category: doc.category?.code
+      ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
+      : null,
+    urgent: Boolean(doc.urgent),
+    urgency: urgencyOf(doc),
+    department: doc.department ?? null,
+    dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
+    overdue: Boolean(doc.overdueAt),
+    rating: null,
+    allowedActions: { withdraw: false, urge: false, supplement: false, rate: false, reopen: false },
+    citizenCategory: null,
+    location: { address: streetLevelPlace(doc) },
+    district: doc.district?.code ? { code: doc.district.code, name: doc.district.name ?? '' } : null,
+    needsManualRouting: false,
+    mediaIds: [],
+    media: [],
+    // The reporter's answers (a flat number, a floor) are theirs, like their words.
+    answers: {},
+    questions: [],
+    zone: null,
+    contactPhone: null,
+    anonymous: false,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+    // The city's side only: status changes and replies by staff and the pipeline, without photos.
+    timeline: (doc.timeline ?? []).filter((t) => t.actor !== 'citizen').map((t) => ({ at: t.at.toISOString(), status: t.status, actor: t.actor, message: t.message })),
+  };
+}
+
 /** Exactly the fields that leave the server. The full phone number never does. */
 export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number; follower?: boolean; lang?: Language } = {}): ReportView {
+  if (opts.follower && !opts.forStaff) return presentForFollower(doc);
   const en = opts.lang === 'en' && !opts.forStaff;
-  // A follower (a neighbour who joined with +1) sees the progress, not the reporter's photos, phone or follow-up buttons.
-  const follower = Boolean(opts.follower && !opts.forStaff);
+  const follower = false;
   const mediaIds = follower ? [] : (doc.mediaIds ?? []).map(String);
   const location = doc.location!;
   const actions = allowedActions(doc, opts.now);
@@ -25,6 +90,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
       ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
       : null,
     urgent: Boolean(doc.urgent),
+    urgency: urgencyOf(doc),
     department: doc.department ?? null,
     dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
     overdue: Boolean(doc.overdueAt),

@@ -1,9 +1,10 @@
 import mongoose from 'mongoose';
 import type { ReportStatus } from '@ssp/shared';
-import { isDuplicateKey } from '../db/errors';
+import { createGroupInsert } from '../db/groupInsert';
 import { compareAndSet, type Expected } from '../db/singleDocument';
 import type { ReportEffect } from './effects';
 import { Report, SubmitKey, type ReportDoc } from './reportModel';
+export { newReportId } from './reportModel';
 
 export type { ReportDoc };
 export type { Expected };
@@ -29,14 +30,6 @@ export interface ReportChange {
   effects?: ReportEffect[];
   /** photos added to the report (a resident's 补充) */
   addMedia?: string[];
-}
-
-/** The reserved id of a submit, keyed by resident and Idempotency-Key (see SubmitKey). */
-export interface SubmitKeyRow {
-  _id: string;
-  reportId: string;
-  requestHash: string;
-  at: Date;
 }
 
 export type ReportListener = { stored: (doc: ReportDoc) => void; effects: (reportId: string) => void };
@@ -78,6 +71,9 @@ function toUpdate(change: ReportChange): mongoose.UpdateQuery<unknown> {
  */
 export function createReportRepository() {
   const listeners: { [K in keyof ReportListener]: ReportListener[K][] } = { stored: [], effects: [] };
+  // Submits under load share their writes: one insertMany per group instead of one insert each.
+  const durable = { w: 'majority' as const, j: true };
+  const reportInserts = createGroupInsert(() => Report.collection, { writeConcern: durable });
   const emit = <K extends keyof ReportListener>(kind: K, arg: Parameters<ReportListener[K]>[0]) => {
     for (const fn of listeners[kind]) (fn as (a: typeof arg) => void)(arg);
   };
@@ -100,6 +96,24 @@ export function createReportRepository() {
       return docs.filter((d): d is ReportDoc => Boolean(d));
     },
 
+    /** The report a resident stored under this Idempotency-Key (unique index; an indexed lookup on MongoDB and our FerretDB build). */
+    findBySubmitKey(citizenId: string, idempotencyKey: string): Promise<ReportDoc | null> {
+      return Report.findOne({ citizenId: new mongoose.Types.ObjectId(citizenId), idempotencyKey }).lean<ReportDoc>().exec();
+    },
+
+    /**
+     * 诉求检索: a page of reports matching `filter` (built by reportSearch.ts), only `fields`, newest
+     * (`-1`) or oldest first by filing time, ties broken by id (ids are random, see newReportId).
+     */
+    searchPage(filter: Record<string, unknown>, fields: Record<string, 1>, direction: 1 | -1, limit: number): Promise<ReportDoc[]> {
+      return Report.find(filter, fields).sort({ createdAt: direction, _id: direction }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+    /** The same search as a stream (exports): documents arrive in batches, never all in memory. */
+    searchStream(filter: Record<string, unknown>, fields: Record<string, 1>, direction: 1 | -1, limit: number): AsyncIterable<ReportDoc> {
+      return Report.find(filter, fields).sort({ createdAt: direction, _id: direction }).limit(limit).batchSize(1000).lean<ReportDoc[]>().cursor() as unknown as AsyncIterable<ReportDoc>;
+    },
+
     findByTicketNo(ticketNo: string): Promise<ReportDoc | null> {
       return Report.findOne({ ticketNo }).lean<ReportDoc>().exec();
     },
@@ -109,11 +123,24 @@ export function createReportRepository() {
       return Report.findOne({ 'delivery.externalId': externalId }).lean<ReportDoc>().exec();
     },
 
-    /** 我的诉求: newest first, paged by `_id` (ids sort by time). */
-    listByCitizen(citizenId: string, before: string | undefined, limit: number): Promise<ReportDoc[]> {
+    /** 我的诉求: newest first by createdAt, ties by `_id` (ids are random, they do not sort by time); paged after (at, id). */
+    listByCitizen(citizenId: string, before: { at: Date; id: string } | undefined, limit: number): Promise<ReportDoc[]> {
       const filter: Record<string, unknown> = { citizenId };
-      if (before) filter._id = { $lt: before };
-      return Report.find(filter).sort({ _id: -1 }).limit(limit).lean<ReportDoc[]>().exec();
+      if (before) filter.$or = [{ createdAt: { $lt: before.at } }, { createdAt: before.at, _id: { $lt: before.id } }];
+      return Report.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<ReportDoc[]>().exec();
+    },
+
+
+    /** Which of these media ids some report uses: its photos, or photos of a timeline step (a 补充, a staff reply). */
+    async mediaInUse(ids: string[]): Promise<Set<string>> {
+      const oids = ids.map((id) => new mongoose.Types.ObjectId(id));
+      const rows = await Report.find({ $or: [{ mediaIds: { $in: oids } }, { 'timeline.mediaIds': { $in: oids } }] }, { mediaIds: 1, 'timeline.mediaIds': 1 }).lean<ReportDoc[]>();
+      const out = new Set<string>();
+      for (const r of rows) {
+        for (const m of r.mediaIds ?? []) out.add(String(m));
+        for (const t of r.timeline ?? []) for (const m of (t as { mediaIds?: unknown[] }).mediaIds ?? []) out.add(String(m));
+      }
+      return out;
     },
 
     /** Reports waiting for a person to choose their category, oldest first. */
@@ -226,26 +253,10 @@ export function createReportRepository() {
      * the ticket number is taken (see isDuplicateKey).
      */
     async insert(doc: ReportDoc): Promise<void> {
-      // Built with its final types by the caller, so it goes straight to insertOne: running it through a
+      // Built with its final types by the caller, so it goes straight to the driver: running it through a
       // mongoose document doubled the CPU of a submit. A test checks that stored reports validate.
-      await Report.collection.insertOne(doc as never, { writeConcern: { w: 'majority', j: true } });
+      await reportInserts.insert(doc);
       emit('stored', doc);
-    },
-
-    /**
-     * Reserves a report id under a resident's Idempotency-Key. Null when this
-     * call reserved it; the row already stored when the key was used before.
-     */
-    async reserveSubmitKey(row: SubmitKeyRow): Promise<SubmitKeyRow | null> {
-      try {
-        await SubmitKey.collection.insertOne(row as never, { writeConcern: { w: 'majority', j: true } });
-        return null;
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        const existing = await SubmitKey.findById(row._id).lean<SubmitKeyRow>();
-        if (!existing) throw err;
-        return existing;
-      }
     },
 
     /**
@@ -295,7 +306,7 @@ export function createReportRepository() {
 
     /** Every report one resident filed, oldest first (their data export and deletion). */
     allByCitizen(citizenId: string): Promise<ReportDoc[]> {
-      return Report.find({ citizenId }).sort({ _id: 1 }).lean<ReportDoc[]>().exec();
+      return Report.find({ citizenId }).sort({ createdAt: 1, _id: 1 }).lean<ReportDoc[]>().exec();
     },
 
     /**
@@ -325,7 +336,7 @@ export function createReportRepository() {
       return (await SubmitKey.deleteMany({ _id: { $regex: `^${citizenId}:` } })).deletedCount;
     },
 
-    /** Idempotency keys older than `before` (housekeeping). */
+    /** Rows of the former idempotency-key collection older than `before` (housekeeping; nothing writes them any more). */
     async purgeSubmitKeys(before: Date): Promise<number> {
       return (await SubmitKey.deleteMany({ at: { $lt: before } })).deletedCount;
     },

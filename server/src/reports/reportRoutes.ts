@@ -1,41 +1,71 @@
 import Router from '@koa/router';
-import { createReportSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
+import { createReportSchema, descriptionPublicSchema, joinSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
 import type { DuplicateService } from './duplicates';
 import type { AppState } from '../http/context';
 import { languageOf } from '../http/language';
 import { AppError } from '../http/errors';
-import { bodyOf, parse, requireRole } from '../http/middleware';
+import { allow, bodyOf, parse, requireRole } from '../http/middleware';
+import type { AuditService } from '../audit/auditService';
+import { reportVisibleTo, ticketVisibleTo } from './reportSearch';
+import type { ReportRepository } from './reportRepository';
 import type { TokenService } from '../auth/tokens';
 import type { ReportService } from './reportService';
+import type { RateLimits } from '../http/rateLimits';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService }) {
+export function reportRoutes(deps: { reports: ReportService; duplicates: DuplicateService; tokens: TokenService; limits: RateLimits; audit: AuditService; repo: ReportRepository }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const citizen = requireRole(deps.tokens, 'citizen');
   const anyone = requireRole(deps.tokens, 'citizen', 'admin');
-  const admin = requireRole(deps.tokens, 'admin');
+  const operator = allow(deps.tokens, 'operator');
 
   // 附近已有人反映: asked before submitting; the resident may join one instead.
-  router.post('/reports/similar', citizen, async (ctx) => {
+  router.post('/reports/similar', citizen, deps.limits.guard('similar'), async (ctx) => {
     ctx.body = { items: await deps.duplicates.similar(ctx.state.user!, parse(similarQuerySchema, bodyOf(ctx))) };
   });
-  router.post('/reports/:id/join', citizen, async (ctx) => {
-    ctx.body = await deps.duplicates.join(ctx.state.user!, ctx.params.id);
+  router.post('/reports/:id/join', citizen, deps.limits.guard('similar'), async (ctx) => {
+    // Optional in the schema: without an offer the answer is the 404 of a made-up id, not a validation error.
+    const { offer } = parse(joinSchema, bodyOf(ctx) ?? {});
+    ctx.body = await deps.duplicates.join(ctx.state.user!, ctx.params.id, offer);
+  });
+  router.post('/admin/reports/:id/description-public', operator, async (ctx) => {
+    const { public: value } = parse(descriptionPublicSchema, bodyOf(ctx));
+    if (!(await reportVisibleTo(deps.repo, ctx.state.user!, ctx.params.id))) throw new AppError(404, 'REPORT_NOT_FOUND');
+    const result = await deps.duplicates.setDescriptionPublic(ctx.params.id, value);
+    await deps.audit.record(ctx, 'report.description_public', { type: 'report', id: ctx.params.id }, { public: value });
+    ctx.body = result;
   });
   router.get('/me/following', citizen, async (ctx) => {
     ctx.body = { items: await deps.duplicates.following(ctx.state.user!) };
   });
-  router.post('/admin/reports/:id/merge', admin, async (ctx) => {
+  router.post('/admin/reports/:id/merge', operator, async (ctx) => {
     const { into, message } = parse(mergeSchema, bodyOf(ctx));
-    ctx.body = await deps.duplicates.merge(ctx.params.id, into, message);
+    // Both tickets must be in the account's districts; otherwise they do not exist for it.
+    if (!(await reportVisibleTo(deps.repo, ctx.state.user!, ctx.params.id))) throw new AppError(404, 'REPORT_NOT_FOUND');
+    if (!(await ticketVisibleTo(deps.repo, ctx.state.user!, into))) throw new AppError(404, 'REPORT_NOT_FOUND');
+    const result = await deps.duplicates.merge(ctx.params.id, into, message);
+    await deps.audit.record(ctx, 'report.merge', { type: 'report', id: result.duplicate.id, label: result.duplicate.ticketNo }, { into: result.target.ticketNo, intoId: result.target.id, message: message ?? '' });
+    ctx.body = result;
   });
 
   router.post('/reports', citizen, async (ctx) => {
     const key = ctx.get('Idempotency-Key');
     if (!UUID.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_INVALID');
     const input = parse(createReportSchema, bodyOf(ctx));
-    const { report, replayed } = await deps.reports.create(ctx.state.user!, key.toLowerCase(), input, languageOf(ctx.get('Accept-Language')));
+    const user = ctx.state.user!;
+    // A retry of a draft already acknowledged (same key) is never limited: the client must be able to finish it.
+    const retry = await deps.reports.isKnownKey(user, key.toLowerCase());
+    if (!retry) await deps.limits.consume('reports', user.id);
+    let result;
+    try {
+      result = await deps.reports.create(user, key.toLowerCase(), input, languageOf(ctx.get('Accept-Language')));
+    } catch (err) {
+      // Refused as invalid (unknown photo, category…): nothing was stored, so it does not count.
+      if (!retry && err instanceof AppError && err.status < 500) await deps.limits.refund('reports', user.id);
+      throw err;
+    }
+    const { report, replayed } = result;
     if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 201;
     ctx.body = report;
@@ -47,7 +77,8 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
   });
 
   /** Quick category chips (under /categories for the app, but answered from reports) for 随申拍: what residents report most around this point lately. */
-  router.get('/categories/nearby', anyone, async (ctx) => {
+  // Limited per user together with /geo/reverse (README "Limits").
+  router.get('/categories/nearby', anyone, deps.limits.guard('geo'), async (ctx) => {
     const lat = Number(ctx.query.lat);
     const lng = Number(ctx.query.lng);
     const coordSystem = ctx.query.coordSystem === 'wgs84' ? 'wgs84' : 'gcj02';

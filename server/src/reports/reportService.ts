@@ -12,9 +12,10 @@ import type { MediaService } from '../media/mediaService';
 import type { MediaSigner } from '../media/mediaSigner';
 import { toGcj02 } from '../geo/coords';
 import { isDuplicateKey } from '../db/errors';
-import type { ReportDoc, ReportRepository } from './reportRepository';
+import { newReportId, type ReportDoc, type ReportRepository } from './reportRepository';
 import { Follower } from './followerModel';
 import { presentReport } from './reportPresenter';
+import { inScope } from './reportSearch';
 import { createTicketNumberAllocator } from './ticketNumbers';
 import type { ZoneService } from '../zones/zoneService';
 
@@ -106,18 +107,9 @@ export function createReportService(deps: {
       if (checked.issues.length) throw validationFailed(checked.issues);
       const answered = asked.filter((q) => q.type !== 'notice' && checked.answers[q.code] !== undefined);
 
-      // Only a request that passed validation reserves its key, so a resident can fix a rejected draft and send it again.
-      // Reserve the report's id under the key (see SubmitKey). A retry lands here on the duplicate.
-      let reportId = new mongoose.Types.ObjectId().toHexString();
-      const keyId = `${user.id}:${idempotencyKey}`;
-      const reserved = await deps.repo.reserveSubmitKey({ _id: keyId, reportId, requestHash, at: new Date() });
-      if (reserved) {
-        if (reserved.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED');
-        const stored = await deps.repo.findById(reserved.reportId);
-        if (stored) return replay(stored, requestHash, lang);
-        // The first attempt has not stored it (still running, or its process died): store it under the reserved id.
-        reportId = reserved.reportId;
-      }
+      // Only a request that passed validation stores its key (with the report), so a resident can fix a
+      // rejected draft and send it again.
+      const reportId = newReportId();
 
       const place = deps.geo.resolveOffline(input.location);
       const now = new Date();
@@ -137,6 +129,7 @@ export function createReportService(deps: {
         classification,
         triage: { ...triage, resolvedAt: null, resolvedBy: null },
         urgent: classification?.urgent ?? false,
+        urgency: classification?.urgency ?? (classification?.urgent ? 'urgent' : 'normal'),
         urgentReasons: classification?.urgentReasons ?? [],
         location: input.location,
         point: hasCoordinates(input.location) ? toGcj02(input.location) : null,
@@ -162,9 +155,11 @@ export function createReportService(deps: {
         updatedAt: now,
       }) as unknown as ReportDoc;
 
-      // The one write that acknowledges the report. A duplicate-key error means
-      // either the same draft raced in (answer with the winner) or another
-      // instance took this ticket number (take the next one).
+      // The one write that acknowledges the report, and the only one a submit makes:
+      // the unique index on (resident, Idempotency-Key) turns a retry — or the same
+      // draft sent twice at once, or a retry after the process died — into a
+      // duplicate-key error, and the retry answers with the stored report. Any
+      // other duplicate is a ticket number taken already (take the next one).
       let doc: ReportDoc | null = null;
       for (let attempt = 1; !doc; attempt++) {
         const ticketNo = await ticketNumbers.propose(now);
@@ -174,8 +169,7 @@ export function createReportService(deps: {
           doc = raw;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
-          // Either a concurrent attempt with the same key stored it first (same reserved id), or the ticket number was taken.
-          const winner = await deps.repo.findById(reportId);
+          const winner = await deps.repo.findBySubmitKey(user.id, idempotencyKey);
           if (winner) return replay(winner, requestHash, lang);
           if (attempt >= MAX_NUMBER_ATTEMPTS) throw err;
           await ticketNumbers.resync(now);
@@ -184,12 +178,21 @@ export function createReportService(deps: {
       return { report: present(doc, false, lang), replayed: false };
     },
 
+    /** Whether this resident already sent a draft under this Idempotency-Key (then a submit is a retry). */
+    async isKnownKey(user: AuthUser, idempotencyKey: string): Promise<boolean> {
+      // The key is stored with the report (unique per resident), so a retry finds it there.
+      return Boolean(await deps.repo.findBySubmitKey(user.id, idempotencyKey));
+    },
+
     async listMine(user: AuthUser, cursor: string | undefined, limit: number, lang?: Language): Promise<Page<ReportView>> {
-      if (cursor && !mongoose.isValidObjectId(cursor)) throw validationFailed([{ path: 'cursor', code: 'invalid_cursor', message: '分页参数无效' }]);
+      // The cursor is the last item's createdAt (ms) and id: ids are random, so they alone do not page by time.
+      const m = cursor ? /^(\d{1,15})_([0-9a-f]{24})$/.exec(cursor) : null;
+      if (cursor && !m) throw validationFailed([{ path: 'cursor', code: 'invalid_cursor', message: '分页参数无效' }]);
       const size = Math.min(Math.max(limit || LIMITS.pageSize, 1), 50);
-      const docs = await deps.repo.listByCitizen(user.id, cursor, size + 1);
+      const docs = await deps.repo.listByCitizen(user.id, m ? { at: new Date(Number(m[1])), id: m[2] } : undefined, size + 1);
       const page = docs.slice(0, size);
-      return { items: page.map((d) => present(d, false, lang)), nextCursor: docs.length > size ? String(page[page.length - 1]._id) : null };
+      const last = page[page.length - 1];
+      return { items: page.map((d) => present(d, false, lang)), nextCursor: docs.length > size ? `${last.createdAt.getTime()}_${String(last._id)}` : null };
     },
 
     /** A resident sees only their own reports: anyone else's is "not found", never "forbidden". */
@@ -198,7 +201,11 @@ export function createReportService(deps: {
       // By _id alone (an index lookup everywhere), then the owner check.
       const doc = await deps.repo.findById(id);
       if (!doc) throw notFound('REPORT_NOT_FOUND');
-      if (user.role === 'admin') return present(doc, true);
+      if (user.role === 'admin') {
+        // A district-scoped staff account does not see other districts' reports at all.
+        if (!inScope(user, doc)) throw notFound('REPORT_NOT_FOUND');
+        return present(doc, true);
+      }
       if (String(doc.citizenId) === user.id) return present(doc, false, lang);
       // Someone who joined the ticket (+1) follows it, with the reporter's private parts left out.
       if (await Follower.exists({ _id: `${id}:${user.id}` })) return presentReport(doc, deps.signer, { follower: true, lang });
@@ -206,8 +213,9 @@ export function createReportService(deps: {
     },
 
     /** Reports waiting for a person to choose their category, oldest first (urgent ones on top). */
-    async triageQueue(limit = 50): Promise<ReportView[]> {
-      const docs = await deps.repo.pendingTriage(500);
+    async triageQueue(limit = 50, user?: AuthUser): Promise<ReportView[]> {
+      // A district-scoped account sees its districts' part of the queue.
+      const docs = (await deps.repo.pendingTriage(500)).filter((d) => !user || inScope(user, d));
       docs.sort((a, b) => Number(Boolean(b.urgent)) - Number(Boolean(a.urgent)));
       return docs.slice(0, limit).map((d) => present(d, true));
     },
@@ -221,7 +229,7 @@ export function createReportService(deps: {
       const chosen = await deps.categories.info(code);
       if (!chosen || !chosen.parentCode) throw validationFailed([{ path: 'categoryCode', code: 'unknown_category', message: '请选择一个启用的二级分类' }]);
       const doc = await deps.repo.findById(id);
-      if (!doc) throw notFound('REPORT_NOT_FOUND');
+      if (!doc || !inScope(admin, doc)) throw notFound('REPORT_NOT_FOUND');
       if (doc.triage?.state !== 'pending') throw new AppError(409, 'TRIAGE_NOT_PENDING');
       const suggested = (doc.classification as ClassificationView | null)?.top3[0]?.code;
       const state = suggested === code ? 'confirmed' : 'corrected';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { itemsSchema, rateSchema, reopenSchema, reportViewSchema, staffTransitionSchema, supplementSchema, urgeSchema, withdrawSchema } from '@ssp/shared';
+import { rateSchema, reopenSchema, reportViewSchema, staffTransitionSchema, supplementSchema, urgeSchema, withdrawSchema } from '@ssp/shared';
 import type { ApiOperation } from '../http/openapi';
 
 const followUp = (action: string, summary: string, body: z.ZodTypeAny, errors: ApiOperation['errors']): ApiOperation => ({
@@ -20,14 +20,6 @@ export const ticketOperations: ApiOperation[] = [
   followUp('supplement', '补充: add text or photos', supplementSchema, { 400: ['MEDIA_NOT_OWNED'], 409: ['ILLEGAL_TRANSITION'] }),
   followUp('rate', '评价: rate a resolved ticket', rateSchema, { 409: ['RATING_NOT_ALLOWED'] }),
   followUp('reopen', '重新办理: reopen within 7 days of resolution', reopenSchema, { 409: ['ILLEGAL_TRANSITION', 'REOPEN_WINDOW_CLOSED'] }),
-  {
-    method: 'get',
-    path: '/api/v1/admin/reports',
-    summary: 'Open tickets for the staff console (local connector)',
-    auth: 'admin',
-    query: z.object({ status: z.string().optional().describe('comma-separated statuses'), overdue: z.enum(['1']).optional() }),
-    ok: { status: 200, schema: itemsSchema(reportViewSchema), description: 'up to 100 tickets, newest first' },
-  },
   {
     method: 'post',
     path: '/api/v1/admin/reports/:id/transitions',

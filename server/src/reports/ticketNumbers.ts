@@ -9,9 +9,12 @@ import type { ReportRepository } from './reportRepository';
  * Each process takes a block of numbers at a time from a per-day counter
  * (`$inc`, atomic on MongoDB and on our FerretDB build), so instances never
  * propose the same number and a submit costs a counter write only once per
- * block. Within one instance numbers follow submit order; across instances
- * they interleave by block, and a restarted instance leaves the rest of its
- * block unused (numbers are identifiers, gaps are harmless). The unique index
+ * block; the next block is fetched while half of the current one is left, so
+ * a submit does not wait for it (waiting for a refill every few submits was
+ * the slowest step of a submit under load). Within one instance numbers
+ * follow submit order; across instances they interleave by block, and a
+ * restarted instance leaves the rest of its blocks unused (numbers are
+ * identifiers, gaps are harmless). The unique index
  * on `ticketNo` stays the guarantee: a conflict (a counter behind numbers
  * issued before counters existed, or a counter lost) raises the counter past
  * the highest issued number and takes a fresh block.
@@ -26,7 +29,7 @@ export function formatTicketNo(day: string, seq: number): string {
 }
 
 /** Numbers taken from the counter at a time. */
-export const TICKET_BLOCK = 10;
+export const TICKET_BLOCK = 50;
 
 export function createTicketNumberAllocator(repo: ReportRepository) {
   const counterOf = (day: string) => `ticketNo:${day}`;
@@ -36,11 +39,12 @@ export function createTicketNumberAllocator(repo: ReportRepository) {
     return latest ? Number(latest.slice(prefix.length)) : 0;
   }
 
-  /** The numbers this process may hand out: `next … last` of `day`. */
+  /** The numbers this process may hand out: `next … last` of `day`, then the prefetched block. */
   let block = { day: '', next: 1, last: 0 };
-  let refilling: Promise<void> | null = null;
+  let spare: { day: string; next: number; last: number } | null = null;
+  let fetching: Promise<void> | null = null;
 
-  async function refill(day: string): Promise<void> {
+  async function take(day: string): Promise<{ day: string; next: number; last: number }> {
     let high = await addToCounter(counterOf(day), TICKET_BLOCK);
     if (high === TICKET_BLOCK) {
       // We started today's counter: if numbers were issued today before it existed, continue after them.
@@ -50,7 +54,19 @@ export function createTicketNumberAllocator(repo: ReportRepository) {
         high = await addToCounter(counterOf(day), TICKET_BLOCK);
       }
     }
-    block = { day, next: high - TICKET_BLOCK + 1, last: high };
+    return { day, next: high - TICKET_BLOCK + 1, last: high };
+  }
+
+  /** One counter write in flight at a time; its block becomes the spare. */
+  function fetchSpare(day: string): Promise<void> {
+    fetching ??= take(day)
+      .then((b) => {
+        spare = b;
+      })
+      .finally(() => {
+        fetching = null;
+      });
+    return fetching;
   }
 
   return {
@@ -58,11 +74,18 @@ export function createTicketNumberAllocator(repo: ReportRepository) {
     async propose(now: Date): Promise<string> {
       const day = shanghaiDate(now);
       for (;;) {
-        if (block.day === day && block.next <= block.last) return formatTicketNo(day, block.next++);
-        refilling ??= refill(day).finally(() => {
-          refilling = null;
-        });
-        await refilling;
+        if (block.day === day && block.next <= block.last) {
+          const seq = block.next++;
+          if (block.last - block.next < TICKET_BLOCK / 2 && !spare && !fetching) void fetchSpare(day).catch(() => {}); // the next submit that needs it retries
+          return formatTicketNo(day, seq);
+        }
+        if (spare?.day === day) {
+          block = spare;
+          spare = null;
+          continue;
+        }
+        spare = null;
+        await fetchSpare(day);
       }
     },
     /** A proposed number was taken already: move the counter past every issued number and drop the rest of the block. */
@@ -70,6 +93,7 @@ export function createTicketNumberAllocator(repo: ReportRepository) {
       const day = shanghaiDate(now);
       await raiseCounter(counterOf(day), await highestIssued(day));
       if (block.day === day) block.last = block.next - 1;
+      spare = null;
     },
   };
 }

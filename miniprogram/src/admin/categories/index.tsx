@@ -1,10 +1,11 @@
-import { Button, Picker, Text, View } from '@tarojs/components';
+import { Button, Input, Picker, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useCallback, useEffect, useState } from 'react';
 import type { CategoryNodeView, CategoryTreeView } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { admin } from '../../services/classification';
 import { useAdminGuard } from '../useAdmin';
+import { ConsoleLayout } from '../ConsoleLayout';
 import { CategoryForm, fromNode, toPayload } from './CategoryForm';
 import '../admin.scss';
 
@@ -16,6 +17,8 @@ export default function CategoriesAdmin() {
   const [open, setOpen] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState('');
+  const [query, setQuery] = useState('');
+  const matches = (c: CategoryNodeView) => !query.trim() || [c.name, c.code, c.department, ...c.keywords].some((x) => x.includes(query.trim()));
 
   const load = useCallback(async () => setTree(await admin.tree()), []);
   useEffect(() => {
@@ -42,10 +45,14 @@ export default function CategoriesAdmin() {
 
   if (!ok || !tree) return <View className='page'><Text className='hint'>加载中…</Text></View>;
   return (
-    <View className='page admin'>
+    <ConsoleLayout active='categories' title='分类管理'>
+    <View className='page admin console-legacy'>
       <View className='banner info'><Text>分类版本 v{tree.version}。每次修改都会生成新版本；修改后请到「分类模型」重新训练。</Text></View>
       {notice && <View className='banner ok'><Text>{notice}</Text></View>}
-      {tree.categories.map((f) => (
+      <View className='filters'>
+        <Input className='f-input' value={query} placeholder='搜索分类名称、编码、关键词或部门' onInput={(e) => setQuery(e.detail.value)} data-testid='category-search' />
+      </View>
+      {tree.categories.filter((f) => matches(f) || (f.children ?? []).some(matches)).map((f) => (
         <View key={f.code} className='card' data-testid={`first-${f.code}`}>
           <View className='node-head' onClick={() => setOpen(open === f.code ? null : f.code)}>
             <View>
@@ -54,9 +61,9 @@ export default function CategoriesAdmin() {
             </View>
             <Text className='muted'>{f.children?.length ?? 0} 个二级分类 {open === f.code ? '▲' : '▼'}</Text>
           </View>
-          {open === f.code && (
+          {(open === f.code || Boolean(query.trim())) && (
             <View>
-              {(f.children ?? []).map((c, i, siblings) => (
+              {(f.children ?? []).filter((c) => matches(c) || matches(f)).map((c, i, siblings) => (
                 <View key={c.code} className={`node ${c.enabled ? '' : 'disabled'}`} data-testid={`leaf-${c.code}`}>
                   <View className='node-head'>
                     <View>
@@ -94,5 +101,6 @@ export default function CategoriesAdmin() {
         </View>
       ))}
     </View>
+    </ConsoleLayout>
   );
 }

@@ -5,6 +5,7 @@ import { formatTime } from '../../lib/format';
 import { ApiError } from '../../services/api';
 import { admin, suggestCategory, type ClassifierInfo } from '../../services/classification';
 import { useAdminGuard } from '../useAdmin';
+import { ConsoleLayout } from '../ConsoleLayout';
 import '../admin.scss';
 
 const pct = (n: number | null | undefined) => (n == null ? '—' : `${(n * 100).toFixed(1)}%`);
@@ -59,7 +60,8 @@ export default function ClassifierAdmin() {
 
   if (!ok) return <View className='page' />;
   return (
-    <View className='page admin'>
+    <ConsoleLayout active='classifier' title='分类模型'>
+    <View className='page admin console-legacy'>
       {before && <Metrics title='训练前' info={before} />}
       <Metrics title={before ? '训练后（已启用）' : '当前模型'} info={info} />
       <Button className={`btn ${busy ? 'disabled' : ''}`} disabled={busy} loading={busy} onClick={() => void retrain()} data-testid='retrain'>
@@ -79,9 +81,11 @@ export default function ClassifierAdmin() {
             ))}
             <Text className='muted' style={{ display: 'block' }}>把握：{pct(result.confidence)} · 依据：{result.explanation.join('、') || '—'}</Text>
             {result.urgent && <Text className='error-text'>紧急：{result.urgentReasons.join('、')}</Text>}
+            {result.urgency === 'semi_urgent' && <Text className='error-text'>次紧急：{result.urgentReasons.join('、')}</Text>}
           </View>
         )}
       </View>
     </View>
+    </ConsoleLayout>
   );
 }

@@ -1,13 +1,14 @@
 import { Button, Image, Input, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { useCallback, useEffect, useState } from 'react';
-import { STATUS_LABELS, TRANSITIONS, type ReportStatus, type ReportView } from '@ssp/shared';
+import { STATUS_LABELS, TRANSITIONS, type ReportRowView, type ReportStatus } from '@ssp/shared';
 import { StatusTag } from '../../components/StatusTag';
 import { formatTime } from '../../lib/format';
 import { ApiError } from '../../services/api';
 import { absoluteUrl, choosePhotos, uploadImage } from '../../services/media';
 import { staff } from '../../services/reports';
 import { useAdminGuard } from '../useAdmin';
+import { ConsoleLayout } from '../ConsoleLayout';
 import '../admin.scss';
 
 const ACTION_LABELS: Partial<Record<ReportStatus, string>> = {
@@ -26,7 +27,7 @@ const NEEDS_TEXT: ReportStatus[] = ['rejected', 'resolved'];
  */
 export default function TicketConsole() {
   const ok = useAdminGuard();
-  const [items, setItems] = useState<ReportView[]>([]);
+  const [items, setItems] = useState<ReportRowView[]>([]);
   const [open, setOpen] = useState<{ id: string; to: ReportStatus } | null>(null);
   const [text, setText] = useState('');
   const [photos, setPhotos] = useState<{ id: string; previewUrl: string }[]>([]);
@@ -35,7 +36,7 @@ export default function TicketConsole() {
   const [mergeInto, setMergeInto] = useState('');
 
   const load = useCallback(async () => {
-    setItems((await staff.queue()).items);
+    setItems((await staff.queue('submitted,accepted,dispatched,in_progress,returned,reopened')).items);
     Taro.stopPullDownRefresh();
   }, []);
   useEffect(() => {
@@ -44,7 +45,7 @@ export default function TicketConsole() {
   useDidShow(() => void (ok && load()));
   usePullDownRefresh(() => void load());
 
-  const move = async (r: ReportView, to: ReportStatus) => {
+  const move = async (r: ReportRowView, to: ReportStatus) => {
     setError('');
     try {
       await staff.move(r.id, to, text || undefined, photos.map((p) => p.id));
@@ -57,7 +58,7 @@ export default function TicketConsole() {
     }
   };
 
-  const merge = async (r: ReportView) => {
+  const merge = async (r: ReportRowView) => {
     setError('');
     try {
       await staff.merge(r.id, mergeInto.trim());
@@ -78,7 +79,8 @@ export default function TicketConsole() {
 
   if (!ok) return <View className='page' />;
   return (
-    <View className='page admin'>
+    <ConsoleLayout active='tickets' title='工单处理'>
+    <View className='page admin console-legacy'>
       {items.length === 0 && <View className='banner ok'><Text>没有待处理的工单</Text></View>}
       {items.map((r) => {
         const moves = TRANSITIONS[r.status].filter((t) => t.by.includes('admin') && ACTION_LABELS[t.to]).map((t) => t.to);
@@ -135,5 +137,6 @@ export default function TicketConsole() {
       })}
       {error && <Text className='error-text'>{error}</Text>}
     </View>
+    </ConsoleLayout>
   );
 }

@@ -6,6 +6,7 @@ import { formatTime } from '../../lib/format';
 import { ApiError } from '../../services/api';
 import { admin } from '../../services/classification';
 import { useAdminGuard } from '../useAdmin';
+import { ConsoleLayout } from '../ConsoleLayout';
 import '../admin.scss';
 
 const REASONS: Record<string, string> = {
@@ -45,7 +46,8 @@ export default function TriageQueue() {
 
   if (!ok) return <View className='page' />;
   return (
-    <View className='page admin'>
+    <ConsoleLayout active='triage' title='待分拣'>
+    <View className='page admin console-legacy'>
       {loading && <Text className='hint'>加载中…</Text>}
       {!loading && items.length === 0 && <View className='banner ok'><Text>没有待分拣的诉求</Text></View>}
       {items.map((r) => {
@@ -73,5 +75,6 @@ export default function TriageQueue() {
         );
       })}
     </View>
+    </ConsoleLayout>
   );
 }

@@ -4,6 +4,7 @@ import { useRouter } from '@tarojs/taro';
 import { useEffect } from 'react';
 import { LIMITS } from '@ssp/shared';
 import { ReportLocation } from '../ReportLocation';
+import { EmergencyCallBanner } from '../../components/EmergencyCallBanner';
 import { PhotoPicker } from '../../components/PhotoPicker';
 import { SubmitBar } from '../SubmitBar';
 import { Questions } from '../Questions';
@@ -86,7 +87,7 @@ export default function ComplaintPage() {
             <Text className='link'>{t('form.use')}</Text>
           </View>
         ) : null}
-        {form.suggestion?.urgent && <View className='banner warn'><Text>{t('form.danger')}</Text></View>}
+        <EmergencyCallBanner suggestion={form.suggestion} />
       </View>
 
       <Questions questions={form.questions} answers={draft.answers} onAnswer={form.setAnswer} errors={fieldErrors} showErrors={Boolean(touched.answers) || draft.submit.state === 'failed'} />

@@ -2,6 +2,7 @@ import { Input, Text, View } from '@tarojs/components';
 import { useEffect, useRef } from 'react';
 import { LIMITS } from '@ssp/shared';
 import { ReportLocation } from '../ReportLocation';
+import { EmergencyCallBanner } from '../../components/EmergencyCallBanner';
 import { PhotoPicker } from '../../components/PhotoPicker';
 import { SubmitBar } from '../SubmitBar';
 import { useReportDraft } from '../useReportDraft';
@@ -62,6 +63,7 @@ export default function SnapPage() {
           onInput={(e) => form.update((d) => ({ ...d, description: e.detail.value }))}
           data-testid='snap-note'
         />
+        <EmergencyCallBanner suggestion={form.suggestion} />
       </View>
       <Questions questions={form.questions} answers={draft.answers} onAnswer={form.setAnswer} errors={fieldErrors} showErrors={draft.submit.state === 'failed'} />
       <SubmitBar form={form} />

@@ -68,7 +68,7 @@ export default function ReportDetail() {
 
       <View className='card'>
         <Text className='card-title'>{t('detail.description')}</Text>
-        <Text className='detail-desc' data-testid='detail-description'>{report.description || t('detail.noText')}</Text>
+        <Text className='detail-desc' data-testid='detail-description'>{report.description || (report.viewer === 'follower' ? t('detail.followerHidden') : t('detail.noText'))}</Text>
         {report.media.length > 0 && (
           <View className='detail-photos'>
             {report.media.map((m, i) => (

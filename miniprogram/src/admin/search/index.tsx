@@ -1,0 +1,139 @@
+import { Input, Picker, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { Table } from '@nutui/nutui-react-taro';
+import '@nutui/nutui-react-taro/dist/es/packages/table/style/css';
+import { useCallback, useEffect, useState } from 'react';
+import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, type CategoryNodeView, type ReportRowView } from '@ssp/shared';
+import { ApiError } from '../../services/api';
+import { consoleApi, download } from '../../services/console';
+import { formatTime } from '../../lib/format';
+import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
+import { useAdminGuard } from '../useAdmin';
+
+const ANY = '全部';
+const STATUS_OPTIONS = [ANY, ...REPORT_STATUSES.map((s) => STATUS_LABELS[s])];
+const KIND_OPTIONS = [ANY, '诉求', '随申拍'];
+
+/** 诉求检索: filters → the server's search (cursor paging, newest first); the current result exports as XLSX or CSV. */
+export default function SearchPage() {
+  const ok = useAdminGuard();
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState(0);
+  const [kind, setKind] = useState(0);
+  const [district, setDistrict] = useState(0);
+  const [category, setCategory] = useState(0);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [flags, setFlags] = useState({ urgent: false, overdue: false, unsatisfied: false });
+  const [categories, setCategories] = useState<{ code: string; label: string }[]>([]);
+  const [rows, setRows] = useState<ReportRowView[]>([]);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [page, setPage] = useState(0);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const districtOptions = [ANY, ...SHANGHAI_DISTRICTS.map((d) => d.name)];
+  const filters = useCallback(() => {
+    const p = new URLSearchParams();
+    if (q.trim()) p.set('q', q.trim());
+    if (status > 0) p.set('status', REPORT_STATUSES[status - 1]);
+    if (kind > 0) p.set('kind', kind === 1 ? 'complaint' : 'snap');
+    if (district > 0) p.set('district', SHANGHAI_DISTRICTS[district - 1].code);
+    if (category > 0 && categories[category - 1]) p.set('category', categories[category - 1].code);
+    if (from) p.set('from', new Date(`${from}T00:00:00+08:00`).toISOString());
+    if (to) p.set('to', new Date(`${to}T23:59:59+08:00`).toISOString());
+    if (flags.urgent) p.set('urgent', '1');
+    if (flags.overdue) p.set('overdue', '1');
+    if (flags.unsatisfied) p.set('rating', 'unsatisfied');
+    return p;
+  }, [q, status, kind, district, category, categories, from, to, flags]);
+
+  const load = useCallback(async (cursor: string | null, pageNo: number, stack: (string | null)[]) => {
+    setBusy(true);
+    setError('');
+    try {
+      const p = filters();
+      p.set('limit', '20');
+      if (cursor) p.set('cursor', cursor);
+      const res = await consoleApi.search(p.toString());
+      setRows(res.items);
+      setNext(res.nextCursor);
+      setPage(pageNo);
+      setCursors(stack);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '查询失败');
+    } finally {
+      setBusy(false);
+    }
+  }, [filters]);
+
+  useEffect(() => {
+    if (!ok) return;
+    void load(null, 0, [null]);
+    void consoleApi.categories().then((tree) => {
+      const list: { code: string; label: string }[] = [];
+      const walk = (nodes: CategoryNodeView[], depth: number) => nodes.forEach((n) => (list.push({ code: n.code, label: `${depth ? '　' : ''}${n.name}` }), walk(n.children ?? [], depth + 1)));
+      walk(tree.categories, 0);
+      setCategories(list);
+    }).catch(() => {});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ok]);
+
+  const exportAs = async (format: 'xlsx' | 'csv') => {
+    setError('');
+    try {
+      const p = filters();
+      p.set('format', format);
+      await download(`/admin/reports/export?${p.toString()}`, `诉求-${new Date().toISOString().slice(0, 10)}.${format}`);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : '导出失败');
+    }
+  };
+
+  const columns = [
+    { key: 'ticketNo', title: '工单号', sorter: true, render: (r: ReportRowView) => <Text className='cell-link' data-testid='search-row' data-ticket={r.ticketNo} onClick={() => void Taro.navigateTo({ url: `/admin/report/index?id=${r.id}` })}>{r.ticketNo}</Text> },
+    { key: 'createdAt', title: '提交时间', sorter: true, render: (r: ReportRowView) => formatTime(r.createdAt) },
+    { key: 'statusLabel', title: '状态', sorter: true },
+    { key: 'category', title: '分类', render: (r: ReportRowView) => (r.category ? `${r.category.parentName ?? ''} / ${r.category.name}` : '待分拣') },
+    { key: 'district', title: '区', render: (r: ReportRowView) => <Text data-testid='row-district'>{r.district?.name ?? '—'}</Text> },
+    { key: 'description', title: '内容', render: (r: ReportRowView) => `${r.kind === 'snap' ? '[随申拍] ' : ''}${r.description.slice(0, 40)}` },
+    { key: 'flags', title: '标记', render: (r: ReportRowView) => <View>{r.urgent && <Text className='badge red'>紧急</Text>}{r.overdue && <Text className='badge amber'>超期</Text>}{r.rating === 'unsatisfied' && <Text className='badge'>不满意</Text>}</View> },
+  ];
+
+  if (!ok) return <View />;
+  return (
+    <ConsoleLayout
+      active='search'
+      title='诉求检索'
+      actions={<>
+        <View className='c-btn' role='button' onClick={() => void exportAs('xlsx')} data-testid='export-xlsx'>导出 Excel</View>
+        <View className='c-btn ghost' role='button' onClick={() => void exportAs('csv')} data-testid='export-csv'>导出 CSV</View>
+      </>}
+    >
+      <View className='filters'>
+        <Input className='f-input' value={q} placeholder='工单号或内容关键词' onInput={(e) => setQ(e.detail.value)} onConfirm={() => void load(null, 0, [null])} data-testid='search-q' />
+        <Picker mode='selector' range={STATUS_OPTIONS} value={status} onChange={(e) => setStatus(Number(e.detail.value))}><View className='f-picker'>状态：{STATUS_OPTIONS[status]}</View></Picker>
+        <Picker mode='selector' range={[ANY, ...categories.map((c) => c.label)]} value={category} onChange={(e) => setCategory(Number(e.detail.value))}><View className='f-picker'>分类：{category ? categories[category - 1]?.label.trim() : ANY}</View></Picker>
+        <Picker mode='selector' range={districtOptions} value={district} onChange={(e) => setDistrict(Number(e.detail.value))}><View className='f-picker'>区：{districtOptions[district]}</View></Picker>
+        <Picker mode='selector' range={KIND_OPTIONS} value={kind} onChange={(e) => setKind(Number(e.detail.value))}><View className='f-picker'>类型：{KIND_OPTIONS[kind]}</View></Picker>
+        <Picker mode='date' value={from} onChange={(e) => setFrom(e.detail.value)}><View className='f-picker'>起：{from || '不限'}</View></Picker>
+        <Picker mode='date' value={to} onChange={(e) => setTo(e.detail.value)}><View className='f-picker'>止：{to || '不限'}</View></Picker>
+        {([['urgent', '紧急'], ['overdue', '超期'], ['unsatisfied', '评价不满意']] as const).map(([k, label]) => (
+          <View key={k} className={`f-check ${flags[k] ? 'on' : ''}`} role='checkbox' aria-checked={flags[k]} onClick={() => setFlags({ ...flags, [k]: !flags[k] })}>{label}</View>
+        ))}
+        <View className='c-btn' role='button' onClick={() => void load(null, 0, [null])} data-testid='search-go'>{busy ? '查询中…' : '查询'}</View>
+      </View>
+      {error && <Text className='error-text' data-testid='search-error'>{error}</Text>}
+      <TableWrap label='检索结果'>
+        <Table columns={columns as never} data={rows} bordered striped noData={<Text className='empty'>没有符合条件的诉求</Text>} />
+      </TableWrap>
+      <Pager
+        page={page}
+        hasNext={Boolean(next)}
+        onPrev={() => void load(cursors[page - 1] ?? null, page - 1, cursors.slice(0, page))}
+        onNext={() => void load(next, page + 1, [...cursors.slice(0, page + 1), next])}
+      />
+    </ConsoleLayout>
+  );
+}

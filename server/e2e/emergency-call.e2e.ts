@@ -1,0 +1,38 @@
+import test from 'ava';
+import { PHONE, snap, inside, waitForRoute, withAppAndBrowser } from './browser';
+
+const e2e = withAppAndBrowser(test);
+
+test('typing a 紧急 text shows a one-tap call banner with the right number; the report still goes in', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto(server.baseUrl + '/');
+  await page.getByText('我要反映', { exact: true }).click();
+  await page.getByText('本地体验登录', { exact: true }).last().click();
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="district"]:visible').getByText('黄浦区').waitFor({ timeout: 15_000 });
+
+  const banner = page.locator('[data-testid="emergency-call"]:visible');
+  // An ordinary complaint: no banner.
+  await page.locator(inside('description', 'textarea')).fill('小区门口的路灯坏了好几天，晚上走路看不清。');
+  await page.locator('[data-testid="category-suggestion"]:visible').waitFor({ timeout: 15_000 });
+  t.is(await banner.count(), 0, 'no banner for a broken street light');
+
+  await page.locator(inside('description', 'textarea')).fill('楼道里煤气味特别重，好像燃气泄漏了，邻居家没人应门。');
+  await banner.waitFor({ timeout: 15_000 });
+  t.is(await banner.getAttribute('data-number'), '119', 'gas → 119');
+  t.regex(await banner.innerText(), /一键拨打 火警 119/);
+  await snap(page, 'emergency-call-banner');
+
+  // Not a dead end: the report can still be submitted.
+  const submit = page.locator('[data-testid="submit"]:visible');
+  t.notRegex((await submit.getAttribute('class')) ?? '', /disabled/);
+  await submit.click();
+  await waitForRoute(page, 'report/success');
+  t.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,140 @@
+import { PassThrough, Writable } from 'node:stream';
+import test from 'ava';
+import { emergencyNumberFor } from '@ssp/shared';
+import { DEFAULT_TREE } from '../categories/defaultTree';
+import { bestTemperature, Classifier, combineUrgency } from './classifier';
+import { evaluate } from './evaluate';
+import { predictStream } from './predictFile';
+import { examplesOf, leavesOf, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from './trainingData';
+import { detectUrgency } from './urgency';
+
+test('urgency levels: danger now is 紧急, within-a-day problems are 次紧急, the rest 普通', (t) => {
+  for (const text of ['楼道里煤气味很重，头都晕了', '电梯卡在两层中间，里面有小孩', '楼下电瓶车冒烟了']) t.is(detectUrgency(text).level, 'urgent', text);
+  for (const text of ['我们整栋楼从早上停水到现在', '楼里的消防通道被杂物堵死了', '路口红绿灯全灭了，车子乱开', '污水从地漏倒灌进家里了']) {
+    const u = detectUrgency(text);
+    t.is(u.level, 'semi_urgent', text);
+    t.false(u.urgent);
+    t.true(u.reasons.length > 0);
+  }
+  t.is(detectUrgency('小区绿化带的草很久没修剪了').level, 'normal');
+});
+
+test('urgency: negated and past dangers are 普通, a danger happening again is not', (t) => {
+  for (const text of ['上周的煤气味已经处理好了，想表扬一下燃气公司', '没有着火，只是油烟大', '之前电梯困人的事想投诉一下物业', '昨天的爆管已经修好了，路面还没清理', '去年楼道着火以后一直没装灭火器']) {
+    const u = detectUrgency(text);
+    t.is(u.level, 'normal', text);
+    t.true(u.defused, text);
+  }
+  t.is(detectUrgency('上周煤气味处理过，今天又闻到很浓的煤气味').level, 'urgent');
+});
+
+test('the urgency model can raise a level but never overrides a negated or past danger', (t) => {
+  const plain = detectUrgency('隔壁那家一直没动静');
+  t.is(combineUrgency(plain, 0.9, 0.05).level, 'urgent');
+  t.is(combineUrgency(plain, 0.1, 0.6).level, 'semi_urgent');
+  t.is(combineUrgency(plain, 0.05, 0.1).level, 'normal');
+  const past = detectUrgency('上周的煤气味已经处理好了');
+  t.is(combineUrgency(past, 0.99, 0).level, 'normal');
+  t.is(combineUrgency(detectUrgency('不急，有空来看看路灯'), 0.99, 0).level, 'normal');
+  // a rule's 紧急 stays 紧急 whatever the model says
+  t.is(combineUrgency(detectUrgency('楼道里有煤气味'), 0, 0).level, 'urgent');
+});
+
+test('the call banner number follows the reasons: fire/gas 119, illness 120, otherwise 110', (t) => {
+  t.is(emergencyNumberFor(['燃气泄漏']).number, '119');
+  t.is(emergencyNumberFor(['火情']).number, '119');
+  t.is(emergencyNumberFor(['危重病人就医受阻']).number, '120');
+  t.is(emergencyNumberFor(['电梯困人']).number, '110');
+  t.is(emergencyNumberFor(['人身安全']).number, '110');
+});
+
+// A small model with an urgency head: the seed corpus plus a slice of the writers' corpus (fast enough for a test).
+const tree = seedTreeAsNodes(DEFAULT_TREE);
+const corpusSlice = loadTrainingCorpus().filter((_, i) => i % 8 === 0);
+const small = Classifier.train([...loadSeedCorpus(), ...examplesOf(tree), ...corpusSlice], leavesOf(tree), 1, { calibrationFolds: 2 });
+
+test('a model trained on texts with urgency labels says urgency on every classification and keeps it through storage', (t) => {
+  const r = small.classify('整栋楼停电了，二十楼的老人下不来');
+  t.true(['urgent', 'semi_urgent', 'normal'].includes(r.urgency));
+  t.is(r.urgent, r.urgency === 'urgent');
+  t.true(small.temperature > 0);
+  const back = Classifier.deserialize(small.serialize());
+  t.is(back.temperature, small.temperature);
+  for (const text of ['整栋楼停电了，二十楼的老人下不来', '楼下广场舞太吵', '标题：关于小区垃圾\n尊敬的领导：您好！垃圾三天没人清运']) t.deepEqual(back.classify(text), small.classify(text));
+});
+
+test('temperature: an over-confident model gets T > 1, an under-confident one T < 1', (t) => {
+  // 60 % right at confidence 0.95: over-confident.
+  const over = Array.from({ length: 100 }, (_, i) => ({ p: Float64Array.from([0.95, 0.05]), right: i % 10 < 6 ? 0 : 1 }));
+  t.true(bestTemperature(over) > 1);
+  // always right at confidence 0.6: under-confident.
+  const under = Array.from({ length: 100 }, () => ({ p: Float64Array.from([0.6, 0.4]), right: 0 }));
+  t.true(bestTemperature(under) < 1);
+});
+
+test('eval: ECE, reliability bins, per-register accuracy and 次紧急 precision/recall match a hand computation', (t) => {
+  const answers: Record<string, { first: string; confidence: number; urgency: 'urgent' | 'semi_urgent' | 'normal' }> = {
+    a: { first: 'noise', confidence: 0.95, urgency: 'normal' },
+    b: { first: 'noise', confidence: 0.91, urgency: 'semi_urgent' },
+    c: { first: 'traffic', confidence: 0.55, urgency: 'semi_urgent' },
+    d: { first: 'traffic', confidence: 0.52, urgency: 'urgent' },
+  };
+  const fake = {
+    classify: (text: string) => {
+      const a = answers[text];
+      const firstLevelTop3 = [{ code: a.first, name: a.first, probability: a.confidence }];
+      return { firstLevel: firstLevelTop3[0], firstLevelTop3, confidence: a.confidence, urgent: a.urgency === 'urgent', urgency: a.urgency } as ReturnType<Classifier['classify']>;
+    },
+  };
+  const report = evaluate(fake, [
+    { text: 'a', label: 'noise', register: 'snap', urgency: 'normal' }, // right
+    { text: 'b', label: 'health', register: 'snap', urgency: 'semi_urgent' }, // wrong; semi right
+    { text: 'c', label: 'traffic', register: 'letter', urgency: 'normal' }, // right; semi false positive
+    { text: 'd', label: 'traffic', register: 'letter', urgency: 'semi_urgent' }, // right; semi missed (said urgent)
+  ]);
+  // bin 0.9–1.0: 2 texts, mean confidence 0.93, accuracy 0.5 → gap 0.43; bin 0.5–0.6: mean 0.535, accuracy 1 → gap 0.465
+  // ECE = 0.5 × 0.43 + 0.5 × 0.465 = 0.4475
+  t.is(report.ece, 0.4475);
+  t.deepEqual(report.reliability[9], { from: 0.9, to: 1, n: 2, meanConfidence: 0.93, accuracy: 0.5 });
+  t.deepEqual(report.reliability[5], { from: 0.5, to: 0.6, n: 2, meanConfidence: 0.535, accuracy: 1 });
+  t.is(report.reliability[0].n, 0);
+  t.deepEqual(report.perRegister, { letter: { n: 2, accuracy: 1, top3: 1 }, snap: { n: 2, accuracy: 0.5, top3: 0.5 } });
+  t.is(report.semiUrgentPrecision, 0.5);
+  t.is(report.semiUrgentRecall, 0.5);
+  // 紧急 from `urgency`: d was predicted urgent but labelled semi → one false positive, no true positive
+  t.is(report.urgentPrecision, 0);
+  t.is(report.urgentRecall, null);
+});
+
+test('predict-file: one line per input in order, bad lines answered in place, output streams before the input ends', async (t) => {
+  const input = new PassThrough();
+  const out: string[] = [];
+  let notify: (() => void) | null = null;
+  const output = new Writable({
+    write(chunk, _enc, done) {
+      out.push(...chunk.toString().split('\n').filter(Boolean));
+      notify?.();
+      done();
+    },
+  });
+  const running = predictStream(small, input, output);
+  const waitFor = (n: number) => new Promise<void>((resolve) => {
+    const check = () => (out.length >= n ? resolve() : (notify = check));
+    check();
+  });
+  input.write(JSON.stringify({ text: '楼下广场舞每天晚上太吵了', id: 1 }) + '\n');
+  await waitFor(1); // answered while the input is still open: streamed, not read whole
+  input.write('not json\n\n');
+  input.write(JSON.stringify({ id: 3 }) + '\n');
+  input.end(JSON.stringify({ text: '老板拖欠了三个月工资' }) + '\n');
+  const summary = await running;
+  t.deepEqual(summary, { lines: 4, errors: 2 });
+  t.is(out.length, 4);
+  const rows = out.map((l) => JSON.parse(l));
+  t.is(rows[0].firstLevel, 'noise');
+  t.deepEqual(Object.keys(rows[0]), ['firstLevel', 'firstLevelTop3', 'category', 'urgency', 'confidence']);
+  t.is(rows[0].firstLevelTop3.length, 3);
+  t.deepEqual(rows[1], { line: 2, error: '不是合法的 JSON' });
+  t.is(rows[2].line, 3);
+  t.is(rows[3].firstLevel, 'labor_social');
+});

@@ -1,0 +1,104 @@
+import mongoose from 'mongoose';
+import { STATUS_LABELS, type ReportRowView, type ReportSearch, type ReportStatus } from '@ssp/shared';
+import type { AuthUser } from '../http/context';
+import type { ReportDoc, ReportRepository } from './reportRepository';
+
+/**
+ * Staff reads of reports: 诉求检索, its export, and the district scope every
+ * staff route applies. The filter is built here; the repository runs it.
+ */
+
+/** A staff account limited to some districts sees only their reports; empty = the whole city. */
+export function districtScope(user: AuthUser): string[] | null {
+  return user.role === 'admin' && user.districts?.length ? user.districts : null;
+}
+
+export function inScope(user: AuthUser, doc: { district?: { code?: string | null } | null }): boolean {
+  const scope = districtScope(user);
+  return !scope || scope.includes(doc.district?.code ?? '');
+}
+
+/** True when the report exists and the account may see it; the routes answer 404 otherwise, as for residents. */
+export async function reportVisibleTo(repo: ReportRepository, user: AuthUser, id: string): Promise<boolean> {
+  if (!mongoose.isValidObjectId(id)) return false;
+  const doc = await repo.findById(id);
+  return Boolean(doc && inScope(user, doc));
+}
+
+export async function ticketVisibleTo(repo: ReportRepository, user: AuthUser, ticketNo: string): Promise<boolean> {
+  const doc = await repo.findByTicketNo(ticketNo);
+  return !doc || inScope(user, doc); // an unknown ticket is the merge's own 404/409 to give
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const TICKET_NO = /^SH\d{8}-\d{6}$/i;
+
+/** The query for a search: filters, the account's district scope, and the cursor. */
+export function searchFilter(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'sort'> & { sort?: 'asc' | 'desc' }): Record<string, unknown> {
+  const and: Record<string, unknown>[] = [];
+  if (q.q) {
+    if (TICKET_NO.test(q.q)) and.push({ ticketNo: q.q.toUpperCase() });
+    else {
+      const re = { $regex: escapeRegex(q.q), $options: 'i' };
+      and.push({ $or: [{ description: re }, { 'location.address': re }, { ticketNo: { $regex: `^${escapeRegex(q.q.toUpperCase())}` } }] });
+    }
+  }
+  if (q.status?.length) and.push({ status: { $in: q.status } });
+  if (q.category) and.push({ $or: [{ 'category.code': q.category }, { 'category.parentCode': q.category }] });
+  const scope = districtScope(user);
+  let districts = q.district?.length ? q.district : null;
+  if (scope) districts = districts ? districts.filter((d) => scope.includes(d)) : scope;
+  if (districts) and.push({ 'district.code': { $in: districts } });
+  if (q.kind) and.push({ kind: q.kind });
+  if (q.from || q.to) and.push({ createdAt: { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) } });
+  if (q.urgent !== undefined) and.push({ urgent: q.urgent });
+  if (q.overdue !== undefined) and.push(q.overdue ? { overdueAt: { $ne: null } } : { overdueAt: null });
+  if (q.rating) and.push({ 'rating.value': q.rating });
+  if (q.zone) and.push({ 'zone.id': q.zone }); // reports filed through a 专区
+  // Rows sort by (createdAt, _id); report ids are random, so the cursor is the last row's time and id.
+  if (q.cursor) {
+    const [ms, id] = q.cursor.split('_');
+    const at = new Date(Number(ms));
+    const op = q.sort === 'asc' ? '$gt' : '$lt';
+    and.push({ $or: [{ createdAt: { [op]: at } }, { createdAt: at, _id: { [op]: id } }] });
+  }
+  return and.length ? { $and: and } : {};
+}
+
+/** Only what a row shows is read from the database. */
+export const ROW_FIELDS: Record<string, 1> = {
+  ticketNo: 1, kind: 1, status: 1, description: 1, category: 1, district: 1, 'location.address': 1, urgent: 1, overdueAt: 1,
+  'rating.value': 1, department: 1, supporters: 1, dueAt: 1, createdAt: 1, contactPhone: 1,
+};
+
+export function presentRow(doc: ReportDoc): ReportRowView {
+  return {
+    id: String(doc._id),
+    ticketNo: doc.ticketNo,
+    kind: doc.kind,
+    status: doc.status,
+    statusLabel: STATUS_LABELS[doc.status as ReportStatus] ?? doc.status,
+    description: (doc.description ?? '').slice(0, 140),
+    category: doc.category?.code ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null } : null,
+    district: doc.district?.code ? { code: doc.district.code, name: doc.district.name ?? '' } : null,
+    address: doc.location?.address ?? '',
+    urgent: Boolean(doc.urgent),
+    overdue: Boolean(doc.overdueAt),
+    rating: doc.rating?.value ?? null,
+    department: doc.department ?? null,
+    dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
+    supporters: doc.supporters ?? 0,
+    createdAt: doc.createdAt.toISOString(),
+  };
+}
+
+export async function searchReports(repo: ReportRepository, user: AuthUser, q: ReportSearch): Promise<{ items: ReportRowView[]; nextCursor: string | null }> {
+  const docs = await repo.searchPage(searchFilter(user, q), ROW_FIELDS, q.sort === 'asc' ? 1 : -1, q.limit + 1);
+  const page = docs.slice(0, q.limit);
+  return { items: page.map(presentRow), nextCursor: docs.length > q.limit ? `${page[page.length - 1].createdAt.getTime()}_${String(page[page.length - 1]._id)}` : null };
+}
+
+/** The search result as a stream of documents, for the export (never all in memory). */
+export function streamSearch(repo: ReportRepository, user: AuthUser, q: Omit<ReportSearch, 'limit' | 'cursor'>, maxRows: number): AsyncIterable<ReportDoc> {
+  return repo.searchStream(searchFilter(user, { ...q, cursor: undefined }), ROW_FIELDS, q.sort === 'asc' ? 1 : -1, maxRows);
+}
