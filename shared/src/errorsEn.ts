@@ -50,6 +50,15 @@ export const ErrorMessagesEn: Partial<Record<ErrorCode, string>> = {
   DATABASE_UNAVAILABLE: 'The service is unavailable at the moment, please try again later',
   INTERNAL: 'Something went wrong on our side, please try again later',
   METHOD_NOT_ALLOWED: 'This method is not allowed here',
+  ACCOUNT_LOCKED: 'Too many wrong passwords: the account is locked for 15 minutes',
+  TOKEN_REVOKED: 'Your session has ended (signed out, or the account was changed or disabled). Please sign in again',
+  ACCOUNT_DISABLED: 'This account is disabled; please contact an administrator',
+  PASSWORD_CHANGE_REQUIRED: 'Please change your initial password first',
+  PASSWORD_TOO_WEAK: 'The new password does not meet the requirements',
+  CURRENT_PASSWORD_WRONG: 'The current password is wrong',
+  USERNAME_TAKEN: 'This username is already taken',
+  STAFF_NOT_FOUND: 'No such account',
+  LAST_ADMIN: 'The last active administrator cannot be disabled or demoted',
   ZONE_NOT_ACTIVE: 'This themed section is closed or does not exist',
 };
 
