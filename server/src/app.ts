@@ -211,7 +211,7 @@ export function createApp(deps: AppDeps) {
     classificationRoutes({ classification, tokens, limits, audit }),
     pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, audit }),
     notificationRoutes({ notifications, tokens }),
-    zoneRoutes({ zones, tokens }),
+    zoneRoutes({ zones, tokens, audit }),
     privacyRoutes({ privacy, tokens }),
     staffRoutes({ staff, audit, tokens }),
   ];

@@ -89,6 +89,8 @@ export interface AuditEntryView {
 /** What staff do, as recorded in the audit trail. */
 export const AUDIT_ACTIONS = {
   'category.create': '新增分类',
+  'zone.create': '新建专区',
+  'zone.update': '修改专区',
   'category.update': '修改分类',
   'category.merge': '合并分类',
   'category.delete': '删除分类',
