@@ -14,8 +14,8 @@ import globals from 'globals';
  * `pipeline` and `notifications`, which react to report events. `db/` and
  * `http/` are infrastructure every domain may use but which use no domain.
  */
-const below = ['categories', 'classification', 'geo', 'media', 'auth'];
-const above = ['pipeline', 'notifications', 'insight'];
+const below = ['categories', 'classification', 'geo', 'media', 'auth', 'zones'];
+const above = ['pipeline', 'notifications', 'insight', 'privacy'];
 const server = (d) => `./server/src/${d}`;
 const layerZones = [
   // Nothing below reports may reach up into reports or anything above it.

@@ -4,6 +4,7 @@ export default defineAppConfig({
     { root: 'report', pages: ['complaint/index', 'snap/index', 'success/index'] },
     { root: 'tickets', pages: ['detail/index', 'messages/index'] },
     { root: 'auth', pages: ['login/index'] },
+    { root: 'me', pages: ['profile/index'] },
     { root: 'admin', pages: ['index/index', 'search/index', 'report/index', 'tickets/index', 'categories/index', 'triage/index', 'classifier/index', 'staff/index', 'audit/index', 'password/index', 'insight/index'] },
   ],
   window: {
@@ -28,4 +29,6 @@ export default defineAppConfig({
     'scope.userLocation': { desc: '用于自动填写问题发生的位置，帮助相关部门尽快找到现场' },
   },
   lazyCodeLoading: 'requiredComponents',
+  // WeChat's privacy authorisation (onNeedPrivacyAuthorization / requirePrivacyAuthorize) on base libraries before 3.0.
+  __usePrivacyCheck__: true,
 });

@@ -14,6 +14,8 @@ import { ticketOperations } from './reports/ticketApi';
 import { triageOperations } from './reports/triageApi';
 import { staffOperations } from './staff/staffApi';
 import type { ApiOperation } from './http/openapi';
+import { zoneOperations } from './zones/zoneApi';
+import { privacyOperations } from './privacy/privacyApi';
 
 /** Health checks and the document itself (routes in app.ts). */
 export const systemOperations: ApiOperation[] = [
@@ -54,5 +56,7 @@ export const apiOperations: ApiOperation[] = [
   ...pipelineOperations,
   ...notificationOperations,
   ...insightOperations,
+  ...zoneOperations,
+  ...privacyOperations,
   ...staffOperations,
 ];

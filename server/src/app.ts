@@ -47,6 +47,10 @@ import { createWechatMessenger, type WechatMessengerOptions } from './notificati
 import { createInsightService } from './insight/insightService';
 import { insightRoutes } from './insight/insightRoutes';
 import { createRollupWriter } from './insight/rollupWriter';
+import { createZoneService } from './zones/zoneService';
+import { zoneRoutes } from './zones/zoneRoutes';
+import { createPrivacyService } from './privacy/privacyService';
+import { privacyRoutes } from './privacy/privacyRoutes';
 import { apiOperations } from './apiOperations';
 import { buildOpenApiDocument } from './http/openapi';
 import { backlogGauges, requestMetrics } from './metrics/metrics';
@@ -119,7 +123,8 @@ export function createApp(deps: AppDeps) {
     trainingCorpus: deps.classifier?.trainingCorpus,
   });
   const tickets = createTicketService({ repo, categories, signer, media });
-  const reports = createReportService({ repo, geo, media, signer, log: deps.log, categories, classification });
+  const zones = createZoneService({ categories });
+  const reports = createReportService({ repo, geo, media, signer, log: deps.log, categories, classification, zones });
   const offers = createJoinOffers(deps.jwtSecret);
   const duplicates = createDuplicateService({ repo, categories, classification, signer, offers });
 
@@ -160,6 +165,7 @@ export function createApp(deps: AppDeps) {
   const open311Poller = open311 ? createOpen311Poller({ ...open311, repo, tickets, log: deps.log }) : null;
   const deadlines = createDeadlineMonitor({ repo, tickets, log: deps.log });
   const housekeeping = createHousekeeping({ repo, log: deps.log });
+  const privacy = createPrivacyService({ repo, media, notifications, signer, tokens });
 
   const limits = createRateLimits({ ...(deps.classifier?.classifyPerMinute ? { classifyPerMinute: deps.classifier.classifyPerMinute } : {}), ...deps.limits });
 
@@ -222,6 +228,8 @@ export function createApp(deps: AppDeps) {
     pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, audit }),
     notificationRoutes({ notifications, tokens }),
     insightRoutes({ insight, tokens, audit }),
+    zoneRoutes({ zones, tokens, audit }),
+    privacyRoutes({ privacy, tokens }),
     staffRoutes({ staff, audit, tokens }),
   ];
   for (const router of routers) {
@@ -239,7 +247,7 @@ export function createApp(deps: AppDeps) {
     await classification.init();
   }
 
-  return { app, prepare, routers, services: { limits, offers, repo, audit, staff, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping, insight, insightWriter } };
+  return { app, prepare, routers, services: { limits, offers, repo, audit, staff, auth, tokens, signer, geo, media, reports, categories, classification, tickets, dispatcher, deadlines, notifications, duplicates, effects: effectsWorker, open311Poller, housekeeping, insight, insightWriter, zones, privacy } };
 }
 
 /** TRUST_PROXY as proxy-addr's trust function: a hop count trusts that many proxies in front of us, a list exactly those addresses. */

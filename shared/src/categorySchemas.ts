@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORY_CODE_PATTERN } from './categories';
+import { questionsSchema, type Question } from './questions';
 
 const words = z.array(z.string().trim().min(1, { message: '关键词不能为空' }).max(30, { message: '关键词不能超过 30 个字' })).max(50, { message: '最多 50 个关键词' });
 
@@ -20,6 +21,8 @@ const fields = {
   department: z.string().trim().max(60, { message: '部门名称不能超过 60 个字' }).optional(),
   deadlineHours: deadlineHours.optional(),
   order: z.number().int().min(0).max(9999).optional(),
+  /** per-category questions (second-level categories; versioned with the tree) */
+  questions: questionsSchema.optional(),
 };
 
 export const createCategorySchema = z.object({
@@ -63,6 +66,8 @@ export interface CategoryNodeView {
   enabled: boolean;
   order: number;
   mergedInto: string | null;
+  /** asked in the report form once this category is known (second-level categories) */
+  questions: Question[];
   children?: CategoryNodeView[];
 }
 

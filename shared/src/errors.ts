@@ -56,6 +56,7 @@ export const ErrorCodes = {
   METHOD_NOT_ALLOWED: '该地址不支持这种请求方法',
   DATABASE_UNAVAILABLE: '服务暂时不可用，请稍后重试',
   INTERNAL: '服务器开小差了，请稍后重试',
+  ZONE_NOT_ACTIVE: '该专区已关闭或不存在',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

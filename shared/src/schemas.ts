@@ -3,6 +3,7 @@ import { CATEGORY_CODE_PATTERN } from './categories';
 import { LIMITS } from './limits';
 import { isValidPhone, normalizePhone } from './phone';
 import type { FieldIssue } from './errors';
+import { answersSchema } from './questions';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, { message: '图片编号无效' });
 
@@ -73,6 +74,10 @@ const common = {
   location: locationSchema,
   contactPhone: contactPhone.optional(),
   anonymous: z.boolean({ invalid_type_error: '匿名选项必须是是/否' }).default(false),
+  /** answers to the category's (and the 专区's) questions, checked against them on the server: see questions.ts */
+  answers: answersSchema.optional(),
+  /** the 专区 the report was filed through */
+  zoneId: z.string().regex(/^[a-f0-9]{24}$/, { message: '专区编号无效' }).optional(),
 };
 
 const mediaIds = (min: number) =>

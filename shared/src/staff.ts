@@ -89,6 +89,8 @@ export interface AuditEntryView {
 /** What staff do, as recorded in the audit trail. */
 export const AUDIT_ACTIONS = {
   'category.create': '新增分类',
+  'zone.create': '新建专区',
+  'zone.update': '修改专区',
   'category.update': '修改分类',
   'category.merge': '合并分类',
   'category.delete': '删除分类',
@@ -140,6 +142,7 @@ export const reportSearchSchema = z.object({
   urgent: flag.optional(),
   overdue: flag.optional(),
   rating: z.enum(['satisfied', 'basically_satisfied', 'unsatisfied'], { errorMap: () => ({ message: 'rating 只能是 satisfied、basically_satisfied 或 unsatisfied' }) }).optional(),
+  zone: z.string().trim().max(64).optional(),
   sort: z.enum(['desc', 'asc']).default('desc'),
   // <filing time in ms>_<id>: report ids are random, so the cursor carries the time it sorts by.
   cursor: z.string().regex(/^\d{1,15}_[0-9a-f]{24}$/, { message: '分页游标无效' }).optional(),

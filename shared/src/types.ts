@@ -1,3 +1,4 @@
+import type { AnswerValue, Question } from './questions';
 import type { District } from './districts';
 import type { ReportStatus } from './status';
 import type { ReportLocation } from './schemas';
@@ -123,6 +124,14 @@ export interface ReportView {
   createdAt: string;
   updatedAt: string;
   timeline: TimelineEntry[];
+  /** answers to the category's and the 专区's questions, `{ <questionCode>: value }` */
+  answers: Record<string, AnswerValue>;
+  /** the questions as they were asked (labels for the answers) */
+  questions: Question[];
+  /** the 专区 it was filed through */
+  zone: { id: string; title: string } | null;
+  /** staff only: the account that filed it; null once the resident deleted their personal data */
+  reporter?: { id: string } | null;
 }
 
 export interface Page<T> {

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { emergencyNumberFor, type ClassificationView } from '@ssp/shared';
+import { useT } from '../i18n';
 import './EmergencyCallBanner.scss';
 
 /**
@@ -10,18 +11,20 @@ import './EmergencyCallBanner.scss';
  * form stays as it is, and the report can still be submitted afterwards.
  */
 export function EmergencyCallBanner({ suggestion }: { suggestion: ClassificationView | null }) {
+  const t = useT();
   const level = suggestion ? suggestion.urgency ?? (suggestion.urgent ? 'urgent' : 'normal') : 'normal';
   if (!suggestion || level !== 'urgent') return null;
-  const { number, label } = emergencyNumberFor(suggestion.urgentReasons);
+  const { number } = emergencyNumberFor(suggestion.urgentReasons);
+  const label = t(`emergency.n${number}`);
   const call = () => void Taro.makePhoneCall({ phoneNumber: number }).catch(() => {});
   return (
     <View className='emergency-call' data-testid='emergency-call' data-number={number}>
-      <Text className='emergency-call__title'>情况紧急？请先打电话</Text>
+      <Text className='emergency-call__title'>{t('emergency.title')}</Text>
       <Text className='emergency-call__reason'>{suggestion.urgentReasons.join('、')}</Text>
-      <View className='emergency-call__button' data-testid='emergency-call-button' onClick={call}>
-        <Text>一键拨打 {label}</Text>
+      <View className='emergency-call__button' role='button' aria-label={t('emergency.call', { label })} data-testid='emergency-call-button' onClick={call}>
+        <Text>{t('emergency.call', { label })}</Text>
       </View>
-      <Text className='emergency-call__hint'>诉求仍可照常提交，相关部门会跟进处理。</Text>
+      <Text className='emergency-call__hint'>{t('emergency.hint')}</Text>
     </View>
   );
 }

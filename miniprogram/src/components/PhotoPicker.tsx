@@ -4,6 +4,7 @@ import { LIMITS } from '@ssp/shared';
 import type { PhotoDraft } from '../services/drafts';
 import { absoluteUrl } from '../services/media';
 import './PhotoPicker.scss';
+import { useT } from '../i18n';
 
 interface Props {
   photos: PhotoDraft[];
@@ -15,6 +16,7 @@ interface Props {
 
 /** Thumbnails with upload progress, retry and remove; the add tile opens camera or album. */
 export function PhotoPicker({ photos, onAdd, onRetry, onRemove, error }: Props) {
+  const t = useT();
   const preview = (p: PhotoDraft) => (p.previewUrl ? absoluteUrl(p.previewUrl) : p.localPath);
   return (
     <View>
@@ -25,6 +27,7 @@ export function PhotoPicker({ photos, onAdd, onRetry, onRemove, error }: Props) 
               className='photo-img'
               src={preview(p)}
               mode='aspectFill'
+              aria-hidden='true'
               onClick={() => Taro.previewImage({ urls: photos.map(preview), current: preview(p) })}
             />
             {p.status === 'uploading' && (
@@ -33,24 +36,24 @@ export function PhotoPicker({ photos, onAdd, onRetry, onRemove, error }: Props) 
               </View>
             )}
             {p.status === 'failed' && (
-              <View className='photo-overlay failed' onClick={() => onRetry(i)}>
-                <Text>上传失败</Text>
-                <Text className='photo-retry'>点此重试</Text>
+              <View className='photo-overlay failed' role='button' aria-label={`${t('photos.failed')} ${t('photos.retry')}`} onClick={() => onRetry(i)}>
+                <Text>{t('photos.failed')}</Text>
+                <Text className='photo-retry'>{t('photos.retry')}</Text>
               </View>
             )}
-            <View className='photo-remove' onClick={() => onRemove(i)} aria-label='删除照片'>
+            <View className='photo-remove' role='button' onClick={() => onRemove(i)} aria-label={t('photos.remove')}>
               <Text>×</Text>
             </View>
           </View>
         ))}
         {photos.length < LIMITS.mediaPerReport.max && (
-          <View className='photo-tile photo-add' onClick={onAdd} data-testid='photo-add'>
+          <View className='photo-tile photo-add' role='button' onClick={onAdd} data-testid='photo-add'>
             <Text className='photo-add-plus'>＋</Text>
-            <Text className='muted'>拍照/相册</Text>
+            <Text className='muted'>{t('photos.add')}</Text>
           </View>
         )}
       </View>
-      <Text className='hint'>最多 {LIMITS.mediaPerReport.max} 张，照片会自动压缩，位置等隐私信息会被清除</Text>
+      <Text className='hint'>{t('photos.hint', { max: LIMITS.mediaPerReport.max })}</Text>
       {error && <Text className='error-text'>{error}</Text>}
     </View>
   );

@@ -1,14 +1,14 @@
 import { Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { absoluteUrl } from '../services/media';
-import { STATUS_LABELS, type TimelineEntry } from '@ssp/shared';
+import { STATUS_LABELS, STATUS_LABELS_EN, type TimelineEntry } from '@ssp/shared';
 import { formatTime } from '../lib/format';
 import './Timeline.scss';
-
-const ACTORS: Record<string, string> = { citizen: '我', system: '系统', admin: '工作人员', pipeline: '承办部门' };
+import { currentLanguage, useT } from '../i18n';
 
 /** Newest first: residents look for the latest news. */
 export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  const t = useT();
   const ordered = [...entries].reverse();
   return (
     <View className='timeline'>
@@ -17,18 +17,18 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
           <View className='timeline-dot' />
           <View className='timeline-body'>
             <View className='row'>
-              <Text className='timeline-status'>{STATUS_LABELS[e.status]}</Text>
+              <Text className='timeline-status'>{currentLanguage() === 'en' ? STATUS_LABELS_EN[e.status] : STATUS_LABELS[e.status]}</Text>
               <Text className='muted'>{formatTime(e.at)}</Text>
             </View>
             <Text className='timeline-message'>{e.message}</Text>
             {e.media && e.media.length > 0 && (
               <View className='timeline-photos'>
                 {e.media.map((m) => (
-                  <Image key={m.id} className='timeline-photo' src={absoluteUrl(m.previewUrl)} mode='aspectFill' onClick={() => Taro.previewImage({ urls: e.media!.map((x) => absoluteUrl(x.url)), current: absoluteUrl(m.url) })} data-testid='timeline-photo' />
+                  <Image key={m.id} className='timeline-photo' aria-hidden='true' src={absoluteUrl(m.previewUrl)} mode='aspectFill' onClick={() => Taro.previewImage({ urls: e.media!.map((x) => absoluteUrl(x.url)), current: absoluteUrl(m.url) })} data-testid='timeline-photo' />
                 ))}
               </View>
             )}
-            <Text className='muted'>{ACTORS[e.actor] ?? e.actor}</Text>
+            <Text className='muted'>{['citizen', 'system', 'admin', 'pipeline'].includes(e.actor) ? t(`timeline.${e.actor}`) : e.actor}</Text>
           </View>
         </View>
       ))}

@@ -1,6 +1,8 @@
 import Taro from '@tarojs/taro';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { createReportSchema, hasCoordinates, LIMITS, toFieldIssues, validate, type CreateReportInput, type ReportLocation } from '@ssp/shared';
+import { checkAnswers, createReportSchema, hasCoordinates, LIMITS, toFieldIssues, validate, type AnswerValue, type CategoryTreeView, type CreateReportInput, type Question, type ReportLocation, type ZoneView } from '@ssp/shared';
+import { currentLanguage, fieldMessage, t } from '../i18n';
+import { categoryTree, findLeaf } from '../services/categories';
 import { ApiError } from '../services/api';
 import { discardDraft, loadDraft, saveDraft, type Draft, type PhotoDraft } from '../services/drafts';
 import { chooseOnMap, locate, openLocationSettings, reverseGeocode } from '../services/geo';
@@ -22,6 +24,7 @@ export function useReportDraft(kind: Draft['kind']) {
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const touch = useCallback((field: string) => setTouched((t) => (t[field] ? t : { ...t, [field]: true })), []);
   const draftRef = useRef(draft);
+  const suggestionRef = useRef<ClassificationView | null>(null);
 
   const update = useCallback((change: (d: Draft) => Draft) => {
     const next = change(draftRef.current);
@@ -112,8 +115,42 @@ export function useReportDraft(kind: Draft['kind']) {
     })();
   }, [relocate]);
 
+  // Per-category questions: those of the chosen category (required ones required), else the suggested one's
+  // (all optional, as the server does), plus the 专区's own.
+  const [tree, setTree] = useState<CategoryTreeView | null>(null);
+  useEffect(() => {
+    categoryTree().then(setTree, () => setTree(null));
+  }, []);
+  const [zone, setZoneState] = useState<ZoneView | null>(null);
+  const setZone = useCallback(
+    (z: ZoneView | null) => {
+      setZoneState(z);
+      update((d) => ({
+        ...d,
+        zone: z ? { id: z.id, title: z.title } : null,
+        // One fixed category: the zone decides it.
+        category: z && z.categoryCodes.length === 1 ? { code: z.categoryCodes[0], name: findLeaf(tree, z.categoryCodes[0])?.name ?? z.categoryCodes[0] } : d.category,
+      }));
+    },
+    [update, tree],
+  );
+  const suggestedCode = suggestionRef.current?.top3[0]?.code;
+  const questions: Question[] = useMemo(() => {
+    const chosen = findLeaf(tree, draft.category?.code);
+    const fromCategory = chosen ? chosen.questions ?? [] : (findLeaf(tree, suggestedCode)?.questions ?? []).map((q) => ({ ...q, required: false }));
+    return [...fromCategory, ...(zone?.questions ?? [])];
+  }, [tree, draft.category?.code, suggestedCode, zone]);
+  const setAnswer = useCallback((code: string, value: AnswerValue | undefined) => update((d) => {
+    const answers = { ...d.answers };
+    if (value === undefined) delete answers[code];
+    else answers[code] = value;
+    return { ...d, answers };
+  }), [update]);
+
   const input: CreateReportInput = useMemo(() => {
     const location = draft.location ?? undefined;
+    const asked = new Set(questions.map((q) => q.code));
+    const answers = Object.fromEntries(Object.entries(draft.answers ?? {}).filter(([k]) => asked.has(k)));
     return {
       kind: draft.kind,
       description: draft.description,
@@ -121,18 +158,25 @@ export function useReportDraft(kind: Draft['kind']) {
       mediaIds: draft.photos.filter((p) => p.mediaId).map((p) => p.mediaId!),
       ...(draft.contactPhone.trim() ? { contactPhone: draft.contactPhone.trim() } : {}),
       ...(draft.category ? { categoryCode: draft.category.code } : {}),
+      ...(Object.keys(answers).length ? { answers } : {}),
+      ...(draft.zone ? { zoneId: draft.zone.id } : {}),
       anonymous: draft.anonymous,
     } as CreateReportInput;
-  }, [draft]);
+  }, [draft, questions]);
 
   const fieldErrors = useMemo(() => {
     const errors: Record<string, string> = {};
     const result = validate(createReportSchema, input);
-    if (!result.success) for (const issue of toFieldIssues(result.error)) errors[issue.path.split('.')[0]] ??= issue.message;
-    if (draft.photos.some((p) => p.status === 'uploading')) errors.mediaIds ??= '照片正在上传，请稍候';
-    if (draft.photos.some((p) => p.status === 'failed')) errors.mediaIds ??= '有照片上传失败，请重试或删除';
+    if (!result.success) for (const issue of toFieldIssues(result.error)) errors[issue.path.split('.')[0]] ??= fieldMessage(issue);
+    if (draft.photos.some((p) => p.status === 'uploading')) errors.mediaIds ??= t('form.uploading');
+    if (draft.photos.some((p) => p.status === 'failed')) errors.mediaIds ??= t('form.uploadFailedSome');
+    // The same checks the server makes: each question's message sits under it (answers.<code>).
+    for (const issue of checkAnswers(questions, input.answers, currentLanguage()).issues) {
+      errors[issue.path] ??= issue.message;
+      errors.answers ??= issue.message;
+    }
     return errors;
-  }, [input, draft.photos]);
+  }, [input, draft.photos, questions]);
 
   const valid = Object.keys(fieldErrors).length === 0;
 
@@ -164,9 +208,10 @@ export function useReportDraft(kind: Draft['kind']) {
       discardDraft(kind);
       void Taro.redirectTo({ url: `/report/success/index?id=${report.id}&ticketNo=${encodeURIComponent(report.ticketNo)}` });
     } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', '网络连接失败');
+      const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', t('common.networkFailed'));
       // Keep the draft and its key: a retry is recognised by the server and never makes a second report.
-      update((d) => ({ ...d, submit: { state: 'failed', message: e.message, network: e.isNetwork } }));
+      const detail = e.details[0]?.message;
+      update((d) => ({ ...d, submit: { state: 'failed', message: detail ? `${e.message} — ${detail}` : e.message, network: e.isNetwork } }));
     }
   }, [valid, input, kind, update]);
 
@@ -177,7 +222,7 @@ export function useReportDraft(kind: Draft['kind']) {
         discardDraft(kind);
         void Taro.redirectTo({ url: `/tickets/detail/index?id=${id}&joined=1` });
       } catch (err) {
-        const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', '网络连接失败');
+        const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', t('common.networkFailed'));
         update((d) => ({ ...d, submit: { state: 'failed', message: e.message, network: e.isNetwork } }));
       }
     },
@@ -186,7 +231,11 @@ export function useReportDraft(kind: Draft['kind']) {
 
   // While the resident types, suggest a category (debounced; the public endpoint is rate-limited).
   // 随申拍 asks too, for its one-line note: the answer's urgency drives the emergency call banner.
-  const [suggestion, setSuggestion] = useState<ClassificationView | null>(null);
+  const [suggestion, setSuggestionState] = useState<ClassificationView | null>(null);
+  const setSuggestion = useCallback((v: ClassificationView | null) => {
+    suggestionRef.current = v;
+    setSuggestionState(v);
+  }, []);
   useEffect(() => {
     const text = draft.description.trim();
     if (text.length < (kind === 'complaint' ? 5 : 4)) return setSuggestion(null);
@@ -194,7 +243,7 @@ export function useReportDraft(kind: Draft['kind']) {
       suggestCategory(text).then(setSuggestion, () => setSuggestion(null));
     }, 600);
     return () => clearTimeout(timer);
-  }, [draft.description, kind]);
+  }, [draft.description, kind, setSuggestion]);
 
   // 随申拍: quick chips from what neighbours report most around here.
   const [chips, setChips] = useState<{ code: string; name: string }[]>([]);
@@ -218,6 +267,11 @@ export function useReportDraft(kind: Draft['kind']) {
   }, [kind, relocate]);
 
   return {
+    questions,
+    setAnswer,
+    tree,
+    zone,
+    setZone,
     similar,
     join,
     ready,

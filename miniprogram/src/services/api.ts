@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro';
 import type { ApiErrorBody, ErrorCode, FieldIssue, LoginResponse, UserView } from '@ssp/shared';
 import { load, remove, save } from './storage';
+import { currentLanguage, t } from '../i18n';
 
 /**
  * The single request module: base URL, token, silent re-login and error
@@ -60,14 +61,14 @@ export function logout(): void {
 async function raw<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, data?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let res: Taro.request.SuccessCallbackResult<Record<string, unknown>>;
   try {
-    res = await Taro.request({ url: API_BASE + path, method, data: data as never, header: { 'Content-Type': 'application/json', ...headers }, timeout: 15_000 });
+    res = await Taro.request({ url: API_BASE + path, method, data: data as never, header: { 'Content-Type': 'application/json', 'Accept-Language': currentLanguage(), ...headers }, timeout: 15_000 });
   } catch {
-    throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试');
+    throw new ApiError(0, 'NETWORK', t('common.networkFailed'));
   }
   if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T;
   const body = res.data as Partial<ApiErrorBody> | undefined;
   if (body?.error) throw new ApiError(res.statusCode, body.error.code, body.error.message, body.error.details);
-  throw new ApiError(res.statusCode, 'INTERNAL', '服务暂时不可用，请稍后重试');
+  throw new ApiError(res.statusCode, 'INTERNAL', t('common.serviceDown'));
 }
 
 let loginInFlight: Promise<Session> | null = null;
@@ -78,7 +79,7 @@ async function login(): Promise<Session> {
     return storeSession(await raw<LoginResponse>('POST', '/auth/wechat-login', { code }));
   }
   const deviceCode = load<string>(H5_DEVICE_KEY);
-  if (!deviceCode) throw new ApiError(401, 'NEED_LOGIN', '请先登录');
+  if (!deviceCode) throw new ApiError(401, 'NEED_LOGIN', t('common.needLogin'));
   return storeSession(await raw<LoginResponse>('POST', '/auth/wechat-login', { code: deviceCode }));
 }
 

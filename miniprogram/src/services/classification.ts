@@ -1,11 +1,12 @@
 import type { CategoryTreeView, ClassificationView, CategoryNodeView, ReportView, CreateCategoryInput, UpdateCategoryInput } from '@ssp/shared';
 import Taro from '@tarojs/taro';
 import { API_BASE, ApiError, call } from './api';
+import { t } from '../i18n';
 
 /** Public, no login: the suggestion while a resident types. */
 export async function suggestCategory(text: string): Promise<ClassificationView> {
   const res = await Taro.request({ url: `${API_BASE}/classify`, method: 'POST', data: { text }, header: { 'Content-Type': 'application/json' } });
-  if (res.statusCode !== 200) throw new ApiError(res.statusCode, (res.data as { error?: { code: 'INTERNAL' } })?.error?.code ?? 'INTERNAL', '暂时无法推荐分类');
+  if (res.statusCode !== 200) throw new ApiError(res.statusCode, (res.data as { error?: { code: 'INTERNAL' } })?.error?.code ?? 'INTERNAL', t('common.noSuggestion'));
   return res.data as ClassificationView;
 }
 

@@ -1,7 +1,8 @@
-import type { ReportLocation } from '@ssp/shared';
+import type { AnswerValue, ReportLocation } from '@ssp/shared';
 import { uuid } from '../lib/uuid';
 import type { Place } from './geo';
 import { load, remove, save } from './storage';
+import { t } from '../i18n';
 
 /**
  * A report being written. Saved on every change so it survives an app
@@ -27,6 +28,10 @@ export interface Draft {
   place: Place | null;
   /** the category the resident chose (from the suggestion or a quick chip) */
   category: { code: string; name: string } | null;
+  /** answers to the category's and the 专区's questions, by question code */
+  answers: Record<string, AnswerValue>;
+  /** the 专区 the report is filed through */
+  zone: { id: string; title: string } | null;
   contactPhone: string;
   anonymous: boolean;
   photos: PhotoDraft[];
@@ -44,6 +49,8 @@ export function newDraft(kind: Draft['kind']): Draft {
     location: null,
     place: null,
     category: null,
+    answers: {},
+    zone: null,
     contactPhone: '',
     anonymous: false,
     photos: [],
@@ -64,8 +71,10 @@ export function loadDraft(kind: Draft['kind']): Draft {
   return {
     ...saved,
     category: saved.category ?? null,
-    photos: saved.photos.map((p) => (p.status === 'uploading' ? { ...p, status: 'failed', error: '上传中断，请重试' } : p)),
-    submit: saved.submit.state === 'submitting' ? { state: 'failed', message: '上次提交未完成，请再次提交（不会重复）', network: true } : saved.submit,
+    answers: saved.answers ?? {},
+    zone: saved.zone ?? null,
+    photos: saved.photos.map((p) => (p.status === 'uploading' ? { ...p, status: 'failed', error: t('common.uploadInterrupted') } : p)),
+    submit: saved.submit.state === 'submitting' ? { state: 'failed', message: t('common.submitInterrupted'), network: true } : saved.submit,
   };
 }
 

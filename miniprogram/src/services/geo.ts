@@ -1,6 +1,8 @@
 import Taro from '@tarojs/taro';
 import type { District, ReportLocation } from '@ssp/shared';
 import { call } from './api';
+import { t } from '../i18n';
+import { ensurePrivacyAuthorized } from './privacy';
 
 export interface Place {
   district: District | null;
@@ -24,6 +26,8 @@ export type LocateResult =
  */
 export async function locate(): Promise<LocateResult> {
   const type = process.env.TARO_ENV === 'weapp' ? 'gcj02' : 'wgs84';
+  // WeChat's privacy authorisation comes first; refusing leaves the typed address.
+  if (!(await ensurePrivacyAuthorized())) return { ok: false, reason: 'denied', message: t('location.denied') };
   try {
     const res = await Taro.getLocation({ type, isHighAccuracy: true, highAccuracyExpireTime: 4000 });
     return {
@@ -36,7 +40,7 @@ export async function locate(): Promise<LocateResult> {
     return {
       ok: false,
       reason: denied ? 'denied' : 'unavailable',
-      message: denied ? '您未允许获取位置。开启定位后可自动填写问题发生地点，也可以手动填写地址。' : '暂时无法获取位置，请稍后重试或手动填写地址。',
+      message: denied ? t('location.denied') : t('location.unavailable'),
     };
   }
 }

@@ -24,6 +24,8 @@ const categorySchema = new Schema(
     order: { type: Number, default: 0 },
     mergedInto: { type: String, default: null },
     deleted: { type: Boolean, default: false },
+    /** per-category questions (shared/src/questions.ts), checked on submit against the current tree */
+    questions: { type: [Schema.Types.Mixed], default: [] },
   },
   { timestamps: true },
 );

@@ -1,8 +1,8 @@
-import type { CategoryNodeView, CategoryTreeView, CreateCategoryInput, UpdateCategoryInput } from '@ssp/shared';
+import type { Question, CategoryNodeView, CategoryTreeView, CreateCategoryInput, UpdateCategoryInput } from '@ssp/shared';
 import { isDuplicateKey as isDuplicate } from '../db/errors';
 import { AppError, notFound } from '../http/errors';
 import { Category, TaxonomyVersion, type CategoryDoc } from './categoryModel';
-import { DEFAULT_TREE } from './defaultTree';
+import { DEFAULT_QUESTIONS, DEFAULT_TREE } from './defaultTree';
 
 function view(doc: CategoryDoc): CategoryNodeView {
   return {
@@ -19,6 +19,7 @@ function view(doc: CategoryDoc): CategoryNodeView {
     enabled: doc.enabled !== false,
     order: doc.order ?? 0,
     mergedInto: doc.mergedInto ?? null,
+    questions: (doc.questions ?? []) as Question[],
   };
 }
 
@@ -45,6 +46,8 @@ export interface CategoryInfo {
   department: string;
   deadlineHours: { normal: number; urgent: number };
   enabled: boolean;
+  /** the questions in force for this category now */
+  questions: Question[];
 }
 
 /**
@@ -132,7 +135,17 @@ export function createCategoryService(deps: { usage: CategoryUsage }) {
     },
 
     async seedIfEmpty(): Promise<void> {
-      if (await Category.exists({})) return;
+      if (await Category.exists({})) {
+        // A tree seeded before categories had questions gets the default ones, once: only where the field was never
+        // written, so a list an admin emptied stays empty.
+        let added = 0;
+        for (const [code, questions] of Object.entries(DEFAULT_QUESTIONS)) {
+          const res = await Category.updateOne({ code, questions: { $exists: false } }, { $set: { questions } });
+          added += res.modifiedCount;
+        }
+        if (added) await bumpVersion(`default questions for ${added} categories`, 'system');
+        return;
+      }
       const docs = DEFAULT_TREE.flatMap((f, i) => [
         { ...f, children: undefined, parentCode: null, order: i * 10 },
         ...f.children.map((c, j) => ({ ...c, parentCode: f.code, order: j * 10 })),
@@ -170,6 +183,7 @@ export function createCategoryService(deps: { usage: CategoryUsage }) {
         department: doc.department || parent?.department || '',
         deadlineHours: { normal: doc.deadlineHours!.normal, urgent: doc.deadlineHours!.urgent },
         enabled: doc.enabled !== false,
+        questions: (doc.questions ?? []) as Question[],
       };
     },
 

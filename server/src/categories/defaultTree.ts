@@ -1,3 +1,4 @@
+import type { Question } from '@ssp/shared';
 /**
  * The default category tree, Shanghai 12345 style: the 15 fixed first-level
  * codes from shared/ and 3–8 second-level categories under each. Admins edit
@@ -6,6 +7,7 @@
  */
 export interface SeedCategory {
   code: string;
+  questions?: Question[];
   name: string;
   nameEn?: string;
   keywords: string[];
@@ -28,7 +30,7 @@ const leaf = (code: string, name: string, keywords: string[], department: string
   examples,
 });
 
-export const DEFAULT_TREE: SeedFirstLevel[] = [
+const TREE: SeedFirstLevel[] = [
   {
     code: 'city_management', name: '城市管理', nameEn: 'City management', department: '区城管执法局', deadlineHours: { normal: 120, urgent: 24 },
     keywords: ['城管'],
@@ -203,3 +205,60 @@ export const DEFAULT_TREE: SeedFirstLevel[] = [
     ],
   },
 ];
+
+/**
+ * Questions a department would otherwise have to call back about, asked in
+ * the form once the category is known. 灯杆编号 is on every lamp post in
+ * Shanghai and finds the post at once; 看不到编号 is a valid answer.
+ */
+const WHEN_NOISE: Question = {
+  code: 'when',
+  type: 'single',
+  label: '噪声一般什么时候出现？',
+  labelEn: 'When does the noise usually happen?',
+  required: true,
+  options: [
+    { value: 'day', label: '白天（6:00–22:00）', labelEn: 'Daytime (6:00–22:00)' },
+    { value: 'night', label: '夜间（22:00–6:00）', labelEn: 'At night (22:00–6:00)' },
+    { value: 'all_day', label: '全天', labelEn: 'All day' },
+    { value: 'irregular', label: '不固定', labelEn: 'Irregularly' },
+  ],
+};
+
+export const DEFAULT_QUESTIONS: Record<string, Question[]> = {
+  street_lights: [
+    {
+      code: 'pole_number',
+      type: 'text',
+      label: '灯杆编号（灯杆上贴的编号）',
+      labelEn: 'Lamp-post number (the label on the post)',
+      required: true,
+      options: [{ value: '看不到编号', label: '看不到编号', labelEn: "I can't see a number" }],
+    },
+  ],
+  night_construction: [WHEN_NOISE],
+  square_dancing: [WHEN_NOISE],
+  renovation_noise: [WHEN_NOISE],
+  entertainment_noise: [WHEN_NOISE],
+  equipment_noise: [WHEN_NOISE],
+  group_renting: [
+    { code: 'floor', type: 'number', label: '楼层', labelEn: 'Floor', required: true, min: -5, max: 200 },
+    { code: 'room', type: 'text', label: '房间号（如 1203 室）', labelEn: 'Room number (e.g. 1203)', required: false },
+  ],
+  gas_supply: [
+    {
+      code: 'smell_gas',
+      type: 'blocking',
+      label: '现在是否闻到燃气味？',
+      labelEn: 'Can you smell gas right now?',
+      required: true,
+      blockMessage: '燃气泄漏请立即离开并拨打 962777（上海燃气抢修）',
+      blockMessageEn: 'If gas is leaking, leave at once and call 962777 (Shanghai Gas emergency line)',
+    },
+  ],
+};
+
+export const DEFAULT_TREE: SeedFirstLevel[] = TREE.map((f) => ({
+  ...f,
+  children: f.children.map((c) => (DEFAULT_QUESTIONS[c.code] ? { ...c, questions: DEFAULT_QUESTIONS[c.code] } : c)),
+}));

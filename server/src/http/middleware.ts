@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware, Next } from 'koa';
 import { z } from 'zod';
-import { ErrorCodes, STAFF_ROLES, toFieldIssues, validate, type Role, type StaffRole } from '@ssp/shared';
+import { ErrorCodes, ErrorMessagesEn, fieldMessageEn, STAFF_ROLES, toFieldIssues, validate, type Role, type StaffRole } from '@ssp/shared';
+import { languageOf } from './language';
 import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState, AuthUser } from './context';
@@ -30,13 +31,17 @@ export function errorHandler(log: Logger): Middleware<AppState> {
         ctx.status = appError.status;
         const retryAfter = (appError as { retryAfterSeconds?: number }).retryAfterSeconds;
         if (retryAfter) ctx.set('Retry-After', String(retryAfter));
-        ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
+        // The resident's language (Accept-Language) changes the messages, never the codes.
+        const en = languageOf(ctx.get('Accept-Language')) === 'en';
+        const message = en ? (ErrorMessagesEn[appError.code] ?? appError.message) : appError.message;
+        const details = appError.details && en ? appError.details.map((d) => ({ ...d, message: fieldMessageEn(d) })) : appError.details;
+        ctx.body = { error: { code: appError.code, message, ...(details ? { details } : {}) } };
         return;
       }
       if (/^Mongo|^Mongoose|CastError|ValidationError/.test((err as Error)?.name ?? '')) databaseErrors.inc({ kind: (err as Error).name });
       log.error('unhandled error', { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, error: err });
       ctx.status = 500;
-      ctx.body = { error: { code: 'INTERNAL', message: ErrorCodes.INTERNAL } };
+      ctx.body = { error: { code: 'INTERNAL', message: languageOf(ctx.get('Accept-Language')) === 'en' ? ErrorMessagesEn.INTERNAL : ErrorCodes.INTERNAL } };
     }
   };
 }

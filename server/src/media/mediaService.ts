@@ -83,6 +83,28 @@ export function createMediaService(deps: { signer: MediaSigner }) {
       return ids.flatMap((_, i) => (found[i] && String(found[i]!.ownerId) === ownerId ? [] : [i]));
     },
 
+    /** Every photo a resident uploaded (their data export). */
+    async ownedBy(ownerId: string): Promise<MediaView[]> {
+      const docs = await Media.find({ ownerId }).sort({ _id: 1 }).lean<MediaDoc[]>();
+      return docs.map((d) => ({ ...present(d), createdAt: (d as { createdAt?: Date }).createdAt?.toISOString() }));
+    },
+
+    /**
+     * Deletes every photo a resident uploaded: the metadata first (so no link
+     * works any more, and a retry finds what is left), then both files.
+     * Returns how many photos were removed.
+     */
+    async deleteOwnedBy(ownerId: string): Promise<number> {
+      const docs = await Media.find({ ownerId }).lean<MediaDoc[]>();
+      for (const d of docs) {
+        await Media.deleteOne({ _id: d._id });
+        for (const fileId of [d.fileId, d.previewFileId]) {
+          await bucket().delete(fileId).catch(() => {}); // already gone (an earlier, interrupted run)
+        }
+      }
+      return docs.length;
+    },
+
     async findMany(ids: string[]): Promise<MediaDoc[]> {
       if (ids.length === 0) return [];
       const docs = await Media.find({ _id: { $in: ids } }).lean<MediaDoc[]>();

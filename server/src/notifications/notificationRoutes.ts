@@ -4,6 +4,7 @@ import type { TokenService } from '../auth/tokens';
 import type { AppState } from '../http/context';
 import { bodyOf, parse, requireRole } from '../http/middleware';
 import type { NotificationService } from './notificationService';
+import { languageOf } from '../http/language';
 
 export function notificationRoutes(deps: { notifications: NotificationService; tokens: TokenService }) {
   const router = new Router<AppState>({ prefix: '/api/v1' });
@@ -17,7 +18,7 @@ export function notificationRoutes(deps: { notifications: NotificationService; t
   });
   router.get('/me/messages', citizen, async (ctx) => {
     const cursor = typeof ctx.query.cursor === 'string' && ctx.query.cursor ? ctx.query.cursor : undefined;
-    ctx.body = await deps.notifications.list(ctx.state.user!, cursor, Number(ctx.query.limit) || 20);
+    ctx.body = await deps.notifications.list(ctx.state.user!, cursor, Number(ctx.query.limit) || 20, languageOf(ctx.get('Accept-Language')));
   });
   router.get('/me/messages/unread', citizen, async (ctx) => {
     ctx.body = { unread: await deps.notifications.unread(ctx.state.user!) };

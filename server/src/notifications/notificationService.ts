@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { STATUS_LABELS, type MessageTemplatesView, type MessageView, type ReportStatus, type SubscribableEvent, type SubscriptionResult } from '@ssp/shared';
+import { STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type Language, type MessageTemplatesView, type MessageView, type ReportStatus, type SubscribableEvent, type SubscriptionResult } from '@ssp/shared';
 import { User } from '../auth/userModel';
 import { insertUnlessTaken, isDuplicateKey } from '../db/errors';
 import type { AuthUser } from '../http/context';
@@ -112,6 +112,22 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
       return { events, templateIds: [...new Set(events.map((e) => e.templateId))].slice(0, 3) };
     },
 
+    /** What is held about one resident here: their message subscriptions and how many in-app messages. */
+    async dataOf(citizenId: string): Promise<{ subscriptions: { templateId: string; reportId: string | null; state: string; createdAt: string }[]; messages: number }> {
+      const grants = await SubscriptionGrant.find({ citizenId }).sort({ _id: 1 }).lean();
+      return {
+        subscriptions: grants.map((g) => ({ templateId: g.templateId, reportId: g.reportId ?? null, state: g.state ?? 'available', createdAt: g.createdAt.toISOString() })),
+        messages: await Message.countDocuments({ citizenId }),
+      };
+    },
+
+    /** Removes a resident's subscriptions and in-app messages (删除我的个人信息). */
+    async forget(citizenId: string): Promise<{ subscriptions: number; messages: number }> {
+      const subscriptions = (await SubscriptionGrant.deleteMany({ citizenId })).deletedCount;
+      const messages = (await Message.deleteMany({ citizenId })).deletedCount;
+      return { subscriptions, messages };
+    },
+
     /** Records what the resident answered to `requestSubscribeMessage`: each 「允许」 is one message we may send. */
     async recordSubscriptions(user: AuthUser, input: SubscriptionResult): Promise<{ granted: number }> {
       const unknown = Object.keys(input.results).filter((t) => !knownTemplates.has(t));
@@ -165,7 +181,8 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
       return outcome;
     },
 
-    async list(user: AuthUser, cursor?: string, limit = 20): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
+    async list(user: AuthUser, cursor?: string, limit = 20, lang: Language = 'zh-CN'): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
+      const en = lang === 'en';
       const filter: Record<string, unknown> = { citizenId: user.id };
       if (cursor) filter._id = { $lt: cursor };
       const docs = await Message.find(filter).sort({ _id: -1 }).limit(Math.min(Math.max(limit, 1), 50) + 1).lean();
@@ -176,8 +193,9 @@ export function createNotificationService(deps: { messenger: WechatMessenger | n
           reportId: m.reportId,
           ticketNo: m.ticketNo,
           status: m.status as ReportStatus,
-          title: m.title,
-          body: m.body,
+          // Stored in Chinese (as WeChat sent them); an English-speaking resident reads them in English.
+          title: en ? `${m.following ? 'A report you follow' : 'Your report'}: ${STATUS_LABELS_EN[m.status as ReportStatus] ?? m.status}` : m.title,
+          body: en ? timelineMessageEn(m.body) : m.body,
           createdAt: m.createdAt.toISOString(),
           read: Boolean(m.readAt),
           following: Boolean(m.following),

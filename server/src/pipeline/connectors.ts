@@ -18,6 +18,10 @@ export interface PipelinePayload {
   location: Record<string, unknown>;
   description: string;
   contactPhone?: string;
+  /** answers to the category's and the 专区's questions, `{ <questionCode>: value }` (only when there are any) */
+  answers?: Record<string, string | number | boolean | string[]>;
+  /** the 专区 it was filed through */
+  zone?: { id: string; title: string };
   mediaUrls: string[];
   createdAt: string;
   dueAt: string | null;

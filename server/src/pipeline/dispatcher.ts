@@ -62,6 +62,8 @@ export function buildPayload(doc: ReportDoc, info: { department: string | null; 
     location: { ...loc, ...(doc.point ? { gcj02: doc.point } : {}) },
     description: doc.description ?? '',
     ...(doc.contactPhone ? { contactPhone: doc.contactPhone } : {}),
+    ...(doc.answers && Object.keys(doc.answers).length ? { answers: doc.answers as PipelinePayload['answers'] } : {}),
+    ...(doc.zone?.id ? { zone: { id: doc.zone.id, title: doc.zone.title ?? '' } } : {}),
     mediaUrls: (doc.mediaIds ?? []).map((id) => publicBaseUrl + signer.url(String(id), 'original')),
     createdAt: doc.createdAt.toISOString(),
     dueAt: info.dueAt ? info.dueAt.toISOString() : null,

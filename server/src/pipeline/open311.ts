@@ -74,6 +74,11 @@ export function open311Connector(opts: Open311Options): Connector {
       form.set('description', `${urgent}${payload.description || '（市民随手拍，无文字说明）'}\n受理编号：${payload.ticketNo}`.slice(0, 4000));
       if (payload.mediaUrls[0]) form.set('media_url', payload.mediaUrls[0]); // v2 takes one
       if (payload.contactPhone) form.set('phone', payload.contactPhone);
+      // GeoReport v2 service-definition attributes: attribute[code]=value, attribute[code][]=value per choice of a multi-value list.
+      for (const [code, value] of Object.entries(payload.answers ?? {})) {
+        if (Array.isArray(value)) for (const v of value) form.append(`attribute[${code}][]`, v);
+        else form.set(`attribute[${code}]`, String(value));
+      }
       let res: Response;
       try {
         res = await fetch(endpoint(opts, 'requests.json'), {

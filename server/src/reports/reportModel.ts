@@ -108,6 +108,14 @@ const reportSchema = new Schema(
     supporters: { type: Number, default: 0 },
     /** set when staff merged this report into another ticket */
     mergedInto: { type: new Schema({ id: String, ticketNo: String }, { _id: false }), default: null },
+    /** answers to the category's and the 专区's questions, checked on submit (shared/src/questions.ts) */
+    answers: { type: Schema.Types.Mixed, default: undefined },
+    /** the questions as they were asked, so staff and the pipeline read answers against the right labels after the tree changes */
+    questions: { type: [Schema.Types.Mixed], default: undefined },
+    /** the 专区 it was filed through, copied (closing or editing the zone leaves it as it was) */
+    zone: { type: new Schema({ id: String, title: String }, { _id: false }), default: null },
+    /** set when the resident deleted their personal data: citizenId then points at no account */
+    anonymisedAt: { type: Date, default: null },
   },
   { timestamps: true, writeConcern: { w: 'majority', j: true } },
 );
@@ -129,6 +137,8 @@ reportSchema.index({ 'delivery.externalId': 1 });
 reportSchema.index({ createdAt: -1, status: 1 });
 // insight's catch-up scan: reports written since its cursor.
 reportSchema.index({ updatedAt: 1 });
+// Reports of one 专区, for the console and the figures.
+reportSchema.index({ 'zone.id': 1, createdAt: -1 });
 
 export type ReportDoc = InferSchemaType<typeof reportSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 export const Report = mongoose.model('Report', reportSchema);

@@ -1,4 +1,4 @@
-import { maskPhone, STATUS_LABELS, type ReportView, type Urgency } from '@ssp/shared';
+import { maskPhone, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type AnswerValue, type Language, type Question, type ReportView, type Urgency } from '@ssp/shared';
 import type { MediaSigner } from '../media/mediaSigner';
 import type { ReportDoc } from './reportRepository';
 import { allowedActions } from './followUp';
@@ -55,6 +55,10 @@ export function presentForFollower(doc: ReportDoc): ReportView {
     needsManualRouting: false,
     mediaIds: [],
     media: [],
+    // The reporter's answers (a flat number, a floor) are theirs, like their words.
+    answers: {},
+    questions: [],
+    zone: null,
     contactPhone: null,
     anonymous: false,
     createdAt: doc.createdAt.toISOString(),
@@ -65,8 +69,9 @@ export function presentForFollower(doc: ReportDoc): ReportView {
 }
 
 /** Exactly the fields that leave the server. The full phone number never does. */
-export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number; follower?: boolean } = {}): ReportView {
+export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number; follower?: boolean; lang?: Language } = {}): ReportView {
   if (opts.follower && !opts.forStaff) return presentForFollower(doc);
+  const en = opts.lang === 'en' && !opts.forStaff;
   const follower = false;
   const mediaIds = follower ? [] : (doc.mediaIds ?? []).map(String);
   const location = doc.location!;
@@ -79,7 +84,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     ticketNo: doc.ticketNo,
     kind: doc.kind,
     status: doc.status,
-    statusLabel: STATUS_LABELS[doc.status],
+    statusLabel: en ? STATUS_LABELS_EN[doc.status] : STATUS_LABELS[doc.status],
     description: doc.description ?? '',
     category: doc.category?.code
       ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
@@ -111,6 +116,11 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     media: mediaIds.map((id) => ({ id, url: signer.url(id, 'original'), previewUrl: signer.url(id, 'preview') })),
     contactPhone: doc.contactPhone && !follower ? maskPhone(doc.contactPhone) : null,
     anonymous: Boolean(doc.anonymous),
+    // A follower sees neither the reporter's answers (they may say where the reporter lives) nor their photos.
+    answers: follower ? {} : ((doc.answers ?? {}) as Record<string, AnswerValue>),
+    questions: follower ? [] : ((doc.questions ?? []) as Question[]),
+    zone: doc.zone?.id ? { id: doc.zone.id, title: doc.zone.title ?? '' } : null,
+    ...(opts.forStaff ? { reporter: doc.anonymisedAt ? null : { id: String(doc.citizenId) } } : {}),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     // The reporter's own follow-ups (their words, their photos) are theirs; a follower sees the city's side.
@@ -118,7 +128,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
       at: t.at.toISOString(),
       status: t.status,
       actor: t.actor,
-      message: t.message,
+      message: en ? timelineMessageEn(t.message) : t.message,
       ...((t as { mediaIds?: unknown[] }).mediaIds?.length
         ? { media: (t as { mediaIds: unknown[] }).mediaIds.map((m) => ({ id: String(m), url: signer.url(String(m), 'original'), previewUrl: signer.url(String(m), 'preview') })) }
         : {}),

@@ -153,9 +153,10 @@ export function createReportRepository() {
     },
 
     /** The staff console's list: newest first. */
-    listForStaff(statuses: string[], overdueOnly: boolean, limit: number): Promise<ReportDoc[]> {
+    listForStaff(statuses: string[], overdueOnly: boolean, limit: number, opts: { zoneId?: string } = {}): Promise<ReportDoc[]> {
       const filter: Record<string, unknown> = { status: { $in: statuses } };
       if (overdueOnly) filter.overdueAt = { $ne: null };
+      if (opts.zoneId) filter['zone.id'] = opts.zoneId;
       return Report.find(filter).sort({ createdAt: -1 }).limit(limit).lean<ReportDoc[]>().exec();
     },
 
@@ -328,6 +329,38 @@ export function createReportRepository() {
       const chosen = await Report.find({ 'citizenCategory.code': from }, { _id: 1 }).lean<{ _id: string }[]>();
       for (const r of chosen) await this.update(r._id, { 'citizenCategory.code': from }, { set: { citizenCategory: { code: to.code, name: to.name } } });
       return moved;
+    },
+
+    /** Every report one resident filed, oldest first (their data export and deletion). */
+    allByCitizen(citizenId: string): Promise<ReportDoc[]> {
+      return Report.find({ citizenId }).sort({ createdAt: 1, _id: 1 }).lean<ReportDoc[]>().exec();
+    },
+
+    /**
+     * Cuts one report loose from a resident who deleted their personal data:
+     * phone and photos removed, the link to the account replaced by a fresh
+     * id that belongs to no one. The ticket itself (text, place, category,
+     * timeline) stays for the city's records and goes on to its end.
+     * Compare-and-set on `updatedAt`, retried, so a concurrent change is
+     * neither lost nor overwritten. False when it is no longer this resident's.
+     */
+    async anonymise(id: string, citizenId: string): Promise<boolean> {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const doc = await Report.findById(id).lean<ReportDoc>().exec();
+        if (!doc || String(doc.citizenId) !== citizenId) return false;
+        // The resident's own photos are deleted with their account; staff replies' photos stay.
+        const timeline = (doc.timeline ?? []).map((t) => (t.actor === 'citizen' ? { ...t, mediaIds: undefined } : t));
+        const done = await compareAndSet(Report, id, { updatedAt: doc.updatedAt }, {
+          $set: { citizenId: new mongoose.Types.ObjectId(), contactPhone: null, mediaIds: [], timeline, anonymous: true, anonymisedAt: new Date() },
+        });
+        if (done) return true;
+      }
+      throw new Error(`could not anonymise report ${id}: it kept changing`);
+    },
+
+    /** A resident's idempotency keys (`_id` = `citizenId:key`), removed with their account. */
+    async purgeSubmitKeysOf(citizenId: string): Promise<number> {
+      return (await SubmitKey.deleteMany({ _id: { $regex: `^${citizenId}:` } })).deletedCount;
     },
 
     /** Rows of the former idempotency-key collection older than `before` (housekeeping; nothing writes them any more). */

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { createReportSchema, descriptionPublicSchema, joinSchema, mergeSchema, similarQuerySchema } from '@ssp/shared';
 import type { DuplicateService } from './duplicates';
 import type { AppState } from '../http/context';
+import { languageOf } from '../http/language';
 import { AppError } from '../http/errors';
 import { allow, bodyOf, parse, requireRole } from '../http/middleware';
 import type { AuditService } from '../audit/auditService';
@@ -58,7 +59,7 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
     if (!retry) await deps.limits.consume('reports', user.id);
     let result;
     try {
-      result = await deps.reports.create(user, key.toLowerCase(), input);
+      result = await deps.reports.create(user, key.toLowerCase(), input, languageOf(ctx.get('Accept-Language')));
     } catch (err) {
       // Refused as invalid (unknown photo, category…): nothing was stored, so it does not count.
       if (!retry && err instanceof AppError && err.status < 500) await deps.limits.refund('reports', user.id);
@@ -72,7 +73,7 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
 
   router.get('/me/reports', citizen, async (ctx) => {
     const cursor = typeof ctx.query.cursor === 'string' && ctx.query.cursor ? ctx.query.cursor : undefined;
-    ctx.body = await deps.reports.listMine(ctx.state.user!, cursor, Number(ctx.query.limit) || 0);
+    ctx.body = await deps.reports.listMine(ctx.state.user!, cursor, Number(ctx.query.limit) || 0, languageOf(ctx.get('Accept-Language')));
   });
 
   /** Quick category chips (under /categories for the app, but answered from reports) for 随申拍: what residents report most around this point lately. */
@@ -85,7 +86,7 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
   });
 
   router.get('/reports/:id', anyone, async (ctx) => {
-    ctx.body = await deps.reports.get(ctx.state.user!, ctx.params.id);
+    ctx.body = await deps.reports.get(ctx.state.user!, ctx.params.id, languageOf(ctx.get('Accept-Language')));
   });
 
   return router;

@@ -54,6 +54,7 @@ export function searchFilter(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'so
   if (q.urgent !== undefined) and.push({ urgent: q.urgent });
   if (q.overdue !== undefined) and.push(q.overdue ? { overdueAt: { $ne: null } } : { overdueAt: null });
   if (q.rating) and.push({ 'rating.value': q.rating });
+  if (q.zone) and.push({ 'zone.id': q.zone }); // reports filed through a 专区
   // Rows sort by (createdAt, _id); report ids are random, so the cursor is the last row's time and id.
   if (q.cursor) {
     const [ms, id] = q.cursor.split('_');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
-import { hasCoordinates, LIMITS, type ClassificationView, type CreateReport, type Page, type ReportView } from '@ssp/shared';
+import { checkAnswers, hasCoordinates, LIMITS, type Language, type Question, type ClassificationView, type CreateReport, type Page, type ReportView } from '@ssp/shared';
 import type { CategoryInfo, CategoryService } from '../categories/categoryService';
 import type { ClassificationService } from '../classification/classificationService';
 import { distanceMeters } from '../geo/coords';
@@ -17,6 +17,7 @@ import { Follower } from './followerModel';
 import { presentReport } from './reportPresenter';
 import { inScope } from './reportSearch';
 import { createTicketNumberAllocator } from './ticketNumbers';
+import type { ZoneService } from '../zones/zoneService';
 
 export interface CreateResult {
   report: ReportView;
@@ -60,33 +61,51 @@ export function createReportService(deps: {
   log: Logger;
   categories: CategoryService;
   classification: ClassificationService;
+  zones: ZoneService;
 }) {
-  const present = (doc: ReportDoc, forStaff = false) => presentReport(doc, deps.signer, { forStaff });
+  const present = (doc: ReportDoc, forStaff = false, lang?: Language) => presentReport(doc, deps.signer, { forStaff, lang });
   const ticketNumbers = createTicketNumberAllocator(deps.repo);
   /** Number conflicts come only from numbers issued outside the counter (see ticketNumbers); a handful of retries is plenty. */
   const MAX_NUMBER_ATTEMPTS = 10;
 
-  function replay(existing: ReportDoc, requestHash: string): CreateResult {
+  function replay(existing: ReportDoc, requestHash: string, lang?: Language): CreateResult {
     if (existing.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED');
-    return { report: present(existing), replayed: true };
+    return { report: present(existing, false, lang), replayed: true };
   }
 
   return {
-    async create(user: AuthUser, idempotencyKey: string, input: CreateReport): Promise<CreateResult> {
+    async create(user: AuthUser, idempotencyKey: string, input: CreateReport, lang: Language = 'zh-CN'): Promise<CreateResult> {
       const requestHash = hashRequest(input);
       const notOwned = await deps.media.notOwned(user.id, input.mediaIds);
       if (notOwned.length) {
         throw validationFailed(notOwned.map((i) => ({ path: `mediaIds.${i}`, code: 'media_not_owned', message: '图片不存在或不属于您，请重新上传' })));
       }
+      // A 专区 must be open now; with one fixed category it chooses the category, otherwise it limits the choice.
+      const zone = input.zoneId ? await deps.zones.forSubmit(input.zoneId) : null;
+      const categoryCode = input.categoryCode ?? (zone?.categoryCodes.length === 1 ? zone.categoryCodes[0] : undefined);
+      if (zone && categoryCode && !zone.categoryCodes.includes(categoryCode)) {
+        throw validationFailed([{ path: 'categoryCode', code: 'not_in_zone', message: '该分类不属于此专区' }]);
+      }
       let citizenChoice: CategoryInfo | null = null;
-      if (input.categoryCode) {
-        citizenChoice = await deps.categories.info(input.categoryCode);
+      if (categoryCode) {
+        citizenChoice = await deps.categories.info(categoryCode);
         if (!citizenChoice) throw validationFailed([{ path: 'categoryCode', code: 'unknown_category', message: '所选分类不存在或已停用' }]);
       }
       const citizenCategory = citizenChoice ? { code: citizenChoice.code, name: citizenChoice.name } : null;
       // Classification is cheap (well under a millisecond), so it happens inside the submit.
       const classification = input.description.trim() ? deps.classification.classify(input.description) : null;
       const { category, triage } = decideCategory(classification, citizenChoice, deps.classification.confidenceThreshold);
+
+      // The questions in force now: the chosen category's (required ones enforced) and the zone's. Without a
+      // choice, answers the form gave for the suggested category are checked against it but not demanded.
+      const asked: Question[] = [...(citizenChoice?.questions ?? []), ...((zone?.questions ?? []) as Question[])];
+      if (!citizenChoice && category?.code && input.answers && Object.keys(input.answers).length) {
+        const suggested = await deps.categories.info(category.code);
+        for (const q of suggested?.questions ?? []) if (!asked.some((a) => a.code === q.code)) asked.push({ ...q, required: false });
+      }
+      const checked = checkAnswers(asked, input.answers, lang);
+      if (checked.issues.length) throw validationFailed(checked.issues);
+      const answered = asked.filter((q) => q.type !== 'notice' && checked.answers[q.code] !== undefined);
 
       // Only a request that passed validation stores its key (with the report), so a resident can fix a
       // rejected draft and send it again.
@@ -119,6 +138,8 @@ export function createReportService(deps: {
         mediaIds: mediaObjectIds,
         contactPhone: input.contactPhone ?? null,
         anonymous: input.anonymous,
+        ...(answered.length ? { answers: checked.answers, questions: answered } : {}),
+        zone: zone ? { id: zone._id, title: zone.title } : null,
         timeline: [
           {
             at: now,
@@ -149,12 +170,12 @@ export function createReportService(deps: {
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
           const winner = await deps.repo.findBySubmitKey(user.id, idempotencyKey);
-          if (winner) return replay(winner, requestHash);
+          if (winner) return replay(winner, requestHash, lang);
           if (attempt >= MAX_NUMBER_ATTEMPTS) throw err;
           await ticketNumbers.resync(now);
         }
       }
-      return { report: present(doc), replayed: false };
+      return { report: present(doc, false, lang), replayed: false };
     },
 
     /** Whether this resident already sent a draft under this Idempotency-Key (then a submit is a retry). */
@@ -163,7 +184,7 @@ export function createReportService(deps: {
       return Boolean(await deps.repo.findBySubmitKey(user.id, idempotencyKey));
     },
 
-    async listMine(user: AuthUser, cursor: string | undefined, limit: number): Promise<Page<ReportView>> {
+    async listMine(user: AuthUser, cursor: string | undefined, limit: number, lang?: Language): Promise<Page<ReportView>> {
       // The cursor is the last item's createdAt (ms) and id: ids are random, so they alone do not page by time.
       const m = cursor ? /^(\d{1,15})_([0-9a-f]{24})$/.exec(cursor) : null;
       if (cursor && !m) throw validationFailed([{ path: 'cursor', code: 'invalid_cursor', message: '分页参数无效' }]);
@@ -171,11 +192,11 @@ export function createReportService(deps: {
       const docs = await deps.repo.listByCitizen(user.id, m ? { at: new Date(Number(m[1])), id: m[2] } : undefined, size + 1);
       const page = docs.slice(0, size);
       const last = page[page.length - 1];
-      return { items: page.map((d) => present(d)), nextCursor: docs.length > size ? `${last.createdAt.getTime()}_${String(last._id)}` : null };
+      return { items: page.map((d) => present(d, false, lang)), nextCursor: docs.length > size ? `${last.createdAt.getTime()}_${String(last._id)}` : null };
     },
 
     /** A resident sees only their own reports: anyone else's is "not found", never "forbidden". */
-    async get(user: AuthUser, id: string): Promise<ReportView> {
+    async get(user: AuthUser, id: string, lang?: Language): Promise<ReportView> {
       if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
       // By _id alone (an index lookup everywhere), then the owner check.
       const doc = await deps.repo.findById(id);
@@ -185,9 +206,9 @@ export function createReportService(deps: {
         if (!inScope(user, doc)) throw notFound('REPORT_NOT_FOUND');
         return present(doc, true);
       }
-      if (String(doc.citizenId) === user.id) return present(doc);
+      if (String(doc.citizenId) === user.id) return present(doc, false, lang);
       // Someone who joined the ticket (+1) follows it, with the reporter's private parts left out.
-      if (await Follower.exists({ _id: `${id}:${user.id}` })) return presentReport(doc, deps.signer, { follower: true });
+      if (await Follower.exists({ _id: `${id}:${user.id}` })) return presentReport(doc, deps.signer, { follower: true, lang });
       throw notFound('REPORT_NOT_FOUND');
     },
 

@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { uuid } from '../../lib/uuid';
 import { adminLogin, ApiError, localExperienceLogin } from '../../services/api';
 import './login.scss';
+import { useT } from '../../i18n';
+import { usePageMode } from '../../lib/elder';
 
 const TAB_PAGES = ['/pages/index/index', '/pages/tickets/index'];
 
@@ -23,6 +25,8 @@ function goBack(back: string | undefined, role: 'citizen' | 'admin') {
  * with their account.
  */
 export default function LoginPage() {
+  const t = useT();
+  const mode = usePageMode();
   const { params } = useRouter();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -36,34 +40,34 @@ export default function LoginPage() {
       const session = await action();
       goBack(params.back, session.user.role);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : '登录失败，请重试');
+      setError(err instanceof ApiError ? err.message : t('login.failed'));
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <View className='page login'>
+    <View className={`page login ${mode}`}>
       <View className='card'>
-        <Text className='card-title'>市民登录</Text>
+        <Text className='card-title'>{t('login.citizen')}</Text>
         <View className='banner info'>
-          <Text>本地体验登录：开发和演示环境专用，使用模拟的微信身份。正式环境请在微信小程序中使用。</Text>
+          <Text>{t('login.localNote')}</Text>
         </View>
         <Button className={`btn ${busy ? 'disabled' : ''}`} disabled={busy} onClick={() => void run(() => localExperienceLogin(`h5-${uuid()}`))} data-testid='local-login'>
-          本地体验登录
+          {t('login.local')}
         </Button>
       </View>
 
       <View className='card'>
-        <Text className='card-title'>工作人员登录</Text>
+        <Text className='card-title'>{t('login.staff')}</Text>
         <View className='field'>
-          <Input className='input' value={username} placeholder='用户名' onInput={(e) => setUsername(e.detail.value)} data-testid='admin-username' />
+          <Input className='input' value={username} placeholder={t('login.username')} aria-label={t('login.username')} onInput={(e) => setUsername(e.detail.value)} data-testid='admin-username' />
         </View>
         <View className='field'>
-          <Input className='input' value={password} password placeholder='密码' onInput={(e) => setPassword(e.detail.value)} data-testid='admin-password' />
+          <Input className='input' value={password} password placeholder={t('login.password')} aria-label={t('login.password')} onInput={(e) => setPassword(e.detail.value)} data-testid='admin-password' />
         </View>
         <Button className={`btn secondary ${busy || !username || !password ? 'disabled' : ''}`} disabled={busy || !username || !password} onClick={() => void run(() => adminLogin(username, password))} data-testid='admin-login'>
-          登录
+          {t('login.login')}
         </Button>
       </View>
       {error && (

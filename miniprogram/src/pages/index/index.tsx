@@ -1,25 +1,41 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useState } from 'react';
+import type { ZoneView } from '@ssp/shared';
 import { hasContent, loadDraft } from '../../services/drafts';
 import { currentSession } from '../../services/api';
 import { refreshUnreadBadge } from '../../services/notifications';
+import { activeZones } from '../../services/zones';
+import { applyTabBar, localName, useT } from '../../i18n';
+import { useElderMode } from '../../lib/elder';
+import { PrivacyNotice } from '../../components/PrivacyNotice';
+import { Settings } from '../../components/Settings';
 import './index.scss';
 
 const ENTRIES = [
-  { key: 'complaint', title: '我要反映', desc: '描述问题，可附照片，12345 热线受理', url: '/report/complaint/index', icon: '✎' },
-  { key: 'snap', title: '随申拍', desc: '拍下身边的问题，自动定位，三步提交', url: '/report/snap/index', icon: '◉' },
-  { key: 'mine', title: '我的诉求', desc: '查看办理进度、补充信息、评价', url: '/pages/tickets/index', icon: '☰' },
+  { key: 'complaint', url: '/report/complaint/index', icon: '✎' },
+  { key: 'snap', url: '/report/snap/index', icon: '◉' },
+  { key: 'mine', url: '/pages/tickets/index', icon: '☰' },
 ] as const;
 
+function call12345() {
+  if (process.env.TARO_ENV === 'h5') window.location.href = 'tel:12345';
+  else void Taro.makePhoneCall({ phoneNumber: '12345' }).catch(() => {});
+}
+
 export default function Home() {
+  const t = useT();
+  const [elder] = useElderMode();
   const [draftWaiting, setDraftWaiting] = useState(false);
   const [isStaff, setIsStaff] = useState(false);
   const [unread, setUnread] = useState(0);
+  const [zones, setZones] = useState<ZoneView[]>([]);
   useDidShow(() => {
+    applyTabBar();
     setDraftWaiting(hasContent(loadDraft('complaint')));
     setIsStaff(currentSession()?.user.role === 'admin');
     refreshUnreadBadge().then(setUnread, () => {});
+    activeZones().then(setZones, () => setZones([]));
   });
 
   const open = (entry: (typeof ENTRIES)[number]) => {
@@ -27,52 +43,92 @@ export default function Home() {
     else void Taro.navigateTo({ url: entry.url });
   };
 
+  // 长辈模式: the three main actions in big type and plain words, and a call to 12345.
+  if (elder) {
+    return (
+      <View className='page home elder'>
+        <PrivacyNotice />
+        <Text className='home-title elder-title'>{t('home.title')}</Text>
+        {ENTRIES.map((e) => (
+          <View key={e.key} className={`elder-entry ${e.key}`} role='button' onClick={() => open(e)} data-testid={`entry-${e.key}`}>
+            <Text className='elder-icon' aria-hidden='true'>{e.icon}</Text>
+            <Text className='elder-entry-title'>{t(`elder.${e.key}`)}</Text>
+          </View>
+        ))}
+        <View className='elder-entry call' role='button' onClick={call12345} data-testid='call-12345'>
+          <Text className='elder-icon' aria-hidden='true'>☎</Text>
+          <Text className='elder-entry-title'>{t('home.call12345')}</Text>
+        </View>
+        <Settings />
+      </View>
+    );
+  }
+
   return (
     <View className='page home'>
+      <PrivacyNotice />
       <View className='home-hero'>
-        <Text className='home-title'>随申拍 · 12345 市民诉求</Text>
-        <Text className='home-sub'>发现身边问题，随手反映，全程可查</Text>
+        <Text className='home-title'>{t('home.title')}</Text>
+        <Text className='home-sub'>{t('home.sub')}</Text>
       </View>
       {draftWaiting && (
-        <View className='banner warn' onClick={() => open(ENTRIES[0])}>
-          <Text>您有一条未提交的诉求草稿，点此继续填写</Text>
+        <View className='banner warn' role='button' onClick={() => open(ENTRIES[0])}>
+          <Text>{t('home.draftWaiting')}</Text>
         </View>
       )}
       {ENTRIES.map((e) => (
-        <View key={e.key} className={`home-entry ${e.key}`} onClick={() => open(e)} data-testid={`entry-${e.key}`}>
-          <View className='home-icon'>
+        <View key={e.key} className={`home-entry ${e.key}`} role='button' onClick={() => open(e)} data-testid={`entry-${e.key}`}>
+          <View className='home-icon' aria-hidden='true'>
             <Text>{e.icon}</Text>
           </View>
           <View className='home-entry-text'>
-            <Text className='home-entry-title'>{e.title}</Text>
-            <Text className='home-entry-desc'>{e.desc}</Text>
+            <Text className='home-entry-title'>{t(`home.${e.key}`)}</Text>
+            <Text className='home-entry-desc'>{t(`home.${e.key}Desc`)}</Text>
           </View>
-          <Text className='home-chevron'>›</Text>
+          <Text className='home-chevron' aria-hidden='true'>›</Text>
         </View>
       ))}
+      {zones.length > 0 && (
+        <View className='home-zones' data-testid='zones'>
+          <Text className='section-title'>{t('home.zones')}</Text>
+          {zones.map((z) => (
+            <View key={z.id} className='home-entry zone' role='button' onClick={() => void Taro.navigateTo({ url: `/report/complaint/index?zone=${z.id}` })} data-testid='zone-entry'>
+              <View className='home-icon' aria-hidden='true'>
+                <Text>{z.icon}</Text>
+              </View>
+              <View className='home-entry-text'>
+                <Text className='home-entry-title'>{localName(z)}</Text>
+                {z.banner ? <Text className='home-entry-desc'>{z.banner}</Text> : null}
+              </View>
+              <Text className='home-chevron' aria-hidden='true'>›</Text>
+            </View>
+          ))}
+        </View>
+      )}
       {currentSession()?.user.role === 'citizen' && (
-        <View className='home-entry messages' onClick={() => void Taro.navigateTo({ url: '/tickets/messages/index' })} data-testid='entry-messages'>
-          <View className='home-icon'>
+        <View className='home-entry messages' role='button' onClick={() => void Taro.navigateTo({ url: '/tickets/messages/index' })} data-testid='entry-messages'>
+          <View className='home-icon' aria-hidden='true'>
             <Text>✉</Text>
           </View>
           <View className='home-entry-text'>
-            <Text className='home-entry-title'>消息通知</Text>
-            <Text className='home-entry-desc'>受理、派单、办结等进度提醒</Text>
+            <Text className='home-entry-title'>{t('home.messages')}</Text>
+            <Text className='home-entry-desc'>{t('home.messagesDesc')}</Text>
           </View>
           {unread > 0 && (
-            <Text className='unread-badge' data-testid='unread-count'>
+            <Text className='unread-badge' aria-label={t('home.unread', { count: unread })} data-testid='unread-count'>
               {unread > 99 ? '99+' : unread}
             </Text>
           )}
-          <Text className='home-chevron'>›</Text>
+          <Text className='home-chevron' aria-hidden='true'>›</Text>
         </View>
       )}
       {isStaff && (
-        <View className='banner info' onClick={() => void Taro.navigateTo({ url: '/admin/index/index' })}>
-          <Text>您已作为工作人员登录，点此进入管理后台</Text>
+        <View className='banner info' role='button' onClick={() => void Taro.navigateTo({ url: '/admin/index/index' })}>
+          <Text>{t('home.staff')}</Text>
         </View>
       )}
-      <Text className='hint home-foot'>紧急情况请直接拨打 110 / 119 / 120。非紧急诉求也可拨打 12345 热线。</Text>
+      <Settings />
+      <Text className='hint home-foot'>{t('home.emergency')}</Text>
     </View>
   );
 }

@@ -8,18 +8,30 @@ import { usePagedList } from '../../lib/usePagedList';
 import { absoluteUrl } from '../../services/media';
 import { listFollowing, listMyReports } from '../../services/reports';
 import './index.scss';
+import { useT } from '../../i18n';
+import { usePageMode } from '../../lib/elder';
+import { Settings } from '../../components/Settings';
 
 export default function MyReports() {
+  const t = useT();
+  const mode = usePageMode();
   const [following, setFollowing] = useState<ReportView[]>([]);
   const { items, state, error, load } = usePagedList(listMyReports, (_page, reset) => {
     if (reset) listFollowing().then((r) => setFollowing(r.items), () => {});
   });
 
   return (
-    <View className='page tickets'>
+    <View className={`page tickets ${mode}`}>
+      <View className='home-entry profile' role='button' onClick={() => void Taro.navigateTo({ url: '/me/profile/index' })} data-testid='entry-profile'>
+        <View className='home-entry-text'>
+          <Text className='home-entry-title'>{t('tickets.profile')}</Text>
+        </View>
+        <Text className='home-chevron' aria-hidden='true'>›</Text>
+      </View>
+      <Settings />
       {following.length > 0 && (
         <View className='following' data-testid='following'>
-          <Text className='section-title'>我关注的（{following.length}）</Text>
+          <Text className='section-title'>{t('tickets.following', { count: following.length })}</Text>
           {following.map((r) => (
             <View key={r.id} className='ticket-item card' onClick={() => void Taro.navigateTo({ url: `/tickets/detail/index?id=${r.id}` })} data-testid='following-item'>
               <View className='ticket-main'>
@@ -29,12 +41,12 @@ export default function MyReports() {
                 </View>
                 <Text className='ticket-desc'>{r.description}</Text>
                 <Text className='muted'>
-                  {r.category?.name ?? ''} · {r.supporters + 1} 位市民反映
+                  {t('tickets.othersReported', { category: r.category?.name ?? '', count: r.supporters + 1 })}
                 </Text>
               </View>
             </View>
           ))}
-          <Text className='section-title'>我提交的</Text>
+          <Text className='section-title'>{t('tickets.mine')}</Text>
         </View>
       )}
       {items.map((r) => (
@@ -44,29 +56,29 @@ export default function MyReports() {
               <Text className='ticket-no'>{r.ticketNo}</Text>
               <StatusTag status={r.status} />
             </View>
-            <Text className='ticket-desc'>{r.description || (r.kind === 'snap' ? '随手拍照片反映' : '')}</Text>
+            <Text className='ticket-desc'>{r.description || (r.kind === 'snap' ? t('tickets.snapFallback') : '')}</Text>
             <Text className='muted'>
-              {r.kind === 'snap' ? '随申拍' : '我要反映'}
+              {r.kind === 'snap' ? t('common.kindSnap') : t('common.kindComplaint')}
               {r.citizenCategory ? ` · ${r.citizenCategory.name}` : ''}
               {r.district ? ` · ${r.district.name}` : ''} · {formatTime(r.createdAt)}
             </Text>
           </View>
-          {r.media[0] && <Image className='ticket-thumb' src={absoluteUrl(r.media[0].previewUrl)} mode='aspectFill' />}
+          {r.media[0] && <Image className='ticket-thumb' src={absoluteUrl(r.media[0].previewUrl)} mode='aspectFill' aria-hidden='true' />}
         </View>
       ))}
-      {state === 'loading' && <Text className='hint list-foot'>加载中…</Text>}
-      {state === 'end' && items.length > 0 && <Text className='hint list-foot'>没有更多了</Text>}
+      {state === 'loading' && <Text className='hint list-foot'>{t('common.loading')}</Text>}
+      {state === 'end' && items.length > 0 && <Text className='hint list-foot'>{t('common.noMore')}</Text>}
       {state === 'error' && (
         <View className='banner error' onClick={() => void load(items.length === 0)}>
-          <Text>{error}，点此重试</Text>
+          <Text>{t('common.retryTap', { error })}</Text>
         </View>
       )}
       {state === 'end' && items.length === 0 && (
         <View className='empty'>
-          <Text className='muted'>您还没有反映过问题</Text>
+          <Text className='muted'>{t('tickets.empty')}</Text>
           <View style={{ height: '24px' }} />
           <View className='btn' onClick={() => void Taro.navigateTo({ url: '/report/complaint/index' })}>
-            <Text>我要反映</Text>
+            <Text>{t('home.complaint')}</Text>
           </View>
         </View>
       )}

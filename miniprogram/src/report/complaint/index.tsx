@@ -1,27 +1,57 @@
-import { Switch, Text, Textarea, Input, View } from '@tarojs/components';
+import { Text, Textarea, Input, View } from '@tarojs/components';
+import { Toggle } from '../../components/Toggle';
+import { useRouter } from '@tarojs/taro';
+import { useEffect } from 'react';
 import { LIMITS } from '@ssp/shared';
 import { ReportLocation } from '../ReportLocation';
 import { EmergencyCallBanner } from '../../components/EmergencyCallBanner';
 import { PhotoPicker } from '../../components/PhotoPicker';
 import { SubmitBar } from '../SubmitBar';
+import { Questions } from '../Questions';
 import { useReportDraft } from '../useReportDraft';
+import { localName, useT } from '../../i18n';
+import { usePageMode } from '../../lib/elder';
+import { findLeaf } from '../../services/categories';
+import { activeZones } from '../../services/zones';
 import '../report.scss';
 
 export default function ComplaintPage() {
+  const t = useT();
+  const mode = usePageMode();
   const form = useReportDraft('complaint');
   const { draft, fieldErrors, touched } = form;
   const length = draft.description.trim().length;
   const shown = (field: string) => (touched[field] ? fieldErrors[field] : undefined);
+  const { params } = useRouter();
+  const zoneId = params.zone;
+  const { setZone } = form;
+
+  // Opened from a 专区 entry: the zone limits the categories and may add questions.
+  useEffect(() => {
+    if (!zoneId) return;
+    activeZones().then((zones) => setZone(zones.find((z) => z.id === zoneId) ?? null), () => {});
+  }, [zoneId, setZone]);
+
+  const categoryName = (code: string, fallback: string) => {
+    const leaf = findLeaf(form.tree, code);
+    return leaf ? `${localName(leaf.parent)} / ${localName(leaf)}` : fallback;
+  };
 
   return (
-    <View className='page report-form'>
+    <View className={`page report-form ${mode}`}>
+      {form.zone && (
+        <View className='banner info' data-testid='zone-banner'>
+          <Text>{t('form.zone', { title: localName(form.zone) })}{form.zone.banner ? ` · ${form.zone.banner}` : ''}</Text>
+        </View>
+      )}
       <View className='card'>
-        <Text className='card-title'>遇到了什么问题？</Text>
+        <Text className='card-title' id='desc-label'>{t('form.whatProblem')}</Text>
         <Textarea
           className={`textarea ${shown('description') ? 'invalid' : ''}`}
           value={draft.description}
           maxlength={LIMITS.complaintDescription.max}
-          placeholder='请描述问题的时间、地点和具体情况，例如：每天晚上10点后小区旁工地仍在施工，噪声很大。'
+          placeholder={t('form.descPlaceholder')}
+          aria-label={t('form.whatProblem')}
           onInput={(e) => form.update((d) => ({ ...d, description: e.detail.value }))}
           onBlur={() => form.touch('description')}
           data-testid='description'
@@ -30,53 +60,72 @@ export default function ComplaintPage() {
           {length}/{LIMITS.complaintDescription.max}
         </Text>
         {shown('description') && <Text className='error-text'>{shown('description')}</Text>}
+        {form.zone && form.zone.categoryCodes.length > 1 && (
+          <View className='chip-row' data-testid='zone-categories'>
+            {form.zone.categoryCodes.map((code) => (
+              <View key={code} className={`chip ${draft.category?.code === code ? 'active' : ''}`} role='button' aria-pressed={draft.category?.code === code} onClick={() => form.chooseCategory({ code, name: categoryName(code, code) })} data-testid='zone-category'>
+                <Text>{categoryName(code, code)}</Text>
+              </View>
+            ))}
+          </View>
+        )}
         {draft.category ? (
           <View className='banner ok category-line' data-testid='category-chosen'>
-            <Text>已选分类：{draft.category.name}　</Text>
-            <Text className='link' onClick={() => form.chooseCategory(null)}>取消</Text>
+            <Text>{t('form.chosen', { name: categoryName(draft.category.code, draft.category.name) })}　</Text>
+            {!(form.zone && form.zone.categoryCodes.length === 1) && (
+              <Text className='link' onClick={() => form.chooseCategory(null)}>{t('common.cancel')}</Text>
+            )}
           </View>
-        ) : form.suggestion ? (
-          <View className='banner info category-line' data-testid='category-suggestion' onClick={() => form.chooseCategory({ code: form.suggestion!.top3[0].code, name: `${form.suggestion!.top3[0].parentName} / ${form.suggestion!.top3[0].name}` })}>
-            <Text>推荐分类：{form.suggestion.top3[0].parentName} / {form.suggestion.top3[0].name}　</Text>
-            <Text className='link'>选用</Text>
+        ) : form.suggestion && !form.zone ? (
+          <View
+            className='banner info category-line'
+            role='button'
+            data-testid='category-suggestion'
+            onClick={() => form.chooseCategory({ code: form.suggestion!.top3[0].code, name: `${form.suggestion!.top3[0].parentName} / ${form.suggestion!.top3[0].name}` })}
+          >
+            <Text>{t('form.suggested', { name: categoryName(form.suggestion.top3[0].code, `${form.suggestion.top3[0].parentName} / ${form.suggestion.top3[0].name}`) })}　</Text>
+            <Text className='link'>{t('form.use')}</Text>
           </View>
         ) : null}
         <EmergencyCallBanner suggestion={form.suggestion} />
       </View>
 
+      <Questions questions={form.questions} answers={draft.answers} onAnswer={form.setAnswer} errors={fieldErrors} showErrors={Boolean(touched.answers) || draft.submit.state === 'failed'} />
+
       <View className='card'>
-        <Text className='card-title'>现场照片（可选）</Text>
+        <Text className='card-title'>{t('form.photosOptional')}</Text>
         <PhotoPicker photos={draft.photos} onAdd={() => void form.addPhotos()} onRetry={form.retryPhoto} onRemove={form.removePhoto} error={fieldErrors.mediaIds} />
       </View>
 
       <View className='card'>
-        <Text className='card-title'>问题发生地点</Text>
+        <Text className='card-title'>{t('form.where')}</Text>
         <ReportLocation form={form} showError={Boolean(touched.location)} />
       </View>
 
       <View className='card'>
-        <Text className='card-title'>联系方式</Text>
+        <Text className='card-title'>{t('form.contact')}</Text>
         <View className='field'>
-          <Text className='field-label'>联系电话（可选）</Text>
+          <Text className='field-label'>{t('form.phoneLabel')}</Text>
           <Input
             className={`input ${shown('contactPhone') ? 'invalid' : ''}`}
             type='text'
             maxlength={20}
             value={draft.contactPhone}
-            placeholder='便于工作人员联系您核实情况'
+            placeholder={t('form.phonePlaceholder')}
+            aria-label={t('form.phoneLabel')}
             onInput={(e) => form.update((d) => ({ ...d, contactPhone: e.detail.value }))}
             onBlur={() => form.touch('contactPhone')}
             data-testid='phone'
           />
           {shown('contactPhone') && <Text className='error-text'>{shown('contactPhone')}</Text>}
-          <Text className='hint'>号码仅用于办理本诉求，页面上只显示部分数字</Text>
+          <Text className='hint'>{t('form.phoneHint')}</Text>
         </View>
         <View className='row'>
           <View>
-            <Text className='field-label'>匿名反映</Text>
-            <Text className='hint'>承办部门将看不到您的身份信息</Text>
+            <Text className='field-label'>{t('form.anonymous')}</Text>
+            <Text className='hint'>{t('form.anonymousHint')}</Text>
           </View>
-          <Switch checked={draft.anonymous} color='#1a5fb4' onChange={(e) => form.update((d) => ({ ...d, anonymous: e.detail.value }))} />
+          <Toggle checked={draft.anonymous} label={t('form.anonymous')} onChange={(on) => form.update((d) => ({ ...d, anonymous: on }))} testId='anonymous' />
         </View>
       </View>
 

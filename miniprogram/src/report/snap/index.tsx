@@ -7,12 +7,18 @@ import { PhotoPicker } from '../../components/PhotoPicker';
 import { SubmitBar } from '../SubmitBar';
 import { useReportDraft } from '../useReportDraft';
 import '../report.scss';
+import { localName, useT } from '../../i18n';
+import { usePageMode } from '../../lib/elder';
+import { findLeaf } from '../../services/categories';
+import { Questions } from '../Questions';
 
 /**
  * Camera first: the picker opens as the page does, location fills itself in,
  * and the note is optional, so a report is: open 随申拍 → shoot → 提交.
  */
 export default function SnapPage() {
+  const t = useT();
+  const mode = usePageMode();
   const form = useReportDraft('snap');
   const { draft, fieldErrors } = form;
   const opened = useRef(false);
@@ -24,40 +30,42 @@ export default function SnapPage() {
   }, [form.ready, draft.photos.length, form]);
 
   return (
-    <View className='page report-form'>
+    <View className={`page report-form ${mode}`}>
       <View className='card'>
-        <Text className='card-title'>拍下问题</Text>
+        <Text className='card-title'>{t('form.snapTitle')}</Text>
         <PhotoPicker photos={draft.photos} onAdd={() => void form.addPhotos(['camera', 'album'])} onRetry={form.retryPhoto} onRemove={form.removePhoto} error={draft.photos.length ? fieldErrors.mediaIds : undefined} />
       </View>
       <View className='card'>
-        <Text className='card-title'>位置</Text>
+        <Text className='card-title'>{t('form.snapWhere')}</Text>
         <ReportLocation form={form} showError={false} />
       </View>
       {form.chips.length > 0 && (
         <View className='card'>
-          <Text className='card-title'>这是什么问题？（可选）</Text>
+          <Text className='card-title'>{t('form.whatIsIt')}</Text>
           <View className='chip-row'>
             {form.chips.map((c) => (
-              <Text key={c.code} className={`chip ${draft.category?.code === c.code ? 'active' : ''}`} onClick={() => form.chooseCategory(draft.category?.code === c.code ? null : c)} data-testid='category-chip'>
-                {c.name}
-              </Text>
+              <View key={c.code} className={`chip ${draft.category?.code === c.code ? 'active' : ''}`} role='button' aria-pressed={draft.category?.code === c.code} onClick={() => form.chooseCategory(draft.category?.code === c.code ? null : c)} data-testid='category-chip'>
+                <Text>{localName(findLeaf(form.tree, c.code) ?? c)}</Text>
+              </View>
             ))}
           </View>
-          <Text className='hint'>不确定可以不选，工作人员会帮您归类</Text>
+          <Text className='hint'>{t('form.notSure')}</Text>
         </View>
       )}
       <View className='card'>
-        <Text className='card-title'>一句话说明（可选）</Text>
+        <Text className='card-title'>{t('form.oneLine')}</Text>
         <Input
           className='input snap-note'
           value={draft.description}
           maxlength={LIMITS.snapDescription.max}
-          placeholder='例如：人行道地砖松动'
+          placeholder={t('form.oneLinePlaceholder')}
+          aria-label={t('form.oneLine')}
           onInput={(e) => form.update((d) => ({ ...d, description: e.detail.value }))}
           data-testid='snap-note'
         />
         <EmergencyCallBanner suggestion={form.suggestion} />
       </View>
+      <Questions questions={form.questions} answers={draft.answers} onAnswer={form.setAnswer} errors={fieldErrors} showErrors={draft.submit.state === 'failed'} />
       <SubmitBar form={form} />
     </View>
   );

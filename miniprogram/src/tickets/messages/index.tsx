@@ -7,9 +7,13 @@ import { formatTime } from '../../lib/format';
 import { usePagedList } from '../../lib/usePagedList';
 import { messages } from '../../services/notifications';
 import './messages.scss';
+import { useT } from '../../i18n';
+import { usePageMode } from '../../lib/elder';
 
 /** Every status change of the resident's tickets (and tickets they joined), whether or not WeChat messages are allowed. */
 export default function Messages() {
+  const t = useT();
+  const mode = usePageMode();
   const [unread, setUnread] = useState(0);
   const { items, setItems, state, error, load } = usePagedList(messages.list, (page) => setUnread(page.unread));
 
@@ -29,12 +33,12 @@ export default function Messages() {
   };
 
   return (
-    <View className='page messages'>
+    <View className={`page messages ${mode}`}>
       {unread > 0 && (
         <View className='row messages-head'>
-          <Text className='muted'>{unread} 条未读</Text>
+          <Text className='muted'>{t('messages.unread', { count: unread })}</Text>
           <Text className='link' onClick={() => void readAll()} data-testid='read-all'>
-            全部标为已读
+            {t('messages.markAll')}
           </Text>
         </View>
       )}
@@ -53,11 +57,11 @@ export default function Messages() {
           </Text>
         </View>
       ))}
-      {state === 'loading' && <Text className='hint list-foot'>加载中…</Text>}
-      {state === 'end' && items.length === 0 && <Text className='hint list-foot'>还没有消息。诉求有进展时会通知您。</Text>}
+      {state === 'loading' && <Text className='hint list-foot'>{t('common.loading')}</Text>}
+      {state === 'end' && items.length === 0 && <Text className='hint list-foot'>{t('messages.empty')}</Text>}
       {state === 'error' && (
         <View className='banner error' onClick={() => void load(true)}>
-          <Text>{error}，点此重试</Text>
+          <Text>{t('common.retryTap', { error })}</Text>
         </View>
       )}
     </View>

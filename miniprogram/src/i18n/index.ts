@@ -1,0 +1,82 @@
+import Taro from '@tarojs/taro';
+import i18next from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import { fieldMessageEn, type FieldIssue, type Language } from '@ssp/shared';
+import { load, save } from '../services/storage';
+import { en } from './en';
+import { zhCN } from './zh-CN';
+
+/**
+ * The app's languages (i18next + react-i18next): Chinese and English,
+ * chosen from the system language until the resident picks one with the
+ * switch (remembered). Missing English texts fall back to Chinese.
+ */
+const LANGUAGE_KEY = 'language';
+
+/** zh_CN (WeChat), zh-CN / en-GB (browsers) → one of ours. */
+export function languageFromSystem(tag: string | undefined | null): Language {
+  return tag && /^en\b|^en[-_]/i.test(tag) ? 'en' : 'zh-CN';
+}
+
+function systemLanguage(): string | undefined {
+  try {
+    if (process.env.TARO_ENV === 'h5') return typeof navigator !== 'undefined' ? navigator.language : undefined;
+    return Taro.getSystemInfoSync().language;
+  } catch {
+    return undefined;
+  }
+}
+
+export function initialLanguage(): Language {
+  const chosen = load<Language>(LANGUAGE_KEY);
+  return chosen === 'en' || chosen === 'zh-CN' ? chosen : languageFromSystem(systemLanguage());
+}
+
+export const i18n = i18next.createInstance();
+void i18n.use(initReactI18next).init({
+  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  lng: initialLanguage(),
+  fallbackLng: 'zh-CN',
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+  initAsync: false,
+});
+
+export function currentLanguage(): Language {
+  return i18n.language === 'en' ? 'en' : 'zh-CN';
+}
+
+export function setLanguage(lang: Language): void {
+  save(LANGUAGE_KEY, lang);
+  void i18n.changeLanguage(lang);
+  if (process.env.TARO_ENV === 'h5' && typeof document !== 'undefined') document.documentElement.lang = lang;
+  applyTabBar();
+}
+
+/** The tab bar's texts live in app.config (Chinese); set them in the current language. */
+export function applyTabBar(): void {
+  const set = (Taro as unknown as { setTabBarItem?: (o: { index: number; text: string }) => Promise<unknown> }).setTabBarItem;
+  if (!set) return;
+  ['tabs.home', 'tabs.mine'].forEach((key, index) => void Promise.resolve(set({ index, text: i18n.t(key) as string })).catch(() => {}));
+}
+
+export const t = (key: string, options?: Record<string, unknown>): string => i18n.t(key, options) as string;
+
+/** The hook components use: re-renders when the language changes. */
+export function useT() {
+  const { t: translate } = useTranslation();
+  return translate as (key: string, options?: Record<string, unknown>) => string;
+}
+
+/** A validation message of the shared schemas (written in Chinese) in the current language. */
+export function fieldMessage(issue: FieldIssue): string {
+  return currentLanguage() === 'en' ? fieldMessageEn(issue) : issue.message;
+}
+
+/** A category or question label in the current language. */
+export function localName(item: { name?: string; nameEn?: string; label?: string; labelEn?: string; title?: string; titleEn?: string }): string {
+  const en = currentLanguage() === 'en';
+  if (item.label !== undefined) return (en && item.labelEn) || item.label;
+  if (item.title !== undefined) return (en && item.titleEn) || item.title;
+  return (en && item.nameEn) || item.name || '';
+}

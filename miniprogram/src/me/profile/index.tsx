@@ -1,0 +1,75 @@
+import { Button, Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { useState } from 'react';
+import { useT } from '../../i18n';
+import { usePageMode } from '../../lib/elder';
+import { requireLogin } from '../../lib/session';
+import { ApiError, logout } from '../../services/api';
+import { deleteMe, myData, type MyData } from '../../services/me';
+import { saveJsonFile } from '../../services/download';
+
+/**
+ * 我的 → 个人信息: what is held about me, downloadable as JSON, and
+ * 删除我的个人信息, confirmed twice (the server also wants the word 删除).
+ */
+export default function ProfilePage() {
+  const t = useT();
+  const mode = usePageMode();
+  const [data, setData] = useState<MyData | null>(null);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+
+  useDidShow(() => {
+    void (async () => {
+      if (!(await requireLogin())) return;
+      myData().then(setData, (err) => setError(err instanceof ApiError ? err.message : t('common.loadFailed')));
+    })();
+  });
+
+  const download = async () => {
+    const fresh = await myData();
+    await saveJsonFile('my-data.json', fresh);
+    setDone(t('profile.downloaded'));
+  };
+
+  const remove = async () => {
+    const first = await Taro.showModal({ title: t('profile.delete'), content: t('profile.confirm1'), confirmText: t('profile.confirmWord'), confirmColor: '#c01c28' });
+    if (!first.confirm) return;
+    const second = await Taro.showModal({ title: t('profile.delete'), content: t('profile.confirm2'), confirmText: t('profile.confirmWord'), confirmColor: '#c01c28' });
+    if (!second.confirm) return;
+    try {
+      await deleteMe();
+      logout();
+      setData(null);
+      setDone(t('profile.deleted'));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('common.actionFailed'));
+    }
+  };
+
+  return (
+    <View className={`page profile ${mode}`}>
+      {done && <View className='banner ok' data-testid='profile-done'><Text>{done}</Text></View>}
+      {error && <View className='banner error'><Text>{error}</Text></View>}
+      {data && (
+        <View className='card' data-testid='profile-summary'>
+          <Text className='card-title'>{t('profile.what')}</Text>
+          <Text className='detail-line'>{t('profile.reports', { count: data.reports.length })}</Text>
+          <Text className='detail-line'>{t('profile.phones', { count: data.phoneNumbers.length })}</Text>
+          <Text className='detail-line'>{t('profile.photos', { count: data.photos.length })}</Text>
+          <Text className='detail-line'>{t('profile.subscriptions', { count: data.subscriptions.length })}</Text>
+          <View style={{ height: '24px' }} />
+          <Button className='btn secondary' onClick={() => void download()} data-testid='profile-download'>{t('profile.download')}</Button>
+        </View>
+      )}
+      {data && (
+        <View className='card'>
+          <Text className='card-title'>{t('profile.delete')}</Text>
+          <Text className='hint'>{t('profile.deleteExplain')}</Text>
+          <View style={{ height: '24px' }} />
+          <Button className='btn danger' onClick={() => void remove()} data-testid='profile-delete'>{t('profile.delete')}</Button>
+        </View>
+      )}
+    </View>
+  );
+}

@@ -1,0 +1,272 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { makeJpeg } from '../test/images';
+import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { seriousViolations } from './axe';
+
+const e2e = withAppAndBrowser(test);
+const ENGLISH: BrowserContextOptions = { ...PHONE, locale: 'en-US' };
+
+async function photoFile(): Promise<string> {
+  const file = path.join(ARTIFACTS, 'fixture-street.jpg');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(file, await makeJpeg({ width: 1200, height: 900 }));
+  return file;
+}
+
+/** Opens the app, agrees to the privacy notice, signs in with 本地体验登录 (on the way to a page that needs it). */
+async function openAsResident(page: Page, baseUrl: string, agreeLabel = '同意并继续'): Promise<void> {
+  await page.goto(baseUrl + '/');
+  await page.locator('[data-testid="privacy-agree"]:visible').waitFor();
+  t_assertText(await page.locator('[data-testid="privacy-notice"]:visible').innerText(), agreeLabel);
+  await page.locator('[data-testid="privacy-agree"]:visible').click();
+}
+function t_assertText(text: string, expected: string) {
+  if (!text.includes(expected)) throw new Error(`expected “${expected}” in: ${text}`);
+}
+
+async function signIn(page: Page) {
+  await page.locator('[data-testid="local-login"]:visible').click();
+}
+
+async function expectAccessible(t: ExecutionContext, page: Page, name: string) {
+  await page.waitForTimeout(400);
+  const violations = await seriousViolations(page);
+  t.deepEqual(violations, [], `axe-core on ${name}: ${JSON.stringify(violations, null, 1)}`);
+}
+
+async function addPhoto(page: Page, file: string) {
+  const chooser = page.waitForEvent('filechooser');
+  await page.locator('[data-testid="photo-add"]:visible').click();
+  await (await chooser).setFiles(file);
+  await page.locator('[data-testid="photo-tile"]:visible').first().waitFor();
+  await page.waitForFunction(() => !/\d+%/.test(document.body.innerText), null, { timeout: 15_000 });
+}
+
+test.serial('长辈模式: a resident switches it on and files a report with photo and location', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const viewport = await page.goto(server.baseUrl + '/').then(() => page.locator('meta[name="viewport"]').getAttribute('content'));
+  t.notRegex(viewport ?? '', /user-scalable=no|maximum-scale=1\b/, 'pinch zoom is allowed');
+  await openAsResident(page, server.baseUrl);
+  await expectAccessible(t, page, 'home (zh)');
+
+  await page.locator('[data-testid="elder-switch"]:visible').click();
+  await page.getByText('说说遇到的问题').waitFor();
+  t.is(await page.locator('[data-testid="call-12345"]:visible').count(), 1, 'a call-12345 button');
+  t.is(await page.locator('[data-testid="entry-messages"]:visible').count(), 0, 'the simplified home has only the main actions');
+  const bodySize = await page.locator('.elder-entry-title').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  t.true(bodySize >= 20, `large type: ${bodySize}px`);
+  await snap(page, 'r01-elder-home');
+  await expectAccessible(t, page, 'home (elder, zh)');
+
+  await page.reload();
+  await page.getByText('说说遇到的问题').waitFor();
+  t.pass('remembered after a reload');
+
+  await page.getByText('说说遇到的问题').click();
+  await signIn(page);
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  const textSize = await page.locator('.page.elder .hint').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  t.true(textSize >= 18, `hints stay readable: ${textSize}px`);
+  await page.locator(inside('description', 'textarea')).fill('小区门口人行道有一块盖板翘起来了，老人走路容易绊倒。');
+  await addPhoto(page, await photoFile());
+  await snap(page, 'r02-elder-form');
+  await expectAccessible(t, page, 'complaint form (elder, zh)');
+  await page.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(page, 'report/success');
+  const ticketNo = (await page.locator('[data-testid="ticket-no"]:visible').innerText()).trim();
+  await snap(page, 'r03-elder-success');
+  await expectAccessible(t, page, 'success (elder, zh)');
+
+  const admin = await server.loginAdmin();
+  const list = await server.request('GET', '/api/v1/admin/reports', { token: admin.token });
+  const stored = list.body.items.find((r: { ticketNo: string }) => r.ticketNo === ticketNo);
+  t.is(stored.mediaIds.length, 1, 'with the photo');
+  t.is(stored.district?.name, '黄浦区', 'and the location');
+  t.deepEqual(errors, []);
+  await context.close();
+});
+
+test.serial('an English browser gets the app in English, English messages and an English error', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext(ENGLISH);
+  const page = await context.newPage();
+  await openAsResident(page, server.baseUrl, 'Agree and continue');
+  await page.getByText('Report a problem', { exact: true }).waitFor();
+  await expectAccessible(t, page, 'home (en)');
+  await snap(page, 'r10-en-home');
+  await page.getByText('Report a problem', { exact: true }).click();
+  await page.getByText('Local try-out sign-in', { exact: true }).last().waitFor();
+  await expectAccessible(t, page, 'login (en)');
+  await signIn(page);
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  const desc = page.locator(inside('description', 'textarea'));
+  await desc.fill('坏了');
+  await desc.blur();
+  await page.getByText(/^The description needs at least \d+ characters$/).waitFor();
+  t.regex(await page.locator('[data-testid="missing"]:visible').innerText(), /^Still needed: description/);
+  await snap(page, 'r11-en-error');
+  await expectAccessible(t, page, 'complaint form with an error (en)');
+
+  await desc.fill('The street light outside number 12 has been flickering all week.');
+  await page.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(page, 'report/success');
+  await page.getByText('Report sent').waitFor();
+  await expectAccessible(t, page, 'success (en)');
+  await page.locator('[data-testid="view-ticket"]:visible').click();
+  await page.locator('[data-testid="timeline"]:visible').waitFor();
+  const timeline = await page.locator('[data-testid="timeline"]:visible').innerText();
+  t.regex(timeline, /Report submitted, ticket SH\d{8}-\d{6}/, 'messages the server writes, in English');
+  t.regex(timeline, /Submitted/);
+  await snap(page, 'r12-en-detail');
+  await expectAccessible(t, page, 'detail (en)');
+  await context.close();
+});
+
+test.serial('a 路灯 report asks for the lamp-post number and cannot be sent without it', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await openAsResident(page, server.baseUrl);
+  await page.getByText('我要反映', { exact: true }).click();
+  await signIn(page);
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  await page.locator(inside('description', 'textarea')).fill('南京东路步行街的路灯晚上一直不亮，路上很黑');
+  await page.locator('[data-testid="category-suggestion"]:visible').waitFor({ timeout: 10_000 });
+  await page.locator('[data-testid="category-suggestion"]:visible').click();
+  await page.locator('[data-testid="question-pole_number"]:visible').waitFor();
+  t.regex(await page.locator('[data-testid="question-pole_number"]:visible').innerText(), /灯杆编号/);
+  const submit = page.locator('[data-testid="submit"]:visible');
+  t.regex((await submit.getAttribute('class')) ?? '', /disabled/, 'refused without the number');
+  t.regex(await page.locator('[data-testid="missing"]:visible').innerText(), /补充信息/);
+  await snap(page, 'r20-lamp-question');
+  await expectAccessible(t, page, 'complaint form with questions (zh)');
+  await page.locator('[data-testid="answer-pole_number-看不到编号"]:visible').click();
+  t.notRegex((await submit.getAttribute('class')) ?? '', /disabled/);
+  await submit.click();
+  await waitForRoute(page, 'report/success');
+  const id = new URL(page.url().replace('#', '')).searchParams.get('id');
+  const admin = await server.loginAdmin();
+  const stored = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });
+  t.deepEqual(stored.body.answers, { pole_number: '看不到编号' });
+  await context.close();
+});
+
+test.serial('a 专区 an admin creates appears on home, and its report carries the zone', async (t) => {
+  const { server, browser } = e2e;
+  const admin = await server.loginAdmin();
+  const zone = (
+    await server.request('POST', '/api/v1/admin/zones', {
+      token: admin.token,
+      json: { title: '防汛防台', titleEn: 'Flood season', banner: '积水、倒树请在此反映', icon: '🌊', categoryCodes: ['drainage_flooding', 'road_damage'] },
+    })
+  ).body;
+  t.truthy(zone.id, JSON.stringify(zone));
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await openAsResident(page, server.baseUrl);
+  const entry = page.locator('[data-testid="zone-entry"]:visible').filter({ hasText: '防汛防台' });
+  await entry.waitFor();
+  await snap(page, 'r30-zone-home');
+  await expectAccessible(t, page, 'home with a zone (zh)');
+  await entry.click();
+  await signIn(page);
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="zone-banner"]:visible').waitFor();
+  await page.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  await page.locator(inside('description', 'textarea')).fill('暴雨后小区门口马路积水很深，车辆无法通行');
+  await page.locator('[data-testid="zone-category"]:visible').first().click();
+  await snap(page, 'r31-zone-form');
+  await page.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(page, 'report/success');
+  const id = new URL(page.url().replace('#', '')).searchParams.get('id');
+  const stored = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });
+  t.deepEqual(stored.body.zone, { id: zone.id, title: '防汛防台' });
+  await context.close();
+});
+
+test.serial('a resident downloads then deletes their data; staff then see the report anonymised', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext({ ...PHONE, acceptDownloads: true });
+  const page = await context.newPage();
+  await openAsResident(page, server.baseUrl);
+  await page.getByText('我要反映', { exact: true }).click();
+  await signIn(page);
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  await page.locator(inside('description', 'textarea')).fill('楼下餐馆油烟直排，窗户都不敢开');
+  await page.locator(inside('phone', 'input')).fill('13912345678');
+  await page.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(page, 'report/success');
+  const id = new URL(page.url().replace('#', '')).searchParams.get('id')!;
+
+  await page.goto(server.baseUrl + '/#/me/profile/index');
+  await page.locator('[data-testid="profile-summary"]:visible').waitFor();
+  await snap(page, 'r40-profile');
+  await expectAccessible(t, page, 'personal data (zh)');
+  const download = page.waitForEvent('download');
+  await page.locator('[data-testid="profile-download"]:visible').click();
+  const file = await (await download).path();
+  const data = JSON.parse(readFileSync(file!, 'utf8'));
+  t.deepEqual(data.phoneNumbers, ['13912345678']);
+  t.is(data.reports[0].id, id);
+
+  await page.locator('[data-testid="profile-delete"]:visible').click();
+  await page.getByText('确定要删除您的个人信息吗？').waitFor();
+  await snap(page, 'r41-delete-confirm-1');
+  await page.locator('.taro-modal__foot:visible .taro-model__btn').last().click();
+  await page.getByText('再次确认：删除后无法恢复。').waitFor();
+  await page.locator('.taro-modal__foot:visible .taro-model__btn').last().click();
+  await page.locator('[data-testid="profile-done"]:visible').getByText('您的个人信息已删除').waitFor();
+  await snap(page, 'r42-deleted');
+
+  const admin = await server.loginAdmin();
+  const seen = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });
+  t.is(seen.body.reporter, null);
+  t.is(seen.body.contactPhone, null);
+  await context.close();
+});
+
+test.serial('axe-core: no critical or serious violation on any resident page, normal and 长辈模式, zh and en', async (t) => {
+  const { server, browser } = e2e;
+  for (const [lang, options] of [['zh', PHONE], ['en', ENGLISH]] as const) {
+    for (const elder of [false, true]) {
+      const context = await browser.newContext(options);
+      const page = await context.newPage();
+      await openAsResident(page, server.baseUrl, lang === 'en' ? 'Agree and continue' : '同意并继续');
+      if (elder) await page.locator('[data-testid="elder-switch"]:visible').click();
+      const label = `${lang}${elder ? ', elder' : ''}`;
+      await expectAccessible(t, page, `home (${label})`);
+      await page.goto(server.baseUrl + '/#/auth/login/index');
+      await page.locator('[data-testid="local-login"]:visible').waitFor();
+      await expectAccessible(t, page, `login (${label})`);
+      await signIn(page);
+      await page.waitForTimeout(800);
+      const report = (await server.request('GET', '/api/v1/zones')).body; // warm
+      void report;
+      for (const [route, name, ready] of [
+        ['/#/report/complaint/index', 'complaint', '[data-testid="description"]'],
+        ['/#/report/snap/index', 'snap', '[data-testid="photo-add"]'],
+        ['/#/pages/tickets/index', 'my reports', '[data-testid="settings"]'],
+        ['/#/tickets/messages/index', 'messages', '.messages'],
+        ['/#/me/profile/index', 'personal data', '[data-testid="profile-summary"]'],
+        ['/#/report/success/index?id=000000000000000000000000&ticketNo=SH20260101-000001', 'success', '[data-testid="ticket-no"]'],
+      ] as const) {
+        await page.goto(server.baseUrl + route);
+        await page.locator(`${ready}:visible`).first().waitFor({ timeout: 15_000 });
+        await expectAccessible(t, page, `${name} (${label})`);
+        if (lang === 'en' && elder) await snap(page, `r5x-${name.replace(/ /g, '-')}-en-elder`);
+      }
+      await context.close();
+    }
+  }
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { deleteMeSchema } from '@ssp/shared';
+import type { ApiOperation } from '../http/openapi';
+
+/** The OpenAPI operations of privacyRoutes.ts (the resident's own personal data). */
+export const privacyOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/me/data',
+    summary: 'Everything held about the caller (download with ?download=1)',
+    auth: 'citizen',
+    query: z.object({ download: z.string().optional() }),
+    ok: { status: 200, schema: z.object({ exportedAt: z.string() }).passthrough(), description: 'account, reports, phone numbers, photos, subscriptions, follows' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/me',
+    summary: 'Delete the caller\'s personal data and account; reports stay, anonymised',
+    auth: 'citizen',
+    body: deleteMeSchema,
+    ok: { status: 200, schema: z.object({ deleted: z.boolean() }).passthrough(), description: 'what was removed' },
+  },
+];

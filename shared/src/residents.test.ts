@@ -1,0 +1,53 @@
+import test from 'ava';
+import { checkAnswers, ErrorCodes, ErrorMessagesEn, fieldMessageEn, questionsSchema, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type Question } from './index';
+
+test('every error code and every status has an English text', (t) => {
+  for (const code of Object.keys(ErrorCodes)) t.truthy(ErrorMessagesEn[code as keyof typeof ErrorCodes], code);
+  for (const status of Object.keys(STATUS_LABELS)) t.truthy(STATUS_LABELS_EN[status as keyof typeof STATUS_LABELS_EN], status);
+});
+
+test('field messages in English: exact texts, texts with numbers, and a fallback that names the code', (t) => {
+  t.is(fieldMessageEn({ path: 'description', code: 'too_small', message: '问题描述至少 5 个字' }), 'The description needs at least 5 characters');
+  t.is(fieldMessageEn({ path: 'location.address', code: 'location_required', message: '请开启定位或填写问题发生的地址' }), 'Please allow location or type the address where the problem is');
+  t.is(fieldMessageEn({ path: 'x', code: 'weird', message: '某个没有翻译的句子' }), 'Invalid value (weird)');
+  t.is(fieldMessageEn({ path: 'answers.a', code: 'blocked', message: 'Call 962777' }), 'Call 962777', 'already English stays');
+  t.is(timelineMessageEn('您已撤回诉求：已自行解决'), 'You withdrew the report: 已自行解决');
+  t.is(timelineMessageEn('处理完毕，已更换灯泡'), '处理完毕，已更换灯泡', "staff replies are left as written");
+});
+
+const questions: Question[] = questionsSchema.parse([
+  { code: 'pole', type: 'text', label: '灯杆编号', required: true, options: [{ value: '看不到编号', label: '看不到编号' }] },
+  { code: 'when', type: 'single', label: '何时', required: false, options: [{ value: 'day', label: '白天' }, { value: 'night', label: '夜间' }] },
+  { code: 'kinds', type: 'multi', label: '类型', required: false, options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] },
+  { code: 'floor', type: 'number', label: '楼层', required: false, min: -5, max: 200 },
+  { code: 'gas', type: 'blocking', label: '闻到燃气味？', required: true, blockMessage: '请拨打 962777', blockMessageEn: 'Call 962777' },
+  { code: 'note', type: 'notice', label: '请勿拍摄人脸' },
+]);
+
+test('answers: required, choices, numbers, blocking; cleaned output; issues carry answers.<code>', (t) => {
+  const ok = checkAnswers(questions, { pole: ' 看不到编号 ', when: 'night', kinds: ['a', 'a', 'b'], floor: '12', gas: false, gone: 'x' });
+  t.deepEqual(ok.issues, []);
+  t.deepEqual(ok.answers, { pole: '看不到编号', when: 'night', kinds: ['a', 'b'], floor: 12, gas: false });
+  const bad = checkAnswers(questions, { when: 'evening', kinds: ['c'], floor: 999, gas: true });
+  t.deepEqual(bad.issues.map((i) => [i.path, i.code]), [
+    ['answers.pole', 'answer_required'],
+    ['answers.when', 'invalid_option'],
+    ['answers.kinds', 'invalid_option'],
+    ['answers.floor', 'out_of_range'],
+    ['answers.gas', 'blocked'],
+  ]);
+  t.is(bad.issues[4].message, '请拨打 962777');
+  t.is(checkAnswers(questions, { gas: true, pole: '1' }, 'en').issues[0].message, 'Call 962777');
+  t.is(checkAnswers(questions, {}, 'en').issues[0].message, 'Please answer this question');
+});
+
+test('question definitions are checked: options for choices, a message for blocking, unique codes', (t) => {
+  const r = questionsSchema.safeParse([
+    { code: 'a', type: 'single', label: 'x' },
+    { code: 'a', type: 'blocking', label: 'y' },
+  ]);
+  t.false(r.success);
+  const paths = r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
+  t.true(paths.includes('0.options'));
+  t.true(paths.includes('1.blockMessage'));
+});
