@@ -72,7 +72,8 @@ const envSchema = z.object({
   PIPELINE_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
   CLASSIFY_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** the 数据看板's rollup writer: `on` in exactly one instance (it must be the only writer, see insight/rollupWriter.ts) */
-  INSIGHT_WRITER: z.enum(['on', 'off']).default('on'),
+  // Unset: the rollup writer runs where the background workers run (PIPELINE_DISPATCHER), i.e. on the one worker instance.
+  INSIGHT_WRITER: z.enum(['on', 'off']).optional(),
   INSIGHT_SCAN_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /**
    * Which reverse proxies to believe about the client's address (X-Forwarded-For): unset/`off` none (the

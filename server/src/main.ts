@@ -68,6 +68,8 @@ async function main() {
     ),
   };
 
+  // One rollup writer (see insight/rollupWriter.ts): by default the instance that runs the background workers.
+  const insightWriterOn = (config.INSIGHT_WRITER ?? config.PIPELINE_DISPATCHER) === 'on';
   const { app, prepare, services } = createApp({
     loginFailuresPerAddress: config.LOGIN_FAILURES_PER_ADDRESS,
     notifications: {
@@ -94,7 +96,7 @@ async function main() {
       baseBackoffMs: config.PIPELINE_BACKOFF_BASE_MS,
       publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
     },
-    insight: { writer: config.INSIGHT_WRITER === 'on', scanMs: config.INSIGHT_SCAN_MS },
+    insight: { writer: insightWriterOn, scanMs: config.INSIGHT_SCAN_MS },
     metrics: { token: config.METRICS_TOKEN ?? null, countTtlMs: config.METRICS_COUNT_TTL_MS },
     classifier: {
       confidenceThreshold: config.CLASSIFY_CONFIDENCE_THRESHOLD,
@@ -107,7 +109,7 @@ async function main() {
   services.classification.startPolling();
   // The background workers — outbox dispatcher, effects (notifications, follow-ups), deadline monitor,
   // Open311 poller, housekeeping — are safe to run on several instances; PIPELINE_DISPATCHER=off makes an API-only one.
-  if (config.INSIGHT_WRITER === 'on') {
+  if (insightWriterOn) {
     services.insightWriter.start();
     stops.unshift(() => services.insightWriter.stop());
   }
