@@ -86,8 +86,9 @@ function standardErrors(op: ApiOperation): Map<number, Set<ErrorCode>> {
     add(413, 'PAYLOAD_TOO_LARGE');
   }
   if (op.query || op.headers || op.params) add(400, 'VALIDATION_FAILED');
-  if (op.auth === 'citizen' || op.auth === 'admin' || op.auth === 'user') add(401, 'UNAUTHENTICATED', 'TOKEN_EXPIRED');
+  if (op.auth === 'citizen' || op.auth === 'admin' || op.auth === 'user') add(401, 'UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'ACCOUNT_DISABLED');
   if (op.auth === 'citizen' || op.auth === 'admin') add(403, 'FORBIDDEN');
+  if (op.auth === 'admin') add(403, 'PASSWORD_CHANGE_REQUIRED');
   if (op.path.includes(':')) add(404, 'NOT_FOUND');
   if (op.rateLimited) add(429, 'RATE_LIMITED');
   if (op.path.startsWith('/api/')) add(503, 'DATABASE_UNAVAILABLE');
