@@ -58,7 +58,7 @@ test('the document is OpenAPI 3.1 with auth, bodies, queries, responses and erro
   t.truthy(create.responses['201'].content['application/json'].schema);
   const codes = (status: string) => create.responses[status].content['application/json'].schema.properties.error.properties.code.enum;
   t.true(codes('400').includes('VALIDATION_FAILED') && codes('400').includes('IDEMPOTENCY_KEY_INVALID'));
-  t.deepEqual(codes('401').sort(), ['TOKEN_EXPIRED', 'UNAUTHENTICATED']);
+  t.deepEqual(codes('401').sort(), ['ACCOUNT_DISABLED', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'UNAUTHENTICATED']);
   t.deepEqual(codes('409'), ['IDEMPOTENCY_KEY_REUSED']);
   t.deepEqual(codes('429'), ['RATE_LIMITED']);
 
