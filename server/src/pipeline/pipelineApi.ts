@@ -18,7 +18,7 @@ export const pipelineOperations: ApiOperation[] = [
     summary: 'Send a dead-lettered delivery again',
     auth: 'admin',
     ok: { status: 200, schema: okSchema, description: 'queued' },
-    errors: { 409: ['DELIVERY_NOT_DEAD'] },
+    errors: { 404: ['REPORT_NOT_FOUND'], 409: ['DELIVERY_NOT_DEAD'] },
   },
   {
     method: 'post',

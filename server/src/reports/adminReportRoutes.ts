@@ -26,8 +26,8 @@ export function adminReportRoutes(deps: { repo: ReportRepository; reports: Repor
   router.get('/export', readers, async (ctx) => {
     const { cursor: _c, limit: _l, ...q } = parse(reportSearchSchema, ctx.query);
     const { format } = parse(exportQuerySchema, ctx.query);
-    const { format: _f, ...filters } = ctx.query;
-    await deps.audit.record(ctx, 'reports.export', { type: 'reports', id: 'search' }, { format, filters });
+    // The parsed filters, not the raw query: unknown keys (e.g. starting with `$`) are not valid field names to store.
+    await deps.audit.record(ctx, 'reports.export', { type: 'reports', id: 'search' }, { format, filters: q });
     const out = new PassThrough();
     ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     ctx.set('Content-Disposition', `attachment; filename="reports-${new Date().toISOString().slice(0, 10)}.${format}"`);

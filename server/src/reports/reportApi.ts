@@ -67,7 +67,7 @@ export const reportOperations: ApiOperation[] = [
         ]),
       ),
     },
-    errors: { 400: ['IDEMPOTENCY_KEY_INVALID', 'MEDIA_NOT_OWNED', 'CATEGORY_NOT_FOUND', 'CATEGORY_DISABLED'], 409: ['IDEMPOTENCY_KEY_REUSED'] },
+    errors: { 400: ['IDEMPOTENCY_KEY_INVALID', 'MEDIA_NOT_OWNED', 'CATEGORY_NOT_FOUND', 'CATEGORY_DISABLED', 'ZONE_NOT_ACTIVE'], 409: ['IDEMPOTENCY_KEY_REUSED'] },
   },
   {
     method: 'get',
