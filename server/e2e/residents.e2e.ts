@@ -87,7 +87,9 @@ test.serial('长辈模式: a resident switches it on and files a report with pho
 
   const admin = await server.loginAdmin();
   const list = await server.request('GET', '/api/v1/admin/reports', { token: admin.token });
-  const stored = list.body.items.find((r: { ticketNo: string }) => r.ticketNo === ticketNo);
+  const row = list.body.items.find((r: { ticketNo: string }) => r.ticketNo === ticketNo);
+  // 诉求检索 lists compact rows; the photo and place are on the staff detail.
+  const stored = (await server.request('GET', `/api/v1/admin/reports/${row.id}`, { token: admin.token })).body.report;
   t.is(stored.mediaIds.length, 1, 'with the photo');
   t.is(stored.district?.name, '黄浦区', 'and the location');
   t.deepEqual(errors, []);

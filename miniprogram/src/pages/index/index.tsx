@@ -12,6 +12,9 @@ import { PrivacyNotice } from '../../components/PrivacyNotice';
 import { Settings } from '../../components/Settings';
 import './index.scss';
 
+// Taro's View does not type tabIndex; H5 passes it to the element, so these entries take keyboard focus (axe: scrollable-region-focusable).
+const KEYBOARD = { tabIndex: 0 } as object;
+
 const ENTRIES = [
   { key: 'complaint', url: '/report/complaint/index', icon: '✎' },
   { key: 'snap', url: '/report/snap/index', icon: '◉' },
@@ -50,12 +53,12 @@ export default function Home() {
         <PrivacyNotice />
         <Text className='home-title elder-title'>{t('home.title')}</Text>
         {ENTRIES.map((e) => (
-          <View key={e.key} className={`elder-entry ${e.key}`} role='button' onClick={() => open(e)} data-testid={`entry-${e.key}`}>
+          <View key={e.key} className={`elder-entry ${e.key}`} role='button' {...KEYBOARD} onClick={() => open(e)} data-testid={`entry-${e.key}`}>
             <Text className='elder-icon' aria-hidden='true'>{e.icon}</Text>
             <Text className='elder-entry-title'>{t(`elder.${e.key}`)}</Text>
           </View>
         ))}
-        <View className='elder-entry call' role='button' onClick={call12345} data-testid='call-12345'>
+        <View className='elder-entry call' role='button' {...KEYBOARD} onClick={call12345} data-testid='call-12345'>
           <Text className='elder-icon' aria-hidden='true'>☎</Text>
           <Text className='elder-entry-title'>{t('home.call12345')}</Text>
         </View>
@@ -72,12 +75,12 @@ export default function Home() {
         <Text className='home-sub'>{t('home.sub')}</Text>
       </View>
       {draftWaiting && (
-        <View className='banner warn' role='button' onClick={() => open(ENTRIES[0])}>
+        <View className='banner warn' role='button' {...KEYBOARD} onClick={() => open(ENTRIES[0])}>
           <Text>{t('home.draftWaiting')}</Text>
         </View>
       )}
       {ENTRIES.map((e) => (
-        <View key={e.key} className={`home-entry ${e.key}`} role='button' onClick={() => open(e)} data-testid={`entry-${e.key}`}>
+        <View key={e.key} className={`home-entry ${e.key}`} role='button' {...KEYBOARD} onClick={() => open(e)} data-testid={`entry-${e.key}`}>
           <View className='home-icon' aria-hidden='true'>
             <Text>{e.icon}</Text>
           </View>
@@ -92,7 +95,7 @@ export default function Home() {
         <View className='home-zones' data-testid='zones'>
           <Text className='section-title'>{t('home.zones')}</Text>
           {zones.map((z) => (
-            <View key={z.id} className='home-entry zone' role='button' onClick={() => void Taro.navigateTo({ url: `/report/complaint/index?zone=${z.id}` })} data-testid='zone-entry'>
+            <View key={z.id} className='home-entry zone' role='button' {...KEYBOARD} onClick={() => void Taro.navigateTo({ url: `/report/complaint/index?zone=${z.id}` })} data-testid='zone-entry'>
               <View className='home-icon' aria-hidden='true'>
                 <Text>{z.icon}</Text>
               </View>
@@ -106,7 +109,7 @@ export default function Home() {
         </View>
       )}
       {currentSession()?.user.role === 'citizen' && (
-        <View className='home-entry messages' role='button' onClick={() => void Taro.navigateTo({ url: '/tickets/messages/index' })} data-testid='entry-messages'>
+        <View className='home-entry messages' role='button' {...KEYBOARD} onClick={() => void Taro.navigateTo({ url: '/tickets/messages/index' })} data-testid='entry-messages'>
           <View className='home-icon' aria-hidden='true'>
             <Text>✉</Text>
           </View>
@@ -123,7 +126,7 @@ export default function Home() {
         </View>
       )}
       {isStaff && (
-        <View className='banner info' role='button' onClick={() => void Taro.navigateTo({ url: '/admin/index/index' })}>
+        <View className='banner info' role='button' {...KEYBOARD} onClick={() => void Taro.navigateTo({ url: '/admin/index/index' })}>
           <Text>{t('home.staff')}</Text>
         </View>
       )}
