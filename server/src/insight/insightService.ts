@@ -2,6 +2,7 @@ import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { addDays, daysBetween, shanghaiDay, dayStart, NONE } from './contribution';
 import { AlertSeen, Bucket, Fact as FactModel, Hotspot, InsightSettings, type HotspotDoc, type HotspotSettings } from './insightModel';
 import { hotspotSettings } from './rollupWriter';
+import { presentHotspot } from './hotspotPresenter';
 
 /**
  * Reads the rollups to answer the 数据看板's questions. A page reads bucket
@@ -374,19 +375,5 @@ export function createInsightService() {
   return { overview, blockers, pairReports, hotspots, trends, alerts, markSeen, settings, updateSettings, today: () => shanghaiDay(new Date()) };
 }
 
-export function presentHotspot(h: HotspotDoc) {
-  return {
-    id: h._id,
-    category: { code: h.parent, name: h.parentName },
-    district: h.district,
-    center: h.center,
-    radiusM: h.radiusM,
-    count: h.count,
-    firstAt: new Date(h.firstAt).toISOString(),
-    lastAt: new Date(h.lastAt).toISOString(),
-    reportIds: h.reportIds,
-    createdAt: new Date(h.createdAt).toISOString(),
-  };
-}
 
 export type InsightService = ReturnType<typeof createInsightService>;

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { periodic } from '../periodic';
 import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
 import { addContribution, diff, factOf, labelsOf, shanghaiDay, addDays, type Fact, type Increments, type Labels } from './contribution';
+import { presentHotspot } from './hotspotPresenter';
 import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, InsightSettings, InsightState, type HotspotDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
 
 /**
@@ -299,15 +300,7 @@ export function createRollupWriter(deps: {
           event: 'hotspot',
           idempotencyKey: `hotspot:${h._id}`,
           hotspotId: h._id,
-          category: { code: h.parent, name: h.parentName },
-          district: h.district,
-          center: h.center,
-          radiusM: h.radiusM,
-          count: h.count,
-          firstAt: new Date(h.firstAt).toISOString(),
-          lastAt: new Date(h.lastAt).toISOString(),
-          reportIds: h.reportIds,
-          at: new Date(h.createdAt).toISOString(),
+          ...hotspotFields(h),
         });
         await Hotspot.collection.updateOne({ _id: h._id } as never, { $set: { announce: 'sent' } });
       } catch (err) {
@@ -445,3 +438,9 @@ export async function rebuildDoneSince(at: Date): Promise<{ reports: number; buc
   return s?.rebuildDone && new Date(s.rebuildDone.at) >= at ? s.rebuildDone : null;
 }
 
+
+/** The pipeline message's fields: the console's view of the hotspot, its creation time as `at`. */
+function hotspotFields(h: HotspotDoc) {
+  const { id: _id, createdAt, ...rest } = presentHotspot(h);
+  return { ...rest, at: createdAt };
+}
