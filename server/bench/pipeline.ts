@@ -8,9 +8,11 @@
  * 2. Throughput: BENCH_BACKLOG reports stored with the dispatcher off, then
  *    a server with the dispatcher on drains them. Prints deliveries/s.
  * Env: BENCH_RATE (50) BENCH_SECONDS (10) BENCH_BACKLOG (2000) MONGODB_URI (else embedded FerretDB).
+ *   BENCH_ONLY=latency|backlog runs one part; BENCH_PROFILE=dir writes a `--cpu-prof` profile of each
+ *   server process with the dispatcher on into dir (open in Chrome DevTools or speedscope).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedDatabase } from '../src/db/embeddedDatabase';
@@ -21,6 +23,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 2000);
 const SECRET = 'bench-pipeline-secret-0123456789';
+const ONLY = process.env.BENCH_ONLY;
+const PROFILE = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
@@ -43,6 +47,30 @@ async function submit(base: string, token: string, i: number): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
+/** CPU seconds a process has used so far (Linux /proc), or null where there is no /proc. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
+/** The embedded database this benchmark started: the child process whose name says ferretdb or mongod. */
+function databasePid(): number | null {
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.split(') ')[1].split(' ')[1]);
+      if (ppid === process.pid && /ferretdb|mongod/.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
 async function main() {
   let uri = process.env.MONGODB_URI;
   let stopDb = async () => {};
@@ -51,6 +79,7 @@ async function main() {
     uri = db.uri;
     stopDb = db.stop;
   }
+  const dbPid = process.env.MONGODB_URI ? null : databasePid();
   const fake = await startFakePipeline(SECRET);
   const arrivals = () => {
     const m = new Map<string, number>();
@@ -70,55 +99,80 @@ async function main() {
     PIPELINE_SECRET: SECRET,
     PIPELINE_DISPATCHER: dispatcher,
     PIPELINE_POLL_MS: '1000',
+    ...(process.env.BENCH_INSIGHT ? { INSIGHT_WRITER: process.env.BENCH_INSIGHT } : {}),
   });
+  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  const lines: string[] = [];
 
   // 1. Latency, healthy pipeline.
-  let port = await freePort();
-  let server = await startServerProcess(env('bench_pipeline_latency', 'on', port));
-  let base = `http://127.0.0.1:${port}/api/v1`;
-  let tokens = await login(base, 20);
-  const sentAt = new Map<string, number>();
-  const total = RATE * SECONDS;
-  const t0 = Date.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (i * 1000) / RATE;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const started = Date.now();
-    pending.push(submit(base, tokens[i % tokens.length], i).then((id) => void sentAt.set(id, started)));
+  if (ONLY !== 'backlog') {
+    const loadBefore = load();
+    const port = await freePort();
+    const server = await startServerProcess(env('bench_pipeline_latency', 'on', port), PROFILE);
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    const tokens = await login(base, 20);
+    const sentAt = new Map<string, number>();
+    const total = RATE * SECONDS;
+    const t0 = Date.now();
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const started = Date.now();
+      pending.push(submit(base, tokens[i % tokens.length], i).then((id) => void sentAt.set(id, started)));
+    }
+    await Promise.all(pending);
+    for (let i = 0; i < 300 && [...sentAt.keys()].some((id) => !arrivals().has(id)); i++) await new Promise((r) => setTimeout(r, 100));
+    const got = arrivals();
+    const latencies = [...sentAt].filter(([id]) => got.has(id)).map(([id, at]) => got.get(id)! - at);
+    await stopServerProcess(server);
+    lines.push(`  healthy, ${RATE} submits/s for ${SECONDS}s: ${latencies.length}/${sentAt.size} delivered; submit→delivered p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${Math.max(...latencies)} ms   (load average before/after: ${loadBefore} / ${load()})`);
+    lines.push(`  pipeline requests ${fake.received.length} for ${sentAt.size} tickets`);
   }
-  await Promise.all(pending);
-  for (let i = 0; i < 300 && [...sentAt.keys()].some((id) => !arrivals().has(id)); i++) await new Promise((r) => setTimeout(r, 100));
-  const got = arrivals();
-  const latencies = [...sentAt].filter(([id]) => got.has(id)).map(([id, at]) => got.get(id)! - at);
-  await stopServerProcess(server);
 
   // 2. Throughput: a backlog stored while no dispatcher runs, then drained.
-  fake.received.length = 0;
-  port = await freePort();
-  server = await startServerProcess(env('bench_pipeline_backlog', 'off', port));
-  base = `http://127.0.0.1:${port}/api/v1`;
-  tokens = await login(base, 20);
-  const ids: string[] = [];
-  for (let i = 0; i < BACKLOG; i += 50) ids.push(...(await Promise.all(Array.from({ length: Math.min(50, BACKLOG - i) }, (_, j) => submit(base, tokens[(i + j) % 20], i + j)))));
-  await stopServerProcess(server);
-  port = await freePort();
-  const drainStart = Date.now();
-  server = await startServerProcess(env('bench_pipeline_backlog', 'on', port));
-  const startedAt = Date.now();
-  while (arrivals().size < ids.length && Date.now() - startedAt < 600_000) await new Promise((r) => setTimeout(r, 50));
-  const drained = arrivals();
-  const first = Math.min(...drained.values());
-  const last = Math.max(...drained.values());
-  await stopServerProcess(server);
+  if (ONLY !== 'latency') {
+    fake.received.length = 0;
+    let port = await freePort();
+    let server = await startServerProcess(env('bench_pipeline_backlog', 'off', port));
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    const tokens = await login(base, 20);
+    const ids: string[] = [];
+    for (let i = 0; i < BACKLOG; i += 50) ids.push(...(await Promise.all(Array.from({ length: Math.min(50, BACKLOG - i) }, (_, j) => submit(base, tokens[(i + j) % 20], i + j)))));
+    await stopServerProcess(server);
+    const loadBefore = load();
+    port = await freePort();
+    console.error(`draining a backlog of ${ids.length}…`);
+    const drainStart = Date.now();
+    server = await startServerProcess(env('bench_pipeline_backlog', 'on', port), PROFILE);
+    // CPU used by the drain, from the first delivery to the last: our server, the database, and this
+    // process (the fake pipeline receiving and checking signatures). Independent of how busy the machine is.
+    const cpu = () => ({ server: cpuSeconds(server.pid!) ?? NaN, db: dbPid ? (cpuSeconds(dbPid) ?? NaN) : NaN, bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
+    let atFirst: ReturnType<typeof cpu> | null = null;
+    const startedAt = Date.now();
+    while (arrivals().size < ids.length && Date.now() - startedAt < 600_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (!atFirst && fake.received.length) atFirst = cpu();
+    }
+    const atLast = cpu();
+    const drained = arrivals();
+    await stopServerProcess(server);
+    const first = Math.min(...drained.values());
+    const last = Math.max(...drained.values());
+    const used = atFirst ? { server: atLast.server - atFirst.server, db: atLast.db - atFirst.db, bench: atLast.bench - atFirst.bench } : null;
+    lines.push(`  backlog of ${ids.length}: ${drained.size} delivered in ${((last - first) / 1000).toFixed(1)} s after the first → ${(drained.size / ((last - first) / 1000)).toFixed(0)} deliveries/s (server start to first delivery ${first - drainStart} ms)   (load average before/after: ${loadBefore} / ${load()})`);
+    if (used) {
+      const perDelivery = (x: number) => ((x * 1000) / drained.size).toFixed(2);
+      lines.push(`  CPU per delivery while draining: server ${perDelivery(used.server)} ms, database ${perDelivery(used.db)} ms, fake pipeline ${perDelivery(used.bench)} ms` + ` → ${(drained.size / (used.server + (Number.isNaN(used.db) ? 0 : used.db) + used.bench)).toFixed(0)} deliveries per CPU-second`);
+    }
+    lines.push(`  pipeline requests ${fake.received.length} for ${drained.size} tickets`);
+  }
   await fake.close();
   await stopDb();
 
-  console.log(`\nbench:pipeline (${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded database'}, webhook on loopback)`);
-  console.log(`  healthy, ${RATE} submits/s for ${SECONDS}s: ${latencies.length}/${sentAt.size} delivered; submit→delivered p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${Math.max(...latencies)} ms`);
-  console.log(`  backlog of ${ids.length}: ${drained.size} delivered in ${((last - first) / 1000).toFixed(1)} s after the first → ${(drained.size / ((last - first) / 1000)).toFixed(0)} deliveries/s (server start to first delivery ${first - drainStart} ms)`);
-  console.log(`  pipeline requests ${fake.received.length} for ${drained.size} tickets`);
+  console.log(`\nbench:pipeline (${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded database'}, webhook on loopback, ${os.cpus().length} cores)`);
+  for (const l of lines) console.log(l);
 }
 
 main().then(

@@ -37,7 +37,24 @@ const ops: Record<string, Op> = {
   findAndDelete: async () => (await coll.findOneAndDelete({ _id: 'gone' })) !== null,
   distinct: async (i) => (await coll.updateOne({ _id: `d-${processIndex}-${i}` }, { $inc: { n: 1 } })).modifiedCount,
   distinctBySecondaryField: async (i) => (await coll.updateOne({ ref: `r-${processIndex}-${i}` }, { $inc: { n: 1 } })).modifiedCount,
+  // One update command of many statements, each pinning its own document (FerretDB patch 0005 writes them in one
+  // transaction), in a different order each time, mixed with single updates of the same documents.
+  bulkIncMixed: async (i) =>
+    i % 2 === 0
+      ? (await coll.bulkWrite(shuffled(20).map((k) => ({ updateOne: { filter: { _id: `g-${k}` }, update: { $inc: { n: 1 } } } })), { ordered: false })).modifiedCount
+      : (await coll.updateOne({ _id: `g-${i % 20}` }, { $inc: { n: 1 } })).modifiedCount,
+  bulkCas: async (i) =>
+    (await coll.bulkWrite(shuffled(10).map((k) => ({ updateOne: { filter: { _id: `c-${k}`, v: 0 }, update: { $set: { v: 1, by: `${processIndex}-${i}` } } } })), { ordered: false })).modifiedCount,
 };
+
+function shuffled(n: number): number[] {
+  const a = Array.from({ length: n }, (_, k) => k);
+  for (let k = n - 1; k > 0; k--) {
+    const j = Math.floor(Math.random() * (k + 1));
+    [a[k], a[j]] = [a[j], a[k]];
+  }
+  return a;
+}
 process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) {
   const [scenario, count] = line.split(' ');

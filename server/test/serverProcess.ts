@@ -13,10 +13,11 @@ export const NO_QUOTAS = {
 /**
  * Our server as its own process (`src/main.ts`, as `npm start` runs it), for
  * the fault test and the benchmarks: resolves once it says it is running.
+ * `nodeArgs` go to node before the script (a benchmark's `--cpu-prof`).
  */
-export function startServerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+export function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', 'src/main.ts'], { env: { NODE_ENV: 'test', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import=tsx', 'src/main.ts'], { env: { NODE_ENV: 'test', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('is running')) {

@@ -147,3 +147,31 @@ test.serial('300 concurrent updates of different documents by another field comp
   t.is(outcomes.filter((o) => o.value === 1).length, 300);
   t.is(await coll().countDocuments({ ref: { $regex: /^r-/ }, n: 1 }), 300);
 });
+
+test.serial('update commands of many statements (one transaction each on FerretDB, patch 0005) mixed with single updates lose no $inc', async (t) => {
+  await coll().insertMany(Array.from({ length: 20 }, (_, k) => ({ _id: `g-${k}`, n: 0 })));
+  // Per process: 10 commands of 20 statements (all 20 documents, each time in another order) and 10 single updates.
+  const outcomes = await fromTwoProcesses('bulkIncMixed', 20);
+  t.deepEqual(errorsOf(outcomes), []);
+  for (let k = 0; k < 20; k++) t.is((await coll().findOne({ _id: `g-${k}` }))?.n, 20 + (k % 2 === 1 ? 2 : 0), `g-${k}`);
+  t.is(outcomes.reduce((sum, o) => sum + Number(o.value), 0), 20 * 20 + 20, 'every statement reports its modification');
+});
+
+test.serial('compare-and-sets in concurrent update commands of many statements: each document is won once', async (t) => {
+  await coll().insertMany(Array.from({ length: 10 }, (_, k) => ({ _id: `c-${k}`, v: 0 })));
+  const outcomes = await fromTwoProcesses('bulkCas', 10);
+  t.deepEqual(errorsOf(outcomes), []);
+  t.is(outcomes.reduce((sum, o) => sum + Number(o.value), 0), 10, '20 commands of 10 compare-and-sets: 10 modifications in all');
+  t.is(await coll().countDocuments({ _id: { $regex: /^c-/ }, v: 1 }), 10);
+});
+
+test.serial('an update command stops at a failing statement: the ones before it are written, the ones after it are not', async (t) => {
+  await coll().insertMany([{ _id: 'e-0', n: 0 }, { _id: 'e-1', n: 0 }, { _id: 'e-2', n: 'text' as unknown as number }, { _id: 'e-3', n: 0 }]);
+  const statements = [0, 1, 2, 3].map((k) => ({ updateOne: { filter: { _id: `e-${k}` }, update: { $inc: { n: 1 } } } }));
+  await t.throwsAsync(coll().bulkWrite(statements, { ordered: true }));
+  const n = async (k: number) => (await coll().findOne({ _id: `e-${k}` }))?.n;
+  t.is(await n(0), 1);
+  t.is(await n(1), 1);
+  t.is(await n(2), 'text' as unknown as number);
+  t.is(await n(3), 0);
+});

@@ -12,10 +12,15 @@ import type mongoose from 'mongoose';
  */
 export type Expected = Record<string, string | number | boolean | Date | null>;
 
+/** The filter of a compare-and-set: the document by `_id`, while it still holds `expected`. */
+export function casFilter(id: string, expected: Expected): Record<string, unknown> {
+  return { _id: id, ...expected };
+}
+
 export function compareAndSet(model: mongoose.Model<any>, id: string, expected: Expected, update: mongoose.UpdateQuery<unknown>): Promise<boolean>;
 export function compareAndSet<T>(model: mongoose.Model<any>, id: string, expected: Expected, update: mongoose.UpdateQuery<unknown>, opts: { returnDocument: true }): Promise<T | null>;
 export async function compareAndSet<T>(model: mongoose.Model<any>, id: string, expected: Expected, update: mongoose.UpdateQuery<unknown>, opts?: { returnDocument: true }): Promise<T | null | boolean> {
-  const filter = { _id: id, ...expected };
+  const filter = casFilter(id, expected);
   // Through mongoose, so values are cast to the schema (ObjectIds, dates) and `updatedAt` is kept.
   if (opts?.returnDocument) return model.findOneAndUpdate(filter, update, { new: true }).lean<T>();
   const res = await model.updateOne(filter, update);

@@ -81,6 +81,17 @@ const geoDocOf = (f: Fact) => {
   return geoKey(f.parent, cx, cy, f.day);
 };
 
+/**
+ * Whether two facts count the same (their `v` aside). Most writes to a report change nothing the rollups
+ * count — a delivery outcome, an outbox entry done — and rewriting the fact for each doubled the writes
+ * of the delivery path (docs/ARCHITECTURE.md, "Speed"). The stored fact keeps its older `v`: harmless, a
+ * later snapshot is compared by content again.
+ */
+function sameFact(a: Fact, b: Fact): boolean {
+  const norm = (x: unknown) => JSON.stringify(x instanceof Date ? x.getTime() : x);
+  return (Object.keys(b) as (keyof Fact)[]).every((k) => k === 'v' || norm(a[k]) === norm(b[k]));
+}
+
 /** Sets a dotted path inside a plain object (building a bucket in memory during a rebuild). */
 function setPath(obj: Record<string, any>, path: string, value: unknown, add: boolean) {
   const parts = path.split('.');
@@ -181,7 +192,7 @@ export function createRollupWriter(deps: {
     for (const r of reports) {
       const after = factOf(r);
       const before = olds.get(r._id) ?? null;
-      if (before && before.v >= after.v) continue;
+      if (before && (before.v >= after.v || sameFact(before, after))) continue;
       for (const [doc, m] of diff(before, after)) {
         let into = incs.get(doc);
         if (!into) incs.set(doc, (into = new Map()));

@@ -34,12 +34,11 @@ export interface DispatcherOptions {
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   batchSize?: number;
+  /** deliveries under way at once (default 300): requests to the pipeline and the writes of their outcomes */
+  maxInFlight?: number;
   /** the pipeline has the ticket now: follow-ups waiting for it can go */
   onDelivered?: (reportId: string) => void;
 }
-
-/** previous-slot lookups in flight at once: below the database pool, so deliveries' own writes still get connections */
-const CLAIM_CONCURRENCY = 8;
 
 export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
   const exp = Math.min(max, base * 2 ** attempt);
@@ -79,8 +78,7 @@ export function createDispatcher(opts: DispatcherOptions) {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const base = opts.baseBackoffMs ?? 1000;
   const cap = opts.maxBackoffMs ?? 5 * 60_000;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
+  let running: Promise<Promise<void>[]> | null = null;
   let stopped = true;
   let lastScan = 0;
   /**
@@ -139,16 +137,16 @@ export function createDispatcher(opts: DispatcherOptions) {
    * it reports are the claims another instance won.
    */
   async function claimMany(docs: ReportDoc[], now: number): Promise<Set<ReportDoc>> {
+    if (!docs.length) return new Set();
     const slot = Math.floor(now / leaseMs);
-    const free: ReportDoc[] = [];
-    for (let i = 0; i < docs.length; i += CLAIM_CONCURRENCY) {
-      const slice = docs.slice(i, i + CLAIM_CONCURRENCY);
-      const previous = await Promise.all(slice.map((d) => DeliveryLease.findById(leaseKey(d, slot - 1)).lean()));
-      slice.forEach((d, j) => {
-        const p = previous[j];
-        if (!p || now - p.at!.getTime() >= timeoutMs + 2000) free.push(d);
-      });
-    }
+    // The previous slot's claims in one read (an `_id` $in: indexed on MongoDB and, with patch 0003, on FerretDB).
+    const previous = new Map<string, Date>();
+    const rows = await DeliveryLease.find({ _id: { $in: docs.map((d) => leaseKey(d, slot - 1)) } }, { at: 1 }).lean<{ _id: string; at: Date }[]>();
+    for (const r of rows) previous.set(r._id, r.at);
+    const free = docs.filter((d) => {
+      const at = previous.get(leaseKey(d, slot - 1));
+      return !at || now - at.getTime() >= timeoutMs + 2000;
+    });
     if (!free.length) return new Set();
     let lost = new Set<number>();
     try {
@@ -166,10 +164,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       // (A fresher read is covered by the claims: a delivery in the last slot blocks ours.)
       const fresh = await opts.repo.findById(claimed._id);
       const same = fresh?.delivery?.state === 'pending' && fresh.delivery.nextAttemptAt?.getTime() === claimed.delivery?.nextAttemptAt?.getTime();
-      if (!same) {
-        queue.delete(String(claimed._id));
-        return;
-      }
+      if (!same) return;
       doc = fresh;
     }
     const attempts = doc.delivery?.attempts ?? 0;
@@ -177,21 +172,15 @@ export function createDispatcher(opts: DispatcherOptions) {
     // The same rule as the deadline stored at dispatch (reports/deadline.ts), so both sides agree.
     const dueAt = deadlineFor(doc, info?.deadlineHours ?? null);
     const payload = buildPayload(doc, { department: info?.department ?? null, dueAt }, opts.signer, opts.publicBaseUrl);
-    queue.delete(String(doc._id));
+    let externalId: string | null;
     try {
-      const { externalId } = await opts.connector.deliver(payload);
-      // On the hot path: no re-read; only the claim holder writes this, and MongoDB keeps the condition.
-      await opts.repo.update(String(doc._id), { 'delivery.state': 'pending' }, {
-        set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name },
-      });
-      recordOutcome(true);
-      if ((doc.effects ?? []).length) opts.onDelivered?.(String(doc._id)); // follow-ups were waiting for the ticket
+      ({ externalId } = await opts.connector.deliver(payload));
     } catch (err) {
       const message = err instanceof DeliveryError ? err.message : `unexpected: ${(err as Error).message}`;
       recordOutcome(false);
       const dead = attempts + 1 >= maxAttempts;
       const nextAttemptAt = new Date(Date.now() + backoffMs(attempts, base, cap));
-      await opts.repo.update(String(doc._id), { 'delivery.state': 'pending' }, {
+      await opts.repo.updateInGroup(String(doc._id), { 'delivery.state': 'pending' }, {
         set: { 'delivery.state': dead ? 'dead' : 'pending', 'delivery.attempts': attempts + 1, 'delivery.lastError': message, 'delivery.nextAttemptAt': nextAttemptAt },
       });
       if (!dead && !stopped) {
@@ -204,66 +193,145 @@ export function createDispatcher(opts: DispatcherOptions) {
         retryTimers.add(retry);
       }
       opts.log.warn(dead ? 'delivery dead-lettered' : 'delivery failed, will retry', { ticketNo: doc.ticketNo, attempt: attempts + 1, error: message });
+      return;
     }
+    recordOutcome(true);
+    // On the hot path: no re-read; only the claim holder writes this, and the condition stays in the filter.
+    // Grouped with the batch's other outcomes (one write for many). If this write fails, the report stays
+    // pending and is delivered again after its claim lapses, under the same idempotency key.
+    await opts.repo.updateInGroup(String(doc._id), { 'delivery.state': 'pending' }, {
+      set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name },
+    });
+    if ((doc.effects ?? []).length) opts.onDelivered?.(String(doc._id)); // follow-ups were waiting for the ticket
   }
 
-  /** One pass: claim what is due (queued here, or found by a scan) and deliver it. Returns how many were attempted. */
-  async function tick(forceScan = true): Promise<number> {
+  /** Deliveries started and not yet recorded, by report id (a scan does not queue these again). */
+  const inFlight = new Map<string, Promise<void>>();
+  let probeInFlight = false;
+  let scanning: Promise<void> | null = null;
+
+  /** Reads what is due from the database into the queue (the source of truth; see `queue`). */
+  function scan(now: number, limit: number): Promise<void> {
+    scanning ??= (async () => {
+      try {
+        lastScan = now;
+        const due = await opts.repo.dueDeliveries(new Date(now), { all: recovering, limit });
+        for (const doc of due) {
+          const id = String(doc._id);
+          if (queue.has(id) || inFlight.has(id)) continue;
+          scannedAt.set(doc, Date.now());
+          queue.set(id, doc);
+        }
+        backlog = due.length >= limit;
+        if (!backlog) recovering = false;
+      } finally {
+        scanning = null;
+      }
+    })();
+    return scanning;
+  }
+
+  /**
+   * Claims what is due (queued here, or found by a scan) and starts delivering
+   * it; answers with the started deliveries. Several batches may be in flight
+   * at once (see `loop`): the next batch is scanned and claimed while the last
+   * one's requests and writes are under way.
+   */
+  async function startBatch(forceScan: boolean): Promise<Promise<void>[]> {
     const now = Date.now();
-    if (breakerOpen(now)) return 0;
+    if (breakerOpen(now)) return [];
     // Half-open: while the breaker has tripped, a single delivery probes the pipeline.
     const probing = consecutiveFailures >= BREAKER_THRESHOLD;
+    if (probing && probeInFlight) return [];
     const batch = opts.batchSize ?? 100;
     const dueNow = () => [...queue.values()].filter((d) => recovering || (d.delivery?.nextAttemptAt?.getTime() ?? 0) <= now);
     // While a full batch is already waiting here, even the periodic scan can wait.
     if (forceScan || (dueNow().length < batch && (backlog || recovering || now - lastScan >= pollMs))) {
-      lastScan = now;
-      // With a backlog, read several batches per scan: on FerretDB every scan reads the collection.
-      const limit = backlog || recovering ? batch * 10 : batch;
-      const due = await opts.repo.dueDeliveries(new Date(now), { all: recovering, limit });
-      for (const doc of due) {
-        const id = String(doc._id);
-        if (queue.has(id)) continue;
-        scannedAt.set(doc, now);
-        queue.set(id, doc);
-      }
-      backlog = due.length >= limit;
-      if (!backlog) recovering = false;
+      // With a backlog, read a few batches per scan (each is an indexed read of pending reports, stopped at
+      // the limit); a scan that reads far ahead leaves documents to go stale before their turn (see deliverOne).
+      const next = scan(now, backlog || recovering ? batch * 3 : batch);
+      // Something already due here goes now; the scan's finds go in the next batch.
+      if (forceScan || !dueNow().length) await next;
+      else next.catch((err) => opts.log.error('delivery scan failed', { error: err }));
     }
     const candidates = dueNow().slice(0, batch);
     // A probe (breaker half-open) is a single delivery.
     const wanted = probing ? candidates.slice(0, 1) : candidates;
-    const won = await claimMany(wanted, now);
-    for (const doc of wanted) if (!won.has(doc)) queue.delete(String(doc._id)); // someone else has it; a scan brings it back if they fail
-    const mine = [...won];
-    await Promise.all(mine.map(deliverOne));
-    return mine.length;
+    // Out of the queue now: the next batch must not pick them while this claim is under way.
+    for (const doc of wanted) queue.delete(String(doc._id));
+    const won = await claimMany(wanted, now); // the ones lost are someone else's; a scan brings them back if they fail
+    const started: Promise<void>[] = [];
+    for (const doc of won) {
+      const id = String(doc._id);
+      if (probing) probeInFlight = true;
+      const delivery = deliverOne(doc)
+        .catch((err) => {
+          // The outcome could not be written: the report stays pending and is delivered again when its
+          // claim lapses, under the same idempotency key.
+          opts.log.error('recording a delivery outcome failed', { ticketNo: doc.ticketNo, error: err });
+        })
+        .finally(() => {
+          inFlight.delete(id);
+          if (probing) probeInFlight = false;
+          wake();
+        });
+      inFlight.set(id, delivery);
+      started.push(delivery);
+    }
+    return started;
   }
 
-  let wakeUp: (() => void) | null = null;
+  /** One pass: claim what is due and deliver it, waiting for the outcomes. Returns how many were attempted. */
+  async function tick(forceScan = true): Promise<number> {
+    const started = await startBatch(forceScan);
+    await Promise.all(started);
+    return started.length;
+  }
+
+  /** deliveries in flight at once (requests to the pipeline and their outcome writes) */
+  const maxInFlight = opts.maxInFlight ?? 300;
+  const wakeUps = new Set<() => void>();
   function wake() {
-    wakeUp?.();
+    for (const w of wakeUps) w();
+  }
+  function sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakeUps.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakeUps.add(done);
+    });
   }
 
+  /**
+   * Starts batches while fewer than `maxInFlight` deliveries are under way:
+   * on a slow or busy machine every step waits (the database, the pipeline,
+   * the CPU), and overlapping the steps of several batches is what keeps the
+   * drain rate up; the group commit of outcomes turns the many writes that
+   * finish together into one.
+   */
   async function loop() {
     while (!stopped) {
+      if (inFlight.size + (opts.batchSize ?? 100) > maxInFlight) {
+        await sleep(1000); // woken when a delivery finishes
+        continue;
+      }
       try {
-        running = tick(false);
-        const n = await running;
-        if (n > 0 || (queue.size > 0 && !breakerOpen(Date.now()))) continue;
+        running = startBatch(false);
+        const started = await running;
+        if (started.length > 0 || (queue.size > 0 && !breakerOpen(Date.now()) && !(probeInFlight && consecutiveFailures >= BREAKER_THRESHOLD))) continue;
       } catch (err) {
         opts.log.error('dispatcher pass failed', { error: err });
       } finally {
         running = null;
       }
-      // Sleep until the next scan is due, the breaker half-opens, or something is queued.
-      await new Promise<void>((resolve) => {
-        wakeUp = resolve;
-        const untilScan = pollMs - (Date.now() - lastScan);
-        const untilProbe = breakerOpen(Date.now()) ? pausedUntil - Date.now() : Infinity;
-        timer = setTimeout(resolve, Math.max(10, Math.min(untilScan, untilProbe)));
-      });
-      wakeUp = null;
+      // Sleep until the next scan is due, the breaker half-opens, or something is queued or finishes.
+      const untilScan = pollMs - (Date.now() - lastScan);
+      const untilProbe = breakerOpen(Date.now()) ? pausedUntil - Date.now() : Infinity;
+      await sleep(Math.max(10, Math.min(untilScan, untilProbe)));
     }
   }
 
@@ -282,11 +350,12 @@ export function createDispatcher(opts: DispatcherOptions) {
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
       for (const r of retryTimers) clearTimeout(r);
       retryTimers.clear();
       wake();
       await running?.catch(() => {});
+      // Deliveries under way finish and record their outcomes (each is bounded by the request timeout).
+      await Promise.allSettled([...inFlight.values()]);
     },
     /** Admin: put a dead-lettered delivery back in the queue. */
     async retry(reportId: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 import mongoose from 'mongoose';
 import type { ReportStatus } from '@ssp/shared';
 import { createGroupInsert } from '../db/groupInsert';
-import { compareAndSet, type Expected } from '../db/singleDocument';
+import { createGroupUpdate } from '../db/groupUpdate';
+import { casFilter, compareAndSet, type Expected } from '../db/singleDocument';
 import type { ReportEffect } from './effects';
 import { Report, SubmitKey, type ReportDoc } from './reportModel';
 export { newReportId } from './reportModel';
@@ -78,6 +79,8 @@ export function createReportRepository() {
   // Submits under load share their writes: one insertMany per group instead of one insert each.
   const durable = { w: 'majority' as const, j: true };
   const reportInserts = createGroupInsert(() => Report.collection, { writeConcern: durable });
+  // Delivery outcomes under load share their writes the same way (one update command, one transaction on FerretDB).
+  const groupedUpdates = createGroupUpdate(() => Report, { writeConcern: durable });
   const emit = <K extends keyof ReportListener>(kind: K, arg: Parameters<ReportListener[K]>[0]) => {
     for (const fn of listeners[kind]) (fn as (a: typeof arg) => void)(arg);
   };
@@ -294,6 +297,19 @@ export function createReportRepository() {
       if (changed) emit('changed', id);
       if (changed && change.effects?.length) emit('effects', id);
       return changed;
+    },
+
+    /**
+     * `update` for a writer that does not branch on whether it applied (the
+     * dispatcher recording delivery outcomes): concurrent calls share one write
+     * (db/groupUpdate.ts). Each is still a compare-and-set on `expected`;
+     * resolves once the write is acknowledged, without saying whether this
+     * report still matched. Listeners hear `changed` either way (they re-read).
+     */
+    async updateInGroup(id: string, expected: Expected, change: ReportChange): Promise<void> {
+      await groupedUpdates.update(casFilter(id, expected), toUpdate(change));
+      emit('changed', id);
+      if (change.effects?.length) emit('effects', id);
     },
 
     /** `update`, answering with the report as it is after the change (null when `expected` no longer held). */
