@@ -7,6 +7,8 @@ type Answer = { statusCode: number; data: unknown };
 
 export const storage = new Map<string, unknown>();
 export const calls: RequestOptions[] = [];
+/** navigation bar titles set, in order */
+export const titles: string[] = [];
 let requestHandler: (o: RequestOptions) => Answer | Promise<Answer> = () => ({ statusCode: 404, data: {} });
 let uploadHandler: (o: { url: string; filePath: string; header?: Record<string, string> }) => { statusCode: number; data: string } | 'fail' = () => 'fail';
 
@@ -19,6 +21,7 @@ export function onUpload(fn: typeof uploadHandler): void {
 export function reset(): void {
   storage.clear();
   calls.length = 0;
+  titles.length = 0;
 }
 
 const Taro = {
@@ -40,6 +43,9 @@ const Taro = {
   },
   getCurrentInstance: () => ({ router: { path: '/pages/index/index' } }),
   redirectTo: async () => {},
+  async setNavigationBarTitle(o: { title: string }) {
+    titles.push(o.title);
+  },
 };
 
 export default Taro;

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import { fieldMessageEn, type FieldIssue, type Language } from '@ssp/shared';
+import { answerText, districtNameEn, fieldMessageEn, type AnswerValue, type CategoryNodeView, type CategoryTreeView, type FieldIssue, type Language, type Question } from '@ssp/shared';
 import { load, save } from '../services/storage';
 import { en } from './en';
 import { zhCN } from './zh-CN';
@@ -79,4 +79,34 @@ export function localName(item: { name?: string; nameEn?: string; label?: string
   if (item.label !== undefined) return (en && item.labelEn) || item.label;
   if (item.title !== undefined) return (en && item.titleEn) || item.title;
   return (en && item.nameEn) || item.name || '';
+}
+
+/** A district's name in the current language (the 16 districts have English names; anything else stays as given). */
+export function districtName(district: { name: string }): string {
+  return currentLanguage() === 'en' ? districtNameEn(district.name) : district.name;
+}
+
+/**
+ * A category a report carries (`{ code, name }`, the name copied in Chinese when it was filed) in the
+ * current language: the live tree's English name for that code, else the stored Chinese name. With a
+ * parent (`parentCode`/`parentName`), both levels.
+ */
+export function categoryName(tree: CategoryTreeView | null, category: { code: string; name: string; parentCode?: string | null; parentName?: string | null }): string {
+  if (currentLanguage() !== 'en' || !tree) return category.name;
+  let node: CategoryNodeView | undefined;
+  for (const first of tree.categories) {
+    if (first.code === category.code) node = first;
+    for (const child of first.children ?? []) if (child.code === category.code) node = child;
+  }
+  return node?.nameEn || category.name;
+}
+
+/** A resident's answer to a question, in the current language (option labels, yes/no). */
+export function answerLabel(q: Question, value: AnswerValue): string {
+  return answerText(q, value, currentLanguage());
+}
+
+/** A 专区's banner text in the current language (English falls back to Chinese). */
+export function zoneBanner(zone: { banner?: string; bannerEn?: string }): string {
+  return (currentLanguage() === 'en' && zone.bannerEn) || zone.banner || '';
 }

@@ -1,6 +1,10 @@
 /** Chinese texts of the resident app (the source language). Keys are grouped by screen. */
 export const zhCN = {
   tabs: { home: '首页', mine: '我的诉求' },
+  // Navigation bar titles (lib/pageTitle.ts); the page configs hold the Chinese ones for the mini-program's JSON.
+  titles: {
+    home: '随申拍 · 12345', tickets: '我的诉求', complaint: '我要反映', snap: '随申拍', success: '提交成功', detail: '诉求详情', messages: '消息通知', login: '登录', profile: '个人信息',
+  },
   common: {
     loading: '加载中…', noMore: '没有更多了', retryTap: '{{error}}，点此重试', cancel: '取消', submit: '提交', back: '返回首页',
     networkFailed: '网络连接失败，请检查网络后重试', serviceDown: '服务暂时不可用，请稍后重试', loadFailed: '加载失败，请重试', actionFailed: '操作失败，请重试',
@@ -25,8 +29,8 @@ export const zhCN = {
   },
   privacy: {
     title: '隐私说明',
-    body: '为办理您的诉求，我们会收集：问题发生的位置（用于派给所在区的部门）、您上传的照片（已自动去除拍摄地点等信息）、您自愿留下的联系电话（仅用于工作人员核实）。诉求记录作为政务服务档案保存；您可以在「我的诉求 → 个人信息」中随时下载或删除您的个人信息。',
-    agree: '同意并继续', refuse: '不同意', refusedHint: '您可以不授权定位和相机：填写地址、不附照片也能反映问题。',
+    body: '为办理您的诉求，我们会收集：问题发生的位置（用于派给所在区的部门）、您上传的照片（已自动去除拍摄地点等信息）、您自愿留下的联系电话（仅用于工作人员核实）。保存多久：照片和电话随诉求保存，直到您删除个人信息；上传后未提交的照片 24 小时内自动删除；诉求内容作为政务服务档案保存。您可以在「我的诉求 → 个人信息」中随时下载或删除您的个人信息。',
+    agree: '同意并继续', refuse: '不同意', refusedHint: '您可以不授权定位和相机：填写地址、不附照片也能反映问题。', change: '重新查看隐私说明',
   },
   form: {
     whatProblem: '遇到了什么问题？',
@@ -77,7 +81,7 @@ export const zhCN = {
     joined: '已加入！', followerNote: '这是其他市民提交的诉求，您已关注，办理进展会通知您。', merged: '已与诉求 {{ticketNo}} 合并办理，点此查看它的进度 ›',
     filedAt: '{{kind}} · 提交于 {{time}}', supporters: '另有 {{count}} 位市民反映了同一问题', description: '问题描述', noText: '（未填写文字说明）', followerHidden: '（诉求内容仅提交人可见）',
     place: '地点', notGiven: '未提供', manual: '待人工确定所属区', yourCategory: '您选择的分类：{{name}}', phone: '联系电话：{{phone}}', anonymous: '匿名反映',
-    handling: '办理信息', department: '承办部门：{{name}}', due: '办理时限：{{time}} 前', myRating: '我的评价：{{rating}}', progress: '办理进度', answers: '补充信息', zone: '专区：{{title}}',
+    handling: '办理信息', department: '承办部门：{{name}}', due: '办理时限：{{time}} 前', myRating: '我的评价：{{rating}}', progress: '办理进度', answers: '补充信息', answerLine: '{{question}}：{{answer}}', zone: '专区：{{title}}',
     ratings: { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' },
   },
   actions: {
