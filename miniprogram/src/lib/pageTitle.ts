@@ -1,7 +1,7 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { t } from '../i18n';
+import { applyTabBar, t } from '../i18n';
 
 /**
  * Navigation bar titles in the resident's language. Page configs
@@ -17,6 +17,8 @@ export function pageTitle(key: PageTitleKey): string {
 
 export function applyPageTitle(key: PageTitleKey): void {
   void Promise.resolve(Taro.setNavigationBarTitle?.({ title: pageTitle(key) })).catch(() => {});
+  // The tab bar's texts are in app.config (Chinese) too; WeChat lets only a tab page change them.
+  if (key === 'home' || key === 'tickets') applyTabBar();
 }
 
 export function usePageTitle(key: PageTitleKey): void {
