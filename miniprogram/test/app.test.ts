@@ -123,6 +123,15 @@ describe('i18n', () => {
     expect(t('home.complaint')).toBe('Report a problem');
   });
 
+  it('no text interpolates a name i18next reserves for its own options (lng would switch the language: coordinates came out in Chinese)', () => {
+    const RESERVED = ['lng', 'lngs', 'ns', 'defaultValue', 'context', 'replace', 'returnObjects', 'fallbackLng', 'keySeparator', 'nsSeparator', 'postProcess', 'interpolation'];
+    const texts = (o: object): string[] => Object.values(o).flatMap((v) => (typeof v === 'string' ? [v] : texts(v as object)));
+    const used = [...texts(zhCN), ...texts(en)].flatMap((text) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]));
+    expect(used.filter((name) => RESERVED.includes(name))).toEqual([]);
+    setLanguage('en');
+    expect(t('location.coords', { lat: '31.23040', lon: '121.47370' })).toBe('Coordinates 31.23040, 121.47370');
+  });
+
   it('English has no key Chinese lacks, and every Chinese text has an English one', () => {
     const keys = (o: object, prefix = ''): string[] =>
       Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v as object, `${prefix}${k}.`)));

@@ -232,6 +232,7 @@ test.serial('a 专区 an admin creates appears on home, and its report carries t
   t.is(await en.title(), 'Report a problem', 'the navigation title in English');
   await en.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
   t.is((await en.locator('[data-testid="district"]:visible').innerText()).trim(), 'Huangpu District');
+  t.regex(await en.locator('.location-address:visible').innerText(), /^Coordinates 31\.\d+, 121\.\d+$/, 'coordinates in English');
   await en.locator(inside('description', 'textarea')).fill('The road outside the gate is under deep water after the storm.');
   await en.locator('[data-testid="zone-category"]:visible').nth(1).click();
   await snap(en, 'r33-zone-form-en');

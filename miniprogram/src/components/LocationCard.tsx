@@ -26,7 +26,7 @@ export function LocationCard({ location, place, status, onRelocate, onChooseOnMa
       {status.kind === 'locating' && <Text className='muted'>{t('location.locating')}</Text>}
       {location && status.kind !== 'locating' && (
         <View>
-          <Text className='location-address'>{address || (location.lat != null && location.lng != null ? t('location.coords', { lat: location.lat.toFixed(5), lng: location.lng.toFixed(5) }) : t('location.typeAddress'))}</Text>
+          <Text className='location-address'>{address || (location.lat != null && location.lng != null ? t('location.coords', { lat: location.lat.toFixed(5), lon: location.lng.toFixed(5) }) : t('location.typeAddress'))}</Text>
           <View className='location-meta'>
             {place?.district ? (
               <Text className='tag' data-testid='district'>{districtName(place.district)}</Text>

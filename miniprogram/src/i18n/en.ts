@@ -60,7 +60,7 @@ export const en: DeepPartialStrings<Dict> = {
   },
   question: { textPlaceholder: 'Type here', numberPlaceholder: 'Enter a number', required: ' (required)', yes: 'Yes', no: 'No' },
   location: {
-    locating: 'Finding your location…', coords: 'Coordinates {{lat}}, {{lng}}', typeAddress: 'Please type the address', outside: 'Outside Shanghai: staff will route it',
+    locating: 'Finding your location…', coords: 'Coordinates {{lat}}, {{lon}}', typeAddress: 'Please type the address', outside: 'Outside Shanghai: staff will route it',
     accuracy: ' accurate to about {{meters}} m', detailRequired: 'Please type the exact address of the problem', detailOptional: 'Add a building or floor number (optional)',
     addressPlaceholder: 'E.g. east side of 200 People’s Avenue, Huangpu', addressLabel: 'Address', relocate: 'Locate again', onMap: 'Pick on map', openSettings: 'Turn on location',
     denied: 'No permission to use your location: please type the address', unavailable: 'Location is not available right now: please type the address',

@@ -57,7 +57,21 @@ export function setLanguage(lang: Language): void {
 export function applyTabBar(): void {
   const set = (Taro as unknown as { setTabBarItem?: (o: { index: number; text: string }) => Promise<unknown> }).setTabBarItem;
   if (!set) return;
-  ['tabs.home', 'tabs.mine'].forEach((key, index) => void Promise.resolve(set({ index, text: i18n.t(key) as string })).catch(() => {}));
+  const apply = () => ['tabs.home', 'tabs.mine'].forEach((key, index) => void Promise.resolve(set({ index, text: i18n.t(key) as string })).catch(() => {}));
+  if (process.env.TARO_ENV === 'h5') void h5TabBarReady().then(apply);
+  else apply();
+}
+
+/**
+ * On H5 the tab bar is a web component that starts listening for setTabBarItem only once it has rendered
+ * (Taro sends the change as an event, and an event sent before that is lost): wait for its labels, ≤ 5 s.
+ */
+async function h5TabBarReady(): Promise<void> {
+  if (typeof document === 'undefined') return;
+  for (let i = 0; i < 50 && !document.querySelector('taro-tabbar .weui-tabbar__label'); i++) await new Promise((r) => setTimeout(r, 100));
+  const bar = document.querySelector('taro-tabbar') as (Element & { componentOnReady?: () => Promise<unknown> }) | null;
+  await bar?.componentOnReady?.().catch(() => {});
+  await new Promise((r) => setTimeout(r, 0)); // its componentDidLoad (which binds the events) runs right after the first render
 }
 
 export const t = (key: string, options?: Record<string, unknown>): string => i18n.t(key, options) as string;

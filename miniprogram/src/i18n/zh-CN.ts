@@ -59,7 +59,7 @@ export const zhCN = {
   },
   question: { textPlaceholder: '请填写', numberPlaceholder: '请填写数字', required: '（必填）', yes: '是', no: '否' },
   location: {
-    locating: '正在获取位置…', coords: '经纬度 {{lat}}, {{lng}}', typeAddress: '请填写地址', outside: '不在上海市范围，将人工分派',
+    locating: '正在获取位置…', coords: '经纬度 {{lat}}, {{lon}}', typeAddress: '请填写地址', outside: '不在上海市范围，将人工分派',
     accuracy: ' 精度约 {{meters}} 米', detailRequired: '请填写问题发生的详细地址', detailOptional: '补充门牌号、楼层等（可选）',
     addressPlaceholder: '例如：黄浦区人民大道200号东侧', addressLabel: '地址', relocate: '重新定位', onMap: '地图选点', openSettings: '去开启定位',
     denied: '未获得定位权限，请填写地址', unavailable: '暂时无法定位，请填写地址',

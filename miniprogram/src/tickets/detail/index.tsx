@@ -86,7 +86,7 @@ export default function ReportDetail() {
 
       <View className='card'>
         <Text className='card-title'>{t('detail.place')}</Text>
-        <Text className='detail-address'>{loc.address || (loc.lat != null ? t('location.coords', { lat: loc.lat.toFixed(5), lng: loc.lng!.toFixed(5) }) : t('detail.notGiven'))}</Text>
+        <Text className='detail-address'>{loc.address || (loc.lat != null ? t('location.coords', { lat: loc.lat.toFixed(5), lon: loc.lng!.toFixed(5) }) : t('detail.notGiven'))}</Text>
         <View style={{ marginTop: '8px' }}>
           {report.district ? (
             <Text className='tag' data-testid='detail-district'>{districtName(report.district)}</Text>
