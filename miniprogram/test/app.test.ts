@@ -210,6 +210,18 @@ describe('English everywhere a resident looks', () => {
     expect(answerLabel(q, ['day', 'night'])).toBe('白天、夜间');
   });
 
+  it('the tab bar follows the language on the tab pages (on H5 once Taro\'s tab bar has rendered)', async () => {
+    document.body.innerHTML = '<taro-tabbar><span class="weui-tabbar__label">首页</span></taro-tabbar>';
+    setLanguage('en');
+    applyPageTitle('tickets');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(taro.tabBar).toEqual(['Home', 'My reports']);
+    setLanguage('zh-CN');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(taro.tabBar).toEqual(['首页', '我的诉求']);
+    document.body.innerHTML = '';
+  });
+
   it('navigation bar titles follow the language', () => {
     applyPageTitle('detail');
     setLanguage('en');

@@ -9,6 +9,8 @@ export const storage = new Map<string, unknown>();
 export const calls: RequestOptions[] = [];
 /** navigation bar titles set, in order */
 export const titles: string[] = [];
+/** the tab bar's texts by index */
+export const tabBar: string[] = [];
 let requestHandler: (o: RequestOptions) => Answer | Promise<Answer> = () => ({ statusCode: 404, data: {} });
 let uploadHandler: (o: { url: string; filePath: string; header?: Record<string, string> }) => { statusCode: number; data: string } | 'fail' = () => 'fail';
 
@@ -22,6 +24,7 @@ export function reset(): void {
   storage.clear();
   calls.length = 0;
   titles.length = 0;
+  tabBar.length = 0;
 }
 
 const Taro = {
@@ -45,6 +48,9 @@ const Taro = {
   redirectTo: async () => {},
   async setNavigationBarTitle(o: { title: string }) {
     titles.push(o.title);
+  },
+  async setTabBarItem(o: { index: number; text: string }) {
+    tabBar[o.index] = o.text;
   },
 };
 

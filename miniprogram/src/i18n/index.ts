@@ -55,9 +55,16 @@ export function setLanguage(lang: Language): void {
 
 /** The tab bar's texts live in app.config (Chinese); set them in the current language. */
 export function applyTabBar(): void {
-  const set = (Taro as unknown as { setTabBarItem?: (o: { index: number; text: string }) => Promise<unknown> }).setTabBarItem;
-  if (!set) return;
-  const apply = () => ['tabs.home', 'tabs.mine'].forEach((key, index) => void Promise.resolve(set({ index, text: i18n.t(key) as string })).catch(() => {}));
+  // Called as Taro.setTabBarItem(…) on purpose: the H5 build bundles only the Taro APIs it sees called so
+  // (read into a variable, it was undefined on H5 and the tab bar stayed Chinese). Off a tab page WeChat refuses: ignored.
+  const apply = () =>
+    ['tabs.home', 'tabs.mine'].forEach((key, index) => {
+      try {
+        void Promise.resolve(Taro.setTabBarItem({ index, text: i18n.t(key) as string })).catch(() => {});
+      } catch {
+        // no tab bar on this platform or page
+      }
+    });
   if (process.env.TARO_ENV === 'h5') void h5TabBarReady().then(apply);
   else apply();
 }

@@ -16,7 +16,12 @@ export function pageTitle(key: PageTitleKey): string {
 }
 
 export function applyPageTitle(key: PageTitleKey): void {
-  void Promise.resolve(Taro.setNavigationBarTitle?.({ title: pageTitle(key) })).catch(() => {});
+  try {
+    // A direct Taro.setNavigationBarTitle(…) call: the H5 build bundles only APIs called so.
+    void Promise.resolve(Taro.setNavigationBarTitle({ title: pageTitle(key) })).catch(() => {});
+  } catch {
+    // no navigation bar
+  }
   // The tab bar's texts are in app.config (Chinese) too; WeChat lets only a tab page change them.
   if (key === 'home' || key === 'tickets') applyTabBar();
 }
