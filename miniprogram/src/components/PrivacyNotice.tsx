@@ -1,4 +1,5 @@
 import { Button, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { useT } from '../i18n';
 import { AGREE_BUTTON_ID, consent, recordConsent, wechatNeedsAuthorization, whenPrivacyNoticeNeeded } from '../services/privacy';
@@ -17,7 +18,15 @@ export function PrivacyNotice({ refusedBanner = true }: { refusedBanner?: boolea
   const t = useT();
   const [open, setOpen] = useState(() => consent() === null);
   const [refused, setRefused] = useState(() => consent() === 'refused');
-  useEffect(() => whenPrivacyNoticeNeeded(() => setOpen(true)), []);
+  useEffect(
+    () =>
+      whenPrivacyNoticeNeeded(() => {
+        setOpen(true);
+        // Asked for from further down the page (the photo tile, the map): the notice is at the top.
+        void Promise.resolve(Taro.pageScrollTo({ scrollTop: 0, duration: 0 })).catch(() => {});
+      }),
+    [],
+  );
   useEffect(() => {
     // A new privacy guide (or storage cleared in WeChat): WeChat needs the agreement again.
     wechatNeedsAuthorization().then((needed) => needed && setOpen(true), () => {});
