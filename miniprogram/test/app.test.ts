@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createReportSchema, toFieldIssues } from '@ssp/shared';
 import * as taro from './taroStub';
 import { discardDraft, loadDraft, newDraft, saveDraft } from '../src/services/drafts';
-import { uploadImage } from '../src/services/media';
+import { choosePhotos, uploadImage } from '../src/services/media';
 import { createReport } from '../src/services/reports';
 import { ApiError } from '../src/services/api';
 import { currentLanguage, fieldMessage, i18n, languageFromSystem, setLanguage, t } from '../src/i18n';
@@ -249,6 +249,16 @@ describe('English everywhere a resident looks', () => {
     // Resident pages in app.config.ts are exactly these (the console's are admin/, not checked here).
     const appConfig = readFileSync(path.join(root, 'app.config.ts'), 'utf8');
     for (const page of pages) expect(appConfig.includes(page.split('/')[1]) || appConfig.includes(page)).toBe(true);
+  });
+});
+
+describe('photo picker on H5', () => {
+  it('the file input Taro reuses carries an accessible name in the resident\'s language', async () => {
+    taro.storage.set('privacyConsent', 'agreed');
+    setLanguage('en');
+    await choosePhotos(3, ['album']);
+    expect(document.getElementById('taroChooseImage')?.getAttribute('aria-label')).toBe('Add photos');
+    document.getElementById('taroChooseImage')?.remove();
   });
 });
 

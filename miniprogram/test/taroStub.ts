@@ -49,6 +49,9 @@ const Taro = {
   async setNavigationBarTitle(o: { title: string }) {
     titles.push(o.title);
   },
+  async chooseImage() {
+    return { tempFilePaths: ['a.jpg'] };
+  },
   async setTabBarItem(o: { index: number; text: string }) {
     tabBar[o.index] = o.text;
   },

@@ -124,7 +124,8 @@ test.serial('an English browser gets the app in English, English messages and an
   await desc.fill('The street light outside number 12 has been flickering all week.');
   await page.locator('[data-testid="submit"]:visible').click();
   await waitForRoute(page, 'report/success');
-  await page.getByText('Report sent').waitFor();
+  await page.locator('.success-title').getByText('Report sent').waitFor();
+  t.is(await page.title(), 'Report sent', 'the navigation title in English');
   await expectAccessible(t, page, 'success (en)');
   await page.locator('[data-testid="view-ticket"]:visible').click();
   await page.locator('[data-testid="timeline"]:visible').waitFor();

@@ -65,7 +65,7 @@ export const en: DeepPartialStrings<Dict> = {
     addressPlaceholder: 'E.g. east side of 200 People’s Avenue, Huangpu', addressLabel: 'Address', relocate: 'Locate again', onMap: 'Pick on map', openSettings: 'Turn on location',
     denied: 'No permission to use your location: please type the address', unavailable: 'Location is not available right now: please type the address',
   },
-  photos: { failed: 'Upload failed', retry: 'Tap to retry', remove: 'Remove photo', add: 'Camera / album', addLabel: 'Add photos', hint: 'Up to {{max}} photos; they are compressed and place details removed', photo: 'Photo {{n}}' },
+  photos: { failed: 'Upload failed', retry: 'Tap to retry', remove: 'Remove photo', add: 'Camera / album', addLabel: 'Add photos', camera: 'Take a photo', album: 'Choose from album', hint: 'Up to {{max}} photos; they are compressed and place details removed', photo: 'Photo {{n}}' },
   success: {
     title: 'Report sent', ticketNo: 'Ticket number', next: 'What happens next',
     step1: '1. The 12345 hotline checks and accepts it, usually within one working day.', step2: '2. It then goes to the department in your district, with a deadline.', step3: '3. When it is resolved you get a reply and can rate the result.',

@@ -64,7 +64,7 @@ export const zhCN = {
     addressPlaceholder: '例如：黄浦区人民大道200号东侧', addressLabel: '地址', relocate: '重新定位', onMap: '地图选点', openSettings: '去开启定位',
     denied: '未获得定位权限，请填写地址', unavailable: '暂时无法定位，请填写地址',
   },
-  photos: { failed: '上传失败', retry: '点此重试', remove: '删除照片', add: '拍照/相册', addLabel: '添加照片', hint: '最多 {{max}} 张，照片会自动压缩，位置等隐私信息会被清除', photo: '照片 {{n}}' },
+  photos: { failed: '上传失败', retry: '点此重试', remove: '删除照片', add: '拍照/相册', addLabel: '添加照片', camera: '拍摄', album: '从相册选择', hint: '最多 {{max}} 张，照片会自动压缩，位置等隐私信息会被清除', photo: '照片 {{n}}' },
   success: {
     title: '诉求已提交', ticketNo: '工单号', next: '接下来会怎样',
     step1: '1. 12345 热线工作人员审核受理，一般在 1 个工作日内。', step2: '2. 受理后派发至所在区的承办部门，按时限办理。', step3: '3. 办结后您会收到答复，并可对办理结果进行评价。',
