@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
-import { buildVocabulary, DEFAULT_FEATURES, featurize, tokenize, vectorize, type FeatureOptions, type Vocabulary } from './features';
+import { buildVocabulary, DEFAULT_FEATURES, featurize, tokenize, vectorize, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
 import { detectUrgency, type Urgency, type UrgencyResult } from './urgency';
 
@@ -44,6 +44,27 @@ export interface ClassifierTrainOptions {
  */
 export const URGENCY_THRESHOLDS = { urgent: 0.2, semiUrgent: 0.3 };
 const URGENCY_LEVELS: Urgency[] = ['normal', 'semi_urgent', 'urgent'];
+
+/**
+ * The urgency model reads the text's features plus the rules' signals
+ * (urgency.ts URGENCY_SIGNALS), each appended as one more column with this value
+ * (the text part is L2-normalised, so 1 is "as strong as the whole text").
+ */
+export const URGENCY_MODEL_DEFAULTS = { signalScale: 1 };
+
+/** Text features ⊕ rule signals: columns F, F+1 … are the signals. */
+export function urgencyInput(x: SparseVector, signals: number[], numFeatures: number, scale = URGENCY_MODEL_DEFAULTS.signalScale): SparseVector {
+  if (!signals.length) return x;
+  const indices = new Int32Array(x.indices.length + signals.length);
+  const values = new Float32Array(indices.length);
+  indices.set(x.indices);
+  values.set(x.values);
+  signals.forEach((s, k) => {
+    indices[x.indices.length + k] = numFeatures + s;
+    values[x.indices.length + k] = scale;
+  });
+  return { indices, values };
+}
 const MIN_URGENCY_EXAMPLES = 30;
 
 /**
@@ -100,7 +121,17 @@ export class Classifier {
       for (const k of words) use(k).first.push(f);
     });
     this.keywordLengths = [...new Set([...this.keywordUse.keys()].map((k) => k.length))].sort((x, y) => x - y);
+    this.keywordStarts = new Set();
+    this.singleCharKeywords = new Uint8Array(65536);
+    for (const k of this.keywordUse.keys()) {
+      if (k.length === 1) this.singleCharKeywords[k.charCodeAt(0)] = 1;
+      else this.keywordStarts.add(((k.charCodeAt(0) << 16) | k.charCodeAt(1)) >>> 0);
+    }
   }
+
+  /** first two code units of every keyword of two or more: a position no keyword starts at costs one lookup, not a substring per length */
+  private readonly keywordStarts: Set<number>;
+  private readonly singleCharKeywords: Uint8Array;
 
   private readonly firstPos: Int32Array;
   private readonly firstNames: string[];
@@ -112,7 +143,10 @@ export class Classifier {
   private findKeywords(lowered: string): Set<string> {
     const found = new Set<string>();
     for (let i = 0; i < lowered.length; i++) {
+      if (this.singleCharKeywords[lowered.charCodeAt(i)]) found.add(lowered[i]);
+      if (i + 1 >= lowered.length || !this.keywordStarts.has(((lowered.charCodeAt(i) << 16) | lowered.charCodeAt(i + 1)) >>> 0)) continue;
       for (const len of this.keywordLengths) {
+        if (len < 2) continue;
         if (i + len > lowered.length) break;
         const piece = lowered.substr(i, len);
         if (this.keywordUse.has(piece)) found.add(piece);
@@ -229,7 +263,7 @@ export class Classifier {
     const p = new Float64Array(this.leaves.length);
     for (let c = 0; c < this.leaves.length; c++) p[c] = (firstP[this.firstPos[c]] * leafP[c]) / (fromLeaves[this.firstPos[c]] || 1);
 
-    const order = Array.from(p.keys()).sort((x1, x2) => p[x2] - p[x1]);
+    const order = top3Of(p);
     const firstLevel = this.firstCodes.map((code, f) => ({ code, name: this.firstNames[f], probability: firstP[f] }));
     const firstLevelRanked = firstLevel.sort((f1, f2) => f2.probability - f1.probability);
     const best = this.leaves[order[0]];
@@ -257,15 +291,17 @@ export class Classifier {
   /** The terms that pushed the winning category up most: matched keywords first, then the heaviest features. */
   private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[], code: string): string[] {
     const C = this.leaves.length;
-    const contributions: [string, number][] = [];
+    const contributions: [number, number][] = [];
+    const weights = this.model.weights;
     for (let k = 0; k < x.indices.length; k++) {
       const j = x.indices[k];
-      const w = x.values[k] * this.model.weights[j * C + cls];
-      if (w > 0) contributions.push([this.featureNames[j].slice(2), w]);
+      const w = x.values[k] * weights[j * C + cls];
+      if (w > 0) contributions.push([j, w]);
     }
     contributions.sort((a, b) => b[1] - a[1]);
+    // names only for the few that can be shown (five, after dropping one-character ones)
     const keywordsOfWinner = new Set(this.leaves[this.leafIndex.get(code)!].keywords);
-    const terms = [...matched.filter((m) => keywordsOfWinner.has(m)), ...contributions.map(([t]) => t)];
+    const terms = [...matched.filter((m) => keywordsOfWinner.has(m)), ...contributions.slice(0, 12).map(([j]) => this.featureNames[j].slice(2))];
     return [...new Set(terms)].filter((t) => t.length > 1).slice(0, 5);
   }
 
@@ -371,6 +407,17 @@ export function bestTemperature(rows: { p: Float64Array; right: number }[]): num
     if (loss < bestLoss) [best, bestLoss] = [T, loss];
   }
   return Math.round(best * 100) / 100;
+}
+
+/** The three largest entries' positions, best first (a full sort of ~80 leaves per text showed in the profile). */
+function top3Of(p: Float64Array): number[] {
+  const best = [-1, -1, -1];
+  for (let c = 0; c < p.length; c++) {
+    if (best[0] < 0 || p[c] > p[best[0]]) [best[0], best[1], best[2]] = [c, best[0], best[1]];
+    else if (best[1] < 0 || p[c] > p[best[1]]) [best[1], best[2]] = [c, best[1]];
+    else if (best[2] < 0 || p[c] > p[best[2]]) best[2] = c;
+  }
+  return best.filter((c) => c >= 0);
 }
 
 function round(n: number): number {

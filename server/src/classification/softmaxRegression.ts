@@ -30,14 +30,28 @@ function mulberry32(seed: number) {
   };
 }
 
+/** float64 accumulators, one per class count, reused (scoring is synchronous) */
+const scratch = new Map<number, Float64Array>();
+function scratchOf(C: number): Float64Array {
+  let a = scratch.get(C);
+  if (!a) scratch.set(C, (a = new Float64Array(C)));
+  return a;
+}
+
 export function scores(model: LinearModel, x: SparseVector, out = new Float32Array(model.numClasses)): Float32Array {
+  // Locals, not property loads, inside the loop: this is the scorer's whole cost.
   const C = model.numClasses;
-  out.set(model.bias);
-  for (let k = 0; k < x.indices.length; k++) {
-    const row = x.indices[k] * C;
-    const v = x.values[k];
-    for (let c = 0; c < C; c++) out[c] += v * model.weights[row + c];
+  const w = model.weights;
+  const indices = x.indices;
+  const values = x.values;
+  const acc = scratchOf(C);
+  for (let c = 0; c < C; c++) acc[c] = model.bias[c];
+  for (let k = 0; k < indices.length; k++) {
+    const row = indices[k] * C;
+    const v = values[k];
+    for (let c = 0; c < C; c++) acc[c] += v * w[row + c];
   }
+  for (let c = 0; c < C; c++) out[c] = acc[c];
   return out;
 }
 
