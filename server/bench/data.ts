@@ -16,9 +16,10 @@
  * documents per insertMany) MONGODB_URI (else the embedded FerretDB, patched
  * build; BENCH_FERRETDB=upstream for FerretDB as released).
  * BENCH_DATA_DIR keeps the embedded database's files there (else a temporary
- * directory, removed at the end); with BENCH_REUSE=1 a run continues from the
- * reports already seeded there (sizes below that count are skipped), so the
- * queries can be measured again without seeding 1,000,000 reports again.
+ * directory, removed at the end); each size is its own collection there, and
+ * with BENCH_REUSE=1 a size already seeded in that directory is measured again
+ * without seeding it again (1,000,000 reports take minutes to seed).
+ * Seeding is bulk: insertMany of BENCH_BATCH documents, BENCH_CONCURRENCY (3) at a time.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -36,6 +37,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const PER_DAY = 25_000;
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 const REUSE = process.env.BENCH_REUSE === '1';
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 3);
 
 const { ObjectId } = mongoose.mongo;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -46,7 +48,7 @@ const lcg = (s: number) => () => {
   s = (s * 1103515245 + 12345) & 0x7fffffff;
   return s / 0x80000000;
 };
-const rand = lcg(42);
+let rand = lcg(42);
 const qrand = lcg(7);
 
 let NOW = Date.now();
@@ -191,45 +193,47 @@ if (!uri) {
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 const client = new mongoose.mongo.MongoClient(uri);
 await client.connect();
-const database = client.db(REUSE ? 'bench_data' : `bench_data_${Date.now()}`);
-const coll = database.collection<BenchReport>('reports');
-// What a reused directory was seeded with: the clock it was seeded at and the planned total (the seed depends on both).
-const meta = database.collection<{ _id: string; now: number; total: number }>('bench_meta');
-const total = Math.max(...SIZES);
-let seeded = 0;
-const previous = REUSE ? await meta.findOne({ _id: 'seed' }) : null;
-if (previous) {
-  if (previous.total !== total) throw new Error(`BENCH_REUSE: ${dataDir} was seeded for ${previous.total} reports; run with the same largest BENCH_SIZES`);
-  NOW = previous.now;
-  seeded = await coll.estimatedDocumentCount();
-} else {
-  await meta.insertOne({ _id: 'seed', now: NOW, total });
-  await coll.insertOne({ _id: 'warmup' });
-  await coll.deleteOne({ _id: 'warmup' });
-  for (const [key, options] of INDEXES) await coll.createIndex(key, { unique: Boolean(options.unique) });
-}
+const database = client.db(process.env.BENCH_DATA_DIR ? 'bench_data' : `bench_data_${Date.now()}`);
+// What each size's collection was seeded with: the clock it was seeded at (the seed depends on it).
+const meta = database.collection<{ _id: string; now: number }>('bench_meta');
 
-console.log(`bench:data on ${process.env.MONGODB_URI ? 'MONGODB_URI' : `embedded FerretDB (${process.env.BENCH_FERRETDB === 'upstream' ? 'upstream v1.24.2' : 'patched'})`}, ${RUNS} runs per query, data in ${dataDir}${previous ? `, reusing ${seeded} reports` : ''}`);
-const state: Seeded = { citizens: [], ticketNos: [] };
-const seqByDay = new Map<string, number>();
-// Re-derive what the reused reports were (who filed them, their ticket numbers) without writing them.
-for (let i = 0; i < seeded; i++) makeReport(i, total, state, seqByDay);
+console.log(`bench:data on ${process.env.MONGODB_URI ? 'MONGODB_URI' : `embedded FerretDB (${process.env.BENCH_FERRETDB === 'upstream' ? 'upstream v1.24.2' : 'patched'})`}, ${RUNS} runs per query, data in ${dataDir}`);
 for (const size of [...SIZES].sort((a, b) => a - b)) {
-  if (size < seeded) {
-    console.log(`\n== ${size.toLocaleString('en')} reports: skipped (the reused directory holds ${seeded})`);
-    continue;
+  // One collection per size, seeded as its own collection of that size (newest first over
+  // max(4, size / 25,000) days), so a size can be measured again from a kept directory.
+  const coll = database.collection<BenchReport>(`reports_${size}`);
+  const state: Seeded = { citizens: [], ticketNos: [] };
+  const seqByDay = new Map<string, number>();
+  rand = lcg(42);
+  const previous = REUSE ? await meta.findOne({ _id: `seed-${size}` }) : null;
+  if (previous && (await coll.estimatedDocumentCount()) === size) {
+    NOW = previous.now;
+    // Re-derive what the reports are (who filed them, their ticket numbers) without writing them.
+    for (let i = 0; i < size; i++) makeReport(i, size, state, seqByDay);
+    console.log(`\n== ${size.toLocaleString('en')} reports (reused from ${dataDir}; load average ${load()})`);
+  } else {
+    NOW = Date.now();
+    await coll.drop().catch(() => {});
+    await meta.replaceOne({ _id: `seed-${size}` }, { now: NOW }, { upsert: true });
+    // Bulk load: the indexes first (measured here: building them afterwards took longer than
+    // maintaining them during the load), then insertMany of BENCH_BATCH documents, a few in flight
+    // so that this process builds the next batch while the database decodes and writes the last.
+    for (const [key, options] of INDEXES) await coll.createIndex(key, { unique: Boolean(options.unique) });
+    const t0 = performance.now();
+    const inFlight = new Set<Promise<unknown>>();
+    for (let seeded = 0; seeded < size; ) {
+      const n = Math.min(BATCH, size - seeded);
+      const docs = Array.from({ length: n }, (_, k) => makeReport(seeded + k, size, state, seqByDay));
+      const p = coll.insertMany(docs as never[], { ordered: false }).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
+      seeded += n;
+      if (seeded % 100_000 === 0) console.log(`  seeded ${seeded} (${Math.round(seeded / ((performance.now() - t0) / 1000))}/s, load ${load()})`);
+    }
+    await Promise.all(inFlight);
+    const took = (performance.now() - t0) / 1000;
+    console.log(`\n== ${size.toLocaleString('en')} reports (seeded in ${took.toFixed(0)} s: ${Math.round(size / took)} reports/s; load average ${load()})`);
   }
-  const t0 = performance.now();
-  const before = seeded;
-  while (seeded < size) {
-    const n = Math.min(BATCH, size - seeded);
-    const docs = Array.from({ length: n }, (_, k) => makeReport(seeded + k, total, state, seqByDay));
-    await coll.insertMany(docs as never[], { ordered: false });
-    seeded += n;
-    if (seeded % 50_000 === 0) console.log(`  seeded ${seeded} (${Math.round((seeded - before) / ((performance.now() - t0) / 1000))}/s, load ${load()})`);
-  }
-  const took = (performance.now() - t0) / 1000;
-  console.log(`\n== ${size.toLocaleString('en')} reports (seeded ${seeded - before} in ${took.toFixed(0)} s${seeded > before ? `, ${Math.round((seeded - before) / took)}/s` : ''}; load average ${load()})`);
   const now = NOW;
   const someCitizen = () => state.citizens[Math.floor(qrand() * Math.min(state.citizens.length, size / 5))];
   const someTicket = () => state.ticketNos[Math.floor(qrand() * state.ticketNos.length)];
