@@ -220,7 +220,7 @@ maybe('countDocuments and sorted, limited finds agree', async (t) => {
 });
 
 maybe('date sorts (descending ones streamed) give upstream order, with and without limits, over mixed types', async (t) => {
-  t.timeout(60_000 + SAMPLES * 500);
+  t.timeout(60_000 + SAMPLES * 1500);
   const allIds = corpus.map((d) => d._id);
   let compared = 0;
   for (let i = 0; i < SAMPLES; i++) {
