@@ -50,6 +50,8 @@ const TABLE: Record<string, Expected> = {
   'POST /api/v1/classify': 'public',
   'GET /api/v1/admin/classifier': { staff: ['admin', 'category_admin'] },
   'POST /api/v1/admin/classifier/retrain': { staff: ['admin', 'category_admin'] },
+  'GET /api/v1/admin/categories/figures': { staff: ['admin', 'category_admin'] },
+  'POST /api/v1/admin/categories/:code/keyword-impact': { staff: ['admin', 'category_admin'] },
   'GET /api/v1/admin/triage': { staff: ['admin', 'category_admin', 'operator'] },
   'POST /api/v1/admin/reports/:id/category': { staff: ['admin', 'category_admin', 'operator'] },
   'POST /api/v1/reports/:id/withdraw': { citizen: true, staff: [] },
