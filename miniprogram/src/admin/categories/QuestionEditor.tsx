@@ -81,7 +81,12 @@ export function QuestionEditor({ title, initial, onSave, onCancel }: { title: st
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const set = (i: number, patch: Partial<Draft>) => setDrafts(drafts.map((d, j) => (j === i ? { ...d, ...patch } : d)));
+  const set = (i: number, patch: Partial<Draft>) => {
+    setDrafts(drafts.map((d, j) => (j === i ? { ...d, ...patch } : d)));
+    // An answered complaint goes away as the admin fixes the field.
+    const stale = Object.keys(patch).map((k) => `questions.${i}.${k}`).filter((k) => errors[k]);
+    if (stale.length) setErrors(Object.fromEntries(Object.entries(errors).filter(([k]) => !stale.includes(k))));
+  };
   const move = (i: number, delta: number) => {
     const j = i + delta;
     if (j < 0 || j >= drafts.length) return;

@@ -30,10 +30,15 @@ export default function CategoriesAdmin() {
   const [figures, setFigures] = useState<Map<string, CategoryFigures>>(new Map());
   const [figuresAt, setFiguresAt] = useState('');
   const [selected, setSelected] = useState<string>(ALL);
-  const [editing, setEditing] = useState<Editing>(null);
+  const [editing, setEditingState] = useState<Editing>(null);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
   const [query, setQuery] = useState('');
+  /** Opening or closing an editor clears the last confirmation, so a notice always speaks of the latest action. */
+  const setEditing = (e: Editing) => {
+    setEditingState(e);
+    if (e) setNotice('');
+  };
   const [impact, setImpact] = useState<{ view: KeywordImpactView; label: string; proceed: () => Promise<void> } | null>(null);
 
   const load = useCallback(async () => {
@@ -118,17 +123,11 @@ export default function CategoriesAdmin() {
       ),
     },
     { key: 'nameEn', title: '英文名', render: (r: Row) => r.nameEn || <Text className='muted-text'>未填写</Text> },
-    { key: 'department', title: '承办部门', sorter: true },
-    { key: 'deadline', title: '时限', render: (r: Row) => `${r.deadlineHours.normal}h / 急 ${r.deadlineHours.urgent}h` },
+    { key: 'department', title: '承办部门 · 时限', sorter: true, render: (r: Row) => <View><Text style={{ display: 'block' }}>{r.department || '—'}</Text><Text className='muted-text'>{r.deadlineHours.normal}h / 急 {r.deadlineHours.urgent}h</Text></View> },
     { key: 'openReports', title: '在办', sorter: (a: Row, b: Row) => a.openReports - b.openReports, render: (r: Row) => <Text data-testid={`fig-open-${r.code}`}>{r.openReports}</Text> },
     { key: 'last30Days', title: '近 30 天', sorter: (a: Row, b: Row) => a.last30Days - b.last30Days, render: (r: Row) => <Text data-testid={`fig-30d-${r.code}`}>{r.last30Days}</Text> },
-    { key: 'trainingExamples', title: '训练样本', sorter: (a: Row, b: Row) => a.trainingExamples - b.trainingExamples, render: (r: Row) => <Text data-testid={`fig-train-${r.code}`}>{r.trainingExamples}</Text> },
-    { key: 'questionCount', title: '补充问题', sorter: (a: Row, b: Row) => a.questionCount - b.questionCount },
-    {
-      key: 'keywords',
-      title: '关键词',
-      render: (r: Row) => <Text className='cat-kw'>{r.keywords.slice(0, 6).join('、')}{r.keywords.length > 6 ? ` 等 ${r.keywords.length} 个` : ''}</Text>,
-    },
+    { key: 'trainingExamples', title: '样本', sorter: (a: Row, b: Row) => a.trainingExamples - b.trainingExamples, render: (r: Row) => <Text data-testid={`fig-train-${r.code}`}>{r.trainingExamples}</Text> },
+    { key: 'questionCount', title: '问题', sorter: (a: Row, b: Row) => a.questionCount - b.questionCount },
     { key: 'enabled', title: '状态', render: (r: Row) => (r.mergedInto ? `已合并到 ${r.mergedInto}` : r.enabled ? '启用' : <Text className='badge amber'>停用</Text>) },
     {
       key: 'ops',
