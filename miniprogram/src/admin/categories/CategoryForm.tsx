@@ -85,7 +85,7 @@ export function CategoryForm({ initial, withCode, title, onSubmit, onCancel }: {
         {field('normal', '办理时限（小时）', '120', 'deadlineHours.normal')}
         {field('urgent', '紧急时限（小时）', '24', 'deadlineHours.urgent')}
         {field('keywords', '关键词（用顿号或逗号分隔；保存前会试算对最近 1,000 条诉求的影响）', '无人机、航拍', 'keywords', true)}
-        {field('negativeKeywords', '排除词（出现则降低匹配）', '', 'negativeKeywords', true)}
+        {field('negativeKeywords', '排除词（出现则降低匹配）', '例如 无人机表演', 'negativeKeywords', true)}
       </View>
       {message && <Text className='error-text'>{message}</Text>}
       <View className='form-row'>

@@ -131,7 +131,7 @@ export function QuestionEditor({ title, initial, onSave, onCancel }: { title: st
           <View className='qe-head'>
             <Text className='qe-no'>第 {i + 1} 题</Text>
             <Picker mode='selector' range={QUESTION_TYPES.map((t) => TYPE_LABELS[t])} value={QUESTION_TYPES.indexOf(d.type)} onChange={(e) => set(i, { type: QUESTION_TYPES[Number(e.detail.value)] })}>
-              <View className='f-picker' data-testid={`q-type-${i}`} role='button' aria-label={`第 ${i + 1} 题的类型`}>类型：{TYPE_LABELS[d.type]}</View>
+              <View className='f-picker' data-testid={`q-type-${i}`} role='button'>类型：{TYPE_LABELS[d.type]}</View>
             </Picker>
             {d.type !== 'notice' && (
               <View className={`f-check ${d.required ? 'on' : ''}`} role='checkbox' aria-checked={d.required} onClick={() => set(i, { required: !d.required })} data-testid={`q-required-${i}`}>必答</View>
@@ -147,8 +147,8 @@ export function QuestionEditor({ title, initial, onSave, onCancel }: { title: st
             {text(i, 'label', d.type === 'notice' ? '提示文字' : '问题', d.type === 'blocking' ? '例如 现在是否闻到燃气味？' : '例如 灯杆编号')}
             {text(i, 'labelEn', '英文', 'e.g. Lamp-post number')}
             {text(i, 'code', '编码（字母开头，推送给工单系统）', 'pole_number')}
-            {d.type === 'number' && text(i, 'min', '最小值', '')}
-            {d.type === 'number' && text(i, 'max', '最大值', '')}
+            {d.type === 'number' && text(i, 'min', '最小值', '不限')}
+            {d.type === 'number' && text(i, 'max', '最大值', '不限')}
             {d.type === 'blocking' && text(i, 'blockMessage', '答“是”时的说明（必填）', '燃气泄漏请立即拨打 962777')}
             {d.type === 'blocking' && text(i, 'blockMessageEn', '说明（英文）', 'Call 962777 at once')}
           </View>

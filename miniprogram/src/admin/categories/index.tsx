@@ -112,21 +112,21 @@ export default function CategoriesAdmin() {
   const columns = [
     {
       key: 'name',
-      title: '分类',
+      title: '分类 / 英文名',
       sorter: true,
       render: (r: Row) => (
         <View data-testid={`leaf-${r.code}`} className={r.enabled ? '' : 'cat-off'}>
           <Text className='cat-name'>{r.name}</Text>
           <Text className='cat-code'>{r.code}</Text>
+          <Text className={r.nameEn ? 'cat-en' : 'cat-en missing'}>{r.nameEn || '无英文名'}</Text>
           {(selected === ALL || q) && <Text className='cat-parent'>{r.parentName}</Text>}
         </View>
       ),
     },
-    { key: 'nameEn', title: '英文名', render: (r: Row) => r.nameEn || <Text className='muted-text'>未填写</Text> },
     { key: 'department', title: '承办部门 · 时限', sorter: true, render: (r: Row) => <View><Text style={{ display: 'block' }}>{r.department || '—'}</Text><Text className='muted-text'>{r.deadlineHours.normal}h / 急 {r.deadlineHours.urgent}h</Text></View> },
     { key: 'openReports', title: '在办', sorter: (a: Row, b: Row) => a.openReports - b.openReports, render: (r: Row) => <Text data-testid={`fig-open-${r.code}`}>{r.openReports}</Text> },
     { key: 'last30Days', title: '近 30 天', sorter: (a: Row, b: Row) => a.last30Days - b.last30Days, render: (r: Row) => <Text data-testid={`fig-30d-${r.code}`}>{r.last30Days}</Text> },
-    { key: 'trainingExamples', title: '样本', sorter: (a: Row, b: Row) => a.trainingExamples - b.trainingExamples, render: (r: Row) => <Text data-testid={`fig-train-${r.code}`}>{r.trainingExamples}</Text> },
+    { key: 'trainingExamples', title: '训练样本', sorter: (a: Row, b: Row) => a.trainingExamples - b.trainingExamples, render: (r: Row) => <Text data-testid={`fig-train-${r.code}`}>{r.trainingExamples}</Text> },
     { key: 'questionCount', title: '问题', sorter: (a: Row, b: Row) => a.questionCount - b.questionCount },
     { key: 'enabled', title: '状态', render: (r: Row) => (r.mergedInto ? `已合并到 ${r.mergedInto}` : r.enabled ? '启用' : <Text className='badge amber'>停用</Text>) },
     {
@@ -254,7 +254,7 @@ export default function CategoriesAdmin() {
         title='确认修改关键词'
         content={
           impact ? (
-            <View data-testid='impact-dialog'>
+            <View data-testid='impact-dialog' className='impact-body' {...({ tabIndex: 0, role: 'region', 'aria-label': '修改的影响' } as object)}>
               <Text className='impact-summary' data-testid='impact-summary'>
                 此修改会使最近 {impact.view.sampled.toLocaleString('en-US')} 条诉求中的 {impact.view.moved} 条改变分类
               </Text>

@@ -154,7 +154,7 @@ export default function ZonesPage() {
             {field('titleEn', '英文标题', 'e.g. Flood season')}
             {field('icon', '图标（一个表情或符号）', '🌀')}
             {field('banner', '横幅文字（首页入口下方显示）', '台风期间积水、倒树请在此反映', true)}
-            {field('bannerEn', '横幅文字（英文）', '', true)}
+            {field('bannerEn', '横幅文字（英文）', 'Report flooding and fallen trees here', true)}
             <View className='cf-field'>
               <Text className='cf-label'>开始日期（不填为即日）</Text>
               <Picker mode='date' value={d.startsAt} onChange={(e) => set({ startsAt: e.detail.value })}><View className='f-picker' role='button' data-testid='zone-starts'>{d.startsAt || '即日'}</View></Picker>
@@ -186,7 +186,7 @@ export default function ZonesPage() {
               {errors.categoryCodes && <Text className='error-text'>{errors.categoryCodes}</Text>}
             </View>
             {field('successMessage', '提交成功后的提示（可选）', '感谢您的反映，防汛办将在 2 小时内处置', true)}
-            {field('successMessageEn', '提交成功后的提示（英文）', '', true)}
+            {field('successMessageEn', '提交成功后的提示（英文）', 'Thank you, we will look into it', true)}
           </View>
           {error && <Text className='error-text' data-testid='zone-error'>{error}</Text>}
           <View className='form-row'>
