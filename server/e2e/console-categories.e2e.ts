@@ -42,6 +42,7 @@ test.serial('分类管理 at 1440×900: per-category figures, a keyword edit che
   // Figures per category: the first level's sum beside the tree, the leaf's in the table.
   await page.locator('[data-testid="first-roads_facilities"]:visible').click();
   await page.locator('[data-testid="leaf-street_lights"]:visible').waitFor({ timeout: 10_000 });
+  await page.getByText(/数字截至/).waitFor({ timeout: 30_000 }); // the figures fill in after the tree
   t.true((await figure(page, 'fig-open-street_lights')) >= 2);
   t.true((await figure(page, 'fig-30d-street_lights')) >= 2);
   t.true((await figure(page, 'fig-train-street_lights')) > 0, 'training examples');

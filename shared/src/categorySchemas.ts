@@ -98,6 +98,7 @@ export interface CategoryFigures {
 }
 
 export interface CategoryFiguresView {
+  /** when the report counts were taken (a process reuses them for 30 s) */
   at: string;
   since: string;
   items: CategoryFigures[];

@@ -22,6 +22,26 @@ const DAY_MS = 24 * 3600 * 1000;
  * and categories sit below classification.
  */
 export function createCategoryFigures(deps: { categories: CategoryService; classification: ClassificationService; reports: CategoryReports }) {
+  /**
+   * The two report counts scan every open / recent report on the embedded database (no range index there), so a
+   * process reuses them for COUNTS_TTL_MS; the page says when they were taken. Training examples and the tree are
+   * always fresh (an edit shows at once).
+   */
+  const COUNTS_TTL_MS = 30_000;
+  type Counts = { at: number; since: Date; open: Map<string, number>; recent: Map<string, number> };
+  let counts: Counts | null = null;
+  let counting: Promise<Counts> | null = null;
+  async function reportCounts(now: Date): Promise<Counts> {
+    if (counts && now.getTime() - counts.at < COUNTS_TTL_MS) return counts;
+    // One count at a time: several admins opening the page at once share it.
+    counting ??= (async (): Promise<Counts> => {
+      const since = new Date(now.getTime() - 30 * DAY_MS);
+      const [open, recent] = await Promise.all([deps.reports.countByCategory({ open: true }), deps.reports.countByCategory({ since })]);
+      return (counts = { at: now.getTime(), since, open, recent });
+    })().finally(() => (counting = null));
+    return counting;
+  }
+
   return {
     /**
      * Per category: open reports, reports in the last 30 days, training
@@ -30,13 +50,7 @@ export function createCategoryFigures(deps: { categories: CategoryService; class
      * report filed under the first level itself.
      */
     async figures(now = new Date()): Promise<CategoryFiguresView> {
-      const since = new Date(now.getTime() - 30 * DAY_MS);
-      const [open, recent, training, tree] = await Promise.all([
-        deps.reports.countByCategory({ open: true }),
-        deps.reports.countByCategory({ since }),
-        deps.classification.trainingExampleCounts(),
-        deps.categories.tree(true),
-      ]);
+      const [{ at, since, open, recent }, training, tree] = await Promise.all([reportCounts(now), deps.classification.trainingExampleCounts(), deps.categories.tree(true)]);
       const row = (code: string) => ({ code, openReports: open.get(code) ?? 0, last30Days: recent.get(code) ?? 0, trainingExamples: training.get(code) ?? 0 });
       const items = tree.categories.flatMap((f) => {
         const children = (f.children ?? []).map((c) => row(c.code));
@@ -44,7 +58,7 @@ export function createCategoryFigures(deps: { categories: CategoryService; class
         const sum = (k: 'openReports' | 'last30Days' | 'trainingExamples') => own[k] + children.reduce((a, c) => a + c[k], 0);
         return [{ code: f.code, openReports: sum('openReports'), last30Days: sum('last30Days'), trainingExamples: sum('trainingExamples') }, ...children];
       });
-      return { at: now.toISOString(), since: since.toISOString(), items };
+      return { at: new Date(at).toISOString(), since: since.toISOString(), items };
     },
 
     /**

@@ -42,12 +42,12 @@ export default function CategoriesAdmin() {
   const [impact, setImpact] = useState<{ view: KeywordImpactView; label: string; proceed: () => Promise<void> } | null>(null);
 
   const load = useCallback(async () => {
-    const [t, f] = await Promise.all([admin.tree(), admin.figures().catch(() => null)]);
-    setTree(t);
-    if (f) {
+    // The figures may take a while on a large table: the tree shows first, the numbers fill in when they come.
+    void admin.figures().then((f) => {
       setFigures(new Map(f.items.map((i) => [i.code, i])));
       setFiguresAt(f.at);
-    }
+    }, () => {});
+    setTree(await admin.tree());
   }, []);
   useEffect(() => {
     if (ok) void load().catch(() => setError('加载失败，请刷新重试'));
