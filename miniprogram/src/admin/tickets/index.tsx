@@ -117,6 +117,7 @@ export default function TicketConsole() {
     const moves = TRANSITIONS[r.status].filter((t) => t.by.includes('admin') && ACTION_LABELS[t.to]).map((t) => t.to);
     return (
       <View className='tk-ops' data-testid='console-ticket' data-ticket={r.ticketNo}>
+        {r.status === 'reopened' && <Text className='badge amber'>市民申请重新办理</Text>}
         {open?.id === r.id ? (
           <View className='tk-form'>
             <Text className='cf-label'>{ACTION_LABELS[open.to]}{NEEDS_TEXT.includes(open.to) ? '（必填）' : '（可选说明）'}</Text>
@@ -169,7 +170,6 @@ export default function TicketConsole() {
         <View className='tk-desc'>
           <Text>{r.kind === 'snap' ? '[随申拍] ' : ''}{(r.description || '（随申拍照片）').slice(0, 60)}</Text>
           {r.supporters > 0 && <Text className='muted-text'>另有 {r.supporters} 位市民反映了同一问题</Text>}
-          {r.status === 'reopened' && <Text className='muted-text'>市民申请重新办理</Text>}
         </View>
       ),
     },
