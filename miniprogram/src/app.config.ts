@@ -5,7 +5,7 @@ export default defineAppConfig({
     { root: 'tickets', pages: ['detail/index', 'messages/index'] },
     { root: 'auth', pages: ['login/index'] },
     { root: 'me', pages: ['profile/index'] },
-    { root: 'admin', pages: ['index/index', 'search/index', 'report/index', 'tickets/index', 'categories/index', 'triage/index', 'classifier/index', 'staff/index', 'audit/index', 'password/index', 'insight/index'] },
+    { root: 'admin', pages: ['index/index', 'search/index', 'report/index', 'tickets/index', 'categories/index', 'triage/index', 'classifier/index', 'staff/index', 'audit/index', 'password/index', 'insight/index', 'zones/index'] },
   ],
   window: {
     backgroundTextStyle: 'dark',

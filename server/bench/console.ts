@@ -3,7 +3,9 @@
  * reports inserted straight into the database (insertMany, not the API), then
  * typical staff searches through the real HTTP API (each BENCH_RUNS times,
  * p50/p99) and a BENCH_EXPORT_ROWS (10,000)-row XLSX and CSV export.
- * Env: BENCH_REPORTS, BENCH_RUNS (20), BENCH_EXPORT_ROWS, MONGODB_URI/TEST_MONGODB_URI (else embedded FerretDB).
+ * Then 分类管理's figures and its keyword check (the last 1,000 reports re-classified twice).
+ * Env: BENCH_REPORTS, BENCH_RUNS (20), BENCH_EXPORT_ROWS, MONGODB_URI/TEST_MONGODB_URI (else embedded FerretDB),
+ * BENCH_ONLY=categories (skip the searches and exports, which take minutes each on the embedded database).
  */
 import mongoose from 'mongoose';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
@@ -14,6 +16,7 @@ import { DEFAULT_TREE } from '../src/categories/defaultTree';
 const N = Number(process.env.BENCH_REPORTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 10_000);
+const ONLY_CATEGORIES = process.env.BENCH_ONLY === 'categories';
 if (process.env.MONGODB_URI && !process.env.TEST_MONGODB_URI) process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -88,8 +91,8 @@ async function main() {
     ['rated 不满意, 浦东新区', 'rating=unsatisfied&district=310115'],
     ['page 5 of 徐汇区 (cursor)', 'district=310104&limit=50'],
   ];
-  console.log(`\n诉求检索 via GET /api/v1/admin/reports, ${RUNS} runs each (ms):`);
-  for (const [name, qs] of searches) {
+  if (!ONLY_CATEGORIES) console.log(`\n诉求检索 via GET /api/v1/admin/reports, ${RUNS} runs each (ms):`);
+  for (const [name, qs] of ONLY_CATEGORIES ? [] : searches) {
     const times: number[] = [];
     let count = 0;
     for (let r = 0; r < RUNS; r++) {
@@ -109,7 +112,7 @@ async function main() {
 
   // The export: the first EXPORT_ROWS of a broad search (a date range covering about that many reports).
   const from = new Date(now - Math.ceil((EXPORT_ROWS / N) * 365 * 86400_000)).toISOString();
-  for (const format of ['xlsx', 'csv']) {
+  for (const format of ONLY_CATEGORIES ? [] : ['xlsx', 'csv']) {
     const times: number[] = [];
     let bytes = 0;
     for (let r = 0; r < Math.max(1, Math.floor(RUNS / 5)); r++) {
@@ -120,6 +123,28 @@ async function main() {
     }
     console.log(`export ${format} of ~${EXPORT_ROWS} rows: p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, ${(bytes / 1e6).toFixed(1)} MB`);
   }
+  // 分类管理: per-category figures (two grouped counts) and the keyword check on the last 1,000 reports.
+  const timed = async (name: string, call: () => Promise<{ status: number; body: unknown }>) => {
+    const times: number[] = [];
+    let body: unknown;
+    for (let r = 0; r < Math.max(3, Math.floor(RUNS / 2)); r++) {
+      const start = performance.now();
+      const res = await call();
+      times.push(performance.now() - start);
+      if (res.status !== 200) throw new Error(`${name}: ${res.status} ${JSON.stringify(res.body)}`);
+      body = res.body;
+    }
+    console.log(`  ${name.padEnd(34)} p50 ${pct(times, 50).toFixed(0).padStart(6)}  p99 ${pct(times, 99).toFixed(0).padStart(6)}`);
+    return body;
+  };
+  console.log(`\n分类管理 (ms):`);
+  const firstStart = performance.now();
+  await s.request('GET', '/api/v1/admin/categories/figures', { token: admin.token });
+  console.log(`  ${'figures, counted (first call)'.padEnd(34)} ${(performance.now() - firstStart).toFixed(0).padStart(10)}`);
+  await timed('figures, counts reused (< 30 s)', () => s.request('GET', '/api/v1/admin/categories/figures', { token: admin.token }));
+  const impact = (await timed('keyword check, 路灯 with 5 keywords', () =>
+    s.request('POST', '/api/v1/admin/categories/street_lights/keyword-impact', { token: admin.token, json: { keywords: ['路灯', '灯不亮', '垃圾堆放', '没人清理', '油烟'] } }))) as { sampled: number; moved: number };
+  console.log(`  (keyword check sampled ${impact.sampled} reports, ${impact.moved} would move)`);
   console.log(`(heap used at the end: ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB)`);
   await s.close();
 }

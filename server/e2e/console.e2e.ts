@@ -128,7 +128,7 @@ for (const width of WIDTHS) {
     t.regex(readFileSync((await auditDownload.path())!, 'utf8'), new RegExp(`黄浦值班${width.name}`));
 
     // Accessibility: every console page, no critical or serious violation.
-    const pages = ['index', 'search', 'tickets', 'triage', 'categories', 'classifier', 'staff', 'audit', 'password'];
+    const pages = ['index', 'search', 'tickets', 'triage', 'categories', 'classifier', 'zones', 'staff', 'audit', 'password'];
     const found: string[] = [];
     for (const p of pages) {
       await admin.goto(`${server.baseUrl}/#/admin/${p}/index`);

@@ -29,6 +29,7 @@ import { categoryRoutes } from './categories/categoryRoutes';
 import { createCategoryService } from './categories/categoryService';
 import { classificationRoutes } from './classification/classificationRoutes';
 import { createClassificationService } from './classification/classificationService';
+import { createCategoryFigures } from './classification/categoryFigures';
 import { localConnector, webhookConnector, type Connector } from './pipeline/connectors';
 import { createOpen311Poller, open311Connector } from './pipeline/open311';
 import { createDispatcher } from './pipeline/dispatcher';
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps) {
     retrainEvery: deps.classifier?.retrainEvery ?? 20,
     trainingCorpus: deps.classifier?.trainingCorpus,
   });
+  const categoryFigures = createCategoryFigures({ categories, classification, reports: repo });
   const tickets = createTicketService({ repo, categories, signer, media });
   const zones = createZoneService({ categories });
   const reports = createReportService({ repo, geo, media, signer, log: deps.log, categories, classification, zones });
@@ -224,7 +226,7 @@ export function createApp(deps: AppDeps) {
     triageRoutes({ reports, tokens, audit }),
     geoRoutes({ geo, tokens, limits }),
     categoryRoutes({ categories, tokens, audit }),
-    classificationRoutes({ classification, tokens, limits, audit }),
+    classificationRoutes({ classification, figures: categoryFigures, tokens, limits, audit }),
     pipelineRoutes({ repo, tokens, signer, dispatcher, events, pipelineSecret: pipelineConfig.secret ?? null, audit }),
     notificationRoutes({ notifications, tokens }),
     insightRoutes({ insight, tokens, audit }),

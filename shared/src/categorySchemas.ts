@@ -78,3 +78,54 @@ export interface CategoryTreeView {
   version: number;
   categories: CategoryNodeView[];
 }
+
+/**
+ * 分类管理's keyword check: the keywords an admin is about to save, tried on
+ * the last 1,000 reports before saving (`POST /admin/categories/:code/keyword-impact`).
+ */
+export const keywordImpactSchema = z
+  .object({ keywords: words.optional(), negativeKeywords: words.optional() })
+  .strict({ message: '只能试算关键词和排除词' })
+  .refine((b) => b.keywords !== undefined || b.negativeKeywords !== undefined, { message: '请提供要试算的关键词或排除词', params: { code: 'nothing_to_check' } });
+export type KeywordImpactInput = z.infer<typeof keywordImpactSchema>;
+
+/** Per-category figures for 分类管理 (`GET /admin/categories/figures`); first-level rows sum their children. */
+export interface CategoryFigures {
+  code: string;
+  /** reports filed under it and not finished (OPEN_STATUSES) */
+  openReports: number;
+  /** reports filed under it in the last 30 days */
+  last30Days: number;
+  /** texts the next training would learn this category from (corpus, tree examples, staff-reviewed reports) */
+  trainingExamples: number;
+}
+
+export interface CategoryFiguresView {
+  /** when the report counts were taken (a process reuses them for 30 s) */
+  at: string;
+  since: string;
+  items: CategoryFigures[];
+}
+
+/** A report the edited keywords would put under another category. */
+export interface KeywordImpactExample {
+  id: string;
+  ticketNo: string;
+  description: string;
+  from: { code: string; name: string };
+  to: { code: string; name: string };
+}
+
+export interface KeywordImpactView {
+  code: string;
+  /** reports looked at: the last 1,000 with text */
+  sampled: number;
+  /** of those, how many would change category */
+  moved: number;
+  /** moved into the edited category / out of it */
+  movedIn: number;
+  movedOut: number;
+  /** false when the live model predates the category: retrain first, the check cannot say anything yet */
+  modelKnowsCategory: boolean;
+  examples: KeywordImpactExample[];
+}

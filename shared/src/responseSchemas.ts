@@ -126,12 +126,13 @@ export const categoryNodeSchema = z.object({
   code: z.string(),
   parentCode: z.string().nullable(),
   name: z.string(),
+  nameEn: z.string().optional(),
   department: z.string(),
   deadlineHours: z.object({ normal: z.number(), urgent: z.number(), semiUrgent: z.number().nullable().optional() }),
   enabled: z.boolean(),
   order: z.number(),
   mergedInto: z.string().nullable(),
-  children: z.array(z.object({ code: z.string(), parentCode: z.string().nullable(), name: z.string() })).optional(),
+  children: z.array(z.object({ code: z.string(), parentCode: z.string().nullable(), name: z.string(), nameEn: z.string().optional() })).optional(),
 });
 export const categoryTreeViewSchema = z.object({ version: z.number(), categories: z.array(categoryNodeSchema) });
 
@@ -166,3 +167,19 @@ export const messageTemplatesViewSchema = z.object({
 
 export const okSchema = z.object({ ok: z.literal(true) });
 export const healthSchema = z.object({ ok: z.boolean(), database: z.enum(['up', 'down']).optional() });
+
+/** 分类管理: per-category figures and the keyword check (categorySchemas.ts has the types). */
+export const categoryFiguresViewSchema = z.object({
+  at: isoTime,
+  since: isoTime,
+  items: z.array(z.object({ code: z.string(), openReports: z.number().int(), last30Days: z.number().int(), trainingExamples: z.number().int() })),
+});
+export const keywordImpactViewSchema = z.object({
+  code: z.string(),
+  sampled: z.number().int(),
+  moved: z.number().int(),
+  movedIn: z.number().int(),
+  movedOut: z.number().int(),
+  modelKnowsCategory: z.boolean(),
+  examples: z.array(z.object({ id: z.string(), ticketNo: z.string(), description: z.string(), from: categoryRef, to: categoryRef })),
+});

@@ -173,4 +173,6 @@ export interface ReportRowView {
   /** residents who joined it (+1) */
   supporters: number;
   createdAt: string;
+  /** the 专区 it was filed through */
+  zone: { id: string; title: string } | null;
 }

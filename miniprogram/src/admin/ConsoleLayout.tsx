@@ -9,7 +9,7 @@ import { insight } from '../services/insight';
 import { can } from './useAdmin';
 import './console.scss';
 
-export type NavKey = 'home' | 'search' | 'tickets' | 'triage' | 'categories' | 'classifier' | 'staff' | 'audit' | 'dashboard';
+export type NavKey = 'home' | 'search' | 'tickets' | 'triage' | 'categories' | 'classifier' | 'zones' | 'staff' | 'audit' | 'dashboard';
 
 /** The console's sections, who sees them, and where they live (the server's route table says the same: staff/routePermissions.test.ts). */
 const NAV: { key: NavKey; title: string; url: string; roles: StaffRole[]; soon?: boolean }[] = [
@@ -19,6 +19,7 @@ const NAV: { key: NavKey; title: string; url: string; roles: StaffRole[]; soon?:
   { key: 'triage', title: '待分拣', url: '/admin/triage/index', roles: ['category_admin', 'operator'] },
   { key: 'categories', title: '分类管理', url: '/admin/categories/index', roles: ['category_admin'] },
   { key: 'classifier', title: '分类模型', url: '/admin/classifier/index', roles: ['category_admin'] },
+  { key: 'zones', title: '专区管理', url: '/admin/zones/index', roles: ['category_admin'] },
   { key: 'staff', title: '账号与权限', url: '/admin/staff/index', roles: ['admin'] },
   { key: 'audit', title: '操作日志', url: '/admin/audit/index', roles: ['admin'] },
   { key: 'dashboard', title: '数据看板', url: '/admin/insight/index', roles: ['analyst'] },

@@ -1,4 +1,4 @@
-import type { CategoryTreeView, ClassificationView, CategoryNodeView, ReportView, CreateCategoryInput, UpdateCategoryInput } from '@ssp/shared';
+import type { CategoryFiguresView, CategoryTreeView, ClassificationView, CategoryNodeView, KeywordImpactInput, KeywordImpactView, ReportView, CreateCategoryInput, UpdateCategoryInput } from '@ssp/shared';
 import Taro from '@tarojs/taro';
 import { API_BASE, ApiError, call } from './api';
 import { t } from '../i18n';
@@ -21,6 +21,10 @@ export const admin = {
   update: (code: string, patch: UpdateCategoryInput) => call<CategoryNodeView>('PATCH', `/admin/categories/${code}`, patch),
   merge: (code: string, into: string) => call<{ moved: number }>('POST', `/admin/categories/${code}/merge`, { into }),
   remove: (code: string) => call<void>('DELETE', `/admin/categories/${code}`),
+  /** 分类管理's figures: open reports, last 30 days, training examples per category. */
+  figures: () => call<CategoryFiguresView>('GET', '/admin/categories/figures'),
+  /** What a keyword edit would do to the last 1,000 reports; saves nothing. */
+  keywordImpact: (code: string, edit: KeywordImpactInput) => call<KeywordImpactView>('POST', `/admin/categories/${code}/keyword-impact`, edit),
   triage: () => call<{ items: ReportView[] }>('GET', '/admin/triage'),
   decide: (id: string, categoryCode: string) => call<ReportView>('POST', `/admin/reports/${id}/category`, { categoryCode }),
   classifier: () => call<{ current: ClassifierInfo | null; confidenceThreshold: number }>('GET', '/admin/classifier'),

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import type { AuditEntryView, CategoryTreeView, LoginResponse, ReportRowView, ReportView, StaffAccountCreated, StaffAccountView, StaffRole } from '@ssp/shared';
+import type { AuditEntryView, CategoryTreeView, CreateZoneInput, LoginResponse, ReportRowView, ReportView, StaffAccountCreated, StaffAccountView, StaffRole, ZoneAdminView } from '@ssp/shared';
 import { API_BASE, ApiError, authHeader, call, logout } from './api';
 import { save } from './storage';
 
@@ -12,6 +12,9 @@ export const consoleApi = {
   createStaff: (input: { username: string; displayName: string; roles: StaffRole[]; districts: string[] }) => call<StaffAccountCreated>('POST', '/admin/staff', input),
   updateStaff: (id: string, patch: { roles?: StaffRole[]; districts?: string[]; disabled?: boolean; resetPassword?: true }) =>
     call<StaffAccountView & { initialPassword?: string }>('PATCH', `/admin/staff/${id}`, patch),
+  zones: () => call<{ items: ZoneAdminView[] }>('GET', '/admin/zones'),
+  createZone: (input: CreateZoneInput) => call<ZoneAdminView>('POST', '/admin/zones', input),
+  updateZone: (id: string, patch: Partial<CreateZoneInput>) => call<ZoneAdminView>('PATCH', `/admin/zones/${encodeURIComponent(id)}`, patch),
   audit: (query: string) => call<{ items: AuditEntryView[]; nextCursor: string | null }>('GET', `/admin/audit?${query}`),
   async changePassword(current: string, next: string): Promise<LoginResponse> {
     const res = await call<LoginResponse>('POST', '/auth/password', { current, next });

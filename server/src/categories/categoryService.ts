@@ -2,7 +2,7 @@ import type { Question, CategoryNodeView, CategoryTreeView, CreateCategoryInput,
 import { isDuplicateKey as isDuplicate } from '../db/errors';
 import { AppError, notFound } from '../http/errors';
 import { Category, TaxonomyVersion, type CategoryDoc } from './categoryModel';
-import { DEFAULT_QUESTIONS, DEFAULT_TREE } from './defaultTree';
+import { DEFAULT_QUESTIONS, DEFAULT_TREE, LEAF_NAMES_EN } from './defaultTree';
 
 /** The stored limits; 次紧急 is null until an admin sets it (reports/deadline.ts then derives it). */
 function hoursOf(h: { normal: number; urgent: number; semiUrgent?: number | null }): { normal: number; urgent: number; semiUrgent: number | null } {
@@ -14,7 +14,8 @@ function view(doc: CategoryDoc): CategoryNodeView {
     code: doc.code,
     parentCode: doc.parentCode ?? null,
     name: doc.name,
-    nameEn: doc.nameEn ?? '',
+    // Trees seeded before second-level categories had English names get the default one until an admin writes theirs.
+    nameEn: doc.nameEn || LEAF_NAMES_EN[doc.code] || '',
     description: doc.description ?? '',
     keywords: doc.keywords ?? [],
     negativeKeywords: doc.negativeKeywords ?? [],

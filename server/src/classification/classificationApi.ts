@@ -1,4 +1,4 @@
-import { classificationViewSchema, classifierStatusSchema, classifyRequestSchema, retrainResultSchema } from '@ssp/shared';
+import { categoryFiguresViewSchema, classificationViewSchema, classifierStatusSchema, classifyRequestSchema, keywordImpactSchema, keywordImpactViewSchema, retrainResultSchema } from '@ssp/shared';
 import type { ApiOperation } from '../http/openapi';
 
 /** The OpenAPI operations of classificationRoutes.ts. */
@@ -29,5 +29,21 @@ export const classificationOperations: ApiOperation[] = [
     errors: { 409: ['CLASSIFIER_BUSY'] },
     // Trains a model (seconds of CPU each call): fuzzing it only measures the machine. classifier tests cover it.
     fuzz: false,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/categories/figures',
+    summary: '分类管理: open reports, reports in the last 30 days and training examples per category',
+    auth: 'admin',
+    ok: { status: 200, schema: categoryFiguresViewSchema, description: 'one row per category, first-level rows summing their children' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/admin/categories/:code/keyword-impact',
+    summary: 'Re-classify the last 1,000 reports with edited keywords and count those whose category would change (saves nothing)',
+    auth: 'admin',
+    body: keywordImpactSchema,
+    ok: { status: 200, schema: keywordImpactViewSchema, description: 'how many reports would move, with examples' },
+    errors: { 404: ['CATEGORY_NOT_FOUND'], 503: ['CLASSIFIER_BUSY'] },
   },
 ];

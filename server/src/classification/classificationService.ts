@@ -81,6 +81,12 @@ async function firstModelBytes(examples: TrainingExample[], leaves: TaxonomyLeaf
   return bytes;
 }
 
+function countLabels(examples: { label: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of examples) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
+  return counts;
+}
+
 /**
  * Owns the live classifier. Requests always read `current`; a retrain builds
  * a new model in a worker thread, stores it, and replaces the reference in
@@ -92,6 +98,7 @@ export function createClassificationService(opts: ClassificationOptions) {
   let currentInfo: ClassifierInfo | null = null;
   let training: Promise<RetrainResult> | null = null;
   let poller: NodeJS.Timeout | null = null;
+  let shipped: Map<string, number> | undefined;
   const heldOut = opts.heldOutFile ?? (existsSync(HELD_OUT) ? HELD_OUT : undefined);
 
   const infoOf = (c: Classifier, heldOutReport: ClassifierInfo['heldOut']): ClassifierInfo => ({
@@ -157,6 +164,29 @@ export function createClassificationService(opts: ClassificationOptions) {
 
     stop(): void {
       if (poller) clearInterval(poller);
+    },
+
+    /**
+     * The live model and the same model with one category's keywords edited
+     * (分类管理's check before saving); `after` is null when the live model
+     * was trained before that category existed.
+     */
+    keywordVariant(code: string, edit: { keywords?: string[]; negativeKeywords?: string[] }): { before: Classifier; after: Classifier | null } {
+      if (!current) throw new AppError(503, 'CLASSIFIER_BUSY');
+      return { before: current, after: current.withKeywords(code, edit) };
+    },
+
+    /**
+     * How many labelled texts the next training would learn each category
+     * from: the shipped corpus and seed sentences (read once, they only change
+     * with a deploy), the tree's example sentences and staff-reviewed reports.
+     */
+    async trainingExampleCounts(): Promise<Map<string, number>> {
+      shipped ??= countLabels([...(opts.trainingCorpus === false ? [] : loadTrainingCorpus()), ...loadSeedCorpus()]);
+      const { nodes } = await opts.categories.trainingTree();
+      const counts = new Map(shipped);
+      for (const [label, n] of countLabels([...examplesOf(nodes), ...(await opts.reviewed.reviewedExamples())])) counts.set(label, (counts.get(label) ?? 0) + n);
+      return counts;
     },
 
     classify(text: string): ClassificationView {

@@ -322,6 +322,24 @@ export class Classifier {
     return [...new Set(terms)].filter((t) => t.length > 1).slice(0, 5);
   }
 
+  /**
+   * The same trained model with one category's keywords replaced: what the
+   * classifier would say if an admin saved this edit (keywords are blended in
+   * at classification time, so no retraining is needed to know). `code` may be
+   * a leaf or a first-level category (whose keywords its children share).
+   * Null when the model was trained before the category existed.
+   */
+  withKeywords(code: string, edit: { keywords?: string[]; negativeKeywords?: string[] }): Classifier | null {
+    const isLeaf = this.leafIndex.has(code);
+    if (!isLeaf && !this.firstCodes.includes(code)) return null;
+    const leaves = this.leaves.map((l) => {
+      if (isLeaf && l.code === code) return { ...l, keywords: edit.keywords ?? l.keywords, negativeKeywords: edit.negativeKeywords ?? l.negativeKeywords };
+      if (!isLeaf && l.parentCode === code) return { ...l, parentKeywords: edit.keywords ?? l.parentKeywords };
+      return l;
+    });
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel);
+  }
+
   /** Binary form for storage: a JSON header, then the weights and biases as float32. */
   serialize(): Buffer {
     const header = Buffer.from(

@@ -17,7 +17,7 @@ export function maySeePhones(user: AuthUser): boolean {
   return roles.includes('admin') || (roles.includes('operator') && !roles.includes('analyst'));
 }
 
-const HEADERS = ['工单号', '提交时间', '类型', '状态', '一级分类', '二级分类', '区', '地址', '内容', '紧急', '超期', '评价', '承办部门', '办理时限', '联系电话'];
+const HEADERS = ['工单号', '提交时间', '类型', '状态', '一级分类', '二级分类', '区', '地址', '内容', '紧急', '超期', '评价', '承办部门', '办理时限', '联系电话', '专区'];
 
 function cells(doc: Parameters<typeof presentRow>[0], phones: boolean): (string | Date)[] {
   const row = presentRow(doc);
@@ -38,6 +38,7 @@ function cells(doc: Parameters<typeof presentRow>[0], phones: boolean): (string 
     row.department ?? '',
     doc.dueAt ?? '',
     phone,
+    row.zone?.title ?? '',
   ];
 }
 
@@ -61,7 +62,7 @@ export async function exportReports(repo: ReportRepository, user: AuthUser, q: O
   }
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet('诉求');
-  sheet.columns = HEADERS.map((header, i) => ({ header, key: String(i), width: [20, 20, 8, 8, 16, 18, 10, 30, 60, 6, 6, 10, 20, 20, 16][i] }));
+  sheet.columns = HEADERS.map((header, i) => ({ header, key: String(i), width: [20, 20, 8, 8, 16, 18, 10, 30, 60, 6, 6, 10, 20, 20, 16, 16][i] }));
   for await (const doc of streamSearch(repo, user, q, maxRows)) {
     sheet.addRow(cells(doc, phones)).commit();
     n++;

@@ -68,7 +68,7 @@ export function searchFilter(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'so
 /** Only what a row shows is read from the database. */
 export const ROW_FIELDS: Record<string, 1> = {
   ticketNo: 1, kind: 1, status: 1, description: 1, category: 1, district: 1, 'location.address': 1, urgent: 1, overdueAt: 1,
-  'rating.value': 1, department: 1, supporters: 1, dueAt: 1, createdAt: 1, contactPhone: 1,
+  'rating.value': 1, department: 1, supporters: 1, dueAt: 1, createdAt: 1, contactPhone: 1, zone: 1,
 };
 
 export function presentRow(doc: ReportDoc): ReportRowView {
@@ -89,6 +89,7 @@ export function presentRow(doc: ReportDoc): ReportRowView {
     dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
     supporters: doc.supporters ?? 0,
     createdAt: doc.createdAt.toISOString(),
+    zone: doc.zone?.id ? { id: doc.zone.id, title: doc.zone.title ?? '' } : null,
   };
 }
 

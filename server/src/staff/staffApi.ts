@@ -16,6 +16,7 @@ const row = z.object({
   category: z.object({ code: z.string(), name: z.string(), parentCode: z.string().nullable(), parentName: z.string().nullable() }).nullable(),
   district: z.object({ code: z.string(), name: z.string() }).nullable(), address: z.string(), urgent: z.boolean(), overdue: z.boolean(),
   rating: z.string().nullable(), department: z.string().nullable(), dueAt: z.string().nullable(), supporters: z.number(), createdAt: z.string(),
+  zone: z.object({ id: z.string(), title: z.string() }).nullable().optional(),
 });
 const page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 const searchQuery = z.object({

@@ -9,12 +9,14 @@ export function zoneRoutes(deps: { zones: ZoneService; tokens: TokenVerifier; au
   const router = new Router<AppState>({ prefix: '/api/v1' });
   // Zones shape what residents can file, like the category tree: its maintainers (and admins) manage them.
   const admin = allow(deps.tokens, 'category_admin');
+  // Every staff member reads the list: 诉求检索 filters by zone, ended ones included.
+  const staff = allow(deps.tokens, 'category_admin', 'operator', 'analyst');
 
   // Public like the category tree: the home page shows the entries before sign-in.
   router.get('/zones', publicRoute(), async (ctx) => {
     ctx.body = { items: await deps.zones.active() };
   });
-  router.get('/admin/zones', admin, async (ctx) => {
+  router.get('/admin/zones', staff, async (ctx) => {
     ctx.body = { items: await deps.zones.list() };
   });
   router.post('/admin/zones', admin, async (ctx) => {

@@ -69,6 +69,10 @@ test.serial('an admin opens a 专区; it is listed while active, its reports car
   const staffList = await s.request('GET', `/api/v1/admin/reports?zone=${zone.id}`, { token: admin.token });
   t.deepEqual(staffList.body.items.map((r: { id: string }) => r.id), [ok.body.id], 'staff filter by zone');
   t.false(staffList.body.items.some((r: { id: string }) => r.id === other.body.id));
+  t.deepEqual(staffList.body.items[0].zone, { id: zone.id, title: '防汛防台' }, 'search rows show the zone');
+  const csv = String((await s.request('GET', `/api/v1/admin/reports/export?format=csv&zone=${zone.id}`, { token: admin.token })).body).trim().split('\r\n');
+  t.is(csv[0].split(',').at(-1), '专区');
+  t.is(csv[1].split(',').at(-1), '防汛防台', 'exports carry the zone');
 
   const closed = await s.request('PATCH', `/api/v1/admin/zones/${zone.id}`, { token: admin.token, json: { enabled: false, title: '防汛防台（已结束）' } });
   t.is(closed.status, 200);

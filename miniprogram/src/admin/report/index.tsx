@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import { AUDIT_ACTIONS, type AuditEntryView, type ReportView } from '@ssp/shared';
+import { answerText, AUDIT_ACTIONS, type AuditEntryView, type ReportView } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi } from '../../services/console';
 import { formatTime } from '../../lib/format';
@@ -39,7 +39,23 @@ export default function ReportDetailPage() {
               <View className='kv'><Text className='kv-k'>联系电话</Text><Text>{r.contactPhone ?? '—'}</Text></View>
               <View className='kv'><Text className='kv-k'>承办部门</Text><Text>{r.department ?? '—'}</Text></View>
               <View className='kv'><Text className='kv-k'>办理时限</Text><Text>{r.dueAt ? formatTime(r.dueAt) : '—'}</Text></View>
+              <View className='kv'><Text className='kv-k'>专区</Text><Text data-testid='detail-zone'>{r.zone?.title ?? '—'}</Text></View>
             </View>
+            {Object.keys(r.answers ?? {}).length > 0 && (
+              <View className='panel' data-testid='report-answers'>
+                <Text className='panel-title'>补充信息（市民填写）</Text>
+                {/* Labelled with the questions as they were asked: the tree may have changed since. */}
+                {Object.entries(r.answers).map(([code, value]) => {
+                  const q = r.questions.find((x) => x.code === code);
+                  return (
+                    <View key={code} className='kv' data-testid='answer'>
+                      <Text className='kv-k'>{q?.label ?? code}</Text>
+                      <Text>{answerText(q, value)}</Text>
+                    </View>
+                  );
+                })}
+              </View>
+            )}
             <View className='panel'>
               <Text className='panel-title'>办理过程</Text>
               {r.timeline.map((e, i) => (

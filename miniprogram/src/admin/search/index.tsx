@@ -22,6 +22,8 @@ export default function SearchPage() {
   const [kind, setKind] = useState(0);
   const [district, setDistrict] = useState(0);
   const [category, setCategory] = useState(0);
+  const [zone, setZone] = useState(0);
+  const [zones, setZones] = useState<{ id: string; title: string }[]>([]);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [flags, setFlags] = useState({ urgent: false, overdue: false, unsatisfied: false });
@@ -43,11 +45,12 @@ export default function SearchPage() {
     if (category > 0 && categories[category - 1]) p.set('category', categories[category - 1].code);
     if (from) p.set('from', new Date(`${from}T00:00:00+08:00`).toISOString());
     if (to) p.set('to', new Date(`${to}T23:59:59+08:00`).toISOString());
+    if (zone > 0 && zones[zone - 1]) p.set('zone', zones[zone - 1].id);
     if (flags.urgent) p.set('urgent', '1');
     if (flags.overdue) p.set('overdue', '1');
     if (flags.unsatisfied) p.set('rating', 'unsatisfied');
     return p;
-  }, [q, status, kind, district, category, categories, from, to, flags]);
+  }, [q, status, kind, district, category, categories, zone, zones, from, to, flags]);
 
   const load = useCallback(async (cursor: string | null, pageNo: number, stack: (string | null)[]) => {
     setBusy(true);
@@ -77,6 +80,7 @@ export default function SearchPage() {
       walk(tree.categories, 0);
       setCategories(list);
     }).catch(() => {});
+    void consoleApi.zones().then((res) => setZones(res.items.map((z) => ({ id: z.id, title: z.title })))).catch(() => {});
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ok]);
 
@@ -97,6 +101,7 @@ export default function SearchPage() {
     { key: 'statusLabel', title: '状态', sorter: true },
     { key: 'category', title: '分类', render: (r: ReportRowView) => (r.category ? `${r.category.parentName ?? ''} / ${r.category.name}` : '待分拣') },
     { key: 'district', title: '区', render: (r: ReportRowView) => <Text data-testid='row-district'>{r.district?.name ?? '—'}</Text> },
+    { key: 'zone', title: '专区', render: (r: ReportRowView) => <Text data-testid='row-zone'>{r.zone?.title ?? '—'}</Text> },
     { key: 'description', title: '内容', render: (r: ReportRowView) => `${r.kind === 'snap' ? '[随申拍] ' : ''}${r.description.slice(0, 40)}` },
     { key: 'flags', title: '标记', render: (r: ReportRowView) => <View>{r.urgent && <Text className='badge red'>紧急</Text>}{r.overdue && <Text className='badge amber'>超期</Text>}{r.rating === 'unsatisfied' && <Text className='badge'>不满意</Text>}</View> },
   ];
@@ -116,6 +121,7 @@ export default function SearchPage() {
         <Picker mode='selector' range={STATUS_OPTIONS} value={status} onChange={(e) => setStatus(Number(e.detail.value))}><View className='f-picker'>状态：{STATUS_OPTIONS[status]}</View></Picker>
         <Picker mode='selector' range={[ANY, ...categories.map((c) => c.label)]} value={category} onChange={(e) => setCategory(Number(e.detail.value))}><View className='f-picker'>分类：{category ? categories[category - 1]?.label.trim() : ANY}</View></Picker>
         <Picker mode='selector' range={districtOptions} value={district} onChange={(e) => setDistrict(Number(e.detail.value))}><View className='f-picker'>区：{districtOptions[district]}</View></Picker>
+        {zones.length > 0 && <Picker mode='selector' range={[ANY, ...zones.map((z) => z.title)]} value={zone} onChange={(e) => setZone(Number(e.detail.value))}><View className='f-picker' data-testid='search-zone'>专区：{zone ? zones[zone - 1]?.title : ANY}</View></Picker>}
         <Picker mode='selector' range={KIND_OPTIONS} value={kind} onChange={(e) => setKind(Number(e.detail.value))}><View className='f-picker'>类型：{KIND_OPTIONS[kind]}</View></Picker>
         <Picker mode='date' value={from} onChange={(e) => setFrom(e.detail.value)}><View className='f-picker'>起：{from || '不限'}</View></Picker>
         <Picker mode='date' value={to} onChange={(e) => setTo(e.detail.value)}><View className='f-picker'>止：{to || '不限'}</View></Picker>
