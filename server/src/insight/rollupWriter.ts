@@ -3,9 +3,9 @@ import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
 import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
-import { addContribution, diff, factOf, labelsOf, shanghaiDay, addDays, type Fact, type Increments, type Labels } from './contribution';
+import { diff, emitContribution, factOf, labelsOf, shanghaiDay, addDays, LABELS_ID, type Fact, type Increments } from './contribution';
 import { presentHotspot } from './hotspotPresenter';
-import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, InsightSettings, InsightState, type HotspotDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
+import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, type HotspotDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
 
 /**
  * Keeps the rollups in step with the reports. ONE writer, and every write it
@@ -18,8 +18,13 @@ import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, 
  * increments are first stored in one document (`insight_state.journal`, a
  * single-document write), then applied to each bucket with that bucket's
  * `j` (last journal applied) raised to the batch's sequence number in the
- * same update. A bucket whose `j` is already ≥ the sequence is skipped, so
- * replaying a journal after a crash applies every increment exactly once.
+ * same update, whose filter is `{_id, j < seq}`: a bucket already at the
+ * sequence does not match (its upsert fails on the duplicate `_id` and is
+ * skipped), so replaying a journal after a crash applies every increment
+ * exactly once, in one round trip per bucket (a bulk write). After a batch
+ * is applied, the ids of the buckets it touched are logged under its
+ * sequence (`insight_journal_log`) and `applied` is raised: readers' caches
+ * evict exactly those (insightService's bucket cache).
  * Facts, geo points ($addToSet/$pullAll of whole values) and hotspots
  * (deterministic ids) are idempotent by construction.
  *
@@ -36,6 +41,8 @@ const BATCH = 200;
 /** the scan re-reads this far behind its cursor: writes stamped earlier may commit later */
 const SCAN_MARGIN_MS = 10_000;
 const PARALLEL_WRITES = 8;
+/** journal log entries kept for readers' caches (a reader further behind drops its whole cache) */
+const LOG_KEEP = 2000;
 
 export interface HotspotAnnouncement {
   event: 'hotspot';
@@ -56,10 +63,24 @@ export interface HotspotAnnouncement {
 interface Journal {
   seq: number;
   incs: { doc: string; paths: string[]; values: number[] }[];
-  labels: { doc: string; paths: string[]; values: unknown[] }[];
+  /** new or changed paths of the labels document */
+  labels: { paths: string[]; values: unknown[] };
   facts: Fact[];
   geoAdd: { doc: string; p: HotspotPoint }[];
   geoRemove: { doc: string; p: HotspotPoint }[];
+}
+
+/** A bulk write that ignores duplicate-key failures (an upsert whose `j` guard did not match: already applied). */
+async function bulkIgnoringApplied(coll: { bulkWrite(ops: never[], o: { ordered: boolean }): Promise<unknown> }, ops: unknown[]) {
+  for (let i = 0; i < ops.length; i += 1000) {
+    try {
+      await coll.bulkWrite(ops.slice(i, i + 1000) as never[], { ordered: false });
+    } catch (err) {
+      const e = (err as { writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
+      const list = Array.isArray(e) ? e : e ? [e] : null;
+      if (!list || list.some((w) => w.code !== 11000)) throw err;
+    }
+  }
 }
 
 async function inParallel<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<void> {
@@ -121,14 +142,25 @@ export function createRollupWriter(deps: {
     return run;
   }
 
-  async function state(): Promise<{ seq: number; cursor: number; journal: Journal | null }> {
-    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | null }>();
-    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ?? null };
+  async function state(): Promise<{ seq: number; cursor: number; journal: Journal | null; layout: number | null }> {
+    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | null; layout?: number }>();
+    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ?? null, layout: s?.layout ?? null };
   }
   const saveState = (set: Record<string, unknown>) => InsightState.collection.updateOne({ _id: STATE_ID } as never, { $set: set }, { upsert: true });
 
+  /** Labels already written (path → JSON), so a batch sets only new or changed ones. */
+  const knownLabels = new Map<string, string>();
+
   async function replayJournal() {
-    const { journal } = await state();
+    const { journal, layout, seq } = await state();
+    if (layout !== ROLLUP_LAYOUT) {
+      // Rollups of an older layout (or none yet, with reports present): recompute them once.
+      if (seq > 0 || (await repo.changedSince(new Date(0), 1)).length) {
+        log.info('insight: rollups of an older layout, rebuilding', { layout });
+        await rebuildNow();
+      } else await saveState({ layout: ROLLUP_LAYOUT });
+      return;
+    }
     if (journal) {
       log.info('insight: replaying an unfinished journal', { seq: journal.seq });
       await applyJournal(journal);
@@ -137,18 +169,19 @@ export function createRollupWriter(deps: {
 
   async function applyJournal(j: Journal) {
     const zip = (e: { paths: string[]; values: unknown[] }) => Object.fromEntries(e.paths.map((p, i) => [p, e.values[i]]));
-    const labels = new Map(j.labels.map((e) => [e.doc, zip(e)]));
     const incs = new Map(j.incs.map((e) => [e.doc, zip(e)]));
-    const docs = new Set([...incs.keys(), ...labels.keys()]);
-    await inParallel([...docs], async (doc) => {
-      const cur = await Bucket.findById(doc, { j: 1 }).lean<{ j?: number }>();
-      if ((cur?.j ?? 0) >= j.seq) return; // applied before a crash
-      const update: Record<string, Record<string, unknown>> = { $set: { j: j.seq, ...(labels.get(doc) ?? {}) } };
-      const inc = incs.get(doc);
-      if (inc && Object.keys(inc).length) update.$inc = inc;
-      await Bucket.collection.updateOne({ _id: doc } as never, update, { upsert: true });
-    });
-    await inParallel(j.facts, (f) => FactModel.collection.replaceOne({ _id: f._id } as never, f, { upsert: true }));
+    if (j.labels.paths.length) incs.set(LABELS_ID, incs.get(LABELS_ID) ?? {});
+    const touched = [...incs.keys()];
+    await bulkIgnoringApplied(
+      Bucket.collection as never,
+      touched.map((doc) => {
+        const update: Record<string, Record<string, unknown>> = { $set: { j: j.seq, ...(doc === LABELS_ID ? zip(j.labels) : {}) } };
+        const inc = incs.get(doc)!;
+        if (Object.keys(inc).length) update.$inc = inc;
+        return { updateOne: { filter: { _id: doc, j: { $lt: j.seq } }, update, upsert: true } };
+      }),
+    );
+    await bulkIgnoringApplied(FactModel.collection as never, j.facts.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } })));
     // One update per geo cell document (parallel writes to one document would race on FerretDB).
     const byDoc = (ops: { doc: string; p: HotspotPoint }[]) => {
       const m = new Map<string, HotspotPoint[]>();
@@ -162,7 +195,10 @@ export function createRollupWriter(deps: {
       const fact = j.facts.find((f) => f._id === p.id);
       if (fact) await detectHotspot(fact, settings);
     }
-    await saveState({ journal: null });
+    // Tell readers' caches which buckets changed, then that the batch is complete.
+    await JournalLog.collection.replaceOne({ _id: String(j.seq) } as never, { docs: touched }, { upsert: true });
+    await JournalLog.collection.deleteOne({ _id: String(j.seq - LOG_KEEP) } as never);
+    await saveState({ journal: null, applied: j.seq });
   }
 
   /** Recomputes the facts of these reports and applies the differences (one journal). */
@@ -174,7 +210,7 @@ export function createRollupWriter(deps: {
       if (f) olds.set(r._id, f);
     });
     const incs: Increments = new Map();
-    const labels: Labels = new Map();
+    const labels = new Map<string, unknown>();
     const facts: Fact[] = [];
     const geoAdd: Journal['geoAdd'] = [];
     const geoRemove: Journal['geoRemove'] = [];
@@ -199,20 +235,23 @@ export function createRollupWriter(deps: {
     }
     if (!facts.length) return;
     const { seq } = await state();
+    const newLabels = [...labels].filter(([p, v]) => knownLabels.get(p) !== JSON.stringify(v));
     const journal: Journal = {
       seq: seq + 1,
       incs: [...incs].map(([doc, m]) => {
         const nonZero = [...m].filter(([, n]) => n !== 0);
         return { doc, paths: nonZero.map(([p]) => p), values: nonZero.map(([, n]) => n) };
       }),
-      labels: [...labels].map(([doc, m]) => ({ doc, paths: [...m.keys()], values: [...m.values()] })),
+      labels: { paths: [], values: [] },
       facts,
       geoAdd,
       geoRemove,
     };
+    journal.labels = { paths: newLabels.map(([p]) => p), values: newLabels.map(([, v]) => v) };
     // The journal first, in one single-document write: from here on the batch is applied exactly once.
     await saveState({ seq: journal.seq, journal });
     await applyJournal(journal);
+    for (const [p, v] of newLabels) knownLabels.set(p, JSON.stringify(v));
   }
 
   // ---- hotspots ----
@@ -340,17 +379,25 @@ export function createRollupWriter(deps: {
   async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number }> {
     const started = Date.now();
     await Promise.all([FactModel.deleteMany({}), Bucket.deleteMany({}), GeoCell.deleteMany({})]);
+    knownLabels.clear();
     const { seq } = await state();
+    // Built in memory as nested objects (one per bucket), then inserted whole.
     const buckets = new Map<string, Record<string, any>>();
+    const emit = (doc: string, path: string, n: number) => {
+      let b = buckets.get(doc);
+      if (!b) buckets.set(doc, (b = { _id: doc, j: seq }));
+      setPath(b, path, n, true);
+    };
+    const labels: Record<string, any> = { _id: LABELS_ID, j: seq };
+    const labelPaths = new Map<string, unknown>();
     const geo = new Map<string, HotspotPoint[]>();
     let count = 0;
-    for await (const page of repo.streamAll(2000)) {
+    let pendingFacts: Promise<unknown> = Promise.resolve();
+    for await (const page of repo.streamAll(5000)) {
       const facts = page.map(factOf);
-      const incs: Increments = new Map();
-      const labels: Labels = new Map();
       for (const f of facts) {
-        addContribution(incs, f, 1);
-        labelsOf(labels, f);
+        emitContribution(emit, f, 1);
+        labelsOf(labelPaths, f);
         const p = pointOf(f);
         if (p) {
           const k = geoDocOf(f);
@@ -359,21 +406,20 @@ export function createRollupWriter(deps: {
           geo.set(k, list);
         }
       }
-      for (const [doc, m] of incs) {
-        const b = buckets.get(doc) ?? { _id: doc, j: seq };
-        buckets.set(doc, b);
-        for (const [p, n] of m) setPath(b, p, n, true);
-      }
-      for (const [doc, m] of labels) for (const [p, v] of m) setPath(buckets.get(doc) ?? buckets.set(doc, { _id: doc, j: seq }).get(doc)!, p, v, false);
-      await FactModel.collection.insertMany(facts as never[], { ordered: false });
+      // The facts' insert overlaps with reading the next page.
+      await pendingFacts;
+      pendingFacts = FactModel.collection.insertMany(facts as never[], { ordered: false });
       count += page.length;
     }
-    const docs = [...buckets.values()];
-    for (let i = 0; i < docs.length; i += 100) await Bucket.collection.insertMany(docs.slice(i, i + 100) as never[], { ordered: false });
+    await pendingFacts;
+    for (const [p, v] of labelPaths) setPath(labels, p, v, false);
+    const docs = [...buckets.values(), labels];
+    for (let i = 0; i < docs.length; i += 500) await Bucket.collection.insertMany(docs.slice(i, i + 500) as never[], { ordered: false });
     const geoDocs = [...geo].map(([_id, pts]) => ({ _id, pts }));
-    for (let i = 0; i < geoDocs.length; i += 500) await GeoCell.collection.insertMany(geoDocs.slice(i, i + 500) as never[], { ordered: false });
-    // Changes made while we read are found again by the scan (their updatedAt is after this).
-    await saveState({ cursor: started, journal: null });
+    for (let i = 0; i < geoDocs.length; i += 2000) await GeoCell.collection.insertMany(geoDocs.slice(i, i + 2000) as never[], { ordered: false });
+    // Changes made while we read are found again by the scan (their updatedAt is after this). A new
+    // epoch tells readers' caches to drop everything.
+    await saveState({ cursor: started, journal: null, layout: ROLLUP_LAYOUT, epoch: `rebuild-${Date.now()}` });
     return { reports: count, buckets: docs.length, ms: Date.now() - started };
   }
 
