@@ -154,14 +154,17 @@ export const hourBin = (t: number): number => (t < 100 ? t : t < 1000 ? Math.flo
  *   (`e.<district>|<cat>.<DD>`), `h` timing histograms (`e.<district>|<cat>.<a|d|r>.<bin>`),
  *   `g` ~500 m cells (`e.<district>|<cat>.<cell>`): a page reads only the parts it shows;
  * - period: `d:YYYY-MM-DD` or `m:YYYY-MM` (Asia/Shanghai), so a long period is mostly whole months;
- * - scope: the district code (or `none`), and for a report filed through a 专区 also `z:<zoneId>`:
- *   a district- or zone-filtered page reads only its own scopes.
+ * - scope: `all` (the whole city), the district code (or `none`), and for a report filed through a
+ *   专区 also `z:<zoneId>`: a page reads one scope per period unfiltered, its districts' when filtered
+ *   or scoped, its 专区's when filtered by one.
  * Codes never contain `|` or `.`.
  */
 export type Part = 'c' | 's' | 'h' | 'g';
 export const bucketId = (part: Part, period: string, scope: string) => `${part}|${period}|${scope}`;
 export const zoneScope = (zoneId: string) => `z:${zoneId}`;
-export const scopesOf = (f: Pick<Fact, 'district' | 'zone'>) => (f.zone ? [f.district, zoneScope(f.zone)] : [f.district]);
+/** The whole city, pre-merged: an unfiltered page reads one document per period instead of one per district. */
+export const CITY = 'all';
+export const scopesOf = (f: Pick<Fact, 'district' | 'zone'>) => (f.zone ? [CITY, f.district, zoneScope(f.zone)] : [CITY, f.district]);
 export const pairKey = (f: Pick<Fact, 'district' | 'cat'>) => `${f.district}|${f.cat}`;
 export const entryKey = (f: Pick<Fact, 'district' | 'cat' | 'kind'>) => `${f.district}|${f.cat}|${f.kind}`;
 /** The labels document (category names and parents, zone titles), kept with the buckets. */

@@ -1,6 +1,6 @@
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { createBucketCache, type BucketDoc } from './bucketCache';
-import { addDays, bucketId, COUNTERS, daysBetween, shanghaiDay, dayStart, LABELS_ID, NONE, zoneScope, type Counters, type Part, type Timing } from './contribution';
+import { addDays, bucketId, CITY, COUNTERS, daysBetween, shanghaiDay, dayStart, LABELS_ID, NONE, zoneScope, type Counters, type Part, type Timing } from './contribution';
 import { AlertSeen, Fact as FactModel, Hotspot, InsightSettings, type HotspotDoc, type HotspotSettings } from './insightModel';
 import { hotspotSettings } from './rollupWriter';
 import { presentHotspot } from './hotspotPresenter';
@@ -50,8 +50,6 @@ interface Slice {
 }
 
 const districtName = (code: string) => SHANGHAI_DISTRICTS.find((d) => d.code === code)?.name ?? (code === NONE ? '未定位' : code);
-/** Every district scope (reports without a district are under `none`). */
-const ALL_DISTRICTS = [...SHANGHAI_DISTRICTS.map((d) => d.code as string), NONE];
 
 /** Whole months inside [from, to] as `m:` periods, every other day as `d:` periods. */
 export function bucketIds(from: string, to: string): string[] {
@@ -131,13 +129,13 @@ export function createInsightService() {
 
   /** The parts of the buckets covering [from, to] that `q` selects, summed. */
   async function loadSlice(from: string, to: string, q: Pick<Query, 'districts' | 'category' | 'zone'>, parts: Part[]): Promise<Slice> {
-    const scopes = q.zone ? [zoneScope(q.zone)] : (q.districts ?? ALL_DISTRICTS);
+    const scopes = q.zone ? [zoneScope(q.zone)] : (q.districts ?? [CITY]);
     const periods = bucketIds(from, to);
     const ids: string[] = [];
     for (const part of parts) for (const period of periods) if (part !== 's' || period.startsWith('m:')) for (const scope of scopes) ids.push(bucketId(part, period, scope));
     const [docs, names] = await Promise.all([cache.getMany(ids), labels()]);
     const label = (cat: string): Label => names.c[cat] ?? { n: cat === NONE ? '未分类' : cat, p: cat, pn: cat === NONE ? '未分类' : cat };
-    // A zone's buckets hold every district: the district filter is applied to their entries.
+    // A zone's (and the city's) buckets hold every district: the district filter is applied to their entries.
     const wanted = (district: string, cat: string) =>
       (!q.districts || q.districts.includes(district)) && (!q.category || q.category === cat || q.category === label(cat).p);
     const slice: Slice = { entries: [], byDay: new Map(), catDays: new Map(), hours: { a: new Map(), d: new Map(), r: new Map() }, cells: new Map() };

@@ -1,3 +1,4 @@
+import type { mongo } from 'mongoose';
 import { districtByCode } from '@ssp/shared';
 import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
@@ -70,15 +71,31 @@ interface Journal {
   geoRemove: { doc: string; p: HotspotPoint }[];
 }
 
-/** A bulk write that ignores duplicate-key failures (an upsert whose `j` guard did not match: already applied). */
-async function bulkIgnoringApplied(coll: { bulkWrite(ops: never[], o: { ordered: boolean }): Promise<unknown> }, ops: unknown[]) {
+/**
+ * A bulk write that ignores duplicate-key failures (an upsert whose `j` guard did not match: already
+ * applied). FerretDB v1.24 stops an unordered bulk write at its first error, so after one the chunk is
+ * redone op by op: every op is idempotent (the `j` guard, replacements), so redoing applied ones is safe.
+ */
+type Collection = mongo.Collection;
+type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
+
+async function bulkIgnoringApplied(coll: Collection, ops: AnyBulkWriteOperation[]) {
+  const duplicate = (err: unknown) => {
+    const e = (err as { code?: number; writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
+    const list = Array.isArray(e) ? e : e ? [e] : [err as { code?: number }];
+    return list.every((w) => w.code === 11000);
+  };
   for (let i = 0; i < ops.length; i += 1000) {
+    const chunk = ops.slice(i, i + 1000);
     try {
-      await coll.bulkWrite(ops.slice(i, i + 1000) as never[], { ordered: false });
+      await coll.bulkWrite(chunk, { ordered: false });
     } catch (err) {
-      const e = (err as { writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
-      const list = Array.isArray(e) ? e : e ? [e] : null;
-      if (!list || list.some((w) => w.code !== 11000)) throw err;
+      if (!duplicate(err)) throw err;
+      for (const op of chunk) {
+        await coll.bulkWrite([op], { ordered: true }).catch((e: unknown) => {
+          if (!duplicate(e)) throw e;
+        });
+      }
     }
   }
 }
@@ -130,11 +147,12 @@ export function createRollupWriter(deps: {
   let chain: Promise<unknown> = Promise.resolve();
   let recovered = false;
 
-  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  function exclusive<T>(fn: () => Promise<T>, opts: { rebuilding?: boolean } = {}): Promise<T> {
     const run = chain.then(async () => {
       if (!recovered) {
         recovered = true;
-        await replayJournal();
+        // A rebuild about to run makes the layout check's own rebuild pointless.
+        await replayJournal(opts.rebuilding ?? false);
       }
       return fn();
     });
@@ -151,8 +169,9 @@ export function createRollupWriter(deps: {
   /** Labels already written (path → JSON), so a batch sets only new or changed ones. */
   const knownLabels = new Map<string, string>();
 
-  async function replayJournal() {
+  async function replayJournal(rebuilding: boolean) {
     const { journal, layout, seq } = await state();
+    if (rebuilding) return;
     if (layout !== ROLLUP_LAYOUT) {
       // Rollups of an older layout (or none yet, with reports present): recompute them once.
       if (seq > 0 || (await repo.changedSince(new Date(0), 1)).length) {
@@ -173,15 +192,15 @@ export function createRollupWriter(deps: {
     if (j.labels.paths.length) incs.set(LABELS_ID, incs.get(LABELS_ID) ?? {});
     const touched = [...incs.keys()];
     await bulkIgnoringApplied(
-      Bucket.collection as never,
+      Bucket.collection as unknown as Collection,
       touched.map((doc) => {
         const update: Record<string, Record<string, unknown>> = { $set: { j: j.seq, ...(doc === LABELS_ID ? zip(j.labels) : {}) } };
         const inc = incs.get(doc)!;
         if (Object.keys(inc).length) update.$inc = inc;
-        return { updateOne: { filter: { _id: doc, j: { $lt: j.seq } }, update, upsert: true } };
+        return { updateOne: { filter: { _id: doc, j: { $lt: j.seq } }, update, upsert: true } } as unknown as AnyBulkWriteOperation;
       }),
     );
-    await bulkIgnoringApplied(FactModel.collection as never, j.facts.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } })));
+    await bulkIgnoringApplied(FactModel.collection as unknown as Collection, j.facts.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } }) as unknown as AnyBulkWriteOperation));
     // One update per geo cell document (parallel writes to one document would race on FerretDB).
     const byDoc = (ops: { doc: string; p: HotspotPoint }[]) => {
       const m = new Map<string, HotspotPoint[]>();
@@ -376,8 +395,15 @@ export function createRollupWriter(deps: {
     await saveState({ cursor: newest });
   }
 
-  async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number }> {
+  async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number; phases: Record<string, number> }> {
     const started = Date.now();
+    const phases: Record<string, number> = { read: 0, compute: 0, facts: 0, buckets: 0, geo: 0 };
+    let mark = Date.now();
+    const lap = (phase: string) => {
+      const now = Date.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
     await Promise.all([FactModel.deleteMany({}), Bucket.deleteMany({}), GeoCell.deleteMany({})]);
     knownLabels.clear();
     const { seq } = await state();
@@ -394,6 +420,7 @@ export function createRollupWriter(deps: {
     let count = 0;
     let pendingFacts: Promise<unknown> = Promise.resolve();
     for await (const page of repo.streamAll(5000)) {
+      lap('read');
       const facts = page.map(factOf);
       for (const f of facts) {
         emitContribution(emit, f, 1);
@@ -406,21 +433,26 @@ export function createRollupWriter(deps: {
           geo.set(k, list);
         }
       }
+      lap('compute');
       // The facts' insert overlaps with reading the next page.
       await pendingFacts;
+      lap('facts');
       pendingFacts = FactModel.collection.insertMany(facts as never[], { ordered: false });
       count += page.length;
     }
     await pendingFacts;
+    lap('facts');
     for (const [p, v] of labelPaths) setPath(labels, p, v, false);
     const docs = [...buckets.values(), labels];
     for (let i = 0; i < docs.length; i += 500) await Bucket.collection.insertMany(docs.slice(i, i + 500) as never[], { ordered: false });
+    lap('buckets');
     const geoDocs = [...geo].map(([_id, pts]) => ({ _id, pts }));
     for (let i = 0; i < geoDocs.length; i += 2000) await GeoCell.collection.insertMany(geoDocs.slice(i, i + 2000) as never[], { ordered: false });
+    lap('geo');
     // Changes made while we read are found again by the scan (their updatedAt is after this). A new
     // epoch tells readers' caches to drop everything.
     await saveState({ cursor: started, journal: null, layout: ROLLUP_LAYOUT, epoch: `rebuild-${Date.now()}` });
-    return { reports: count, buckets: docs.length, ms: Date.now() - started };
+    return { reports: count, buckets: docs.length, ms: Date.now() - started, phases };
   }
 
   const enabled = deps.enabled ?? true;
@@ -456,7 +488,7 @@ export function createRollupWriter(deps: {
         await announcePending();
       }),
     /** Recomputes facts, buckets and the geo grid from the reports (hotspots and alerts are kept). */
-    rebuild: () => exclusive(rebuildNow),
+    rebuild: () => exclusive(rebuildNow, { rebuilding: true }),
     start: () => enabled && scanner.start(),
     stop: async () => {
       await scanner.stop();
