@@ -1,4 +1,5 @@
 import { Picker, Text, View } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { INSIGHT_TOOLTIPS, SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { ApiError, currentSession } from '../../services/api';
@@ -86,7 +87,9 @@ export default function InsightDashboard() {
   const ok = useAdminGuard();
   const DISTRICT_OPTIONS = useMemo(() => districtOptions(currentSession()?.user.districts), []);
   const [days, setDays] = useState(30);
-  const [district, setDistrict] = useState('');
+  // `?district=` opens the page on one district (a link someone shared).
+  const params = useRouter().params;
+  const [district, setDistrict] = useState(params.district ?? '');
   const [overview, setOverview] = useState<Overview | null>(null);
   const [blockers, setBlockers] = useState<Blocker[]>([]);
   const [hotspots, setHotspots] = useState<HotspotView[]>([]);
