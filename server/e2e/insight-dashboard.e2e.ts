@@ -175,6 +175,7 @@ test.serial('a 徐汇区 analyst sees only 徐汇区: figures, map, hotspots and
 
   // Another district (a shared link to 黄浦区): refused, saying which districts this account may see.
   await page.goto(server.baseUrl + '/#/admin/insight/index?district=310101');
+  await page.reload();
   const error = page.locator('[data-testid="insight-error"]:visible');
   await error.waitFor({ timeout: 15_000 });
   t.regex(await error.innerText(), /你的账号只能查看徐汇区的数据/);

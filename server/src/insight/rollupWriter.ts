@@ -173,8 +173,9 @@ export function createRollupWriter(deps: {
     const { journal, layout, seq } = await state();
     if (rebuilding) return;
     if (layout !== ROLLUP_LAYOUT) {
-      // Rollups of an older layout (or none yet, with reports present): recompute them once.
-      if (seq > 0 || (await repo.changedSince(new Date(0), 1)).length) {
+      // Rollups of an older layout: recompute them once. None yet (a first start): the scan from the
+      // beginning builds them report by report, hotspot detection included.
+      if (seq > 0) {
         log.info('insight: rollups of an older layout, rebuilding', { layout });
         await rebuildNow();
       } else await saveState({ layout: ROLLUP_LAYOUT });

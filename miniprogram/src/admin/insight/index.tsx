@@ -213,8 +213,13 @@ export default function InsightDashboard() {
         </View>
       </View>
       <Text className='muted'>
-        {from} 至 {to}（上海时间，含当天）{error && <Text className='error' data-testid='insight-error'> · {error}</Text>}
+        {from} 至 {to}（上海时间，含当天）
       </Text>
+      {error && (
+        <View className='insight-error' data-testid='insight-error' {...({ role: 'alert' } as object)}>
+          <Text>{error}</Text>
+        </View>
+      )}
 
       {/* The one alert place on the page (the navigation's badge on 数据看板 carries the count). */}
       {alerts.length > 0 && (
