@@ -7,6 +7,10 @@ type Answer = { statusCode: number; data: unknown };
 
 export const storage = new Map<string, unknown>();
 export const calls: RequestOptions[] = [];
+/** navigation bar titles set, in order */
+export const titles: string[] = [];
+/** the tab bar's texts by index */
+export const tabBar: string[] = [];
 let requestHandler: (o: RequestOptions) => Answer | Promise<Answer> = () => ({ statusCode: 404, data: {} });
 let uploadHandler: (o: { url: string; filePath: string; header?: Record<string, string> }) => { statusCode: number; data: string } | 'fail' = () => 'fail';
 
@@ -19,6 +23,8 @@ export function onUpload(fn: typeof uploadHandler): void {
 export function reset(): void {
   storage.clear();
   calls.length = 0;
+  titles.length = 0;
+  tabBar.length = 0;
 }
 
 const Taro = {
@@ -40,6 +46,15 @@ const Taro = {
   },
   getCurrentInstance: () => ({ router: { path: '/pages/index/index' } }),
   redirectTo: async () => {},
+  async setNavigationBarTitle(o: { title: string }) {
+    titles.push(o.title);
+  },
+  async chooseImage() {
+    return { tempFilePaths: ['a.jpg'] };
+  },
+  async setTabBarItem(o: { index: number; text: string }) {
+    tabBar[o.index] = o.text;
+  },
 };
 
 export default Taro;

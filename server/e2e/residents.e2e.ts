@@ -103,6 +103,9 @@ test.serial('an English browser gets the app in English, English messages and an
   await openAsResident(page, server.baseUrl, 'Agree and continue');
   await page.getByText('Report a problem', { exact: true }).waitFor();
   await expectAccessible(t, page, 'home (en)');
+  const tabs = await page.locator('.taro-tabbar__tabbar .weui-tabbar__label').allInnerTexts();
+  t.deepEqual(tabs.map((s) => s.trim()), ['Home', 'My reports'], 'the tab bar in English');
+  t.is(await page.title(), 'Suishenpai · 12345');
   await snap(page, 'r10-en-home');
   await page.getByText('Report a problem', { exact: true }).click();
   await page.getByText('Local try-out sign-in', { exact: true }).last().waitFor();
@@ -121,7 +124,8 @@ test.serial('an English browser gets the app in English, English messages and an
   await desc.fill('The street light outside number 12 has been flickering all week.');
   await page.locator('[data-testid="submit"]:visible').click();
   await waitForRoute(page, 'report/success');
-  await page.getByText('Report sent').waitFor();
+  await page.locator('.success-title').getByText('Report sent').waitFor();
+  t.is(await page.title(), 'Report sent', 'the navigation title in English');
   await expectAccessible(t, page, 'success (en)');
   await page.locator('[data-testid="view-ticket"]:visible').click();
   await page.locator('[data-testid="timeline"]:visible').waitFor();
@@ -169,7 +173,16 @@ test.serial('a 专区 an admin creates appears on home, and its report carries t
   const zone = (
     await server.request('POST', '/api/v1/admin/zones', {
       token: admin.token,
-      json: { title: '防汛防台', titleEn: 'Flood season', banner: '积水、倒树请在此反映', icon: '🌊', categoryCodes: ['drainage_flooding', 'road_damage'] },
+      json: {
+        title: '防汛防台',
+        titleEn: 'Flood season',
+        banner: '积水、倒树请在此反映',
+        bannerEn: 'Report flooding and fallen trees here',
+        icon: '🌊',
+        categoryCodes: ['drainage_flooding', 'road_damage'],
+        successMessage: '感谢反映，防汛值班人员会在 2 小时内到场',
+        successMessageEn: 'Thank you: the flood duty team will be there within 2 hours',
+      },
     })
   ).body;
   t.truthy(zone.id, JSON.stringify(zone));
@@ -190,10 +203,58 @@ test.serial('a 专区 an admin creates appears on home, and its report carries t
   await snap(page, 'r31-zone-form');
   await page.locator('[data-testid="submit"]:visible').click();
   await waitForRoute(page, 'report/success');
+  const message = page.locator('[data-testid="zone-success-message"]:visible');
+  await message.waitFor();
+  t.regex(await message.innerText(), /防汛防台[\s\S]*感谢反映，防汛值班人员会在 2 小时内到场/, "the zone's own success message");
+  await snap(page, 'r32-zone-success');
+  await expectAccessible(t, page, 'success with a zone message (zh)');
   const id = new URL(page.url().replace('#', '')).searchParams.get('id');
   const stored = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });
   t.deepEqual(stored.body.zone, { id: zone.id, title: '防汛防台' });
   await context.close();
+
+  // The same zone for a resident reading English: its title, banner, categories (second level too) and message in English.
+  for (const [code, nameEn] of [['drainage_flooding', 'Drainage & flooding'], ['road_damage', 'Damaged road']]) {
+    const res = await server.request('PATCH', `/api/v1/admin/categories/${code}`, { token: admin.token, json: { nameEn } });
+    t.is(res.status, 200, JSON.stringify(res.body));
+  }
+  const english = await browser.newContext(ENGLISH);
+  const en = await english.newPage();
+  await openAsResident(en, server.baseUrl, 'Agree and continue');
+  const enEntry = en.locator('[data-testid="zone-entry"]:visible').filter({ hasText: 'Flood season' });
+  await enEntry.waitFor();
+  t.regex(await enEntry.innerText(), /Report flooding and fallen trees here/);
+  await enEntry.click();
+  await signIn(en);
+  await waitForRoute(en, 'report/complaint');
+  t.regex(await en.locator('[data-testid="zone-banner"]:visible').innerText(), /^Section: Flood season · Report flooding and fallen trees here/);
+  const chips = await en.locator('[data-testid="zone-category"]:visible').allInnerTexts();
+  t.deepEqual(chips.map((c) => c.trim()), ['Roads & facilities / Drainage & flooding', 'Roads & facilities / Damaged road'], 'English category names, second level included');
+  t.is(await en.title(), 'Report a problem', 'the navigation title in English');
+  await en.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  t.is((await en.locator('[data-testid="district"]:visible').innerText()).trim(), 'Huangpu District');
+  t.regex(await en.locator('.location-address:visible').innerText(), /^Coordinates 31\.\d+, 121\.\d+$/, 'coordinates in English');
+  await en.locator(inside('description', 'textarea')).fill('The road outside the gate is under deep water after the storm.');
+  await en.locator('[data-testid="zone-category"]:visible').nth(1).click();
+  await snap(en, 'r33-zone-form-en');
+  await expectAccessible(t, en, 'zone form (en)');
+  await en.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(en, 'report/success');
+  const enMessage = en.locator('[data-testid="zone-success-message"]:visible');
+  await enMessage.waitFor();
+  t.regex(await enMessage.innerText(), /Flood season[\s\S]*Thank you: the flood duty team will be there within 2 hours/);
+  t.is(await en.title(), 'Report sent');
+  await snap(en, 'r34-zone-success-en');
+
+  // 我的诉求 in English: the tab bar, the title, the category and district of the report.
+  await en.goto(server.baseUrl + '/#/pages/tickets/index');
+  await en.locator('[data-testid="ticket-item"]:visible').first().waitFor({ timeout: 15_000 });
+  t.regex(await en.locator('[data-testid="ticket-item"]:visible').first().innerText(), /Report a problem · Damaged road · Huangpu District/);
+  const tabs = await en.locator('.taro-tabbar__tabbar .weui-tabbar__label').allInnerTexts();
+  t.deepEqual(tabs.map((s) => s.trim()), ['Home', 'My reports'], 'the tab bar in English');
+  t.is(await en.title(), 'My reports');
+  await snap(en, 'r35-my-reports-en');
+  await english.close();
 });
 
 test.serial('a resident downloads then deletes their data; staff then see the report anonymised', async (t) => {
@@ -235,6 +296,58 @@ test.serial('a resident downloads then deletes their data; staff then see the re
   const seen = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });
   t.is(seen.body.reporter, null);
   t.is(seen.body.contactPhone, null);
+  await context.close();
+});
+
+test.serial('a resident who refuses the privacy notice files with a typed address and no photo; location and camera stay off', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  let geolocationAsked = false;
+  await page.exposeFunction('__geolocationAsked', () => void (geolocationAsked = true));
+  await page.addInitScript(() => {
+    const original = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
+    navigator.geolocation.getCurrentPosition = (...args: Parameters<Geolocation['getCurrentPosition']>) => {
+      (window as unknown as { __geolocationAsked: () => void }).__geolocationAsked();
+      return original(...args);
+    };
+  });
+  await page.goto(server.baseUrl + '/');
+  await page.locator('[data-testid="privacy-notice"]:visible').waitFor();
+  t_assertText(await page.locator('[data-testid="privacy-notice"]:visible').innerText(), '保存多久');
+  await snap(page, 'r60-privacy-notice');
+  await page.locator('[data-testid="privacy-refuse"]:visible').click();
+  await page.locator('[data-testid="privacy-refused"]:visible').waitFor();
+  await page.getByText('我要反映', { exact: true }).click();
+  await signIn(page);
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="privacy-refused"]:visible').waitFor();
+  await page.getByText('未获得定位权限，请填写地址').waitFor({ timeout: 15_000 });
+  let chooser = false;
+  page.on('filechooser', () => void (chooser = true));
+  await page.locator('[data-testid="photo-add"]:visible').click();
+  await page.waitForTimeout(500);
+  t.false(chooser, 'no camera or album after a refusal');
+  await page.locator(inside('description', 'textarea')).fill('小区门口的垃圾桶坏了好几天，垃圾散落一地');
+  await page.locator(inside('address', 'input')).fill('黄浦区人民大道200号东侧');
+  await snap(page, 'r61-refused-form');
+  await expectAccessible(t, page, 'complaint form after a privacy refusal (zh)');
+  await page.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(page, 'report/success');
+  const id = new URL(page.url().replace('#', '')).searchParams.get('id');
+  const admin = await server.loginAdmin();
+  const stored = (await server.request('GET', `/api/v1/admin/reports/${id}`, { token: admin.token })).body.report;
+  t.is(stored.location.address, '黄浦区人民大道200号东侧');
+  t.is(stored.location.lat, undefined, 'no coordinates');
+  t.deepEqual(stored.mediaIds, [], 'no photo');
+  t.is(stored.district?.name, '黄浦区', 'the district read from the typed address');
+  t.false(geolocationAsked, 'the browser was never asked for the location');
+
+  // Changing one's mind: the notice can be read again and agreed to.
+  await page.goto(server.baseUrl + '/');
+  await page.locator('[data-testid="privacy-change"]:visible').click();
+  await page.locator('[data-testid="privacy-agree"]:visible').click();
+  t.is(await page.locator('[data-testid="privacy-refused"]:visible').count(), 0);
   await context.close();
 });
 

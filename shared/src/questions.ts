@@ -132,10 +132,14 @@ export function questionLabel(q: Pick<Question, 'label' | 'labelEn'>, lang: Lang
 }
 
 /** An answer as text, for staff and for Open311 `attribute[code]`. */
-export function answerText(q: Question | undefined, v: AnswerValue): string {
-  const labelOf = (x: string) => q?.options?.find((o) => o.value === x)?.label ?? x;
-  if (Array.isArray(v)) return v.map(labelOf).join('、');
-  if (typeof v === 'boolean') return v ? '是' : '否';
+export function answerText(q: Question | undefined, v: AnswerValue, lang: Lang = 'zh-CN'): string {
+  const en = lang === 'en';
+  const labelOf = (x: string) => {
+    const option = q?.options?.find((o) => o.value === x);
+    return (en && option?.labelEn) || option?.label || x;
+  };
+  if (Array.isArray(v)) return v.map(labelOf).join(en ? ', ' : '、');
+  if (typeof v === 'boolean') return en ? (v ? 'Yes' : 'No') : v ? '是' : '否';
   if (typeof v === 'number') return String(v);
   return q?.type === 'single' ? labelOf(v) : v;
 }

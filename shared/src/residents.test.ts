@@ -15,6 +15,35 @@ test('field messages in English: exact texts, texts with numbers, and a fallback
   t.is(timelineMessageEn('处理完毕，已更换灯泡'), '处理完毕，已更换灯泡', "staff replies are left as written");
 });
 
+test('every text the server writes into a resident\'s timeline or messages has an English form', (t) => {
+  const cases: [string, string][] = [
+    ['诉求已提交，工单号 SH20261129-000001，将转交黄浦区相关部门处理', 'Report submitted, ticket SH20261129-000001; it will go to the departments of Huangpu District'],
+    ['诉求已提交，工单号 SH20261129-000001，将转交浦东新区相关部门处理', 'Report submitted, ticket SH20261129-000001; it will go to the departments of Pudong New Area'],
+    ['12345 热线已受理您的诉求', 'The 12345 hotline accepted the report'],
+    ['12345 热线已受理该诉求', 'The 12345 hotline accepted the report'],
+    ['已派发至承办部门', 'Assigned to the department in charge'],
+    ['已派发至区城管执法局', 'Assigned to 区城管执法局'],
+    ['承办部门正在办理', 'The department is working on it'],
+    ['承办部门退回，等待重新派单', 'Returned by the department; waiting to be assigned again'],
+    ['诉求已关闭', 'The report is closed'],
+    ['已办结', 'Resolved'],
+    ['您已撤回诉求', 'You withdrew the report'],
+    ['您申请了重新办理', 'You asked for it to be handled again'],
+    ['您催办了此诉求', 'You sent a reminder'],
+    ['您催办了此诉求：快点吧', 'You sent a reminder: 快点吧'],
+    ['您的评价：基本满意。还行', 'Your rating: basically satisfied. 还行'],
+    ['您的评价：不满意', 'Your rating: not satisfied'],
+    ['您补充了信息：（照片）', 'You added information: (photos)'],
+    ['提交人补充了信息：晚上更吵', 'The reporter added information: 晚上更吵'],
+    ['提交人申请重新办理：灯又坏了', 'The reporter asked for it to be handled again: 灯又坏了'],
+    ['提交人已撤回诉求：已解决', 'The reporter withdrew the report: 已解决'],
+    ['与诉求 SH20261129-000002 为同一问题，已合并办理，进展请在该诉求中查看', 'The same problem as report SH20261129-000002: merged into it; follow the progress there'],
+    ['办结 7 天内未申请重新办理，诉求自动关闭', 'Closed automatically: no request to reopen within 7 days of resolution'],
+    ['已超过办理时限，已督办承办部门', 'Past its deadline; the department has been pressed to act'],
+  ];
+  for (const [zh, en] of cases) t.is(timelineMessageEn(zh), en, zh);
+});
+
 const questions: Question[] = questionsSchema.parse([
   { code: 'pole', type: 'text', label: '灯杆编号', required: true, options: [{ value: '看不到编号', label: '看不到编号' }] },
   { code: 'when', type: 'single', label: '何时', required: false, options: [{ value: 'day', label: '白天' }, { value: 'night', label: '夜间' }] },

@@ -128,8 +128,11 @@ export interface ReportView {
   answers: Record<string, AnswerValue>;
   /** the questions as they were asked (labels for the answers) */
   questions: Question[];
-  /** the 专区 it was filed through */
-  zone: { id: string; title: string } | null;
+  /**
+   * the 专区 it was filed through. The resident who filed it also gets its English title and the zone's
+   * success message (in their language, as it was when they filed); staff get `{ id, title }`.
+   */
+  zone: { id: string; title: string; titleEn?: string; successMessage?: string } | null;
   /** staff only: the account that filed it; null once the resident deleted their personal data */
   reporter?: { id: string } | null;
 }

@@ -74,7 +74,8 @@ export interface ZoneAdminView extends ZoneView {
   createdAt: string;
 }
 
-/** `DELETE /api/v1/me` must be confirmed with this exact word (the app asks twice before sending it). */
+/** `DELETE /api/v1/me` must be confirmed with this exact word (the app asks twice before sending it), whatever the language. */
+export const DELETE_ME_CONFIRM = '删除';
 export const deleteMeSchema = z.object({
-  confirm: z.literal('删除', { errorMap: () => ({ message: '请输入“删除”以确认删除您的个人信息' }) }),
+  confirm: z.literal(DELETE_ME_CONFIRM, { errorMap: () => ({ message: '请输入“删除”以确认删除您的个人信息' }) }),
 });

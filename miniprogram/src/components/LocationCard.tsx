@@ -2,7 +2,7 @@ import { Button, Input, Text, View } from '@tarojs/components';
 import type { ReportLocation } from '@ssp/shared';
 import { canChooseOnMap, type Place } from '../services/geo';
 import './LocationCard.scss';
-import { useT } from '../i18n';
+import { districtName, useT } from '../i18n';
 
 export type LocateStatus = { kind: 'idle' } | { kind: 'locating' } | { kind: 'ok' } | { kind: 'failed'; reason: 'denied' | 'unavailable'; message: string };
 
@@ -26,10 +26,10 @@ export function LocationCard({ location, place, status, onRelocate, onChooseOnMa
       {status.kind === 'locating' && <Text className='muted'>{t('location.locating')}</Text>}
       {location && status.kind !== 'locating' && (
         <View>
-          <Text className='location-address'>{address || (location.lat != null && location.lng != null ? t('location.coords', { lat: location.lat.toFixed(5), lng: location.lng.toFixed(5) }) : t('location.typeAddress'))}</Text>
+          <Text className='location-address'>{address || (location.lat != null && location.lng != null ? t('location.coords', { lat: location.lat.toFixed(5), lon: location.lng.toFixed(5) }) : t('location.typeAddress'))}</Text>
           <View className='location-meta'>
             {place?.district ? (
-              <Text className='tag' data-testid='district'>{place.district.name}</Text>
+              <Text className='tag' data-testid='district'>{districtName(place.district)}</Text>
             ) : place ? (
               <Text className='tag warn-tag'>{t('location.outside')}</Text>
             ) : null}

@@ -5,6 +5,9 @@ type DeepPartialStrings<T> = { [K in keyof T]?: T[K] extends string ? string : D
 /** English texts. A missing key falls back to Chinese (i18next fallbackLng), never to the key itself. */
 export const en: DeepPartialStrings<Dict> = {
   tabs: { home: 'Home', mine: 'My reports' },
+  titles: {
+    home: 'Suishenpai · 12345', tickets: 'My reports', complaint: 'Report a problem', snap: 'Snap a problem', success: 'Report sent', detail: 'Report details', messages: 'Messages', login: 'Sign in', profile: 'Personal data',
+  },
   common: {
     loading: 'Loading…', noMore: 'No more', retryTap: '{{error}} — tap to retry', cancel: 'Cancel', submit: 'Submit', back: 'Back to home',
     networkFailed: 'No connection; check your network and try again', serviceDown: 'The service is unavailable, please try again later', loadFailed: 'Could not load, please retry', actionFailed: 'That did not work, please retry',
@@ -27,8 +30,8 @@ export const en: DeepPartialStrings<Dict> = {
   elder: { complaint: 'Tell us the problem', snap: 'Send a photo of the problem', mine: 'See how it is going' },
   privacy: {
     title: 'Privacy notice',
-    body: 'To handle your report we collect: where the problem is (to send it to the district in charge), the photos you upload (place and device details are removed), and a phone number if you choose to give one (only for staff to check details). Reports are kept as public-service records; you can download or delete your personal data at any time under “My reports → Personal data”.',
-    agree: 'Agree and continue', refuse: 'Disagree', refusedHint: 'You can keep location and camera off: type the address and send without photos.',
+    body: 'To handle your report we collect: where the problem is (to send it to the district in charge), the photos you upload (place and device details are removed), and a phone number if you choose to give one (only for staff to check details). How long: photos and phone numbers stay with the report until you delete your personal data; photos uploaded but never sent are deleted within 24 hours; the reports themselves are kept as public-service records. You can download or delete your personal data at any time under “My reports → Personal data”.',
+    agree: 'Agree and continue', refuse: 'Disagree', refusedHint: 'You can keep location and camera off: type the address and send without photos.', change: 'Read the privacy notice again',
   },
   form: {
     whatProblem: 'What is the problem?',
@@ -57,12 +60,12 @@ export const en: DeepPartialStrings<Dict> = {
   },
   question: { textPlaceholder: 'Type here', numberPlaceholder: 'Enter a number', required: ' (required)', yes: 'Yes', no: 'No' },
   location: {
-    locating: 'Finding your location…', coords: 'Coordinates {{lat}}, {{lng}}', typeAddress: 'Please type the address', outside: 'Outside Shanghai: staff will route it',
+    locating: 'Finding your location…', coords: 'Coordinates {{lat}}, {{lon}}', typeAddress: 'Please type the address', outside: 'Outside Shanghai: staff will route it',
     accuracy: ' accurate to about {{meters}} m', detailRequired: 'Please type the exact address of the problem', detailOptional: 'Add a building or floor number (optional)',
     addressPlaceholder: 'E.g. east side of 200 People’s Avenue, Huangpu', addressLabel: 'Address', relocate: 'Locate again', onMap: 'Pick on map', openSettings: 'Turn on location',
     denied: 'No permission to use your location: please type the address', unavailable: 'Location is not available right now: please type the address',
   },
-  photos: { failed: 'Upload failed', retry: 'Tap to retry', remove: 'Remove photo', add: 'Camera / album', addLabel: 'Add photos', hint: 'Up to {{max}} photos; they are compressed and place details removed', photo: 'Photo {{n}}' },
+  photos: { failed: 'Upload failed', retry: 'Tap to retry', remove: 'Remove photo', add: 'Camera / album', addLabel: 'Add photos', camera: 'Take a photo', album: 'Choose from album', hint: 'Up to {{max}} photos; they are compressed and place details removed', photo: 'Photo {{n}}' },
   success: {
     title: 'Report sent', ticketNo: 'Ticket number', next: 'What happens next',
     step1: '1. The 12345 hotline checks and accepts it, usually within one working day.', step2: '2. It then goes to the department in your district, with a deadline.', step3: '3. When it is resolved you get a reply and can rate the result.',
@@ -79,7 +82,7 @@ export const en: DeepPartialStrings<Dict> = {
     joined: 'Joined! ', followerNote: 'Another resident filed this report; you follow it and will be told of progress.', merged: 'Handled together with {{ticketNo}} — tap to see its progress ›',
     filedAt: '{{kind}} · sent {{time}}', supporters: '{{count}} more residents reported the same problem', description: 'Description', noText: '(no description)', followerHidden: '(only the person who filed it can see the description)',
     place: 'Location', notGiven: 'Not given', manual: 'District to be decided by staff', yourCategory: 'Your category: {{name}}', phone: 'Phone: {{phone}}', anonymous: 'Anonymous',
-    handling: 'Handling', department: 'Department: {{name}}', due: 'Due by {{time}}', myRating: 'My rating: {{rating}}', progress: 'Progress', answers: 'Answers', zone: 'Section: {{title}}',
+    handling: 'Handling', department: 'Department: {{name}}', due: 'Due by {{time}}', myRating: 'My rating: {{rating}}', progress: 'Progress', answers: 'Answers', answerLine: '{{question}}: {{answer}}', zone: 'Section: {{title}}',
     ratings: { satisfied: 'Satisfied', basically_satisfied: 'Mostly satisfied', unsatisfied: 'Not satisfied' },
   },
   actions: {
@@ -97,6 +100,6 @@ export const en: DeepPartialStrings<Dict> = {
     title: 'Personal data', what: 'What we hold about you', reports: '{{count}} reports', phones: '{{count}} phone numbers given', photos: '{{count}} photos', subscriptions: '{{count}} message subscriptions',
     download: 'Download my personal data (JSON)', downloaded: 'File ready', delete: 'Delete my personal data',
     deleteExplain: 'This deletes your phone numbers, photos, subscriptions and account, and cuts the link between you and your reports. The reports stay, anonymised, as public records; open ones are still handled to the end. This cannot be undone.',
-    confirm1: 'Delete your personal data?', confirm2: 'Please confirm again: this cannot be undone.', deleted: 'Your personal data has been deleted', elder: 'Large-text mode', language: 'Language',
+    confirm1: 'Delete your personal data?', confirm2: 'Please confirm again: this cannot be undone.', confirmWord: 'Delete', deleted: 'Your personal data has been deleted', elder: 'Large-text mode', language: 'Language',
   },
 };

@@ -1,6 +1,10 @@
 /** Chinese texts of the resident app (the source language). Keys are grouped by screen. */
 export const zhCN = {
   tabs: { home: '首页', mine: '我的诉求' },
+  // Navigation bar titles (lib/pageTitle.ts); the page configs hold the Chinese ones for the mini-program's JSON.
+  titles: {
+    home: '随申拍 · 12345', tickets: '我的诉求', complaint: '我要反映', snap: '随申拍', success: '提交成功', detail: '诉求详情', messages: '消息通知', login: '登录', profile: '个人信息',
+  },
   common: {
     loading: '加载中…', noMore: '没有更多了', retryTap: '{{error}}，点此重试', cancel: '取消', submit: '提交', back: '返回首页',
     networkFailed: '网络连接失败，请检查网络后重试', serviceDown: '服务暂时不可用，请稍后重试', loadFailed: '加载失败，请重试', actionFailed: '操作失败，请重试',
@@ -25,8 +29,8 @@ export const zhCN = {
   },
   privacy: {
     title: '隐私说明',
-    body: '为办理您的诉求，我们会收集：问题发生的位置（用于派给所在区的部门）、您上传的照片（已自动去除拍摄地点等信息）、您自愿留下的联系电话（仅用于工作人员核实）。诉求记录作为政务服务档案保存；您可以在「我的诉求 → 个人信息」中随时下载或删除您的个人信息。',
-    agree: '同意并继续', refuse: '不同意', refusedHint: '您可以不授权定位和相机：填写地址、不附照片也能反映问题。',
+    body: '为办理您的诉求，我们会收集：问题发生的位置（用于派给所在区的部门）、您上传的照片（已自动去除拍摄地点等信息）、您自愿留下的联系电话（仅用于工作人员核实）。保存多久：照片和电话随诉求保存，直到您删除个人信息；上传后未提交的照片 24 小时内自动删除；诉求内容作为政务服务档案保存。您可以在「我的诉求 → 个人信息」中随时下载或删除您的个人信息。',
+    agree: '同意并继续', refuse: '不同意', refusedHint: '您可以不授权定位和相机：填写地址、不附照片也能反映问题。', change: '重新查看隐私说明',
   },
   form: {
     whatProblem: '遇到了什么问题？',
@@ -55,12 +59,12 @@ export const zhCN = {
   },
   question: { textPlaceholder: '请填写', numberPlaceholder: '请填写数字', required: '（必填）', yes: '是', no: '否' },
   location: {
-    locating: '正在获取位置…', coords: '经纬度 {{lat}}, {{lng}}', typeAddress: '请填写地址', outside: '不在上海市范围，将人工分派',
+    locating: '正在获取位置…', coords: '经纬度 {{lat}}, {{lon}}', typeAddress: '请填写地址', outside: '不在上海市范围，将人工分派',
     accuracy: ' 精度约 {{meters}} 米', detailRequired: '请填写问题发生的详细地址', detailOptional: '补充门牌号、楼层等（可选）',
     addressPlaceholder: '例如：黄浦区人民大道200号东侧', addressLabel: '地址', relocate: '重新定位', onMap: '地图选点', openSettings: '去开启定位',
     denied: '未获得定位权限，请填写地址', unavailable: '暂时无法定位，请填写地址',
   },
-  photos: { failed: '上传失败', retry: '点此重试', remove: '删除照片', add: '拍照/相册', addLabel: '添加照片', hint: '最多 {{max}} 张，照片会自动压缩，位置等隐私信息会被清除', photo: '照片 {{n}}' },
+  photos: { failed: '上传失败', retry: '点此重试', remove: '删除照片', add: '拍照/相册', addLabel: '添加照片', camera: '拍摄', album: '从相册选择', hint: '最多 {{max}} 张，照片会自动压缩，位置等隐私信息会被清除', photo: '照片 {{n}}' },
   success: {
     title: '诉求已提交', ticketNo: '工单号', next: '接下来会怎样',
     step1: '1. 12345 热线工作人员审核受理，一般在 1 个工作日内。', step2: '2. 受理后派发至所在区的承办部门，按时限办理。', step3: '3. 办结后您会收到答复，并可对办理结果进行评价。',
@@ -77,7 +81,7 @@ export const zhCN = {
     joined: '已加入！', followerNote: '这是其他市民提交的诉求，您已关注，办理进展会通知您。', merged: '已与诉求 {{ticketNo}} 合并办理，点此查看它的进度 ›',
     filedAt: '{{kind}} · 提交于 {{time}}', supporters: '另有 {{count}} 位市民反映了同一问题', description: '问题描述', noText: '（未填写文字说明）', followerHidden: '（诉求内容仅提交人可见）',
     place: '地点', notGiven: '未提供', manual: '待人工确定所属区', yourCategory: '您选择的分类：{{name}}', phone: '联系电话：{{phone}}', anonymous: '匿名反映',
-    handling: '办理信息', department: '承办部门：{{name}}', due: '办理时限：{{time}} 前', myRating: '我的评价：{{rating}}', progress: '办理进度', answers: '补充信息', zone: '专区：{{title}}',
+    handling: '办理信息', department: '承办部门：{{name}}', due: '办理时限：{{time}} 前', myRating: '我的评价：{{rating}}', progress: '办理进度', answers: '补充信息', answerLine: '{{question}}：{{answer}}', zone: '专区：{{title}}',
     ratings: { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' },
   },
   actions: {

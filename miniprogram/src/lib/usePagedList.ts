@@ -2,6 +2,7 @@ import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/ta
 import { useCallback, useRef, useState } from 'react';
 import { ApiError } from '../services/api';
 import { requireLogin } from './session';
+import { t } from '../i18n';
 
 export interface PageOf {
   items: unknown[];
@@ -34,7 +35,7 @@ export function usePagedList<P extends PageOf>(fetchPage: (cursor: string | null
         onPage?.(page, reset);
         setState(page.nextCursor ? 'idle' : 'end');
       } catch (err) {
-        setError(err instanceof ApiError ? err.message : '加载失败');
+        setError(err instanceof ApiError ? err.message : t('common.loadFailed'));
         setState('error');
       } finally {
         busy.current = false;

@@ -9,9 +9,14 @@ import { chooseOnMap, locate, openLocationSettings, reverseGeocode } from '../se
 import { choosePhotos, uploadImage } from '../services/media';
 import { createReport, joinTicket, similarTickets } from '../services/reports';
 import { nearbyCategories, suggestCategory } from '../services/classification';
-import type { ClassificationView, SimilarTicket } from '@ssp/shared';
+import type { ClassificationView, ReportView, SimilarTicket } from '@ssp/shared';
 import type { LocateStatus } from '../components/LocationCard';
 import { requireLogin } from '../lib/session';
+
+/** The success page of a filed report; `zone=1` when its 专区 has a message to show there. */
+export function successUrl(report: Pick<ReportView, 'id' | 'ticketNo' | 'zone'>): string {
+  return `/report/success/index?id=${report.id}&ticketNo=${encodeURIComponent(report.ticketNo)}${report.zone?.successMessage ? '&zone=1' : ''}`;
+}
 
 /**
  * Everything a report form does, for both 我要反映 and 随申拍: the draft kept
@@ -206,7 +211,7 @@ export function useReportDraft(kind: Draft['kind']) {
     try {
       const report = await createReport(input, draftRef.current.idempotencyKey);
       discardDraft(kind);
-      void Taro.redirectTo({ url: `/report/success/index?id=${report.id}&ticketNo=${encodeURIComponent(report.ticketNo)}` });
+      void Taro.redirectTo({ url: successUrl(report) });
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', t('common.networkFailed'));
       // Keep the draft and its key: a retry is recognised by the server and never makes a second report.

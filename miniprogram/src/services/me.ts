@@ -1,3 +1,4 @@
+import { DELETE_ME_CONFIRM } from '@ssp/shared';
 import { call } from './api';
 
 /** What `GET /me/data` returns (see server privacy/privacyService.ts). */
@@ -16,5 +17,5 @@ export function myData(): Promise<MyData> {
 }
 
 export function deleteMe(): Promise<{ deleted: boolean }> {
-  return call<{ deleted: boolean }>('DELETE', '/me', { confirm: '删除' });
+  return call<{ deleted: boolean }>('DELETE', '/me', { confirm: DELETE_ME_CONFIRM });
 }

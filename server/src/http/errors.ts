@@ -10,6 +10,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string = ErrorCodes[code],
     readonly details?: FieldIssue[],
+    /** the English message when it says more than the code's fixed English text (e.g. when to retry) */
+    readonly messageEn?: string,
   ) {
     super(message);
     this.name = 'AppError';
@@ -30,7 +32,7 @@ export const unavailable = (code: ErrorCode) => new AppError(503, code);
 /** 429 RATE_LIMITED, telling the resident when to try again (also as Retry-After, set by the error handler). */
 export class RateLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number, now = Date.now()) {
-    super(429, 'RATE_LIMITED', rateLimitMessage(retryAfterSeconds, now));
+    super(429, 'RATE_LIMITED', rateLimitMessage(retryAfterSeconds, now), undefined, rateLimitMessageEn(retryAfterSeconds, now));
   }
 }
 
@@ -42,6 +44,16 @@ export function rateLimitMessage(seconds: number, now = Date.now()): string {
   const wait = seconds < 60 ? `${seconds} 秒` : minutes < 60 ? `${minutes} 分钟` : `${Math.floor(minutes / 60)} 小时${minutes % 60 ? ` ${minutes % 60} 分钟` : ''}`;
   const at = new Date(now + seconds * 1000).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
   return `操作太频繁，请 ${wait}后（${at} 之后）再试`;
+}
+
+/** The same in English: 「Too many requests: please try again in 12 minutes (after 14:05 Shanghai time)」. */
+export function rateLimitMessageEn(seconds: number, now = Date.now()): string {
+  const minutes = Math.ceil(seconds / 60);
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const wait =
+    seconds < 60 ? unit(seconds, 'second') : minutes < 60 ? unit(minutes, 'minute') : `${unit(Math.floor(minutes / 60), 'hour')}${minutes % 60 ? ` ${unit(minutes % 60, 'minute')}` : ''}`;
+  const at = new Date(now + seconds * 1000).toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
+  return `Too many requests: please try again in ${wait} (after ${at} Shanghai time)`;
 }
 
 /** A 429/503 that tells the client when to come back (the error handler sets `Retry-After` in seconds). */

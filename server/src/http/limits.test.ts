@@ -6,7 +6,7 @@ import { startTestServer, validComplaint, type TestServer } from '../../test/har
 import { makeJpeg, multipart } from '../../test/images';
 import { countReports, storedReport } from '../../test/reportStore';
 import { RATE_LIMIT_COLLECTION } from './rateLimits';
-import { rateLimitMessage } from './errors';
+import { rateLimitMessage, rateLimitMessageEn } from './errors';
 
 // Small limits so each can be reached quickly; every test uses its own residents (limits are per resident).
 let s: TestServer;
@@ -38,6 +38,12 @@ test('new reports: over the hourly limit → 429 with Retry-After and a Chinese 
   t.true(retryAfter <= 3600);
   t.is(await countReports({ citizenId: me.userId }), 3, 'the refused report is not half-written');
   t.is(await countReports({ idempotencyKey: key }), 0);
+  // In English the message keeps the wait and the clock time, the code stays.
+  const en = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint(), headers: { 'Idempotency-Key': randomUUID(), 'Accept-Language': 'en-US,en;q=0.9' } });
+  t.is(en.status, 429);
+  t.is(en.body.error.code, 'RATE_LIMITED');
+  t.regex(en.body.error.message, /^Too many requests: please try again in \d+ (seconds?|minutes?|hours?)( \d+ minutes?)? \(after \d\d:\d\d Shanghai time\)$/);
+  t.is(en.body.error.message.match(/\d\d:\d\d/)![0], over.body.error.message.match(/\d\d:\d\d/)![0], 'the same time as the Chinese message');
   // Another resident has their own quota.
   const other = await s.loginCitizen();
   t.is((await submit(other.token)).status, 201);
@@ -129,4 +135,8 @@ test('the message says when to try again, in Shanghai time', (t) => {
   t.is(rateLimitMessage(30, now), '操作太频繁，请 30 秒后（14:00 之后）再试');
   t.is(rateLimitMessage(12 * 60, now), '操作太频繁，请 12 分钟后（14:12 之后）再试');
   t.is(rateLimitMessage(2 * 3600, now), '操作太频繁，请 2 小时后（16:00 之后）再试');
+  t.is(rateLimitMessageEn(1, now), 'Too many requests: please try again in 1 second (after 14:00 Shanghai time)');
+  t.is(rateLimitMessageEn(12 * 60, now), 'Too many requests: please try again in 12 minutes (after 14:12 Shanghai time)');
+  t.is(rateLimitMessageEn(3600 + 60, now), 'Too many requests: please try again in 1 hour 1 minute (after 15:01 Shanghai time)');
+  t.is(rateLimitMessageEn(2 * 3600, now), 'Too many requests: please try again in 2 hours (after 16:00 Shanghai time)');
 });

@@ -33,7 +33,7 @@ export function errorHandler(log: Logger): Middleware<AppState> {
         if (retryAfter) ctx.set('Retry-After', String(retryAfter));
         // The resident's language (Accept-Language) changes the messages, never the codes.
         const en = languageOf(ctx.get('Accept-Language')) === 'en';
-        const message = en ? (ErrorMessagesEn[appError.code] ?? appError.message) : appError.message;
+        const message = en ? (appError.messageEn ?? ErrorMessagesEn[appError.code] ?? appError.message) : appError.message;
         const details = appError.details && en ? appError.details.map((d) => ({ ...d, message: fieldMessageEn(d) })) : appError.details;
         ctx.body = { error: { code: appError.code, message, ...(details ? { details } : {}) } };
         return;

@@ -70,7 +70,7 @@ test('in English, the report the resident sees speaks English; staff see the sto
   const res = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint(), headers: { 'Idempotency-Key': randomUUID(), 'Accept-Language': 'en-US,en;q=0.9' } });
   t.is(res.status, 201);
   t.is(res.body.statusLabel, 'Submitted');
-  t.regex(res.body.timeline[0].message, /^Report submitted, ticket SH\d{8}-\d{6}; it will go to the departments of 黄浦区$/);
+  t.regex(res.body.timeline[0].message, /^Report submitted, ticket SH\d{8}-\d{6}; it will go to the departments of Huangpu District$/);
   const zh = await s.request('GET', `/api/v1/reports/${res.body.id}`, { token: me.token });
   t.is(zh.body.statusLabel, '已提交');
   const unauth = await s.request('GET', '/api/v1/me/reports', { headers: { 'Accept-Language': 'en' } });

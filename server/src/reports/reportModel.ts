@@ -113,7 +113,8 @@ const reportSchema = new Schema(
     /** the questions as they were asked, so staff and the pipeline read answers against the right labels after the tree changes */
     questions: { type: [Schema.Types.Mixed], default: undefined },
     /** the 专区 it was filed through, copied (closing or editing the zone leaves it as it was) */
-    zone: { type: new Schema({ id: String, title: String }, { _id: false }), default: null },
+    // with the zone's English title and its success message as they were when filed (shown to the resident after submitting)
+    zone: { type: new Schema({ id: String, title: String, titleEn: String, successMessage: String, successMessageEn: String }, { _id: false }), default: null },
     /** set when the resident deleted their personal data: citizenId then points at no account */
     anonymisedAt: { type: Date, default: null },
   },

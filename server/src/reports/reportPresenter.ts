@@ -27,7 +27,8 @@ export function streetLevelPlace(doc: Pick<ReportDoc, 'location' | 'district'>):
  * follow-ups, rating or exact location. Every field is listed here on purpose
  * (and in a test): a new field of ReportView must be decided on, not leaked.
  */
-export function presentForFollower(doc: ReportDoc): ReportView {
+export function presentForFollower(doc: ReportDoc, lang?: Language): ReportView {
+  const en = lang === 'en';
   return {
     id: String(doc._id),
     viewer: 'follower',
@@ -36,7 +37,7 @@ export function presentForFollower(doc: ReportDoc): ReportView {
     ticketNo: doc.ticketNo,
     kind: doc.kind,
     status: doc.status,
-    statusLabel: STATUS_LABELS[doc.status],
+    statusLabel: en ? STATUS_LABELS_EN[doc.status] : STATUS_LABELS[doc.status],
     // The reporter's own words may name a flat or a person; shown only if staff made them public.
     description: doc.descriptionPublic ? doc.description ?? '' : '',
     category: doc.category?.code
@@ -64,13 +65,25 @@ export function presentForFollower(doc: ReportDoc): ReportView {
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
     // The city's side only: status changes and replies by staff and the pipeline, without photos.
-    timeline: (doc.timeline ?? []).filter((t) => t.actor !== 'citizen').map((t) => ({ at: t.at.toISOString(), status: t.status, actor: t.actor, message: t.message })),
+    timeline: (doc.timeline ?? []).filter((t) => t.actor !== 'citizen').map((t) => ({ at: t.at.toISOString(), status: t.status, actor: t.actor, message: en ? timelineMessageEn(t.message) : t.message })),
   };
+}
+
+/**
+ * The 专区 a report was filed through. Staff (no language) see `{ id, title }`; the resident who filed it
+ * also gets the English title and the zone's success message in their language (English falls back to Chinese).
+ */
+export function presentZoneOfReport(doc: Pick<ReportDoc, 'zone'>, lang?: Language): ReportView['zone'] {
+  const zone = doc.zone as { id?: string | null; title?: string | null; titleEn?: string | null; successMessage?: string | null; successMessageEn?: string | null } | null | undefined;
+  if (!zone?.id) return null;
+  if (!lang) return { id: zone.id, title: zone.title ?? '' };
+  const successMessage = (lang === 'en' && zone.successMessageEn) || zone.successMessage;
+  return { id: zone.id, title: zone.title ?? '', ...(zone.titleEn ? { titleEn: zone.titleEn } : {}), ...(successMessage ? { successMessage } : {}) };
 }
 
 /** Exactly the fields that leave the server. The full phone number never does. */
 export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forStaff?: boolean; now?: number; follower?: boolean; lang?: Language } = {}): ReportView {
-  if (opts.follower && !opts.forStaff) return presentForFollower(doc);
+  if (opts.follower && !opts.forStaff) return presentForFollower(doc, opts.lang);
   const en = opts.lang === 'en' && !opts.forStaff;
   const follower = false;
   const mediaIds = follower ? [] : (doc.mediaIds ?? []).map(String);
@@ -119,7 +132,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     // A follower sees neither the reporter's answers (they may say where the reporter lives) nor their photos.
     answers: follower ? {} : ((doc.answers ?? {}) as Record<string, AnswerValue>),
     questions: follower ? [] : ((doc.questions ?? []) as Question[]),
-    zone: doc.zone?.id ? { id: doc.zone.id, title: doc.zone.title ?? '' } : null,
+    zone: presentZoneOfReport(doc, opts.forStaff ? undefined : opts.lang ?? 'zh-CN'),
     ...(opts.forStaff ? { reporter: doc.anonymisedAt ? null : { id: String(doc.citizenId) } } : {}),
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

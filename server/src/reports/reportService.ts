@@ -139,7 +139,15 @@ export function createReportService(deps: {
         contactPhone: input.contactPhone ?? null,
         anonymous: input.anonymous,
         ...(answered.length ? { answers: checked.answers, questions: answered } : {}),
-        zone: zone ? { id: zone._id, title: zone.title } : null,
+        zone: zone
+          ? {
+              id: zone._id,
+              title: zone.title,
+              ...(zone.titleEn ? { titleEn: zone.titleEn } : {}),
+              ...(zone.successMessage ? { successMessage: zone.successMessage } : {}),
+              ...(zone.successMessageEn ? { successMessageEn: zone.successMessageEn } : {}),
+            }
+          : null,
         timeline: [
           {
             at: now,

@@ -35,6 +35,7 @@ test.serial('an admin opens a 专区; it is listed while active, its reports car
       categoryCodes: ['street_lights', 'road_damage'],
       questions: [{ code: 'water_depth', type: 'single', label: '积水深度', required: true, options: [{ value: 'ankle', label: '没过脚踝' }, { value: 'knee', label: '没过膝盖' }] }],
       successMessage: '感谢反映，防汛值班人员会尽快处理',
+      successMessageEn: 'Thank you: the flood duty team will see to it soon',
     },
   });
   t.is(created.status, 201, JSON.stringify(created.body));
@@ -57,8 +58,12 @@ test.serial('an admin opens a 专区; it is listed while active, its reports car
   t.is(missing.body.error.details[0].path, 'answers.water_depth', 'the zone\'s own questions are asked too');
   const ok = await submit(token, through({ categoryCode: 'road_damage', answers: { water_depth: 'knee' } }));
   t.is(ok.status, 201, JSON.stringify(ok.body));
-  t.deepEqual(ok.body.zone, { id: zone.id, title: '防汛防台' });
+  const filedZone = { id: zone.id, title: '防汛防台', titleEn: 'Flood season', successMessage: '感谢反映，防汛值班人员会尽快处理' };
+  t.deepEqual(ok.body.zone, filedZone, 'the resident gets the zone\'s success message with the report');
   t.deepEqual(ok.body.answers, { water_depth: 'knee' });
+  const inEnglish = await s.request('GET', `/api/v1/reports/${ok.body.id}`, { token, headers: { 'Accept-Language': 'en' } });
+  t.is(inEnglish.body.zone.successMessage, 'Thank you: the flood duty team will see to it soon', 'in the resident\'s language');
+  t.deepEqual((await s.request('GET', `/api/v1/reports/${ok.body.id}`, { token: admin.token })).body.zone, { id: zone.id, title: '防汛防台' }, 'staff see the zone itself');
 
   const other = await submit(token, validComplaint());
   const staffList = await s.request('GET', `/api/v1/admin/reports?zone=${zone.id}`, { token: admin.token });
@@ -73,15 +78,23 @@ test.serial('an admin opens a 专区; it is listed while active, its reports car
   t.is(late.status, 400);
   t.is(late.body.error.code, 'ZONE_NOT_ACTIVE');
   const again = await s.request('GET', `/api/v1/reports/${ok.body.id}`, { token });
-  t.deepEqual(again.body.zone, { id: zone.id, title: '防汛防台' }, 'reports already filed keep their zone as it was');
+  t.deepEqual(again.body.zone, filedZone, 'reports already filed keep their zone as it was');
+  const edited = await s.request('PATCH', `/api/v1/admin/zones/${zone.id}`, { token: admin.token, json: { successMessage: '新的提示' } });
+  t.is(edited.status, 200);
+  t.is((await s.request('GET', `/api/v1/reports/${ok.body.id}`, { token })).body.zone.successMessage, '感谢反映，防汛值班人员会尽快处理', 'a later edit of the message changes no filed report');
 });
 
 test.serial('a zone with one fixed category files under it without the resident choosing', async (t) => {
   const admin = await s.loginAdmin();
   const { token } = await s.loginCitizen();
-  const zone = (await s.request('POST', '/api/v1/admin/zones', { token: admin.token, json: { title: '路灯专项', categoryCodes: ['street_lights'] } })).body;
-  const res = await submit(token, validComplaint({ description: '小区门口那盏灯坏了好几天', zoneId: zone.id, answers: { pole_number: '看不到编号' } }));
+  const zone = (await s.request('POST', '/api/v1/admin/zones', { token: admin.token, json: { title: '路灯专项', categoryCodes: ['street_lights'], successMessage: '路灯所会在 24 小时内到场' } })).body;
+  const res = await s.request('POST', '/api/v1/reports', {
+    token,
+    json: validComplaint({ description: '小区门口那盏灯坏了好几天', zoneId: zone.id, answers: { pole_number: '看不到编号' } }),
+    headers: { 'Idempotency-Key': randomUUID(), 'Accept-Language': 'en' },
+  });
   t.is(res.status, 201, JSON.stringify(res.body));
+  t.deepEqual(res.body.zone, { id: zone.id, title: '路灯专项', successMessage: '路灯所会在 24 小时内到场' }, 'no English message: the Chinese one');
   t.is(res.body.citizenCategory.code, 'street_lights');
   const refused = await submit(token, validComplaint({ description: '小区门口那盏灯坏了好几天', zoneId: zone.id }));
   t.is(refused.body.error.details[0].path, 'answers.pole_number', "the fixed category's questions apply");

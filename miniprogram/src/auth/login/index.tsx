@@ -6,6 +6,7 @@ import { adminLogin, ApiError, localExperienceLogin } from '../../services/api';
 import './login.scss';
 import { useT } from '../../i18n';
 import { usePageMode } from '../../lib/elder';
+import { usePageTitle } from '../../lib/pageTitle';
 
 const TAB_PAGES = ['/pages/index/index', '/pages/tickets/index'];
 
@@ -27,6 +28,7 @@ function goBack(back: string | undefined, role: 'citizen' | 'admin') {
 export default function LoginPage() {
   const t = useT();
   const mode = usePageMode();
+  usePageTitle('login');
   const { params } = useRouter();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

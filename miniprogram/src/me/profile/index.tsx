@@ -3,6 +3,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { useState } from 'react';
 import { useT } from '../../i18n';
 import { usePageMode } from '../../lib/elder';
+import { usePageTitle } from '../../lib/pageTitle';
 import { requireLogin } from '../../lib/session';
 import { ApiError, logout } from '../../services/api';
 import { deleteMe, myData, type MyData } from '../../services/me';
@@ -15,6 +16,7 @@ import { saveJsonFile } from '../../services/download';
 export default function ProfilePage() {
   const t = useT();
   const mode = usePageMode();
+  usePageTitle('profile');
   const [data, setData] = useState<MyData | null>(null);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');

@@ -6,7 +6,8 @@ import { hasContent, loadDraft } from '../../services/drafts';
 import { currentSession } from '../../services/api';
 import { refreshUnreadBadge } from '../../services/notifications';
 import { activeZones } from '../../services/zones';
-import { applyTabBar, localName, useT } from '../../i18n';
+import { applyTabBar, localName, useT, zoneBanner } from '../../i18n';
+import { usePageTitle } from '../../lib/pageTitle';
 import { useElderMode } from '../../lib/elder';
 import { PrivacyNotice } from '../../components/PrivacyNotice';
 import { Settings } from '../../components/Settings';
@@ -29,6 +30,7 @@ function call12345() {
 export default function Home() {
   const t = useT();
   const [elder] = useElderMode();
+  usePageTitle('home');
   const [draftWaiting, setDraftWaiting] = useState(false);
   const [isStaff, setIsStaff] = useState(false);
   const [unread, setUnread] = useState(0);
@@ -101,7 +103,7 @@ export default function Home() {
               </View>
               <View className='home-entry-text'>
                 <Text className='home-entry-title'>{localName(z)}</Text>
-                {z.banner ? <Text className='home-entry-desc'>{z.banner}</Text> : null}
+                {zoneBanner(z) ? <Text className='home-entry-desc'>{zoneBanner(z)}</Text> : null}
               </View>
               <Text className='home-chevron' aria-hidden='true'>›</Text>
             </View>

@@ -8,13 +8,17 @@ import { usePagedList } from '../../lib/usePagedList';
 import { absoluteUrl } from '../../services/media';
 import { listFollowing, listMyReports } from '../../services/reports';
 import './index.scss';
-import { useT } from '../../i18n';
+import { categoryName, districtName, useT } from '../../i18n';
+import { usePageTitle } from '../../lib/pageTitle';
+import { useCategoryTree } from '../../lib/useCategoryTree';
 import { usePageMode } from '../../lib/elder';
 import { Settings } from '../../components/Settings';
 
 export default function MyReports() {
   const t = useT();
   const mode = usePageMode();
+  usePageTitle('tickets');
+  const tree = useCategoryTree();
   const [following, setFollowing] = useState<ReportView[]>([]);
   const { items, state, error, load } = usePagedList(listMyReports, (_page, reset) => {
     if (reset) listFollowing().then((r) => setFollowing(r.items), () => {});
@@ -41,7 +45,7 @@ export default function MyReports() {
                 </View>
                 <Text className='ticket-desc'>{r.description}</Text>
                 <Text className='muted'>
-                  {t('tickets.othersReported', { category: r.category?.name ?? '', count: r.supporters + 1 })}
+                  {t('tickets.othersReported', { category: r.category ? categoryName(tree, r.category) : '', count: r.supporters + 1 })}
                 </Text>
               </View>
             </View>
@@ -59,8 +63,8 @@ export default function MyReports() {
             <Text className='ticket-desc'>{r.description || (r.kind === 'snap' ? t('tickets.snapFallback') : '')}</Text>
             <Text className='muted'>
               {r.kind === 'snap' ? t('common.kindSnap') : t('common.kindComplaint')}
-              {r.citizenCategory ? ` · ${r.citizenCategory.name}` : ''}
-              {r.district ? ` · ${r.district.name}` : ''} · {formatTime(r.createdAt)}
+              {r.citizenCategory ? ` · ${categoryName(tree, r.citizenCategory)}` : ''}
+              {r.district ? ` · ${districtName(r.district)}` : ''} · {formatTime(r.createdAt)}
             </Text>
           </View>
           {r.media[0] && <Image className='ticket-thumb' src={absoluteUrl(r.media[0].previewUrl)} mode='aspectFill' aria-hidden='true' />}

@@ -9,7 +9,9 @@ import { PhotoPicker } from '../../components/PhotoPicker';
 import { SubmitBar } from '../SubmitBar';
 import { Questions } from '../Questions';
 import { useReportDraft } from '../useReportDraft';
-import { localName, useT } from '../../i18n';
+import { localName, useT, zoneBanner } from '../../i18n';
+import { usePageTitle } from '../../lib/pageTitle';
+import { PrivacyNotice } from '../../components/PrivacyNotice';
 import { usePageMode } from '../../lib/elder';
 import { findLeaf } from '../../services/categories';
 import { activeZones } from '../../services/zones';
@@ -18,6 +20,7 @@ import '../report.scss';
 export default function ComplaintPage() {
   const t = useT();
   const mode = usePageMode();
+  usePageTitle('complaint');
   const form = useReportDraft('complaint');
   const { draft, fieldErrors, touched } = form;
   const length = draft.description.trim().length;
@@ -39,9 +42,10 @@ export default function ComplaintPage() {
 
   return (
     <View className={`page report-form ${mode}`}>
+      <PrivacyNotice />
       {form.zone && (
         <View className='banner info' data-testid='zone-banner'>
-          <Text>{t('form.zone', { title: localName(form.zone) })}{form.zone.banner ? ` · ${form.zone.banner}` : ''}</Text>
+          <Text>{t('form.zone', { title: localName(form.zone) })}{zoneBanner(form.zone) ? ` · ${zoneBanner(form.zone)}` : ''}</Text>
         </View>
       )}
       <View className='card'>

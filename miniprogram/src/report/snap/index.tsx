@@ -11,6 +11,8 @@ import { localName, useT } from '../../i18n';
 import { usePageMode } from '../../lib/elder';
 import { findLeaf } from '../../services/categories';
 import { Questions } from '../Questions';
+import { usePageTitle } from '../../lib/pageTitle';
+import { PrivacyNotice } from '../../components/PrivacyNotice';
 
 /**
  * Camera first: the picker opens as the page does, location fills itself in,
@@ -19,6 +21,7 @@ import { Questions } from '../Questions';
 export default function SnapPage() {
   const t = useT();
   const mode = usePageMode();
+  usePageTitle('snap');
   const form = useReportDraft('snap');
   const { draft, fieldErrors } = form;
   const opened = useRef(false);
@@ -31,6 +34,7 @@ export default function SnapPage() {
 
   return (
     <View className={`page report-form ${mode}`}>
+      <PrivacyNotice />
       <View className='card'>
         <Text className='card-title'>{t('form.snapTitle')}</Text>
         <PhotoPicker photos={draft.photos} onAdd={() => void form.addPhotos(['camera', 'album'])} onRetry={form.retryPhoto} onRemove={form.removePhoto} error={draft.photos.length ? fieldErrors.mediaIds : undefined} />

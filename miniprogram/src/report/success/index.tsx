@@ -1,10 +1,13 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { ReportView } from '@ssp/shared';
 import { askForStatusMessages, canSubscribe } from '../../services/notifications';
+import { getReport } from '../../services/reports';
 import './success.scss';
-import { useT } from '../../i18n';
+import { localName, useT } from '../../i18n';
 import { usePageMode } from '../../lib/elder';
+import { usePageTitle } from '../../lib/pageTitle';
 
 export default function SuccessPage() {
   const t = useT();
@@ -12,6 +15,13 @@ export default function SuccessPage() {
   const { params } = useRouter();
   const ticketNo = decodeURIComponent(params.ticketNo ?? '');
   const [subscribed, setSubscribed] = useState<'idle' | 'yes' | 'no' | 'failed'>('idle');
+  usePageTitle('success');
+  // Filed through a 专区: its own message (in the resident's language, as it was when filed) comes with the report.
+  const [zone, setZone] = useState<ReportView['zone']>(null);
+  useEffect(() => {
+    if (params.zone !== '1' || !params.id) return;
+    getReport(params.id).then((r) => setZone(r.zone), () => setZone(null));
+  }, [params.zone, params.id]);
   // WeChat only lets us ask inside a tap, so this is a button rather than a prompt on arrival.
   const subscribe = () => {
     askForStatusMessages(params.id ?? '').then(
@@ -31,6 +41,12 @@ export default function SuccessPage() {
           {ticketNo}
         </Text>
       </View>
+      {zone?.successMessage ? (
+        <View className='card zone-message' role='status' data-testid='zone-success-message'>
+          <Text className='card-title'>{localName(zone)}</Text>
+          <Text className='success-step'>{zone.successMessage}</Text>
+        </View>
+      ) : null}
       <View className='card'>
         <Text className='card-title'>{t('success.next')}</Text>
         <Text className='success-step'>{t('success.step1')}</Text>

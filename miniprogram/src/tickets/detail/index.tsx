@@ -1,7 +1,7 @@
 import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useCallback, useState } from 'react';
-import { answerText, type ReportView } from '@ssp/shared';
+import type { ReportView } from '@ssp/shared';
 import { StatusTag } from '../../components/StatusTag';
 import { Timeline } from '../../components/Timeline';
 import { formatTime } from '../../lib/format';
@@ -10,13 +10,18 @@ import { ApiError } from '../../services/api';
 import { absoluteUrl } from '../../services/media';
 import { getReport } from '../../services/reports';
 import { Actions } from './Actions';
+import { PrivacyNotice } from '../../components/PrivacyNotice';
 import './detail.scss';
-import { localName, useT } from '../../i18n';
+import { answerLabel, categoryName, districtName, localName, useT } from '../../i18n';
+import { usePageTitle } from '../../lib/pageTitle';
+import { useCategoryTree } from '../../lib/useCategoryTree';
 import { usePageMode } from '../../lib/elder';
 
 export default function ReportDetail() {
   const t = useT();
   const mode = usePageMode();
+  usePageTitle('detail');
+  const tree = useCategoryTree();
   const { params } = useRouter();
   const [report, setReport] = useState<ReportView | null>(null);
   const [error, setError] = useState('');
@@ -43,6 +48,7 @@ export default function ReportDetail() {
   const loc = report.location;
   return (
     <View className={`page detail ${mode}`}>
+      <PrivacyNotice refusedBanner={false} />
       {report.viewer === 'follower' && (
         <View className='banner info' data-testid='follower-banner'>
           <Text>{params.joined ? t('detail.joined') : ''}{t('detail.followerNote')}</Text>
@@ -80,18 +86,18 @@ export default function ReportDetail() {
 
       <View className='card'>
         <Text className='card-title'>{t('detail.place')}</Text>
-        <Text className='detail-address'>{loc.address || (loc.lat != null ? t('location.coords', { lat: loc.lat.toFixed(5), lng: loc.lng!.toFixed(5) }) : t('detail.notGiven'))}</Text>
+        <Text className='detail-address'>{loc.address || (loc.lat != null ? t('location.coords', { lat: loc.lat.toFixed(5), lon: loc.lng!.toFixed(5) }) : t('detail.notGiven'))}</Text>
         <View style={{ marginTop: '8px' }}>
           {report.district ? (
-            <Text className='tag' data-testid='detail-district'>{report.district.name}</Text>
+            <Text className='tag' data-testid='detail-district'>{districtName(report.district)}</Text>
           ) : (
             <Text className='tag warn-tag'>{t('detail.manual')}</Text>
           )}
         </View>
-        {report.citizenCategory && <Text className='muted'>{t('detail.yourCategory', { name: report.citizenCategory.name })}</Text>}
+        {report.citizenCategory && <Text className='muted'>{t('detail.yourCategory', { name: categoryName(tree, report.citizenCategory) })}</Text>}
         {report.contactPhone && <Text className='muted detail-line'>{t('detail.phone', { phone: report.contactPhone })}</Text>}
         {report.anonymous && <Text className='muted detail-line'>{t('detail.anonymous')}</Text>}
-        {report.zone && <Text className='muted detail-line' data-testid='detail-zone'>{t('detail.zone', { title: report.zone.title })}</Text>}
+        {report.zone && <Text className='muted detail-line' data-testid='detail-zone'>{t('detail.zone', { title: localName(report.zone) })}</Text>}
       </View>
 
       {(report.department || report.dueAt) && (
@@ -107,7 +113,7 @@ export default function ReportDetail() {
         <View className='card' data-testid='detail-answers'>
           <Text className='card-title'>{t('detail.answers')}</Text>
           {report.questions.filter((q) => report.answers[q.code] !== undefined).map((q) => (
-            <Text key={q.code} className='muted detail-line'>{localName(q)}：{answerText(q, report.answers[q.code])}</Text>
+            <Text key={q.code} className='muted detail-line'>{t('detail.answerLine', { question: localName(q), answer: answerLabel(q, report.answers[q.code]) })}</Text>
           ))}
         </View>
       )}

@@ -9,11 +9,13 @@ import { messages } from '../../services/notifications';
 import './messages.scss';
 import { useT } from '../../i18n';
 import { usePageMode } from '../../lib/elder';
+import { usePageTitle } from '../../lib/pageTitle';
 
 /** Every status change of the resident's tickets (and tickets they joined), whether or not WeChat messages are allowed. */
 export default function Messages() {
   const t = useT();
   const mode = usePageMode();
+  usePageTitle('messages');
   const [unread, setUnread] = useState(0);
   const { items, setItems, state, error, load } = usePagedList(messages.list, (page) => setUnread(page.unread));
 
