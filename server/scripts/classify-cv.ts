@@ -3,7 +3,8 @@
  *
  * Model choice on the TRAINING corpus only (the held-out sets are never read here):
  * - cross-register validation: for each register, train without it, test on it;
- * - k-fold (5) over the corpus lines, which also gives the urgency figures for a
+ * - k-fold (5) over the corpus lines, which also gives the urgency figures (the model with the
+ *   rules as features, as the classifier decides; thresholds are chosen in urgency-cv.ts) for a
  *   grid of thresholds and the calibration error.
  * CONFIGS.json is a list of {name, features?, epochs?, l2?, learningRate?}; the
  * default compares the current defaults with the previous feature set.
@@ -11,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
-import { Classifier, combineUrgency, type ClassifierTrainOptions, type TrainingExample } from '../src/classification/classifier';
+import { Classifier, decideUrgency, type ClassifierTrainOptions, type TrainingExample } from '../src/classification/classifier';
 import { examplesOf, leavesOf, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
 import { detectUrgency } from '../src/classification/urgency';
 
@@ -86,7 +87,7 @@ function urgencyTable(s: Scored[]) {
   rows.push(`  rules only: ${figures(rulesOnly.map((r) => r.level))}`);
   for (const tu of [0.2, 0.25, 0.3, 0.35, 0.4, 0.5]) {
     for (const ts of [0.3, 0.4, 0.5]) {
-      const levels = s.map((x, i) => combineUrgency(rulesOnly[i], x.modelUrgent, x.modelSemi, { urgent: tu, semiUrgent: ts }).level);
+      const levels = s.map((x, i) => decideUrgency(rulesOnly[i], x.modelUrgent, x.modelSemi, { urgent: tu, semiUrgent: ts }).level);
       rows.push(`  rules+model tu=${tu} ts=${ts}: ${figures(levels)}`);
     }
   }

@@ -8,8 +8,11 @@ const deadlineHours = z
   .object({
     normal: z.number({ invalid_type_error: '办理时限必须是数字' }).int({ message: '办理时限必须是整数小时' }).min(1, { message: '办理时限至少 1 小时' }).max(24 * 90, { message: '办理时限不能超过 90 天' }),
     urgent: z.number({ invalid_type_error: '紧急时限必须是数字' }).int({ message: '紧急时限必须是整数小时' }).min(1, { message: '紧急时限至少 1 小时' }).max(24 * 90, { message: '紧急时限不能超过 90 天' }),
+    /** 次紧急; null or absent: a day, kept between the other two (server reports/deadline.ts) */
+    semiUrgent: z.number({ invalid_type_error: '次紧急时限必须是数字' }).int({ message: '次紧急时限必须是整数小时' }).min(1, { message: '次紧急时限至少 1 小时' }).max(24 * 90, { message: '次紧急时限不能超过 90 天' }).nullable().optional(),
   })
-  .refine((d) => d.urgent <= d.normal, { message: '紧急时限不能长于普通时限', path: ['urgent'], params: { code: 'urgent_exceeds_normal' } });
+  .refine((d) => d.urgent <= d.normal, { message: '紧急时限不能长于普通时限', path: ['urgent'], params: { code: 'urgent_exceeds_normal' } })
+  .refine((d) => d.semiUrgent == null || (d.urgent <= d.semiUrgent && d.semiUrgent <= d.normal), { message: '次紧急时限须在紧急时限和普通时限之间', path: ['semiUrgent'], params: { code: 'semi_urgent_out_of_range' } });
 
 const fields = {
   name: z.string({ required_error: '请填写分类名称' }).trim().min(2, { message: '分类名称至少 2 个字' }).max(30, { message: '分类名称不能超过 30 个字' }),
@@ -62,7 +65,7 @@ export interface CategoryNodeView {
   negativeKeywords: string[];
   examples: string[];
   department: string;
-  deadlineHours: { normal: number; urgent: number };
+  deadlineHours: { normal: number; urgent: number; semiUrgent: number | null };
   enabled: boolean;
   order: number;
   mergedInto: string | null;

@@ -127,7 +127,7 @@ export const categoryNodeSchema = z.object({
   parentCode: z.string().nullable(),
   name: z.string(),
   department: z.string(),
-  deadlineHours: z.object({ normal: z.number(), urgent: z.number() }),
+  deadlineHours: z.object({ normal: z.number(), urgent: z.number(), semiUrgent: z.number().nullable().optional() }),
   enabled: z.boolean(),
   order: z.number(),
   mergedInto: z.string().nullable(),

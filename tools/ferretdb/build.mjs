@@ -12,7 +12,7 @@ import path from 'node:path';
 
 const here = import.meta.dirname;
 // Bump when main.go or a patch changes, so existing builds are replaced.
-export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p5');
+export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p6');
 /** The same wrapper without any patch: what the patched build's query results are compared with. */
 export const FERRETDB_UPSTREAM_BIN = path.resolve(here, '../../.data/bin/ferretdb-upstream-1.24.2');
 

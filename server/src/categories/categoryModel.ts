@@ -19,6 +19,8 @@ const categorySchema = new Schema(
     deadlineHours: {
       normal: { type: Number, required: true },
       urgent: { type: Number, required: true },
+      /** 次紧急; absent = reports/deadline.ts defaultSemiUrgentHours */
+      semiUrgent: { type: Number, default: null },
     },
     enabled: { type: Boolean, default: true },
     order: { type: Number, default: 0 },

@@ -4,6 +4,11 @@ import { AppError, notFound } from '../http/errors';
 import { Category, TaxonomyVersion, type CategoryDoc } from './categoryModel';
 import { DEFAULT_QUESTIONS, DEFAULT_TREE } from './defaultTree';
 
+/** The stored limits; 次紧急 is null until an admin sets it (reports/deadline.ts then derives it). */
+function hoursOf(h: { normal: number; urgent: number; semiUrgent?: number | null }): { normal: number; urgent: number; semiUrgent: number | null } {
+  return { normal: h.normal, urgent: h.urgent, semiUrgent: h.semiUrgent ?? null };
+}
+
 function view(doc: CategoryDoc): CategoryNodeView {
   return {
     code: doc.code,
@@ -15,7 +20,7 @@ function view(doc: CategoryDoc): CategoryNodeView {
     negativeKeywords: doc.negativeKeywords ?? [],
     examples: doc.examples ?? [],
     department: doc.department ?? '',
-    deadlineHours: { normal: doc.deadlineHours!.normal, urgent: doc.deadlineHours!.urgent },
+    deadlineHours: hoursOf(doc.deadlineHours!),
     enabled: doc.enabled !== false,
     order: doc.order ?? 0,
     mergedInto: doc.mergedInto ?? null,
@@ -44,7 +49,7 @@ export interface CategoryInfo {
   parentCode: string | null;
   parentName: string | null;
   department: string;
-  deadlineHours: { normal: number; urgent: number };
+  deadlineHours: { normal: number; urgent: number; semiUrgent: number | null };
   enabled: boolean;
   /** the questions in force for this category now */
   questions: Question[];
@@ -181,7 +186,7 @@ export function createCategoryService(deps: { usage: CategoryUsage }) {
         parentCode: parent?.code ?? null,
         parentName: parent?.name ?? null,
         department: doc.department || parent?.department || '',
-        deadlineHours: { normal: doc.deadlineHours!.normal, urgent: doc.deadlineHours!.urgent },
+        deadlineHours: hoursOf(doc.deadlineHours!),
         enabled: doc.enabled !== false,
         questions: (doc.questions ?? []) as Question[],
       };

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
-import { buildVocabulary, DEFAULT_FEATURES, featurize, tokenize, vectorize, type FeatureOptions, type Vocabulary } from './features';
+import { buildVocabulary, DEFAULT_FEATURES, featurize, tokenize, vectorize, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
-import { detectUrgency, type Urgency, type UrgencyResult } from './urgency';
+import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
 /** One second-level category as the classifier sees it. */
 export interface TaxonomyLeaf {
@@ -36,14 +36,38 @@ export interface ClassifierTrainOptions {
 }
 
 /**
- * Urgency from the trained model: 紧急 when P(urgent) reaches `urgent`,
- * otherwise 次紧急 when P(urgent) + P(semi_urgent) reaches `semiUrgent`.
- * Chosen by cross-validation on the training corpus (scripts/classify-cv.ts),
- * leaning to recall: a false 紧急 costs a glance, a missed one a life. 5-fold on the corpus with the
- * rules: 紧急 P 0.78 R 0.90, 次紧急 P 0.83 R 0.62 (rules alone: 紧急 P 0.76 R 0.50, 次紧急 P 0.90 R 0.38).
+ * Urgency from the trained model (text features + the rules' signals): 紧急 when P(urgent) reaches
+ * `urgent`, otherwise 次紧急 when P(urgent) + P(semi_urgent) reaches `semiUrgent`. Chosen by
+ * leave-one-writer-out validation on the training corpus (scripts/urgency-cv.ts, table in the
+ * README), leaning to recall: a false 紧急 costs a glance, a missed one a life. There, at these
+ * thresholds: 紧急 P 0.777 R 0.903, 次紧急 P 0.628 R 0.749 (rules alone: 紧急 P 0.771 R 0.475,
+ * 次紧急 P 0.939 R 0.414).
  */
-export const URGENCY_THRESHOLDS = { urgent: 0.2, semiUrgent: 0.3 };
+export const URGENCY_THRESHOLDS = { urgent: 0.15, semiUrgent: 0.1 };
+/** the thresholds of models stored before the rule signals (rules first, then a text-only model) */
+export const LEGACY_URGENCY_THRESHOLDS = { urgent: 0.2, semiUrgent: 0.3 };
 const URGENCY_LEVELS: Urgency[] = ['normal', 'semi_urgent', 'urgent'];
+
+/**
+ * The urgency model reads the text's features plus the rules' signals
+ * (urgency.ts URGENCY_SIGNALS), each appended as one more column with this value
+ * (the text part is L2-normalised, so 1 is "as strong as the whole text").
+ */
+export const URGENCY_MODEL_DEFAULTS = { signalScale: 1 };
+
+/** Text features ⊕ rule signals: columns F, F+1 … are the signals. */
+export function urgencyInput(x: SparseVector, signals: number[], numFeatures: number, scale = URGENCY_MODEL_DEFAULTS.signalScale): SparseVector {
+  if (!signals.length) return x;
+  const indices = new Int32Array(x.indices.length + signals.length);
+  const values = new Float32Array(indices.length);
+  indices.set(x.indices);
+  values.set(x.values);
+  signals.forEach((s, k) => {
+    indices[x.indices.length + k] = numFeatures + s;
+    values[x.indices.length + k] = scale;
+  });
+  return { indices, values };
+}
 const MIN_URGENCY_EXAMPLES = 30;
 
 /**
@@ -75,6 +99,8 @@ export class Classifier {
     readonly temperature: number,
     /** normal / semi_urgent / urgent, trained on the texts that carry an urgency; null without enough of them */
     private readonly urgencyModel: LinearModel | null,
+    /** how many rule signals the urgency model reads after the text features (0: a model stored before they existed) */
+    private readonly urgencySignalCount = 0,
   ) {
     this.leafIndex = new Map(leaves.map((l, i) => [l.code, i]));
     this.featureNames = [];
@@ -100,7 +126,17 @@ export class Classifier {
       for (const k of words) use(k).first.push(f);
     });
     this.keywordLengths = [...new Set([...this.keywordUse.keys()].map((k) => k.length))].sort((x, y) => x - y);
+    this.keywordStarts = new Set();
+    this.singleCharKeywords = new Uint8Array(65536);
+    for (const k of this.keywordUse.keys()) {
+      if (k.length === 1) this.singleCharKeywords[k.charCodeAt(0)] = 1;
+      else this.keywordStarts.add(((k.charCodeAt(0) << 16) | k.charCodeAt(1)) >>> 0);
+    }
   }
+
+  /** first two code units of every keyword of two or more: a position no keyword starts at costs one lookup, not a substring per length */
+  private readonly keywordStarts: Set<number>;
+  private readonly singleCharKeywords: Uint8Array;
 
   private readonly firstPos: Int32Array;
   private readonly firstNames: string[];
@@ -112,7 +148,10 @@ export class Classifier {
   private findKeywords(lowered: string): Set<string> {
     const found = new Set<string>();
     for (let i = 0; i < lowered.length; i++) {
+      if (this.singleCharKeywords[lowered.charCodeAt(i)]) found.add(lowered[i]);
+      if (i + 1 >= lowered.length || !this.keywordStarts.has(((lowered.charCodeAt(i) << 16) | lowered.charCodeAt(i + 1)) >>> 0)) continue;
       for (const len of this.keywordLengths) {
+        if (len < 2) continue;
         if (i + len > lowered.length) break;
         const piece = lowered.substr(i, len);
         if (this.keywordUse.has(piece)) found.add(piece);
@@ -150,25 +189,37 @@ export class Classifier {
     const levels = new Set(withUrgency.map((i) => all[i].urgency));
     const urgencyModel =
       withUrgency.length >= MIN_URGENCY_EXAMPLES && levels.size === 3
-        ? train(withUrgency.map((i) => xs[i]), withUrgency.map((i) => URGENCY_LEVELS.indexOf(all[i].urgency!)), vocab.idf.length, 3, trainOpts)
+        ? train(
+            withUrgency.map((i) => urgencyInput(xs[i], urgencySignals(all[i].text), vocab.idf.length)),
+            withUrgency.map((i) => URGENCY_LEVELS.indexOf(all[i].urgency!)),
+            vocab.idf.length + URGENCY_SIGNALS.length,
+            3,
+            trainOpts,
+          )
         : null;
     // Time + a digest of the weights + a random part: two retrains on the same data in the same second
     // give the same weights (training is seeded), but must still be two versions.
     const digest = createHash('sha1').update(model.weights.subarray(0, 4096)).update(String(all.length)).digest('hex').slice(0, 6);
     const version = `clf-${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${digest}-${randomBytes(2).toString('hex')}`;
-    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel);
+    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0);
   }
 
   /**
-   * 紧急 / 次紧急 / 普通: the rules decide when they fire or when they find the
-   * danger negated or over; otherwise the urgency model may raise the level.
+   * 紧急 / 次紧急 / 普通 from the urgency model, which reads the text and the
+   * rules' signals (a live rule, a negated or past danger, "不紧急") and has
+   * learnt from the writers' labels how far each can be trusted. A model
+   * stored before the signals existed keeps the earlier rules-first decision.
    */
   urgencyOf(text: string, x = featurize(text, this.vocab), about?: string): UrgencyResult & { modelUrgent: number; modelSemi: number } {
-    const rules = detectUrgency(text);
-    if (!this.urgencyModel) return { ...rules, modelUrgent: 0, modelSemi: 0 };
-    const p = softmaxInPlace(scores(this.urgencyModel, x));
-    const detail = { modelUrgent: p[2], modelSemi: p[1] };
-    return { ...combineUrgency(rules, p[2], p[1], URGENCY_THRESHOLDS, about), ...detail };
+    if (!this.urgencyModel || !this.urgencySignalCount) {
+      const rules = detectUrgency(text);
+      if (!this.urgencyModel) return { ...rules, modelUrgent: 0, modelSemi: 0 };
+      const p = softmaxInPlace(scores(this.urgencyModel, x));
+      return { ...combineUrgency(rules, p[2], p[1], LEGACY_URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
+    }
+    const { rules, signals } = analyseUrgency(text);
+    const p = softmaxInPlace(scores(this.urgencyModel, urgencyInput(x, signals, this.vocab.idf.length)));
+    return { ...decideUrgency(rules, p[2], p[1], URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
   }
 
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
@@ -229,7 +280,7 @@ export class Classifier {
     const p = new Float64Array(this.leaves.length);
     for (let c = 0; c < this.leaves.length; c++) p[c] = (firstP[this.firstPos[c]] * leafP[c]) / (fromLeaves[this.firstPos[c]] || 1);
 
-    const order = Array.from(p.keys()).sort((x1, x2) => p[x2] - p[x1]);
+    const order = top3Of(p);
     const firstLevel = this.firstCodes.map((code, f) => ({ code, name: this.firstNames[f], probability: firstP[f] }));
     const firstLevelRanked = firstLevel.sort((f1, f2) => f2.probability - f1.probability);
     const best = this.leaves[order[0]];
@@ -257,15 +308,17 @@ export class Classifier {
   /** The terms that pushed the winning category up most: matched keywords first, then the heaviest features. */
   private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[], code: string): string[] {
     const C = this.leaves.length;
-    const contributions: [string, number][] = [];
+    const contributions: [number, number][] = [];
+    const weights = this.model.weights;
     for (let k = 0; k < x.indices.length; k++) {
       const j = x.indices[k];
-      const w = x.values[k] * this.model.weights[j * C + cls];
-      if (w > 0) contributions.push([this.featureNames[j].slice(2), w]);
+      const w = x.values[k] * weights[j * C + cls];
+      if (w > 0) contributions.push([j, w]);
     }
     contributions.sort((a, b) => b[1] - a[1]);
+    // names only for the few that can be shown (five, after dropping one-character ones)
     const keywordsOfWinner = new Set(this.leaves[this.leafIndex.get(code)!].keywords);
-    const terms = [...matched.filter((m) => keywordsOfWinner.has(m)), ...contributions.map(([t]) => t)];
+    const terms = [...matched.filter((m) => keywordsOfWinner.has(m)), ...contributions.slice(0, 12).map(([j]) => this.featureNames[j].slice(2))];
     return [...new Set(terms)].filter((t) => t.length > 1).slice(0, 5);
   }
 
@@ -286,6 +339,7 @@ export class Classifier {
         featureOptions: this.vocab.options,
         temperature: this.temperature,
         urgencyClasses: this.urgencyModel ? 3 : 0,
+        urgencySignals: this.urgencySignalCount,
       }),
     );
     const len = Buffer.alloc(4);
@@ -308,12 +362,13 @@ export class Classifier {
     const model = { numFeatures: F, numClasses: C, weights: take(F * C), bias: take(C) };
     const firstModel = { numFeatures: F, numClasses: K, weights: take(F * K), bias: take(K) };
     const U = h.urgencyClasses ?? 0;
-    const urgencyModel = U ? { numFeatures: F, numClasses: U, weights: take(F * U), bias: take(U) } : null;
+    const S = h.urgencySignals ?? 0;
+    const urgencyModel = U ? { numFeatures: F + S, numClasses: U, weights: take((F + S) * U), bias: take(U) } : null;
     const index = new Map<string, number>((h.features as string[]).map((f, j) => [f, j]));
     // Models stored before feature options existed used words + bigrams only, the whole text alike.
     const options: FeatureOptions = h.featureOptions ?? { trigrams: false, unigrams: false, titleWeight: 1, stripFormulas: false, maxFeatures: Infinity };
     const vocab = { index, idf: Float32Array.from(h.idf), options };
-    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel);
+    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S);
   }
 
   /** Approximate resident memory of the model, for the benchmark. */
@@ -322,8 +377,20 @@ export class Classifier {
   }
 }
 
-/** Rules first (a live rule match, a negated/past danger, "不紧急"), then the model's probabilities. */
-export function combineUrgency(rules: UrgencyResult, pUrgent: number, pSemi: number, t = URGENCY_THRESHOLDS, about?: string): UrgencyResult {
+/**
+ * The model's probabilities decide: 紧急 from P(urgent), 次紧急 from P(urgent) + P(semi_urgent).
+ * The reasons shown (and the 119/110/120 the app picks from them) are the rules' when a rule
+ * agrees, otherwise the likely category.
+ */
+export function decideUrgency(rules: UrgencyResult, pUrgent: number, pSemi: number, t = URGENCY_THRESHOLDS, about?: string): UrgencyResult {
+  const what = about ? `：${about}` : '';
+  if (pUrgent >= t.urgent) return { level: 'urgent', urgent: true, reasons: rules.level === 'urgent' ? rules.reasons : [`可能危及人身安全${what}`], defused: false };
+  if (pUrgent + pSemi >= t.semiUrgent) return { level: 'semi_urgent', urgent: false, reasons: rules.level === 'semi_urgent' ? rules.reasons : [`需当天处理${what}`], defused: false };
+  return { level: 'normal', urgent: false, reasons: [], defused: rules.defused };
+}
+
+/** The earlier decision, kept for models stored before the rule signals: rules first (a live rule match, a negated/past danger, "不紧急"), then the model's probabilities. */
+export function combineUrgency(rules: UrgencyResult, pUrgent: number, pSemi: number, t = LEGACY_URGENCY_THRESHOLDS, about?: string): UrgencyResult {
   if (rules.level === 'urgent' || rules.defused) return rules;
   // The reason names the likely category (燃气泄漏, 急救 …): the app picks 119/110/120 from it.
   const what = about ? `：${about}` : '';
@@ -371,6 +438,17 @@ export function bestTemperature(rows: { p: Float64Array; right: number }[]): num
     if (loss < bestLoss) [best, bestLoss] = [T, loss];
   }
   return Math.round(best * 100) / 100;
+}
+
+/** The three largest entries' positions, best first (a full sort of ~80 leaves per text showed in the profile). */
+function top3Of(p: Float64Array): number[] {
+  const best = [-1, -1, -1];
+  for (let c = 0; c < p.length; c++) {
+    if (best[0] < 0 || p[c] > p[best[0]]) [best[0], best[1], best[2]] = [c, best[0], best[1]];
+    else if (best[1] < 0 || p[c] > p[best[1]]) [best[1], best[2]] = [c, best[1]];
+    else if (best[2] < 0 || p[c] > p[best[2]]) best[2] = c;
+  }
+  return best.filter((c) => c >= 0);
 }
 
 function round(n: number): number {

@@ -12,10 +12,10 @@ export const CORPUS_DIR = path.join(DATA_DIR, 'corpus');
 export const HELD_OUT_DIR = path.join(DATA_DIR, 'heldout');
 
 /** Every data/corpus/*.jsonl line as a training example: second-level `category`, `urgency`, `register`. */
-export function loadTrainingCorpus(dir = CORPUS_DIR): TrainingExample[] {
+export function loadTrainingCorpus(dir = CORPUS_DIR, only?: string[]): TrainingExample[] {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl') && (!only || only.includes(f))).sort();
   } catch {
     return [];
   }

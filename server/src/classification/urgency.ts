@@ -103,6 +103,55 @@ export function detectUrgency(text: string): UrgencyResult {
   const urgent = live(text, URGENT_RULES);
   if (urgent.reasons.length) return { level: 'urgent', urgent: true, reasons: urgent.reasons, defused: false };
   const semi = live(text, SEMI_URGENT_RULES);
+  return rulesResult(urgent, semi);
+}
+
+function rulesResult(urgent: { reasons: string[]; defused: boolean }, semi: { reasons: string[]; defused: boolean }): UrgencyResult {
+  if (urgent.reasons.length) return { level: 'urgent', urgent: true, reasons: urgent.reasons, defused: false };
   if (semi.reasons.length) return { level: 'semi_urgent', urgent: false, reasons: semi.reasons, defused: urgent.defused };
   return { level: 'normal', urgent: false, reasons: [], defused: urgent.defused || semi.defused };
+}
+
+/**
+ * The rules as features for the trained urgency model (classifier.ts): which
+ * rule fired live, whether a danger phrase was negated or over, whether the
+ * resident said it is not urgent, whether the text speaks of the past or of a
+ * fix. The model learns how far to trust each one (a rule that fires on a
+ * wording the writers label 普通 gets a small weight) instead of the rules
+ * deciding alone.
+ */
+export const URGENCY_SIGNALS: string[] = [
+  ...URGENT_RULES.map((r) => `urgent:${r.reason}`),
+  ...SEMI_URGENT_RULES.map((r) => `semi:${r.reason}`),
+  'urgent:any',
+  'semi:any',
+  'defused',
+  'not_urgent',
+  'past',
+  'resolved',
+];
+const SIGNAL_INDEX = new Map(URGENCY_SIGNALS.map((s, i) => [s, i]));
+
+/** Positions in URGENCY_SIGNALS of the signals present in `text`. */
+export function urgencySignals(text: string): number[] {
+  return analyseUrgency(text).signals;
+}
+
+/** `detectUrgency` and `urgencySignals` from one pass of the rules (the classifier needs both per text). */
+export function analyseUrgency(text: string): { rules: UrgencyResult; signals: number[] } {
+  const on = new Set<number>();
+  const put = (name: string) => on.add(SIGNAL_INDEX.get(name)!);
+  const urgent = live(text, URGENT_RULES);
+  const semi = live(text, SEMI_URGENT_RULES);
+  const notUrgent = NOT_URGENT.test(text);
+  const rules: UrgencyResult = notUrgent ? { level: 'normal', urgent: false, reasons: [], defused: true } : rulesResult(urgent, semi);
+  for (const r of urgent.reasons) put(`urgent:${r}`);
+  for (const r of semi.reasons) put(`semi:${r}`);
+  if (urgent.reasons.length) put('urgent:any');
+  if (semi.reasons.length) put('semi:any');
+  if (urgent.defused || semi.defused) put('defused');
+  if (notUrgent) put('not_urgent');
+  if (PAST.test(text)) put('past');
+  if (RESOLVED.test(text)) put('resolved');
+  return { rules, signals: [...on].sort((a, b) => a - b) };
 }

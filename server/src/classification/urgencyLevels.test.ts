@@ -2,11 +2,11 @@ import { PassThrough, Writable } from 'node:stream';
 import test from 'ava';
 import { emergencyNumberFor } from '@ssp/shared';
 import { DEFAULT_TREE } from '../categories/defaultTree';
-import { bestTemperature, Classifier, combineUrgency } from './classifier';
+import { bestTemperature, Classifier, combineUrgency, decideUrgency, URGENCY_THRESHOLDS } from './classifier';
 import { evaluate } from './evaluate';
 import { predictStream } from './predictFile';
 import { examplesOf, leavesOf, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from './trainingData';
-import { detectUrgency } from './urgency';
+import { detectUrgency, URGENCY_SIGNALS, urgencySignals } from './urgency';
 
 test('urgency levels: danger now is 紧急, within-a-day problems are 次紧急, the rest 普通', (t) => {
   for (const text of ['楼道里煤气味很重，头都晕了', '电梯卡在两层中间，里面有小孩', '楼下电瓶车冒烟了']) t.is(detectUrgency(text).level, 'urgent', text);
@@ -28,7 +28,7 @@ test('urgency: negated and past dangers are 普通, a danger happening again is 
   t.is(detectUrgency('上周煤气味处理过，今天又闻到很浓的煤气味').level, 'urgent');
 });
 
-test('the urgency model can raise a level but never overrides a negated or past danger', (t) => {
+test('models stored before the rule signals: the text-only model can raise a level but never overrides a negated or past danger', (t) => {
   const plain = detectUrgency('隔壁那家一直没动静');
   t.is(combineUrgency(plain, 0.9, 0.05).level, 'urgent');
   t.is(combineUrgency(plain, 0.1, 0.6).level, 'semi_urgent');
@@ -38,6 +38,32 @@ test('the urgency model can raise a level but never overrides a negated or past 
   t.is(combineUrgency(detectUrgency('不急，有空来看看路灯'), 0.99, 0).level, 'normal');
   // a rule's 紧急 stays 紧急 whatever the model says
   t.is(combineUrgency(detectUrgency('楼道里有煤气味'), 0, 0).level, 'urgent');
+});
+
+test('rule signals for the urgency model: a live rule, a negated or past danger, 不紧急', (t) => {
+  const names = (text: string) => urgencySignals(text).map((i) => URGENCY_SIGNALS[i]);
+  t.deepEqual(names('楼道里煤气味很重'), ['urgent:燃气泄漏', 'urgent:any']);
+  t.true(names('没有着火，只是油烟大').includes('defused'));
+  t.false(names('没有着火，只是油烟大').includes('urgent:any'));
+  t.deepEqual(names('上周的煤气味已经处理好了').filter((n) => n.startsWith('urgent')), []);
+  t.true(names('上周的煤气味已经处理好了').includes('past'));
+  t.true(names('上周的煤气味已经处理好了').includes('resolved'));
+  t.true(names('井盖有点松，不紧急').includes('not_urgent'));
+  t.true(names('我们整栋楼从早上停水到现在').includes('semi:整栋停水停电停气'));
+  t.deepEqual(names('小区绿化带的草很久没修剪了'), []);
+});
+
+test('the urgency model decides with its thresholds; reasons come from an agreeing rule, else the likely category', (t) => {
+  const { urgent: tu, semiUrgent: ts } = URGENCY_THRESHOLDS;
+  const gas = detectUrgency('楼道里有煤气味');
+  t.deepEqual(decideUrgency(gas, tu, 0, URGENCY_THRESHOLDS, '燃气泄漏').reasons, ['燃气泄漏']);
+  t.is(decideUrgency(gas, tu / 2, 0).level, ts <= tu / 2 ? 'semi_urgent' : 'normal', 'a rule the model does not believe does not decide alone');
+  const plain = detectUrgency('隔壁那家一直没动静');
+  const u = decideUrgency(plain, tu + 0.01, 0, URGENCY_THRESHOLDS, '独居老人');
+  t.is(u.level, 'urgent');
+  t.deepEqual(u.reasons, ['可能危及人身安全：独居老人']);
+  t.is(decideUrgency(plain, ts / 2, ts / 2 + 0.01).level, 'semi_urgent');
+  t.is(decideUrgency(plain, ts / 4, ts / 4).level, 'normal');
 });
 
 test('the call banner number follows the reasons: fire/gas 119, illness 120, otherwise 110', (t) => {

@@ -129,13 +129,18 @@ reportSchema.index({ citizenId: 1, createdAt: -1, _id: -1 });
 reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
 reportSchema.index({ 'triage.state': 1, createdAt: 1 });
 reportSchema.index({ effectsPending: 1 });
-// The deadline monitor: overdue open tickets, and resolved ones to close after 7 days.
-reportSchema.index({ status: 1, dueAt: 1 });
+// The deadline monitor: overdue open tickets not yet escalated (status, overdueAt: null and the dueAt
+// range all bound the read, so it stays small however many tickets were escalated before),
+// and resolved ones to close after 7 days.
+reportSchema.index({ status: 1, overdueAt: 1, dueAt: 1 });
 reportSchema.index({ status: 1, resolvedAt: 1 });
 // Open311 status polling finds the report by the pipeline's service_request_id.
 reportSchema.index({ 'delivery.externalId': 1 });
 // 附近已有人反映: recent open tickets (then a bounding box and the distance in application code).
 reportSchema.index({ createdAt: -1, status: 1 });
+// …and its access path: open tickets in a strip of latitude (the box's other bounds and the
+// 7 days are checked on those), so the query reads tens of tickets, not every recent one.
+reportSchema.index({ status: 1, 'point.lat': 1 });
 // insight's catch-up scan: reports written since its cursor.
 reportSchema.index({ updatedAt: 1 });
 // Reports of one 专区, for the console and the figures.

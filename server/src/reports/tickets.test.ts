@@ -3,7 +3,7 @@ import test from 'ava';
 import { canTransition, REPORT_STATUSES, type ReportStatus } from '@ssp/shared';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { setReportFields, storedReport } from '../../test/reportStore';
-import { deadlineFor, FALLBACK_DEADLINE_HOURS } from './deadline';
+import { deadlineFor, defaultSemiUrgentHours, FALLBACK_DEADLINE_HOURS, limitHours } from './deadline';
 
 let s: TestServer;
 let admin: { token: string };
@@ -148,9 +148,29 @@ test('the deadline counts from filing (the one rule in reports/deadline.ts), not
   const dispatched = await staffMove(id, 'dispatched', { message: undefined });
   const stored = (await storedReport(id))!;
   const info = await s.services.categories.info(stored.category!.code!);
-  const hours = stored.urgent ? info!.deadlineHours.urgent : info!.deadlineHours.normal;
+  const hours = limitHours(stored, info!.deadlineHours);
   t.is(new Date(dispatched.body.dueAt).getTime(), filedAt.getTime() + hours * 3600_000);
   t.is(stored.dueAt!.getTime(), filedAt.getTime() + hours * 3600_000);
+});
+
+test('a 次紧急 ticket gets its category\'s 次紧急 limit, between 紧急 and normal, once an admin sets it', async (t) => {
+  const { id } = await newReport();
+  const filedAt = new Date(Date.now() - 3600_000);
+  await setReportFields(id, { createdAt: filedAt, urgency: 'semi_urgent', urgent: false });
+  const code = (await storedReport(id))!.category!.code!;
+  const info = (await s.services.categories.info(code))!;
+  const { normal, urgent } = info.deadlineHours;
+  const semiUrgent = Math.max(urgent, Math.min(normal, 36));
+  const bad = await s.request('PATCH', `/api/v1/admin/categories/${code}`, { token: admin.token, json: { deadlineHours: { normal, urgent, semiUrgent: normal + 1 } } });
+  t.is(bad.status, 400);
+  t.true(bad.body.error.details.some((d: { path: string }) => d.path === 'deadlineHours.semiUrgent'), JSON.stringify(bad.body));
+  const ok = await s.request('PATCH', `/api/v1/admin/categories/${code}`, { token: admin.token, json: { deadlineHours: { normal, urgent, semiUrgent } } });
+  t.is(ok.status, 200, JSON.stringify(ok.body));
+  t.is(ok.body.deadlineHours.semiUrgent, semiUrgent);
+  await staffMove(id, 'accepted');
+  const dispatched = await staffMove(id, 'dispatched', { message: undefined });
+  t.is(new Date(dispatched.body.dueAt).getTime(), filedAt.getTime() + semiUrgent * 3600_000);
+  await s.request('PATCH', `/api/v1/admin/categories/${code}`, { token: admin.token, json: { deadlineHours: { normal, urgent, semiUrgent: null } } });
 });
 
 test('deadlineFor: category hours (urgent or normal), 120 h without a category, a reopened round counts from the reopen', (t) => {
@@ -159,6 +179,14 @@ test('deadlineFor: category hours (urgent or normal), 120 h without a category, 
   t.is(deadlineFor({ createdAt }, hours).toISOString(), '2026-11-04T00:00:00.000Z');
   t.is(deadlineFor({ createdAt, urgent: true }, hours).toISOString(), '2026-11-02T00:00:00.000Z');
   t.is(deadlineFor({ createdAt }, null).getTime(), createdAt.getTime() + FALLBACK_DEADLINE_HOURS * 3600_000);
+  // 次紧急: the category's own limit, else a day kept between 紧急 and normal
+  t.is(deadlineFor({ createdAt, urgency: 'semi_urgent' }, { ...hours, semiUrgent: 36 }).toISOString(), '2026-11-02T12:00:00.000Z');
+  t.is(deadlineFor({ createdAt, urgency: 'semi_urgent' }, hours).toISOString(), '2026-11-02T00:00:00.000Z');
+  t.is(defaultSemiUrgentHours({ normal: 48, urgent: 1 }), 24);
+  t.is(defaultSemiUrgentHours({ normal: 240, urgent: 48 }), 48);
+  t.is(defaultSemiUrgentHours({ normal: 12, urgent: 2 }), 12);
+  t.is(deadlineFor({ createdAt, urgency: 'urgent', urgent: true }, { ...hours, semiUrgent: 36 }).toISOString(), '2026-11-02T00:00:00.000Z');
+  t.is(deadlineFor({ createdAt, urgency: 'normal' }, { ...hours, semiUrgent: 36 }).toISOString(), '2026-11-04T00:00:00.000Z');
   const reopenedAt = new Date('2026-11-10T00:00:00Z');
   const timeline = [
     { at: createdAt, status: 'submitted' as const },
