@@ -7,13 +7,22 @@
  * Then prints, as JSON lines:
  *   - seed and rebuild times;
  *   - p50/p99 of 概览 / 堵点 / 热点 / trends over 30 days and over a year (BENCH_QUERIES requests each, HTTP);
- *   - the submit p99 (POST /api/v1/reports, BENCH_SUBMITS at concurrency 8) with rollup maintenance on and off.
- * MONGODB_URI: use that database (it must be empty or a scratch one); unset, an embedded one in a temp dir.
+ *   - p50/p99 of 概览 / 堵点 / 热点 / trends over 30 days and over a year (BENCH_QUERIES requests each, HTTP),
+ *     and the first (cold-cache) request of each on its own;
+ *   - the submit p99 (POST /api/v1/reports, BENCH_SUBMITS at concurrency 8) with rollup maintenance on — the
+ *     writer on its own instance (a child process, as the README documents: INSIGHT_WRITER=on on one
+ *     instance only) — and off (no writer anywhere).
+ * MONGODB_URI: use that database (it must be empty or a scratch one); unset, an embedded one in a temp dir,
+ * or in BENCH_DATA_DIR: there the seeded reports are kept, and a later run with the same BENCH_REPORTS and
+ * BENCH_DAYS reuses them (no seeding; the rebuild still runs).
  */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
+import os2 from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -32,6 +41,8 @@ const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 730);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 20);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
+const DATA_DIR = process.env.BENCH_DATA_DIR ? path.resolve(process.env.BENCH_DATA_DIR) : null;
+const load = () => os2.loadavg().map((x) => Math.round(x * 10) / 10).join(' ');
 const out = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 // Deterministic pseudo-random numbers, so runs are comparable.
@@ -72,7 +83,11 @@ const places = Array.from({ length: 3000 }, () => {
 });
 const pickPlace = zipfPicker(places, 0.8);
 
-const endDay = shanghaiDay(new Date());
+const marker = DATA_DIR && path.join(DATA_DIR, 'insight-bench-seed.json');
+const seeded: { reports: number; days: number; endDay: string } | null = marker && existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : null;
+const reuse = Boolean(seeded && seeded.reports === N && seeded.days === DAYS);
+// Reused data keeps the day it was seeded for, so its periods are the same ones.
+const endDay = reuse ? seeded!.endDay : shanghaiDay(new Date());
 const startMs = Date.parse(`${addDays(endDay, -DAYS + 1)}T00:00:00+08:00`);
 const spanMs = DAYS * 86_400_000;
 
@@ -126,7 +141,7 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] * 10) / 10;
 };
 
-async function startApp(writer: boolean) {
+async function startApp(writer: boolean, uri: string, dbName: string) {
   const wechat = await startWechatStandIn({ env: 'test' });
   const { app, prepare, services } = createApp({
     jwtSecret: 'bench-secret-bench-secret-bench-secret',
@@ -141,6 +156,8 @@ async function startApp(writer: boolean) {
   const server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  void uri;
+  void dbName;
   const login = await (await fetch(`${base}/api/v1/auth/admin-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }) })).json();
   return {
     base,
@@ -155,14 +172,16 @@ async function startApp(writer: boolean) {
 }
 
 async function submitP99(app: Awaited<ReturnType<typeof startApp>>) {
+  // A resident may file 10 reports a day (RATE_LIMIT defaults): one resident per 5 submits.
   const citizens = await Promise.all(
-    Array.from({ length: 8 }, async () => (await (await fetch(`${app.base}/api/v1/auth/wechat-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: `c-${randomUUID()}` }) })).json()).token as string),
+    Array.from({ length: Math.ceil(SUBMITS / 5) }, async () => (await (await fetch(`${app.base}/api/v1/auth/wechat-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: `c-${randomUUID()}` }) })).json()).token as string),
   );
   const times: number[] = [];
   let next = 0;
   await Promise.all(
-    citizens.map(async (token) => {
+    Array.from({ length: 8 }, async () => {
       while (next < SUBMITS) {
+        const token = citizens[Math.floor(next / 5)];
         next++;
         const t0 = performance.now();
         const res = await fetch(`${app.base}/api/v1/reports`, {
@@ -179,30 +198,63 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>) {
   return { p50: pct(times, 0.5), p99: pct(times, 0.99), n: times.length };
 }
 
+/** The rollup writer on its own instance: a child process running only the writer (INSIGHT_WRITER=on there, off here). */
+function startWriterProcess(uri: string, dbName: string) {
+  const child = spawn(process.execPath, ['--import=tsx', path.join(import.meta.dirname, 'insightWriterProcess.ts')], {
+    env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
 async function main() {
   let uri = process.env.MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
-    const db = await startEmbeddedDatabase({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-insight-')) });
+    const dataDir = DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-insight-'));
+    mkdirSync(dataDir, { recursive: true });
+    const db = await startEmbeddedDatabase({ dataDir });
     uri = db.uri;
     stopDb = db.stop;
   }
-  await connectDatabase(uri, `bench_insight_${Date.now()}`);
-  out({ reports: N, days: DAYS, database: process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB' });
+  const dbName = DATA_DIR ? 'bench_insight' : `bench_insight_${Date.now()}`;
+  out({ reports: N, days: DAYS, database: process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB', reuse, load: load() });
 
   let t0 = performance.now();
-  const BATCH = 5000;
-  for (let i = 0; i < N; i += BATCH) {
-    const docs = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => makeReport(i + k));
-    await insertRawReports(docs);
-    if ((i / BATCH) % 20 === 19) process.stderr.write(`seeded ${i + BATCH}\n`);
+  if (!reuse) {
+    // Bulk: big insertMany batches, two in flight, before the indexes exist (they are built once afterwards).
+    await mongoose.connect(uri, { dbName, autoIndex: false });
+    await mongoose.connection.db!.dropDatabase();
+    const BATCH = 10_000;
+    let inFlight: Promise<unknown> = Promise.resolve();
+    for (let i = 0; i < N; i += BATCH) {
+      const docs = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => makeReport(i + k));
+      const prev = inFlight;
+      inFlight = insertRawReports(docs);
+      await prev;
+      if ((i / BATCH) % 10 === 9) process.stderr.write(`seeded ${i + BATCH} (${Math.round((i + BATCH) / ((performance.now() - t0) / 1000))}/s, load ${load()})\n`);
+    }
+    await inFlight;
+    const seedS = (performance.now() - t0) / 1000;
+    await mongoose.disconnect();
+    const t1 = performance.now();
+    await connectDatabase(uri, dbName);
+    out({ step: 'seed', seconds: Math.round(seedS * 10) / 10, perSecond: Math.round(N / seedS), indexSeconds: Math.round((performance.now() - t1) / 100) / 10, load: load() });
+    if (marker) writeFileSync(marker, JSON.stringify({ reports: N, days: DAYS, endDay }));
+  } else {
+    await connectDatabase(uri, dbName);
+    out({ step: 'seed', reused: DATA_DIR });
   }
-  out({ step: 'seed', seconds: Math.round((performance.now() - t0) / 100) / 10, perSecond: Math.round(N / ((performance.now() - t0) / 1000)) });
 
-  const app = await startApp(true);
+  const app = await startApp(true, uri, dbName);
   t0 = performance.now();
   const rebuilt = await app.services.insightWriter.rebuild();
-  out({ step: 'rebuild', seconds: Math.round((performance.now() - t0) / 100) / 10, ...rebuilt });
+  out({ step: 'rebuild', seconds: Math.round((performance.now() - t0) / 100) / 10, ...rebuilt, load: load() });
   // Hotspots are found as reports arrive, not by the rebuild: let the last day's reports go through detection.
   await app.services.insightWriter.drain();
 
@@ -210,23 +262,32 @@ async function main() {
     const from = addDays(endDay, -days + 1);
     for (const page of ['overview', 'blockers', 'hotspots', 'trends']) {
       const times: number[] = [];
-      for (let i = 0; i < QUERIES; i++) {
+      const query = async () => {
         const t = performance.now();
         const res = await fetch(`${app.base}/api/v1/admin/insight/${page}?from=${from}&to=${endDay}`, { headers: { Authorization: `Bearer ${app.token}` } });
         await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`${page} ${res.status}`);
-        times.push(performance.now() - t);
-      }
-      out({ page, period: label, p50ms: pct(times, 0.5), p99ms: pct(times, 0.99), n: times.length });
+        return performance.now() - t;
+      };
+      // The first request of a page reads its buckets from the database (cold cache); the rest mostly from the cache.
+      const coldMs = Math.round(await query());
+      for (let i = 0; i < QUERIES; i++) times.push(await query());
+      out({ page, period: label, p50ms: pct(times, 0.5), p99ms: pct(times, 0.99), n: times.length, coldMs, load: load() });
     }
   }
-  const on = await submitP99(app);
   await app.close();
-  const offApp = await startApp(false);
-  const off = await submitP99(offApp);
-  await offApp.close();
-  out({ step: 'submit', rollupsOn: on, rollupsOff: off, p99Ratio: Math.round((on.p99 / off.p99) * 100) / 100 });
-  await mongoose.connection.dropDatabase().catch(() => {});
+  // Off first, then on, then off again: the machine's load drifts, so the "off" baseline is taken on both sides.
+  const api = await startApp(false, uri, dbName);
+  const off1 = await submitP99(api);
+  const writer = startWriterProcess(uri, dbName);
+  await new Promise((r) => setTimeout(r, 3000));
+  const on = await submitP99(api);
+  await writer.stop();
+  const off2 = await submitP99(api);
+  await api.close();
+  const offP99 = Math.max(off1.p99, off2.p99);
+  out({ step: 'submit', rollupsOnOwnInstance: on, rollupsOff: [off1, off2], p99Ratio: Math.round((on.p99 / offP99) * 100) / 100, load: load() });
+  if (!DATA_DIR) await mongoose.connection.dropDatabase().catch(() => {});
   await mongoose.disconnect();
   await stopDb();
 }

@@ -3,7 +3,8 @@ import test from 'ava';
 import mongoose from 'mongoose';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { insertRawReports } from '../test/reportStore';
-import { ARTIFACTS, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { createStaff } from '../test/staff';
+import { ARTIFACTS, inside, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -78,17 +79,17 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   t.true((await rows.count()) > 5, '堵点 table has rows');
   // Every figure says what it counts.
   t.regex((await page.locator('[data-testid="metric-total"]:visible').getAttribute('title')) ?? '', /收到的全部诉求件数/);
-  const alertBadge = page.locator('[data-testid="alert-badge"]:visible');
-  t.regex(await alertBadge.innerText(), /热点提醒\s*1/);
+  // One alert place on the page (the navigation badge carries the count): the unseen hotspot is listed.
+  t.is(await page.locator('[data-testid="alert-badge"]').count(), 0);
+  const list = page.locator('[data-testid="alert-list"]:visible');
+  await list.waitFor();
+  t.regex(await list.innerText(), /热点提醒：1 个新热点未读/);
   await page.waitForTimeout(800);
   await snap(page, '40-insight-dashboard-1440');
   // The map panel on its own (the page scrolls inside Taro's container, so a page shot shows the top only).
   await page.locator('[data-testid="panel-map"]:visible').screenshot({ path: `${ARTIFACTS}/42-insight-map.png` });
   await page.locator('[data-testid="panel-days"]:visible').screenshot({ path: `${ARTIFACTS}/43-insight-days.png` });
 
-  await alertBadge.click();
-  const list = page.locator('[data-testid="alert-list"]:visible');
-  await list.waitFor();
   t.regex(await list.innerText(), /城市管理 · 徐汇区 · 6 件/);
   await list.screenshot({ path: `${ARTIFACTS}/44-insight-alert-list.png` });
   await page.locator('[data-testid="panel-hotspots"]:visible').scrollIntoViewIfNeeded();
@@ -106,9 +107,80 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   for await (const c of (await download.createReadStream())!) chunks.push(c as Buffer);
   t.true(Buffer.concat(chunks).toString('utf8').startsWith('\ufeff区,二级分类,件数,环比,集中度,解决率,满意率,综合分'));
 
+  // Marked seen: the alert leaves the page and the navigation badge goes at once.
   await page.locator('[data-testid="alerts-seen"]:visible').click();
-  await page.waitForTimeout(300);
-  t.regex(await alertBadge.innerText(), /热点提醒\s*0/);
+  await list.waitFor({ state: 'detached' });
+  t.is(await page.locator('[data-testid="insight-badge"]:visible').count(), 0);
+  t.is((await server.request('GET', '/api/v1/admin/insight/alerts', { token: (await server.loginAdmin()).token })).body.unseen, 0);
+  t.deepEqual(errors, []);
+  await context.close();
+});
+
+test.serial('a 徐汇区 analyst sees only 徐汇区: figures, map, hotspots and alerts; another district is refused with a clear message', async (t) => {
+  const { server, browser } = e2e;
+  const admin = await server.loginAdmin();
+  // A second hotspot, in 黄浦区 (道路破损 ×5 within ~100 m over the last hours), beside the 徐汇区 one of the test above.
+  const huangpu = SHANGHAI_DISTRICTS.find((d) => d.code === '310101')!;
+  const now = Date.now();
+  await insertRawReports(Array.from({ length: 5 }, (_, k) => report(2000 + k, new Date(now - (5 - k) * 1200_000), huangpu, CATS[2], { lat: 31.2317 + k * 0.0002, lng: 121.4846 })));
+  await server.services.insightWriter.drain();
+  const to = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+  const all = (await server.request('GET', `/api/v1/admin/insight/hotspots?from=${from}&to=${to}`, { token: admin.token })).body.items;
+  t.deepEqual(all.map((h: any) => h.district.name).sort(), ['徐汇区', '黄浦区']);
+
+  const analyst = await createStaff(server, admin.token, { roles: ['analyst'], districts: ['310104'] });
+  const expected = (await server.request('GET', `/api/v1/admin/insight/overview?from=${from}&to=${to}`, { token: analyst.token })).body;
+  t.deepEqual(expected.byDistrict.map((d: any) => d.name), ['徐汇区']);
+
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.baseUrl + '/#/auth/login/index');
+  await page.locator(inside('admin-username', 'input')).fill(analyst.username);
+  await page.locator(inside('admin-password', 'input')).fill(analyst.password);
+  await page.locator('[data-testid="admin-login"]:visible').click();
+  await waitForRoute(page, 'admin/index');
+  // The navigation badge counts only the hotspots of the account's districts.
+  const badge = page.locator('[data-testid="insight-badge"]:visible');
+  await badge.waitFor({ timeout: 10_000 });
+  t.is(await badge.innerText(), '1');
+  await page.locator('[data-testid="nav-dashboard"]:visible').click();
+  await waitForRoute(page, 'admin/insight');
+
+  const total = page.locator('[data-testid="metric-total"]:visible');
+  await total.waitFor({ timeout: 15_000 });
+  t.regex(await total.innerText(), new RegExp(`^收到 ⓘ\\s*${expected.total}\\b`));
+  t.regex(await page.locator('[data-testid="district-picker"]:visible').innerText(), /全部（所辖区）/);
+  await page.locator('[data-testid="map-chart"]:visible canvas').waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(800);
+  await page.locator('[data-testid="panel-map"]:visible').screenshot({ path: `${ARTIFACTS}/45-insight-scoped-map.png` });
+  await snap(page, '46-insight-scoped-1440');
+  // The map's table view: 徐汇区 only.
+  await page.locator('[data-testid="panel-map-toggle"]:visible').click();
+  const mapRows = await page.locator('[data-testid="panel-map-table"]:visible .insight-tr:not(.insight-th)').allInnerTexts();
+  t.deepEqual(mapRows.map((r) => r.split(/\s+/)[0]), ['徐汇区']);
+  // Hotspots and alerts: the 徐汇区 one, not the 黄浦区 one.
+  const hotspots = await page.locator('[data-testid="panel-hotspots"]:visible').innerText();
+  t.regex(hotspots, /城市管理\s+徐汇区/);
+  t.notRegex(hotspots, /黄浦区/);
+  const alerts = await page.locator('[data-testid="alert-list"]:visible').innerText();
+  t.regex(alerts, /1 个新热点未读/);
+  t.notRegex(alerts, /黄浦区/);
+  // 堵点: only 徐汇区 rows.
+  const blockerDistricts = (await page.locator('[data-testid="panel-blockers-table"]:visible .insight-tr:not(.insight-th)').allInnerTexts()).map((r) => r.split(/\s+/)[0]);
+  t.true(blockerDistricts.length > 0);
+  t.deepEqual([...new Set(blockerDistricts)], ['徐汇区']);
+
+  // Another district (a shared link to 黄浦区): refused, saying which districts this account may see.
+  await page.goto(server.baseUrl + '/#/admin/insight/index?district=310101');
+  await page.reload();
+  const error = page.locator('[data-testid="insight-error"]:visible');
+  await error.waitFor({ timeout: 15_000 });
+  t.regex(await error.innerText(), /你的账号只能查看徐汇区的数据/);
+  t.is(await page.locator('[data-testid="metric-total"]:visible').count(), 0);
+  await snap(page, '47-insight-scoped-refused');
   t.deepEqual(errors, []);
   await context.close();
 });

@@ -8,7 +8,6 @@
  * takes the rules as features, over a grid of thresholds, and prints the 紧急 / 次紧急 figures.
  */
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { combineUrgency, URGENCY_MODEL_DEFAULTS, urgencyInput } from '../src/classification/classifier';
 import { buildVocabulary, DEFAULT_FEATURES, tokenize, vectorize, type FeatureOptions } from '../src/classification/features';
 import { scores, softmaxInPlace, train } from '../src/classification/softmaxRegression';

@@ -17,6 +17,7 @@ export const insightQuerySchema = z
       .pipe(z.array(z.string().refine((c) => districtCodes.includes(c), { message: '未知的区代码（应为上海 16 个区的 6 位代码）' })))
       .optional(),
     category: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/, { message: '分类代码格式不对' }).optional(),
+    zone: z.string().regex(/^[a-f0-9]{24}$/, { message: '专区编号无效' }).optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['from'] })
   .refine((q) => !q.from || !q.to || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < INSIGHT_MAX_DAYS, { message: `时间段最长 ${INSIGHT_MAX_DAYS} 天`, path: ['to'] });

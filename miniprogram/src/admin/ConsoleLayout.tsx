@@ -5,7 +5,7 @@ import type { StaffRole } from '@ssp/shared';
 import { STAFF_ROLE_LABELS } from '@ssp/shared';
 import { currentSession } from '../services/api';
 import { consoleApi } from '../services/console';
-import { insight } from '../services/insight';
+import { ALERTS_CHANGED, insight } from '../services/insight';
 import { can } from './useAdmin';
 import './console.scss';
 
@@ -35,6 +35,10 @@ export function ConsoleLayout(props: { active: NavKey; title: string; actions?: 
   const [unseen, setUnseen] = useState(0);
   useEffect(() => {
     if (can('analyst')) void insight.alerts().then((a) => setUnseen(a.unseen), () => setUnseen(0));
+    // Marking alerts seen on the 数据看板 updates the badge at once.
+    const onChange = (n: number) => setUnseen(n);
+    Taro.eventCenter.on(ALERTS_CHANGED, onChange);
+    return () => void Taro.eventCenter.off(ALERTS_CHANGED, onChange);
   }, []);
   useEffect(() => {
     if (process.env.TARO_ENV !== 'h5') return;

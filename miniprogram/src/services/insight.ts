@@ -1,4 +1,8 @@
+import Taro from '@tarojs/taro';
 import { call } from './api';
+
+/** Fired with the new unseen count when alerts are marked seen (the navigation badge listens). */
+export const ALERTS_CHANGED = 'insight:alerts-changed';
 
 /** The 数据看板 API (staff: analyst, admin). Shapes follow the server's contracts (README, 数据看板). */
 export interface InsightFilter {
@@ -6,6 +10,8 @@ export interface InsightFilter {
   to: string;
   district?: string;
   category?: string;
+  /** a 专区 id: only reports filed through it */
+  zone?: string;
 }
 export interface Named {
   code: string;
@@ -75,6 +81,10 @@ export const insight = {
   hotspots: (f: InsightFilter) => call<{ items: HotspotView[] }>('GET', `/admin/insight/hotspots?${qs(f)}`),
   trends: (f: InsightFilter) => call<{ items: TrendItem[]; rising: TrendItem[]; falling: TrendItem[] }>('GET', `/admin/insight/trends?${qs(f)}`),
   alerts: () => call<{ unseen: number; items: HotspotView[] }>('GET', '/admin/insight/alerts'),
-  markSeen: (ids: string[]) => call<void>('POST', '/admin/insight/alerts/seen', { ids }),
+  markSeen: async (ids: string[], unseenAfter: number) => {
+    await call<void>('POST', '/admin/insight/alerts/seen', { ids });
+    Taro.eventCenter.trigger(ALERTS_CHANGED, unseenAfter);
+  },
+  zones: () => call<{ items: { id: string; title: string }[] }>('GET', '/admin/insight/zones'),
   districtsGeoJson: () => call<unknown>('GET', '/admin/insight/districts.geojson'),
 };

@@ -2,8 +2,8 @@
  * What one report contributes to the rollups, as plain data (no database).
  *
  * A report becomes a `Fact` (its compact, analysis-relevant projection); a
- * fact becomes increments of bucket documents (one per Asia/Shanghai day and
- * one per month). A change of a report is the difference of its old and new
+ * fact becomes increments of bucket documents (see bucketId: per Asia/Shanghai
+ * day and month, per district and 专区, split by what a page reads). A change of a report is the difference of its old and new
  * contributions, so applying "new − old" keeps every counter exact, and
  * rebuilding from scratch is "sum of all new contributions".
  */
@@ -44,6 +44,9 @@ export interface Fact {
   dispatchT: number | null;
   resolveT: number | null;
   point: { lat: number; lng: number } | null;
+  /** the 专区 it was filed through (id and title), null when none */
+  zone: string | null;
+  zoneTitle: string | null;
   /** ~500 m cell for concentration, null without a point */
   cell: string | null;
   /** report's updatedAt (ms): a fact older than its report is recomputed */
@@ -63,6 +66,7 @@ export interface ReportLike {
   timeline?: { at: Date; status: string }[];
   overdueAt?: Date | null;
   rating?: { value?: string | null } | null;
+  zone?: { id?: string | null; title?: string | null } | null;
 }
 
 export const NONE = 'none';
@@ -101,67 +105,114 @@ export function factOf(r: ReportLike): Fact {
     dispatchT: tenths('dispatched'),
     resolveT: tenths('resolved'),
     point,
+    zone: r.zone?.id ?? null,
+    zoneTitle: r.zone?.id ? (r.zone.title ?? null) : null,
     cell: point ? cellOf(point) : null,
     v: new Date(r.updatedAt ?? r.createdAt).getTime(),
   };
 }
 
-/** Entry key inside a bucket: district|category|kind (codes never contain `|` or `.`). */
-export const entryKey = (f: Pick<Fact, 'district' | 'cat' | 'kind'>) => `${f.district}|${f.cat}|${f.kind}`;
+/**
+ * The counters every bucket entry keeps: the ONE list of them. The writer
+ * increments exactly these (`countersOf`), the reader sums exactly these.
+ */
+export const COUNTERS = ['n', 'urgent', 'resolved', 'everResolved', 'overdue', 'reopened', 'rated', 'sat', 'basic', 'unsat'] as const;
+export type Counter = (typeof COUNTERS)[number];
+export type Counters = Record<Counter, number>;
+
+export function countersOf(f: Fact): Counters {
+  const b = (on: boolean) => (on ? 1 : 0);
+  return {
+    n: 1,
+    urgent: b(f.urgent),
+    resolved: b(f.resolved),
+    everResolved: b(f.everResolved),
+    overdue: b(f.overdue),
+    reopened: b(f.reopened),
+    rated: b(Boolean(f.rating)),
+    sat: b(f.rating === 'satisfied'),
+    basic: b(f.rating === 'basically_satisfied'),
+    unsat: b(f.rating === 'unsatisfied'),
+  };
+}
+
+/** The three timings, as histogram name → fact field. */
+export const TIMINGS = { a: 'acceptT', d: 'dispatchT', r: 'resolveT' } as const satisfies Record<string, keyof Fact>;
+export type Timing = keyof typeof TIMINGS;
+
+/**
+ * Histogram bin of a duration in tenths of an hour: exact to 0.1 h below 10 h,
+ * to 1 h below 100 h, to 10 h above (like HdrHistogram's buckets). This bounds
+ * a histogram to ~280 keys however many reports a month holds; percentiles
+ * report the bin's lower edge.
+ */
+export const hourBin = (t: number): number => (t < 100 ? t : t < 1000 ? Math.floor(t / 10) * 10 : Math.floor(t / 100) * 100);
+
+/**
+ * Bucket documents, each keyed by `_id` = `<part>|<period>|<scope>`:
+ * - part: `c` counters (`e.<district>|<cat>|<kind>.<counter>`), `s` daily counts of a month
+ *   (`e.<district>|<cat>.<DD>`), `h` timing histograms (`e.<district>|<cat>.<a|d|r>.<bin>`),
+ *   `g` ~500 m cells (`e.<district>|<cat>.<cell>`): a page reads only the parts it shows;
+ * - period: `d:YYYY-MM-DD` or `m:YYYY-MM` (Asia/Shanghai), so a long period is mostly whole months;
+ * - scope: `all` (the whole city), the district code (or `none`), and for a report filed through a
+ *   专区 also `z:<zoneId>`: a page reads one scope per period unfiltered, its districts' when filtered
+ *   or scoped, its 专区's when filtered by one.
+ * Codes never contain `|` or `.`.
+ */
+export type Part = 'c' | 's' | 'h' | 'g';
+export const bucketId = (part: Part, period: string, scope: string) => `${part}|${period}|${scope}`;
+export const zoneScope = (zoneId: string) => `z:${zoneId}`;
+/** The whole city, pre-merged: an unfiltered page reads one document per period instead of one per district. */
+export const CITY = 'all';
+export const scopesOf = (f: Pick<Fact, 'district' | 'zone'>) => (f.zone ? [CITY, f.district, zoneScope(f.zone)] : [CITY, f.district]);
 export const pairKey = (f: Pick<Fact, 'district' | 'cat'>) => `${f.district}|${f.cat}`;
+export const entryKey = (f: Pick<Fact, 'district' | 'cat' | 'kind'>) => `${f.district}|${f.cat}|${f.kind}`;
+/** The labels document (category names and parents, zone titles), kept with the buckets. */
+export const LABELS_ID = 'labels';
+
+/** Receives (bucket `_id`, dotted path, increment). */
+export type Emit = (doc: string, path: string, n: number) => void;
+
+/**
+ * Emits `sign` × the contribution of `f`: to its day and its month, in each
+ * of its scopes.
+ */
+export function emitContribution(emit: Emit, f: Fact, sign: 1 | -1): void {
+  const counters = countersOf(f);
+  for (const period of [`d:${f.day}`, `m:${f.day.slice(0, 7)}`]) {
+    for (const scope of scopesOf(f)) {
+      const e = `e.${entryKey(f)}.`;
+      const p = `e.${pairKey(f)}.`;
+      const c = bucketId('c', period, scope);
+      for (const k of COUNTERS) if (counters[k]) emit(c, e + k, sign * counters[k]);
+      if (period.startsWith('m:')) emit(bucketId('s', period, scope), p + f.day.slice(8), sign);
+      for (const [h, field] of Object.entries(TIMINGS) as [Timing, (typeof TIMINGS)[Timing]][]) {
+        const t = f[field];
+        if (t != null) emit(bucketId('h', period, scope), `${p}${h}.${hourBin(t)}`, sign);
+      }
+      if (f.cell) emit(bucketId('g', period, scope), p + f.cell, sign);
+    }
+  }
+}
 
 /** bucket `_id` → dotted path → increment */
 export type Increments = Map<string, Map<string, number>>;
-/** bucket `_id` → dotted path → value (labels: names and parent code of an entry) */
-export type Labels = Map<string, Map<string, unknown>>;
 
-function add(into: Increments, doc: string, path: string, n: number) {
-  if (!n) return;
-  let m = into.get(doc);
-  if (!m) into.set(doc, (m = new Map()));
-  const v = (m.get(path) ?? 0) + n;
-  if (v) m.set(path, v);
-  else m.delete(path);
-}
-
-/**
- * Adds `sign` × the contribution of `f` to `into`: to its day bucket
- * (`d:YYYY-MM-DD`) and its month bucket (`m:YYYY-MM`, which also keeps the
- * per-day count of each entry under `dd.<DD>` for the daily series).
- */
 export function addContribution(into: Increments, f: Fact, sign: 1 | -1): void {
-  const key = entryKey(f);
-  for (const doc of [`d:${f.day}`, `m:${f.day.slice(0, 7)}`]) {
-    const e = `c.${key}.`;
-    const inc = (field: string, on: boolean | number = true) => on && add(into, doc, e + field, sign);
-    inc('n');
-    inc('urgent', f.urgent);
-    inc('resolved', f.resolved);
-    inc('everResolved', f.everResolved);
-    inc('overdue', f.overdue);
-    inc('reopened', f.reopened);
-    if (f.rating) {
-      inc('rated');
-      inc(f.rating === 'satisfied' ? 'sat' : f.rating === 'basically_satisfied' ? 'basic' : 'unsat');
-    }
-    if (f.acceptT != null) inc(`ha.${f.acceptT}`);
-    if (f.dispatchT != null) inc(`hd.${f.dispatchT}`);
-    if (f.resolveT != null) inc(`hr.${f.resolveT}`);
-    if (doc.startsWith('m:')) inc(`dd.${f.day.slice(8)}`);
-    if (f.cell) add(into, doc, `g.${pairKey(f)}.${f.cell}`, sign);
-  }
-}
-
-export function labelsOf(into: Labels, f: Fact): void {
-  for (const doc of [`d:${f.day}`, `m:${f.day.slice(0, 7)}`]) {
+  emitContribution((doc, path, n) => {
     let m = into.get(doc);
     if (!m) into.set(doc, (m = new Map()));
-    const e = `c.${entryKey(f)}.`;
-    m.set(e + 'cn', f.catName);
-    m.set(e + 'p', f.parent);
-    m.set(e + 'pn', f.parentName);
-    m.set(e + 'dn', f.districtName);
-  }
+    const v = (m.get(path) ?? 0) + n;
+    if (v) m.set(path, v);
+    else m.delete(path);
+  }, f, sign);
+}
+
+/** The labels a fact carries, as paths of the labels document. */
+export function labelsOf(into: Map<string, unknown>, f: Fact): void {
+  into.set(`c.${f.cat}`, { n: f.catName, p: f.parent, pn: f.parentName });
+  if (f.parent !== f.cat) into.set(`c.${f.parent}`, { n: f.parentName, p: f.parent, pn: f.parentName });
+  if (f.zone) into.set(`z.${f.zone}`, f.zoneTitle ?? f.zone);
 }
 
 /** The increments that turn `before`'s contribution into `after`'s (either may be null). */

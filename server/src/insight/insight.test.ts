@@ -6,7 +6,11 @@ import { insertRawReports, setReportFields } from '../../test/reportStore';
 import { createStaff } from '../../test/staff';
 import { startFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import { TEST_PIPELINE_SECRET } from '../../test/harness';
-import { Bucket, Hotspot } from './insightModel';
+import { bucketId } from './contribution';
+import { Bucket, Hotspot, InsightState, JournalLog, ROLLUP_LAYOUT } from './insightModel';
+import { createRollupWriter } from './rollupWriter';
+import { createReportRepository } from '../reports/reportRepository';
+import { silentLogger } from '../log';
 
 let s: TestServer;
 let admin: { token: string };
@@ -330,4 +334,83 @@ test.serial('rollups rebuilt from scratch equal the incremental ones after a con
   const rebuilt = await snapshot();
   t.deepEqual(rebuilt, incremental);
   t.deepEqual((await get(`/api/v1/admin/insight/overview?from=${today}&to=${today}`)).body, before);
+});
+
+test.serial('the zone filter: figures of the reports filed through one 专区; the page cache follows new and changed reports', async (t) => {
+  const Z = { id: 'a1b2c3d4e5f6a1b2c3d4e5f6', title: '进博会专区' };
+  const inZone = (o: Parameters<typeof report>[0]) => ({ ...report(o), zone: Z });
+  const day = '2026-09-10T03:00:00Z';
+  const first = inZone({ at: day, district: H, category: A });
+  await insertRawReports([
+    first,
+    inZone({ at: day, district: H, category: A, status: 'resolved', steps: [['accepted', 1], ['resolved', 5]] }),
+    inZone({ at: day, district: X, category: B, point: PX }),
+    report({ at: day, district: H, category: A }),
+  ]);
+  await s.services.insightWriter.drain();
+  const period = 'from=2026-09-10&to=2026-09-10';
+  const z = (await get(`/api/v1/admin/insight/overview?${period}&zone=${Z.id}`)).body;
+  t.is(z.total, 3);
+  t.deepEqual(z.byDistrict, [{ code: '310101', name: '黄浦区', count: 2 }, { code: '310104', name: '徐汇区', count: 1 }]);
+  t.is(z.resolutionRate, 0.3333);
+  t.deepEqual(z.hours.resolve, { p50: 5, p90: 5 });
+  t.is((await get(`/api/v1/admin/insight/overview?${period}`)).body.total, 4);
+  t.is((await get(`/api/v1/admin/insight/overview?${period}&zone=${Z.id}&district=310101`)).body.total, 2);
+  const b = (await get(`/api/v1/admin/insight/blockers?${period}&zone=${Z.id}`)).body.items;
+  t.deepEqual(b.map((i: any) => [i.district.code, i.category.code, i.count]).sort(), [['310101', 'road_damage', 2], ['310104', 'property_service', 1]]);
+  t.deepEqual((await get(`/api/v1/admin/insight/trends?${period}&zone=${Z.id}`)).body.items.map((i: any) => [i.category.code, i.count]).sort(), [['property_service', 1], ['road_damage', 2]]);
+  t.is((await get(`/api/v1/admin/insight/blockers/reports?${period}&zone=${Z.id}&district=310101&category=road_damage`)).body.items.length, 2);
+  t.deepEqual((await get('/api/v1/admin/insight/zones')).body.items.filter((i: any) => i.id === Z.id), [{ id: Z.id, title: Z.title }]);
+  const bad = await get(`/api/v1/admin/insight/overview?zone=not-a-zone`);
+  t.is(bad.status, 400);
+  t.is(bad.body.error.code, 'VALIDATION_FAILED');
+
+  // The figures above are now cached; a new report and a status change show at the next read.
+  await insertRawReports([inZone({ at: day, district: X, category: B, point: PX })]);
+  await setReportFields(first._id, { status: 'resolved', timeline: [...first.timeline, { at: new Date(Date.parse(day) + 2 * 3600_000), status: 'resolved', actor: 'admin', message: '办结' }], updatedAt: new Date() });
+  await s.services.insightWriter.drain();
+  const after = (await get(`/api/v1/admin/insight/overview?${period}&zone=${Z.id}`)).body;
+  t.is(after.total, 4);
+  t.is(after.resolutionRate, 0.5);
+  t.deepEqual(after.hours.resolve, { p50: 2, p90: 5 });
+});
+
+test.serial('a journal interrupted halfway is replayed once: buckets already at its sequence are skipped, the others applied', async (t) => {
+  const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number; journal?: unknown }>()) ?? {};
+  const seq = (await state()).seq ?? 0;
+  const next = seq + 1;
+  const done = bucketId('c', 'd:2026-08-01', '310101');
+  const pending = bucketId('c', 'd:2026-08-02', '310101');
+  // As if the writer died after applying the batch to `done` but before `pending`.
+  await Bucket.collection.insertOne({ _id: done, j: next, e: { '310101|road_damage|complaint': { n: 1 } } } as never);
+  const journal = {
+    seq: next,
+    incs: [done, pending].map((doc) => ({ doc, paths: ['e.310101|road_damage|complaint.n'], values: [1] })),
+    labels: { paths: [], values: [] },
+    facts: [],
+    geoAdd: [],
+    geoRemove: [],
+  };
+  await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { seq: next, journal, layout: ROLLUP_LAYOUT } }, { upsert: true });
+  // A new writer process starts: it replays the journal first.
+  const writer = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null });
+  await writer.drain();
+  await writer.stop();
+  const counts = async (id: string) => (await Bucket.findById(id).lean<{ e: Record<string, { n: number }> }>())!.e['310101|road_damage|complaint'].n;
+  t.is(await counts(done), 1, 'not applied twice');
+  t.is(await counts(pending), 1, 'applied once');
+  const after = await state();
+  t.falsy(after.journal);
+  t.true((after.applied ?? 0) >= next);
+  // Readers' caches hear which buckets the batch touched.
+  const logged = await JournalLog.findById(String(next)).lean<{ docs: string[] }>();
+  t.deepEqual([...logged!.docs].sort(), [done, pending].sort());
+  // Replaying the same journal again changes nothing.
+  await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { journal } });
+  const again = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null });
+  await again.drain();
+  await again.stop();
+  t.is(await counts(done), 1);
+  t.is(await counts(pending), 1);
+  await Bucket.collection.deleteMany({ _id: { $in: [done, pending] } } as never);
 });

@@ -9,6 +9,7 @@ const query = z.object({
   to: day.optional(),
   district: z.string().optional().describe('one or more of the 16 district codes, comma-separated'),
   category: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/).optional().describe('a first- or second-level category code'),
+  zone: z.string().regex(/^[a-f0-9]{24}$/).optional().describe('a 专区 id: only reports filed through it (概览, 堵点, trends)'),
 });
 const rates = 'Asia/Shanghai dates, `to` inclusive (default: the last 30 days); a district-scoped account sees only its districts';
 
@@ -22,5 +23,6 @@ export const insightOperations: ApiOperation[] = [
   { method: 'post', path: '/api/v1/admin/insight/alerts/seen', summary: 'Mark hotspot alerts seen', auth: 'admin', body: markAlertsSeenSchema, ok: { status: 204, description: 'marked' } },
   { method: 'get', path: '/api/v1/admin/insight/settings', summary: 'The hotspot rule', auth: 'admin', ok: { status: 200, schema: hotspotSettingsSchema, description: 'current values' } },
   { method: 'put', path: '/api/v1/admin/insight/settings', summary: 'Change the hotspot rule (role admin only; audited)', auth: 'admin', body: hotspotSettingsSchema, ok: { status: 200, schema: hotspotSettingsSchema, description: 'the new values' } },
+  { method: 'get', path: '/api/v1/admin/insight/zones', summary: 'The 专区 reports were filed through (the zone filter\'s choices)', auth: 'admin', ok: { status: 200, description: '{ items: [{ id, title }] }' } },
   { method: 'get', path: '/api/v1/admin/insight/districts.geojson', summary: 'The 16 district boundaries as GeoJSON (the choropleth)', auth: 'admin', ok: { status: 200, description: 'FeatureCollection' } },
 ];

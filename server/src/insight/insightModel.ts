@@ -6,10 +6,12 @@ import mongoose, { Schema } from 'mongoose';
  * few dozen bucket documents by id, never the reports.
  *
  * - `insight_facts`: one compact row per report (what it last contributed).
- * - `insight_buckets`: `d:YYYY-MM-DD` and `m:YYYY-MM` (Asia/Shanghai), each a
- *   map `c` of district|category|kind → counters and hour histograms, and a
- *   map `g` of district|category → ~500 m cell → count; `j` is the last
+ * - `insight_buckets`: `<part>|<period>|<scope>` (see contribution.ts' bucketId:
+ *   counters, daily counts, timing histograms and ~500 m cells, per Asia/Shanghai
+ *   day or month, per district and per 专区), plus `labels`; `j` is the last
  *   journal sequence applied to it (see rollupWriter).
+ * - `insight_journal_log`: `_id` = a journal sequence → the bucket ids it touched
+ *   (readers' caches evict them; the last 2,000 are kept).
  * - `insight_geo`: first-level category × 300 m cell × day → points (hotspot search).
  * - `insight_hotspots`, `insight_alert_seen`, `insight_state`, `insight_settings`.
  */
@@ -20,6 +22,9 @@ factSchema.index({ district: 1, cat: 1, day: 1 });
 export const Fact = mongoose.model('InsightFact', factSchema, 'insight_facts');
 
 export const Bucket = mongoose.model('InsightBucket', new Schema({ _id: String }, loose), 'insight_buckets');
+/** The bucket layout the stored rollups follow; the writer rebuilds rollups of another one when it starts. */
+export const ROLLUP_LAYOUT = 2;
+export const JournalLog = mongoose.model('InsightJournalLog', new Schema({ _id: String, docs: [String] }, { versionKey: false }), 'insight_journal_log');
 export const GeoCell = mongoose.model('InsightGeoCell', new Schema({ _id: String }, loose), 'insight_geo');
 
 const hotspotSchema = new Schema({ _id: String }, loose);

@@ -1,10 +1,10 @@
 import Router from '@koa/router';
-import { districtByName, hotspotSettingsSchema, insightQuerySchema, markAlertsSeenSchema } from '@ssp/shared';
+import { districtByCode, districtByName, hotspotSettingsSchema, insightQuerySchema, markAlertsSeenSchema } from '@ssp/shared';
 import data from '../geo/shanghai-districts.json' with { type: 'json' };
 import type { AuditService } from '../audit/auditService';
 import type { TokenService } from '../auth/tokens';
 import type { AppContext, AppState } from '../http/context';
-import { badRequest, forbidden } from '../http/errors';
+import { AppError, badRequest } from '../http/errors';
 import { allow, bodyOf, parse } from '../http/middleware';
 import { districtScope } from '../reports/reportSearch';
 import { addDays } from './contribution';
@@ -28,10 +28,14 @@ function queryOf(ctx: AppContext, today: string): Query {
   const scope = scopeOf(ctx);
   let districts = q.district?.length ? q.district : null;
   if (scope) {
-    if (districts?.some((d) => !scope.includes(d))) throw forbidden();
+    if (districts?.some((d) => !scope.includes(d))) {
+      // Refused, not silently emptied, and saying why: which districts this account may see.
+      const names = scope.map((c) => districtByCode(c)?.name ?? c).join('、');
+      throw new AppError(403, 'FORBIDDEN', `你的账号只能查看${names}的数据`);
+    }
     districts = districts ?? scope;
   }
-  return { from, to, districts, category: q.category ?? null };
+  return { from, to, districts, category: q.category ?? null, zone: q.zone ?? null };
 }
 
 /** The 16 district boundaries as GeoJSON (for the choropleth), built once. */
@@ -91,6 +95,9 @@ export function insightRoutes(deps: { insight: InsightService; tokens: TokenServ
     const after = await insight.updateSettings(parse(hotspotSettingsSchema, bodyOf(ctx)));
     await deps.audit.record(ctx, 'insight.settings', { type: 'insight', id: 'hotspot-settings', label: '热点参数' }, { before, after });
     ctx.body = after;
+  });
+  router.get('/zones', analyst, async (ctx) => {
+    ctx.body = await insight.zones();
   });
   router.get('/districts.geojson', analyst, (ctx) => {
     ctx.set('Cache-Control', 'private, max-age=86400');

@@ -1,14 +1,18 @@
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
-import { addDays, daysBetween, shanghaiDay, dayStart, NONE } from './contribution';
-import { AlertSeen, Bucket, Fact as FactModel, Hotspot, InsightSettings, type HotspotDoc, type HotspotSettings } from './insightModel';
+import { createBucketCache, type BucketDoc } from './bucketCache';
+import { addDays, bucketId, CITY, COUNTERS, daysBetween, shanghaiDay, dayStart, LABELS_ID, NONE, zoneScope, type Counters, type Part, type Timing } from './contribution';
+import { AlertSeen, Fact as FactModel, Hotspot, InsightSettings, type HotspotDoc, type HotspotSettings } from './insightModel';
 import { hotspotSettings } from './rollupWriter';
 import { presentHotspot } from './hotspotPresenter';
 
 /**
  * Reads the rollups to answer the 数据看板's questions. A page reads bucket
- * documents by `_id` (one per whole month in the period, one per remaining
- * day) and never the reports: cost grows with the length of the period and
- * the number of district × category pairs, not with the number of reports.
+ * documents by `_id` (one `_id $in` query: whole months from month buckets,
+ * the rest from day buckets; only the parts it shows; only the districts or
+ * the 专区 asked for) through an in-process cache kept exact by the writer's
+ * journal (bucketCache.ts), and never the reports: cost grows with the length
+ * of the period and the number of district × category pairs, not with the
+ * number of reports.
  */
 
 export interface Query {
@@ -18,9 +22,12 @@ export interface Query {
   districts: string[] | null;
   /** a first- or second-level category code */
   category: string | null;
+  /** a 专区 id: only reports filed through it */
+  zone?: string | null;
 }
 
-interface Entry {
+/** One district × category × kind's counters in one bucket (the counters are contribution.ts' COUNTERS). */
+interface Entry extends Counters {
   district: string;
   districtName: string;
   cat: string;
@@ -28,32 +35,23 @@ interface Entry {
   parent: string;
   parentName: string;
   kind: 'complaint' | 'snap';
-  n: number;
-  urgent: number;
-  resolved: number;
-  everResolved: number;
-  overdue: number;
-  reopened: number;
-  rated: number;
-  sat: number;
-  basic: number;
-  unsat: number;
-  ha: Record<string, number>;
-  hd: Record<string, number>;
-  hr: Record<string, number>;
 }
 
 interface Slice {
   entries: Entry[];
   /** date → count */
   byDay: Map<string, number>;
-  /** district|cat → cell → count */
+  /** category → date → count (parts `c` + `s`) */
+  catDays: Map<string, Map<string, number>>;
+  /** timing → tenths-of-an-hour bin → count (part `h`) */
+  hours: Record<Timing, Map<number, number>>;
+  /** district|cat → cell → count (part `g`) */
   cells: Map<string, Map<string, number>>;
 }
 
 const districtName = (code: string) => SHANGHAI_DISTRICTS.find((d) => d.code === code)?.name ?? (code === NONE ? '未定位' : code);
 
-/** Whole months inside [from, to] as `m:` ids, every other day as `d:` ids. */
+/** Whole months inside [from, to] as `m:` periods, every other day as `d:` periods. */
 export function bucketIds(from: string, to: string): string[] {
   const ids: string[] = [];
   let d = from;
@@ -71,62 +69,10 @@ export function bucketIds(from: string, to: string): string[] {
   return ids;
 }
 
-async function loadSlice(from: string, to: string, q: Pick<Query, 'districts' | 'category'>): Promise<Slice> {
-  const ids = bucketIds(from, to);
-  const docs = await Promise.all(ids.map((id) => Bucket.findById(id).lean<{ _id: string; c?: Record<string, any>; g?: Record<string, Record<string, number>> }>()));
-  const entries: Entry[] = [];
-  const byDay = new Map<string, number>();
-  const cells = new Map<string, Map<string, number>>();
-  const wanted = (district: string, cat: string, parent: string) =>
-    (!q.districts || q.districts.includes(district)) && (!q.category || q.category === cat || q.category === parent);
-  for (const doc of docs) {
-    if (!doc) continue;
-    for (const [key, e] of Object.entries(doc.c ?? {})) {
-      const [district, cat, kind] = key.split('|');
-      if (!wanted(district, cat, e.p ?? cat) || !e.n) continue;
-      entries.push({
-        district,
-        districtName: e.dn ?? districtName(district),
-        cat,
-        catName: e.cn ?? cat,
-        parent: e.p ?? cat,
-        parentName: e.pn ?? cat,
-        kind: kind as Entry['kind'],
-        n: e.n ?? 0,
-        urgent: e.urgent ?? 0,
-        resolved: e.resolved ?? 0,
-        everResolved: e.everResolved ?? 0,
-        overdue: e.overdue ?? 0,
-        reopened: e.reopened ?? 0,
-        rated: e.rated ?? 0,
-        sat: e.sat ?? 0,
-        basic: e.basic ?? 0,
-        unsat: e.unsat ?? 0,
-        ha: e.ha ?? {},
-        hd: e.hd ?? {},
-        hr: e.hr ?? {},
-      });
-      if (doc._id.startsWith('d:')) {
-        const day = doc._id.slice(2);
-        byDay.set(day, (byDay.get(day) ?? 0) + e.n);
-      } else {
-        for (const [dd, n] of Object.entries((e.dd ?? {}) as Record<string, number>)) {
-          const day = `${doc._id.slice(2)}-${dd}`;
-          byDay.set(day, (byDay.get(day) ?? 0) + n);
-        }
-      }
-    }
-    for (const [pair, cellCounts] of Object.entries(doc.g ?? {})) {
-      const [district, cat] = pair.split('|');
-      // the parent is on the entries; a category filter on a first-level code is checked there
-      if (q.districts && !q.districts.includes(district)) continue;
-      const m = cells.get(pair) ?? new Map<string, number>();
-      cells.set(pair, m);
-      for (const [cell, n] of Object.entries(cellCounts)) if (n) m.set(cell, (m.get(cell) ?? 0) + n);
-      void cat;
-    }
-  }
-  return { entries, byDay, cells };
+interface Label {
+  n: string;
+  p: string;
+  pn: string;
 }
 
 const sum = (entries: Entry[], f: (e: Entry) => number) => entries.reduce((s, e) => s + f(e), 0);
@@ -144,9 +90,7 @@ function percentile(hist: Map<number, number>, p: number): number | null {
   }
   return null;
 }
-function hours(entries: Entry[], field: 'ha' | 'hd' | 'hr') {
-  const hist = new Map<number, number>();
-  for (const e of entries) for (const [t, n] of Object.entries(e[field])) if (n) hist.set(Number(t), (hist.get(Number(t)) ?? 0) + n);
+function hours(hist: Map<number, number>) {
   return { p50: percentile(hist, 0.5), p90: percentile(hist, 0.9) };
 }
 
@@ -176,9 +120,66 @@ export function previousPeriod(from: string, to: string) {
 const yearEarlier = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4) === '-02-29' ? '-02-28' : d.slice(4)}`;
 
 export function createInsightService() {
+  const cache = createBucketCache();
+
+  async function labels(): Promise<{ c: Record<string, Label>; z: Record<string, string> }> {
+    const doc = (await cache.getMany([LABELS_ID])).get(LABELS_ID) as { c?: Record<string, Label>; z?: Record<string, string> } | null;
+    return { c: doc?.c ?? {}, z: doc?.z ?? {} };
+  }
+
+  /** The parts of the buckets covering [from, to] that `q` selects, summed. */
+  async function loadSlice(from: string, to: string, q: Pick<Query, 'districts' | 'category' | 'zone'>, parts: Part[]): Promise<Slice> {
+    const scopes = q.zone ? [zoneScope(q.zone)] : (q.districts ?? [CITY]);
+    const periods = bucketIds(from, to);
+    const ids: string[] = [];
+    for (const part of parts) for (const period of periods) if (part !== 's' || period.startsWith('m:')) for (const scope of scopes) ids.push(bucketId(part, period, scope));
+    const [docs, names] = await Promise.all([cache.getMany(ids), labels()]);
+    const label = (cat: string): Label => names.c[cat] ?? { n: cat === NONE ? '未分类' : cat, p: cat, pn: cat === NONE ? '未分类' : cat };
+    // A zone's (and the city's) buckets hold every district: the district filter is applied to their entries.
+    const wanted = (district: string, cat: string) =>
+      (!q.districts || q.districts.includes(district)) && (!q.category || q.category === cat || q.category === label(cat).p);
+    const slice: Slice = { entries: [], byDay: new Map(), catDays: new Map(), hours: { a: new Map(), d: new Map(), r: new Map() }, cells: new Map() };
+    const addDay = (cat: string, day: string, n: number) => {
+      slice.byDay.set(day, (slice.byDay.get(day) ?? 0) + n);
+      const m = slice.catDays.get(cat) ?? new Map<string, number>();
+      slice.catDays.set(cat, m);
+      m.set(day, (m.get(day) ?? 0) + n);
+    };
+    for (const id of ids) {
+      const doc = docs.get(id) as BucketDoc | null;
+      if (!doc?.e) continue;
+      const [part, period] = id.split('|');
+      for (const [key, v] of Object.entries(doc.e)) {
+        const [district, cat, kind] = key.split('|');
+        if (!wanted(district, cat)) continue;
+        if (part === 'c') {
+          if (!v.n) continue;
+          const l = label(cat);
+          const e = { district, districtName: districtName(district), cat, catName: l.n, parent: l.p, parentName: l.pn, kind: kind as Entry['kind'] } as Entry;
+          for (const c of COUNTERS) e[c] = v[c] ?? 0;
+          slice.entries.push(e);
+          if (period.startsWith('d:')) addDay(cat, period.slice(2), e.n);
+        } else if (part === 's') {
+          for (const [dd, n] of Object.entries(v as Record<string, number>)) if (n) addDay(cat, `${period.slice(2)}-${dd}`, n);
+        } else if (part === 'h') {
+          for (const t of ['a', 'd', 'r'] as const) {
+            const hist = slice.hours[t];
+            for (const [bin, n] of Object.entries((v[t] ?? {}) as Record<string, number>)) if (n) hist.set(Number(bin), (hist.get(Number(bin)) ?? 0) + n);
+          }
+        } else if (part === 'g') {
+          const pair = `${district}|${cat}`;
+          const m = slice.cells.get(pair) ?? new Map<string, number>();
+          slice.cells.set(pair, m);
+          for (const [cell, n] of Object.entries(v as Record<string, number>)) if (n) m.set(cell, (m.get(cell) ?? 0) + n);
+        }
+      }
+    }
+    return slice;
+  }
+
   async function overview(q: Query) {
     const prev = previousPeriod(q.from, q.to);
-    const [cur, before] = await Promise.all([loadSlice(q.from, q.to, q), loadSlice(prev.from, prev.to, q)]);
+    const [cur, before] = await Promise.all([loadSlice(q.from, q.to, q, ['c', 's', 'h']), loadSlice(prev.from, prev.to, q, ['c', 's'])]);
     const e = cur.entries;
     const total = sum(e, (x) => x.n);
     const everResolved = sum(e, (x) => x.everResolved);
@@ -198,7 +199,7 @@ export function createInsightService() {
       overdueRate: rate(sum(e, (x) => x.overdue), total),
       reopenRate: rate(sum(e, (x) => x.reopened), everResolved),
       satisfaction: { rated, satisfied: sum(e, (x) => x.sat), basic: sum(e, (x) => x.basic), unsatisfied: sum(e, (x) => x.unsat), ratedShare: rate(rated, everResolved) },
-      hours: { accept: hours(e, 'ha'), dispatch: hours(e, 'hd'), resolve: hours(e, 'hr') },
+      hours: { accept: hours(cur.hours.a), dispatch: hours(cur.hours.d), resolve: hours(cur.hours.r) },
     };
   }
 
@@ -214,7 +215,7 @@ export function createInsightService() {
    */
   async function blockers(q: Query) {
     const prev = previousPeriod(q.from, q.to);
-    const [cur, before] = await Promise.all([loadSlice(q.from, q.to, q), loadSlice(prev.from, prev.to, q)]);
+    const [cur, before] = await Promise.all([loadSlice(q.from, q.to, q, ['c', 'g']), loadSlice(prev.from, prev.to, q, ['c'])]);
     const pairs = new Map<string, { e: Entry; count: number; resolved: number; rated: number; good: number }>();
     for (const e of cur.entries) {
       const k = `${e.district}|${e.cat}`;
@@ -259,7 +260,7 @@ export function createInsightService() {
   async function pairReports(q: Query & { district: string; cat: string }, limit = 200) {
     // Raw driver: the loose schema would make mongoose's strictQuery drop these filters.
     const rows = (await FactModel.collection
-      .find({ district: q.district, cat: q.cat, day: { $gte: q.from, $lte: q.to } } as never)
+      .find({ district: q.district, cat: q.cat, ...(q.zone ? { zone: q.zone } : {}), day: { $gte: q.from, $lte: q.to } } as never)
       .sort({ at: -1 })
       .limit(limit)
       .toArray()) as unknown as { _id: string; at: Date; resolved: boolean; rating: string | null }[];
@@ -285,9 +286,9 @@ export function createInsightService() {
   async function trends(q: Query) {
     const prev = previousPeriod(q.from, q.to);
     const [cur, before, lastYear] = await Promise.all([
-      loadSlice(q.from, q.to, q),
-      loadSlice(prev.from, prev.to, q),
-      loadSlice(yearEarlier(q.from), yearEarlier(q.to), q),
+      loadSlice(q.from, q.to, q, ['c', 's']),
+      loadSlice(prev.from, prev.to, q, ['c']),
+      loadSlice(yearEarlier(q.from), yearEarlier(q.to), q, ['c']),
     ]);
     const counts = (s: Slice) => {
       const m = new Map<string, number>();
@@ -299,8 +300,7 @@ export function createInsightService() {
     const y = counts(lastYear);
     const names = new Map<string, Entry>();
     for (const e of [...cur.entries, ...before.entries, ...lastYear.entries]) names.set(e.cat, e);
-    // The daily series per category needs per-category days: read them from the day/month entries again.
-    const spark = await categorySeries(q);
+    const spark = categorySeries(q, cur);
     const change = (a: number, b: number) => (b ? Math.round(((a - b) / b) * 10000) / 10000 : null);
     const items = [...names.values()].map((e) => {
       const count = now.get(e.cat) ?? 0;
@@ -323,28 +323,15 @@ export function createInsightService() {
   }
 
   /** Per category, counts per week (periods over 60 days) or per day. */
-  async function categorySeries(q: Query): Promise<Map<string, number[]>> {
+  function categorySeries(q: Query, cur: Slice): Map<string, number[]> {
     const days = daysBetween(q.from, q.to) + 1;
     const step = days > 60 ? 7 : 1;
     const slots = Math.ceil(days / step);
     const out = new Map<string, number[]>();
-    const ids = bucketIds(q.from, q.to);
-    const docs = await Promise.all(ids.map((id) => Bucket.findById(id, { c: 1 }).lean<{ _id: string; c?: Record<string, any> }>()));
-    const put = (cat: string, day: string, n: number) => {
-      if (day < q.from || day > q.to) return;
-      const arr = out.get(cat) ?? new Array(slots).fill(0);
-      arr[Math.floor(daysBetween(q.from, day) / step)] += n;
+    for (const [cat, byDay] of cur.catDays) {
+      const arr = new Array<number>(slots).fill(0);
+      for (const [day, n] of byDay) if (day >= q.from && day <= q.to) arr[Math.floor(daysBetween(q.from, day) / step)] += n;
       out.set(cat, arr);
-    };
-    for (const doc of docs) {
-      if (!doc) continue;
-      for (const [key, e] of Object.entries(doc.c ?? {})) {
-        const [district, cat] = key.split('|');
-        if (q.districts && !q.districts.includes(district)) continue;
-        if (q.category && q.category !== cat && q.category !== e.p) continue;
-        if (doc._id.startsWith('d:')) put(cat, doc._id.slice(2), e.n ?? 0);
-        else for (const [dd, n] of Object.entries((e.dd ?? {}) as Record<string, number>)) put(cat, `${doc._id.slice(2)}-${dd}`, n);
-      }
     }
     return out;
   }
@@ -372,7 +359,13 @@ export function createInsightService() {
     return hotspotSettings();
   }
 
-  return { overview, blockers, pairReports, hotspots, trends, alerts, markSeen, settings, updateSettings, today: () => shanghaiDay(new Date()) };
+  /** The 专区 that reports were filed through (for the page's selector): id and title. */
+  async function zones() {
+    const { z } = await labels();
+    return { items: Object.entries(z).map(([id, title]) => ({ id, title })).sort((a, b) => a.title.localeCompare(b.title, 'zh')) };
+  }
+
+  return { zones, overview, blockers, pairReports, hotspots, trends, alerts, markSeen, settings, updateSettings, today: () => shanghaiDay(new Date()) };
 }
 
 

@@ -1,11 +1,12 @@
+import type { mongo } from 'mongoose';
 import { districtByCode } from '@ssp/shared';
 import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
 import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
-import { addContribution, diff, factOf, labelsOf, shanghaiDay, addDays, type Fact, type Increments, type Labels } from './contribution';
+import { diff, emitContribution, factOf, labelsOf, shanghaiDay, addDays, LABELS_ID, type Fact, type Increments } from './contribution';
 import { presentHotspot } from './hotspotPresenter';
-import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, InsightSettings, InsightState, type HotspotDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
+import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, type HotspotDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
 
 /**
  * Keeps the rollups in step with the reports. ONE writer, and every write it
@@ -18,8 +19,13 @@ import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, 
  * increments are first stored in one document (`insight_state.journal`, a
  * single-document write), then applied to each bucket with that bucket's
  * `j` (last journal applied) raised to the batch's sequence number in the
- * same update. A bucket whose `j` is already ≥ the sequence is skipped, so
- * replaying a journal after a crash applies every increment exactly once.
+ * same update, whose filter is `{_id, j < seq}`: a bucket already at the
+ * sequence does not match (its upsert fails on the duplicate `_id` and is
+ * skipped), so replaying a journal after a crash applies every increment
+ * exactly once, in one round trip per bucket (a bulk write). After a batch
+ * is applied, the ids of the buckets it touched are logged under its
+ * sequence (`insight_journal_log`) and `applied` is raised: readers' caches
+ * evict exactly those (insightService's bucket cache).
  * Facts, geo points ($addToSet/$pullAll of whole values) and hotspots
  * (deterministic ids) are idempotent by construction.
  *
@@ -36,6 +42,8 @@ const BATCH = 200;
 /** the scan re-reads this far behind its cursor: writes stamped earlier may commit later */
 const SCAN_MARGIN_MS = 10_000;
 const PARALLEL_WRITES = 8;
+/** journal log entries kept for readers' caches (a reader further behind drops its whole cache) */
+const LOG_KEEP = 2000;
 
 export interface HotspotAnnouncement {
   event: 'hotspot';
@@ -56,10 +64,40 @@ export interface HotspotAnnouncement {
 interface Journal {
   seq: number;
   incs: { doc: string; paths: string[]; values: number[] }[];
-  labels: { doc: string; paths: string[]; values: unknown[] }[];
+  /** new or changed paths of the labels document */
+  labels: { paths: string[]; values: unknown[] };
   facts: Fact[];
   geoAdd: { doc: string; p: HotspotPoint }[];
   geoRemove: { doc: string; p: HotspotPoint }[];
+}
+
+/**
+ * A bulk write that ignores duplicate-key failures (an upsert whose `j` guard did not match: already
+ * applied). FerretDB v1.24 stops an unordered bulk write at its first error, so after one the chunk is
+ * redone op by op: every op is idempotent (the `j` guard, replacements), so redoing applied ones is safe.
+ */
+type Collection = mongo.Collection;
+type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
+
+async function bulkIgnoringApplied(coll: Collection, ops: AnyBulkWriteOperation[]) {
+  const duplicate = (err: unknown) => {
+    const e = (err as { code?: number; writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
+    const list = Array.isArray(e) ? e : e ? [e] : [err as { code?: number }];
+    return list.every((w) => w.code === 11000);
+  };
+  for (let i = 0; i < ops.length; i += 1000) {
+    const chunk = ops.slice(i, i + 1000);
+    try {
+      await coll.bulkWrite(chunk, { ordered: false });
+    } catch (err) {
+      if (!duplicate(err)) throw err;
+      for (const op of chunk) {
+        await coll.bulkWrite([op], { ordered: true }).catch((e: unknown) => {
+          if (!duplicate(e)) throw e;
+        });
+      }
+    }
+  }
 }
 
 async function inParallel<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<void> {
@@ -120,11 +158,12 @@ export function createRollupWriter(deps: {
   let chain: Promise<unknown> = Promise.resolve();
   let recovered = false;
 
-  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  function exclusive<T>(fn: () => Promise<T>, opts: { rebuilding?: boolean } = {}): Promise<T> {
     const run = chain.then(async () => {
       if (!recovered) {
         recovered = true;
-        await replayJournal();
+        // A rebuild about to run makes the layout check's own rebuild pointless.
+        await replayJournal(opts.rebuilding ?? false);
       }
       return fn();
     });
@@ -132,14 +171,27 @@ export function createRollupWriter(deps: {
     return run;
   }
 
-  async function state(): Promise<{ seq: number; cursor: number; journal: Journal | null }> {
-    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | null }>();
-    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ?? null };
+  async function state(): Promise<{ seq: number; cursor: number; journal: Journal | null; layout: number | null }> {
+    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | null; layout?: number }>();
+    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ?? null, layout: s?.layout ?? null };
   }
   const saveState = (set: Record<string, unknown>) => InsightState.collection.updateOne({ _id: STATE_ID } as never, { $set: set }, { upsert: true });
 
-  async function replayJournal() {
-    const { journal } = await state();
+  /** Labels already written (path → JSON), so a batch sets only new or changed ones. */
+  const knownLabels = new Map<string, string>();
+
+  async function replayJournal(rebuilding: boolean) {
+    const { journal, layout, seq } = await state();
+    if (rebuilding) return;
+    if (layout !== ROLLUP_LAYOUT) {
+      // Rollups of an older layout: recompute them once. None yet (a first start): the scan from the
+      // beginning builds them report by report, hotspot detection included.
+      if (seq > 0) {
+        log.info('insight: rollups of an older layout, rebuilding', { layout });
+        await rebuildNow();
+      } else await saveState({ layout: ROLLUP_LAYOUT });
+      return;
+    }
     if (journal) {
       log.info('insight: replaying an unfinished journal', { seq: journal.seq });
       await applyJournal(journal);
@@ -148,18 +200,19 @@ export function createRollupWriter(deps: {
 
   async function applyJournal(j: Journal) {
     const zip = (e: { paths: string[]; values: unknown[] }) => Object.fromEntries(e.paths.map((p, i) => [p, e.values[i]]));
-    const labels = new Map(j.labels.map((e) => [e.doc, zip(e)]));
     const incs = new Map(j.incs.map((e) => [e.doc, zip(e)]));
-    const docs = new Set([...incs.keys(), ...labels.keys()]);
-    await inParallel([...docs], async (doc) => {
-      const cur = await Bucket.findById(doc, { j: 1 }).lean<{ j?: number }>();
-      if ((cur?.j ?? 0) >= j.seq) return; // applied before a crash
-      const update: Record<string, Record<string, unknown>> = { $set: { j: j.seq, ...(labels.get(doc) ?? {}) } };
-      const inc = incs.get(doc);
-      if (inc && Object.keys(inc).length) update.$inc = inc;
-      await Bucket.collection.updateOne({ _id: doc } as never, update, { upsert: true });
-    });
-    await inParallel(j.facts, (f) => FactModel.collection.replaceOne({ _id: f._id } as never, f, { upsert: true }));
+    if (j.labels.paths.length) incs.set(LABELS_ID, incs.get(LABELS_ID) ?? {});
+    const touched = [...incs.keys()];
+    await bulkIgnoringApplied(
+      Bucket.collection as unknown as Collection,
+      touched.map((doc) => {
+        const update: Record<string, Record<string, unknown>> = { $set: { j: j.seq, ...(doc === LABELS_ID ? zip(j.labels) : {}) } };
+        const inc = incs.get(doc)!;
+        if (Object.keys(inc).length) update.$inc = inc;
+        return { updateOne: { filter: { _id: doc, j: { $lt: j.seq } }, update, upsert: true } } as unknown as AnyBulkWriteOperation;
+      }),
+    );
+    await bulkIgnoringApplied(FactModel.collection as unknown as Collection, j.facts.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } }) as unknown as AnyBulkWriteOperation));
     // One update per geo cell document (parallel writes to one document would race on FerretDB).
     const byDoc = (ops: { doc: string; p: HotspotPoint }[]) => {
       const m = new Map<string, HotspotPoint[]>();
@@ -173,7 +226,10 @@ export function createRollupWriter(deps: {
       const fact = j.facts.find((f) => f._id === p.id);
       if (fact) await detectHotspot(fact, settings);
     }
-    await saveState({ journal: null });
+    // Tell readers' caches which buckets changed, then that the batch is complete.
+    await JournalLog.collection.replaceOne({ _id: String(j.seq) } as never, { docs: touched }, { upsert: true });
+    await JournalLog.collection.deleteOne({ _id: String(j.seq - LOG_KEEP) } as never);
+    await saveState({ journal: null, applied: j.seq });
   }
 
   /** Recomputes the facts of these reports and applies the differences (one journal). */
@@ -185,7 +241,7 @@ export function createRollupWriter(deps: {
       if (f) olds.set(r._id, f);
     });
     const incs: Increments = new Map();
-    const labels: Labels = new Map();
+    const labels = new Map<string, unknown>();
     const facts: Fact[] = [];
     const geoAdd: Journal['geoAdd'] = [];
     const geoRemove: Journal['geoRemove'] = [];
@@ -210,20 +266,23 @@ export function createRollupWriter(deps: {
     }
     if (!facts.length) return;
     const { seq } = await state();
+    const newLabels = [...labels].filter(([p, v]) => knownLabels.get(p) !== JSON.stringify(v));
     const journal: Journal = {
       seq: seq + 1,
       incs: [...incs].map(([doc, m]) => {
         const nonZero = [...m].filter(([, n]) => n !== 0);
         return { doc, paths: nonZero.map(([p]) => p), values: nonZero.map(([, n]) => n) };
       }),
-      labels: [...labels].map(([doc, m]) => ({ doc, paths: [...m.keys()], values: [...m.values()] })),
+      labels: { paths: [], values: [] },
       facts,
       geoAdd,
       geoRemove,
     };
+    journal.labels = { paths: newLabels.map(([p]) => p), values: newLabels.map(([, v]) => v) };
     // The journal first, in one single-document write: from here on the batch is applied exactly once.
     await saveState({ seq: journal.seq, journal });
     await applyJournal(journal);
+    for (const [p, v] of newLabels) knownLabels.set(p, JSON.stringify(v));
   }
 
   // ---- hotspots ----
@@ -348,20 +407,36 @@ export function createRollupWriter(deps: {
     await saveState({ cursor: newest });
   }
 
-  async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number }> {
+  async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number; phases: Record<string, number> }> {
     const started = Date.now();
+    const phases: Record<string, number> = { read: 0, compute: 0, facts: 0, buckets: 0, geo: 0 };
+    let mark = Date.now();
+    const lap = (phase: string) => {
+      const now = Date.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
     await Promise.all([FactModel.deleteMany({}), Bucket.deleteMany({}), GeoCell.deleteMany({})]);
+    knownLabels.clear();
     const { seq } = await state();
+    // Built in memory as nested objects (one per bucket), then inserted whole.
     const buckets = new Map<string, Record<string, any>>();
+    const emit = (doc: string, path: string, n: number) => {
+      let b = buckets.get(doc);
+      if (!b) buckets.set(doc, (b = { _id: doc, j: seq }));
+      setPath(b, path, n, true);
+    };
+    const labels: Record<string, any> = { _id: LABELS_ID, j: seq };
+    const labelPaths = new Map<string, unknown>();
     const geo = new Map<string, HotspotPoint[]>();
     let count = 0;
-    for await (const page of repo.streamAll(2000)) {
+    let pendingFacts: Promise<unknown> = Promise.resolve();
+    for await (const page of repo.streamAll(5000)) {
+      lap('read');
       const facts = page.map(factOf);
-      const incs: Increments = new Map();
-      const labels: Labels = new Map();
       for (const f of facts) {
-        addContribution(incs, f, 1);
-        labelsOf(labels, f);
+        emitContribution(emit, f, 1);
+        labelsOf(labelPaths, f);
         const p = pointOf(f);
         if (p) {
           const k = geoDocOf(f);
@@ -370,22 +445,26 @@ export function createRollupWriter(deps: {
           geo.set(k, list);
         }
       }
-      for (const [doc, m] of incs) {
-        const b = buckets.get(doc) ?? { _id: doc, j: seq };
-        buckets.set(doc, b);
-        for (const [p, n] of m) setPath(b, p, n, true);
-      }
-      for (const [doc, m] of labels) for (const [p, v] of m) setPath(buckets.get(doc) ?? buckets.set(doc, { _id: doc, j: seq }).get(doc)!, p, v, false);
-      await FactModel.collection.insertMany(facts as never[], { ordered: false });
+      lap('compute');
+      // The facts' insert overlaps with reading the next page.
+      await pendingFacts;
+      lap('facts');
+      pendingFacts = FactModel.collection.insertMany(facts as never[], { ordered: false });
       count += page.length;
     }
-    const docs = [...buckets.values()];
-    for (let i = 0; i < docs.length; i += 100) await Bucket.collection.insertMany(docs.slice(i, i + 100) as never[], { ordered: false });
+    await pendingFacts;
+    lap('facts');
+    for (const [p, v] of labelPaths) setPath(labels, p, v, false);
+    const docs = [...buckets.values(), labels];
+    for (let i = 0; i < docs.length; i += 500) await Bucket.collection.insertMany(docs.slice(i, i + 500) as never[], { ordered: false });
+    lap('buckets');
     const geoDocs = [...geo].map(([_id, pts]) => ({ _id, pts }));
-    for (let i = 0; i < geoDocs.length; i += 500) await GeoCell.collection.insertMany(geoDocs.slice(i, i + 500) as never[], { ordered: false });
-    // Changes made while we read are found again by the scan (their updatedAt is after this).
-    await saveState({ cursor: started, journal: null });
-    return { reports: count, buckets: docs.length, ms: Date.now() - started };
+    for (let i = 0; i < geoDocs.length; i += 2000) await GeoCell.collection.insertMany(geoDocs.slice(i, i + 2000) as never[], { ordered: false });
+    lap('geo');
+    // Changes made while we read are found again by the scan (their updatedAt is after this). A new
+    // epoch tells readers' caches to drop everything.
+    await saveState({ cursor: started, journal: null, layout: ROLLUP_LAYOUT, epoch: `rebuild-${Date.now()}` });
+    return { reports: count, buckets: docs.length, ms: Date.now() - started, phases };
   }
 
   const enabled = deps.enabled ?? true;
@@ -421,7 +500,7 @@ export function createRollupWriter(deps: {
         await announcePending();
       }),
     /** Recomputes facts, buckets and the geo grid from the reports (hotspots and alerts are kept). */
-    rebuild: () => exclusive(rebuildNow),
+    rebuild: () => exclusive(rebuildNow, { rebuilding: true }),
     start: () => enabled && scanner.start(),
     stop: async () => {
       await scanner.stop();

@@ -40,7 +40,7 @@ export type ReportListener = { stored: (doc: ReportDoc) => void; effects: (repor
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
 
 /** What insight's rollups read of a report (not the texts, photos or outboxes). */
-const INSIGHT_FIELDS = { createdAt: 1, updatedAt: 1, kind: 1, status: 1, urgent: 1, category: 1, district: 1, point: 1, 'timeline.at': 1, 'timeline.status': 1, overdueAt: 1, 'rating.value': 1 };
+const INSIGHT_FIELDS = { createdAt: 1, updatedAt: 1, kind: 1, status: 1, urgent: 1, category: 1, district: 1, point: 1, 'timeline.at': 1, 'timeline.status': 1, overdueAt: 1, 'rating.value': 1, zone: 1 };
 
 function toUpdate(change: ReportChange): mongoose.UpdateQuery<unknown> {
   const update: Record<string, Record<string, unknown>> = {};

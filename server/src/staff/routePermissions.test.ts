@@ -83,6 +83,7 @@ const TABLE: Record<string, Expected> = {
   'GET /api/v1/admin/insight/settings': { staff: ['admin', 'analyst'] },
   'PUT /api/v1/admin/insight/settings': { staff: ['admin'] },
   'GET /api/v1/admin/insight/districts.geojson': { staff: ['admin', 'analyst'] },
+  'GET /api/v1/admin/insight/zones': { staff: ['admin', 'analyst'] },
   // Last: it revokes the caller's token.
   'POST /api/v1/auth/logout': { citizen: true, staff: ALL },
 };

@@ -1,7 +1,8 @@
 import { Picker, Text, View } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { INSIGHT_TOOLTIPS, SHANGHAI_DISTRICTS } from '@ssp/shared';
-import { ApiError } from '../../services/api';
+import { ApiError, currentSession } from '../../services/api';
 import { insight, type Blocker, type HotspotView, type Overview, type TrendItem } from '../../services/insight';
 import { ConsoleLayout } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
@@ -19,7 +20,11 @@ const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().sl
 const minusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 const PERIODS = [7, 30, 90, 365];
-const DISTRICT_OPTIONS = [{ code: '', name: '全部区' }, ...SHANGHAI_DISTRICTS];
+/** The district choices; for a district-scoped account, the others are marked (the server refuses them with a clear message). */
+function districtOptions(scope: string[] | undefined) {
+  const all = scope?.length ? '全部（所辖区）' : '全部区';
+  return [{ code: '', name: all }, ...SHANGHAI_DISTRICTS.map((d) => ({ code: d.code as string, name: scope?.length && !scope.includes(d.code) ? `${d.name}（无权限）` : d.name }))];
+}
 
 /** A figure with the sentence that says what it counts (hover on the web, tap to show in the mini-program). */
 function Metric({ label, value, sub, tip, testId }: { label: string; value: string; sub?: string; tip: string; testId?: string }) {
@@ -80,21 +85,26 @@ function Panel(props: { title: string; tip: string; testId: string; header: stri
 
 export default function InsightDashboard() {
   const ok = useAdminGuard();
+  const DISTRICT_OPTIONS = useMemo(() => districtOptions(currentSession()?.user.districts), []);
   const [days, setDays] = useState(30);
-  const [district, setDistrict] = useState('');
+  // `?district=` opens the page on one district (a link someone shared).
+  const params = useRouter().params;
+  const [district, setDistrict] = useState(params.district ?? '');
   const [overview, setOverview] = useState<Overview | null>(null);
   const [blockers, setBlockers] = useState<Blocker[]>([]);
   const [hotspots, setHotspots] = useState<HotspotView[]>([]);
   const [trends, setTrends] = useState<{ rising: TrendItem[]; falling: TrendItem[] }>({ rising: [], falling: [] });
   const [alerts, setAlerts] = useState<HotspotView[]>([]);
-  const [showAlerts, setShowAlerts] = useState(false);
+  const [zone, setZone] = useState('');
+  const [zones, setZones] = useState<{ id: string; title: string }[]>([]);
   const [geoJson, setGeoJson] = useState<unknown>(null);
   const [pair, setPair] = useState<{ blocker: Blocker; items: { id: string; at: string; resolved: boolean; rating: string | null }[] } | null>(null);
   const [error, setError] = useState('');
 
   const to = shanghaiToday();
   const from = minusDays(to, days - 1);
-  const filter = useMemo(() => ({ from, to, district: district || undefined }), [from, to, district]);
+  const filter = useMemo(() => ({ from, to, district: district || undefined, zone: zone || undefined }), [from, to, district, zone]);
+  const zoneOptions = [{ id: '', title: '全部渠道' }, ...zones];
 
   const load = useCallback(async () => {
     setError('');
@@ -107,23 +117,29 @@ export default function InsightDashboard() {
       setAlerts(a.items);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : '加载失败');
+      setOverview(null);
+      setBlockers([]);
+      setHotspots([]);
     }
   }, [filter]);
   useEffect(() => {
     if (ok) void load();
   }, [ok, load]);
   useEffect(() => {
+    if (ok) void insight.zones().then((z) => setZones(z.items), () => setZones([]));
+  }, [ok]);
+  useEffect(() => {
     if (ok && IS_H5 && !geoJson) void insight.districtsGeoJson().then(setGeoJson);
   }, [ok, geoJson]);
 
   const openPair = async (b: Blocker) => {
-    const r = await insight.pairReports({ from, to, district: b.district.code, category: b.category.code });
+    const r = await insight.pairReports({ from, to, district: b.district.code, category: b.category.code, zone: zone || undefined });
     setPair({ blocker: b, items: r.items });
   };
-  const markAllSeen = async () => {
-    await insight.markSeen(alerts.map((a) => a.id));
-    setAlerts([]);
-    setShowAlerts(false);
+  const markSeen = async (ids: string[]) => {
+    const left = alerts.filter((a) => !ids.includes(a.id));
+    await insight.markSeen(ids, left.length);
+    setAlerts(left);
   };
 
   const o = overview;
@@ -187,31 +203,41 @@ export default function InsightDashboard() {
           <Picker mode='selector' range={DISTRICT_OPTIONS.map((d) => d.name)} onChange={(e) => setDistrict(DISTRICT_OPTIONS[Number(e.detail.value)].code)}>
             <Text className='insight-chip' data-testid='district-picker'>{DISTRICT_OPTIONS.find((d) => d.code === district)?.name} ▾</Text>
           </Picker>
+          {zones.length > 0 && (
+            <Picker mode='selector' range={zoneOptions.map((z) => z.title)} onChange={(e) => setZone(zoneOptions[Number(e.detail.value)].id)}>
+              <Text className='insight-chip' data-testid='zone-picker' {...({ title: '只看通过某个专区提交的诉求（概览、堵点、趋势）' } as object)}>
+                {zoneOptions.find((z) => z.id === zone)?.title} ▾
+              </Text>
+            </Picker>
+          )}
         </View>
-        <Text className={`insight-alert${alerts.length ? ' on' : ''}`} onClick={() => setShowAlerts(!showAlerts)} data-testid='alert-badge' {...({ title: T.hotspot } as object)}>
-          热点提醒 <Text className='insight-badge'>{alerts.length}</Text>
-        </Text>
       </View>
       <Text className='muted'>
-        {from} 至 {to}（上海时间，含当天）{error && <Text className='error'> · {error}</Text>}
+        {from} 至 {to}（上海时间，含当天）
       </Text>
+      {error && (
+        <View className='insight-error' data-testid='insight-error' {...({ role: 'alert' } as object)}>
+          <Text>{error}</Text>
+        </View>
+      )}
 
-      {showAlerts && (
-        <View className='card' data-testid='alert-list'>
-          <Text className='card-title'>新热点（未读）</Text>
-          {alerts.length === 0 && <Text className='muted'>没有未读的热点提醒</Text>}
+      {/* The one alert place on the page (the navigation's badge on 数据看板 carries the count). */}
+      {alerts.length > 0 && (
+        <View className='card insight-alerts' data-testid='alert-list' {...({ role: 'alert', title: T.hotspot } as object)}>
+          <Text className='card-title'>热点提醒：{alerts.length} 个新热点未读</Text>
           {alerts.map((a) => (
             <View key={a.id} className='insight-alert-item'>
               <Text>
                 {a.category.name} · {a.district.name} · {a.count} 件 · 半径 {a.radiusM} 米 · {time(a.firstAt)} — {time(a.lastAt)}
               </Text>
+              <Text className='insight-link' onClick={() => void markSeen([a.id])} data-testid={`alert-seen-${a.id}`}>
+                标为已读
+              </Text>
             </View>
           ))}
-          {alerts.length > 0 && (
-            <Text className='insight-link' onClick={() => void markAllSeen()} data-testid='alerts-seen'>
-              全部标为已读
-            </Text>
-          )}
+          <Text className='insight-link' onClick={() => void markSeen(alerts.map((a) => a.id))} data-testid='alerts-seen'>
+            全部标为已读
+          </Text>
         </View>
       )}
 
