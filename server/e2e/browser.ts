@@ -97,3 +97,11 @@ export function watchContentSecurityPolicy(browser: Browser, violations: string[
   };
   return browser;
 }
+
+/**
+ * A resident's first visit shows the privacy notice, and location and camera wait for its answer (issue 13):
+ * agree, as a resident who wants the location filled in would.
+ */
+export async function agreeToPrivacy(page: Page): Promise<void> {
+  await page.locator('[data-testid="privacy-agree"]:visible').click();
+}

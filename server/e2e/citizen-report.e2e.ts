@@ -2,7 +2,7 @@ import path from 'node:path';
 import test from 'ava';
 import { makeJpeg } from '../test/images';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { PHONE, snap, inside, ARTIFACTS, waitForRoute, withAppAndBrowser } from './browser';
+import { PHONE, snap, inside, ARTIFACTS, waitForRoute, withAppAndBrowser, agreeToPrivacy } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -18,6 +18,7 @@ test('a resident logs in, files a complaint with a photo, and follows it in 我�
   writeFileSync(photo, await makeJpeg({ width: 1200, height: 900, withGps: true }));
 
   await page.goto(server.baseUrl + '/');
+  await agreeToPrivacy(page);
   await page.getByText('我要反映', { exact: true }).click();
 
   // Not logged in on the web: the login page, then straight back to the form.

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { PHONE, snap, inside, waitForRoute, withAppAndBrowser } from './browser';
+import { PHONE, snap, inside, waitForRoute, withAppAndBrowser, agreeToPrivacy } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -11,6 +11,7 @@ test('typing a 紧急 text shows a one-tap call banner with the right number; th
   page.on('pageerror', (e) => errors.push(e.message));
 
   await page.goto(server.baseUrl + '/');
+  await agreeToPrivacy(page);
   await page.getByText('我要反映', { exact: true }).click();
   await page.getByText('本地体验登录', { exact: true }).last().click();
   await waitForRoute(page, 'report/complaint');

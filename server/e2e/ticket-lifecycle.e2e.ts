@@ -3,7 +3,7 @@ import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { makeJpeg } from '../test/images';
-import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff } from './browser';
+import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff, agreeToPrivacy } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -28,6 +28,7 @@ test('a report goes through the local pipeline: accepted, dispatched, resolved w
   const { server, browser } = e2e;
   const resident = await (await browser.newContext(PHONE)).newPage();
   await resident.goto(server.baseUrl + '/');
+  await agreeToPrivacy(resident);
   await resident.locator('[data-testid="entry-complaint"]:visible').click();
   await resident.locator('[data-testid="local-login"]:visible').click();
   await waitForRoute(resident, 'report/complaint');
