@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { questionsSchema } from './questions';
 import { ErrorCodes, type ErrorCode } from './errors';
 import { REPORT_STATUSES } from './status';
 import { RATINGS } from './followUpSchemas';
@@ -93,6 +94,12 @@ export const reportViewSchema = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
   timeline: z.array(z.object({ at: isoTime, status, actor: z.string(), message: z.string(), media: z.array(mediaLink).optional() })),
+  /** answers to the category's and the 专区's questions, `{ <questionCode>: value }` */
+  answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
+  /** the questions as they were asked (labels for the answers) */
+  questions: questionsSchema.optional(),
+  /** the 专区 it was filed through */
+  zone: z.object({ id: z.string(), title: z.string(), titleEn: z.string().optional(), successMessage: z.string().optional() }).nullable().optional(),
 });
 
 export function pageSchema<T extends z.ZodTypeAny>(item: T) {
@@ -132,7 +139,9 @@ export const categoryNodeSchema = z.object({
   enabled: z.boolean(),
   order: z.number(),
   mergedInto: z.string().nullable(),
-  children: z.array(z.object({ code: z.string(), parentCode: z.string().nullable(), name: z.string(), nameEn: z.string().optional() })).optional(),
+  children: z
+    .array(z.object({ code: z.string(), parentCode: z.string().nullable(), name: z.string(), nameEn: z.string().optional(), questions: questionsSchema.optional() }))
+    .optional(),
 });
 export const categoryTreeViewSchema = z.object({ version: z.number(), categories: z.array(categoryNodeSchema) });
 
