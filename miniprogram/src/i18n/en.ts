@@ -30,7 +30,7 @@ export const en: DeepPartialStrings<Dict> = {
   elder: { complaint: 'Tell us the problem', snap: 'Send a photo of the problem', mine: 'See how it is going' },
   privacy: {
     title: 'Privacy notice',
-    body: 'To handle your report we collect: where the problem is (to send it to the district in charge), the photos you upload (place and device details are removed), and a phone number if you choose to give one (only for staff to check details). How long: photos and phone numbers stay with the report until you delete your personal data; photos uploaded but never sent are deleted within 24 hours; the reports themselves are kept as public-service records. You can download or delete your personal data at any time under “My reports → Personal data”.',
+    body: 'To handle your report we collect: where the problem is (to send it to the district in charge), the photos you upload (place and device details are removed), and a phone number if you choose to give one (only for staff to check details). How long: photos and phone numbers stay with the report until you delete your personal data; photos uploaded but never sent are deleted within 24 hours; the reports themselves are kept as public-service records. You can download or delete your personal data at any time under "My reports → Personal data".',
     agree: 'Agree and continue', refuse: 'Disagree', refusedHint: 'You can keep location and camera off: type the address and send without photos.', change: 'Read the privacy notice again',
   },
   form: {
@@ -69,9 +69,9 @@ export const en: DeepPartialStrings<Dict> = {
   success: {
     title: 'Report sent', ticketNo: 'Ticket number', next: 'What happens next',
     step1: '1. The 12345 hotline checks and accepts it, usually within one working day.', step2: '2. It then goes to the department in your district, with a deadline.', step3: '3. When it is resolved you get a reply and can rate the result.',
-    follow: 'Follow it any time under “My reports”; every step also appears under “Messages” on the home page.',
+    follow: 'Follow it any time under "My reports"; every step also appears under "Messages" on the home page.',
     wechat: 'WeChat notifications', wechatHint: 'Allow them to be told in WeChat when it is accepted, assigned and resolved (one message per permission).',
-    subscribeRetry: 'Did not work — tap to retry', subscribe: 'Notify me of progress', notAllowed: 'You did not allow WeChat messages; progress still appears under “Messages”.',
+    subscribeRetry: 'Did not work — tap to retry', subscribe: 'Notify me of progress', notAllowed: 'You did not allow WeChat messages; progress still appears under "Messages".',
     subscribed: 'Done — you will be told in WeChat when there is progress', view: 'See progress',
   },
   tickets: {
@@ -87,7 +87,7 @@ export const en: DeepPartialStrings<Dict> = {
   },
   actions: {
     title: 'I can', rate: 'Rate', reopen: 'Reopen', urge: 'Send a reminder', supplement: 'Add information', withdraw: 'Withdraw',
-    urged: 'Reminder sent', thanks: 'Thank you for rating', rateText: 'How was it handled? (optional)', reopenHint: 'If you choose “Not satisfied” you can ask for it to be reopened within 7 days.', sendRating: 'Send rating',
+    urged: 'Reminder sent', thanks: 'Thank you for rating', rateText: 'How was it handled? (optional)', reopenHint: 'If you choose "Not satisfied" you can ask for it to be reopened within 7 days.', sendRating: 'Send rating',
     withdrawReason: 'Why are you withdrawing it?', reopenReason: 'What is still not solved?', supplementText: 'More information', withdrawn: 'Withdrawn', reopened: 'Reopen requested', supplemented: 'Added',
   },
   timeline: { citizen: 'Me', system: 'System', admin: 'Staff', pipeline: 'Department' },
