@@ -107,5 +107,5 @@ test('geo service falls back to the offline lookup when Tencent errs, times out 
 test('geo service without a key never calls out', async (t) => {
   const geo = createGeoService({ geocoder: null, log: silentLogger });
   const place = await geo.reverse({ lat: 31.2304, lng: 121.4737, coordSystem: 'gcj02', address: '人民广场' });
-  t.deepEqual(place, { district: { code: '310101', name: '黄浦区' }, address: '人民广场', source: 'offline' });
+  t.deepEqual(place, { district: { code: '310101', name: '黄浦区', nameEn: 'Huangpu District' }, address: '人民广场', source: 'offline' });
 });
