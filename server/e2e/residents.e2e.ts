@@ -321,7 +321,8 @@ test.serial('a resident who refuses the privacy notice files with a typed addres
   await page.getByText('我要反映', { exact: true }).click();
   await signIn(page);
   await waitForRoute(page, 'report/complaint');
-  await page.locator('[data-testid="privacy-refused"]:visible').waitFor();
+  // Taro keeps the home page in the DOM during the page transition: the form's banner is the newest one.
+  await page.locator('[data-testid="privacy-refused"]:visible').last().waitFor();
   await page.getByText('未获得定位权限，请填写地址').waitFor({ timeout: 15_000 });
   let chooser = false;
   page.on('filechooser', () => void (chooser = true));

@@ -29,9 +29,14 @@ export default function ProfilePage() {
   });
 
   const download = async () => {
-    const fresh = await myData();
-    await saveJsonFile('my-data.json', fresh);
-    setDone(t('profile.downloaded'));
+    // A failed download says so (it used to fail silently, leaving the resident waiting for a file).
+    try {
+      const fresh = await myData();
+      await saveJsonFile('my-data.json', fresh);
+      setDone(t('profile.downloaded'));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('common.loadFailed'));
+    }
   };
 
   const remove = async () => {
