@@ -4,6 +4,23 @@ import type { ReportDoc } from './reportRepository';
 import { allowedActions } from './followUp';
 
 /** The report's urgency level; reports stored before the levels existed have only `urgent`. */
+/** The routing facts every view of a ticket shows alike: category, urgency, department, deadline. */
+function routingFacts(doc: ReportDoc) {
+  return {
+    category: doc.category?.code
+      ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
+      : null,
+    urgent: Boolean(doc.urgent),
+    urgency: urgencyOf(doc),
+    department: doc.department ?? null,
+    dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
+    overdue: Boolean(doc.overdueAt),
+  };
+}
+
+/** What a viewer who is not the reporter may do: nothing. */
+const NO_ACTIONS = { withdraw: false, urge: false, supplement: false, rate: false, reopen: false };
+
 export function urgencyOf(doc: Pick<ReportDoc, 'urgent' | 'urgency'>): Urgency {
   return (doc.urgency as Urgency | undefined) ?? (doc.urgent ? 'urgent' : 'normal');
 }
@@ -40,16 +57,9 @@ export function presentForFollower(doc: ReportDoc, lang?: Language): ReportView 
     statusLabel: en ? STATUS_LABELS_EN[doc.status] : STATUS_LABELS[doc.status],
     // The reporter's own words may name a flat or a person; shown only if staff made them public.
     description: doc.descriptionPublic ? doc.description ?? '' : '',
-    category: doc.category?.code
-      ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
-      : null,
-    urgent: Boolean(doc.urgent),
-    urgency: urgencyOf(doc),
-    department: doc.department ?? null,
-    dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
-    overdue: Boolean(doc.overdueAt),
+    ...routingFacts(doc),
     rating: null,
-    allowedActions: { withdraw: false, urge: false, supplement: false, rate: false, reopen: false },
+    allowedActions: NO_ACTIONS,
     citizenCategory: null,
     location: { address: streetLevelPlace(doc) },
     district: doc.district?.code ? { code: doc.district.code, name: doc.district.name ?? '' } : null,
@@ -99,16 +109,9 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     status: doc.status,
     statusLabel: en ? STATUS_LABELS_EN[doc.status] : STATUS_LABELS[doc.status],
     description: doc.description ?? '',
-    category: doc.category?.code
-      ? { code: doc.category.code, name: doc.category.name ?? '', parentCode: doc.category.parentCode ?? null, parentName: doc.category.parentName ?? null }
-      : null,
-    urgent: Boolean(doc.urgent),
-    urgency: urgencyOf(doc),
-    department: doc.department ?? null,
-    dueAt: doc.dueAt ? doc.dueAt.toISOString() : null,
-    overdue: Boolean(doc.overdueAt),
+    ...routingFacts(doc),
     rating: doc.rating?.value ? { value: doc.rating.value as 'satisfied', comment: doc.rating.comment ?? '' } : null,
-    allowedActions: follower ? { withdraw: false, urge: false, supplement: false, rate: false, reopen: false } : actions,
+    allowedActions: follower ? NO_ACTIONS : actions,
     ...(opts.forStaff ? { delivery: { state: doc.delivery?.state ?? 'pending', attempts: doc.delivery?.attempts ?? 0, lastError: doc.delivery?.lastError ?? null } } : {}),
     ...(opts.forStaff
       ? {
