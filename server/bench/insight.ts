@@ -41,6 +41,29 @@ const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 730);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 20);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
+const ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 3);
+const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 5000);
+const STEPS = new Set((process.env.BENCH_STEPS ?? 'rebuild,pages,submit').split(','));
+/** CPU seconds of this process and of the database child (Linux /proc), so figures can be read apart from the machine's load. */
+let dbPid: number | undefined;
+function cpuSeconds() {
+  const self = process.cpuUsage();
+  let db = 0;
+  try {
+    // utime and stime (fields 14 and 15, after the parenthesised name), in clock ticks of 1/100 s.
+    const f = readFileSync(`/proc/${dbPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    db = (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    db = NaN;
+  }
+  return { node: (self.user + self.system) / 1e6, db };
+}
+const cpuSince = (a: ReturnType<typeof cpuSeconds>) => {
+  const b = cpuSeconds();
+  return { nodeCpuS: Math.round((b.node - a.node) * 10) / 10, dbCpuS: Math.round((b.db - a.db) * 10) / 10 };
+};
+const SEED_PARALLEL = Number(process.env.BENCH_SEED_PARALLEL ?? 3);
+const SEED_BATCH = Number(process.env.BENCH_SEED_BATCH ?? 5000);
 const DATA_DIR = process.env.BENCH_DATA_DIR ? path.resolve(process.env.BENCH_DATA_DIR) : null;
 const load = () => os2.loadavg().map((x) => Math.round(x * 10) / 10).join(' ');
 const out = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
@@ -148,7 +171,7 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: null,
     log: silentLogger,
-    insight: { writer },
+    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined },
     classifier: { classifyPerMinute: 1e9 },
   });
   await prepare();
@@ -201,7 +224,7 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>) {
 /** The rollup writer on its own instance: a child process running only the writer (INSIGHT_WRITER=on there, off here). */
 function startWriterProcess(uri: string, dbName: string) {
   const child = spawn(process.execPath, ['--import=tsx', path.join(import.meta.dirname, 'insightWriterProcess.ts')], {
-    env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName },
+    env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName, INSIGHT_SCAN_MS: String(WRITER_SCAN_MS) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   return {
@@ -221,44 +244,66 @@ async function main() {
     const db = await startEmbeddedDatabase({ dataDir });
     uri = db.uri;
     stopDb = db.stop;
+    dbPid = db.pid;
   }
   const dbName = DATA_DIR ? 'bench_insight' : `bench_insight_${Date.now()}`;
   out({ reports: N, days: DAYS, database: process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB', reuse, load: load() });
 
   let t0 = performance.now();
+  if (process.env.BENCH_REUSE === '1' && !reuse) throw new Error(`BENCH_REUSE=1: no seeded ${N} reports over ${DAYS} days in ${DATA_DIR ?? '(no BENCH_DATA_DIR)'}`);
   if (!reuse) {
-    // Bulk: big insertMany batches, two in flight, before the indexes exist (they are built once afterwards).
+    // Bulk: big insertMany batches, SEED_PARALLEL in flight (FerretDB serves each connection on its own
+    // goroutine, so its BSON decoding and JSON encoding use both cores; SQLite's single writer is not the
+    // limit), before the indexes exist: they are built once afterwards, each in one pass over the table.
     await mongoose.connect(uri, { dbName, autoIndex: false });
     await mongoose.connection.db!.dropDatabase();
-    const BATCH = 10_000;
-    let inFlight: Promise<unknown> = Promise.resolve();
-    for (let i = 0; i < N; i += BATCH) {
-      const docs = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => makeReport(i + k));
-      const prev = inFlight;
-      inFlight = insertRawReports(docs);
-      await prev;
-      if ((i / BATCH) % 10 === 9) process.stderr.write(`seeded ${i + BATCH} (${Math.round((i + BATCH) / ((performance.now() - t0) / 1000))}/s, load ${load()})\n`);
-    }
-    await inFlight;
+    let done = 0;
+    let nextBatch = 0;
+    let reported = 0;
+    await Promise.all(
+      Array.from({ length: SEED_PARALLEL }, async () => {
+        for (;;) {
+          const i = nextBatch;
+          if (i >= N) return;
+          nextBatch += SEED_BATCH;
+          const docs = Array.from({ length: Math.min(SEED_BATCH, N - i) }, (_, k) => makeReport(i + k));
+          await insertRawReports(docs);
+          done += docs.length;
+          if (done - reported >= 50_000 || done === N) {
+            reported = done;
+            process.stderr.write(`seeded ${done} (${Math.round(done / ((performance.now() - t0) / 1000))}/s, load ${load()})\n`);
+          }
+        }
+      }),
+    );
     const seedS = (performance.now() - t0) / 1000;
     await mongoose.disconnect();
     const t1 = performance.now();
     await connectDatabase(uri, dbName);
-    out({ step: 'seed', seconds: Math.round(seedS * 10) / 10, perSecond: Math.round(N / seedS), indexSeconds: Math.round((performance.now() - t1) / 100) / 10, load: load() });
+    out({ step: 'seed', seconds: Math.round(seedS * 10) / 10, perSecond: Math.round(N / seedS), indexSeconds: Math.round((performance.now() - t1) / 100) / 10, parallel: SEED_PARALLEL, batch: SEED_BATCH, load: load() });
     if (marker) writeFileSync(marker, JSON.stringify({ reports: N, days: DAYS, endDay }));
   } else {
     await connectDatabase(uri, dbName);
     out({ step: 'seed', reused: DATA_DIR });
   }
+  if (process.env.BENCH_SEED_ONLY === '1') {
+    await mongoose.disconnect();
+    await stopDb();
+    return;
+  }
 
   const app = await startApp(true, uri, dbName);
-  t0 = performance.now();
-  const rebuilt = await app.services.insightWriter.rebuild();
-  out({ step: 'rebuild', seconds: Math.round((performance.now() - t0) / 100) / 10, ...rebuilt, load: load() });
-  // Hotspots are found as reports arrive, not by the rebuild: let the last day's reports go through detection.
-  await app.services.insightWriter.drain();
+  if (STEPS.has('rebuild')) {
+    t0 = performance.now();
+    const cpu0 = cpuSeconds();
+    const rebuilt = await app.services.insightWriter.rebuild();
+    const cpu = cpuSince(cpu0);
+    out({ step: 'rebuild', seconds: Math.round((performance.now() - t0) / 100) / 10, ...rebuilt, ...cpu, cpuMsPerReport: Math.round(((cpu.nodeCpuS + cpu.dbCpuS) / rebuilt.reports) * 1e5) / 100, load: load() });
+    // Hotspots are found as reports arrive, not by the rebuild: let the last day's reports go through detection.
+    await app.services.insightWriter.drain();
+  }
 
-  for (const [label, days] of [['30 days', 30], ['1 year', 365]] as const) {
+  for (const [label, days] of STEPS.has('pages') ? ([['30 days', 30], ['1 year', 365]] as const) : []) {
     const from = addDays(endDay, -days + 1);
     for (const page of ['overview', 'blockers', 'hotspots', 'trends']) {
       const times: number[] = [];
@@ -276,17 +321,47 @@ async function main() {
     }
   }
   await app.close();
-  // Off first, then on, then off again: the machine's load drifts, so the "off" baseline is taken on both sides.
+  // Submit p99 with rollup maintenance off and on, in ROUNDS rounds whose order alternates (off, on, in-process
+  // / in-process, on, off …): the machine's load drifts, so each arm is measured on both sides of the others.
+  //   off: no writer anywhere;
+  //   ownInstance: the writer in its own process (INSIGHT_WRITER=on there, off in the API instance), its scan
+  //     every WRITER_SCAN_MS so it works through the submits while they are measured;
+  //   inProcess: the writer in the API instance itself (one instance doing everything), fed at once by the
+  //     repository's events.
   const api = await startApp(false, uri, dbName);
-  const off1 = await submitP99(api);
-  const writer = startWriterProcess(uri, dbName);
-  await new Promise((r) => setTimeout(r, 3000));
-  const on = await submitP99(api);
-  await writer.stop();
-  const off2 = await submitP99(api);
+  const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number }[]> = { off: [], ownInstance: [], inProcess: [] };
+  for (let round = 0; round < (STEPS.has('submit') ? ROUNDS : 0); round++) {
+    const order = (['off', 'ownInstance', 'inProcess'] as const).slice();
+    if (round % 2) order.reverse();
+    for (const arm of order) {
+      if (arm === 'off') runs.off.push(await submitP99(api));
+      else if (arm === 'ownInstance') {
+        const writer = startWriterProcess(uri, dbName);
+        await new Promise((r) => setTimeout(r, 3000));
+        runs.ownInstance.push(await submitP99(api));
+        await writer.stop();
+      } else {
+        const one = await startApp(true, uri, dbName);
+        one.services.insightWriter.start();
+        runs.inProcess.push(await submitP99(one));
+        await one.close();
+      }
+      out({ step: 'submit run', round, arm, ...runs[arm].at(-1), load: load() });
+    }
+  }
   await api.close();
-  const offP99 = Math.max(off1.p99, off2.p99);
-  out({ step: 'submit', rollupsOnOwnInstance: on, rollupsOff: [off1, off2], p99Ratio: Math.round((on.p99 / offP99) * 100) / 100, load: load() });
+  const median = (xs: number[]) => pct(xs, 0.5);
+  const summary = Object.fromEntries(
+    Object.entries(runs).map(([arm, rs]) => [arm, { p99s: rs.map((r) => r.p99), medianP99: median(rs.map((r) => r.p99)), min: Math.min(...rs.map((r) => r.p99)), max: Math.max(...rs.map((r) => r.p99)) }]),
+  );
+  const offMedian = median(runs.off.map((r) => r.p99));
+  if (STEPS.has('submit')) out({
+    step: 'submit',
+    ...summary,
+    ownInstanceVsOff: Math.round((median(runs.ownInstance.map((r) => r.p99)) / offMedian) * 100) / 100,
+    inProcessVsOff: Math.round((median(runs.inProcess.map((r) => r.p99)) / offMedian) * 100) / 100,
+    load: load(),
+  });
   if (!DATA_DIR) await mongoose.connection.dropDatabase().catch(() => {});
   await mongoose.disconnect();
   await stopDb();

@@ -28,7 +28,7 @@ async function main() {
   }
   await connectDatabase(uri);
   const log = createLogger('warn', (l) => process.stderr.write(l + '\n'));
-  let result: { reports: number; buckets: number; ms: number } | null;
+  let result: { reports: number; buckets: number; ms: number; phases?: Record<string, number> } | null;
   if (await writerAlive(60_000)) {
     const at = await requestRebuild();
     console.error('a server is maintaining the rollups: asked it to rebuild, waiting…');
@@ -38,7 +38,8 @@ async function main() {
       if (result) break;
     }
   } else {
-    const writer = createRollupWriter({ repo: createReportRepository(), log, announce: null });
+    const parallel = process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined;
+    const writer = createRollupWriter({ repo: createReportRepository(), log, announce: null, rebuildParallel: parallel });
     result = await writer.rebuild();
   }
   console.log(JSON.stringify({ rebuilt: true, ...result, seconds: Number((result!.ms / 1000).toFixed(1)) }));

@@ -71,7 +71,7 @@ export interface AppDeps {
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
   /** 数据看板: whether this instance maintains the rollups (the single writer) */
-  insight?: { writer?: boolean; scanMs?: number };
+  insight?: { writer?: boolean; scanMs?: number; rebuildParallel?: number };
   classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number; trainingCorpus?: boolean };
   /** quotas (README "Limits"); unset ones take the defaults */
   limits?: Partial<LimitSettings>;
@@ -159,6 +159,7 @@ export function createApp(deps: AppDeps) {
     announce: connector.announce ? (payload) => connector.announce!(payload) : null,
     scanMs: deps.insight?.scanMs,
     enabled: deps.insight?.writer ?? true,
+    rebuildParallel: deps.insight?.rebuildParallel,
   });
   repo.on('stored', (doc) => insightWriter.enqueue(doc._id));
   repo.on('changed', (id) => insightWriter.enqueue(id));

@@ -75,6 +75,8 @@ const envSchema = z.object({
   // Unset: the rollup writer runs where the background workers run (PIPELINE_DISPATCHER), i.e. on the one worker instance.
   INSIGHT_WRITER: z.enum(['on', 'off']).optional(),
   INSIGHT_SCAN_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** cursors the rollup rebuild reads the reports with at once (see reportRepository.forEachPage) */
+  INSIGHT_REBUILD_PARALLEL: z.coerce.number().int().min(1).max(16).default(3),
   /**
    * Which reverse proxies to believe about the client's address (X-Forwarded-For): unset/`off` none (the
    * socket's address is the client), a hop count, or a comma-separated list of proxy addresses/CIDRs.

@@ -17,6 +17,8 @@ import { REPO_ROOT } from '../config';
 export interface EmbeddedDatabase {
   uri: string;
   engine: 'mongod' | 'ferretdb' | 'mongodb-memory-server';
+  /** the server's process id, when it is a child process (benchmarks read its CPU time) */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ async function startProcess(engine: 'mongod' | 'ferretdb', bin: string, args: st
   return {
     uri,
     engine,
+    pid: child.pid,
     async stop() {
       process.off('exit', cleanup);
       await stopChild(child);

@@ -112,6 +112,18 @@ export function factOf(r: ReportLike): Fact {
   };
 }
 
+/** A fact in its stored form (insightModel's StoredFact): the queried fields, and the whole fact as JSON. */
+export function storedFact(f: Fact) {
+  return { _id: f._id, district: f.district, cat: f.cat, day: f.day, zone: f.zone, at: f.at, f: JSON.stringify(f) };
+}
+
+/** The fact back from its stored form (`at`, the one date, revived). */
+export function factFromStored(s: { f: string }): Fact {
+  const f = JSON.parse(s.f) as Fact;
+  f.at = new Date(f.at);
+  return f;
+}
+
 /**
  * The counters every bucket entry keeps: the ONE list of them. The writer
  * increments exactly these (`countersOf`), the reader sums exactly these.

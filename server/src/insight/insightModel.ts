@@ -21,9 +21,27 @@ const factSchema = new Schema({ _id: String }, loose);
 factSchema.index({ district: 1, cat: 1, day: 1 });
 export const Fact = mongoose.model('InsightFact', factSchema, 'insight_facts');
 
+/**
+ * A fact as stored: the fields a query filters or sorts on (opening a 堵点: district, category, day,
+ * 专区, newest first), and the whole fact as one JSON string `f`. Why not the fact's ~25 fields: FerretDB
+ * v1.24 converts a document value by value (BSON in, its JSON out, by reflection), so each value costs
+ * CPU on every write and read; one string is one value. At a million reports the rebuild writes a
+ * million facts, and that conversion was about half of the database's CPU time (docs/ARCHITECTURE.md,
+ * "Rebuild speed").
+ */
+export interface StoredFact {
+  _id: string;
+  district: string;
+  cat: string;
+  day: string;
+  zone: string | null;
+  at: Date;
+  f: string;
+}
+
 export const Bucket = mongoose.model('InsightBucket', new Schema({ _id: String }, loose), 'insight_buckets');
 /** The bucket layout the stored rollups follow; the writer rebuilds rollups of another one when it starts. */
-export const ROLLUP_LAYOUT = 2;
+export const ROLLUP_LAYOUT = 3;
 export const JournalLog = mongoose.model('InsightJournalLog', new Schema({ _id: String, docs: [String] }, { versionKey: false }), 'insight_journal_log');
 export const GeoCell = mongoose.model('InsightGeoCell', new Schema({ _id: String }, loose), 'insight_geo');
 

@@ -1,7 +1,7 @@
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { createBucketCache, type BucketDoc } from './bucketCache';
-import { addDays, bucketId, CITY, COUNTERS, daysBetween, shanghaiDay, dayStart, LABELS_ID, NONE, zoneScope, type Counters, type Part, type Timing } from './contribution';
-import { AlertSeen, Fact as FactModel, Hotspot, InsightSettings, type HotspotDoc, type HotspotSettings } from './insightModel';
+import { addDays, bucketId, CITY, COUNTERS, daysBetween, factFromStored, shanghaiDay, dayStart, LABELS_ID, NONE, zoneScope, type Counters, type Part, type Timing } from './contribution';
+import { AlertSeen, Fact as FactModel, Hotspot, InsightSettings, type HotspotDoc, type HotspotSettings, type StoredFact } from './insightModel';
 import { hotspotSettings } from './rollupWriter';
 import { presentHotspot } from './hotspotPresenter';
 
@@ -263,8 +263,8 @@ export function createInsightService() {
       .find({ district: q.district, cat: q.cat, ...(q.zone ? { zone: q.zone } : {}), day: { $gte: q.from, $lte: q.to } } as never)
       .sort({ at: -1 })
       .limit(limit)
-      .toArray()) as unknown as { _id: string; at: Date; resolved: boolean; rating: string | null }[];
-    return { items: rows.map((r) => ({ id: r._id, at: r.at, resolved: r.resolved, rating: r.rating })) };
+      .toArray()) as unknown as StoredFact[];
+    return { items: rows.map(factFromStored).map((f) => ({ id: f._id, at: f.at, resolved: f.resolved, rating: f.rating })) };
   }
 
   async function hotspots(q: Query) {

@@ -4,7 +4,7 @@ import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
 import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
-import { diff, emitContribution, factOf, labelsOf, shanghaiDay, addDays, LABELS_ID, type Fact, type Increments } from './contribution';
+import { diff, emitContribution, factFromStored, factOf, labelsOf, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
 import { presentHotspot } from './hotspotPresenter';
 import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, type HotspotDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
 
@@ -152,8 +152,11 @@ export function createRollupWriter(deps: {
   scanMs?: number;
   /** off: nothing is maintained (bench baseline, API-only instances) */
   enabled?: boolean;
+  /** cursors the rebuild reads the reports with at once (INSIGHT_REBUILD_PARALLEL in the CLI) */
+  rebuildParallel?: number;
 }) {
   const { repo, log } = deps;
+  const rebuildParallel = deps.rebuildParallel ?? 3;
   const queue = new Set<string>();
   let chain: Promise<unknown> = Promise.resolve();
   let recovered = false;
@@ -212,7 +215,7 @@ export function createRollupWriter(deps: {
         return { updateOne: { filter: { _id: doc, j: { $lt: j.seq } }, update, upsert: true } } as unknown as AnyBulkWriteOperation;
       }),
     );
-    await bulkIgnoringApplied(FactModel.collection as unknown as Collection, j.facts.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } }) as unknown as AnyBulkWriteOperation));
+    await bulkIgnoringApplied(FactModel.collection as unknown as Collection, j.facts.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: storedFact(f), upsert: true } }) as unknown as AnyBulkWriteOperation));
     // One update per geo cell document (parallel writes to one document would race on FerretDB).
     const byDoc = (ops: { doc: string; p: HotspotPoint }[]) => {
       const m = new Map<string, HotspotPoint[]>();
@@ -237,8 +240,8 @@ export function createRollupWriter(deps: {
     if (!reports.length) return;
     const olds = new Map<string, Fact>();
     await inParallel(reports, async (r) => {
-      const f = await FactModel.findById(r._id).lean<Fact>();
-      if (f) olds.set(r._id, f);
+      const f = await FactModel.findById(r._id).lean<{ f: string }>();
+      if (f) olds.set(r._id, factFromStored(f));
     });
     const incs: Increments = new Map();
     const labels = new Map<string, unknown>();
@@ -409,14 +412,21 @@ export function createRollupWriter(deps: {
 
   async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number; phases: Record<string, number> }> {
     const started = Date.now();
-    const phases: Record<string, number> = { read: 0, compute: 0, facts: 0, buckets: 0, geo: 0 };
-    let mark = Date.now();
-    const lap = (phase: string) => {
-      const now = Date.now();
-      phases[phase] += now - mark;
-      mark = now;
-    };
-    await Promise.all([FactModel.deleteMany({}), Bucket.deleteMany({}), GeoCell.deleteMany({})]);
+    // read: wall time of the parallel read (the facts' inserts overlap with it); compute: this thread's
+    // time turning reports into facts and bucket entries; factsWait: time workers waited for their facts'
+    // inserts, summed over workers (so it can exceed `read`).
+    const phases: Record<string, number> = { read: 0, compute: 0, factsWait: 0, buckets: 0, geo: 0 };
+    // Dropped and made again, not emptied: FerretDB deletes a document at a time, decoding each first
+    // (a million facts took longer than writing them).
+    for (const model of [FactModel, Bucket, GeoCell]) {
+      await model.collection.drop().catch((err: { code?: number }) => {
+        if (err.code !== 26) throw err; // NamespaceNotFound: nothing to drop
+      });
+      await model.createCollection().catch((err: { code?: number }) => {
+        if (err.code !== 48) throw err; // NamespaceExists: a reader's query made it meanwhile
+      });
+      await model.createIndexes();
+    }
     knownLabels.clear();
     const { seq } = await state();
     // Built in memory as nested objects (one per bucket), then inserted whole.
@@ -430,30 +440,37 @@ export function createRollupWriter(deps: {
     const labelPaths = new Map<string, unknown>();
     const geo = new Map<string, HotspotPoint[]>();
     let count = 0;
-    let pendingFacts: Promise<unknown> = Promise.resolve();
-    for await (const page of repo.streamAll(5000)) {
-      lap('read');
-      const facts = page.map(factOf);
-      for (const f of facts) {
-        emitContribution(emit, f, 1);
-        labelsOf(labelPaths, f);
-        const p = pointOf(f);
-        if (p) {
-          const k = geoDocOf(f);
-          const list = geo.get(k) ?? [];
-          list.push(p);
-          geo.set(k, list);
+    let mark = Date.now();
+    await repo.forEachPage(
+      async (page) => {
+        const t0 = Date.now();
+        const facts = page.map(factOf);
+        for (const f of facts) {
+          emitContribution(emit, f, 1);
+          labelsOf(labelPaths, f);
+          const p = pointOf(f);
+          if (p) {
+            const k = geoDocOf(f);
+            const list = geo.get(k);
+            if (list) list.push(p);
+            else geo.set(k, [p]);
+          }
         }
-      }
-      lap('compute');
-      // The facts' insert overlaps with reading the next page.
-      await pendingFacts;
-      lap('facts');
-      pendingFacts = FactModel.collection.insertMany(facts as never[], { ordered: false });
-      count += page.length;
-    }
-    await pendingFacts;
-    lap('facts');
+        const t1 = Date.now();
+        phases.compute += t1 - t0;
+        // One bulk insert per page; the other workers read on meanwhile.
+        await FactModel.collection.insertMany(facts.map(storedFact) as never[], { ordered: false });
+        phases.factsWait += Date.now() - t1;
+        count += page.length;
+      },
+      { parallel: rebuildParallel, batchSize: 5000 },
+    );
+    const lap = (phase: string) => {
+      const now = Date.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
+    lap('read');
     for (const [p, v] of labelPaths) setPath(labels, p, v, false);
     const docs = [...buckets.values(), labels];
     for (let i = 0; i < docs.length; i += 500) await Bucket.collection.insertMany(docs.slice(i, i + 500) as never[], { ordered: false });

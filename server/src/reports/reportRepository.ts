@@ -273,25 +273,73 @@ export function createReportRepository() {
     },
 
     /**
-     * Every report, in one pass (insight's rebuild): a single cursor rather than pages, because
-     * FerretDB answers each `_id` range query with a scan of its own.
+     * Every report, once, as pages handed to `onPage` (insight's rebuild). The reports are read as
+     * disjoint `createdAt` slices (`sliceDays` wide), `parallel` cursors at a time, each slice an
+     * index range on `{createdAt: -1, status: 1}` (FerretDB patch 0004 bounds the SQL read by it, so
+     * slices do not each scan the table). Why slices and not one cursor: FerretDB decodes and
+     * projects each document on the goroutine of the connection that asked, so one cursor keeps
+     * one core busy while the other waits; several keep both busy, and overlap with `onPage`.
+     * The slices cover every `createdAt` from the newest back to the oldest (the first slice is
+     * open above, the last open below); every report has a `createdAt` (schema timestamps).
+     * A worker awaits its `onPage` before reading on, so at most `parallel` pages are in hand.
      */
-    async *streamAll(batchSize = 2000): AsyncGenerator<ReportDoc[]> {
-      let batch: ReportDoc[] = [];
-      for await (const doc of Report.find({}, INSIGHT_FIELDS).lean<ReportDoc>().cursor({ batchSize })) {
-        batch.push(doc as ReportDoc);
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
+    async forEachPage(onPage: (page: ReportDoc[]) => Promise<void>, opts: { batchSize?: number; parallel?: number; sliceDays?: number } = {}): Promise<void> {
+      const batchSize = opts.batchSize ?? 5000;
+      const parallel = opts.parallel ?? 3;
+      const sliceMs = (opts.sliceDays ?? 14) * 86_400_000;
+      // The newest report: a streamed descending sort on the index (patch 0004), one row read.
+      const newest = await Report.collection.findOne({}, { projection: { createdAt: 1 }, sort: { createdAt: -1 } });
+      if (!newest) return;
+      const slices: Record<string, Date>[] = [];
+      let upper: Date | null = null;
+      let lower = new Date(new Date(newest.createdAt as Date).getTime() - sliceMs + 1);
+      for (;;) {
+        // Anything older than this slice? One index probe; none: this slice is the last, open below.
+        const older = await Report.collection.findOne({ createdAt: { $lt: lower } }, { projection: { _id: 1 } });
+        if (!older) {
+          slices.push(upper ? { $lt: upper } : {});
+          break;
         }
+        slices.push(upper ? { $gte: lower, $lt: upper } : { $gte: lower });
+        upper = lower;
+        lower = new Date(lower.getTime() - sliceMs);
       }
-      if (batch.length) yield batch;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(parallel, slices.length) }, async () => {
+          while (next < slices.length) {
+            const range = slices[next++];
+            const filter = Object.keys(range).length ? { createdAt: range } : {};
+            const cursor = Report.collection.find(filter, { projection: INSIGHT_FIELDS, batchSize });
+            let page: ReportDoc[] = [];
+            for await (const doc of cursor) {
+              page.push(doc as unknown as ReportDoc);
+              if (page.length >= batchSize) {
+                await onPage(page);
+                page = [];
+              }
+            }
+            if (page.length) await onPage(page);
+          }
+        }),
+      );
     },
 
-    /** The highest ticket number issued with this prefix (one day's numbers), or null. */
-    async highestTicketNo(prefix: string, end: string): Promise<string | null> {
-      const latest = await Report.findOne({ ticketNo: { $gte: prefix, $lt: end } }, { ticketNo: 1 }).sort({ ticketNo: -1 }).lean<{ ticketNo: string }>();
-      return latest?.ticketNo ?? null;
+    /**
+     * The highest ticket number issued with this prefix (one day's numbers), or null. A number of a
+     * day is only given to a report created that day (a submit's one `now` makes both), so this reads
+     * the day's reports by `createdAt`, an index range FerretDB bounds (patch 0004), and picks the
+     * highest here. A range or sort on `ticketNo` alone is a string range, which FerretDB answers by
+     * decoding every report: minutes at a million, and the first submit of each day waited for it
+     * (the submit that hung > 300 s in bench:insight at 200k).
+     */
+    async highestTicketNo(prefix: string, end: string, createdFrom: Date, createdTo: Date): Promise<string | null> {
+      const rows = await Report.collection
+        .find({ createdAt: { $gte: createdFrom, $lt: createdTo }, ticketNo: { $gte: prefix, $lt: end } }, { projection: { ticketNo: 1 } })
+        .toArray();
+      let highest: string | null = null;
+      for (const r of rows) if (highest === null || (r.ticketNo as string) > highest) highest = r.ticketNo as string;
+      return highest;
     },
 
     // ---- writes ----

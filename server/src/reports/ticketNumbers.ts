@@ -35,7 +35,9 @@ export function createTicketNumberAllocator(repo: ReportRepository) {
   const counterOf = (day: string) => `ticketNo:${day}`;
   async function highestIssued(day: string): Promise<number> {
     const prefix = `SH${day}-`;
-    const latest = await repo.highestTicketNo(prefix, `SH${day}.`);
+    // The day's reports: from its Asia/Shanghai midnight (UTC+8, no daylight saving time), 24 h.
+    const from = new Date(Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}T00:00:00+08:00`));
+    const latest = await repo.highestTicketNo(prefix, `SH${day}.`, from, new Date(from.getTime() + 86_400_000));
     return latest ? Number(latest.slice(prefix.length)) : 0;
   }
 
