@@ -48,7 +48,7 @@ const STEPS = new Set((process.env.BENCH_STEPS ?? 'rebuild,pages,submit').split(
 let dbPid: number | undefined;
 function cpuSeconds() {
   const self = process.cpuUsage();
-  let db = 0;
+  let db: number;
   try {
     // utime and stime (fields 14 and 15, after the parenthesised name), in clock ticks of 1/100 s.
     const f = readFileSync(`/proc/${dbPid}/stat`, 'utf8').split(') ')[1].split(' ');
