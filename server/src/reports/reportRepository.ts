@@ -279,31 +279,28 @@ export function createReportRepository() {
      * slices do not each scan the table). Why slices and not one cursor: FerretDB decodes and
      * projects each document on the goroutine of the connection that asked, so one cursor keeps
      * one core busy while the other waits; several keep both busy, and overlap with `onPage`.
-     * The slices cover every `createdAt` from the newest back to the oldest (the first slice is
-     * open above, the last open below); every report has a `createdAt` (schema timestamps).
+     * The slices cover every `createdAt` (the first slice is open above, the last open below); every
+     * report has a `createdAt` (schema timestamps).
      * A worker awaits its `onPage` before reading on, so at most `parallel` pages are in hand.
      */
-    async forEachPage(onPage: (page: ReportDoc[]) => Promise<void>, opts: { batchSize?: number; parallel?: number; sliceDays?: number } = {}): Promise<void> {
+    async forEachPage(onPage: (page: ReportDoc[]) => Promise<void>, opts: { batchSize?: number; parallel?: number; sliceDays?: number; horizonDays?: number } = {}): Promise<void> {
       const batchSize = opts.batchSize ?? 5000;
       const parallel = opts.parallel ?? 3;
       const sliceMs = (opts.sliceDays ?? 14) * 86_400_000;
       // The newest report: a streamed descending sort on the index (patch 0004), one row read.
       const newest = await Report.collection.findOne({}, { projection: { createdAt: 1 }, sort: { createdAt: -1 } });
       if (!newest) return;
+      // Slices back from the newest for `horizonDays`, then one open below for anything older. Not probed
+      // for the oldest: a probe `createdAt < x` (sorted or not) made SQLite gather and order every older
+      // row's id, ~1 minute a probe at a million; an empty slice costs ~10 ms.
+      const newestMs = new Date(newest.createdAt as Date).getTime() + 1;
+      const count = Math.ceil(((opts.horizonDays ?? 5 * 365) * 86_400_000) / sliceMs);
       const slices: Record<string, Date>[] = [];
-      let upper: Date | null = null;
-      let lower = new Date(new Date(newest.createdAt as Date).getTime() - sliceMs + 1);
-      for (;;) {
-        // Anything older than this slice? One index probe; none: this slice is the last, open below.
-        const older = await Report.collection.findOne({ createdAt: { $lt: lower } }, { projection: { _id: 1 } });
-        if (!older) {
-          slices.push(upper ? { $lt: upper } : {});
-          break;
-        }
-        slices.push(upper ? { $gte: lower, $lt: upper } : { $gte: lower });
-        upper = lower;
-        lower = new Date(lower.getTime() - sliceMs);
+      for (let i = 0; i < count; i++) {
+        const lower = new Date(newestMs - (i + 1) * sliceMs);
+        slices.push(i === 0 ? { $gte: lower } : { $gte: lower, $lt: new Date(newestMs - i * sliceMs) });
       }
+      slices.push({ $lt: new Date(newestMs - count * sliceMs) });
       let next = 0;
       await Promise.all(
         Array.from({ length: Math.min(parallel, slices.length) }, async () => {
