@@ -40,10 +40,10 @@ export interface ClassifierTrainOptions {
  * `urgent`, otherwise 次紧急 when P(urgent) + P(semi_urgent) reaches `semiUrgent`. Chosen by
  * leave-one-writer-out validation on the training corpus (scripts/urgency-cv.ts, table in the
  * README), leaning to recall: a false 紧急 costs a glance, a missed one a life. There, at these
- * thresholds: 紧急 P 0.777 R 0.903, 次紧急 P 0.628 R 0.749 (rules alone: 紧急 P 0.771 R 0.475,
- * 次紧急 P 0.939 R 0.414).
+ * thresholds, with the third-round rules: 紧急 P 0.815 R 0.966, 次紧急 P 0.657 R 0.800 (second
+ * round, 0.15 / 0.10 with the earlier rules: 紧急 P 0.777 R 0.903, 次紧急 P 0.628 R 0.749).
  */
-export const URGENCY_THRESHOLDS = { urgent: 0.15, semiUrgent: 0.1 };
+export const URGENCY_THRESHOLDS = { urgent: 0.12, semiUrgent: 0.08 };
 /** the thresholds of models stored before the rule signals (rules first, then a text-only model) */
 export const LEGACY_URGENCY_THRESHOLDS = { urgent: 0.2, semiUrgent: 0.3 };
 const URGENCY_LEVELS: Urgency[] = ['normal', 'semi_urgent', 'urgent'];
