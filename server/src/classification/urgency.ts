@@ -42,7 +42,7 @@ const SEMI_URGENT_RULES: Rule[] = [
 ];
 
 /** a negation right before the phrase: 没有着火, 不是漏气; or right after: 煤气味一点都没有 */
-const NEGATION_BEFORE = /(不|没|未|无|并非|不是|没有)[^，。,.！!？?]{0,2}$/;
+const NEGATION_BEFORE = /(不|没|未|无|并非|不是|没有|勿|覅)[^，。,.！!？?]{0,2}$/;
 const NEGATION_AFTER = /^[^，。,.！!？?]{0,3}(都没有|也没有|没有了)/;
 /** a fear or a comparison, not an event: 万一着火, 怕着火, 像着火一样 — the model may still judge the text */
 const HYPOTHETICAL_BEFORE = /(万一|一旦|怕|真要|要是|如果|以为|像|担心|容易|会|能)[^，。,.！!？?]{0,3}$/;
@@ -50,8 +50,9 @@ const HYPOTHETICAL_BEFORE = /(万一|一旦|怕|真要|要是|如果|以为|像|
  * A fear, a warning or a rhetorical question about the danger, anywhere in its clause:
  * 怕刮风吹下来砸到人, 哪天烧起来谁担责任, 真着火了怎么办, 以防着火 — not an event happening now.
  */
-const HYPOTHETICAL_CLAUSE = /(万一|一旦|生怕|怕|担心|害怕|要是|如果|假如|哪天|迟早|早晚|以防|防止|避免|预防|隐患|容易|可能会|会不会|是不是)[^，。,.！!？?]{0,12}$/;
-const HYPOTHETICAL_AFTER = /^[^，。,.！!？?]{0,8}(怎么办|谁负责|谁担责|谁来负责|哪能办|就晚了|来不及)/;
+const HYPOTHETICAL_CLAUSE = /(万一|一旦|生怕|怕|担心|害怕|要是|如果|假如|哪天|迟早|早晚|以防|防止|避免|预防|隐患|容易|可能会|会不会|是不是|引发|导致|造成|酿成|引起)[^，。,.！!？?]{0,12}$/;
+/** …着火怎么办, 火灾隐患, 误报: talk about a danger, not one */
+const HYPOTHETICAL_AFTER = /^([^，。,.！!？?]{0,8}(怎么办|谁负责|谁担责|谁来负责|哪能办|就晚了|来不及)|(隐患|风险|误报))/;
 /** thanks for how it was handled: the danger is over */
 const THANKS = /表扬|感谢|点赞|锦旗/;
 /** the danger is over: 已经处理好了, 修好了, 后来没事了 */
