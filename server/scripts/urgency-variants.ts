@@ -38,8 +38,10 @@ function evaluate(name: string, pU: number[], pS: number[]) {
     for (let i = 0; i < rows.length; i++) {
       const l = pU[i] >= tu ? 2 : pU[i] + pS[i] >= ts ? 1 : 0;
       if (truth[i] === 1) nS++;
-      if (l === 2) truth[i] === 2 ? uTp++ : uFp++;
-      if (l === 1) truth[i] === 1 ? sTp++ : sFp++;
+      if (l === 2 && truth[i] === 2) uTp++;
+      else if (l === 2) uFp++;
+      if (l === 1 && truth[i] === 1) sTp++;
+      else if (l === 1) sFp++;
     }
     return `tu${tu}/ts${ts}: U P ${r3(uTp / (uTp + uFp))} R ${r3(uTp / nU)} S P ${r3(sTp / (sTp + sFp))} R ${r3(sTp / nS)}`;
   };

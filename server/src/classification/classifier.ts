@@ -40,7 +40,7 @@ export interface ClassifierTrainOptions {
  * `urgent`, otherwise 次紧急 when P(urgent) + P(semi_urgent) reaches `semiUrgent`. Chosen by
  * leave-one-writer-out validation on the training corpus (scripts/urgency-cv.ts, table in the
  * README), leaning to recall: a false 紧急 costs a glance, a missed one a life. There, at these
- * thresholds, with the third-round rules: 紧急 P 0.815 R 0.966, 次紧急 P 0.657 R 0.800 (second
+ * thresholds, with the third-round rules: 紧急 P 0.822 R 0.962, 次紧急 P 0.655 R 0.805 (second
  * round, 0.15 / 0.10 with the earlier rules: 紧急 P 0.777 R 0.903, 次紧急 P 0.628 R 0.749).
  */
 export const URGENCY_THRESHOLDS = { urgent: 0.12, semiUrgent: 0.08 };
