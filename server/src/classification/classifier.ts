@@ -219,7 +219,9 @@ export class Classifier {
       const p = softmaxInPlace(scores(this.urgencyModel, x));
       return { ...combineUrgency(rules, p[2], p[1], LEGACY_URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
     }
-    const { rules, signals } = analyseUrgency(text);
+    const { rules, signals: all } = analyseUrgency(text);
+    // a model stored before later signals existed has columns for its own first ones only
+    const signals = this.urgencySignalCount < URGENCY_SIGNALS.length ? all.filter((s) => s < this.urgencySignalCount) : all;
     const p = softmaxInPlace(scores(this.urgencyModel, urgencyInput(x, signals, this.vocab.idf.length)));
     return { ...decideUrgency(rules, p[2], p[1], URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
   }
@@ -360,7 +362,7 @@ export class Classifier {
       if (!isLeaf && l.parentCode === code) return { ...l, parentKeywords: edit.keywords ?? l.parentKeywords };
       return l;
     });
-    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel);
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount);
   }
 
   /** Binary form for storage: a JSON header, then the weights and biases as float32. */

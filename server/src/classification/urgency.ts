@@ -146,10 +146,12 @@ export const URGENCY_SIGNALS: string[] = [
   'urgent:any',
   'semi:any',
   'defused',
-  'hypothetical',
   'not_urgent',
   'past',
   'resolved',
+  // Appended after the list a stored model may have been trained with: a model reads only its own
+  // first `urgencySignals` positions (classifier.ts), so a new signal must go at the end.
+  'hypothetical',
 ];
 const SIGNAL_INDEX = new Map(URGENCY_SIGNALS.map((s, i) => [s, i]));
 

@@ -115,6 +115,26 @@ test('a model trained on texts with urgency labels says urgency on every classif
   for (const text of ['整栋楼停电了，二十楼的老人下不来', '楼下广场舞太吵', '标题：关于小区垃圾\n尊敬的领导：您好！垃圾三天没人清运']) t.deepEqual(back.classify(text), small.classify(text));
 });
 
+test('a model stored with fewer rule signals than the code now has reads only its own (no out-of-range columns, no NaN)', (t) => {
+  // Rebuild `small` as if it had been stored before the last signal existed: one signal row fewer in
+  // the urgency weights (feature-major: the last row sits just before the 3 biases) and a header saying so.
+  const buf = small.serialize();
+  const headerLength = buf.readUInt32LE(0);
+  const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
+  t.is(header.urgencySignals, URGENCY_SIGNALS.length);
+  const body = buf.subarray(4 + headerLength);
+  const cut = Buffer.concat([body.subarray(0, body.length - 6 * 4), body.subarray(body.length - 3 * 4)]);
+  const older = Buffer.from(JSON.stringify({ ...header, urgencySignals: URGENCY_SIGNALS.length - 1 }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(older.length);
+  const old = Classifier.deserialize(Buffer.concat([len, older, cut]));
+  const text = '楼顶搭了一间铁皮房，我怕刮风吹下来砸到人'; // sets the last signal (hypothetical)
+  t.true(urgencySignals(text).includes(URGENCY_SIGNALS.length - 1));
+  const u = old.urgencyOf(text);
+  t.true(Number.isFinite(u.modelUrgent) && Number.isFinite(u.modelSemi), JSON.stringify(u));
+  t.deepEqual(old.classify('楼道里煤气味很重').urgency, 'urgent');
+});
+
 test('temperature: an over-confident model gets T > 1, an under-confident one T < 1', (t) => {
   // 60 % right at confidence 0.95: over-confident.
   const over = Array.from({ length: 100 }, (_, i) => ({ p: Float64Array.from([0.95, 0.05]), right: i % 10 < 6 ? 0 : 1 }));
