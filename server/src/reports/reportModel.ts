@@ -18,10 +18,12 @@ const timelineEntrySchema = new Schema(
 );
 
 /**
- * One resident's report, and everything that must happen to it, in one
- * document: a single insert is atomic on MongoDB and FerretDB alike, so an
- * acknowledged report can never exist without its timeline or its pending
- * delivery to the city's ticket pipeline (`delivery`, the embedded outbox).
+ * One resident's report, and what must follow its changes, in one document:
+ * a single insert is atomic on MongoDB and FerretDB alike, so an acknowledged
+ * report can never exist without its timeline; each change carries its
+ * effects (the second outbox) in the same update. Its delivery to the city's
+ * ticket pipeline is in the `deliveries` outbox (DeliveryOutbox below), whose
+ * document is written before the report.
  */
 const reportSchema = new Schema(
   {
@@ -130,7 +132,10 @@ const reportSchema = new Schema(
 reportSchema.index({ citizenId: 1, idempotencyKey: 1 }, { unique: true });
 // 我的诉求: newest first, paged by _id.
 reportSchema.index({ citizenId: 1, createdAt: -1, _id: -1 });
-reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
+// No index on `delivery.*` any more: the dispatcher scans the `deliveries` outbox. Data directories made
+// before it keep their two indexes (nothing drops them), which serve the one-time move of legacy pending
+// deliveries and Open311 lookups of tickets delivered back then; a new one has no such reports. Every
+// index is work on each insert and each update of a report (FerretDB recomputes them all per write).
 reportSchema.index({ 'triage.state': 1, createdAt: 1 });
 reportSchema.index({ effectsPending: 1 });
 // The deadline monitor: overdue open tickets not yet escalated (status, overdueAt: null and the dueAt
@@ -138,8 +143,6 @@ reportSchema.index({ effectsPending: 1 });
 // and resolved ones to close after 7 days.
 reportSchema.index({ status: 1, overdueAt: 1, dueAt: 1 });
 reportSchema.index({ status: 1, resolvedAt: 1 });
-// Open311 status polling finds the report by the pipeline's service_request_id.
-reportSchema.index({ 'delivery.externalId': 1 });
 // 附近已有人反映: recent open tickets (then a bounding box and the distance in application code).
 reportSchema.index({ createdAt: -1, status: 1 });
 // …and its access path: open tickets in a strip of latitude (the box's other bounds and the
