@@ -52,7 +52,8 @@ export function searchFilter(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'so
   if (q.kind) and.push({ kind: q.kind });
   if (q.from || q.to) and.push({ createdAt: { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) } });
   if (q.urgent !== undefined) and.push({ urgent: q.urgent });
-  if (q.overdue !== undefined) and.push(q.overdue ? { overdueAt: { $ne: null } } : { overdueAt: null });
+  // overdueAt is a date or null; "any date" (a range) is filtered inside the embedded database, `$ne` is not.
+  if (q.overdue !== undefined) and.push(q.overdue ? { overdueAt: { $gte: new Date(-8.64e15) } } : { overdueAt: null });
   if (q.rating) and.push({ 'rating.value': q.rating });
   if (q.zone) and.push({ 'zone.id': q.zone }); // reports filed through a 专区
   // Rows sort by (createdAt, _id); report ids are random, so the cursor is the last row's time and id.
