@@ -122,7 +122,8 @@ export interface SearchPage {
 const cursorOf = (doc: ReportDoc) => `${doc.createdAt.getTime()}_${String(doc._id)}`;
 const and = (filter: Record<string, unknown>, ...more: Record<string, unknown>[]) => ({ $and: [...((filter.$and as unknown[]) ?? []), ...more] });
 
-export async function searchReports(repo: ReportRepository, user: AuthUser, q: ReportSearch): Promise<SearchPage> {
+export async function searchReports(repo: ReportRepository, user: AuthUser, q: ReportSearch, opts: { textScanBudget?: number } = {}): Promise<SearchPage> {
+  const budget = opts.textScanBudget ?? TEXT_SCAN_BUDGET;
   const text = q.q && !TICKET_NO.test(q.q) ? q.q : null;
   if (q.sort === 'asc' || (q.q && !text)) {
     // Oldest first (no index order to stop early in) and ticket numbers (one unique-index lookup): one query.
@@ -148,7 +149,7 @@ export async function searchReports(repo: ReportRepository, user: AuthUser, q: R
     if (!re) {
       matches.push(...(await repo.searchPage(filter, ROW_FIELDS, -1, q.limit + 1 - matches.length)));
     } else {
-      for await (const doc of repo.searchStream(filter, ROW_FIELDS, -1, TEXT_SCAN_BUDGET - examined)) {
+      for await (const doc of repo.searchStream(filter, ROW_FIELDS, -1, budget - examined)) {
         examined++;
         last = doc;
         if (re.test(doc.description ?? '') || re.test(doc.location?.address ?? '') || doc.ticketNo?.startsWith(ticketPrefix)) matches.push(doc);
@@ -156,7 +157,7 @@ export async function searchReports(repo: ReportRepository, user: AuthUser, q: R
       }
     }
     if (matches.length > q.limit) break;
-    if (re && examined >= TEXT_SCAN_BUDGET) {
+    if (re && examined >= budget) {
       const page = matches.slice(0, q.limit);
       return { items: page.map(presentRow), nextCursor: cursorOf(last!), scanLimited: { examined, until: last!.createdAt.toISOString() } };
     }
