@@ -9,7 +9,7 @@
  * BENCH_DATA_DIR=dir keeps the embedded database there (database `bench_console`) and
  * BENCH_REUSE=1 measures what an earlier run seeded there (same BENCH_REPORTS) without seeding again;
  * BENCH_ONLY=seed (seed, build indexes, stop: run it under nice, then measure under the bench lock),
- * BENCH_ONLY=search (searches and exports), BENCH_ONLY=categories (分类管理 only).
+ * BENCH_ONLY=search (searches and exports), BENCH_ONLY=categories (分类管理 only), BENCH_FROM=n (start at the n-th search).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -163,7 +163,8 @@ async function main() {
     ['2nd page of open (cursor)', `status=${OPEN}`, 2],
   ];
   if (ONLY !== 'categories') console.log(`\n诉求检索 via GET /api/v1/admin/reports?limit=20&…, ${RUNS} runs each (ms; load ${load()}):`);
-  for (const [name, qs, page = 1] of ONLY_CATEGORIES ? [] : searches) {
+  // BENCH_FROM=n starts at the n-th search (0-based): a run interrupted by the machine's load can be completed.
+  for (const [name, qs, page = 1] of ONLY_CATEGORIES ? [] : searches.slice(Number(process.env.BENCH_FROM ?? 0))) {
     const times: number[] = [];
     let count = 0;
     let more = false;
