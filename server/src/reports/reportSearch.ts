@@ -110,7 +110,9 @@ const DAY_MS = 86_400_000;
  * apply in the database) per request; when it stops there, the page says so and its cursor continues
  * where it stopped.
  */
-export const TEXT_SCAN_BUDGET = 5_000;
+export const TEXT_SCAN_BUDGET = 1_000;
+/** Candidates per batch: a common text fills its page from the first batch, without decoding 1,000 documents first. */
+const TEXT_BATCH = 200;
 
 export interface SearchPage {
   items: ReportRowView[];
@@ -149,7 +151,7 @@ export async function searchReports(repo: ReportRepository, user: AuthUser, q: R
     if (!re) {
       matches.push(...(await repo.searchPage(filter, ROW_FIELDS, -1, q.limit + 1 - matches.length)));
     } else {
-      for await (const doc of repo.searchStream(filter, ROW_FIELDS, -1, budget - examined)) {
+      for await (const doc of repo.searchStream(filter, ROW_FIELDS, -1, budget - examined, TEXT_BATCH)) {
         examined++;
         last = doc;
         if (re.test(doc.description ?? '') || re.test(doc.location?.address ?? '') || doc.ticketNo?.startsWith(ticketPrefix)) matches.push(doc);
