@@ -12,7 +12,8 @@
  *   server process with the dispatcher on into dir (open in Chrome DevTools or speedscope).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { cpuSeconds, databasePid } from './cpu';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedDatabase } from '../src/db/embeddedDatabase';
@@ -45,30 +46,6 @@ async function submit(base: string, token: string, i: number): Promise<string> {
   });
   if (res.status !== 201) throw new Error(`submit HTTP ${res.status}`);
   return ((await res.json()) as { id: string }).id;
-}
-
-/** CPU seconds a process has used so far (Linux /proc), or null where there is no /proc. */
-function cpuSeconds(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-  } catch {
-    return null;
-  }
-}
-
-/** The embedded database this benchmark started: the child process whose name says ferretdb or mongod. */
-function databasePid(): number | null {
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.split(') ')[1].split(' ')[1]);
-      if (ppid === process.pid && /ferretdb|mongod/.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return null;
 }
 
 async function main() {

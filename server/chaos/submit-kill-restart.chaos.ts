@@ -145,10 +145,13 @@ test(`${TOTAL} submits over two API instances + a worker, pipeline outage, SIGKI
   // Wait for the outbox to drain and the follow-ups to reach the pipeline.
   await mongoose.connect(dbUri, { dbName });
   const reports = mongoose.connection.collection<{ _id: string; timeline: { message: string; status: string; at: Date }[]; effects: unknown[] }>('reports');
+  // Delivery state lives in the outbox collection (`_id` = report id), written before each report.
+  const deliveries = mongoose.connection.collection<{ _id: string; state: string }>('deliveries');
+  const ackIds = () => [...acknowledged.values()].map((a) => a.id);
   const forwarded = () => [...fake.followUps.values()].filter((f) => f.reportId === first.id && f.event === 'supplement');
   const deadline = Date.now() + 240_000;
   for (;;) {
-    const left = await reports.countDocuments({ 'delivery.state': { $ne: 'delivered' } });
+    const left = acknowledged.size - (await deliveries.countDocuments({ _id: { $in: ackIds() }, state: 'delivered' }));
     if ((left === 0 && forwarded().length >= FOLLOW_UPS) || Date.now() > deadline) break;
     console.log(`chaos: waiting for ${left} deliveries, ${forwarded().length}/${FOLLOW_UPS} follow-ups`);
     await new Promise((r) => setTimeout(r, 2000));
@@ -158,7 +161,9 @@ test(`${TOTAL} submits over two API instances + a worker, pipeline outage, SIGKI
   const inDb = await reports.countDocuments({ _id: { $in: ids } });
   const totalInDb = await reports.countDocuments({});
   const ticketNos = new Set((await reports.find({}, { projection: { ticketNo: 1 } }).toArray()).map((r) => (r as { ticketNo?: string }).ticketNo));
-  const delivered = await reports.countDocuments({ 'delivery.state': 'delivered' });
+  const delivered = await deliveries.countDocuments({ _id: { $in: ids }, state: 'delivered' });
+  // Outbox documents whose report never arrived: the killed instance died between the two inserts (never acknowledged).
+  const outboxWithoutReport = (await deliveries.countDocuments({})) - (await deliveries.countDocuments({ _id: { $in: (await reports.find({}, { projection: { _id: 1 } }).toArray()).map((r) => r._id) } }));
   const keysAtPipeline = new Map<string, number>();
   for (const r of fake.received) if (r.signature === 'ok') keysAtPipeline.set(r.idempotencyKey, (keysAtPipeline.get(r.idempotencyKey) ?? 0) + 1);
   const missingAtPipeline = [...acknowledged.values()].filter((a) => !fake.tickets.has(`report:${a.id}`));
@@ -176,6 +181,7 @@ test(`${TOTAL} submits over two API instances + a worker, pipeline outage, SIGKI
     reportsInDb: totalInDb,
     distinctTicketNos: ticketNos.size,
     delivered,
+    outboxWithoutReport,
     pipelineRequests: fake.received.length,
     pipelineTickets: fake.tickets.size,
     retriedDeliveriesAbsorbed: [...keysAtPipeline.values()].filter((n) => n > 1).length,
@@ -194,6 +200,7 @@ test(`${TOTAL} submits over two API instances + a worker, pipeline outage, SIGKI
   t.is(totalInDb, acknowledged.size, 'no duplicate reports from client retries');
   t.is(ticketNos.size, totalInDb, 'no ticket number given twice');
   t.is(missingAtPipeline.length, 0, 'every acknowledged report reached the pipeline');
+  t.is(delivered, acknowledged.size, 'every acknowledged report has its outbox document, marked delivered');
   t.is(fake.tickets.size, acknowledged.size, 'exactly one pipeline ticket per report');
   t.true(killed && pipelineDown);
 

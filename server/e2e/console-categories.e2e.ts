@@ -157,3 +157,41 @@ test.serial('分类管理 at 1440×900: per-category figures, a keyword edit che
   await phone.close();
   await ctx.close();
 });
+
+test.serial('分类管理: the 次紧急 deadline is edited beside the others; one outside 紧急…普通 is refused at the field in Chinese, a good one is saved', async (t) => {
+  const { server, browser } = e2e;
+  const ctx = await browser.newContext({ viewport: DESK, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInAsStaff(page, server.baseUrl);
+  await page.locator('[data-testid="nav-categories"]:visible').click();
+  await waitForRoute(page, 'admin/categories');
+  await page.locator('[data-testid="first-labor_social"]:visible').click();
+  // 养老金: 普通 240 h, 紧急 48 h; 次紧急 unset, so the table shows the server's default (a day, kept between: 48 h)
+  await page.locator('[data-testid="edit-pension"]:visible').waitFor({ timeout: 10_000 });
+  await page.getByText('240h / 次急 48h（默认） / 急 48h').first().waitFor({ timeout: 10_000 });
+  await page.locator('[data-testid="edit-pension"]:visible').click();
+  const semi = page.locator(inside('cat-semiUrgent', 'input'));
+  t.is(await semi.inputValue(), '', 'unset is shown empty, with the default as placeholder');
+  t.is(await semi.getAttribute('placeholder'), '留空：48');
+
+  await semi.fill('30'); // shorter than 紧急 (48 h)
+  await page.locator('[data-testid="cat-save"]:visible').click();
+  const error = page.locator('[data-testid="cat-error-deadlineHours.semiUrgent"]:visible');
+  await error.waitFor({ timeout: 10_000 });
+  t.is(await error.innerText(), '次紧急时限须在紧急时限和普通时限之间');
+  await snap(page, '48-desk-category-semi-urgent-refused');
+  const before = (await server.request('GET', '/api/v1/categories')).body.categories.flatMap((f: { children: unknown[] }) => f.children).find((c: { code: string }) => c.code === 'pension');
+  t.is(before.deadlineHours.semiUrgent, null, 'nothing saved');
+
+  await semi.fill('72');
+  await page.locator('[data-testid="cat-save"]:visible').click();
+  await page.locator('[data-testid="cat-notice"]:visible', { hasText: '已保存「养老金」' }).waitFor({ timeout: 10_000 });
+  await page.getByText('240h / 次急 72h / 急 48h').first().waitFor({ timeout: 10_000 });
+  const after = (await server.request('GET', '/api/v1/categories')).body.categories.flatMap((f: { children: unknown[] }) => f.children).find((c: { code: string }) => c.code === 'pension');
+  t.deepEqual(after.deadlineHours, { normal: 240, urgent: 48, semiUrgent: 72 });
+  await snap(page, '49-desk-category-semi-urgent-saved');
+  t.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -72,7 +72,7 @@ for (const scale of scales) {
     ['rules as features, a live 紧急 rule kept', (i, level) => (rules[i].level === 'urgent' ? 'urgent' : level)],
   ];
   for (const [name, adjust] of variants) {
-    for (const tu of [0.1, 0.15, 0.2, 0.25, 0.3, 0.4]) for (const ts of [0.1, 0.15, 0.2, 0.25, 0.3, 0.4]) {
+    for (const tu of [0.1, 0.12, 0.15, 0.2, 0.25, 0.3]) for (const ts of [0.05, 0.08, 0.1, 0.15, 0.2, 0.3]) {
       const levels = rows.map((_, i): Urgency => adjust(i, out[i].pU >= tu ? 'urgent' : out[i].pU + out[i].pS >= ts ? 'semi_urgent' : 'normal'));
       console.log(`${name} tu=${tu} ts=${ts}: ${figures(levels)}`);
     }

@@ -149,7 +149,7 @@ export function createApp(deps: AppDeps) {
   });
   const effectsWorker = createEffectsWorker({ repo, connector, notifications, signer, publicBaseUrl: pipelineConfig.publicBaseUrl, log: deps.log, pollMs: notificationDeps.pollMs, baseBackoffMs: pipelineConfig.baseBackoffMs });
   const dispatcher = createDispatcher({ ...dispatcherTuning, repo, connector, categories, signer, log: deps.log, onDelivered: (id) => effectsWorker.enqueue(id) });
-  repo.on('stored', (doc) => dispatcher.enqueue(doc));
+  repo.on('stored', (doc, delivery) => dispatcher.enqueue(doc, delivery));
   repo.on('effects', (id) => effectsWorker.enqueue(id));
   // Above reports too: the 数据看板's rollups follow every stored or changed report.
   const insight = createInsightService();

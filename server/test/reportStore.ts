@@ -1,14 +1,28 @@
 // Tests may reach the stored reports directly (the lint rule allows server/test/): to set up states the
 // API cannot reach quickly (a ticket 25 hours old, a deadline in the past) and to check what was stored.
-import { Report, SubmitKey, type ReportDoc } from '../src/reports/reportModel';
+import { DeliveryOutbox, Report, SubmitKey, type DeliveryDoc, type ReportDoc } from '../src/reports/reportModel';
 
 /** Sets raw fields of a stored report, bypassing the state machine and mongoose (so `createdAt` can be back-dated). */
 export function setReportFields(id: string, set: Record<string, unknown>): Promise<unknown> {
   return Report.collection.updateOne({ _id: id } as never, { $set: set });
 }
 
-export function storedReport(id: string): Promise<ReportDoc | null> {
-  return Report.findById(id).lean<ReportDoc>().exec();
+/** The stored report with its delivery state from the outbox collection as `delivery` (as the repository shows it). */
+export async function storedReport(id: string): Promise<ReportDoc | null> {
+  const doc = await Report.findById(id).lean<ReportDoc>().exec();
+  const outbox = await DeliveryOutbox.findById(id).lean<DeliveryDoc>().exec();
+  if (!doc || !outbox) return doc;
+  const { _id: _outboxId, createdAt: _filed, ...delivery } = outbox;
+  return { ...doc, delivery } as ReportDoc;
+}
+
+/** The outbox document of a report, as stored. */
+export function storedDelivery(id: string): Promise<DeliveryDoc | null> {
+  return DeliveryOutbox.findById(id).lean<DeliveryDoc>().exec();
+}
+
+export function countDeliveries(filter: Record<string, unknown>): Promise<number> {
+  return DeliveryOutbox.countDocuments(filter).exec();
 }
 
 export function countReports(filter: Record<string, unknown>): Promise<number> {
@@ -26,4 +40,18 @@ export async function submitKeyIds(): Promise<string[]> {
 /** Stores reports as they are, straight into the collection (insight tests and the benchmark seed history this way). */
 export async function insertRawReports(docs: Record<string, unknown>[]): Promise<void> {
   if (docs.length) await Report.collection.insertMany(docs as never[], { ordered: false });
+}
+
+/** Stores outbox documents as they are (a delivery whose report is missing, for instance). */
+export async function insertRawDeliveries(docs: Record<string, unknown>[]): Promise<void> {
+  if (docs.length) await DeliveryOutbox.collection.insertMany(docs as never[]);
+}
+
+export async function removeDeliveries(ids: string[]): Promise<void> {
+  await DeliveryOutbox.deleteMany({ _id: { $in: ids } });
+}
+
+/** The report as stored, without the outbox merged in. */
+export function rawReport(id: string): Promise<Record<string, unknown> | null> {
+  return Report.collection.findOne({ _id: id as never });
 }

@@ -40,10 +40,10 @@ export interface ClassifierTrainOptions {
  * `urgent`, otherwise 次紧急 when P(urgent) + P(semi_urgent) reaches `semiUrgent`. Chosen by
  * leave-one-writer-out validation on the training corpus (scripts/urgency-cv.ts, table in the
  * README), leaning to recall: a false 紧急 costs a glance, a missed one a life. There, at these
- * thresholds: 紧急 P 0.777 R 0.903, 次紧急 P 0.628 R 0.749 (rules alone: 紧急 P 0.771 R 0.475,
- * 次紧急 P 0.939 R 0.414).
+ * thresholds, with the third-round rules: 紧急 P 0.822 R 0.962, 次紧急 P 0.655 R 0.805 (second
+ * round, 0.15 / 0.10 with the earlier rules: 紧急 P 0.777 R 0.903, 次紧急 P 0.628 R 0.749).
  */
-export const URGENCY_THRESHOLDS = { urgent: 0.15, semiUrgent: 0.1 };
+export const URGENCY_THRESHOLDS = { urgent: 0.12, semiUrgent: 0.08 };
 /** the thresholds of models stored before the rule signals (rules first, then a text-only model) */
 export const LEGACY_URGENCY_THRESHOLDS = { urgent: 0.2, semiUrgent: 0.3 };
 const URGENCY_LEVELS: Urgency[] = ['normal', 'semi_urgent', 'urgent'];
@@ -107,6 +107,7 @@ export class Classifier {
     for (const [f, j] of vocab.index) this.featureNames[j] = f;
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     this.firstPos = Int32Array.from(leaves, (l) => firstIndex.get(l.parentCode)!);
+    this.hits = { leafHits: new Uint8Array(leaves.length), parentHit: new Uint8Array(leaves.length), firstHits: new Uint8Array(firstCodes.length) };
     this.firstNames = firstCodes.map((c) => leaves.find((l) => l.parentCode === c)!.parentName);
     this.keywordUse = new Map();
     const use = (k: string) => {
@@ -139,6 +140,7 @@ export class Classifier {
   private readonly singleCharKeywords: Uint8Array;
 
   private readonly firstPos: Int32Array;
+  private readonly hits: { leafHits: Uint8Array; parentHit: Uint8Array; firstHits: Uint8Array };
   private readonly firstNames: string[];
   /** keyword (lower case) → leaves it boosts, leaves whose parent it names, leaves it penalises, first levels it boosts */
   private readonly keywordUse: Map<string, { leaf: number[]; parentOf: number[]; negative: number[]; first: number[] }>;
@@ -217,7 +219,9 @@ export class Classifier {
       const p = softmaxInPlace(scores(this.urgencyModel, x));
       return { ...combineUrgency(rules, p[2], p[1], LEGACY_URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
     }
-    const { rules, signals } = analyseUrgency(text);
+    const { rules, signals: all } = analyseUrgency(text);
+    // a model stored before later signals existed has columns for its own first ones only
+    const signals = this.urgencySignalCount < URGENCY_SIGNALS.length ? all.filter((s) => s < this.urgencySignalCount) : all;
     const p = softmaxInPlace(scores(this.urgencyModel, urgencyInput(x, signals, this.vocab.idf.length)));
     return { ...decideUrgency(rules, p[2], p[1], URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
   }
@@ -229,9 +233,11 @@ export class Classifier {
     const lowered = text.toLowerCase();
     const found = this.findKeywords(lowered);
     const matched: string[] = [];
-    const leafHits = new Uint8Array(this.leaves.length);
-    const parentHit = new Uint8Array(this.leaves.length);
-    const firstHits = new Uint8Array(this.firstCodes.length);
+    // scratch counts, zeroed here (classification is synchronous): no three arrays per text
+    const { leafHits, parentHit, firstHits } = this.hits;
+    leafHits.fill(0);
+    parentHit.fill(0);
+    firstHits.fill(0);
     for (const k of found) {
       const use = this.keywordUse.get(k)!;
       for (const c of use.leaf) {
@@ -308,19 +314,38 @@ export class Classifier {
   /** The terms that pushed the winning category up most: matched keywords first, then the heaviest features. */
   private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[], code: string): string[] {
     const C = this.leaves.length;
-    const contributions: [number, number][] = [];
     const weights = this.model.weights;
+    // The 12 largest positive contributions, kept in order by insertion (no array per feature and no
+    // full sort: a letter has hundreds of features and this ran for every classification).
+    const TOP = 12;
+    const topJ = this.explainJ;
+    const topW = this.explainW;
+    let n = 0;
     for (let k = 0; k < x.indices.length; k++) {
       const j = x.indices[k];
       const w = x.values[k] * weights[j * C + cls];
-      if (w > 0) contributions.push([j, w]);
+      if (w <= 0 || (n === TOP && w <= topW[TOP - 1])) continue;
+      let at = n < TOP ? n++ : TOP - 1;
+      while (at > 0 && topW[at - 1] < w) {
+        topW[at] = topW[at - 1];
+        topJ[at] = topJ[at - 1];
+        at--;
+      }
+      topW[at] = w;
+      topJ[at] = j;
     }
-    contributions.sort((a, b) => b[1] - a[1]);
     // names only for the few that can be shown (five, after dropping one-character ones)
-    const keywordsOfWinner = new Set(this.leaves[this.leafIndex.get(code)!].keywords);
-    const terms = [...matched.filter((m) => keywordsOfWinner.has(m)), ...contributions.slice(0, 12).map(([j]) => this.featureNames[j].slice(2))];
-    return [...new Set(terms)].filter((t) => t.length > 1).slice(0, 5);
+    const keywordsOfWinner = this.leaves[this.leafIndex.get(code)!].keywords;
+    const terms = new Set<string>();
+    for (const m of matched) if (m.length > 1 && keywordsOfWinner.includes(m)) terms.add(m);
+    for (let k = 0; k < n && terms.size < 5; k++) {
+      const t = this.featureNames[topJ[k]].slice(2);
+      if (t.length > 1) terms.add(t);
+    }
+    return [...terms].slice(0, 5);
   }
+  private readonly explainJ = new Int32Array(12);
+  private readonly explainW = new Float64Array(12);
 
   /**
    * The same trained model with one category's keywords replaced: what the
@@ -337,7 +362,7 @@ export class Classifier {
       if (!isLeaf && l.parentCode === code) return { ...l, parentKeywords: edit.keywords ?? l.parentKeywords };
       return l;
     });
-    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel);
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount);
   }
 
   /** Binary form for storage: a JSON header, then the weights and biases as float32. */

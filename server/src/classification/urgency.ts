@@ -16,42 +16,49 @@ interface Rule {
 }
 
 const URGENT_RULES: Rule[] = [
-  { reason: '燃气泄漏', pattern: /(燃气|煤气|天然气|液化气)[^，。,.]{0,4}(泄漏|泄露|漏气|在漏)|(煤气|燃气|天然气|燃其|煤汽)味|漏气|煤气管[^，。,.]{0,4}(破|断|裂)/ },
-  { reason: '电梯困人', pattern: /电梯[^，。,.]{0,8}(困人|困住|被困|困在|出不来|关在)|困在电梯|被困电梯|关在[^，。,.]{0,6}电梯|电梯卡在/ },
-  { reason: '火情', pattern: /着火|起火|失火|火灾|火势|烧起来了|冒烟|冒火花|烧焦/ },
-  { reason: '窨井盖缺失', pattern: /(窨井盖|井盖|盖板)[^，。,.]{0,6}(缺失|不见|丢|没了|被偷|偷走|掉下去|撬走|被撬)|没有井盖|井盖.{0,4}大洞|黑洞洞/ },
-  { reason: '外墙或高空坠物', pattern: /外墙[^，。,.]{0,6}(脱落|掉)|瓷砖[^，。,.]{0,6}(脱落|掉)|玻璃幕墙[^，。,.]{0,10}(掉|脱落|碎)|摇摇欲坠|随时(会|可能)?(掉|砸|倒|塌)|要掉下来|砸到人/ },
-  { reason: '爆管', pattern: /(爆管|(水管|管道|总管)[^，。,.]{0,4}(爆裂|爆了|破裂))[^。！？]{0,24}(淹|喷|冲|马路|路面|路口|整条路|车道)/ },
+  { reason: '燃气泄漏', pattern: /(燃气|煤气|天然气|液化气)[^，。,.]{0,4}(泄漏|泄露|漏气|在漏)|(煤气|燃气|天然气|燃其|煤汽)味|漏气|煤气管[^，。,.]{0,4}(破|断|裂)|(燃气|煤气)报警器[^，。,.]{0,4}(响|叫)|臭鸡蛋(味|的味)/ },
+  { reason: '电梯困人', pattern: /电梯[^，。,.]{0,8}(困人|困住|被困|困在|出不来|关在|关了)|困在电梯|被困电梯|关在[^，。,.]{0,6}电梯|电梯卡在|梯[^，。,.]{0,8}困人/ },
+  { reason: '火情', pattern: /着火|起火|失火|火灾|火势|烧起来了|冒烟|冒火花|浓烟|冒黑烟|火很大|火都窜|窜火|火苗[^，。,.]{0,4}(窜|冒)|爆炸|(电瓶|电池|锅炉|煤气罐|钢瓶|气罐|变电箱|电箱|配电箱|要)[^，。,.]{0,3}炸/ },
+  { reason: '窨井盖缺失', pattern: /(窨井盖|井盖|盖板)[^，。,.]{0,6}(缺失|不见|丢|没了|被偷|偷走|掉下去|撬走|被撬|敞着|翻了|压翻|掀)|没有井盖|井盖.{0,4}大洞|黑洞洞/ },
+  { reason: '外墙或高空坠物', pattern: /外墙[^，。,.]{0,6}(脱落|掉)|瓷砖[^，。,.]{0,6}(脱落|掉)|玻璃幕墙[^，。,.]{0,10}(掉|脱落|碎)|摇摇欲坠|随时(会|可能)?(掉|砸|倒|塌)|要掉下来|砸到人|悬着要掉|往下扔(刀|菜刀|砖|花盆)/ },
+  { reason: '爆管', pattern: /(爆管|(水管|管道|总管)[^，。,.]{0,4}(爆裂|爆了|破裂))[^。！？]{0,24}(淹|喷|冲|马路|路面|路口|整条路|车道|成河)|路面[^，。,.]{0,4}喷水/ },
   { reason: '倒树挡路', pattern: /(树|大树)[^，。,.]{0,6}(倒|吹倒|倒下)[^。]{0,12}(挡|堵|路|车道)|倒树|(树|大树)[^，。,.]{0,8}要倒/ },
-  { reason: '危重病人就医受阻', pattern: /救护车[^，。,.]{0,10}(没来|还没到|进不来|堵|过不去|没到)|(病人|老人|大叔|阿姨|孩子|小孩)[^，。,.]{0,8}(危急|昏迷|晕倒|不省人事|倒地)|晕倒|昏倒|心脏病发|呼吸困难|喘不上气|口吐白沫|没有呼吸|不省人事|食物中毒|中毒/ },
-  { reason: '路面塌陷', pattern: /塌陷|地陷|路面下沉|(要|快要|随时)塌|倒塌|坍塌/ },
+  { reason: '危重病人就医受阻', pattern: /救护车[^，。,.]{0,10}(没来|还没到|进不来|堵|过不去|没到)|(病人|老人|大叔|阿姨|孩子|小孩)[^，。,.]{0,8}(危急|昏迷|晕倒|不省人事|倒地)|晕倒|昏倒|心脏病发|心梗|中风|呼吸困难|喘不上气|口吐白沫|没有呼吸|呼吸[^，。,.]{0,4}弱|不省人事|食物中毒|中毒|误吞|误服|叫不醒|叫不应|叫伊叫勿应|意识模糊|爬不起来|不能动了?|快不行了|抽筋|(摔|跌)(下来|倒)[^。！？]{0,12}(血|不动|不能动|叫不)|喊救命|呼救|(十几|几十|好几|多)(个)?人[^，。]{0,6}上吐下泻|上吐下泻[^。！？]{0,10}送(医|医院)|(化学|刺鼻)[^。！？]{0,12}(咳嗽|头晕|呕吐)/ },
+  { reason: '路面塌陷', pattern: /塌陷|地陷|路面下沉|(要|快要|随时)塌|倒塌|坍塌|塌了个洞|侧翻/ },
   { reason: '触电危险', pattern: /触电|(路灯|电线杆|电箱|电缆|积水|地面)[^，。,.]{0,8}漏电|电线[^，。,.]{0,6}(裸露|掉在地上|断了|断落|掉下来)|高压线[^，。,.]{0,6}(断|掉)/ },
-  { reason: '人员被困或落水', pattern: /有人(掉进|落水|被困)|溺水|困在里面|一个人在阳台|(独居|一个人)[^，。]{0,10}(敲门没|不开门|没人应|没反应|没反映)|(孩子|小孩|儿子|女儿)[^，。]{0,8}(走失|找不到|不见了)/ },
+  { reason: '人员被困或落水', pattern: /有人(掉进|落水|被困)|落水(?!管)|溺水|困在里面|被困(车|在)|掉进去了|一个人在阳台|(独居|一个人)[^，。]{0,10}(敲门没|不开门|没人应|没反应|没反映)|(孩子|小孩|儿子|女儿)[^，。]{0,8}(走失|找不到|不见了)/ },
   { reason: '人身安全', pattern: /动刀|持刀|拿着?刀|砍人|打人了|打起来了|抢劫/ },
 ];
 
 const SEMI_URGENT_RULES: Rule[] = [
-  { reason: '整栋停水停电停气', pattern: /(整栋|整幢|整个?楼|全楼|整个小区|全小区|整个单元|一个单元|整条弄堂|整个弄堂|几百户|整片)[^。！？]{0,16}(停水|停电|没水|没电|断水|断电|停气|没气|燃气停|燃气.{0,2}停)|(停水|停电|没水|没电)[^。！？]{0,10}(整栋|整幢|全楼|整个小区|整个单元)/ },
-  { reason: '消防通道堵塞', pattern: /(消防通道|安全出口|逃生通道|疏散通道|楼梯通道|消防门)[^。！？]{0,10}(堵|占|锁|封)|(堵|占|锁)[^。！？]{0,6}(消防通道|安全出口|逃生通道)/ },
-  { reason: '信号灯故障', pattern: /(红绿灯|信号灯)[^。！？]{0,8}(坏|灭|不亮|全黑|黑了|失灵|不工作|乱)/ },
+  { reason: '整栋停水停电停气', pattern: /(整栋|整幢|这栋楼|这幢楼|整个?楼|全楼|整个小区|全小区|整个单元|一个单元|整条弄堂|整个弄堂|几百户|\d+户|整片|这一片|高层)[^。！？]{0,16}(停水|停电|没水|没电|断水|断电|停气|没气|燃气停|燃气.{0,2}(停|中断)|没信号)|(停水|停电|没水|没电|停气|断气)[^。！？]{0,10}(整栋|整幢|全楼|整个小区|整个单元|\d+户|几个?小时|一天|两天)/ },
+  { reason: '消防通道堵塞', pattern: /(消防通道|安全出口|逃生通道|疏散通道|楼梯通道|消防门|唯一的?出口)[^。！？]{0,10}(堵|占|锁|封|停|推不开)|(堵|占|锁)[^。！？]{0,6}(消防通道|安全出口|逃生通道)|消防栓[^。！？]{0,8}(没水|空的|没有水)/ },
+  { reason: '信号灯故障', pattern: /(红绿灯|信号灯)[^。！？]{0,8}(坏|灭|不亮|全黑|黑了|失灵|不工作|乱|闪黄灯)|(路口|斑马线|一整排|整条路)[^。！？]{0,6}路灯[^。！？]{0,6}(不亮|全黑|灭)/ },
   { reason: '爆管停水', pattern: /爆管|(水管|管道|总管)[^，。,.]{0,4}(爆裂|爆了|破裂)/ },
-  { reason: '污水倒灌', pattern: /(污水|粪水|脏水|下水道)[^。！？]{0,12}(倒灌|冒|漫|流进|淹)|倒灌/ },
-  { reason: '高层电梯停运', pattern: /电梯[^。！？]{0,10}(停|坏)[^。！？]{0,16}(老人|下不来|上不去|高层|\d{2}楼|\d{2}层)|(\d{2}楼|\d{2}层|高层)[^。！？]{0,12}电梯[^。！？]{0,6}(停|坏)/ },
-  { reason: '道路大坑', pattern: /(大坑|深坑|坑洞|塌了个坑)[^。！？]{0,20}(摔|主干道|马路|车道)|(主干道|马路|车道)[^。！？]{0,16}(大坑|深坑)/ },
-  { reason: '今天必须处理', pattern: /今天(之内|内)?(必须|一定要|务必|就)?(来|派人|处理|修|清理|打开)|今朝(一定要|要|就)?(来|修|派人)/ },
+  { reason: '污水倒灌', pattern: /(污水|粪水|脏水|下水道|化粪池|公厕|马桶)[^。！？]{0,12}(倒灌|冒|漫|流进|淹|溢)|倒灌|(地下车库|车库|地道|屋里|家里)[^。！？]{0,4}(进水|淹)|积水[^。！？]{0,8}(熄火|进屋|到膝盖|没过)/ },
+  { reason: '高层电梯停运', pattern: /电梯[^。！？]{0,10}(停|坏)[^。！？]{0,16}(老人|下不来|上不去|高层|轮椅|\d{2}楼|\d{2}层|[一二三]?十[一二三四五六七八九]?(楼|层))|(\d{2}楼|\d{2}层|[一二三]?十[一二三四五六七八九]?(楼|层)|高层)[^。！？]{0,12}电梯[^。！？]{0,6}(停|坏)/ },
+  { reason: '道路大坑', pattern: /(大坑|深坑|坑洞|塌了个坑|很深的坑)[^。！？]{0,20}(摔|主干道|主路|马路|车道|翻)|(主干道|主路|马路|车道|[^小]路)[^。！？]{0,16}(大坑|深坑|很深的坑)|(坑|护栏|栏杆|隔离栏)[^。！？]{0,12}(摔了|摔倒|横在|撞倒|撞飞)/ },
+  { reason: '今天必须处理', pattern: /今天(之内|内)?(必须|一定要|务必|就)?(来|派人|处理|修|清理|打开|清运|去查)|今朝(一定要|要|就)?(来|修|派人)|请今天|今天能(来|修)|今晚(必须|一定要|就)?(来|派人)|天黑之前/ },
 ];
 
 /** a negation right before the phrase: 没有着火, 不是漏气; or right after: 煤气味一点都没有 */
-const NEGATION_BEFORE = /(不|没|未|无|并非|不是|没有)[^，。,.！!？?]{0,2}$/;
+const NEGATION_BEFORE = /(不|没|未|无|并非|不是|没有|勿|覅)[^，。,.！!？?]{0,2}$/;
 const NEGATION_AFTER = /^[^，。,.！!？?]{0,3}(都没有|也没有|没有了)/;
 /** a fear or a comparison, not an event: 万一着火, 怕着火, 像着火一样 — the model may still judge the text */
 const HYPOTHETICAL_BEFORE = /(万一|一旦|怕|真要|要是|如果|以为|像|担心|容易|会|能)[^，。,.！!？?]{0,3}$/;
+/**
+ * A fear, a warning or a rhetorical question about the danger, anywhere in its clause:
+ * 怕刮风吹下来砸到人, 哪天烧起来谁担责任, 真着火了怎么办, 以防着火 — not an event happening now.
+ */
+const HYPOTHETICAL_CLAUSE = /(万一|一旦|生怕|怕|担心|害怕|要是|如果|假如|哪天|迟早|早晚|以防|防止|避免|预防|隐患|容易|可能会|会不会|是不是|引发|导致|造成|酿成|引起)[^，。,.！!？?]{0,12}$/;
+/** …着火怎么办, 火灾隐患: talk about a danger, not one */
+const HYPOTHETICAL_AFTER = /^([^，。,.！!？?]{0,8}(怎么办|谁负责|谁担责|谁来负责|哪能办|就晚了|来不及)|(隐患|风险))/;
 /** thanks for how it was handled: the danger is over */
 const THANKS = /表扬|感谢|点赞|锦旗/;
 /** the danger is over: 已经处理好了, 修好了, 后来没事了 */
-const RESOLVED = /已经?(处理|修好|修复|解决|排除|恢复|扑灭|灭了|好了|救出|送医|没事)|(处理|修|解决|弄)(好|完)了|没事了|被?(救|放)出来(了|以后|后)|还好没出事/;
+const RESOLVED = /已经?(处理|修好|修复|解决|排除|恢复|扑灭|灭了|灭掉|好了|救出|没事)|(处理|修|解决|弄)(好|完)了|没事了|被?(救|放)出来(了|以后|后)|还好没出事|幸亏|幸好|好在|没人受伤|灭掉了|扑灭了|误报/;
 /** the clause is about the past: 上周 …, 之前 …; unless it is happening again or still */
-const PAST = /(上周|上个月|上礼拜|去年|前几天|前段时间|之前|以前|上次|上回|那次|当时|事后|曾经)/;
+const PAST = /(上周|上个?星期|上个?月|上礼拜|去年|前几天|前两天|前天|前段时间|之前|以前|上次|上回|上趟|那次|那天|当时|事后|曾经|\d+月(份|初|底))/;
 const STILL = /现在|又|还在|仍然|至今|到现在|今天|刚刚|刚才/;
 export const NOT_URGENT = /(不|并不|不是很|没那么)(紧急|着急|急)|不急|有空.{0,4}(来|处理)/;
 
@@ -76,15 +83,28 @@ function sentenceAt(text: string, index: number, length: number): string {
 /** Global twins of each rule's pattern, compiled once (matchAll needs the g flag). */
 const GLOBAL = new Map<Rule, RegExp>([...URGENT_RULES, ...SEMI_URGENT_RULES].map((r) => [r, new RegExp(r.pattern.source, 'g')]));
 
-function live(text: string, rules: Rule[]): { reasons: string[]; defused: boolean } {
+interface Live {
+  reasons: string[];
+  /** a danger phrase negated or over */
+  defused: boolean;
+  /** a danger phrase feared or asked about (怕…砸到人, 真着火了怎么办) */
+  hypothetical: boolean;
+}
+
+function live(text: string, rules: Rule[]): Live {
   const reasons: string[] = [];
   let defused = false;
+  let hypothetical = false;
   for (const rule of rules) {
     if (!rule.pattern.test(text)) continue; // most texts match no rule: one cheap test each
     for (const match of text.matchAll(GLOBAL.get(rule)!)) {
       const before = text.slice(Math.max(0, match.index! - 4), match.index);
       const after = text.slice(match.index! + match[0].length, match.index! + match[0].length + 6);
-      if (HYPOTHETICAL_BEFORE.test(before)) continue;
+      const end = match.index! + match[0].length;
+      if (HYPOTHETICAL_BEFORE.test(before) || HYPOTHETICAL_CLAUSE.test(text.slice(Math.max(0, match.index! - 14), match.index)) || HYPOTHETICAL_AFTER.test(text.slice(end, end + 12))) {
+        hypothetical = true;
+        continue;
+      }
       const sentence = sentenceAt(text, match.index!, match[0].length);
       const over = RESOLVED.test(sentence) || (PAST.test(sentence) && !STILL.test(sentence)) || THANKS.test(text);
       if (NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after) || over) {
@@ -95,7 +115,7 @@ function live(text: string, rules: Rule[]): { reasons: string[]; defused: boolea
       break;
     }
   }
-  return { reasons, defused };
+  return { reasons, defused, hypothetical };
 }
 
 export function detectUrgency(text: string): UrgencyResult {
@@ -106,7 +126,7 @@ export function detectUrgency(text: string): UrgencyResult {
   return rulesResult(urgent, semi);
 }
 
-function rulesResult(urgent: { reasons: string[]; defused: boolean }, semi: { reasons: string[]; defused: boolean }): UrgencyResult {
+function rulesResult(urgent: Live, semi: Live): UrgencyResult {
   if (urgent.reasons.length) return { level: 'urgent', urgent: true, reasons: urgent.reasons, defused: false };
   if (semi.reasons.length) return { level: 'semi_urgent', urgent: false, reasons: semi.reasons, defused: urgent.defused };
   return { level: 'normal', urgent: false, reasons: [], defused: urgent.defused || semi.defused };
@@ -129,6 +149,9 @@ export const URGENCY_SIGNALS: string[] = [
   'not_urgent',
   'past',
   'resolved',
+  // Appended after the list a stored model may have been trained with: a model reads only its own
+  // first `urgencySignals` positions (classifier.ts), so a new signal must go at the end.
+  'hypothetical',
 ];
 const SIGNAL_INDEX = new Map(URGENCY_SIGNALS.map((s, i) => [s, i]));
 
@@ -150,6 +173,7 @@ export function analyseUrgency(text: string): { rules: UrgencyResult; signals: n
   if (urgent.reasons.length) put('urgent:any');
   if (semi.reasons.length) put('semi:any');
   if (urgent.defused || semi.defused) put('defused');
+  if (urgent.hypothetical || semi.hypothetical) put('hypothetical');
   if (notUrgent) put('not_urgent');
   if (PAST.test(text)) put('past');
   if (RESOLVED.test(text)) put('resolved');

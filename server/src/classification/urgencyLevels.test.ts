@@ -28,6 +28,32 @@ test('urgency: negated and past dangers are 普通, a danger happening again is 
   t.is(detectUrgency('上周煤气味处理过，今天又闻到很浓的煤气味').level, 'urgent');
 });
 
+test('urgency: a feared, warned-about or asked-about danger is not live, but feeds the model a hypothetical signal', (t) => {
+  const names = (text: string) => urgencySignals(text).map((i) => URGENCY_SIGNALS[i]);
+  for (const text of [
+    '楼顶搭了一间铁皮房，我怕刮风吹下来砸到人',
+    '小区的灭火器全部过期了，真着火了怎么办',
+    '群租房私拉电线，存在火灾隐患',
+    '电动车推进电梯充电，很容易引发火灾',
+    '燃气报警器响了好几次，燃气公司来了说是误报',
+    '我跟侬讲清爽，勿是着火，是楼下在熏腊肉',
+    '前两天楼道里电瓶车着火了，幸亏邻居发现得早，灭掉了',
+  ]) t.not(detectUrgency(text).level, 'urgent', text);
+  t.true(names('楼顶搭了一间铁皮房，我怕刮风吹下来砸到人').includes('hypothetical'));
+  t.false(names('楼顶搭了一间铁皮房，我怕刮风吹下来砸到人').includes('urgent:any'));
+});
+
+test('urgency: emergencies worded without the classic phrases are 紧急, within-a-day problems 次紧急', (t) => {
+  for (const text of ['家里燃气报警器一直在叫', '老先生倒在楼道里，叫不醒', '我爸心梗，人快不行了', '地下室通风口冒出浓烟', '吴中路686弄2号梯困人2个', '槽罐车侧翻在路边', '楼下在喊救命']) {
+    t.is(detectUrgency(text).level, 'urgent', text);
+  }
+  for (const text of ['这栋楼停电已经四个小时了', '150户停电至今', '小区消防栓拧开没水', '地下车库进水了', '公厕堵了，粪水溢出来了', '阿拉二十层的电梯坏脱两日了，老人下不来']) {
+    t.is(detectUrgency(text).level, 'semi_urgent', text);
+  }
+  t.is(detectUrgency('夜里有一股橡胶烧焦的味道').level, 'normal', 'a burnt smell alone is a smell complaint');
+  t.is(detectUrgency('公共的落水管子漏掉了').level, 'normal', '落水管 is a drainpipe, not someone in the water');
+});
+
 test('models stored before the rule signals: the text-only model can raise a level but never overrides a negated or past danger', (t) => {
   const plain = detectUrgency('隔壁那家一直没动静');
   t.is(combineUrgency(plain, 0.9, 0.05).level, 'urgent');
@@ -87,6 +113,26 @@ test('a model trained on texts with urgency labels says urgency on every classif
   const back = Classifier.deserialize(small.serialize());
   t.is(back.temperature, small.temperature);
   for (const text of ['整栋楼停电了，二十楼的老人下不来', '楼下广场舞太吵', '标题：关于小区垃圾\n尊敬的领导：您好！垃圾三天没人清运']) t.deepEqual(back.classify(text), small.classify(text));
+});
+
+test('a model stored with fewer rule signals than the code now has reads only its own (no out-of-range columns, no NaN)', (t) => {
+  // Rebuild `small` as if it had been stored before the last signal existed: one signal row fewer in
+  // the urgency weights (feature-major: the last row sits just before the 3 biases) and a header saying so.
+  const buf = small.serialize();
+  const headerLength = buf.readUInt32LE(0);
+  const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
+  t.is(header.urgencySignals, URGENCY_SIGNALS.length);
+  const body = buf.subarray(4 + headerLength);
+  const cut = Buffer.concat([body.subarray(0, body.length - 6 * 4), body.subarray(body.length - 3 * 4)]);
+  const older = Buffer.from(JSON.stringify({ ...header, urgencySignals: URGENCY_SIGNALS.length - 1 }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(older.length);
+  const old = Classifier.deserialize(Buffer.concat([len, older, cut]));
+  const text = '楼顶搭了一间铁皮房，我怕刮风吹下来砸到人'; // sets the last signal (hypothetical)
+  t.true(urgencySignals(text).includes(URGENCY_SIGNALS.length - 1));
+  const u = old.urgencyOf(text);
+  t.true(Number.isFinite(u.modelUrgent) && Number.isFinite(u.modelSemi), JSON.stringify(u));
+  t.deepEqual(old.classify('楼道里煤气味很重').urgency, 'urgent');
 });
 
 test('temperature: an over-confident model gets T > 1, an under-confident one T < 1', (t) => {

@@ -33,7 +33,10 @@ const BATCH = 500;
 /** Read first: the documents whose consistency matters. */
 const FIRST = ['reports'];
 /** Time fields that date a document for the cut at T. */
-const DATED: Record<string, string> = { reports: 'createdAt' };
+// The delivery outbox (`deliveries`, one per report, dated with its report's filing time and written
+// before it): read after the reports, so every exported report finds its delivery; dated too, so reports
+// filed after T do not leave outbox documents without a report behind in the export.
+const DATED: Record<string, string> = { reports: 'createdAt', deliveries: 'createdAt' };
 
 async function writeLines(file: string, docs: AsyncIterable<Document>, keep: (d: Document) => boolean = () => true): Promise<number> {
   const out = createWriteStream(file);

@@ -6,7 +6,7 @@ import { makeJpeg, multipart } from '../../test/images';
 import { createDispatcher, backoffMs } from './dispatcher';
 import { webhookConnector } from './connectors';
 import { sign, signedHeaders, verify } from './signature';
-import { countReports, storedReport } from '../../test/reportStore';
+import { countDeliveries, storedReport } from '../../test/reportStore';
 import { silentLogger } from '../log';
 
 let s: TestServer;
@@ -152,7 +152,7 @@ test.serial('several dispatchers at once deliver each report exactly once', asyn
   const instances = [make(), make(), make()];
   for (let round = 0; round < 20; round++) {
     await Promise.all(instances.map((d) => d.tick()));
-    const left = await countReports({ _id: { $in: ids }, 'delivery.state': 'pending' });
+    const left = await countDeliveries({ _id: { $in: ids }, state: 'pending' });
     if (left === 0) break;
   }
   for (const id of ids) {

@@ -5,7 +5,7 @@ import type { MediaSigner } from '../media/mediaSigner';
 import { duplicateKeyIndexes } from '../db/errors';
 import { deadlineFor } from '../reports/deadline';
 import { urgencyOf } from '../reports/reportPresenter';
-import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
+import type { DeliveryDoc, ReportDoc, ReportRepository } from '../reports/reportRepository';
 import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
 
 /**
@@ -39,6 +39,14 @@ export interface DispatcherOptions {
   /** the pipeline has the ticket now: follow-ups waiting for it can go */
   onDelivered?: (reportId: string) => void;
 }
+
+/**
+ * An outbox document whose report is not stored is normal for a few milliseconds (the outbox document
+ * is written first, then the report); one still without its report after this long belongs to a
+ * submit whose process died in between (never acknowledged): it is dead-lettered, not deleted, so
+ * nothing can vanish silently.
+ */
+const ORPHAN_AFTER_MS = 10 * 60_000;
 
 export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
   const exp = Math.min(max, base * 2 ** attempt);
@@ -88,9 +96,11 @@ export function createDispatcher(opts: DispatcherOptions) {
    * can run rarely: on FerretDB every query that is not by _id reads the
    * whole collection.
    */
-  const queue = new Map<string, ReportDoc>();
+  const queue = new Map<string, DeliveryDoc>();
+  /** the reports of queued deliveries that this process stored itself (no need to read them back) */
+  const storedHere = new Map<string, ReportDoc>();
   /** queue entries that came from a database scan (and when), rather than from this process's own submit or retry */
-  const scannedAt = new WeakMap<ReportDoc, number>();
+  const scannedAt = new WeakMap<DeliveryDoc, number>();
   const retryTimers = new Set<NodeJS.Timeout>();
 
   /**
@@ -128,7 +138,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     }
   }
 
-  const leaseKey = (doc: ReportDoc, slot: number) => `${doc._id}:${doc.delivery?.nextAttemptAt?.getTime() ?? 0}:${slot}`;
+  const leaseKey = (d: DeliveryDoc, slot: number) => `${d._id}:${d.nextAttemptAt?.getTime() ?? 0}:${slot}`;
 
   /**
    * Claims a batch: a claim from the previous slot may still be delivering
@@ -136,8 +146,8 @@ export function createDispatcher(opts: DispatcherOptions) {
    * transaction on FerretDB instead of one per report — and the duplicates
    * it reports are the claims another instance won.
    */
-  async function claimMany(docs: ReportDoc[], now: number): Promise<Set<ReportDoc>> {
-    if (!docs.length) return new Set();
+  async function claimMany(docs: DeliveryDoc[], now: number): Promise<Map<DeliveryDoc, string>> {
+    if (!docs.length) return new Map();
     const slot = Math.floor(now / leaseMs);
     // The previous slot's claims in one read (an `_id` $in: indexed on MongoDB and, with patch 0003, on FerretDB).
     const previous = new Map<string, Date>();
@@ -147,27 +157,40 @@ export function createDispatcher(opts: DispatcherOptions) {
       const at = previous.get(leaseKey(d, slot - 1));
       return !at || now - at.getTime() >= timeoutMs + 2000;
     });
-    if (!free.length) return new Set();
+    if (!free.length) return new Map();
     let lost = new Set<number>();
     try {
       await DeliveryLease.collection.insertMany(free.map((d) => ({ _id: leaseKey(d, slot), owner, at: new Date(now) })) as never[], { ordered: false });
     } catch (err) {
       lost = duplicateKeyIndexes(err);
     }
-    return new Set(free.filter((_, i) => !lost.has(i)));
+    return new Map(free.filter((_, i) => !lost.has(i)).map((d) => [d, leaseKey(d, slot)]));
   }
 
-  async function deliverOne(claimed: ReportDoc): Promise<void> {
-    let doc = claimed;
+  async function deliverOne(claimed: DeliveryDoc, report: ReportDoc | undefined, lease: string): Promise<void> {
+    let delivery = claimed;
+    const id = String(claimed._id);
     if (Date.now() - (scannedAt.get(claimed) ?? Infinity) > leaseMs / 2) {
       // Read a while ago by a scan: another instance may have delivered or rescheduled it since.
       // (A fresher read is covered by the claims: a delivery in the last slot blocks ours.)
-      const fresh = await opts.repo.findById(claimed._id);
-      const same = fresh?.delivery?.state === 'pending' && fresh.delivery.nextAttemptAt?.getTime() === claimed.delivery?.nextAttemptAt?.getTime();
+      const fresh = await opts.repo.findDelivery(id);
+      const same = fresh?.state === 'pending' && fresh.nextAttemptAt?.getTime() === claimed.nextAttemptAt?.getTime();
       if (!same) return;
-      doc = fresh;
+      delivery = fresh;
     }
-    const attempts = doc.delivery?.attempts ?? 0;
+    if (!report) {
+      if (Date.now() - delivery.createdAt.getTime() < ORPHAN_AFTER_MS) {
+        // Its report is being stored right now (the outbox document goes first): let go of the claim,
+        // so the submit's own enqueue, or the next scan, delivers it as soon as the report is there.
+        await DeliveryLease.deleteOne({ _id: lease, owner });
+        return;
+      }
+      await opts.repo.recordDelivery(id, 'pending', { state: 'dead', lastError: 'report not stored (its submit never completed)' });
+      opts.log.warn('delivery without a report dead-lettered', { reportId: id });
+      return;
+    }
+    const doc = report;
+    const attempts = delivery.attempts ?? 0;
     const info = doc.category?.code ? await opts.categories.info(doc.category.code) : null;
     // The same rule as the deadline stored at dispatch (reports/deadline.ts), so both sides agree.
     const dueAt = deadlineFor(doc, info?.deadlineHours ?? null);
@@ -180,13 +203,12 @@ export function createDispatcher(opts: DispatcherOptions) {
       recordOutcome(false);
       const dead = attempts + 1 >= maxAttempts;
       const nextAttemptAt = new Date(Date.now() + backoffMs(attempts, base, cap));
-      await opts.repo.updateInGroup(String(doc._id), { 'delivery.state': 'pending' }, {
-        set: { 'delivery.state': dead ? 'dead' : 'pending', 'delivery.attempts': attempts + 1, 'delivery.lastError': message, 'delivery.nextAttemptAt': nextAttemptAt },
-      });
+      await opts.repo.recordDelivery(id, 'pending', { state: dead ? 'dead' : 'pending', attempts: attempts + 1, lastError: message, nextAttemptAt });
       if (!dead && !stopped) {
         const retry = setTimeout(() => {
           retryTimers.delete(retry);
-          queue.set(String(doc._id), { ...doc, delivery: { ...doc.delivery!, attempts: attempts + 1, nextAttemptAt, state: 'pending' } } as ReportDoc);
+          // The report is read again when this is claimed: it may have changed meanwhile (triage).
+          queue.set(id, { ...delivery, attempts: attempts + 1, nextAttemptAt, state: 'pending' });
           wake();
         }, nextAttemptAt.getTime() - Date.now());
         retry.unref();
@@ -197,12 +219,11 @@ export function createDispatcher(opts: DispatcherOptions) {
     }
     recordOutcome(true);
     // On the hot path: no re-read; only the claim holder writes this, and the condition stays in the filter.
-    // Grouped with the batch's other outcomes (one write for many). If this write fails, the report stays
-    // pending and is delivered again after its claim lapses, under the same idempotency key.
-    await opts.repo.updateInGroup(String(doc._id), { 'delivery.state': 'pending' }, {
-      set: { 'delivery.state': 'delivered', 'delivery.attempts': attempts + 1, 'delivery.deliveredAt': new Date(), 'delivery.externalId': externalId, 'delivery.lastError': null, 'delivery.connector': opts.connector.name },
-    });
-    if ((doc.effects ?? []).length) opts.onDelivered?.(String(doc._id)); // follow-ups were waiting for the ticket
+    // Grouped with the batch's other outcomes (one write for many), on the small outbox document, not the
+    // report. If this write fails, the delivery stays pending and goes again after its claim lapses, under
+    // the same idempotency key.
+    await opts.repo.recordDelivery(id, 'pending', { state: 'delivered', attempts: attempts + 1, deliveredAt: new Date(), externalId, lastError: null, connector: opts.connector.name });
+    if ((doc.effects ?? []).length) opts.onDelivered?.(id); // follow-ups were waiting for the ticket
   }
 
   /** Deliveries started and not yet recorded, by report id (a scan does not queue these again). */
@@ -244,7 +265,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     const probing = consecutiveFailures >= BREAKER_THRESHOLD;
     if (probing && probeInFlight) return [];
     const batch = opts.batchSize ?? 100;
-    const dueNow = () => [...queue.values()].filter((d) => recovering || (d.delivery?.nextAttemptAt?.getTime() ?? 0) <= now);
+    const dueNow = () => [...queue.values()].filter((d) => recovering || (d.nextAttemptAt?.getTime() ?? 0) <= now);
     // While a full batch is already waiting here, even the periodic scan can wait.
     if (forceScan || (dueNow().length < batch && (backlog || recovering || now - lastScan >= pollMs))) {
       // With a backlog, read a few batches per scan (each is an indexed read of pending reports, stopped at
@@ -260,15 +281,27 @@ export function createDispatcher(opts: DispatcherOptions) {
     // Out of the queue now: the next batch must not pick them while this claim is under way.
     for (const doc of wanted) queue.delete(String(doc._id));
     const won = await claimMany(wanted, now); // the ones lost are someone else's; a scan brings them back if they fail
+    for (const doc of wanted) if (!won.has(doc)) storedHere.delete(String(doc._id));
+    // The reports: those this process stored are at hand, the others are read in one query.
+    const reports = new Map<string, ReportDoc>();
+    const toRead: string[] = [];
+    for (const doc of won.keys()) {
+      const id = String(doc._id);
+      const mine = storedHere.get(id);
+      storedHere.delete(id);
+      if (mine) reports.set(id, mine);
+      else toRead.push(id);
+    }
+    for (const r of await opts.repo.reportsToDeliver(toRead)) reports.set(String(r._id), r);
     const started: Promise<void>[] = [];
-    for (const doc of won) {
+    for (const [doc, lease] of won) {
       const id = String(doc._id);
       if (probing) probeInFlight = true;
-      const delivery = deliverOne(doc)
+      const delivery = deliverOne(doc, reports.get(id), lease)
         .catch((err) => {
           // The outcome could not be written: the report stays pending and is delivered again when its
           // claim lapses, under the same idempotency key.
-          opts.log.error('recording a delivery outcome failed', { ticketNo: doc.ticketNo, error: err });
+          opts.log.error('recording a delivery outcome failed', { reportId: id, error: err });
         })
         .finally(() => {
           inFlight.delete(id);
@@ -337,16 +370,25 @@ export function createDispatcher(opts: DispatcherOptions) {
 
   return {
     tick,
-    /** Called right after a report is stored: deliver it now rather than at the next scan. */
-    enqueue(doc: ReportDoc) {
+    /** Called right after a report (and its outbox document) is stored: deliver it now rather than at the next scan. */
+    enqueue(doc: ReportDoc, delivery: DeliveryDoc) {
       if (stopped) return;
-      queue.set(String(doc._id), doc);
+      const id = String(doc._id);
+      storedHere.set(id, doc);
+      queue.set(id, delivery);
       wake();
     },
     start() {
       if (!stopped) return;
       stopped = false;
-      void loop();
+      // Reports stored by a build before the outbox collection: their pending or dead deliveries move there first.
+      void opts.repo
+        .moveLegacyDeliveries()
+        .then((n) => n && opts.log.info('moved legacy deliveries to the outbox', { reports: n }))
+        .catch((err) => opts.log.error('moving legacy deliveries failed', { error: err }))
+        .finally(() => {
+          if (!stopped) void loop();
+        });
     },
     async stop() {
       stopped = true;
@@ -360,7 +402,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     /** Admin: put a dead-lettered delivery back in the queue. */
     async retry(reportId: string): Promise<boolean> {
       if (!mongoose.isValidObjectId(reportId)) return false;
-      return opts.repo.update(reportId, { 'delivery.state': 'dead' }, { set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': new Date() } });
+      return opts.repo.rescheduleDelivery(reportId, 'dead', { state: 'pending', nextAttemptAt: new Date() });
     },
   };
 }

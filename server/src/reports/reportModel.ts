@@ -18,10 +18,12 @@ const timelineEntrySchema = new Schema(
 );
 
 /**
- * One resident's report, and everything that must happen to it, in one
- * document: a single insert is atomic on MongoDB and FerretDB alike, so an
- * acknowledged report can never exist without its timeline or its pending
- * delivery to the city's ticket pipeline (`delivery`, the embedded outbox).
+ * One resident's report, and what must follow its changes, in one document:
+ * a single insert is atomic on MongoDB and FerretDB alike, so an acknowledged
+ * report can never exist without its timeline; each change carries its
+ * effects (the second outbox) in the same update. Its delivery to the city's
+ * ticket pipeline is in the `deliveries` outbox (DeliveryOutbox below), whose
+ * document is written before the report.
  */
 const reportSchema = new Schema(
   {
@@ -76,8 +78,12 @@ const reportSchema = new Schema(
     contactPhone: { type: String, default: null },
     anonymous: { type: Boolean, default: false },
     timeline: { type: [timelineEntrySchema], default: [] },
+    /**
+     * Legacy: where reports stored before the `deliveries` outbox kept their delivery. New reports have
+     * none; `outbox` marks one whose delivery was moved to that collection (see DeliveryOutbox below).
+     */
     delivery: {
-      state: { type: String, enum: ['pending', 'delivered', 'dead'], default: 'pending' },
+      state: { type: String, enum: ['pending', 'delivered', 'dead', 'outbox'] },
       attempts: { type: Number, default: 0 },
       nextAttemptAt: { type: Date, default: () => new Date() },
       lastError: { type: String, default: null },
@@ -126,7 +132,10 @@ const reportSchema = new Schema(
 reportSchema.index({ citizenId: 1, idempotencyKey: 1 }, { unique: true });
 // 我的诉求: newest first, paged by _id.
 reportSchema.index({ citizenId: 1, createdAt: -1, _id: -1 });
-reportSchema.index({ 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
+// No index on `delivery.*` any more: the dispatcher scans the `deliveries` outbox. Data directories made
+// before it keep their two indexes (nothing drops them), which serve the one-time move of legacy pending
+// deliveries and Open311 lookups of tickets delivered back then; a new one has no such reports. Every
+// index is work on each insert and each update of a report (FerretDB recomputes them all per write).
 reportSchema.index({ 'triage.state': 1, createdAt: 1 });
 reportSchema.index({ effectsPending: 1 });
 // The deadline monitor: overdue open tickets not yet escalated (status, overdueAt: null and the dueAt
@@ -134,8 +143,6 @@ reportSchema.index({ effectsPending: 1 });
 // and resolved ones to close after 7 days.
 reportSchema.index({ status: 1, overdueAt: 1, dueAt: 1 });
 reportSchema.index({ status: 1, resolvedAt: 1 });
-// Open311 status polling finds the report by the pipeline's service_request_id.
-reportSchema.index({ 'delivery.externalId': 1 });
 // 附近已有人反映: recent open tickets (then a bounding box and the distance in application code).
 reportSchema.index({ createdAt: -1, status: 1 });
 // …and its access path: open tickets in a strip of latitude (the box's other bounds and the
@@ -158,3 +165,42 @@ export const Report = mongoose.model('Report', reportSchema);
  */
 const submitKeySchema = new Schema({ _id: String, reportId: String, requestHash: String, at: Date }, { versionKey: false });
 export const SubmitKey = mongoose.model('SubmitKey', submitKeySchema);
+
+/**
+ * The delivery outbox: one small document per report (`_id` = the report's id)
+ * holding the dispatcher's state — pending, delivered or dead, attempts, when
+ * to try next, the pipeline's id for the ticket. It lives apart from the
+ * report because every delivery outcome is a write: rewriting the whole
+ * report (timeline, texts, answers, 14 indexes) for each one was most of the
+ * delivery path's cost on the embedded database (docs/ARCHITECTURE.md, "Speed
+ * of the delivery path, third pass"). Residents' and staff's reads see it
+ * through the repository, which merges it into the report as `delivery`.
+ *
+ * Written BEFORE the report on submit (reportRepository.insert): an
+ * acknowledged report therefore always has its outbox document, even if the
+ * process dies right after the acknowledgement; an outbox document whose
+ * report never arrived (the process died between the two writes) is dropped
+ * by the dispatcher once it is old (see dispatcher.ts).
+ */
+const deliveryOutboxSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    state: { type: String, enum: ['pending', 'delivered', 'dead'], required: true },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    lastError: { type: String, default: null },
+    deliveredAt: { type: Date, default: null },
+    externalId: { type: String, default: null },
+    connector: { type: String, default: null },
+    /** when the report was filed (an outbox document without a report is an orphan only once it is old) */
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, writeConcern: { w: 'majority', j: true } },
+);
+// The dispatcher's scan (due pending deliveries) and the console's dead-letter list.
+deliveryOutboxSchema.index({ state: 1, nextAttemptAt: 1 });
+// Open311 status polling finds the report by the pipeline's service_request_id.
+deliveryOutboxSchema.index({ externalId: 1 });
+
+export type DeliveryDoc = { _id: string; state: 'pending' | 'delivered' | 'dead'; attempts: number; nextAttemptAt: Date; lastError?: string | null; deliveredAt?: Date | null; externalId?: string | null; connector?: string | null; createdAt: Date };
+export const DeliveryOutbox = mongoose.model('DeliveryOutbox', deliveryOutboxSchema, 'deliveries');

@@ -112,7 +112,7 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     ...routingFacts(doc),
     rating: doc.rating?.value ? { value: doc.rating.value as 'satisfied', comment: doc.rating.comment ?? '' } : null,
     allowedActions: follower ? NO_ACTIONS : actions,
-    ...(opts.forStaff ? { delivery: { state: doc.delivery?.state ?? 'pending', attempts: doc.delivery?.attempts ?? 0, lastError: doc.delivery?.lastError ?? null } } : {}),
+    ...(opts.forStaff ? { delivery: { state: doc.delivery?.state === 'delivered' || doc.delivery?.state === 'dead' ? doc.delivery.state : 'pending', attempts: doc.delivery?.attempts ?? 0, lastError: doc.delivery?.lastError ?? null } } : {}),
     ...(opts.forStaff
       ? {
           classification: (doc.classification as ReportView['classification']) ?? null,

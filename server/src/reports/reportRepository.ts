@@ -2,12 +2,13 @@ import mongoose from 'mongoose';
 import { OPEN_STATUSES, type ReportStatus } from '@ssp/shared';
 import { createGroupInsert } from '../db/groupInsert';
 import { createGroupUpdate } from '../db/groupUpdate';
-import { casFilter, compareAndSet, type Expected } from '../db/singleDocument';
+import { insertUnlessTaken } from '../db/errors';
+import { compareAndSet, type Expected } from '../db/singleDocument';
 import type { ReportEffect } from './effects';
-import { Report, SubmitKey, type ReportDoc } from './reportModel';
+import { DeliveryOutbox, Report, SubmitKey, type DeliveryDoc, type ReportDoc } from './reportModel';
 export { newReportId } from './reportModel';
 
-export type { ReportDoc };
+export type { DeliveryDoc, ReportDoc };
 export type { Expected };
 
 /** One step in a report's history, as residents and staff see it. */
@@ -33,8 +34,11 @@ export interface ReportChange {
   addMedia?: string[];
 }
 
-/** `changed`: any successful write to a stored report (insight keeps its rollups from these). */
-export type ReportListener = { stored: (doc: ReportDoc) => void; effects: (reportId: string) => void; changed: (reportId: string) => void };
+/**
+ * `stored`: a new report and its outbox document. `changed`: any successful write to a stored report
+ * (insight keeps its rollups from these; a delivery outcome is not one: it changes nothing they count).
+ */
+export type ReportListener = { stored: (doc: ReportDoc, delivery: DeliveryDoc) => void; effects: (reportId: string) => void; changed: (reportId: string) => void };
 
 /** Statuses in which the deadline monitor watches the deadline. */
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
@@ -79,11 +83,35 @@ export function createReportRepository() {
   // Submits under load share their writes: one insertMany per group instead of one insert each.
   const durable = { w: 'majority' as const, j: true };
   const reportInserts = createGroupInsert(() => Report.collection, { writeConcern: durable });
-  // Delivery outcomes under load share their writes the same way (one update command, one transaction on FerretDB).
-  const groupedUpdates = createGroupUpdate(() => Report, { writeConcern: durable });
-  const emit = <K extends keyof ReportListener>(kind: K, arg: Parameters<ReportListener[K]>[0]) => {
-    for (const fn of listeners[kind]) (fn as (a: typeof arg) => void)(arg);
+  // The delivery outbox (reportModel.ts, DeliveryOutbox): its document goes in before the report, grouped
+  // the same way; outcomes are group-committed on these small documents, never on the report.
+  const outboxInserts = createGroupInsert(() => DeliveryOutbox.collection, { writeConcern: durable });
+  const outcomeUpdates = createGroupUpdate(() => DeliveryOutbox, { writeConcern: durable });
+  const emit = <K extends keyof ReportListener>(kind: K, ...args: Parameters<ReportListener[K]>) => {
+    for (const fn of listeners[kind]) (fn as (...a: typeof args) => void)(...args);
   };
+
+  /**
+   * What residents' and staff's views read as the report's `delivery`: its outbox document, or for a
+   * report stored before the outbox existed (and delivered then), what the report itself kept.
+   */
+  function merged(doc: ReportDoc, outbox: DeliveryDoc | null | undefined): ReportDoc {
+    if (outbox) {
+      const { _id: _ignored, createdAt: _filed, ...delivery } = outbox;
+      return { ...doc, delivery } as ReportDoc;
+    }
+    return doc.delivery?.state === 'outbox' ? ({ ...doc, delivery: undefined } as unknown as ReportDoc) : doc;
+  }
+  async function withDelivery(doc: ReportDoc | null): Promise<ReportDoc | null> {
+    if (!doc) return null;
+    return merged(doc, await DeliveryOutbox.findById(doc._id).lean<DeliveryDoc>().exec());
+  }
+  async function withDeliveries(docs: ReportDoc[]): Promise<ReportDoc[]> {
+    if (!docs.length) return docs;
+    const rows = await DeliveryOutbox.find({ _id: { $in: docs.map((d) => String(d._id)) } }).lean<DeliveryDoc[]>().exec();
+    const byId = new Map(rows.map((r) => [r._id, r]));
+    return docs.map((d) => merged(d, byId.get(String(d._id))));
+  }
 
   return {
     on<K extends keyof ReportListener>(kind: K, fn: ReportListener[K]): void {
@@ -92,15 +120,16 @@ export function createReportRepository() {
 
     // ---- reads ----
 
-    findById(id: string): Promise<ReportDoc | null> {
-      return Report.findById(id).lean<ReportDoc>().exec();
+    /** One report, with its delivery state (see `merged`). */
+    async findById(id: string): Promise<ReportDoc | null> {
+      return withDelivery(await Report.findById(id).lean<ReportDoc>().exec());
     },
 
     /** Several reports by id, in the order asked (missing ones left out). */
     async findByIds(ids: string[]): Promise<ReportDoc[]> {
       // One `_id` lookup each: our FerretDB build answers `_id` equality from its index, not `$in`.
       const docs = await Promise.all(ids.map((id) => Report.findById(id).lean<ReportDoc>().exec()));
-      return docs.filter((d): d is ReportDoc => Boolean(d));
+      return withDeliveries(docs.filter((d): d is ReportDoc => Boolean(d)));
     },
 
     /** The report a resident stored under this Idempotency-Key (unique index; an indexed lookup on MongoDB and our FerretDB build). */
@@ -121,12 +150,15 @@ export function createReportRepository() {
       return Report.find(filter, fields).sort({ createdAt: direction, _id: direction }).limit(limit).batchSize(batchSize).lean<ReportDoc[]>().cursor() as unknown as AsyncIterable<ReportDoc>;
     },
 
-    findByTicketNo(ticketNo: string): Promise<ReportDoc | null> {
-      return Report.findOne({ ticketNo }).lean<ReportDoc>().exec();
+    async findByTicketNo(ticketNo: string): Promise<ReportDoc | null> {
+      return withDelivery(await Report.findOne({ ticketNo }).lean<ReportDoc>().exec());
     },
 
     /** The report the pipeline knows under this id (Open311's service_request_id). */
-    findByExternalId(externalId: string): Promise<ReportDoc | null> {
+    async findByExternalId(externalId: string): Promise<ReportDoc | null> {
+      const outbox = await DeliveryOutbox.findOne({ externalId }).lean<DeliveryDoc>().exec();
+      if (outbox) return merged((await Report.findById(outbox._id).lean<ReportDoc>().exec())!, outbox);
+      // Delivered before the outbox collection existed: the report kept the id.
       return Report.findOne({ 'delivery.externalId': externalId }).lean<ReportDoc>().exec();
     },
 
@@ -164,16 +196,71 @@ export function createReportRepository() {
     },
 
     /** Deliveries in one state (the console's dead-letter and pending lists), oldest first. */
-    listByDeliveryState(state: 'pending' | 'dead', limit: number): Promise<ReportDoc[]> {
-      return Report.find({ 'delivery.state': state }).sort({ createdAt: 1 }).limit(limit).lean<ReportDoc[]>().exec();
+    async listByDeliveryState(state: 'pending' | 'dead', limit: number): Promise<ReportDoc[]> {
+      // The first `limit` in (state, nextAttemptAt) index order, shown oldest filed first: not sorting the whole
+      // state in the database keeps a large backlog's list cheap on FerretDB.
+      const rows = await DeliveryOutbox.find({ state }).limit(limit).lean<DeliveryDoc[]>().exec();
+      rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      const reports = new Map((await Report.find({ _id: { $in: rows.map((r) => r._id) } }).lean<ReportDoc[]>().exec()).map((d) => [String(d._id), d]));
+      return rows.filter((r) => reports.has(r._id)).map((r) => merged(reports.get(r._id)!, r));
     },
 
-    /** Pending deliveries due by `now` (or all pending ones, when a recovered pipeline takes the backlog at once). */
-    dueDeliveries(now: Date, opts: { all: boolean; limit: number }): Promise<ReportDoc[]> {
-      const filter = opts.all ? { 'delivery.state': 'pending' } : { 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: now } };
+    /** Pending deliveries due by `now` (or all pending ones, when a recovered pipeline takes the backlog at once): small outbox documents. */
+    dueDeliveries(now: Date, opts: { all: boolean; limit: number }): Promise<DeliveryDoc[]> {
+      const filter = opts.all ? { state: 'pending' } : { state: 'pending', nextAttemptAt: { $lte: now } };
       // No sort: MongoDB walks the (state, nextAttemptAt) index in order anyway, and FerretDB can then
-      // stop at the limit instead of reading and sorting every pending report.
-      return Report.find(filter).limit(opts.limit).lean<ReportDoc[]>().exec();
+      // stop at the limit instead of reading and sorting every pending delivery.
+      return DeliveryOutbox.find(filter).limit(opts.limit).lean<DeliveryDoc[]>().exec();
+    },
+
+    /** One outbox document (the dispatcher re-reads one it scanned a while ago). */
+    findDelivery(id: string): Promise<DeliveryDoc | null> {
+      return DeliveryOutbox.findById(id).lean<DeliveryDoc>().exec();
+    },
+
+    /** The reports to deliver, as stored (one `_id` $in read for a batch; the dispatcher has their outbox documents). */
+    reportsToDeliver(ids: string[]): Promise<ReportDoc[]> {
+      if (!ids.length) return Promise.resolve([]);
+      return Report.find({ _id: { $in: ids } }).lean<ReportDoc[]>().exec();
+    },
+
+    /**
+     * Reports stored before the outbox collection whose delivery is still pending or dead: each gets its
+     * outbox document (unless one exists), then is marked `outbox`. Idempotent, safe on several instances
+     * at once; the dispatcher runs it when it starts. Answers how many moved.
+     */
+    async moveLegacyDeliveries(): Promise<number> {
+      let moved = 0;
+      for (;;) {
+        const rows = await Report.find({ 'delivery.state': { $in: ['pending', 'dead'] } }, { delivery: 1, createdAt: 1 }).limit(500).lean<ReportDoc[]>().exec();
+        if (!rows.length) return moved;
+        for (const r of rows) {
+          const d = r.delivery!;
+          const outbox: DeliveryDoc = { _id: String(r._id), state: d.state as 'pending' | 'dead', attempts: d.attempts ?? 0, nextAttemptAt: d.nextAttemptAt ?? new Date(), lastError: d.lastError ?? null, deliveredAt: null, externalId: d.externalId ?? null, connector: d.connector ?? null, createdAt: r.createdAt };
+          await insertUnlessTaken(() => DeliveryOutbox.collection.insertOne(outbox as never));
+          if (await compareAndSet(Report, String(r._id), { 'delivery.state': d.state! }, { $set: { 'delivery.state': 'outbox' } })) moved++;
+        }
+      }
+    },
+
+    /**
+     * Records a delivery outcome on the report's outbox document, a compare-and-set on its state
+     * (`expected`). Concurrent calls share one write (db/groupUpdate.ts); resolves once the write is
+     * acknowledged, without saying whether this one still matched (the dispatcher never needed to).
+     */
+    async recordDelivery(id: string, expected: DeliveryDoc['state'], set: Partial<Omit<DeliveryDoc, '_id' | 'createdAt'>>): Promise<void> {
+      await outcomeUpdates.update({ _id: id, state: expected }, { $set: set });
+    },
+
+    /** `recordDelivery` for one caller that must know whether it applied (an admin's retry of a dead letter). */
+    async rescheduleDelivery(id: string, expected: DeliveryDoc['state'], set: Partial<Omit<DeliveryDoc, '_id' | 'createdAt'>>): Promise<boolean> {
+      return compareAndSet(DeliveryOutbox, id, { state: expected }, { $set: set });
+    },
+
+    /** An outbox document whose report never arrived (its process died between the two inserts): removed while still pending. */
+    async dropOrphanDelivery(id: string): Promise<void> {
+      if (await Report.exists({ _id: id })) return;
+      await DeliveryOutbox.deleteOne({ _id: id, state: 'pending' });
     },
 
     /** Ids of reports whose effects outbox is not empty. */
@@ -234,8 +321,8 @@ export function createReportRepository() {
     /** Backlog sizes for the metrics gauges (indexed fields; the caller caches, see metrics/metrics.ts). */
     async countBacklogs(): Promise<{ deliveryPending: number; deliveryDead: number; effectsPending: number }> {
       const [deliveryPending, deliveryDead, effectsPending] = await Promise.all([
-        Report.countDocuments({ 'delivery.state': 'pending' }).exec(),
-        Report.countDocuments({ 'delivery.state': 'dead' }).exec(),
+        DeliveryOutbox.countDocuments({ state: 'pending' }).exec(),
+        DeliveryOutbox.countDocuments({ state: 'dead' }).exec(),
         Report.countDocuments({ effectsPending: true }).exec(),
       ]);
       return { deliveryPending, deliveryDead, effectsPending };
@@ -302,10 +389,22 @@ export function createReportRepository() {
      * the ticket number is taken (see isDuplicateKey).
      */
     async insert(doc: ReportDoc): Promise<void> {
-      // Built with its final types by the caller, so it goes straight to the driver: running it through a
-      // mongoose document doubled the CPU of a submit. A test checks that stored reports validate.
-      await reportInserts.insert(doc);
-      emit('stored', doc);
+      // The outbox document first, then the report: once the report is stored (and acknowledged) its
+      // delivery is already durable, whenever the process dies. The reverse order could leave an
+      // acknowledged report that no dispatcher knows of. An outbox document whose report did not follow
+      // is removed here if the insert failed (a retried submit, a taken ticket number), or by the
+      // dispatcher once it is old if the process died in between.
+      const outbox: DeliveryDoc = { _id: String(doc._id), state: 'pending', attempts: 0, nextAttemptAt: doc.createdAt, lastError: null, deliveredAt: null, externalId: null, connector: null, createdAt: doc.createdAt };
+      await outboxInserts.insert(outbox);
+      try {
+        // Built with its final types by the caller, so it goes straight to the driver: running it through a
+        // mongoose document doubled the CPU of a submit. A test checks that stored reports validate.
+        await reportInserts.insert(doc);
+      } catch (err) {
+        await DeliveryOutbox.deleteOne({ _id: outbox._id, state: 'pending', attempts: 0 }).catch(() => {});
+        throw err;
+      }
+      emit('stored', doc, outbox);
     },
 
     /**
@@ -320,25 +419,12 @@ export function createReportRepository() {
       return changed;
     },
 
-    /**
-     * `update` for a writer that does not branch on whether it applied (the
-     * dispatcher recording delivery outcomes): concurrent calls share one write
-     * (db/groupUpdate.ts). Each is still a compare-and-set on `expected`;
-     * resolves once the write is acknowledged, without saying whether this
-     * report still matched. Listeners hear `changed` either way (they re-read).
-     */
-    async updateInGroup(id: string, expected: Expected, change: ReportChange): Promise<void> {
-      await groupedUpdates.update(casFilter(id, expected), toUpdate(change));
-      emit('changed', id);
-      if (change.effects?.length) emit('effects', id);
-    },
-
     /** `update`, answering with the report as it is after the change (null when `expected` no longer held). */
     async updateAndGet(id: string, expected: Expected, change: ReportChange): Promise<ReportDoc | null> {
       const doc = await compareAndSet<ReportDoc>(Report, id, expected, toUpdate(change), { returnDocument: true });
       if (doc) emit('changed', id);
       if (doc && change.effects?.length) emit('effects', id);
-      return doc;
+      return withDelivery(doc);
     },
 
     /**

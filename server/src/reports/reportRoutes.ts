@@ -55,17 +55,25 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
     const input = parse(createReportSchema, bodyOf(ctx));
     const user = ctx.state.user!;
     // A retry of a draft already acknowledged (same key) is never limited: the client must be able to finish it.
-    const retry = await deps.reports.isKnownKey(user, key.toLowerCase());
-    if (!retry) await deps.limits.consume('reports', user.id);
+    // Asked only when the quota refuses: looking the key up before every submit was a database read on the
+    // hot path for the rare retry. A retry that fitted the quota gets its point back below (it stored nothing).
+    let counted = true;
+    try {
+      await deps.limits.consume('reports', user.id);
+    } catch (err) {
+      if (!(err instanceof AppError && err.status === 429) || !(await deps.reports.isKnownKey(user, key.toLowerCase()))) throw err;
+      counted = false;
+    }
     let result;
     try {
       result = await deps.reports.create(user, key.toLowerCase(), input, languageOf(ctx.get('Accept-Language')));
     } catch (err) {
       // Refused as invalid (unknown photo, category…): nothing was stored, so it does not count.
-      if (!retry && err instanceof AppError && err.status < 500) await deps.limits.refund('reports', user.id);
+      if (counted && err instanceof AppError && err.status < 500) await deps.limits.refund('reports', user.id);
       throw err;
     }
     const { report, replayed } = result;
+    if (counted && replayed) await deps.limits.refund('reports', user.id);
     if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 201;
     ctx.body = report;

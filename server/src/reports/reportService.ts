@@ -158,7 +158,6 @@ export function createReportService(deps: {
               : `诉求已提交，工单号 ${ticketNo}。暂未确定所属区，将由工作人员人工分派`,
           },
         ],
-        delivery: { state: 'pending', attempts: 0, nextAttemptAt: now },
         createdAt: now,
         updatedAt: now,
       }) as unknown as ReportDoc;

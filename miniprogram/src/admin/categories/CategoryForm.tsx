@@ -12,6 +12,8 @@ export interface CategoryFormValue {
   department: string;
   normal: string;
   urgent: string;
+  /** 次紧急; empty = the server's default (a day, kept between 紧急 and normal) */
+  semiUrgent: string;
 }
 
 export const splitWords = (s: string) => s.split(/[,，、\s]+/).map((k) => k.trim()).filter(Boolean);
@@ -23,8 +25,26 @@ export function toPayload(v: CategoryFormValue) {
     keywords: splitWords(v.keywords),
     negativeKeywords: splitWords(v.negativeKeywords),
     department: v.department.trim(),
-    deadlineHours: { normal: Number(v.normal), urgent: Number(v.urgent) },
+    // a non-number is sent as typed for the server's message (see semiUrgentOf), hence the cast
+    deadlineHours: { normal: Number(v.normal), urgent: Number(v.urgent), semiUrgent: semiUrgentOf(v.semiUrgent) as number | null },
   };
+}
+
+/**
+ * Empty means "no limit of its own" (null: the server derives a day, kept between 紧急 and normal).
+ * Anything else that is not a number goes to the server as typed, so its own Chinese message
+ * (次紧急时限必须是数字) is shown: Number('abc') would be NaN, which JSON sends as null, i.e. silently unset.
+ */
+export function semiUrgentOf(s: string): number | string | null {
+  const t = s.trim();
+  if (!t) return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : t;
+}
+
+/** What the server uses when 次紧急 is left empty (mirrors server reports/deadline.ts defaultSemiUrgentHours). */
+export function defaultSemiUrgentHours(normal: number, urgent: number): number {
+  return Math.min(normal, Math.max(urgent, 24));
 }
 
 export function fromNode(n?: CategoryNodeView, parent?: CategoryNodeView): CategoryFormValue {
@@ -37,6 +57,7 @@ export function fromNode(n?: CategoryNodeView, parent?: CategoryNodeView): Categ
     department: n?.department ?? parent?.department ?? '',
     normal: String(n?.deadlineHours.normal ?? parent?.deadlineHours.normal ?? 120),
     urgent: String(n?.deadlineHours.urgent ?? parent?.deadlineHours.urgent ?? 24),
+    semiUrgent: n ? (n.deadlineHours.semiUrgent == null ? '' : String(n.deadlineHours.semiUrgent)) : parent?.deadlineHours.semiUrgent == null ? '' : String(parent.deadlineHours.semiUrgent),
   };
 }
 
@@ -44,6 +65,12 @@ export function fromNode(n?: CategoryNodeView, parent?: CategoryNodeView): Categ
 export function keywordsChanged(before: CategoryFormValue, after: CategoryFormValue): boolean {
   const same = (a: string, b: string) => splitWords(a).join('\u0000') === splitWords(b).join('\u0000');
   return !same(before.keywords, after.keywords) || !same(before.negativeKeywords, after.negativeKeywords);
+}
+
+function semiUrgentPlaceholder(v: CategoryFormValue): string {
+  const normal = Number(v.normal);
+  const urgent = Number(v.urgent);
+  return Number.isFinite(normal) && Number.isFinite(urgent) && normal > 0 && urgent > 0 ? `留空：${defaultSemiUrgentHours(normal, urgent)}` : '留空：24';
 }
 
 /** Add/edit form; shows the server's field errors next to the fields they concern. */
@@ -84,6 +111,7 @@ export function CategoryForm({ initial, withCode, title, onSubmit, onCancel }: {
         {field('department', '默认承办部门', '区生态环境局')}
         {field('normal', '办理时限（小时）', '120', 'deadlineHours.normal')}
         {field('urgent', '紧急时限（小时）', '24', 'deadlineHours.urgent')}
+        {field('semiUrgent', '次紧急时限（小时，留空按一天）', semiUrgentPlaceholder(v), 'deadlineHours.semiUrgent')}
         {field('keywords', '关键词（用顿号或逗号分隔；保存前会试算对最近 1,000 条诉求的影响）', '无人机、航拍', 'keywords', true)}
         {field('negativeKeywords', '排除词（出现则降低匹配）', '例如 无人机表演', 'negativeKeywords', true)}
       </View>

@@ -8,7 +8,7 @@ import { ApiError } from '../../services/api';
 import { admin } from '../../services/classification';
 import { useAdminGuard } from '../useAdmin';
 import { ConsoleLayout, TableWrap } from '../ConsoleLayout';
-import { CategoryForm, fromNode, keywordsChanged, splitWords, toPayload, type CategoryFormValue } from './CategoryForm';
+import { CategoryForm, defaultSemiUrgentHours, fromNode, keywordsChanged, splitWords, toPayload, type CategoryFormValue } from './CategoryForm';
 import { QuestionEditor } from './QuestionEditor';
 import './categories.scss';
 
@@ -17,6 +17,9 @@ type Row = CategoryNodeView & CategoryFigures & { parentName: string; questionCo
 
 const ALL = '__all__';
 const NO_FIGURES = { openReports: 0, last30Days: 0, trainingExamples: 0 };
+/** 普通 / 次紧急 / 紧急 limits; a 次紧急 left unset shows the server's default, marked 默认 */
+const hoursText = (h: { normal: number; urgent: number; semiUrgent?: number | null }) =>
+  `${h.normal}h / 次急 ${h.semiUrgent ?? defaultSemiUrgentHours(h.normal, h.urgent)}h${h.semiUrgent == null ? '（默认）' : ''} / 急 ${h.urgent}h`;
 
 /**
  * 分类管理: the first-level tree on the left (with its figures), the selected
@@ -123,7 +126,7 @@ export default function CategoriesAdmin() {
         </View>
       ),
     },
-    { key: 'department', title: '承办部门 · 时限', sorter: true, render: (r: Row) => <View><Text style={{ display: 'block' }}>{r.department || '—'}</Text><Text className='muted-text'>{r.deadlineHours.normal}h / 急 {r.deadlineHours.urgent}h</Text></View> },
+    { key: 'department', title: '承办部门 · 时限', sorter: true, render: (r: Row) => <View><Text style={{ display: 'block' }}>{r.department || '—'}</Text><Text className='muted-text'>{hoursText(r.deadlineHours)}</Text></View> },
     { key: 'openReports', title: '在办', sorter: (a: Row, b: Row) => a.openReports - b.openReports, render: (r: Row) => <Text data-testid={`fig-open-${r.code}`}>{r.openReports}</Text> },
     { key: 'last30Days', title: '近 30 天', sorter: (a: Row, b: Row) => a.last30Days - b.last30Days, render: (r: Row) => <Text data-testid={`fig-30d-${r.code}`}>{r.last30Days}</Text> },
     { key: 'trainingExamples', title: '训练样本', sorter: (a: Row, b: Row) => a.trainingExamples - b.trainingExamples, render: (r: Row) => <Text data-testid={`fig-train-${r.code}`}>{r.trainingExamples}</Text> },
@@ -189,7 +192,7 @@ export default function CategoriesAdmin() {
             <View className='panel cat-summary' data-testid='first-summary'>
               <View className='cat-summary-head'>
                 <Text className='panel-title'>{current.name} <Text className='cat-code'>{current.code}</Text></Text>
-                <Text className='muted-text'>{current.nameEn || '（无英文名）'} · {current.department || '—'} · {current.deadlineHours.normal}h / 急 {current.deadlineHours.urgent}h</Text>
+                <Text className='muted-text'>{current.nameEn || '（无英文名）'} · {current.department || '—'} · {hoursText(current.deadlineHours)}</Text>
               </View>
               <View className='cat-figs'>
                 <View className='cat-fig'><Text className='cat-fig-v' data-testid={`fig-open-${current.code}`}>{fig(current.code).openReports}</Text><Text className='cat-fig-k'>在办诉求</Text></View>
