@@ -138,7 +138,7 @@ for (const width of WIDTHS) {
       await admin.waitForTimeout(500);
       const violations = await axeViolations(admin);
       found.push(...violations.map((v) => `${p}: ${v}`));
-      if (['index', 'search', 'categories', 'staff'].includes(p)) await snap(admin, `36-${width.name}-${p}`);
+      if (['index', 'search', 'tickets', 'categories', 'staff'].includes(p)) await snap(admin, `36-${width.name}-${p}`);
     }
     await admin.goto(`${server.baseUrl}/#/admin/report/index?id=${huangpu.id}`);
     await admin.reload();

@@ -48,7 +48,7 @@ export const TEST_LIMITS = {
   geoPerHour: 100_000,
 };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log']; metrics?: AppDeps['metrics'] } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log']; metrics?: AppDeps['metrics']; dbName?: string; keepDatabase?: boolean } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -57,7 +57,8 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     uri = db.uri;
     stopDb = db.stop;
   }
-  await connectDatabase(uri, `t_${randomUUID().slice(0, 8)}`);
+  // dbName/keepDatabase: a benchmark reusing a seeded database (bench:console with BENCH_DATA_DIR).
+  await connectDatabase(uri, opts.dbName ?? `t_${randomUUID().slice(0, 8)}`);
   const wechat = await startWechatStandIn({ env: 'test', tokenTtlSeconds: opts.wechatTokenTtlSeconds });
   const { app, prepare, services, routers } = createApp({
     jwtSecret: 'test-secret-test-secret-test-secret!',
@@ -129,7 +130,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
       await services.effects.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await wechat.close();
-      await mongoose.connection.dropDatabase().catch(() => {});
+      if (!opts.keepDatabase) await mongoose.connection.dropDatabase().catch(() => {});
       await mongoose.disconnect();
       await stopDb();
     },

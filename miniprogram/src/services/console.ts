@@ -5,7 +5,7 @@ import { save } from './storage';
 
 /** The staff console's endpoints (search, detail, accounts, audit, password, sign-out). */
 export const consoleApi = {
-  search: (query: string) => call<{ items: ReportRowView[]; nextCursor: string | null }>('GET', `/admin/reports?${query}`),
+  search: (query: string) => call<{ items: ReportRowView[]; nextCursor: string | null; scanLimited?: { examined: number; until: string } }>('GET', `/admin/reports?${query}`),
   report: (id: string) => call<{ report: ReportView; followers: { via: string; at: string }[]; audit: AuditEntryView[] }>('GET', `/admin/reports/${encodeURIComponent(id)}`),
   categories: () => call<CategoryTreeView>('GET', '/admin/categories'),
   staff: () => call<{ items: StaffAccountView[] }>('GET', '/admin/staff'),

@@ -52,6 +52,9 @@ async function snapshot(db: mongoose.mongo.Db) {
 test.serial('export then import into another database gives the same collections, documents, GridFS files and indexes', async (t) => {
   const { token } = await server.loginCitizen();
   for (let i = 0; i < 3; i++) await fileReport(token, i);
+  // The insight writer folds new reports in after the answer; let it finish, or the source changes
+  // after the export and the comparison below sees a rollup the export could not hold.
+  await server.services.insightWriter.drain();
   const source = mongoose.connection.db!;
   const dir = tmp();
   const manifest = await exportDatabase(source, dir);

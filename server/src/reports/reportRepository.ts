@@ -146,8 +146,8 @@ export function createReportRepository() {
     },
 
     /** The same search as a stream (exports): documents arrive in batches, never all in memory. */
-    searchStream(filter: Record<string, unknown>, fields: Record<string, 1>, direction: 1 | -1, limit: number): AsyncIterable<ReportDoc> {
-      return Report.find(filter, fields).sort({ createdAt: direction, _id: direction }).limit(limit).batchSize(1000).lean<ReportDoc[]>().cursor() as unknown as AsyncIterable<ReportDoc>;
+    searchStream(filter: Record<string, unknown>, fields: Record<string, 1>, direction: 1 | -1, limit: number, batchSize = 1000): AsyncIterable<ReportDoc> {
+      return Report.find(filter, fields).sort({ createdAt: direction, _id: direction }).limit(limit).batchSize(batchSize).lean<ReportDoc[]>().cursor() as unknown as AsyncIterable<ReportDoc>;
     },
 
     async findByTicketNo(ticketNo: string): Promise<ReportDoc | null> {

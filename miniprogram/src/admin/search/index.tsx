@@ -34,6 +34,8 @@ export default function SearchPage() {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  // A text search examines a bounded number of the newest reports per page (the server says when it stopped).
+  const [scanNote, setScanNote] = useState('');
 
   const districtOptions = [ANY, ...SHANGHAI_DISTRICTS.map((d) => d.name)];
   const filters = useCallback(() => {
@@ -62,6 +64,7 @@ export default function SearchPage() {
       const res = await consoleApi.search(p.toString());
       setRows(res.items);
       setNext(res.nextCursor);
+      setScanNote(res.scanLimited ? `本页已检索 ${res.scanLimited.examined.toLocaleString('zh-CN')} 条诉求（至 ${formatTime(res.scanLimited.until)}），更早的诉求中可能还有匹配，点“下一页”继续检索` : '');
       setPage(pageNo);
       setCursors(stack);
     } catch (err) {
@@ -131,6 +134,7 @@ export default function SearchPage() {
         <View className='c-btn' role='button' onClick={() => void load(null, 0, [null])} data-testid='search-go'>{busy ? '查询中…' : '查询'}</View>
       </View>
       {error && <Text className='error-text' data-testid='search-error'>{error}</Text>}
+      {scanNote && <Text className='muted-text' data-testid='search-scan-limited'>{scanNote}</Text>}
       <TableWrap label='检索结果'>
         <Table columns={columns as never} data={rows} bordered striped noData={<Text className='empty'>没有符合条件的诉求</Text>} />
       </TableWrap>
