@@ -95,6 +95,22 @@ export function Pager(props: { page: number; hasNext: boolean; onPrev: () => voi
   );
 }
 
+/**
+ * Pager over a stack of cursors (`cursors[k]` opened page k; `next` opens the page after `page`): the one
+ * place that knows how 上一页/下一页 move the stack, for every console list that pages by cursor.
+ */
+export function CursorPager(props: { page: number; cursors: (string | null)[]; next: string | null; load: (cursor: string | null, page: number, stack: (string | null)[]) => unknown }) {
+  const { page, cursors, next, load } = props;
+  return (
+    <Pager
+      page={page}
+      hasNext={Boolean(next)}
+      onPrev={() => void load(cursors[page - 1] ?? null, page - 1, cursors.slice(0, page))}
+      onNext={() => void load(next, page + 1, [...cursors.slice(0, page + 1), next])}
+    />
+  );
+}
+
 /** A table that may scroll sideways on a phone: focusable, so keyboard users can scroll it too. */
 export function TableWrap(props: { label: string; children: ReactNode }) {
   return (

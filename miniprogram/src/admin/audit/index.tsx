@@ -6,7 +6,7 @@ import { AUDIT_ACTIONS, type AuditEntryView } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
-import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
+import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 
 const ACTION_KEYS = Object.keys(AUDIT_ACTIONS) as (keyof typeof AUDIT_ACTIONS)[];
@@ -81,7 +81,7 @@ export default function AuditPage() {
       <TableWrap label='操作记录'>
         <Table columns={columns as never} data={items} bordered striped noData={<Text className='empty'>没有记录</Text>} />
       </TableWrap>
-      <Pager page={page} hasNext={Boolean(next)} onPrev={() => void load(cursors[page - 1] ?? null, page - 1, cursors.slice(0, page))} onNext={() => void load(next, page + 1, [...cursors.slice(0, page + 1), next])} />
+      <CursorPager page={page} cursors={cursors} next={next} load={load} />
     </ConsoleLayout>
   );
 }

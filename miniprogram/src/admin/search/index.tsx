@@ -7,7 +7,7 @@ import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, type CategoryNodeVi
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
-import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
+import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 
 const ANY = '全部';
@@ -138,12 +138,7 @@ export default function SearchPage() {
       <TableWrap label='检索结果'>
         <Table columns={columns as never} data={rows} bordered striped noData={<Text className='empty'>没有符合条件的诉求</Text>} />
       </TableWrap>
-      <Pager
-        page={page}
-        hasNext={Boolean(next)}
-        onPrev={() => void load(cursors[page - 1] ?? null, page - 1, cursors.slice(0, page))}
-        onNext={() => void load(next, page + 1, [...cursors.slice(0, page + 1), next])}
-      />
+      <CursorPager page={page} cursors={cursors} next={next} load={load} />
     </ConsoleLayout>
   );
 }

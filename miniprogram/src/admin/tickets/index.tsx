@@ -10,7 +10,7 @@ import { consoleApi } from '../../services/console';
 import { absoluteUrl, choosePhotos, uploadImage } from '../../services/media';
 import { staff } from '../../services/reports';
 import { useAdminGuard } from '../useAdmin';
-import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
+import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import '../categories/categories.scss';
 
 const ACTION_LABELS: Partial<Record<ReportStatus, string>> = {
@@ -195,12 +195,7 @@ export default function TicketConsole() {
       <TableWrap label='待办工单'>
         <Table columns={columns as never} data={items} bordered striped noData={<Text className='empty'>没有待处理的工单</Text>} />
       </TableWrap>
-      <Pager
-        page={page}
-        hasNext={Boolean(next)}
-        onPrev={() => void load(cursors[page - 1] ?? null, page - 1, cursors.slice(0, page))}
-        onNext={() => void load(next, page + 1, [...cursors.slice(0, page + 1), next])}
-      />
+      <CursorPager page={page} cursors={cursors} next={next} load={load} />
     </ConsoleLayout>
   );
 }
