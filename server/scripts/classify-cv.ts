@@ -1,6 +1,8 @@
 /**
- * node --import=tsx scripts/classify-cv.ts [CONFIGS.json] [--kfold] [--register] [--calibrated]
+ * node --import=tsx scripts/classify-cv.ts [CONFIGS.json] [--kfold] [--register] [--calibrated] [--fresh=w11.jsonl,w12.jsonl]
  *
+ * --fresh: train without the named writers' files, score them (per register): a check on writers the
+ * choices were not made from.
  * Model choice on the TRAINING corpus only (the held-out sets are never read here):
  * - cross-register validation: for each register, train without it, test on it;
  * - k-fold (5) over the corpus lines, which also gives the urgency figures (the model with the
@@ -10,13 +12,14 @@
  * default compares the current defaults with the previous feature set.
  * The seed corpus and the tree's examples are always in the training part.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
-import { Classifier, decideUrgency, type ClassifierTrainOptions, type TrainingExample } from '../src/classification/classifier';
-import { examplesOf, leavesOf, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
+import { BLEND, Classifier, decideUrgency, type ClassifierTrainOptions, type TrainingExample } from '../src/classification/classifier';
+import { CORPUS_DIR, examplesOf, leavesOf, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
 import { detectUrgency } from '../src/classification/urgency';
 
-type Config = ClassifierTrainOptions & { name: string };
+type Config = ClassifierTrainOptions & { name: string; blend?: Partial<typeof BLEND> };
+const DEFAULT_BLEND = { ...BLEND };
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith('--'));
 const configs: Config[] = file
@@ -25,8 +28,10 @@ const configs: Config[] = file
       { name: 'words+bigrams (before)', features: { trigrams: false, titleWeight: 1, stripFormulas: false, maxFeatures: Infinity } },
       { name: 'defaults' },
     ];
+const freshArg = args.find((a) => a.startsWith('--fresh='));
+const fresh = freshArg ? freshArg.slice('--fresh='.length).split(',') : [];
 const modes = { register: args.includes('--register'), kfold: args.includes('--kfold'), calibrated: args.includes('--calibrated') };
-if (!modes.register && !modes.kfold) modes.register = modes.kfold = true;
+if (!modes.register && !modes.kfold && !fresh.length) modes.register = modes.kfold = true;
 
 const tree = seedTreeAsNodes(DEFAULT_TREE);
 const leaves = leavesOf(tree);
@@ -96,7 +101,15 @@ function urgencyTable(s: Scored[]) {
 
 for (const config of configs) {
   const opts: ClassifierTrainOptions = { ...config, calibrationFolds: modes.calibrated ? 3 : 0 };
+  Object.assign(BLEND, DEFAULT_BLEND, config.blend);
   console.log(`\n=== ${config.name} ${JSON.stringify(config)}`);
+  if (fresh.length) {
+    const others = readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.jsonl') && !fresh.includes(f));
+    const c = Classifier.train([...base, ...loadTrainingCorpus(CORPUS_DIR, others)], leaves, 0, opts);
+    const s = score(c, loadTrainingCorpus(CORPUS_DIR, fresh));
+    const regs = [...new Set(s.map((x) => x.e.register!))].sort();
+    console.log(`fresh ${fresh.join('+')}: accuracy ${acc(s)} top3 ${top3(s)} · ${regs.map((reg) => `${reg} ${acc(s.filter((x) => x.e.register === reg))} (${s.filter((x) => x.e.register === reg).length})`).join(' · ')}`);
+  }
   if (modes.register) {
     const all: Scored[] = [];
     const line: string[] = [];

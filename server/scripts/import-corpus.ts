@@ -1,6 +1,8 @@
 /**
- * node --import=tsx scripts/import-corpus.ts /work/corpus
+ * node --import=tsx scripts/import-corpus.ts /work/corpus [FILE.jsonl …]
  *
+ * With FILE names, only those files are copied (a writer's file that is finished, while others are
+ * still being written; the held-out directory is then left alone unless a held-out file is named).
  * Copies the writers' JSON Lines into the repository: <dir>/train/*.jsonl →
  * src/classification/data/corpus/, <dir>/heldout/*.jsonl → data/heldout/.
  * Each line keeps its text, second-level `category`, `register` and `urgency`
@@ -13,7 +15,8 @@ import { DEFAULT_TREE } from '../src/categories/defaultTree';
 import { DATA_DIR } from '../src/classification/trainingData';
 
 const source = process.argv[2];
-if (!source) throw new Error('usage: import-corpus.ts CORPUS_DIR');
+if (!source) throw new Error('usage: import-corpus.ts CORPUS_DIR [FILE.jsonl …]');
+const only = process.argv.slice(3);
 const parentOf = new Map(DEFAULT_TREE.flatMap((f) => f.children.map((c) => [c.code, f.code] as const)));
 const URGENCY = new Set(['urgent', 'semi_urgent', 'normal']);
 
@@ -21,7 +24,7 @@ for (const [from, to] of [['train', 'corpus'], ['heldout', 'heldout']] as const)
   const dir = path.join(source, from);
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl') && (!only.length || only.includes(f))).sort();
   } catch {
     continue; // no such directory: nothing of that kind to import
   }

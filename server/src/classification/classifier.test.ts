@@ -1,6 +1,7 @@
 import test from 'ava';
 import { DEFAULT_TREE } from '../categories/defaultTree';
-import { Classifier } from './classifier';
+import { BLEND, Classifier } from './classifier';
+import { DEFAULT_FEATURES, tokenize } from './features';
 import { evaluate } from './evaluate';
 import { examplesOf, leavesOf, loadSeedCorpus, seedTreeAsNodes } from './trainingData';
 import { detectUrgency } from './urgency';
@@ -81,6 +82,32 @@ test('an admin keyword makes a brand-new category win for texts that mention it'
   leaves.push({ code: 'drone_flying', name: '无人机扰民', parentCode: 'public_safety', parentName: '公共安全', keywords: ['无人机', '航拍'], negativeKeywords: [], parentKeywords: [] });
   const withDrones = Classifier.train([...loadSeedCorpus(), ...examplesOf(tree)], leaves, 2, { calibrationFolds: 0 });
   t.is(withDrones.classify('小区上空天天有无人机飞来飞去航拍').top3[0].code, 'drone_flying');
+});
+
+test('a resident introducing themselves is not counted (我是退休老人 is not about pensions); 退休金 still is', (t) => {
+  const words = (text: string) => tokenize(text).filter((f) => f.startsWith('w:'));
+  t.false(words('我是一名退休工人。马路上有一大片油渍').some((w) => w.includes('退休')));
+  t.false(words('热线的同志，我今年八十三岁了，楼道灯坏了').some((w) => w.includes('岁') || w.includes('同志')));
+  t.true(words('我的退休金这个月没到账').includes('w:退休金'));
+  t.true(words('楼道灯坏了').every((w) => words('我是独居老人。楼道灯坏了').includes(w)));
+  // a model stored before the option existed counts the introduction as before
+  t.true(tokenize('我是退休老人，楼道灯坏了', { ...DEFAULT_FEATURES, persona: false }).some((w) => w.includes('退休')));
+});
+
+test('a live urgency rule raises its category like a keyword; a negated danger does not', (t) => {
+  const gasLeak = (text: string) => classifier.classify(text).top3.find((c) => c.code === 'gas_leak')?.probability ?? 0;
+  const live = '厨房里燃气味很重，头有点晕';
+  const negated = '厨房里没有燃气味，就是灶点不着火';
+  const before = { live: gasLeak(live), negated: gasLeak(negated) };
+  const saved = BLEND.ruleBoost;
+  BLEND.ruleBoost = 0;
+  try {
+    t.true(before.live > gasLeak(live), `${before.live} vs ${gasLeak(live)}`);
+    t.is(before.negated, gasLeak(negated));
+  } finally {
+    BLEND.ruleBoost = saved;
+  }
+  t.is(classifier.classify(live).top3[0].code, 'gas_leak');
 });
 
 test('negative keywords push a category down', (t) => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
-import { buildVocabulary, DEFAULT_FEATURES, featurize, tokenize, vectorize, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
+import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featurize, tokenize, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
 import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
@@ -36,35 +36,63 @@ export interface ClassifierTrainOptions {
 }
 
 /**
- * Urgency from the trained model (text features + the rules' signals): 紧急 when P(urgent) reaches
- * `urgent`, otherwise 次紧急 when P(urgent) + P(semi_urgent) reaches `semiUrgent`. Chosen by
- * leave-one-writer-out validation on the training corpus (scripts/urgency-cv.ts, table in the
- * README), leaning to recall: a false 紧急 costs a glance, a missed one a life. There, at these
- * thresholds, with the third-round rules: 紧急 P 0.822 R 0.962, 次紧急 P 0.655 R 0.805 (second
- * round, 0.15 / 0.10 with the earlier rules: 紧急 P 0.777 R 0.903, 次紧急 P 0.628 R 0.749).
+ * Urgency from the trained model (text features + characters + the rules' signals, averaged with the
+ * same without the signals): 紧急 when P(urgent) reaches `urgent`, otherwise 次紧急 when P(urgent) +
+ * P(semi_urgent) reaches `semiUrgent`. Chosen by leave-one-writer-out validation on the training
+ * corpus (scripts/urgency-variants.ts, tables in the README, fourth round), leaning to recall: a false
+ * 紧急 costs a glance, a missed one a life.
  */
-export const URGENCY_THRESHOLDS = { urgent: 0.12, semiUrgent: 0.08 };
+export const URGENCY_THRESHOLDS = { urgent: 0.15, semiUrgent: 0.1 };
+/** the thresholds of models stored by the third round (rule signals, no character block or text-only twin) */
+export const THIRD_ROUND_URGENCY_THRESHOLDS = { urgent: 0.12, semiUrgent: 0.08 };
 /** the thresholds of models stored before the rule signals (rules first, then a text-only model) */
 export const LEGACY_URGENCY_THRESHOLDS = { urgent: 0.2, semiUrgent: 0.3 };
 const URGENCY_LEVELS: Urgency[] = ['normal', 'semi_urgent', 'urgent'];
 
 /**
- * The urgency model reads the text's features plus the rules' signals
- * (urgency.ts URGENCY_SIGNALS), each appended as one more column with this value
- * (the text part is L2-normalised, so 1 is "as strong as the whole text").
+ * The urgency model reads the text's features, then (models from the fourth round on) the text's
+ * single characters as a block of their own (features.ts `charFeatures`, L2-normalised × `charScale`),
+ * then the rules' signals (urgency.ts URGENCY_SIGNALS), each appended as one more column with
+ * `signalScale` (the text part is L2-normalised, so 1 is "as strong as the whole text").
+ * charScale 0.5 was chosen by leave-one-writer-out (README, fourth round: 0.3, 0.5, 0.7 and 1 compared).
  */
-export const URGENCY_MODEL_DEFAULTS = { signalScale: 1 };
+export const URGENCY_MODEL_DEFAULTS = { signalScale: 1, charScale: 0.5, textOnlyWeight: 0.5 };
 
-/** Text features ⊕ rule signals: columns F, F+1 … are the signals. */
-export function urgencyInput(x: SparseVector, signals: number[], numFeatures: number, scale = URGENCY_MODEL_DEFAULTS.signalScale): SparseVector {
-  if (!signals.length) return x;
-  const indices = new Int32Array(x.indices.length + signals.length);
+/**
+ * The fourth round's additions to the urgency model, stored together: the character block, and a
+ * second 3-class model over text + characters WITHOUT the rule signals whose probabilities are
+ * averaged in with weight `textOnlyWeight`. The rules were written from the training writers' wording;
+ * a model that reads them leans on them, and on a writer no rule was written from (w9, w10 before
+ * import) the average found 紧急 at recall 0.90 with precision 0.90 where the rules-led model alone
+ * had 0.85 (README, fourth round).
+ */
+export interface UrgencyTextPart {
+  chars: CharVocabulary;
+  charScale: number;
+  /** numFeatures = text features + characters */
+  model: LinearModel;
+  textOnlyWeight: number;
+}
+
+/**
+ * Text features ⊕ (character block, its indices already past the text's) ⊕ rule signals: columns
+ * numFeatures, numFeatures + 1 … are the signals, so numFeatures counts the text and character columns.
+ */
+export function urgencyInput(x: SparseVector, signals: number[], numFeatures: number, scale = URGENCY_MODEL_DEFAULTS.signalScale, chars?: SparseVector): SparseVector {
+  const c = chars?.indices.length ?? 0;
+  if (!signals.length && !c) return x;
+  const indices = new Int32Array(x.indices.length + c + signals.length);
   const values = new Float32Array(indices.length);
   indices.set(x.indices);
   values.set(x.values);
+  if (chars) {
+    indices.set(chars.indices, x.indices.length);
+    values.set(chars.values, x.indices.length);
+  }
+  const at = x.indices.length + c;
   signals.forEach((s, k) => {
-    indices[x.indices.length + k] = numFeatures + s;
-    values[x.indices.length + k] = scale;
+    indices[at + k] = numFeatures + s;
+    values[at + k] = scale;
   });
   return { indices, values };
 }
@@ -76,12 +104,22 @@ const MIN_URGENCY_EXAMPLES = 30;
  * keyword to each child), a negative keyword takes away more. This is what
  * lets a category added this morning with three keywords work today.
  */
-export const BLEND = { keywordBoost: 2.5, firstLevelWeight: 0.5 };
+export const BLEND = { keywordBoost: 2.5, firstLevelWeight: 0.5, ruleBoost: 2.5 };
+
+/**
+ * A live urgency rule (negation, past and fear already ruled out) names its category as surely as
+ * an admin's keyword: 「燃气味很重」 is a gas leak (公共安全) however the rest of the text reads, where the
+ * words pulled it to 水电燃气. Its leaf gets `BLEND.ruleBoost`, like a keyword hit (cross-register,
+ * README fourth round). Only rules whose category the writers agree on; a code missing from the tree is skipped.
+ */
+const RULE_LEAVES: Record<string, string> = { 燃气泄漏: 'gas_leak', 火情: 'fire_hazard', 外墙或高空坠物: 'falling_objects', 电梯困人: 'elevator' };
 const NEGATIVE_KEYWORD_PENALTY = 3;
 const MAX_KEYWORD_HITS = 3;
 
 export class Classifier {
   private readonly leafIndex: Map<string, number>;
+  /** urgency rule reason → the leaf it boosts (RULE_LEAVES present in this tree) */
+  private readonly ruleLeaf: Map<string, number>;
   private readonly featureNames: string[];
 
   private constructor(
@@ -101,8 +139,11 @@ export class Classifier {
     private readonly urgencyModel: LinearModel | null,
     /** how many rule signals the urgency model reads after the text features (0: a model stored before they existed) */
     private readonly urgencySignalCount = 0,
+    /** the urgency model's character block and text-only twin (null: a model stored before they existed) */
+    private readonly urgencyText: UrgencyTextPart | null = null,
   ) {
     this.leafIndex = new Map(leaves.map((l, i) => [l.code, i]));
+    this.ruleLeaf = new Map(Object.entries(RULE_LEAVES).flatMap(([reason, code]) => (this.leafIndex.has(code) ? [[reason, this.leafIndex.get(code)!]] : [])));
     this.featureNames = [];
     for (const [f, j] of vocab.index) this.featureNames[j] = f;
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
@@ -189,21 +230,39 @@ export class Classifier {
     const firstModel = train(xs, ys.map((y) => firstIndex.get(leaves[y].parentCode)!), vocab.idf.length, firstCodes.length, trainOpts);
     const withUrgency = all.flatMap((e, i) => (e.urgency ? [i] : []));
     const levels = new Set(withUrgency.map((i) => all[i].urgency));
-    const urgencyModel =
-      withUrgency.length >= MIN_URGENCY_EXAMPLES && levels.size === 3
-        ? train(
-            withUrgency.map((i) => urgencyInput(xs[i], urgencySignals(all[i].text), vocab.idf.length)),
+    const enough = withUrgency.length >= MIN_URGENCY_EXAMPLES && levels.size === 3;
+    const chars = enough ? buildCharVocabulary(withUrgency.map((i) => all[i].text)) : null;
+    const F = vocab.idf.length;
+    const U = chars ? chars.idf.length : 0;
+    const charScale = URGENCY_MODEL_DEFAULTS.charScale;
+    const urgencyModel = enough
+      ? train(
+          withUrgency.map((i) => urgencyInput(xs[i], urgencySignals(all[i].text), F + U, undefined, charFeatures(all[i].text, chars!, F, charScale))),
+          withUrgency.map((i) => URGENCY_LEVELS.indexOf(all[i].urgency!)),
+          F + U + URGENCY_SIGNALS.length,
+          3,
+          trainOpts,
+        )
+      : null;
+    const urgencyText: UrgencyTextPart | null = urgencyModel
+      ? {
+          chars: chars!,
+          charScale,
+          model: train(
+            withUrgency.map((i) => urgencyInput(xs[i], [], F + U, undefined, charFeatures(all[i].text, chars!, F, charScale))),
             withUrgency.map((i) => URGENCY_LEVELS.indexOf(all[i].urgency!)),
-            vocab.idf.length + URGENCY_SIGNALS.length,
+            F + U,
             3,
             trainOpts,
-          )
-        : null;
+          ),
+          textOnlyWeight: URGENCY_MODEL_DEFAULTS.textOnlyWeight,
+        }
+      : null;
     // Time + a digest of the weights + a random part: two retrains on the same data in the same second
     // give the same weights (training is seeded), but must still be two versions.
     const digest = createHash('sha1').update(model.weights.subarray(0, 4096)).update(String(all.length)).digest('hex').slice(0, 6);
     const version = `clf-${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${digest}-${randomBytes(2).toString('hex')}`;
-    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0);
+    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0, urgencyText);
   }
 
   /**
@@ -212,22 +271,30 @@ export class Classifier {
    * learnt from the writers' labels how far each can be trusted. A model
    * stored before the signals existed keeps the earlier rules-first decision.
    */
-  urgencyOf(text: string, x = featurize(text, this.vocab), about?: string): UrgencyResult & { modelUrgent: number; modelSemi: number } {
+  urgencyOf(text: string, x = featurize(text, this.vocab), about?: string, analysis = analyseUrgency(text)): UrgencyResult & { modelUrgent: number; modelSemi: number } {
     if (!this.urgencyModel || !this.urgencySignalCount) {
       const rules = detectUrgency(text);
       if (!this.urgencyModel) return { ...rules, modelUrgent: 0, modelSemi: 0 };
       const p = softmaxInPlace(scores(this.urgencyModel, x));
       return { ...combineUrgency(rules, p[2], p[1], LEGACY_URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
     }
-    const { rules, signals: all } = analyseUrgency(text);
+    const { rules, signals: all } = analysis;
     // a model stored before later signals existed has columns for its own first ones only
     const signals = this.urgencySignalCount < URGENCY_SIGNALS.length ? all.filter((s) => s < this.urgencySignalCount) : all;
-    const p = softmaxInPlace(scores(this.urgencyModel, urgencyInput(x, signals, this.vocab.idf.length)));
-    return { ...decideUrgency(rules, p[2], p[1], URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
+    const F = this.vocab.idf.length;
+    const t = this.urgencyText;
+    const chars = t ? charFeatures(text, t.chars, F, t.charScale) : undefined;
+    const FU = F + (t ? t.chars.idf.length : 0);
+    const p = softmaxInPlace(scores(this.urgencyModel, urgencyInput(x, signals, FU, undefined, chars)));
+    if (t) {
+      const q = softmaxInPlace(scores(t.model, urgencyInput(x, [], FU, undefined, chars)));
+      for (let k = 0; k < 3; k++) p[k] = (1 - t.textOnlyWeight) * p[k] + t.textOnlyWeight * q[k];
+    }
+    return { ...decideUrgency(rules, p[2], p[1], t ? URGENCY_THRESHOLDS : THIRD_ROUND_URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
   }
 
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
-  private firstLevelRaw(text: string): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
+  private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
     const x = featurize(text, this.vocab);
     const logits = scores(this.model, x);
     const lowered = text.toLowerCase();
@@ -247,6 +314,12 @@ export class Classifier {
       for (const c of use.parentOf) parentHit[c] = 1;
       for (const c of use.negative) logits[c] -= NEGATIVE_KEYWORD_PENALTY;
       for (const f of use.first) firstHits[f]++;
+    }
+    if (analysis.rules.level === 'urgent') {
+      for (const reason of analysis.rules.reasons) {
+        const c = this.ruleLeaf.get(reason);
+        if (c !== undefined) logits[c] += BLEND.ruleBoost;
+      }
     }
     for (let c = 0; c < this.leaves.length; c++) {
       logits[c] += BLEND.keywordBoost * Math.min(leafHits[c], MAX_KEYWORD_HITS) + (BLEND.keywordBoost / 2) * parentHit[c];
@@ -276,7 +349,8 @@ export class Classifier {
   }
 
   classify(text: string): ClassificationView {
-    const { x, leafP, fromLeaves, firstP, matched } = this.firstLevelRaw(text);
+    const analysis = analyseUrgency(text);
+    const { x, leafP, fromLeaves, firstP, matched } = this.firstLevelRaw(text, analysis);
     if (this.temperature !== 1) {
       let total = 0;
       for (let f = 0; f < firstP.length; f++) total += firstP[f] = Math.pow(firstP[f], 1 / this.temperature);
@@ -290,7 +364,7 @@ export class Classifier {
     const firstLevel = this.firstCodes.map((code, f) => ({ code, name: this.firstNames[f], probability: firstP[f] }));
     const firstLevelRanked = firstLevel.sort((f1, f2) => f2.probability - f1.probability);
     const best = this.leaves[order[0]];
-    const urgency = this.urgencyOf(text, x, best.name);
+    const urgency = this.urgencyOf(text, x, best.name, analysis);
     return {
       top3: order.slice(0, 3).map((c) => ({
         code: this.leaves[c].code,
@@ -362,7 +436,7 @@ export class Classifier {
       if (!isLeaf && l.parentCode === code) return { ...l, parentKeywords: edit.keywords ?? l.parentKeywords };
       return l;
     });
-    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount);
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText);
   }
 
   /** Binary form for storage: a JSON header, then the weights and biases as float32. */
@@ -383,12 +457,16 @@ export class Classifier {
         temperature: this.temperature,
         urgencyClasses: this.urgencyModel ? 3 : 0,
         urgencySignals: this.urgencySignalCount,
+        ...(this.urgencyText
+          ? { urgencyChars: this.urgencyText.chars.chars, urgencyCharIdf: Array.from(this.urgencyText.chars.idf), urgencyCharScale: this.urgencyText.charScale, urgencyTextOnlyWeight: this.urgencyText.textOnlyWeight }
+          : {}),
       }),
     );
     const len = Buffer.alloc(4);
     len.writeUInt32LE(header.length);
     const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     const urgency = this.urgencyModel ? [bytes(this.urgencyModel.weights), bytes(this.urgencyModel.bias)] : [];
+    if (this.urgencyText) urgency.push(bytes(this.urgencyText.model.weights), bytes(this.urgencyText.model.bias));
     return Buffer.concat([len, header, bytes(this.model.weights), bytes(this.model.bias), bytes(this.firstModel.weights), bytes(this.firstModel.bias), ...urgency]);
   }
 
@@ -406,17 +484,27 @@ export class Classifier {
     const firstModel = { numFeatures: F, numClasses: K, weights: take(F * K), bias: take(K) };
     const U = h.urgencyClasses ?? 0;
     const S = h.urgencySignals ?? 0;
-    const urgencyModel = U ? { numFeatures: F + S, numClasses: U, weights: take((F + S) * U), bias: take(U) } : null;
+    // models stored before the character block have none (urgencyChars absent)
+    const chars = h.urgencyChars ? charVocabulary(h.urgencyChars, Float32Array.from(h.urgencyCharIdf)) : null;
+    const N = F + (chars ? chars.idf.length : 0) + S;
+    const urgencyModel = U ? { numFeatures: N, numClasses: U, weights: take(N * U), bias: take(U) } : null;
+    const FU = N - S;
+    const urgencyText: UrgencyTextPart | null =
+      chars && U
+        ? { chars, charScale: h.urgencyCharScale, model: { numFeatures: FU, numClasses: U, weights: take(FU * U), bias: take(U) }, textOnlyWeight: h.urgencyTextOnlyWeight }
+        : null;
     const index = new Map<string, number>((h.features as string[]).map((f, j) => [f, j]));
     // Models stored before feature options existed used words + bigrams only, the whole text alike.
     const options: FeatureOptions = h.featureOptions ?? { trigrams: false, unigrams: false, titleWeight: 1, stripFormulas: false, maxFeatures: Infinity };
     const vocab = { index, idf: Float32Array.from(h.idf), options };
-    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S);
+    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S, urgencyText);
   }
 
   /** Approximate resident memory of the model, for the benchmark. */
   get sizeBytes(): number {
-    return this.model.weights.byteLength + this.firstModel.weights.byteLength + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + this.featureNames.reduce((a, f) => a + 2 * f.length + 48, 0);
+    const t = this.urgencyText;
+    const extra = t ? t.chars.column.byteLength + t.chars.idf.byteLength + 2 * t.chars.chars.length + t.model.weights.byteLength : 0;
+    return this.model.weights.byteLength + this.firstModel.weights.byteLength + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.featureNames.reduce((a, f) => a + 2 * f.length + 48, 0);
   }
 }
 

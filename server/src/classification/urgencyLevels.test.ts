@@ -2,7 +2,8 @@ import { PassThrough, Writable } from 'node:stream';
 import test from 'ava';
 import { emergencyNumberFor } from '@ssp/shared';
 import { DEFAULT_TREE } from '../categories/defaultTree';
-import { bestTemperature, Classifier, combineUrgency, decideUrgency, URGENCY_THRESHOLDS } from './classifier';
+import { bestTemperature, Classifier, combineUrgency, decideUrgency, THIRD_ROUND_URGENCY_THRESHOLDS, URGENCY_THRESHOLDS } from './classifier';
+import { buildCharVocabulary, charFeatures } from './features';
 import { evaluate } from './evaluate';
 import { predictStream } from './predictFile';
 import { examplesOf, leavesOf, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from './trainingData';
@@ -117,13 +118,16 @@ test('a model trained on texts with urgency labels says urgency on every classif
 
 test('a model stored with fewer rule signals than the code now has reads only its own (no out-of-range columns, no NaN)', (t) => {
   // Rebuild `small` as if it had been stored before the last signal existed: one signal row fewer in
-  // the urgency weights (feature-major: the last row sits just before the 3 biases) and a header saying so.
+  // the urgency weights (feature-major: the last row sits just before the 3 biases, which are followed
+  // by the text-only twin's weights and biases) and a header saying so.
   const buf = small.serialize();
   const headerLength = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
   t.is(header.urgencySignals, URGENCY_SIGNALS.length);
   const body = buf.subarray(4 + headerLength);
-  const cut = Buffer.concat([body.subarray(0, body.length - 6 * 4), body.subarray(body.length - 3 * 4)]);
+  const twin = ((header.numFeatures + header.urgencyChars.length) * 3 + 3) * 4;
+  const end = body.length - twin;
+  const cut = Buffer.concat([body.subarray(0, end - 6 * 4), body.subarray(end - 3 * 4)]);
   const older = Buffer.from(JSON.stringify({ ...header, urgencySignals: URGENCY_SIGNALS.length - 1 }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(older.length);
@@ -133,6 +137,53 @@ test('a model stored with fewer rule signals than the code now has reads only it
   const u = old.urgencyOf(text);
   t.true(Number.isFinite(u.modelUrgent) && Number.isFinite(u.modelSemi), JSON.stringify(u));
   t.deepEqual(old.classify('楼道里煤气味很重').urgency, 'urgent');
+});
+
+test('fourth round: the urgency model stores its character block and text-only twin; a third-round model still loads and decides as before', (t) => {
+  const buf = small.serialize();
+  const headerLength = buf.readUInt32LE(0);
+  const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
+  t.true(header.urgencyChars.length > 100, 'a character vocabulary is stored');
+  t.is(header.urgencyCharIdf.length, header.urgencyChars.length);
+  const back = Classifier.deserialize(buf);
+  for (const text of ['楼道里冒黑烟了，快来', '整栋楼停水一天了', '小区绿化带的草很久没修剪了']) t.deepEqual(back.urgencyOf(text), small.urgencyOf(text), text);
+
+  // The same model as the third round stored it: no character rows in the urgency weights, no twin, no character header.
+  const F = header.numFeatures;
+  const U = header.urgencyChars.length;
+  const S = header.urgencySignals;
+  const body = buf.subarray(4 + headerLength);
+  const urgencyBytes = ((F + U + S) * 3 + 3) * 4;
+  const firstParts = body.length - urgencyBytes - ((F + U) * 3 + 3) * 4;
+  const urgency = body.subarray(firstParts, firstParts + urgencyBytes);
+  const thirdUrgency = Buffer.concat([urgency.subarray(0, F * 3 * 4), urgency.subarray((F + U) * 3 * 4)]);
+  const { urgencyChars: _c, urgencyCharIdf: _i, urgencyCharScale: _s, urgencyTextOnlyWeight: _w, ...thirdHeader } = header;
+  const h = Buffer.from(JSON.stringify(thirdHeader));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(h.length);
+  const third = Classifier.deserialize(Buffer.concat([len, h, body.subarray(0, firstParts), thirdUrgency]));
+  for (const text of ['楼道里煤气味很重', '整栋楼停水一天了', '小区绿化带的草很久没修剪了']) {
+    const u = third.urgencyOf(text);
+    t.true(Number.isFinite(u.modelUrgent) && Number.isFinite(u.modelSemi), text);
+    // third-round thresholds for a third-round model
+    t.is(u.level, u.modelUrgent >= THIRD_ROUND_URGENCY_THRESHOLDS.urgent ? 'urgent' : u.modelUrgent + u.modelSemi >= THIRD_ROUND_URGENCY_THRESHOLDS.semiUrgent ? 'semi_urgent' : 'normal', text);
+  }
+  // first-level answers do not depend on the urgency parts
+  t.deepEqual(third.classify('楼下广场舞太吵').top3, small.classify('楼下广场舞太吵').top3);
+});
+
+test('the character block: lower case, a digit run counts once, punctuation never, L2 norm = its scale', (t) => {
+  const vocab = buildCharVocabulary(['煤气味12号', '煤气味3楼！', 'AB煤气', 'ab烟']);
+  t.false(vocab.chars.includes('！'));
+  t.true(vocab.chars.includes('0'), 'digit runs as 0');
+  t.true(vocab.chars.includes('a'), 'upper case folded');
+  const x = charFeatures('煤气味 123456！', vocab, 100, 0.5);
+  const cols = Array.from(x.indices);
+  t.true(cols.every((j) => j >= 100));
+  t.is(new Set(cols).size, cols.length);
+  t.is(cols.length, 4); // 煤 气 味 0
+  t.is(Math.round(Math.sqrt(Array.from(x.values).reduce((a, v) => a + v * v, 0)) * 1e5) / 1e5, 0.5);
+  t.deepEqual(Array.from(charFeatures('！！', vocab, 0, 0.5).indices), []);
 });
 
 test('temperature: an over-confident model gets T > 1, an under-confident one T < 1', (t) => {
