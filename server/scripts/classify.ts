@@ -1,5 +1,5 @@
 /**
- * npm run classify -- eval FILE.jsonl     metrics on labelled lines {"text","label","urgent"?}; last line is one JSON object
+ * npm run classify -- eval FILE.jsonl     metrics on labelled lines {"text","label" (or a second-level "category"),"urgency"?,"register"?}; last line is one JSON object
  * npm run classify -- train [--out FILE]   train a model; with MONGODB_URI, store it and make it the live one;
  *                                          --out saves it, and CLASSIFIER_MODEL_FILE=FILE makes the other commands use it
  * npm run classify -- predict "文字"        classify one text
@@ -49,7 +49,8 @@ async function main() {
   if (command === 'eval') {
     if (!arg) throw new Error('usage: classify eval FILE.jsonl');
     // npm runs workspace scripts inside server/; a relative path means the caller's directory.
-    const rows = loadJsonl(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
+    const parentOf = new Map(DEFAULT_TREE.flatMap((f) => f.children.map((c) => [c.code, f.code] as const)));
+    const rows = loadJsonl(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg), parentOf);
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
     const report = evaluate(classify, rows);
     console.error(`n=${report.n} accuracy=${report.accuracy} macroF1=${report.macroF1} top3=${report.top3} urgentP=${report.urgentPrecision} urgentR=${report.urgentRecall} semiUrgentP=${report.semiUrgentPrecision} semiUrgentR=${report.semiUrgentRecall} ece=${report.ece} ms/text=${report.msPerText}`);

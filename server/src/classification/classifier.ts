@@ -287,9 +287,11 @@ export class Classifier {
     const t = this.urgencyText;
     const chars = t ? charFeatures(text, t.chars, F, t.charScale) : undefined;
     const FU = F + (t ? t.chars.idf.length : 0);
-    const p = softmaxInPlace(scores(this.urgencyModel, urgencyInput(x, signals, FU, undefined, chars)));
+    // one input vector: text ⊕ characters ⊕ signals; the text-only twin scores its prefix (no copy)
+    const input = urgencyInput(x, signals, FU, undefined, chars);
+    const p = softmaxInPlace(scores(this.urgencyModel, input));
     if (t) {
-      const q = softmaxInPlace(scores(t.model, urgencyInput(x, [], FU, undefined, chars)));
+      const q = softmaxInPlace(scores(t.model, input, undefined, x.indices.length + (chars?.indices.length ?? 0)));
       for (let k = 0; k < 3; k++) p[k] = (1 - t.textOnlyWeight) * p[k] + t.textOnlyWeight * q[k];
     }
     return { ...decideUrgency(rules, p[2], p[1], t ? URGENCY_THRESHOLDS : THIRD_ROUND_URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };

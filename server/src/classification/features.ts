@@ -368,12 +368,19 @@ export function charVocabulary(chars: string, idf: Float32Array): CharVocabulary
   return { chars, idf, column };
 }
 
-const charCounts = new Map<CharVocabulary, { counts: Float64Array; touched: Int32Array }>();
-/** Sublinear TF × IDF of the text's characters, L2-normalised, × `scale`, in columns offset + j. Runs on every classification: no closure, scratch arrays reused. */
+const charScratch = new Map<CharVocabulary, { counts: Float64Array; touched: Int32Array; indices: Int32Array; values: Float32Array }>();
+/**
+ * Sublinear TF × IDF of the text's characters, L2-normalised, × `scale`, in columns offset + j. Runs on
+ * every classification, so nothing is allocated but two views: the vector lives in scratch arrays and is
+ * valid until the next call (callers copy it into the urgency input at once).
+ */
 export function charFeatures(text: string, vocab: CharVocabulary, offset: number, scale: number): SparseVector {
-  let scratch = charCounts.get(vocab);
-  if (!scratch) charCounts.set(vocab, (scratch = { counts: new Float64Array(vocab.idf.length), touched: new Int32Array(vocab.idf.length) }));
-  const { counts, touched } = scratch;
+  let scratch = charScratch.get(vocab);
+  if (!scratch) {
+    const size = vocab.idf.length;
+    charScratch.set(vocab, (scratch = { counts: new Float64Array(size), touched: new Int32Array(size), indices: new Int32Array(size), values: new Float32Array(size) }));
+  }
+  const { counts, touched, indices, values } = scratch;
   const column = vocab.column;
   const lowered = text.toLowerCase();
   let n = 0;
@@ -391,8 +398,6 @@ export function charFeatures(text: string, vocab: CharVocabulary, offset: number
     if (counts[j] === 0) touched[n++] = j;
     counts[j]++;
   }
-  const indices = new Int32Array(n);
-  const values = new Float32Array(n);
   let norm = 0;
   for (let k = 0; k < n; k++) {
     const j = touched[k];
@@ -404,5 +409,5 @@ export function charFeatures(text: string, vocab: CharVocabulary, offset: number
   }
   const f = norm ? scale / Math.sqrt(norm) : 0;
   for (let k = 0; k < n; k++) values[k] *= f;
-  return { indices, values };
+  return { indices: indices.subarray(0, n), values: values.subarray(0, n) };
 }

@@ -38,7 +38,8 @@ function scratchOf(C: number): Float64Array {
   return a;
 }
 
-export function scores(model: LinearModel, x: SparseVector, out = new Float32Array(model.numClasses)): Float32Array {
+/** `count`: score only the first `count` entries of `x` (a prefix of a longer vector, without copying it). */
+export function scores(model: LinearModel, x: SparseVector, out = new Float32Array(model.numClasses), count = x.indices.length): Float32Array {
   // Locals, not property loads, inside the loop: this is the scorer's whole cost.
   const C = model.numClasses;
   const w = model.weights;
@@ -46,7 +47,7 @@ export function scores(model: LinearModel, x: SparseVector, out = new Float32Arr
   const values = x.values;
   const acc = scratchOf(C);
   for (let c = 0; c < C; c++) acc[c] = model.bias[c];
-  const n = indices.length;
+  const n = count;
   let k = 0;
   // Four features per pass over the classes: one load and store of each accumulator instead of four
   // (measured ~45 % less time for the 83-class leaf model).

@@ -59,13 +59,18 @@ export interface LabelledText {
   category?: string;
 }
 
-export function loadJsonl(file: string): LabelledText[] {
+/**
+ * Labelled lines for `eval`. A line may give its first-level `label`, or only the second-level `category`
+ * a writer's file carries (`parentOf` maps it: a new held-out file can be scored as the writer delivered it).
+ */
+export function loadJsonl(file: string, parentOf?: Map<string, string>): LabelledText[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l, i) => {
       const row = JSON.parse(l);
-      if (typeof row.text !== 'string' || typeof row.label !== 'string') throw new Error(`${file}:${i + 1}: needs "text" and "label"`);
+      if (typeof row.label !== 'string' && typeof row.category === 'string' && parentOf?.has(row.category)) row.label = parentOf.get(row.category);
+      if (typeof row.text !== 'string' || typeof row.label !== 'string') throw new Error(`${file}:${i + 1}: needs "text" and "label" (or a known "category")`);
       return row as LabelledText;
     });
 }
