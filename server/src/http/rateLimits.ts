@@ -131,9 +131,11 @@ export function createRateLimits(settings: Partial<LimitSettings> = {}) {
     const counted = windows.filter((_, i) => results[i].status === 'fulfilled' || (results[i] as PromiseRejectedResult).reason instanceof RateLimiterRes);
     await Promise.all(counted.map(({ limiter }) => limiter.reward(key, points)));
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    // The request fits again once every refusing window has room; a request larger than a whole window
-    // never fits, so say when the window starts afresh anyway.
-    throw rateLimited(Math.max(1, Math.ceil(Math.max(...refused.map((r) => r.msBeforeNext)) / 1000)));
+    // When to try again: the first refusing window in the rule's order (shortest first), as when the
+    // windows were asked one after the other. A longer window may refuse too only because concurrent
+    // refused attempts are still counted there; if it is really full, the next try says so. A request
+    // larger than a whole window never fits, so say when the window starts afresh anyway.
+    throw rateLimited(Math.max(1, Math.ceil(refused[0].msBeforeNext / 1000)));
   }
 
   /** Gives points back, e.g. for a report the server then refused as invalid. */
