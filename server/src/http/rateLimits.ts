@@ -125,17 +125,20 @@ export function createRateLimits(settings: Partial<LimitSettings> = {}) {
     const windows = limitersFor(rule);
     const results = await Promise.allSettled(windows.map(({ limiter }) => limiter.consume(key, points)));
     const failed = results.find((r) => r.status === 'rejected' && !(r.reason instanceof RateLimiterRes));
-    const refused = results.flatMap((r) => (r.status === 'rejected' && r.reason instanceof RateLimiterRes ? [r.reason as RateLimiterRes] : []));
+    const refused = results.flatMap((r, i) => (r.status === 'rejected' && r.reason instanceof RateLimiterRes ? [{ res: r.reason as RateLimiterRes, limit: windows[i].points }] : []));
     if (!failed && !refused.length) return;
     // Give back what was counted: every window that answered (a refusing one counted the attempt too).
     const counted = windows.filter((_, i) => results[i].status === 'fulfilled' || (results[i] as PromiseRejectedResult).reason instanceof RateLimiterRes);
     await Promise.all(counted.map(({ limiter }) => limiter.reward(key, points)));
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    // When to try again: the first refusing window in the rule's order (shortest first), as when the
-    // windows were asked one after the other. A longer window may refuse too only because concurrent
-    // refused attempts are still counted there; if it is really full, the next try says so. A request
-    // larger than a whole window never fits, so say when the window starts afresh anyway.
-    throw rateLimited(Math.max(1, Math.ceil(refused[0].msBeforeNext / 1000)));
+    // When to try again: when the window that is really full starts afresh. Several windows may refuse,
+    // some only because concurrent attempts that will be refused are still counted; those attempts are
+    // counted in every window alike (each request changes all windows in one step), so the window over
+    // its limit by the most is the one with the least room of its own (on a tie, the later one). A
+    // request larger than a whole window never fits, so say when the window starts afresh anyway.
+    const over = (x: (typeof refused)[number]) => x.res.consumedPoints - x.limit;
+    const binding = refused.reduce((a, b) => (over(b) > over(a) || (over(b) === over(a) && b.res.msBeforeNext > a.res.msBeforeNext) ? b : a));
+    throw rateLimited(Math.max(1, Math.ceil(binding.res.msBeforeNext / 1000)));
   }
 
   /** Gives points back, e.g. for a report the server then refused as invalid. */
