@@ -1,5 +1,4 @@
 import { DUPLICATE_KEY } from './errors';
-import { throughWriteGate } from './writeGate';
 
 type Pending<T> = { item: T; resolve: () => void; reject: (err: unknown) => void };
 
@@ -27,7 +26,7 @@ export function createGroupCommit<T>(write: (items: T[]) => Promise<unknown>, op
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       try {
-        await throughWriteGate(() => write(batch.map((p) => p.item)));
+        await write(batch.map((p) => p.item));
         for (const p of batch) p.resolve();
       } catch (err) {
         settleAfterError(batch, err);

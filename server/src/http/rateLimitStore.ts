@@ -1,7 +1,6 @@
 import type mongoose from 'mongoose';
 import { RateLimiterMongo } from 'rate-limiter-flexible';
 import { isDuplicateKey } from '../db/errors';
-import { throughWriteGate } from '../db/writeGate';
 
 /** One window as rate-limiter-flexible's MongoDB store keeps it (its `_getRateLimiterRes` reads this shape). */
 export interface WindowState {
@@ -113,7 +112,7 @@ export class RuleWindows {
         running[`w.${w}.expire`] = { $gt: now };
         inc[`w.${w}.points`] = s.points;
       }
-      const fast = await throughWriteGate(() => collection.findOneAndUpdate(running as mongoose.mongo.Filter<RuleDoc>, { $inc: inc }, { returnDocument: 'after' }));
+      const fast = await collection.findOneAndUpdate(running as mongoose.mongo.Filter<RuleDoc>, { $inc: inc }, { returnDocument: 'after' });
       if (fast) return fast;
 
       // Some window has not started or has ended: start it, as a compare-and-set on what was read.
@@ -137,7 +136,7 @@ export class RuleWindows {
       const expire = latestExpire(windows);
       if (!current) {
         try {
-          await throughWriteGate(() => collection.insertOne({ _id: docId, w: windows, expire }));
+          await collection.insertOne({ _id: docId, w: windows, expire });
           return { _id: docId, w: windows, expire };
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
@@ -148,7 +147,7 @@ export class RuleWindows {
       const update: mongoose.mongo.UpdateFilter<RuleDoc> = { $max: { expire } as never };
       if (Object.keys(set).length) update.$set = set as never;
       if (Object.keys(incRunning).length) update.$inc = incRunning as never;
-      const done = await throughWriteGate(() => collection.findOneAndUpdate(expected as mongoose.mongo.Filter<RuleDoc>, update, { returnDocument: 'after' }));
+      const done = await collection.findOneAndUpdate(expected as mongoose.mongo.Filter<RuleDoc>, update, { returnDocument: 'after' });
       if (done) return done;
       // Someone else started or ended a window meanwhile: go round.
     }
