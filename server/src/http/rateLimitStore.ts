@@ -134,6 +134,8 @@ export class RuleWindows {
         // Points given back to a window that has ended are dropped: a new window starts from nothing.
       }
       const expire = latestExpire(windows);
+      // Only points given back, and no document (it ran out and was removed): nothing to write.
+      if (!current && !Object.keys(set).length) return { _id: docId, w: {} };
       if (!current) {
         try {
           await collection.insertOne({ _id: docId, w: windows, expire });
