@@ -48,6 +48,11 @@ test.serial('分类管理 at 1440×900: per-category figures, a keyword edit che
   t.true((await figure(page, 'fig-train-street_lights')) > 0, 'training examples');
   t.true((await figure(page, 'fig-open-roads_facilities')) >= 2, 'the first level sums its children');
   await snap(page, '40-desk-categories-figures');
+  // Every row action fits at a desk: the last one (下移) ends inside the table's panel, not cut at its right edge.
+  const main = await page.locator('.cat-main:visible').boundingBox();
+  const down = await page.locator('[aria-label="下移 路灯"]:visible').boundingBox();
+  t.truthy(main && down);
+  t.true(down!.x + down!.width <= main!.x + main!.width, `下移 ends at ${down!.x + down!.width}, the panel at ${main!.x + main!.width}`);
   found.push(...(await axe(page, 'categories')));
 
   // Keyword edit: checked before saving, "would move N of the last 1,000".
