@@ -14,7 +14,8 @@ const here = import.meta.dirname;
 // Bump when main.go or a patch changes, so existing builds are replaced.
 // p8: patches 0001–0006 (0004 range/sort pushdown, 0005 grouped updates, 0006 lazy SQL debug log).
 // p9: + 0007 (planner statistics, and a lower bound on the streamed sort's key).
-export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p10');
+// p10: + 0008 (bounded ANALYZE). p12: + 0010 (one-pass sjson decoder, no resource tracking; GOGC 400 in main.go).
+export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p12');
 /** The same wrapper without any patch: what the patched build's query results are compared with. */
 export const FERRETDB_UPSTREAM_BIN = path.resolve(here, '../../.data/bin/ferretdb-upstream-1.24.2');
 

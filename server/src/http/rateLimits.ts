@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
-import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { isFerretDb } from '../db/dialect';
+import { RateLimiterMongoById, RuleWindows, type RuleDoc } from './rateLimitStore';
 import type { AppContext } from './context';
 import { rateLimited } from './errors';
 
@@ -8,9 +9,12 @@ import { rateLimited } from './errors';
  * Quotas and rate limits (README "Limits and abuse"). Counters live in the
  * database (`ratelimits`, one document per key and window, through
  * rate-limiter-flexible's MongoDB store), so every API instance on one database
- * shares them. Each consume is one `findOneAndUpdate` upsert with `$inc`:
- * atomic on MongoDB and on our FerretDB build (patch 0002; upstream v1.24 is
- * not, and would undercount concurrent requests).
+ * shares them. The windows of one rule for one key share one document keyed
+ * by `_id` (`reports:<resident>`), and a consume of all of them is one
+ * `findOneAndUpdate` with `$inc` (rateLimitStore.ts: rate-limiter-flexible
+ * with a store of ours on its store interface): atomic on MongoDB and on our
+ * FerretDB build (patch 0002, which then locks that document only; upstream
+ * v1.24 is not atomic, and would undercount concurrent requests).
  */
 export interface LimitSettings {
   reportsPerHour: number;
@@ -58,26 +62,27 @@ export const RATE_LIMIT_COLLECTION = 'ratelimits';
 
 export function createRateLimits(settings: Partial<LimitSettings> = {}) {
   const rules = rulesOf({ ...DEFAULT_LIMITS, ...settings });
-  let limiters: Map<LimitRule, { limiter: RateLimiterMongo; points: number }[]> | null = null;
+  let limiters: Map<LimitRule, { limiter: RateLimiterMongoById; points: number }[]> | null = null;
   let indexes: Promise<unknown> | null = null;
 
   /** Built on first use: the database connection exists by then. */
   function limitersFor(rule: LimitRule) {
     if (!limiters) {
       limiters = new Map();
+      const collection = () => mongoose.connection.collection<RuleDoc>(RATE_LIMIT_COLLECTION);
       for (const [name, windows] of Object.entries(rules) as [LimitRule, { points: number; duration: number }[]][]) {
+        const store = new RuleWindows(collection);
         limiters.set(
           name,
           windows.map((w) => ({
             points: w.points,
-            limiter: new RateLimiterMongo({
+            limiter: new RateLimiterMongoById({
               storeClient: mongoose.connection,
               tableName: RATE_LIMIT_COLLECTION,
-              keyPrefix: `${name}:${w.duration}`,
+              windows: store,
+              rule: name,
               points: w.points,
               duration: w.duration,
-              // Ours below: the library's TTL index is not supported the same way everywhere.
-              disableIndexesCreation: true,
             }),
           })),
         );
@@ -89,7 +94,11 @@ export function createRateLimits(settings: Partial<LimitSettings> = {}) {
   function ensureIndexes() {
     indexes ??= (async () => {
       const collection = mongoose.connection.collection(RATE_LIMIT_COLLECTION);
-      await collection.createIndex({ key: 1 }, { unique: true });
+      // Windows used to be one document each, found by a `key` field with a unique index
+      // (rate-limiter-flexible's own store); a rule's windows are one document keyed by `_id` now, and
+      // that index would refuse a second document without `key`. The old documents run out by
+      // themselves (MongoDB's TTL index, or housekeeping by `expire` on the embedded database).
+      await collection.dropIndex('key_1').catch(() => {});
       // MongoDB expires windows by itself; FerretDB v1.24 does not, so housekeeping removes them there.
       if (!isFerretDb()) await collection.createIndex({ expire: 1 }, { expireAfterSeconds: 0 });
     })().catch((err) => {
@@ -101,25 +110,35 @@ export function createRateLimits(settings: Partial<LimitSettings> = {}) {
 
   /**
    * Takes `points` from every window of `rule` for `key`, or throws 429
-   * RATE_LIMITED (with Retry-After) having taken nothing: points taken from
-   * windows that had room are given back.
+   * RATE_LIMITED (with Retry-After) having taken nothing: if any window is
+   * over, the points are given back to all of them.
+   *
+   * All windows are asked in the same tick, so the store writes them in one
+   * atomic step (rateLimitStore.ts): concurrent requests are then counted in
+   * the same order in every window, and a refusal in one window never makes
+   * another window refuse a request that fits. Counts stay ≥ what was let
+   * through at every moment (a refused attempt is counted until it is given
+   * back), so concurrent refusals never let one more in.
    */
   async function consume(rule: LimitRule, key: string, points = 1): Promise<void> {
     await ensureIndexes();
-    const taken: RateLimiterMongo[] = [];
-    for (const { limiter } of limitersFor(rule)) {
-      try {
-        await limiter.consume(key, points);
-        taken.push(limiter);
-      } catch (err) {
-        if (!(err instanceof RateLimiterRes)) throw err;
-        // The store counted this attempt too: give it back, so only what was let through counts.
-        // (Counts stay ≥ what was let through at every moment, so concurrent refusals never let one more in.)
-        await Promise.all([...taken, limiter].map((l) => l.reward(key, points)));
-        // A request larger than the whole window can never fit: say when the window starts afresh anyway.
-        throw rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
-      }
-    }
+    const windows = limitersFor(rule);
+    const results = await Promise.allSettled(windows.map(({ limiter }) => limiter.consume(key, points)));
+    const failed = results.find((r) => r.status === 'rejected' && !(r.reason instanceof RateLimiterRes));
+    const refused = results.flatMap((r, i) => (r.status === 'rejected' && r.reason instanceof RateLimiterRes ? [{ res: r.reason as RateLimiterRes, limit: windows[i].points }] : []));
+    if (!failed && !refused.length) return;
+    // Give back what was counted: every window that answered (a refusing one counted the attempt too).
+    const counted = windows.filter((_, i) => results[i].status === 'fulfilled' || (results[i] as PromiseRejectedResult).reason instanceof RateLimiterRes);
+    await Promise.all(counted.map(({ limiter }) => limiter.reward(key, points)));
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    // When to try again: when the window that is really full starts afresh. Several windows may refuse,
+    // some only because concurrent attempts that will be refused are still counted; those attempts are
+    // counted in every window alike (each request changes all windows in one step), so the window over
+    // its limit by the most is the one with the least room of its own (on a tie, the later one). A
+    // request larger than a whole window never fits, so say when the window starts afresh anyway.
+    const over = (x: (typeof refused)[number]) => x.res.consumedPoints - x.limit;
+    const binding = refused.reduce((a, b) => (over(b) > over(a) || (over(b) === over(a) && b.res.msBeforeNext > a.res.msBeforeNext) ? b : a));
+    throw rateLimited(Math.max(1, Math.ceil(binding.res.msBeforeNext / 1000)));
   }
 
   /** Gives points back, e.g. for a report the server then refused as invalid. */

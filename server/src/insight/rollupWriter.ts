@@ -238,11 +238,10 @@ export function createRollupWriter(deps: {
   /** Recomputes the facts of these reports and applies the differences (one journal). */
   async function processReports(reports: ReportDoc[]) {
     if (!reports.length) return;
+    // One query for the batch's stored facts (an `_id` $in, answered from the `_id` index), not one per report.
     const olds = new Map<string, Fact>();
-    await inParallel(reports, async (r) => {
-      const f = await FactModel.findById(r._id).lean<{ f: string }>();
-      if (f) olds.set(r._id, factFromStored(f));
-    });
+    const stored = await FactModel.collection.find({ _id: { $in: reports.map((r) => r._id) } } as never, { projection: { f: 1 } }).toArray();
+    for (const f of stored) olds.set(String(f._id), factFromStored(f as unknown as { f: string }));
     const incs: Increments = new Map();
     const labels = new Map<string, unknown>();
     const facts: Fact[] = [];
@@ -315,11 +314,14 @@ export function createRollupWriter(deps: {
     if (open.some((h) => h.reportIds.includes(f._id))) return;
     const joined = open.find((h) => h.pts.some((q) => near(q) && at - new Date(q.at).getTime() <= windowMs));
     if (joined) {
-      await Hotspot.collection.updateOne({ _id: joined._id } as never, { $addToSet: { pts: p, reportIds: p.id } });
-      const h = (await Hotspot.findById(joined._id).lean<HotspotDoc>())!;
-      const times = h.pts.map((q) => new Date(q.at).getTime());
-      await Hotspot.collection.updateOne({ _id: h._id } as never, {
-        $set: { ...circleOf(h.pts), count: h.reportIds.length, firstAt: new Date(Math.min(...times)), lastAt: new Date(Math.max(...times)) },
+      // One update: the hotspot as just read plus this point (the writer is the only one writing hotspots,
+      // and it writes one at a time, so what was read is current). It used to be $addToSet, a re-read of
+      // the whole document and a $set: two rewrites of a document that grows with every report.
+      const pts = [...joined.pts, p];
+      const times = pts.map((q) => new Date(q.at).getTime());
+      await Hotspot.collection.updateOne({ _id: joined._id } as never, {
+        $addToSet: { pts: p, reportIds: p.id },
+        $set: { ...circleOf(pts), count: new Set([...joined.reportIds, p.id]).size, firstAt: new Date(Math.min(...times)), lastAt: new Date(Math.max(...times)) },
       });
       return;
     }
@@ -330,7 +332,10 @@ export function createRollupWriter(deps: {
     for (let d = shanghaiDay(new Date(at - windowMs)); d <= f.day; d = addDays(d, 1)) days.push(d);
     const ids: string[] = [];
     for (let x = cx - rings; x <= cx + rings; x++) for (let y = cy - rings; y <= cy + rings; y++) for (const d of days) ids.push(geoKey(f.parent, x, y, d));
-    const cells = await Promise.all(ids.map((id) => GeoCell.findById(id).lean<{ pts: HotspotPoint[] }>()));
+    // One query for the cells around (an `_id` $in), not one per cell and day.
+    const found = (await GeoCell.collection.find({ _id: { $in: ids } } as never).toArray()) as unknown as { _id: string; pts: HotspotPoint[] }[];
+    const byId = new Map(found.map((c) => [c._id, c]));
+    const cells = ids.map((id) => byId.get(id)); // in the order of `ids`, as the members were found before
     const members = cells
       .flatMap((c) => c?.pts ?? [])
       .filter((q) => near(q) && new Date(q.at).getTime() <= at && at - new Date(q.at).getTime() <= windowMs);
