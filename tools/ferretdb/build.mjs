@@ -15,7 +15,8 @@ const here = import.meta.dirname;
 // p8: patches 0001–0006 (0004 range/sort pushdown, 0005 grouped updates, 0006 lazy SQL debug log).
 // p9: + 0007 (planner statistics, and a lower bound on the streamed sort's key).
 // p10: + 0008 (bounded ANALYZE). p12: + 0010 (one-pass sjson decoder, no resource tracking; GOGC 400 in main.go).
-export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p12');
+// p13: + 0011 (write transactions queue on a Go mutex per database instead of SQLite's busy handler).
+export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p13');
 /** The same wrapper without any patch: what the patched build's query results are compared with. */
 export const FERRETDB_UPSTREAM_BIN = path.resolve(here, '../../.data/bin/ferretdb-upstream-1.24.2');
 
