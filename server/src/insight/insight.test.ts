@@ -6,8 +6,8 @@ import { insertRawReports, setReportFields } from '../../test/reportStore';
 import { createStaff } from '../../test/staff';
 import { startFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import { TEST_PIPELINE_SECRET } from '../../test/harness';
-import { bucketId } from './contribution';
-import { Bucket, Hotspot, InsightState, JournalLog, ROLLUP_LAYOUT } from './insightModel';
+import { bucketId, factFromStored } from './contribution';
+import { Bucket, Fact, Hotspot, InsightState, JournalLog, ROLLUP_LAYOUT } from './insightModel';
 import { createRollupWriter } from './rollupWriter';
 import { createReportRepository } from '../reports/reportRepository';
 import { silentLogger } from '../log';
@@ -267,6 +267,71 @@ test.serial('a hotspot appears with the 5th report within 300 m and 24 h, not th
   t.is(sent[0].idempotencyKey, `hotspot:${id}`);
   t.like(sent[0].body, { category: { code: 'city_management', name: '城市管理' }, district: X, count: 5 });
   t.is(await Hotspot.collection.countDocuments({ parent: 'city_management' } as never), 1);
+});
+
+test.serial('a hotspot of 300 reports lists every one of them, and its document does not grow with them', async (t) => {
+  t.timeout(240_000);
+  const base = { lat: 31.05, lng: 121.25 };
+  const at = (i: number) => new Date(Date.parse('2026-10-20T01:00:00Z') + i * 200_000).toISOString(); // 300 reports over ~17 h
+  // Within ~150 m of the base, spread on both axes (so the bounds and the centre move as it grows).
+  const point = (i: number) => ({ lat: base.lat + (((i * 37) % 27) - 13) / 111_000 * 10, lng: base.lng + (((i * 53) % 23) - 11) / 95_000 * 10 });
+  const reports = Array.from({ length: 300 }, (_, i) => report({ at: at(i), district: X, category: B, point: point(i) }));
+  const list = async () => (await get('/api/v1/admin/insight/hotspots?from=2026-10-19&to=2026-10-21')).body.items.filter((h: any) => h.category.code === 'housing_property');
+  const stored = async (id: string) => mongoose.mongo.BSON.calculateObjectSize((await Hotspot.collection.findOne({ _id: id } as never))!);
+  await insertRawReports(reports.slice(0, 6));
+  await s.services.insightWriter.drain();
+  let items = await list();
+  t.is(items.length, 1);
+  t.is(items[0].count, 6);
+  const id = items[0].id;
+  const sizeAt6 = await stored(id);
+  // The rest in two bursts (the writer takes them in batches of 200).
+  await insertRawReports(reports.slice(6, 150));
+  await s.services.insightWriter.drain();
+  await insertRawReports(reports.slice(150));
+  await s.services.insightWriter.drain();
+  items = await list();
+  t.is(items.length, 1, 'the same hotspot grew');
+  t.is(items[0].id, id);
+  t.is(items[0].count, 300);
+  t.deepEqual(items[0].reportIds, reports.map((r) => r._id), 'all 300 reports, oldest first');
+  t.is(items[0].firstAt, at(0));
+  t.is(items[0].lastAt, at(299));
+  t.deepEqual(items[0].district, X);
+  // The centre is the mean of the members; the radius encloses every one of them.
+  const mean = (k: 'lat' | 'lng') => reports.reduce((n, r) => n + r.point[k], 0) / reports.length;
+  t.true(Math.abs(items[0].center.lat - mean('lat')) < 2e-6 && Math.abs(items[0].center.lng - mean('lng')) < 2e-6);
+  const distance = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) => Math.hypot((a.lat - b.lat) * 111_000, (a.lng - b.lng) * 111_000 * Math.cos((a.lat * Math.PI) / 180));
+  t.true(reports.every((r) => distance(items[0].center, r.point) <= items[0].radiusM + 1));
+  t.true(items[0].radiusM <= 300);
+  // Fixed size: the same bytes at the 6th report and the 300th (a count and statistics, no member list).
+  t.is(await stored(id), sizeAt6);
+  t.is(await mongoose.connection.db!.collection('insight_hotspot_members').countDocuments({ h: id }), 300);
+  // As if the writer died after the 300th report's `$inc` but before its member's insert: a new writer
+  // replays the journal holding the last two points. Neither is counted again; the missing member is written.
+  const members = mongoose.connection.db!.collection<{ _id: string }>('insight_hotspot_members');
+  await members.deleteOne({ _id: `housing_property|${reports[299]._id}` });
+  const facts = await Promise.all(reports.slice(298).map(async (r) => factFromStored((await Fact.collection.findOne({ _id: r._id } as never)) as unknown as { f: string })));
+  const seqNow = ((await InsightState.findById('writer').lean<{ seq?: number }>())?.seq ?? 0) + 1;
+  const journal = {
+    seq: seqNow,
+    incs: [],
+    labels: { paths: [], values: [] },
+    facts,
+    geoAdd: facts.map((f) => ({
+      doc: `${f.parent}|${Math.floor(f.point!.lat / 0.0027)}|${Math.floor(f.point!.lng / 0.00315)}|${f.day}`,
+      p: { id: f._id, lat: f.point!.lat, lng: f.point!.lng, at: f.at, district: f.district },
+    })),
+    geoRemove: [],
+  };
+  await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { seq: seqNow, journal } });
+  const again = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null });
+  await again.drain();
+  await again.stop();
+  items = await list();
+  t.is(items[0].count, 300, 'not counted twice');
+  t.deepEqual(items[0].reportIds, reports.map((r) => r._id), 'the member is back');
+  t.is(await stored(id), sizeAt6);
 });
 
 test.serial('admins change the hotspot rule', async (t) => {

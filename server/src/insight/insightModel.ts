@@ -13,7 +13,10 @@ import mongoose, { Schema } from 'mongoose';
  * - `insight_journal_log`: `_id` = a journal sequence → the bucket ids it touched
  *   (readers' caches evict them; the last 2,000 are kept).
  * - `insight_geo`: first-level category × 300 m cell × day → points (hotspot search).
- * - `insight_hotspots`, `insight_alert_seen`, `insight_state`, `insight_settings`.
+ * - `insight_hotspots`: one fixed-size document per hotspot (count, sums and bounds of its members'
+ *   coordinates, per-district counts, first/last times); `insight_hotspot_members`: one small document
+ *   per member, `_id` = first-level category|report id, indexed by hotspot (`h`).
+ * - `insight_alert_seen`, `insight_state`, `insight_settings`.
  */
 const loose = { strict: false, versionKey: false } as const;
 
@@ -49,6 +52,30 @@ const hotspotSchema = new Schema({ _id: String }, loose);
 hotspotSchema.index({ parent: 1, lastAt: -1 });
 export const Hotspot = mongoose.model('InsightHotspot', hotspotSchema, 'insight_hotspots');
 
+/**
+ * A hotspot's members, one document each, so a report joining a hotspot is one small insert plus one
+ * `$inc`/`$min`/`$max` of the hotspot's fixed-size document. They used to be arrays inside the hotspot:
+ * the embedded database rewrites a whole document on every update, so a hotspot grown to 1,800 points
+ * (573 KB) was rewritten for every report that joined it. `_id` = `<first-level category>|<report id>`:
+ * a report belongs to at most one hotspot of its category (a report near a hotspot's member joins that
+ * hotspot rather than founding another), and the unique `_id` makes that hold even on a replay.
+ */
+const memberSchema = new Schema({ _id: String }, loose);
+memberSchema.index({ h: 1 });
+export const HotspotMember = mongoose.model('InsightHotspotMember', memberSchema, 'insight_hotspot_members');
+
+export interface HotspotMemberDoc {
+  _id: string;
+  /** hotspot id */
+  h: string;
+  /** report id */
+  id: string;
+  lat: number;
+  lng: number;
+  at: Date;
+  district: string;
+}
+
 /** `_id` = userId|hotspotId: inserted when a staff member has seen an alert. */
 export const AlertSeen = mongoose.model('InsightAlertSeen', new Schema({ _id: String, at: Date }, { versionKey: false }), 'insight_alert_seen');
 export const InsightState = mongoose.model('InsightState', new Schema({ _id: String }, loose), 'insight_state');
@@ -69,20 +96,46 @@ export interface HotspotPoint {
   district: string;
 }
 
+/**
+ * A hotspot as stored: fixed size whatever its count. Centre, radius and district are derived from the
+ * statistics when it is shown (hotspotPresenter): the centre is the mean of the members' coordinates
+ * (`sLat`/`sLng` over `count`), the radius the distance from it to the farthest corner of the members'
+ * bounding box (it encloses every member), the district the one most members are in (`dc`).
+ */
 export interface HotspotDoc {
   _id: string;
   parent: string;
   parentName: string;
-  district: { code: string; name: string };
-  center: { lat: number; lng: number };
-  radiusM: number;
   count: number;
+  sLat: number;
+  sLng: number;
+  minLat: number;
+  maxLat: number;
+  minLng: number;
+  maxLng: number;
+  /** members per district code */
+  dc: Record<string, number>;
   firstAt: Date;
   lastAt: Date;
-  reportIds: string[];
-  pts: HotspotPoint[];
+  /** the last report joined: a replay after a crash between the `$inc` and the member's insert does not count it twice */
+  last?: string;
   createdAt: Date;
   /** the signed `event: "hotspot"` message to the pipeline: pending until delivered, `none` without a webhook */
   announce: 'pending' | 'sent' | 'none';
   announceAttempts?: number;
+}
+
+/**
+ * Every member's report id of these hotspots, oldest first (one indexed `{h: {$in}}` query). The console's
+ * list and the pipeline's message both carry all of them: the API's contract is a hotspot with its reports.
+ */
+export async function reportIdsOf(hotspotIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(hotspotIds.map((id) => [id, []]));
+  if (!hotspotIds.length) return out;
+  const rows = (await HotspotMember.collection
+    .find({ h: { $in: hotspotIds } } as never, { projection: { h: 1, id: 1, at: 1 } })
+    .toArray()) as unknown as Pick<HotspotMemberDoc, 'h' | 'id' | 'at'>[];
+  rows.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const r of rows) out.get(r.h)?.push(r.id);
+  return out;
 }

@@ -1,12 +1,11 @@
 import type { mongo } from 'mongoose';
-import { districtByCode } from '@ssp/shared';
 import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
 import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
 import { diff, emitContribution, factFromStored, factOf, labelsOf, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
 import { presentHotspot } from './hotspotPresenter';
-import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, type HotspotDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
+import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, HotspotMember, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, reportIdsOf, type HotspotDoc, type HotspotMemberDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
 
 /**
  * Keeps the rollups in step with the reports. ONE writer, and every write it
@@ -165,6 +164,7 @@ export function createRollupWriter(deps: {
     const run = chain.then(async () => {
       if (!recovered) {
         recovered = true;
+        await migrateHotspots();
         // A rebuild about to run makes the layout check's own rebuild pointless.
         await replayJournal(opts.rebuilding ?? false);
       }
@@ -289,18 +289,29 @@ export function createRollupWriter(deps: {
 
   // ---- hotspots ----
 
-  function circleOf(pts: HotspotPoint[]) {
-    const lat = pts.reduce((s, p) => s + p.lat, 0) / pts.length;
-    const lng = pts.reduce((s, p) => s + p.lng, 0) / pts.length;
-    const radiusM = Math.round(Math.max(...pts.map((p) => distanceMeters({ lat, lng }, p))));
-    return { center: { lat: Math.round(lat * 1e6) / 1e6, lng: Math.round(lng * 1e6) / 1e6 }, radiusM };
-  }
+  /** A member document (`_id` = category|report: a report is in at most one hotspot of its category). */
+  const memberOf = (parent: string, h: string, q: HotspotPoint): HotspotMemberDoc => ({ _id: `${parent}|${q.id}`, h, id: q.id, lat: q.lat, lng: q.lng, at: new Date(q.at), district: q.district });
 
   /**
    * A hotspot: ≥ minReports reports of one first-level category within
    * radiusM of the report that completes it, filed within windowHours before
    * it. A later report within radiusM of any of its reports, at most
-   * windowHours after its last one, joins it (the same hotspot grows).
+   * windowHours after that one, joins it (the same hotspot grows).
+   *
+   * Cost: the same at the 6th report and the 6,000th — one `_id` lookup (already a member?), one `_id` $in
+   * of the geo cells around, one `_id` $in of those points' memberships, then either one fixed-size
+   * update of the hotspot and one small insert (join), or one insert of the hotspot and of its members
+   * (a new one). Nothing reads or rewrites a hotspot's list of members.
+   *
+   * Concurrency: only the writer writes hotspots and members, and every write it makes runs in its one
+   * serial queue (`exclusive`), so the `$inc`s (a read and a separate write on the embedded FerretDB)
+   * never race. Crash safety: a replayed journal runs this again for its points. A point whose member
+   * document exists is done. A join updates the hotspot first, guarded by `last ≠ this report` and
+   * setting `last`, then inserts the member: a crash between the two leaves `last` = this report, so the
+   * replay's update matches nothing (not counted twice) and the member is inserted. The serial queue
+   * means at most that one join can be half-done. A new hotspot is inserted whole (its statistics over
+   * all its members), then its members; a replay finds no member, founds it again, the insert fails on
+   * the duplicate id, and the members are inserted (duplicates ignored).
    */
   async function detectHotspot(f: Fact, s: HotspotSettings) {
     const p = pointOf(f);
@@ -308,23 +319,9 @@ export function createRollupWriter(deps: {
     const at = new Date(f.at).getTime();
     const windowMs = s.windowHours * 3600_000;
     const near = (q: HotspotPoint) => distanceMeters(p, q) <= s.radiusM;
-    // Already part of one (a replayed journal)?
     // Raw driver queries: these collections have loose schemas, and mongoose's strictQuery would drop the filter.
-    const open = (await Hotspot.collection.find({ parent: f.parent, lastAt: { $gte: new Date(at - windowMs) } } as never).toArray()) as unknown as HotspotDoc[];
-    if (open.some((h) => h.reportIds.includes(f._id))) return;
-    const joined = open.find((h) => h.pts.some((q) => near(q) && at - new Date(q.at).getTime() <= windowMs));
-    if (joined) {
-      // One update: the hotspot as just read plus this point (the writer is the only one writing hotspots,
-      // and it writes one at a time, so what was read is current). It used to be $addToSet, a re-read of
-      // the whole document and a $set: two rewrites of a document that grows with every report.
-      const pts = [...joined.pts, p];
-      const times = pts.map((q) => new Date(q.at).getTime());
-      await Hotspot.collection.updateOne({ _id: joined._id } as never, {
-        $addToSet: { pts: p, reportIds: p.id },
-        $set: { ...circleOf(pts), count: new Set([...joined.reportIds, p.id]).size, firstAt: new Date(Math.min(...times)), lastAt: new Date(Math.max(...times)) },
-      });
-      return;
-    }
+    // Already part of one (a replayed journal)?
+    if (await HotspotMember.collection.findOne({ _id: `${f.parent}|${f._id}` } as never, { projection: { _id: 1 } })) return;
     // Candidates: the 300 m cells around the point, on each day the window touches.
     const [cx, cy] = geoCell(p);
     const rings = Math.ceil(s.radiusM / GEO_CELL_M);
@@ -336,27 +333,50 @@ export function createRollupWriter(deps: {
     const found = (await GeoCell.collection.find({ _id: { $in: ids } } as never).toArray()) as unknown as { _id: string; pts: HotspotPoint[] }[];
     const byId = new Map(found.map((c) => [c._id, c]));
     const cells = ids.map((id) => byId.get(id)); // in the order of `ids`, as the members were found before
-    const members = cells
-      .flatMap((c) => c?.pts ?? [])
-      .filter((q) => near(q) && new Date(q.at).getTime() <= at && at - new Date(q.at).getTime() <= windowMs);
+    const around = cells.flatMap((c) => c?.pts ?? []).filter((q) => q.id !== p.id && near(q) && at - new Date(q.at).getTime() <= windowMs);
+    // Joins the hotspot of a point around it, if one is in one.
+    if (around.length) {
+      const memberships = (await HotspotMember.collection
+        .find({ _id: { $in: [...new Set(around.map((q) => `${f.parent}|${q.id}`))] } } as never, { projection: { h: 1, at: 1 } })
+        .toArray()) as unknown as Pick<HotspotMemberDoc, '_id' | 'h' | 'at'>[];
+      if (memberships.length) {
+        // Several (hotspots that grew towards each other): the one of the latest member, then by id.
+        memberships.sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime() || (a.h < b.h ? -1 : 1));
+        const h = memberships[0].h;
+        await Hotspot.collection.updateOne({ _id: h, last: { $ne: p.id } } as never, {
+          $inc: { count: 1, sLat: p.lat, sLng: p.lng, [`dc.${p.district}`]: 1 },
+          $min: { minLat: p.lat, minLng: p.lng, firstAt: new Date(p.at) },
+          $max: { maxLat: p.lat, maxLng: p.lng, lastAt: new Date(p.at) },
+          $set: { last: p.id },
+        } as never);
+        await insertMembers([memberOf(f.parent, h, p)]);
+        return;
+      }
+    }
+    const members = around.filter((q) => new Date(q.at).getTime() <= at);
     const unique = [...new Map(members.map((q) => [q.id, q])).values()];
-    if (!unique.some((q) => q.id === p.id)) unique.push(p);
+    unique.push(p);
     if (unique.length < s.minReports) return;
     const times = unique.map((q) => new Date(q.at).getTime());
-    const districtCount = new Map<string, number>();
-    for (const q of unique) districtCount.set(q.district, (districtCount.get(q.district) ?? 0) + 1);
-    const district = [...districtCount].sort((a, b) => b[1] - a[1])[0][0];
+    const lats = unique.map((q) => q.lat);
+    const lngs = unique.map((q) => q.lng);
+    const dc: Record<string, number> = {};
+    for (const q of unique) dc[q.district] = (dc[q.district] ?? 0) + 1;
     const doc: HotspotDoc = {
       _id: `hs_${f._id}`,
       parent: f.parent,
       parentName: f.parentName,
-      district: { code: district, name: districtByCode(district)?.name ?? (district === f.district ? f.districtName : '未定位') },
-      ...circleOf(unique),
       count: unique.length,
+      sLat: lats.reduce((a, b) => a + b, 0),
+      sLng: lngs.reduce((a, b) => a + b, 0),
+      minLat: Math.min(...lats),
+      maxLat: Math.max(...lats),
+      minLng: Math.min(...lngs),
+      maxLng: Math.max(...lngs),
+      dc,
       firstAt: new Date(Math.min(...times)),
       lastAt: new Date(Math.max(...times)),
-      reportIds: unique.map((q) => q.id),
-      pts: unique,
+      last: p.id,
       createdAt: new Date(),
       announce: deps.announce ? 'pending' : 'none',
     };
@@ -366,19 +386,49 @@ export function createRollupWriter(deps: {
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
     }
+    await insertMembers(unique.map((q) => memberOf(f.parent, doc._id, q)));
+  }
+
+  /** Inserts member documents, skipping any already there (a replay). */
+  async function insertMembers(docs: HotspotMemberDoc[]) {
+    await bulkIgnoringApplied(HotspotMember.collection as unknown as Collection, docs.map((d) => ({ insertOne: { document: d } }) as unknown as AnyBulkWriteOperation));
+  }
+
+  /**
+   * Hotspots stored by an earlier version (members as arrays inside the document, `pts`): their members
+   * move to `insight_hotspot_members` and the document keeps only its statistics. Once, when the writer
+   * starts; idempotent (the members' inserts skip duplicates, the `$set`/`$unset` is last).
+   */
+  async function migrateHotspots() {
+    const old = (await Hotspot.collection.find({ pts: { $exists: true } } as never).toArray()) as unknown as (HotspotDoc & { pts: HotspotPoint[] })[];
+    for (const h of old) {
+      const pts = [...new Map(h.pts.map((q) => [q.id, q])).values()];
+      if (!pts.length) continue;
+      await insertMembers(pts.map((q) => memberOf(h.parent, h._id, q)));
+      const dc: Record<string, number> = {};
+      for (const q of pts) dc[q.district] = (dc[q.district] ?? 0) + 1;
+      const lats = pts.map((q) => q.lat);
+      const lngs = pts.map((q) => q.lng);
+      await Hotspot.collection.updateOne({ _id: h._id } as never, {
+        $set: { count: pts.length, sLat: lats.reduce((a, b) => a + b, 0), sLng: lngs.reduce((a, b) => a + b, 0), minLat: Math.min(...lats), maxLat: Math.max(...lats), minLng: Math.min(...lngs), maxLng: Math.max(...lngs), dc },
+        $unset: { pts: '', reportIds: '', center: '', radiusM: '', district: '' },
+      } as never);
+    }
+    if (old.length) log.info('insight: hotspots moved to member documents', { hotspots: old.length });
   }
 
   /** Sends pending hotspot announcements (idempotencyKey `hotspot:<id>`, so a resend is harmless). */
   async function announcePending() {
     if (!deps.announce) return;
     const pending = (await Hotspot.collection.find({ announce: 'pending' } as never).limit(50).toArray()) as unknown as HotspotDoc[];
+    const reportIds = await reportIdsOf(pending.map((h) => h._id));
     for (const h of pending) {
       try {
         await deps.announce({
           event: 'hotspot',
           idempotencyKey: `hotspot:${h._id}`,
           hotspotId: h._id,
-          ...hotspotFields(h),
+          ...hotspotFields(h, reportIds.get(h._id) ?? []),
         });
         await Hotspot.collection.updateOne({ _id: h._id } as never, { $set: { announce: 'sent' } });
       } catch (err) {
@@ -552,7 +602,7 @@ export async function rebuildDoneSince(at: Date): Promise<{ reports: number; buc
 
 
 /** The pipeline message's fields: the console's view of the hotspot, its creation time as `at`. */
-function hotspotFields(h: HotspotDoc) {
-  const { id: _id, createdAt, ...rest } = presentHotspot(h);
+function hotspotFields(h: HotspotDoc, reportIds: string[]) {
+  const { id: _id, createdAt, ...rest } = presentHotspot(h, reportIds);
   return { ...rest, at: createdAt };
 }
