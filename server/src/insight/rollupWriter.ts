@@ -480,7 +480,12 @@ export function createRollupWriter(deps: {
       await model.createCollection().catch((err: { code?: number }) => {
         if (err.code !== 48) throw err; // NamespaceExists: a reader's query made it meanwhile
       });
-      await model.createIndexes();
+      await model.createIndexes().catch(async (err: { message?: string }) => {
+        // The embedded database can lose a race between this call and a concurrent one that made the
+        // collection (SQLite: "index … already exists"); asked again it finds the index and does nothing.
+        if (!/already exists/.test(String(err?.message))) throw err;
+        await model.createIndexes();
+      });
     }
     knownLabels.clear();
     const { seq } = await state();
