@@ -2,6 +2,11 @@ import { districtByCode } from '@ssp/shared';
 import { distanceMeters } from '../geo/coords';
 import type { HotspotDoc } from './insightModel';
 
+/** The district most members are in (the first of equals, in the order districts joined): what a district scope filters on. */
+export function hotspotDistrictCode(h: HotspotDoc): string {
+  return Object.entries(h.dc ?? {}).reduce<[string, number] | null>((best, e) => (!best || e[1] > best[1] ? e : best), null)?.[0] ?? 'none';
+}
+
 /** Centre, radius and district of a hotspot, derived from its stored statistics (see HotspotDoc). */
 export function hotspotShape(h: HotspotDoc) {
   const lat = h.sLat / h.count;
@@ -13,8 +18,7 @@ export function hotspotShape(h: HotspotDoc) {
     { lat: h.maxLat, lng: h.maxLng },
   ];
   const radiusM = Math.round(Math.max(...corners.map((c) => distanceMeters({ lat, lng }, c))));
-  // The district most members are in (the first of equals, in the order districts joined).
-  const code = Object.entries(h.dc ?? {}).reduce<[string, number] | null>((best, e) => (!best || e[1] > best[1] ? e : best), null)?.[0] ?? 'none';
+  const code = hotspotDistrictCode(h);
   return {
     center: { lat: Math.round(lat * 1e6) / 1e6, lng: Math.round(lng * 1e6) / 1e6 },
     radiusM,

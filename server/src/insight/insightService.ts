@@ -3,7 +3,7 @@ import { createBucketCache, type BucketDoc } from './bucketCache';
 import { addDays, bucketId, CITY, COUNTERS, daysBetween, factFromStored, shanghaiDay, dayStart, LABELS_ID, NONE, zoneScope, type Counters, type Part, type Timing } from './contribution';
 import { AlertSeen, Fact as FactModel, Hotspot, InsightSettings, reportIdsOf, type HotspotDoc, type HotspotSettings, type StoredFact } from './insightModel';
 import { hotspotSettings } from './rollupWriter';
-import { hotspotShape, presentHotspot } from './hotspotPresenter';
+import { hotspotDistrictCode, presentHotspot } from './hotspotPresenter';
 
 /**
  * Reads the rollups to answer the 数据看板's questions. A page reads bucket
@@ -271,7 +271,7 @@ export function createInsightService() {
     const start = dayStart(q.from);
     const end = dayStart(addDays(q.to, 1));
     const docs = (await Hotspot.collection.find({ lastAt: { $gte: start }, firstAt: { $lt: end } } as never).sort({ lastAt: -1 }).limit(500).toArray()) as unknown as HotspotDoc[];
-    const shown = docs.filter((h) => !q.districts || q.districts.includes(hotspotShape(h).district.code)).filter((h) => !q.category || q.category === h.parent);
+    const shown = docs.filter((h) => !q.districts || q.districts.includes(hotspotDistrictCode(h))).filter((h) => !q.category || q.category === h.parent);
     const reportIds = await reportIdsOf(shown.map((h) => h._id));
     return { items: shown.map((h) => presentHotspot(h, reportIds.get(h._id) ?? [])) };
   }
@@ -337,7 +337,7 @@ export function createInsightService() {
   /** New hotspots this account has not marked seen (the 数据看板 badge and alert list). */
   async function alerts(userId: string, districts: string[] | null, since = new Date(Date.now() - 30 * 86_400_000)) {
     const docs = (await Hotspot.collection.find({ createdAt: { $gte: since } } as never).sort({ createdAt: -1 }).limit(200).toArray()) as unknown as HotspotDoc[];
-    const visible = docs.filter((h) => !districts || districts.includes(hotspotShape(h).district.code));
+    const visible = docs.filter((h) => !districts || districts.includes(hotspotDistrictCode(h)));
     const seen = await Promise.all(visible.map((h) => AlertSeen.findById(`${userId}|${h._id}`).lean()));
     const notSeen = visible.filter((_, i) => !seen[i]);
     const reportIds = await reportIdsOf(notSeen.map((h) => h._id));
