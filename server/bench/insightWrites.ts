@@ -7,12 +7,14 @@
  * bench:insight's inProcess arm), files BENCH_SUBMITS reports at concurrency 8 over HTTP (every one at the
  * same spot, as bench:insight does, so they grow one hotspot), waits for the writer, then files as many again
  * with the writer off and lets one `drain()` take them (the own-instance writer's scan: pages of 200).
+ * BENCH_WARM_ROUNDS rounds of as many go first, uncounted (a hotspot and a geo cell grown to thousands of points).
  * The driver's command monitoring counts every command on the writer's collections (`insight_*`) and
  * prints, per report: write commands, their statements, and the SQLite write transactions they cost on the
  * patched FerretDB. The transactions follow from the patches (tools/ferretdb/README.md): an `insert` is one
  * transaction per 100 documents (FerretDB's insert batch); an `update` of ≥ 2 statements that each pin a
  * different `_id`, none an upsert, is one (patch 0005); any other update is one per statement; a `delete` is
- * one (patch 0011 queues its autocommit DELETE like a transaction).
+ * one (patch 0011 queues its autocommit DELETE like a transaction). Also the wall time of each kind of
+ * command (sum and longest), i.e. how long a write transaction may hold the database's one writer.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,20 +31,26 @@ import { startEmbeddedDatabase } from '../src/db/embeddedDatabase';
 import { silentLogger } from '../src/log';
 
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 200);
+/** rounds of SUBMITS in-process before the counted one (a grown hotspot and geo cell, as bench:insight's later rounds have) */
+const WARM = Number(process.env.BENCH_WARM_ROUNDS ?? 0);
 
 interface Tally {
+  /** wall time of each kind of command (ms, from the driver's started/succeeded events): sum and longest */
+  ms: Record<string, { sum: number; max: number }>;
   commands: Record<string, number>;
   statements: Record<string, number>;
   transactions: number;
   reads: number;
 }
-const empty = (): Tally => ({ commands: {}, statements: {}, transactions: 0, reads: 0 });
+const empty = (): Tally => ({ ms: {}, commands: {}, statements: {}, transactions: 0, reads: 0 });
 let tally = empty();
 
-function count(cmd: Record<string, any>) {
+const kinds = new Map<number, string>();
+function count(cmd: Record<string, any>, requestId: number) {
   const name = Object.keys(cmd)[0];
   const coll = String(cmd[name]);
   if (!coll.startsWith('insight_')) return;
+  kinds.set(requestId, `${name} ${coll}`);
   const add = (kind: string, statements: number, transactions: number) => {
     const key = `${kind} ${coll}`;
     tally.commands[key] = (tally.commands[key] ?? 0) + 1;
@@ -60,11 +68,20 @@ function count(cmd: Record<string, any>) {
   else if (name === 'find' || name === 'aggregate' || name === 'count') tally.reads++;
 }
 
+function timed(requestId: number, ms: number) {
+  const key = kinds.get(requestId);
+  if (!key) return;
+  kinds.delete(requestId);
+  const t = (tally.ms[key] ??= { sum: 0, max: 0 });
+  t.sum += ms;
+  t.max = Math.max(t.max, ms);
+}
+
 function report(label: string, reports: number) {
   const per = (n: number) => Math.round((n / reports) * 100) / 100;
   const commands = Object.values(tally.commands).reduce((a, b) => a + b, 0);
   const statements = Object.values(tally.statements).reduce((a, b) => a + b, 0);
-  console.log(JSON.stringify({ run: label, reports, perReport: { writeCommands: per(commands), statements: per(statements), transactions: per(tally.transactions), reads: per(tally.reads) }, byCommand: Object.fromEntries(Object.keys(tally.commands).sort().map((k) => [k, { commands: tally.commands[k], statements: tally.statements[k] }])) }));
+  console.log(JSON.stringify({ run: label, reports, perReport: { writeCommands: per(commands), statements: per(statements), transactions: per(tally.transactions), reads: per(tally.reads) }, byCommand: Object.fromEntries(Object.keys(tally.commands).sort().map((k) => [k, { commands: tally.commands[k], statements: tally.statements[k] }])), ms: Object.fromEntries(Object.entries(tally.ms).sort().map(([k, v]) => [k, { sum: Math.round(v.sum), max: Math.round(v.max) }])) }));
 }
 
 async function submitAll(base: string) {
@@ -93,7 +110,10 @@ async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssp-insight-writes-'));
   const db = await startEmbeddedDatabase({ dataDir });
   await connectDatabase(`${db.uri}/?monitorCommands=true`, 'insight_writes');
-  mongoose.connection.getClient().on('commandStarted', (e) => count(e.command as Record<string, any>));
+  const client = mongoose.connection.getClient();
+  client.on('commandStarted', (e) => count(e.command as Record<string, any>, e.requestId));
+  client.on('commandSucceeded', (e) => timed(e.requestId, e.duration));
+  client.on('commandFailed', (e) => timed(e.requestId, e.duration));
   const wechat = await startWechatStandIn({ env: 'test' });
   const start = async (writer: boolean) => {
     const { app, prepare, services } = createApp({
@@ -114,6 +134,8 @@ async function main() {
   // Start-up writes (layout, first scan) are not counted.
   await writer.drain();
 
+  for (let i = 0; i < WARM; i++) await submitAll(one.base);
+  await writer.drain();
   tally = empty();
   await submitAll(one.base);
   await writer.drain();

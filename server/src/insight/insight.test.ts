@@ -7,7 +7,7 @@ import { createStaff } from '../../test/staff';
 import { startFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import { TEST_PIPELINE_SECRET } from '../../test/harness';
 import { bucketId, factFromStored } from './contribution';
-import { Bucket, Fact, Hotspot, InsightState, JournalLog, ROLLUP_LAYOUT } from './insightModel';
+import { Bucket, Fact, GeoCell, Hotspot, InsightState, JournalLog, ROLLUP_LAYOUT } from './insightModel';
 import { createRollupWriter } from './rollupWriter';
 import { createReportRepository } from '../reports/reportRepository';
 import { silentLogger } from '../log';
@@ -556,4 +556,9 @@ test.serial('reports heard within one tick are one batch: two touching the same 
   items = await list();
   t.is(items[0].count, 10, 'not counted twice');
   t.deepEqual(items[0].reportIds, reports.map((r) => r._id), 'the members are back');
+  // The batch's points are in the geo grid once each (its `$push` is guarded by the batch's sequence).
+  const cells = (await GeoCell.collection.find({ _id: { $in: [...new Set(journal.geoAdd.map((g) => g.doc))] } } as never).toArray()) as unknown as { pts: { id: string }[] }[];
+  const ids = cells.flatMap((c) => c.pts.map((p) => p.id)).filter((id) => reports.some((r) => r._id === id));
+  t.is(ids.length, new Set(ids).size, 'no point twice');
+  t.true(reports.slice(7).every((r) => ids.includes(r._id)));
 });

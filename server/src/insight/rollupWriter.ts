@@ -25,11 +25,11 @@ import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, 
  * is applied, the ids of the buckets it touched are logged under its
  * sequence (`insight_journal_log`) and `applied` is raised: readers' caches
  * evict exactly those (insightService's bucket cache).
- * Facts, geo points ($addToSet/$pullAll of whole values) and hotspots
+ * Facts (whole replacements), geo points (`$push` guarded like a bucket, `$pullAll` of whole values) and hotspots
  * (deterministic ids) are idempotent by construction.
  *
- * What it hears: the repository's `stored`/`changed` events (in-process, at
- * once) and a slow scan of reports by `updatedAt` (indexed) for changes made
+ * What it hears: the repository's `stored`/`changed` events (in-process,
+ * gathered for a tick: `enqueue`) and a slow scan of reports by `updatedAt` (indexed) for changes made
  * by other processes or lost to a crash. A report whose fact already carries
  * its `updatedAt` is skipped.
  *
@@ -294,8 +294,11 @@ export function createRollupWriter(deps: {
       GeoCell.collection as unknown as Collection,
       byDoc(j.geoAdd).map(([doc, pts]) => ({
         id: doc,
-        update: (upsert) => ({ updateOne: { filter: { _id: doc }, update: { $addToSet: { pts: { $each: pts } } }, upsert } }) as unknown as AnyBulkWriteOperation,
-        insert: () => ({ _id: doc, pts }),
+        // `$push` under the batch's guard, not `$addToSet`: the embedded database compares every new point
+        // with every stored one, and a busy cell holds thousands (all of a day's reports at one spot); the
+        // guard (`j` = the last batch applied, as for buckets) keeps a replay from adding them twice.
+        update: (upsert) => ({ updateOne: { filter: { _id: doc, j: { $ne: j.seq } }, update: { $push: { pts: { $each: pts } }, $set: { j: j.seq } }, upsert } }) as unknown as AnyBulkWriteOperation,
+        insert: () => ({ _id: doc, pts, j: j.seq }),
       })),
     );
     await detectHotspots(
