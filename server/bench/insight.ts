@@ -42,7 +42,7 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 730);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 20);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
 const ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 3);
-const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 5000);
+const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 1000);
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'rebuild,pages,submit').split(','));
 /** CPU seconds of this process and of the database child (Linux /proc), so figures can be read apart from the machine's load. */
 let dbPid: number | undefined;
@@ -229,9 +229,18 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>) {
 function startWriterProcess(uri: string, dbName: string) {
   const child = spawn(process.execPath, ['--import=tsx', path.join(import.meta.dirname, 'insightWriterProcess.ts')], {
     env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName, INSIGHT_SCAN_MS: String(WRITER_SCAN_MS) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      seen += b.toString();
+      if (seen.includes('ready\n')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`insight writer process exited (${code}) before it was ready`)));
   });
   return {
+    ready,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -329,9 +338,12 @@ async function main() {
   // / in-process, on, off …): the machine's load drifts, so each arm is measured on both sides of the others.
   //   off: no writer anywhere;
   //   ownInstance: the writer in its own process (INSIGHT_WRITER=on there, off in the API instance), its scan
-  //     every WRITER_SCAN_MS so it works through the submits while they are measured;
-  //   inProcess: the writer in the API instance itself (one instance doing everything), fed at once by the
-  //     repository's events.
+  //     every WRITER_SCAN_MS (1 s) so it works through the submits while they are measured;
+  //   inProcess: the writer in the API instance itself (one instance doing everything), fed by the
+  //     repository's events (a batch per INSIGHT_TICK_MS).
+  // Each writer arm first catches up with the reports the arms before it filed while no writer ran, and the
+  // own instance has started (it says `ready`): the arm measures the writer keeping up with the submits it
+  // measures, not a backlog of others or a process starting (a fixed 3 s wait before left both inside).
   const api = await startApp(false, uri, dbName);
   const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number }[]> = { off: [], ownInstance: [], inProcess: [] };
   for (let round = 0; round < (STEPS.has('submit') ? ROUNDS : 0); round++) {
@@ -341,11 +353,13 @@ async function main() {
       if (arm === 'off') runs.off.push(await submitP99(api));
       else if (arm === 'ownInstance') {
         const writer = startWriterProcess(uri, dbName);
-        await new Promise((r) => setTimeout(r, 3000));
+        await writer.ready;
         runs.ownInstance.push(await submitP99(api));
         await writer.stop();
       } else {
         const one = await startApp(true, uri, dbName);
+        // Caught up first (the reports of the arms before, filed while no writer ran), as the own instance is.
+        await one.services.insightWriter.drain();
         one.services.insightWriter.start();
         runs.inProcess.push(await submitP99(one));
         await one.close();
