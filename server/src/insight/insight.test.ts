@@ -549,16 +549,21 @@ test.serial('reports heard within one tick are one batch: two touching the same 
     })),
     geoRemove: [],
   };
-  await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { journal } });
+  // Stored as the writer stores it (one JSON string; the other replay tests store the older object form).
+  await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { journal: { json: JSON.stringify(journal) } } });
   const again = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null });
   await again.drain();
   await again.stop();
+  t.falsy((await InsightState.findById('writer').lean<{ journal?: unknown }>())?.journal, 'replayed');
   items = await list();
   t.is(items[0].count, 10, 'not counted twice');
   t.deepEqual(items[0].reportIds, reports.map((r) => r._id), 'the members are back');
   // The batch's points are in the geo grid once each (its `$push` is guarded by the batch's sequence).
-  const cells = (await GeoCell.collection.find({ _id: { $in: [...new Set(journal.geoAdd.map((g) => g.doc))] } } as never).toArray()) as unknown as { pts: { id: string }[] }[];
-  const ids = cells.flatMap((c) => c.pts.map((p) => p.id)).filter((id) => reports.some((r) => r._id === id));
+  // (A cell's first batch is in its own document, each later batch's in `<cell>#<seq>`, listed in `b`.)
+  const bases = (await GeoCell.collection.find({ _id: { $in: [...new Set(journal.geoAdd.map((g) => g.doc))] } } as never).toArray()) as unknown as { _id: string; pts: { id: string }[]; b?: number[] }[];
+  const later = (await GeoCell.collection.find({ _id: { $in: bases.flatMap((c) => (c.b ?? []).map((k) => `${c._id}#${k}`)) } } as never).toArray()) as unknown as { pts: { id: string }[] }[];
+  t.true(later.length > 0, 'the later batches are in documents of their own');
+  const ids = [...bases, ...later].flatMap((c) => c.pts.map((p) => p.id)).filter((id) => reports.some((r) => r._id === id));
   t.is(ids.length, new Set(ids).size, 'no point twice');
   t.true(reports.slice(7).every((r) => ids.includes(r._id)));
 });

@@ -148,6 +148,51 @@ async function writeDocs(coll: Collection, writes: DocWrite[]) {
   }
 }
 
+/**
+ * The journal is stored as one JSON string (`{json}`): the embedded database converts a stored document
+ * value by value, and a batch's journal of 200 facts of ~25 fields each was thousands of values, written
+ * and read back in the transaction that opens every batch. Dates (`at`, of facts and points) are revived.
+ * A journal stored as an object (by an earlier version) is read as it is.
+ */
+function journalOf(stored: Journal | { json: string }): Journal {
+  if (!('json' in stored)) return stored;
+  return JSON.parse(stored.json, (k, v) => (k === 'at' && typeof v === 'string' ? new Date(v) : v)) as Journal;
+}
+
+/** The sequences of a cell's later batches' documents (`b`), for the cells that exist. */
+async function geoListings(ids: string[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < ids.length; i += 400) {
+    const rows = (await GeoCell.collection.find({ _id: { $in: ids.slice(i, i + 400) } } as never, { projection: { b: 1 } }).toArray()) as unknown as { _id: string; b?: number[] }[];
+    for (const r of rows) out.set(r._id, r.b ?? []);
+  }
+  return out;
+}
+/** A cell's documents: its own and one per later batch that added points to it. */
+const geoDocIds = (cell: string, batches: number[] = []) => [cell, ...batches.map((seq) => `${cell}#${seq}`)];
+
+/** The points of these cells (all their documents), by cell: two `_id $in` reads. */
+async function geoPoints(ids: string[]): Promise<Map<string, HotspotPoint[]>> {
+  const out = new Map<string, HotspotPoint[]>();
+  const owner = new Map<string, string>();
+  const later: string[] = [];
+  for (let i = 0; i < ids.length; i += 400) {
+    const rows = (await GeoCell.collection.find({ _id: { $in: ids.slice(i, i + 400) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[]; b?: number[] }[];
+    for (const r of rows) {
+      out.set(r._id, [...(r.pts ?? [])]);
+      for (const id of geoDocIds(r._id, r.b).slice(1)) {
+        owner.set(id, r._id);
+        later.push(id);
+      }
+    }
+  }
+  for (let i = 0; i < later.length; i += 400) {
+    const rows = (await GeoCell.collection.find({ _id: { $in: later.slice(i, i + 400) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[] }[];
+    for (const r of rows) out.get(owner.get(r._id)!)!.push(...(r.pts ?? []));
+  }
+  return out;
+}
+
 /** 300 m cells for the hotspot search (a wider radius searches more rings). */
 const GEO_CELL_M = 300;
 const geoCell = (p: { lat: number; lng: number }) => [Math.floor(p.lat / 0.0027), Math.floor(p.lng / 0.00315)] as const;
@@ -217,8 +262,8 @@ export function createRollupWriter(deps: {
   }
 
   async function state(): Promise<{ seq: number; cursor: number; journal: Journal | null; layout: number | null }> {
-    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | null; layout?: number }>();
-    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ?? null, layout: s?.layout ?? null };
+    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | { json: string } | null; layout?: number }>();
+    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ? journalOf(s.journal) : null, layout: s?.layout ?? null };
   }
   const saveState = (set: Record<string, unknown>) => InsightState.collection.updateOne({ _id: STATE_ID } as never, { $set: set }, { upsert: true });
 
@@ -281,26 +326,36 @@ export function createRollupWriter(deps: {
         insert: () => storedFact(f),
       })),
     );
-    // Geo cells: one statement per cell document (two statements on one document would not be grouped, and
-    // parallel writes to one would race on FerretDB); removals first (a point that moved within its cell).
+    // Geo cells. A cell's document (`<category>|<cx>|<cy>|<day>`) holds the points of the batch that made
+    // it; each later batch's points of that cell go in a document of their own (`<cell>#<seq>`, inserted,
+    // its sequence listed in the cell's `b`). Why: a busy cell holds thousands of points (all of a day's
+    // reports at one spot), and appending to one document rewrote all of them for every batch, in a
+    // transaction every other write waited for. Each write keeps a guard: the listing is a `$push` under
+    // `j ≠ seq` (set with it), a batch's own document is inserted once (a duplicate on a replay is ignored).
     const byDoc = (ops: { doc: string; p: HotspotPoint }[]) => {
       const m = new Map<string, HotspotPoint[]>();
       for (const { doc, p } of ops) m.set(doc, [...(m.get(doc) ?? []), p]);
       return [...m];
     };
-    const removals = byDoc(j.geoRemove).map(([doc, pts]) => ({ updateOne: { filter: { _id: doc }, update: { $pullAll: { pts } } } }) as unknown as AnyBulkWriteOperation);
-    for (let i = 0; i < removals.length; i += CHUNK) await bulkIgnoringApplied(GeoCell.collection as unknown as Collection, removals.slice(i, i + CHUNK));
-    await writeDocs(
-      GeoCell.collection as unknown as Collection,
-      byDoc(j.geoAdd).map(([doc, pts]) => ({
-        id: doc,
-        // `$push` under the batch's guard, not `$addToSet`: the embedded database compares every new point
-        // with every stored one, and a busy cell holds thousands (all of a day's reports at one spot); the
-        // guard (`j` = the last batch applied, as for buckets) keeps a replay from adding them twice.
-        update: (upsert) => ({ updateOne: { filter: { _id: doc, j: { $ne: j.seq } }, update: { $push: { pts: { $each: pts } }, $set: { j: j.seq } }, upsert } }) as unknown as AnyBulkWriteOperation,
-        insert: () => ({ _id: doc, pts, j: j.seq }),
-      })),
-    );
+    const geo = GeoCell.collection as unknown as Collection;
+    const removes = byDoc(j.geoRemove);
+    if (removes.length) {
+      // Removals first (a point that moved within its cell); the point may be in any of the cell's documents.
+      const listed = await geoListings(removes.map(([doc]) => doc));
+      const ops = removes.flatMap(([doc, pts]) => geoDocIds(doc, listed.get(doc)).map((id) => ({ updateOne: { filter: { _id: id }, update: { $pullAll: { pts } } } }) as unknown as AnyBulkWriteOperation));
+      for (let i = 0; i < ops.length; i += CHUNK) await bulkIgnoringApplied(geo, ops.slice(i, i + CHUNK));
+    }
+    const adds = byDoc(j.geoAdd);
+    const stored = await geoListings(adds.map(([doc]) => doc));
+    const fresh = adds.filter(([doc]) => !stored.has(doc));
+    const more = adds.filter(([doc]) => stored.has(doc));
+    const inserts = [
+      ...fresh.map(([doc, pts]) => ({ _id: doc, pts, j: j.seq })),
+      ...more.map(([doc, pts]) => ({ _id: `${doc}#${j.seq}`, pts })),
+    ].map((d) => ({ insertOne: { document: d } }) as unknown as AnyBulkWriteOperation);
+    for (let i = 0; i < inserts.length; i += CHUNK) await bulkIgnoringApplied(geo, inserts.slice(i, i + CHUNK));
+    const listings = more.map(([doc]) => ({ updateOne: { filter: { _id: doc, j: { $ne: j.seq } }, update: { $push: { b: j.seq }, $set: { j: j.seq } } } }) as unknown as AnyBulkWriteOperation);
+    for (let i = 0; i < listings.length; i += CHUNK) await bulkIgnoringApplied(geo, listings.slice(i, i + CHUNK));
     await detectHotspots(
       [...j.geoAdd].sort((a, b) => new Date(a.p.at).getTime() - new Date(b.p.at).getTime()),
       new Map(j.facts.map((f) => [f._id, f])),
@@ -363,7 +418,7 @@ export function createRollupWriter(deps: {
     };
     journal.labels = { paths: newLabels.map(([p]) => p), values: newLabels.map(([, v]) => v) };
     // The journal first, in one single-document write: from here on the batch is applied exactly once.
-    await saveState({ seq: journal.seq, journal });
+    await saveState({ seq: journal.seq, journal: { json: JSON.stringify(journal) } });
     await applyJournal(journal);
     for (const [p, v] of newLabels) knownLabels.set(p, JSON.stringify(v));
   }
@@ -419,12 +474,7 @@ export function createRollupWriter(deps: {
       return ids;
     };
     // Raw driver queries: these collections have loose schemas, and mongoose's strictQuery would drop the filter.
-    const allCells = [...new Set(points.flatMap(cellIds))];
-    const cells = new Map<string, HotspotPoint[]>();
-    for (let i = 0; i < allCells.length; i += 400) {
-      const found = (await GeoCell.collection.find({ _id: { $in: allCells.slice(i, i + 400) } } as never).toArray()) as unknown as { _id: string; pts: HotspotPoint[] }[];
-      for (const c of found) cells.set(c._id, c.pts);
-    }
+    const cells = await geoPoints([...new Set(points.flatMap(cellIds))]);
     // Memberships known (`<category>|<report>` → hotspot id, null: none), the batch's own decisions included.
     const member = new Map<string, string | null>();
     const lookup = async (keys: string[]) => {
