@@ -350,21 +350,30 @@ async function main() {
     const order = (['off', 'ownInstance', 'inProcess'] as const).slice();
     if (round % 2) order.reverse();
     for (const arm of order) {
-      if (arm === 'off') runs.off.push(await submitP99(api));
+      // CPU of the database and of this process while the arm's submits ran (the own instance's is its own):
+      // far less sensitive to the shared machine's load than latencies.
+      let cpu = { nodeCpuS: NaN, dbCpuS: NaN };
+      const measured = async (app: Awaited<ReturnType<typeof startApp>>) => {
+        const cpu0 = cpuSeconds();
+        const r = await submitP99(app);
+        cpu = cpuSince(cpu0);
+        return r;
+      };
+      if (arm === 'off') runs.off.push(await measured(api));
       else if (arm === 'ownInstance') {
         const writer = startWriterProcess(uri, dbName);
         await writer.ready;
-        runs.ownInstance.push(await submitP99(api));
+        runs.ownInstance.push(await measured(api));
         await writer.stop();
       } else {
         const one = await startApp(true, uri, dbName);
         // Caught up first (the reports of the arms before, filed while no writer ran), as the own instance is.
         await one.services.insightWriter.drain();
         one.services.insightWriter.start();
-        runs.inProcess.push(await submitP99(one));
+        runs.inProcess.push(await measured(one));
         await one.close();
       }
-      out({ step: 'submit run', round, arm, ...runs[arm].at(-1), load: load() });
+      out({ step: 'submit run', round, arm, ...runs[arm].at(-1), dbCpuMsPerSubmit: Math.round((cpu.dbCpuS / SUBMITS) * 1e4) / 10, nodeCpuMsPerSubmit: Math.round((cpu.nodeCpuS / SUBMITS) * 1e4) / 10, load: load() });
     }
   }
   await api.close();
