@@ -127,16 +127,35 @@ interface DocWrite {
  * missing when it is inserted; should an insert collide all the same, its chunk is redone in the upsert
  * form, which is what the writer did before (each statement keeps its guard).
  */
-async function writeDocs(coll: Collection, writes: DocWrite[]) {
+async function writeDocs(coll: Collection, writes: DocWrite[], known: (id: string) => boolean | undefined = () => undefined) {
   if (!writes.length) return;
+  // Whether each is stored: from `known` where the writer already knows (a bucket it wrote, a fact it has
+  // just read), else one `_id $in` read.
   const stored = new Set<string>();
-  for (let i = 0; i < writes.length; i += 400) {
-    const rows = await coll.find({ _id: { $in: writes.slice(i, i + 400).map((w) => w.id) } } as never, { projection: { _id: 1 } }).toArray();
+  const ask = writes.filter((w) => {
+    const k = known(w.id);
+    if (k) stored.add(w.id);
+    return k === undefined;
+  });
+  for (let i = 0; i < ask.length; i += 400) {
+    const rows = await coll.find({ _id: { $in: ask.slice(i, i + 400).map((w) => w.id) } } as never, { projection: { _id: 1 } }).toArray();
     for (const r of rows) stored.add(String(r._id));
   }
   const updates = writes.filter((w) => stored.has(w.id));
   const inserts = writes.filter((w) => !stored.has(w.id));
-  for (let i = 0; i < updates.length; i += CHUNK) await bulkIgnoringApplied(coll, updates.slice(i, i + CHUNK).map((w) => w.update(false)));
+  for (let i = 0; i < updates.length; i += CHUNK) {
+    const chunk = updates.slice(i, i + CHUNK);
+    const matched = await coll.bulkWrite(chunk.map((w) => w.update(false)), { ordered: false }).then(
+      (r) => r.matchedCount,
+      (err: unknown) => {
+        if (!duplicate(err)) throw err;
+        return -1;
+      },
+    );
+    // Fewer matched than sent: a document thought stored is not (or a guard skipped one, e.g. a replay).
+    // Redone in the upsert form, each statement under its guard, so nothing is applied twice.
+    if (matched !== chunk.length) await bulkIgnoringApplied(coll, chunk.map((w) => w.update(true)));
+  }
   for (let i = 0; i < inserts.length; i += CHUNK) {
     const chunk = inserts.slice(i, i + CHUNK);
     try {
@@ -269,6 +288,8 @@ export function createRollupWriter(deps: {
 
   /** Labels already written (path → JSON), so a batch sets only new or changed ones. */
   const knownLabels = new Map<string, string>();
+  /** Bucket documents this writer knows are stored (it wrote them; a rebuild forgets them): no read to ask. */
+  const knownBuckets = new Set<string>();
 
   async function replayJournal(rebuilding: boolean) {
     const { journal, layout, seq } = await state();
@@ -288,7 +309,8 @@ export function createRollupWriter(deps: {
     }
   }
 
-  async function applyJournal(j: Journal) {
+  /** `factsStored`: which of the batch's facts are stored, when the caller has just read them (not on a replay). */
+  async function applyJournal(j: Journal, factsStored?: Set<string>) {
     const zip = (e: { paths: string[]; values: unknown[] }) => Object.fromEntries(e.paths.map((p, i) => [p, e.values[i]]));
     const incs = new Map(j.incs.map((e) => [e.doc, zip(e)]));
     const labels = zip(j.labels);
@@ -316,7 +338,9 @@ export function createRollupWriter(deps: {
           },
         };
       }),
+      (id) => (knownBuckets.has(id) ? true : undefined),
     );
+    for (const id of touched) knownBuckets.add(id);
     // Facts: whole replacements (idempotent).
     await writeDocs(
       FactModel.collection as unknown as Collection,
@@ -325,6 +349,7 @@ export function createRollupWriter(deps: {
         update: (upsert) => ({ replaceOne: { filter: { _id: f._id }, replacement: storedFact(f), upsert } }) as unknown as AnyBulkWriteOperation,
         insert: () => storedFact(f),
       })),
+      (id) => factsStored?.has(id),
     );
     // Geo cells. A cell's document (`<category>|<cx>|<cy>|<day>`) holds the points of the batch that made
     // it; each later batch's points of that cell go in a document of their own (`<cell>#<seq>`, inserted,
@@ -419,7 +444,7 @@ export function createRollupWriter(deps: {
     journal.labels = { paths: newLabels.map(([p]) => p), values: newLabels.map(([, v]) => v) };
     // The journal first, in one single-document write: from here on the batch is applied exactly once.
     await saveState({ seq: journal.seq, journal: { json: JSON.stringify(journal) } });
-    await applyJournal(journal);
+    await applyJournal(journal, new Set(olds.keys()));
     for (const [p, v] of newLabels) knownLabels.set(p, JSON.stringify(v));
   }
 
@@ -698,6 +723,7 @@ export function createRollupWriter(deps: {
       });
     }
     knownLabels.clear();
+    knownBuckets.clear();
     const { seq } = await state();
     // Built in memory as nested objects (one per bucket), then inserted whole.
     const buckets = new Map<string, Record<string, any>>();
