@@ -42,7 +42,7 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 730);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 20);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
 const ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 3);
-const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 1000);
+const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 5000);
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'rebuild,pages,submit').split(','));
 /** CPU seconds of this process and of the database child (Linux /proc), so figures can be read apart from the machine's load. */
 let dbPid: number | undefined;
@@ -338,7 +338,8 @@ async function main() {
   // / in-process, on, off …): the machine's load drifts, so each arm is measured on both sides of the others.
   //   off: no writer anywhere;
   //   ownInstance: the writer in its own process (INSIGHT_WRITER=on there, off in the API instance), its scan
-  //     every WRITER_SCAN_MS (1 s) so it works through the submits while they are measured;
+  //     every WRITER_SCAN_MS (5 s) so it works through the submits while they are measured (each scan re-reads
+  //     the last 10 s, SCAN_MARGIN_MS: at 1 s it read each report ~10 times, 9–12 ms of database CPU per submit);
   //   inProcess: the writer in the API instance itself (one instance doing everything), fed by the
   //     repository's events (a batch per INSIGHT_TICK_MS).
   // Each writer arm first catches up with the reports the arms before it filed while no writer ran, and the
