@@ -178,6 +178,12 @@ function journalOf(stored: Journal | { json: string }): Journal {
   return JSON.parse(stored.json, (k, v) => (k === 'at' && typeof v === 'string' ? new Date(v) : v)) as Journal;
 }
 
+interface TimedPoint {
+  q: HotspotPoint;
+  /** `q.at` in ms */
+  t: number;
+}
+
 /** The sequences of a cell's later batches' documents (`b`), for the cells that exist. */
 async function geoListings(ids: string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
@@ -500,6 +506,16 @@ export function createRollupWriter(deps: {
     };
     // Raw driver queries: these collections have loose schemas, and mongoose's strictQuery would drop the filter.
     const cells = await geoPoints([...new Set(points.flatMap(cellIds))]);
+    // Each cell's points with their times as numbers, and the points of a set of cells latest first, sorted
+    // once per batch (the reports of one spot share their cells).
+    const timed = new Map([...cells].map(([id, pts]) => [id, pts.map((q) => ({ q, t: time(q) }))]));
+    const merged = new Map<string, TimedPoint[]>();
+    const latestFirst = (ids: string[]) => {
+      const k = ids.join(',');
+      let list = merged.get(k);
+      if (!list) merged.set(k, (list = ids.flatMap((id) => timed.get(id) ?? []).sort((a, b) => b.t - a.t)));
+      return list;
+    };
     // Memberships known (`<category>|<report>` → hotspot id, null: none), the batch's own decisions included.
     const member = new Map<string, string | null>();
     const lookup = async (keys: string[]) => {
@@ -523,23 +539,36 @@ export function createRollupWriter(deps: {
       const key = (q: HotspotPoint) => `${f.parent}|${q.id}`;
       if (member.get(key(p))) continue;
       const at = time(p);
-      const near = (q: HotspotPoint) => distanceMeters(p, q) <= s.radiusM;
-      const around = cellIds({ f, p })
-        .flatMap((id) => cells.get(id) ?? [])
-        .filter((q) => q.id !== p.id && near(q) && at - time(q) <= windowMs);
+      const list = latestFirst(cellIds({ f, p }));
+      const ok = (e: TimedPoint) => e.q.id !== p.id && at - e.t <= windowMs && distanceMeters(p, e.q) <= s.radiusM;
       // Joins the hotspot of the latest member around (several, hotspots that grew towards each other: then
-      // the smallest id), as before; latest first, so a hotspot's thousands of members are not all read.
-      const candidates = [...new Map(around.map((q) => [q.id, q])).values()].sort((a, b) => time(b) - time(a));
+      // the smallest id), as before. Walked latest first, memberships asked 50 at a time, stopping at the
+      // first member: a hotspot's thousands of members are neither all read nor all measured.
       let h: string | null = null;
-      for (let i = 0; i < candidates.length && !h; i += 50) {
-        const chunk = candidates.slice(i, i + 50);
-        await lookup(chunk.map(key));
-        const hit = chunk.find((q) => member.get(key(q)));
-        if (hit) {
-          const tied = candidates.filter((q) => time(q) === time(hit));
-          await lookup(tied.map(key));
-          h = tied.map((q) => member.get(key(q))).filter((x): x is string => Boolean(x)).sort()[0];
+      for (let from = 0; !h && from < list.length; ) {
+        const unknown: string[] = [];
+        let to = from;
+        for (; to < list.length; to++) {
+          if (!ok(list[to])) continue;
+          const m = member.get(key(list[to].q));
+          if (m) break;
+          if (m === undefined && unknown.push(key(list[to].q)) === 50) break;
         }
+        await lookup(unknown);
+        const end = Math.min(to, list.length - 1);
+        let hit = -1;
+        for (let x = from; x <= end && hit < 0; x++) if (ok(list[x]) && member.get(key(list[x].q))) hit = x;
+        if (hit >= 0) {
+          // Every point of that same instant (adjacent in the list), then the smallest hotspot id.
+          let a = hit;
+          let b = hit;
+          while (a > 0 && list[a - 1].t === list[hit].t) a--;
+          while (b + 1 < list.length && list[b + 1].t === list[hit].t) b++;
+          const tied = list.slice(a, b + 1).filter(ok);
+          await lookup(tied.map((e) => key(e.q)));
+          h = tied.map((e) => member.get(key(e.q))).filter((x): x is string => Boolean(x)).sort()[0];
+        }
+        from = end + 1;
       }
       if (h) {
         const doc = founded.get(h);
@@ -572,7 +601,7 @@ export function createRollupWriter(deps: {
         groups.push([memberOf(f.parent, h, p)]);
         continue;
       }
-      const members = around.filter((q) => time(q) <= at);
+      const members = list.filter((e) => ok(e) && e.t <= at).map((e) => e.q);
       const unique = [...new Map(members.map((q) => [q.id, q])).values()];
       unique.push(p);
       if (unique.length < s.minReports) continue;
