@@ -42,6 +42,8 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 730);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 20);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
 const ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 3);
+/** uncounted submits before each arm's measured ones */
+const WARMUP = Number(process.env.BENCH_SUBMIT_WARMUP ?? 24);
 const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 5000);
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'rebuild,pages,submit').split(','));
 /** CPU seconds of this process and of the database child (Linux /proc), so figures can be read apart from the machine's load. */
@@ -198,7 +200,8 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
   };
 }
 
-async function submitP99(app: Awaited<ReturnType<typeof startApp>>) {
+async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBMITS) {
+  const SUBMITS = count;
   // A resident may file 10 reports a day (RATE_LIMIT defaults): one resident per 5 submits.
   const citizens = await Promise.all(
     Array.from({ length: Math.ceil(SUBMITS / 5) }, async () => (await (await fetch(`${app.base}/api/v1/auth/wechat-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: `c-${randomUUID()}` }) })).json()).token as string),
@@ -355,6 +358,9 @@ async function main() {
       // far less sensitive to the shared machine's load than latencies.
       let cpu = { nodeCpuS: NaN, dbCpuS: NaN };
       const measured = async (app: Awaited<ReturnType<typeof startApp>>) => {
+        // Not counted: WARMUP submits first, so no arm measures an instance's first requests (the in-process
+        // arm's instance is new: its classifier's lookup tables are built at its first classification).
+        if (WARMUP) await submitP99(app, WARMUP);
         const cpu0 = cpuSeconds();
         const r = await submitP99(app);
         cpu = cpuSince(cpu0);
