@@ -480,6 +480,43 @@ test.serial('a journal interrupted halfway is replayed once: buckets already at 
   await Bucket.collection.deleteMany({ _id: { $in: [done, pending] } } as never);
 });
 
+test.serial('a stored event\'s document is counted as it came, without reading the report; a change heard in the same tick is read; an older document heard later changes nothing', async (t) => {
+  const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number }>()) ?? {};
+  const writer = s.services.insightWriter;
+  const waitApplied = async (n: number) => {
+    for (let i = 0; i < 200 && ((await state()).applied ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  const day = '2026-07-09T03:00:00Z';
+  const bucket = bucketId('c', 'd:2026-07-09', X.code);
+  const n = async (cat: string) => (await Bucket.findById(bucket).lean<{ e: Record<string, { n: number }> }>())?.e[`${X.code}|${cat}|complaint`]?.n ?? 0;
+  // Stored as road damage; the event says property service. The writer counts what the event carried,
+  // so it did not read the report (the stored copy would say road damage).
+  const first = report({ at: day, district: X, category: A, point: PX });
+  await insertRawReports([first]);
+  const seq0 = (await state()).seq ?? 0;
+  writer.enqueue(first._id, { ...first, category: B });
+  await waitApplied(seq0 + 1);
+  t.is(await n('property_service'), 1);
+  t.is(await n('road_damage'), 0);
+  await setReportFields(first._id, { category: B }); // the stored copy as the event said (a later rebuild agrees)
+  // The stored event, then a change within the same tick: the report is read (the change is what counts).
+  const second = report({ at: day, district: X, category: A, point: PX });
+  await insertRawReports([second]);
+  writer.enqueue(second._id, { ...second, category: B });
+  writer.enqueue(second._id);
+  await waitApplied(seq0 + 2);
+  t.is(await n('road_damage'), 1);
+  t.is(await n('property_service'), 1);
+  // A document older than the fact already counted (an earlier updatedAt) changes nothing.
+  const third = report({ at: day, district: X, category: A, point: PX });
+  await insertRawReports([third]);
+  writer.enqueue(second._id, { ...second, category: B, updatedAt: new Date(second.updatedAt.getTime() - 60_000) });
+  writer.enqueue(third._id, third);
+  await waitApplied(seq0 + 3);
+  t.is(await n('road_damage'), 2);
+  t.is(await n('property_service'), 1);
+});
+
 test.serial('reports heard within one tick are one batch: two touching the same bucket count twice in one journal; a hotspot founded and joined in one batch, then joined by a later one, counts each report once, even replayed', async (t) => {
   const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number }>()) ?? {};
   const writer = s.services.insightWriter;

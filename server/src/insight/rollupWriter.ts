@@ -2,8 +2,8 @@ import type { mongo } from 'mongoose';
 import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
-import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
-import { diff, emitContribution, factFromStored, factOf, labelsOf, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
+import type { ReportRepository } from '../reports/reportRepository';
+import { diff, emitContribution, factFromStored, factOf, labelsOf, type ReportLike, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
 import { presentHotspot } from './hotspotPresenter';
 import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, HotspotMember, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, reportIdsOf, type HotspotDoc, type HotspotMemberDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
 
@@ -268,7 +268,11 @@ export function createRollupWriter(deps: {
 }) {
   const { repo, log } = deps;
   const rebuildParallel = deps.rebuildParallel ?? 3;
-  const queue = new Set<string>();
+  /**
+   * Reports heard, by id: the fact computed from the document the `stored` event carried (no read), or
+   * null when only the id was heard (a `changed` event) and the report is read when the batch runs.
+   */
+  const queue = new Map<string, Fact | null>();
   let chain: Promise<unknown> = Promise.resolve();
   let recovered = false;
 
@@ -403,7 +407,7 @@ export function createRollupWriter(deps: {
   }
 
   /** Recomputes the facts of these reports and applies the differences (one journal). */
-  async function processReports(reports: ReportDoc[]) {
+  async function processReports(reports: Fact[]) {
     if (!reports.length) return;
     // One query for the batch's stored facts (an `_id` $in, answered from the `_id` index), not one per report.
     const olds = new Map<string, Fact>();
@@ -414,9 +418,8 @@ export function createRollupWriter(deps: {
     const facts: Fact[] = [];
     const geoAdd: Journal['geoAdd'] = [];
     const geoRemove: Journal['geoRemove'] = [];
-    for (const r of reports) {
-      const after = factOf(r);
-      const before = olds.get(r._id) ?? null;
+    for (const after of reports) {
+      const before = olds.get(after._id) ?? null;
       if (before && (before.v >= after.v || sameFact(before, after))) continue;
       for (const [doc, m] of diff(before, after)) {
         let into = incs.get(doc);
@@ -706,9 +709,14 @@ export function createRollupWriter(deps: {
 
   async function drainQueue() {
     while (queue.size) {
-      const ids = [...queue].slice(0, BATCH);
-      for (const id of ids) queue.delete(id);
-      await processReports(await repo.findByIds(ids));
+      const batch = [...queue].slice(0, BATCH);
+      for (const [id] of batch) queue.delete(id);
+      // Only the reports heard by id are read; the stored ones' facts came with the event. A fact older
+      // than the stored one (v = updatedAt) is skipped by processReports, so a late event never regresses.
+      const heard = batch.flatMap(([, f]) => (f ? [f] : []));
+      const toRead = batch.flatMap(([id, f]) => (f ? [] : [id]));
+      const read = toRead.length ? (await repo.findByIds(toRead)).map(factOf) : [];
+      await processReports([...heard, ...read]);
     }
   }
 
@@ -719,7 +727,7 @@ export function createRollupWriter(deps: {
     let newest = cursor;
     for (;;) {
       const page = await repo.changedSince(since, BATCH);
-      await processReports(page);
+      await processReports(page.map(factOf));
       if (page.length) newest = Math.max(newest, ...page.map((r) => new Date(r.updatedAt).getTime()));
       if (page.length < BATCH) break;
       const last = new Date(page.at(-1)!.updatedAt);
@@ -841,9 +849,12 @@ export function createRollupWriter(deps: {
      * write transactions of applyJournal, whatever their number; one batch per event cost one set of
      * transactions per report, queueing with the submits' own writes on the embedded database.
      */
-    enqueue(id: string) {
+    enqueue(id: string, report?: ReportLike) {
       if (!enabled) return;
-      queue.add(id);
+      // With the report (the `stored` event's document, as inserted): its fact now, nothing to read later.
+      // Without (a `changed` event): read when the batch runs, and an earlier event's fact no longer counts.
+      if (report && queue.get(id) !== null) queue.set(id, factOf(report));
+      else queue.set(id, null);
       if (queue.size >= BATCH || tickMs <= 0) kickNow();
       else if (!timer) {
         timer = setTimeout(kickNow, tickMs);
