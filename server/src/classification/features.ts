@@ -56,6 +56,20 @@ export interface FeatureOptions {
    * (an elderly resident's self-introduction pulled texts to labor_social's 退休/养老; absent in models stored before it existed = off)
    */
   persona?: boolean;
+  /**
+   * two problems in one message (issue 12, fifth round): clauses that name the main problem (主要是…, 先把…,
+   * 最急的是…, …是大问题) count `main` times, clauses the writer sets aside (另外…, 顺便…, …以后再说, 这个先不急,
+   * …就算了) count `side` times (a fraction: tf below 1 is linear); with `keywords`, an admin keyword found only in
+   * a set-aside clause does not boost its category. Absent in models stored before it existed = off.
+   */
+  mainProblem?: { main: number; side: number; keywords?: boolean; requests?: boolean };
+  /**
+   * a place named only as where the problem is (学校门口, 医院旁边, 公交站对面, 小区门口) is dropped: it pulled
+   * address texts to education, health, traffic or housing (absent = off)
+   */
+  places?: boolean;
+  /** writers' placeholders for a withheld number or name (××路××号, 某路某弄, XX小区) count as a number (absent = off) */
+  placeholders?: boolean;
 }
 
 // Cross-register validation on the writers' corpus (README): trigrams were neutral to slightly worse
@@ -82,6 +96,72 @@ const PERSONA_WORDS = /退休|老[人头太住同党]|岁|同志/;
 const NUMBERS = /[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂宁新藏][a-zA-Z][·•.\s]?[a-zA-Z0-9]{5,6}|[a-zA-Z]*[0-9０-９][a-zA-Z0-9０-９\-_/]*/g;
 const DISTRICTS = /(黄浦|徐汇|长宁|静安|普陀|虹口|杨浦|闵行|宝山|嘉定|浦东新|浦东|金山|松江|青浦|奉贤|崇明)区?/g;
 /** a road or lane named before its number: 漕宝路0号, 莘松路0弄0号楼0室 (numbers already reduced to 0) */
+/** ×× / XX / ＊＊ / 某 before an address word: what a writer puts instead of a number or a name */
+const PLACEHOLDERS = /(?:[×xX＊*]{2,}|某)(路|街|巷|大道)|[×xX＊*]{2,}|某(?=[弄号楼室村镇小区花园大厦厂店])/g;
+/** a placeholder road (××路, 某路) is dropped like a named one; any other placeholder becomes the number digit */
+const placeholder = (_m: string, road?: string) => (road ? ' ' : '0');
+/**
+ * a place named as where (学校门口, 医院旁边, 公交站对面): the place noun then names no problem. Not 店 (店门口 is
+ * how street vending is written) and not a bare 门口.
+ */
+const PLACES = /(学校|小学|中学|幼儿园|校|医院|卫生院|诊所|药店|药房|公交站|公交车站|车站|地铁站|地铁口|站台|菜场|菜市场|商场|超市|公园|银行|饭店|酒店|工地|工厂|厂|派出所|居委会?|小区|单元|弄堂|路口|楼)(大?门口|门外|门前|对面|旁边|附近|隔壁|边上|周边|周围|[东西南北]侧|[东西南北后侧]门|外面|外侧|楼下|底下|下面|后面)/g;
+
+/**
+ * Main-problem clause markers (fifth round). MAIN: the writer says which problem is the one; SIDE_START: a clause
+ * or sentence that opens a second, lesser problem; SIDE: a problem set aside (以后再说, 先不急, 就算了, 是小事).
+ * MARKERS is the cheap test every text gets before the split.
+ */
+const MARKERS = /主要|急|烦|要紧|关键|先|另外|还有|顺便|此外|其次|再说|小事|算了|放一边|不提|不说|二是|第二|再谈|再问|担心|受不了|大问题|重点|顺带/;
+const MAIN = /主要|最急|最烦|更急|急的是|急事|最要紧|要紧的?是|更要紧|最关键|关键是|最担心|更担心|最受不了|受不了的是|大问题|最重要|重点是|(?<![首优原事预争])先(?!生|后|前|不|放|说好|看看)[\p{sc=Han}]|比[^，。；]{0,8}(着急|急|要紧)/u;
+/** a request (请…, 希望…, 麻烦…): with `mainProblem.requests`, a main clause too */
+const REQUEST = /请|希望|要求|麻烦|能否|能不能/;
+const SIDE_START = /^[\s\d.、．)）]*(另外|还有(?![点些人])|顺便|顺带|此外|再有|其次)/;
+const SIDE = /以后再?说|回头再?说|回头再说|之后再(说|谈|问)|再说吧?$|先不急|不急的|这个不急|不太急|(先|暂时)放(一边|着)|先不(提|说|管)|就算了|我就不说了|是小事|小事一桩|其次|倒不多|还能忍|另外再问|另外问/;
+
+type ClauseKind = 0 | 1 | 2; // 0 plain, 1 main, 2 side
+const clauseLength = (c: string) => c.replace(/[\s\p{P}\p{S}]/gu, '').length;
+
+/** The body as (text, weight) pieces in order: main clauses × main, set-aside clauses × side, the rest × 1. */
+export function clauseWeights(body: string, w: { main: number; side: number; requests?: boolean }): { text: string; weight: number }[] {
+  const out: { text: string; weight: number }[] = [];
+  for (const sentence of body.split(/(?<=[。！？!?；;\n])/)) {
+    const clauses = sentence.split(/(?<=[，,：:])/);
+    const kind: ClauseKind[] = clauses.map(() => 0);
+    let rest: ClauseKind = 0; // a short marker clause carries its kind to the rest of the sentence
+    clauses.forEach((c, i) => {
+      const short = clauseLength(c) <= 8;
+      if ((MAIN.test(c) || (w.requests && REQUEST.test(c))) && !SIDE.test(c)) {
+        kind[i] = 1;
+        rest = short ? 1 : 0;
+      } else if (SIDE_START.test(c)) {
+        kind[i] = 2;
+        rest = 2;
+      } else if (SIDE.test(c)) {
+        kind[i] = 2;
+        // 「小区门口占道卖菜的说了好多次，今天先不提」: the short clause sets aside the one before it
+        if (short && i > 0 && kind[i - 1] === 0) kind[i - 1] = 2;
+        rest = 0;
+      } else kind[i] = rest;
+    });
+    clauses.forEach((c, i) => {
+      const weight = kind[i] === 1 ? w.main : kind[i] === 2 ? w.side : 1;
+      const last = out[out.length - 1];
+      if (last && last.weight === weight) last.text += c;
+      else out.push({ text: c, weight });
+    });
+  }
+  return out;
+}
+
+/** The text with its set-aside clauses blanked (what an admin keyword is looked for in, with `mainProblem.keywords`). */
+export function mainProblemText(text: string, opts: FeatureOptions): string {
+  const mp = opts.mainProblem;
+  if (!mp?.keywords || !MARKERS.test(text)) return text;
+  let out = '';
+  for (const { text: piece, weight } of clauseWeights(text, { main: 2, side: 0 })) out += weight === 0 ? ' '.repeat(piece.length) : piece;
+  return out;
+}
+
 const ADDRESS = /[\p{sc=Han}]{1,4}(中路|东路|西路|南路|北路|大道|公路|路|街|巷)(?=0)|0(号楼|号|弄|支弄|室|栋|幢|单元|楼|层|户)/gu;
 
 /** The text as counted: title and body separately, cleaned; `weight` is how often each counts. */
@@ -94,7 +174,10 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
   if (opts.persona && PERSONA_WORDS.test(body)) body = body.replace(PERSONA, ' ');
   const parts: { clean: string; weight: number }[] = [];
   const part = (raw: string, weight: number) => {
+    if (weight <= 0) return;
     let s = raw.toLowerCase();
+    if (opts.places) s = s.replace(PLACES, ' ');
+    if (opts.placeholders) s = s.replace(PLACEHOLDERS, placeholder);
     if (opts.numbers) s = s.replace(NUMBERS, '0');
     if (opts.addresses) {
       s = s.replace(DISTRICTS, ' ');
@@ -105,7 +188,8 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
     if (clean) parts.push({ clean, weight });
   };
   if (title) part(title[1], opts.titleWeight);
-  part(body, 1);
+  if (opts.mainProblem && (MARKERS.test(body) || (opts.mainProblem.requests && REQUEST.test(body)))) for (const piece of clauseWeights(body, opts.mainProblem)) part(piece.text, piece.weight);
+  else part(body, 1);
   return parts;
 }
 
@@ -139,6 +223,13 @@ export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES):
     for (let i = 0; i < weight; i++) features.push(key);
   });
   return features;
+}
+
+/** feature → weighted count (a clause may count a fraction: `mainProblem.side`); what training vectorises */
+export function termCounts(text: string, opts: FeatureOptions = DEFAULT_FEATURES): Map<string, number> {
+  const counts = new Map<string, number>();
+  eachFeature(text, opts, (key, weight) => counts.set(key, (counts.get(key) ?? 0) + weight));
+  return counts;
 }
 
 export interface SparseVector {
@@ -223,9 +314,9 @@ function fastIndex(vocab: Vocabulary): FastIndex {
 }
 
 /** Builds the vocabulary from tokenised documents; n-grams seen once are dropped (noise, size), and at most `maxFeatures` kept. */
-export function buildVocabulary(docs: string[][], options: FeatureOptions = DEFAULT_FEATURES): Vocabulary {
+export function buildVocabulary(docs: (string[] | Map<string, number>)[], options: FeatureOptions = DEFAULT_FEATURES): Vocabulary {
   const df = new Map<string, number>();
-  for (const doc of docs) for (const f of new Set(doc)) df.set(f, (df.get(f) ?? 0) + 1);
+  for (const doc of docs) for (const f of Array.isArray(doc) ? new Set(doc) : doc.keys()) df.set(f, (df.get(f) ?? 0) + 1);
   const index = new Map<string, number>();
   const idfs: number[] = [];
   const n = docs.length;
@@ -239,11 +330,11 @@ export function buildVocabulary(docs: string[][], options: FeatureOptions = DEFA
 }
 
 /** Sublinear TF × IDF, L2-normalised; unknown features are ignored. */
-export function vectorize(tokens: string[], vocab: Vocabulary): SparseVector {
+export function vectorize(tokens: string[] | Map<string, number>, vocab: Vocabulary): SparseVector {
   const tf = new Map<number, number>();
-  for (const t of tokens) {
+  for (const [t, n] of Array.isArray(tokens) ? tokens.map((t) => [t, 1] as const) : tokens) {
     const j = vocab.index.get(t);
-    if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + 1);
+    if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + n);
   }
   return weigh(Int32Array.from(tf.keys()), Float64Array.from(tf.values()), vocab);
 }
@@ -303,7 +394,8 @@ function weigh(indices: Int32Array, tf: Float64Array, vocab: Vocabulary): Sparse
   const values = new Float32Array(indices.length);
   let norm = 0;
   for (let k = 0; k < indices.length; k++) {
-    const v = (1 + Math.log(tf[k])) * vocab.idf[indices[k]];
+    // sublinear above one occurrence; below it (a set-aside clause's fraction) linear, so a term never turns negative
+    const v = (tf[k] >= 1 ? 1 + Math.log(tf[k]) : tf[k]) * vocab.idf[indices[k]];
     values[k] = v;
     norm += v * v;
   }
