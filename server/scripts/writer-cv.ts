@@ -8,8 +8,8 @@
  * Default folds: the writers who wrote `two_issues` or `address` texts.
  * --errors: print every wrong text of those registers (tab-separated: writer, register, truth,
  *   prediction, confidence, text), for looking at WHY the model fails; never from held-out files.
- * --fresh: instead of the folds, train on the whole corpus and score the named files (a new writer
- *   still being written, before it joins the corpus: an honest out-of-writer check).
+ * --fresh: instead of the folds, train on the whole corpus except the named files and score them (a new
+ *   writer before it joins the folds: an honest out-of-writer check).
  * Urgency labels are dropped for these runs (the urgency model does not touch the first level) and
  * no calibration folds are fitted (accuracy is the same at any temperature): ~4× faster.
  * CONFIGS.json is a list of {name, features?, blend?, epochs?, l2?}.
@@ -63,7 +63,9 @@ for (const config of configs) {
   const started = performance.now();
   const all: Scored[] = [];
   if (freshFiles.length) {
-    const c = Classifier.train([...base, ...writers.flatMap((w) => byWriter.get(w)!)], leaves, 0, opts);
+    // a fresh file already imported into the corpus is left out of the training part
+    const fresh = new Set(freshFiles.map((f) => path.basename(f)));
+    const c = Classifier.train([...base, ...writers.filter((w) => !fresh.has(w)).flatMap((w) => byWriter.get(w)!)], leaves, 0, opts);
     for (const f of freshFiles) {
       const rows = loadTrainingCorpus(path.dirname(f), [path.basename(f)]).map(({ urgency: _u, ...e }) => e as TrainingExample);
       all.push(...score(c, path.basename(f), rows));

@@ -70,6 +70,8 @@ export interface FeatureOptions {
   places?: boolean;
   /** writers' placeholders for a withheld number or name (××路××号, 某路某弄, XX小区) count as a number (absent = off) */
   placeholders?: boolean;
+  /** the number digit left after `numbers` and `addresses` (0月0日, 约0米) is dropped too, not counted (absent = off) */
+  dropNumbers?: boolean;
 }
 
 // Cross-register validation on the writers' corpus (README): trigrams were neutral to slightly worse
@@ -184,6 +186,7 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
       // every ADDRESS match holds the number placeholder: most texts have none, and the Han-class scan is slow (2 % of bench:classify)
       if (!opts.numbers || s.includes('0')) s = s.replace(ADDRESS, ' ');
     }
+    if (opts.dropNumbers && opts.numbers) s = s.replace(/0/g, ' ');
     const clean = s.replace(NOISE, ' ').trim();
     if (clean) parts.push({ clean, weight });
   };
