@@ -10,6 +10,8 @@
  *   prediction, confidence, text), for looking at WHY the model fails; never from held-out files.
  * --fresh: instead of the folds, train on the whole corpus except the named files and score them (a new
  *   writer before it joins the folds: an honest out-of-writer check).
+ * --fresh=… --eval: the shipped way instead (calibration folds, urgency model) and `classify eval`'s whole
+ *   report for the fresh files (accuracy, ECE, 紧急/次紧急 figures, per register) as one JSON line.
  * Urgency labels are dropped for these runs (the urgency model does not touch the first level) and
  * no calibration folds are fitted (accuracy is the same at any temperature): ~4× faster.
  * CONFIGS.json is a list of {name, features?, blend?, epochs?, l2?}.
@@ -18,7 +20,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
 import { BLEND, Classifier, type ClassifierTrainOptions, type TrainingExample } from '../src/classification/classifier';
-import { CORPUS_DIR, examplesOf, leavesOf, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
+import { evaluate } from '../src/classification/evaluate';
+import { CORPUS_DIR, examplesOf, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
 
 type Config = ClassifierTrainOptions & { name: string; blend?: Partial<typeof BLEND> };
 const DEFAULT_BLEND = { ...BLEND };
@@ -56,6 +59,21 @@ function score(c: Classifier, writer: string, rows: TrainingExample[]): Scored[]
 
 const acc = (s: Scored[]) => (s.length ? r3(s.filter((x) => x.right).length / s.length) : NaN);
 const registersOf = (s: Scored[]) => [...new Set(s.map((x) => x.e.register ?? '?'))].sort();
+
+if (args.includes('--eval')) {
+  if (!freshFiles.length) throw new Error('--eval needs --fresh=FILE,…');
+  const fresh = new Set(freshFiles.map((f) => path.basename(f)));
+  const rows = freshFiles.flatMap((f) => loadJsonl(f, parentOf));
+  for (const config of configs) {
+    Object.assign(BLEND, DEFAULT_BLEND, config.blend);
+    const c = Classifier.train([...base, ...loadTrainingCorpus(CORPUS_DIR, writers.filter((w) => !fresh.has(w)))], leaves, 0, config);
+    const report = evaluate(c, rows);
+    console.error(`${config.name}: T=${c.temperature} n=${report.n} accuracy=${report.accuracy} top3=${report.top3} ece=${report.ece} urgentP=${report.urgentPrecision} urgentR=${report.urgentRecall} semiP=${report.semiUrgentPrecision} semiR=${report.semiUrgentRecall}`);
+    console.error(`  ${Object.entries(report.perRegister).map(([r, x]) => `${r} ${x.accuracy} (${x.n})`).join(' · ')}`);
+    console.log(JSON.stringify({ name: config.name, ...report }));
+  }
+  process.exit(0);
+}
 
 for (const config of configs) {
   const opts: ClassifierTrainOptions = { ...config, calibrationFolds: 0 };
