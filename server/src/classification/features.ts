@@ -141,42 +141,73 @@ const clauseLength = (c: string) => c.replace(/[\s\p{P}\p{S}]/gu, '').length;
 
 /** The body as (text, weight) pieces in order: main clauses × main, set-aside clauses × side, the rest × 1. */
 export function clauseWeights(body: string, w: { main: number; side: number; requests?: boolean }): { text: string; weight: number }[] {
+  const { clauses, kinds } = clauseKinds(body, !!w.requests);
   const out: { text: string; weight: number }[] = [];
-  for (const sentence of body.split(/(?<=[。！？!?；;\n])/)) {
-    const clauses = sentence.split(/(?<=[，,：:])/);
-    const kind: ClauseKind[] = clauses.map(() => 0);
-    let rest: ClauseKind = 0; // a short marker clause carries its kind to the rest of the sentence
-    clauses.forEach((c, i) => {
-      const short = clauseLength(c) <= 8;
-      if ((MAIN.test(c) || (w.requests && REQUEST.test(c))) && !SIDE.test(c)) {
-        kind[i] = 1;
-        rest = short ? 1 : 0;
-      } else if (SIDE_START.test(c)) {
-        kind[i] = 2;
-        rest = 2;
-      } else if (SIDE.test(c)) {
-        kind[i] = 2;
-        // 「小区门口占道卖菜的说了好多次，今天先不提」: the short clause sets aside the one before it
-        if (short && i > 0 && kind[i - 1] === 0) kind[i - 1] = 2;
-        rest = 0;
-      } else kind[i] = rest;
-    });
-    clauses.forEach((c, i) => {
-      const weight = kind[i] === 1 ? w.main : kind[i] === 2 ? w.side : 1;
-      const last = out[out.length - 1];
-      if (last && last.weight === weight) last.text += c;
-      else out.push({ text: c, weight });
-    });
+  for (let i = 0; i < clauses.length; i++) {
+    const weight = kinds[i] === 1 ? w.main : kinds[i] === 2 ? w.side : 1;
+    const last = out[out.length - 1];
+    if (last && last.weight === weight) last.text += clauses[i];
+    else out.push({ text: clauses[i], weight });
   }
   return out;
+}
+
+const SENTENCE_END = new Set([...'。！？!?；;\n']);
+const CLAUSE_END = new Set([...'，,：:']);
+/** the last text's clauses: featurize and the keyword search ask for the same text one after the other */
+let lastKinds: { body: string; requests: boolean; clauses: string[]; kinds: ClauseKind[] } | null = null;
+
+/** The body's clauses in order (their concatenation is the body) and each one's kind. */
+function clauseKinds(body: string, requests: boolean): { clauses: string[]; kinds: ClauseKind[] } {
+  if (lastKinds && lastKinds.body === body && lastKinds.requests === requests) return lastKinds;
+  const clauses: string[] = [];
+  const kinds: ClauseKind[] = [];
+  let first = 0; // index of the current sentence's first clause
+  let rest: ClauseKind = 0; // a short marker clause carries its kind to the rest of the sentence
+  let from = 0;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    const endsSentence = SENTENCE_END.has(ch);
+    if (!endsSentence && !CLAUSE_END.has(ch) && i < body.length - 1) continue;
+    const c = body.slice(from, i + 1);
+    from = i + 1;
+    const at = clauses.length;
+    clauses.push(c);
+    let kind: ClauseKind = rest;
+    // most clauses hold no marker word at all: one test, not four
+    if (MARKERS.test(c) || (requests && REQUEST.test(c))) {
+      const side = SIDE.test(c);
+      if ((MAIN.test(c) || (requests && REQUEST.test(c))) && !side) {
+        kind = 1;
+        rest = clauseLength(c) <= 8 ? 1 : 0;
+      } else if (SIDE_START.test(c)) {
+        kind = 2;
+        rest = 2;
+      } else if (side) {
+        kind = 2;
+        // 「小区门口占道卖菜的说了好多次，今天先不提」: the short clause sets aside the one before it
+        if (clauseLength(c) <= 8 && at > first && kinds[at - 1] === 0) kinds[at - 1] = 2;
+        rest = 0;
+      }
+    }
+    kinds.push(kind);
+    if (endsSentence) {
+      first = clauses.length;
+      rest = 0;
+    }
+  }
+  lastKinds = { body, requests, clauses, kinds };
+  return lastKinds;
 }
 
 /** The text with its set-aside clauses blanked (what an admin keyword is looked for in, with `mainProblem.keywords`). */
 export function mainProblemText(text: string, opts: FeatureOptions): string {
   const mp = opts.mainProblem;
-  if (!mp?.keywords || !MARKERS.test(text)) return text;
+  if (!mp?.keywords || !(MARKERS.test(text) || (mp.requests && REQUEST.test(text)))) return text;
+  const { clauses, kinds } = clauseKinds(text, !!mp.requests);
+  if (!kinds.includes(2)) return text;
   let out = '';
-  for (const { text: piece, weight } of clauseWeights(text, { main: 2, side: 0 })) out += weight === 0 ? ' '.repeat(piece.length) : piece;
+  for (let i = 0; i < clauses.length; i++) out += kinds[i] === 2 ? ' '.repeat(clauses[i].length) : clauses[i];
   return out;
 }
 
