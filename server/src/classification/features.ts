@@ -152,8 +152,10 @@ export function clauseWeights(body: string, w: { main: number; side: number; req
   return out;
 }
 
-const SENTENCE_END = new Set([...'。！？!?；;\n']);
-const CLAUSE_END = new Set([...'，,：:']);
+/** 1: ends a sentence (。！？!?；;\n), 2: ends a clause (，,：:), by char code (a Set of one-character strings per character showed in the profile) */
+const BREAK = new Uint8Array(65536);
+for (const ch of '。！？!?；;\n') BREAK[ch.charCodeAt(0)] = 1;
+for (const ch of '，,：:') BREAK[ch.charCodeAt(0)] = 2;
 /** the last text's clauses: featurize and the keyword search ask for the same text one after the other */
 let lastKinds: { body: string; requests: boolean; clauses: string[]; kinds: ClauseKind[] } | null = null;
 
@@ -166,9 +168,9 @@ function clauseKinds(body: string, requests: boolean): { clauses: string[]; kind
   let rest: ClauseKind = 0; // a short marker clause carries its kind to the rest of the sentence
   let from = 0;
   for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    const endsSentence = SENTENCE_END.has(ch);
-    if (!endsSentence && !CLAUSE_END.has(ch) && i < body.length - 1) continue;
+    const brk = BREAK[body.charCodeAt(i)];
+    const endsSentence = brk === 1;
+    if (!brk && i < body.length - 1) continue;
     const c = body.slice(from, i + 1);
     from = i + 1;
     const at = clauses.length;
@@ -222,8 +224,7 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
   // the full pattern backtracks at every 我 (a third of featurize's time); most texts hold none of its words
   if (opts.persona && PERSONA_WORDS.test(body)) body = body.replace(PERSONA, ' ');
   const parts: { clean: string; weight: number }[] = [];
-  const part = (raw: string, weight: number) => {
-    if (weight <= 0) return;
+  const normalise = (raw: string) => {
     let s = raw.toLowerCase();
     if (opts.places) s = s.replace(PLACES, ' ');
     if (opts.placeholders) s = s.replace(PLACEHOLDERS, placeholder);
@@ -234,28 +235,64 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
       if (!opts.numbers || s.includes('0')) s = s.replace(ADDRESS, ' ');
     }
     if (opts.dropNumbers && opts.numbers) s = s.replace(/0/g, ' ');
-    const clean = s.replace(NOISE, ' ').trim();
-    if (clean) parts.push({ clean, weight });
+    return s.replace(NOISE, ' ');
+  };
+  const part = (raw: string, weight: number) => {
+    const clean = normalise(raw).trim();
+    if (clean && weight > 0) parts.push({ clean, weight });
   };
   if (title) part(title[1], opts.titleWeight);
-  if (opts.mainProblem && (MARKERS.test(body) || (opts.mainProblem.requests && REQUEST.test(body)))) for (const piece of clauseWeights(body, opts.mainProblem)) part(piece.text, piece.weight);
-  else part(body, 1);
+  const pieces = opts.mainProblem && (MARKERS.test(body) || (opts.mainProblem.requests && REQUEST.test(body))) ? clauseWeights(body, opts.mainProblem) : null;
+  if (pieces && pieces.length > 1) {
+    // the weighted pieces normalised in one pass, not one per piece (each pass is five regular expressions):
+    // joined by a private-use character no pattern matches or removes, then cut there again
+    const cleaned = normalise(pieces.map((p) => p.text).join(PIECE_MARK)).split(PIECE_MARK);
+    pieces.forEach((p, k) => {
+      const clean = cleaned[k].trim();
+      if (clean && p.weight > 0) parts.push({ clean, weight: p.weight });
+    });
+  } else part(body, pieces ? pieces[0]?.weight ?? 1 : 1);
   return parts;
 }
 
-function words(clean: string): string[] {
+/** joins the weighted pieces of a body while they are normalised together (Unicode private use: in no text, no pattern) */
+const PIECE_MARK = '\uE000';
+
+function words(pieces: string[]): string[] {
   const out: string[] = [];
-  for (const word of jieba.cut(clean, false)) {
+  for (const word of pieces) {
     const w = word.trim();
     if (w && !STOP.has(w)) out.push(w);
   }
   return out;
 }
 
+/**
+ * jieba's pieces of each part, in order, from ONE native call over the parts joined by spaces (a text cut
+ * into weighted clauses would otherwise cost a call per clause). jieba always cuts at a space and its
+ * pieces concatenate to its input, so a piece belongs to the part its first character is in; a separator
+ * space goes to the next part, where it is no feature.
+ */
+function cutParts(parts: { clean: string }[]): string[][] {
+  if (parts.length < 2) return parts.map((p) => jieba.cut(p.clean, false));
+  const out: string[][] = parts.map(() => []);
+  let k = 0;
+  let end = parts[0].clean.length; // one past part k's last character
+  let pos = 0;
+  for (const piece of jieba.cut(parts.map((p) => p.clean).join(' '), false)) {
+    while (k < parts.length - 1 && pos >= end) end += 1 + parts[++k].clean.length;
+    out[k].push(piece);
+    pos += piece.length;
+  }
+  return out;
+}
+
 /** Calls `add` once per feature occurrence; `weight` is how often it counts. For training and tools: allocates a string per n-gram. */
 function eachFeature(text: string, opts: FeatureOptions, add: (key: string, weight: number) => void): void {
-  for (const { clean, weight } of partsOf(text, opts)) {
-    for (const w of words(clean)) add('w:' + w, weight);
+  const parts = partsOf(text, opts);
+  const cut = cutParts(parts);
+  parts.forEach(({ clean, weight }, k) => {
+    for (const w of words(cut[k])) add('w:' + w, weight);
     // position by position (the n-grams ending here), in the order `featurize` counts them
     for (const run of clean.split(' ')) {
       for (let i = 0; i < run.length; i++) {
@@ -264,7 +301,7 @@ function eachFeature(text: string, opts: FeatureOptions, add: (key: string, weig
         if (opts.trigrams && i >= 2) add('t:' + run.slice(i - 2, i + 1), weight);
       }
     }
-  }
+  });
 }
 
 export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES): string[] {
@@ -405,9 +442,12 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
     if (counts[j] === 0) touched[n++] = j;
     counts[j] += weight;
   };
-  for (const { clean, weight } of partsOf(text, opts)) {
+  const parts = partsOf(text, opts);
+  const cut = cutParts(parts);
+  for (let p = 0; p < parts.length; p++) {
+    const { clean, weight } = parts[p];
     // jieba's pieces straight to their columns (no filtered copy); a stop word is simply not in the vocabulary
-    for (const piece of jieba.cut(clean, false)) {
+    for (const piece of cut[p]) {
       let j = wordIndex.get(piece);
       if (j === undefined && piece.length > 1 && (piece.charCodeAt(0) === 32 || piece.charCodeAt(piece.length - 1) === 32)) j = wordIndex.get(piece.trim());
       if (j !== undefined) bump(j, weight);
