@@ -381,9 +381,10 @@ export function createDispatcher(opts: DispatcherOptions) {
     start() {
       if (!stopped) return;
       stopped = false;
-      // Reports stored by a build before the outbox collection: their pending or dead deliveries move there first.
+      // Reports stored by a build before the outbox collection: their pending or dead deliveries move there
+      // first. A one-time migration: after its first complete pass a start reads one marker, no scan.
       void opts.repo
-        .moveLegacyDeliveries()
+        .moveLegacyDeliveriesOnce()
         .then((n) => n && opts.log.info('moved legacy deliveries to the outbox', { reports: n }))
         .catch((err) => opts.log.error('moving legacy deliveries failed', { error: err }))
         .finally(() => {

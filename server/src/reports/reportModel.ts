@@ -167,6 +167,15 @@ const submitKeySchema = new Schema({ _id: String, reportId: String, requestHash:
 export const SubmitKey = mongoose.model('SubmitKey', submitKeySchema);
 
 /**
+ * One-time data migrations of the reports domain that have run to the end on this database
+ * (`_id` = the migration's name, `at` = when). A marker is written only after a full pass found
+ * nothing left to migrate, so a normal start reads one document by `_id` instead of scanning
+ * (see reportRepository's `moveLegacyDeliveriesOnce`).
+ */
+const migrationSchema = new Schema({ _id: String, at: Date }, { versionKey: false });
+export const Migration = mongoose.model('Migration', migrationSchema, 'migrations');
+
+/**
  * The delivery outbox: one small document per report (`_id` = the report's id)
  * holding the dispatcher's state — pending, delivered or dead, attempts, when
  * to try next, the pipeline's id for the ticket. It lives apart from the

@@ -5,7 +5,7 @@ import { createGroupUpdate } from '../db/groupUpdate';
 import { insertUnlessTaken } from '../db/errors';
 import { compareAndSet, type Expected } from '../db/singleDocument';
 import type { ReportEffect } from './effects';
-import { DeliveryOutbox, Report, SubmitKey, type DeliveryDoc, type ReportDoc } from './reportModel';
+import { DeliveryOutbox, Migration, Report, SubmitKey, type DeliveryDoc, type ReportDoc } from './reportModel';
 export { newReportId } from './reportModel';
 
 export type { DeliveryDoc, ReportDoc };
@@ -39,6 +39,9 @@ export interface ReportChange {
  * (insight keeps its rollups from these; a delivery outcome is not one: it changes nothing they count).
  */
 export type ReportListener = { stored: (doc: ReportDoc, delivery: DeliveryDoc) => void; effects: (reportId: string) => void; changed: (reportId: string) => void };
+
+/** The marker of the one-time move of deliveries kept inside reports into the outbox collection (see `moveLegacyDeliveriesOnce`). */
+export const LEGACY_DELIVERIES_MOVED = 'reports.legacy-deliveries-moved';
 
 /** Statuses in which the deadline monitor watches the deadline. */
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
@@ -227,7 +230,8 @@ export function createReportRepository() {
     /**
      * Reports stored before the outbox collection whose delivery is still pending or dead: each gets its
      * outbox document (unless one exists), then is marked `outbox`. Idempotent, safe on several instances
-     * at once; the dispatcher runs it when it starts. Answers how many moved.
+     * at once. Answers how many moved. A full pass: `delivery.state` has no index (no build writes it any
+     * more), so this reads the whole collection; the dispatcher calls `moveLegacyDeliveriesOnce` instead.
      */
     async moveLegacyDeliveries(): Promise<number> {
       let moved = 0;
@@ -241,6 +245,22 @@ export function createReportRepository() {
           if (await compareAndSet(Report, String(r._id), { 'delivery.state': d.state! }, { $set: { 'delivery.state': 'outbox' } })) moved++;
         }
       }
+    },
+
+    /**
+     * `moveLegacyDeliveries` as a one-time migration (the dispatcher runs it at every start): once a
+     * pass has ended on a query that found nothing left, a marker document says so, and later starts
+     * read that one document by `_id` instead of scanning every report. Sound because no build since
+     * the outbox collection writes `delivery.state` on a report, so nothing can become legacy after the
+     * pass. (A build older than the outbox, still running beside this one during an upgrade, could; an
+     * explicit `moveLegacyDeliveries()` moves what it left.) Answers how many moved, or null when the
+     * marker was there (no scan).
+     */
+    async moveLegacyDeliveriesOnce(): Promise<number | null> {
+      if (await Migration.exists({ _id: LEGACY_DELIVERIES_MOVED })) return null;
+      const moved = await this.moveLegacyDeliveries();
+      await insertUnlessTaken(() => Migration.collection.insertOne({ _id: LEGACY_DELIVERIES_MOVED, at: new Date() } as never));
+      return moved;
     },
 
     /**
