@@ -60,3 +60,8 @@ export function rawReport(id: string): Promise<Record<string, unknown> | null> {
 export async function migrationDone(id: string): Promise<boolean> {
   return Boolean(await Migration.exists({ _id: id }));
 }
+
+/** Removes a one-time migration's marker (to run it again on purpose). */
+export async function forgetMigration(id: string): Promise<void> {
+  await Migration.deleteOne({ _id: id });
+}

@@ -43,6 +43,12 @@ export type ReportListener = { stored: (doc: ReportDoc, delivery: DeliveryDoc) =
 /** The marker of the one-time move of deliveries kept inside reports into the outbox collection (see `moveLegacyDeliveriesOnce`). */
 export const LEGACY_DELIVERIES_MOVED = 'reports.legacy-deliveries-moved';
 
+/** The marker of the one-time dating of `effectsPending: true` flags (see `datePendingEffectsOnce`). */
+export const PENDING_EFFECTS_DATED = 'reports.effects-pending-dated';
+
+/** Reports with effects pending: a date range (see reportModel's `effectsPending`); no flag is dated before 1970. */
+export const EFFECTS_PENDING = { effectsPending: { $gte: new Date(0) } };
+
 /** Statuses in which the deadline monitor watches the deadline. */
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
 
@@ -56,8 +62,8 @@ function toUpdate(change: ReportChange): mongoose.UpdateQuery<unknown> {
   if (change.timeline) push.timeline = change.timeline;
   if (change.effects?.length) {
     push.effects = { $each: change.effects };
-    // What the effects worker's scan looks for (indexed); removed when the outbox is empty again.
-    set.effectsPending = true;
+    // What the effects worker's scan looks for (indexed, a date: see reportModel); removed when the outbox is empty again.
+    set.effectsPending = new Date();
   }
   if (change.addMedia?.length) push.mediaIds = { $each: change.addMedia.map((m) => new mongoose.Types.ObjectId(m)) };
   if (Object.keys(set).length) update.$set = set;
@@ -283,10 +289,32 @@ export function createReportRepository() {
       await DeliveryOutbox.deleteOne({ _id: id, state: 'pending' });
     },
 
-    /** Ids of reports whose effects outbox is not empty. */
+    /**
+     * Ids of reports whose effects outbox is not empty. A date range on the `effectsPending` index: on
+     * FerretDB it reads the reports with effects pending and no others (the equality `true` it replaces
+     * was planned as a scan of every report, see reportModel).
+     */
     async idsWithPendingEffects(limit: number): Promise<string[]> {
-      const rows = await Report.find({ effectsPending: true }, { _id: 1 }).limit(limit).lean<{ _id: string }[]>();
+      const rows = await Report.find(EFFECTS_PENDING, { _id: 1 }).limit(limit).lean<{ _id: string }[]>();
       return rows.map((r) => r._id);
+    },
+
+    /**
+     * One-time migration (marker as in `moveLegacyDeliveriesOnce`): reports flagged `effectsPending: true`
+     * by a build before the flag became a date get a date, so the worker's range scan finds them. The
+     * `true` lookup reads every report, once; a pass that completes writes the marker. Each flag is
+     * replaced by a compare-and-set on `true`, so a flag removed meanwhile (effects done) stays removed.
+     * Answers how many were dated, or null when the marker was there (no scan).
+     */
+    async datePendingEffectsOnce(): Promise<number | null> {
+      if (await Migration.exists({ _id: PENDING_EFFECTS_DATED })) return null;
+      // On the driver's collection: mongoose would cast `true` to the schema's Date and fail. The update keeps
+      // `updatedAt` as it is: this changes how the flag is stored, nothing a reader of the report sees.
+      const rows = await Report.collection.find({ effectsPending: true }, { projection: { _id: 1 } }).toArray();
+      let dated = 0;
+      for (const r of rows) if ((await Report.collection.updateOne({ _id: r._id, effectsPending: true }, { $set: { effectsPending: new Date() } })).modifiedCount) dated++;
+      await insertUnlessTaken(() => Migration.collection.insertOne({ _id: PENDING_EFFECTS_DATED, at: new Date() } as never));
+      return dated;
     },
 
     /** Open tickets past their deadline and not yet escalated. */
@@ -343,7 +371,7 @@ export function createReportRepository() {
       const [deliveryPending, deliveryDead, effectsPending] = await Promise.all([
         DeliveryOutbox.countDocuments({ state: 'pending' }).exec(),
         DeliveryOutbox.countDocuments({ state: 'dead' }).exec(),
-        Report.countDocuments({ effectsPending: true }).exec(),
+        Report.countDocuments(EFFECTS_PENDING).exec(),
       ]);
       return { deliveryPending, deliveryDead, effectsPending };
     },
