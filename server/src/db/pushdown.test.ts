@@ -373,8 +373,8 @@ maybe('a filter with an `_id` equality reads that document through the `_id` ind
     t.regex(reads[0] ?? '', /USING INDEX idcas_[0-9a-f]+__id_ /, `${readable(filter)} through the _id index: ${lines.join(' | ')}`);
   }
   // The handler still applies the rest of the filter.
-  t.deepEqual(ids(await c.find({ _id: 'i01234', s: 'done' }).toArray()), []);
-  t.deepEqual(ids(await c.find({ _id: { $in: ['i00001', 'i02999'] }, t: { $lte: new Date(DATE.getTime() + 5) } }).toArray()), ['i00001']);
+  t.deepEqual(ids(await c.find({ _id: 'i01234', s: 'done' } as Doc).toArray()), []);
+  t.deepEqual(ids(await c.find({ _id: { $in: ['i00001', 'i02999'] }, t: { $lte: new Date(DATE.getTime() + 5) } } as Doc).toArray()), ['i00001']);
 });
 
 // ---- patch 0010: the one-pass sjson decoder ----

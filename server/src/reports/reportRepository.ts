@@ -49,6 +49,16 @@ export const PENDING_EFFECTS_DATED = 'reports.effects-pending-dated';
 /** Reports with effects pending: a date range (see reportModel's `effectsPending`); no flag is dated before 1970. */
 export const EFFECTS_PENDING = { effectsPending: { $gte: new Date(0) } };
 
+/** What the dispatcher reads of a report to deliver it (the payload, the deadline's start, whether effects wait). */
+const DELIVERY_FIELDS = {
+  ticketNo: 1, kind: 1, category: 1, urgent: 1, urgency: 1, district: 1, location: 1, point: 1, description: 1, contactPhone: 1,
+  answers: 1, zone: 1, mediaIds: 1, createdAt: 1, 'timeline.at': 1, 'timeline.status': 1, 'effects.id': 1,
+} as const;
+export type DeliverableReport = Pick<ReportDoc, '_id' | keyof typeof DELIVERY_FIELDS & keyof ReportDoc> & {
+  timeline?: { at: Date; status: ReportStatus }[];
+  effects?: { id: string }[];
+};
+
 /** Statuses in which the deadline monitor watches the deadline. */
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
 
@@ -227,10 +237,14 @@ export function createReportRepository() {
       return DeliveryOutbox.findById(id).lean<DeliveryDoc>().exec();
     },
 
-    /** The reports to deliver, as stored (one `_id` $in read for a batch; the dispatcher has their outbox documents). */
-    reportsToDeliver(ids: string[]): Promise<ReportDoc[]> {
+    /**
+     * The reports to deliver, as stored, with only what a delivery reads (`DELIVERY_FIELDS`: one `_id` $in
+     * read for a batch; the dispatcher has their outbox documents). Not the timeline's texts, the
+     * classification or the effects' contents: a third of the bytes to encode, send and decode per report.
+     */
+    reportsToDeliver(ids: string[]): Promise<DeliverableReport[]> {
       if (!ids.length) return Promise.resolve([]);
-      return Report.find({ _id: { $in: ids } }).lean<ReportDoc[]>().exec();
+      return Report.find({ _id: { $in: ids } }, DELIVERY_FIELDS).lean<DeliverableReport[]>().exec();
     },
 
     /**
