@@ -43,6 +43,14 @@ const ops: Record<string, Op> = {
     i % 2 === 0
       ? (await coll.bulkWrite(shuffled(20).map((k) => ({ updateOne: { filter: { _id: `g-${k}` }, update: { $inc: { n: 1 } } } })), { ordered: false })).modifiedCount
       : (await coll.updateOne({ _id: `g-${i % 20}` }, { $inc: { n: 1 } })).modifiedCount,
+  // The same as one raw `update` command, answered per statement by patch 0013 (`sspMatched`): which of its
+  // statements this command won, as `c-k` ids (null when the server does not answer per statement).
+  bulkCasPerStatement: async (i) => {
+    const order = shuffled(10);
+    const res = await client.db(dbName).command({ update: 'atomicity', updates: order.map((k) => ({ q: { _id: `p-${k}`, v: 0 }, u: { $set: { v: 1, by: `${processIndex}-${i}` } } })), ordered: false });
+    const matched = res.sspMatched as number[] | undefined;
+    return { by: `${processIndex}-${i}`, n: res.n, won: matched ? order.filter((_, j) => matched[j] === 1).map((k) => `p-${k}`) : null };
+  },
   bulkCas: async (i) =>
     (await coll.bulkWrite(shuffled(10).map((k) => ({ updateOne: { filter: { _id: `c-${k}`, v: 0 }, update: { $set: { v: 1, by: `${processIndex}-${i}` } } } })), { ordered: false })).modifiedCount,
 };

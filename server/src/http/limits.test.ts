@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import sharp from 'sharp';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { makeJpeg, multipart } from '../../test/images';
-import { countReports, storedReport } from '../../test/reportStore';
+import { countDeliveries, countReports, storedReport } from '../../test/reportStore';
 import { RATE_LIMIT_COLLECTION } from './rateLimits';
 import { rateLimitMessage, rateLimitMessageEn } from './errors';
 
@@ -80,6 +80,18 @@ test('concurrent submits cannot overrun the limit', async (t) => {
   t.is(results.filter((r) => r.status === 201).length, 3);
   t.is(results.filter((r) => r.status === 429).length, 9);
   t.is(await countReports({ citizenId: me.userId }), 3);
+});
+
+// Serial (before the others): it counts the whole outbox collection. The quota is asked while the outbox document is
+// written (reportRoutes.ts), so a refused submit wrote one and must take it away again before answering.
+test.serial('refused submits leave no outbox document behind; each accepted one has exactly one', async (t) => {
+  const me = await s.loginCitizen();
+  const before = await countDeliveries({});
+  const results = await Promise.all(Array.from({ length: 12 }, () => submit(me.token)));
+  t.is(results.filter((r) => r.status === 201).length, 3);
+  t.is(results.filter((r) => r.status === 429).length, 9);
+  t.is(await countDeliveries({}), before + 3);
+  t.is(await countDeliveries({ _id: { $in: results.filter((r) => r.status === 201).map((r) => r.body.id) } }), 3);
 });
 
 test('media uploads: per hour, and bytes per day', async (t) => {

@@ -19,6 +19,11 @@ export interface RuleDoc {
   expire?: Date | null;
 }
 
+/** The document of `rule`'s windows for `key` (`reports:<resident>`). */
+export function ruleDocId(rule: string, key: string): string {
+  return `${rule}:${key}`;
+}
+
 type Change = { window: string; points: number; msDuration: number; resolve: (w: WindowState) => void; reject: (err: unknown) => void };
 
 /**
@@ -203,7 +208,7 @@ export class RateLimiterMongoById extends RateLimiterMongo {
 
   /** `rule:seconds:key` (the library's key) → the rule's document for `key`. */
   private docIdOf(rlKey: string): string {
-    return `${this.rule}:${rlKey.slice(`${this.rule}:${this.window}:`.length)}`;
+    return ruleDocId(this.rule, rlKey.slice(`${this.rule}:${this.window}:`.length));
   }
 
   _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false): Promise<WindowState> {

@@ -495,15 +495,21 @@ export function createReportRepository() {
      * database's duplicate-key error when the id, the (resident, key) pair or
      * the ticket number is taken (see isDuplicateKey).
      */
-    async insert(doc: ReportDoc): Promise<void> {
+    /**
+     * Stores a new report and its outbox document. `admitted`, when given, is awaited between the two:
+     * the submit's rate-limit answer, asked at the same time as the outbox write (reportRoutes.ts), so a
+     * refused submit stores no report and its outbox document goes as after a failed insert.
+     */
+    async insert(doc: ReportDoc, admitted?: Promise<unknown>): Promise<void> {
       // The outbox document first, then the report: once the report is stored (and acknowledged) its
       // delivery is already durable, whenever the process dies. The reverse order could leave an
       // acknowledged report that no dispatcher knows of. An outbox document whose report did not follow
-      // is removed here if the insert failed (a retried submit, a taken ticket number), or by the
-      // dispatcher once it is old if the process died in between.
+      // is removed here if the insert failed (a retried submit, a taken ticket number, a refused quota), or
+      // by the dispatcher once it is old if the process died in between.
       const outbox: DeliveryDoc = { _id: String(doc._id), state: 'pending', attempts: 0, nextAttemptAt: doc.createdAt, lastError: null, deliveredAt: null, externalId: null, connector: null, createdAt: doc.createdAt };
       await outboxInserts.insert(outbox);
       try {
+        if (admitted) await admitted;
         // Built with its final types by the caller, so it goes straight to the driver: running it through a
         // mongoose document doubled the CPU of a submit. A test checks that stored reports validate.
         await reportInserts.insert(doc);

@@ -74,7 +74,11 @@ export function createReportService(deps: {
   }
 
   return {
-    async create(user: AuthUser, idempotencyKey: string, input: CreateReport, lang: Language = 'zh-CN'): Promise<CreateResult> {
+    /**
+     * `admitted`: the submit's quota answer, still being asked (reportRoutes.ts); the report is stored only
+     * once it has said yes, and a refusal fails the submit with it, having stored nothing.
+     */
+    async create(user: AuthUser, idempotencyKey: string, input: CreateReport, lang: Language = 'zh-CN', admitted?: Promise<unknown>): Promise<CreateResult> {
       const requestHash = hashRequest(input);
       const notOwned = await deps.media.notOwned(user.id, input.mediaIds);
       if (notOwned.length) {
@@ -172,7 +176,7 @@ export function createReportService(deps: {
         const ticketNo = await ticketNumbers.propose(now);
         try {
           const raw = build(ticketNo);
-          await deps.repo.insert(raw); // listeners (the dispatcher) hear of it
+          await deps.repo.insert(raw, admitted); // listeners (the dispatcher) hear of it
           doc = raw;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
