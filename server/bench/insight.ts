@@ -42,6 +42,8 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 730);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 20);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
 const ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 3);
+/** uncounted submits before each arm's measured ones */
+const WARMUP = Number(process.env.BENCH_SUBMIT_WARMUP ?? 24);
 const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 5000);
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'rebuild,pages,submit').split(','));
 /** CPU seconds of this process and of the database child (Linux /proc), so figures can be read apart from the machine's load. */
@@ -175,7 +177,7 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: null,
     log: silentLogger,
-    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined },
+    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined, tickMs: process.env.INSIGHT_TICK_MS ? Number(process.env.INSIGHT_TICK_MS) : undefined },
     classifier: { classifyPerMinute: 1e9 },
   });
   await prepare();
@@ -198,7 +200,8 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
   };
 }
 
-async function submitP99(app: Awaited<ReturnType<typeof startApp>>) {
+async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBMITS) {
+  const SUBMITS = count;
   // A resident may file 10 reports a day (RATE_LIMIT defaults): one resident per 5 submits.
   const citizens = await Promise.all(
     Array.from({ length: Math.ceil(SUBMITS / 5) }, async () => (await (await fetch(`${app.base}/api/v1/auth/wechat-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: `c-${randomUUID()}` }) })).json()).token as string),
@@ -229,9 +232,18 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>) {
 function startWriterProcess(uri: string, dbName: string) {
   const child = spawn(process.execPath, ['--import=tsx', path.join(import.meta.dirname, 'insightWriterProcess.ts')], {
     env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName, INSIGHT_SCAN_MS: String(WRITER_SCAN_MS) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      seen += b.toString();
+      if (seen.includes('ready\n')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`insight writer process exited (${code}) before it was ready`)));
   });
   return {
+    ready,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -329,28 +341,46 @@ async function main() {
   // / in-process, on, off …): the machine's load drifts, so each arm is measured on both sides of the others.
   //   off: no writer anywhere;
   //   ownInstance: the writer in its own process (INSIGHT_WRITER=on there, off in the API instance), its scan
-  //     every WRITER_SCAN_MS so it works through the submits while they are measured;
-  //   inProcess: the writer in the API instance itself (one instance doing everything), fed at once by the
-  //     repository's events.
+  //     every WRITER_SCAN_MS (5 s) so it works through the submits while they are measured (each scan re-reads
+  //     the last 10 s, SCAN_MARGIN_MS: at 1 s it read each report ~10 times, 9–12 ms of database CPU per submit);
+  //   inProcess: the writer in the API instance itself (one instance doing everything), fed by the
+  //     repository's events (a batch per INSIGHT_TICK_MS).
+  // Each writer arm first catches up with the reports the arms before it filed while no writer ran, and the
+  // own instance has started (it says `ready`): the arm measures the writer keeping up with the submits it
+  // measures, not a backlog of others or a process starting (a fixed 3 s wait before left both inside).
   const api = await startApp(false, uri, dbName);
   const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number }[]> = { off: [], ownInstance: [], inProcess: [] };
   for (let round = 0; round < (STEPS.has('submit') ? ROUNDS : 0); round++) {
     const order = (['off', 'ownInstance', 'inProcess'] as const).slice();
     if (round % 2) order.reverse();
     for (const arm of order) {
-      if (arm === 'off') runs.off.push(await submitP99(api));
+      // CPU of the database and of this process while the arm's submits ran (the own instance's is its own):
+      // far less sensitive to the shared machine's load than latencies.
+      let cpu = { nodeCpuS: NaN, dbCpuS: NaN };
+      const measured = async (app: Awaited<ReturnType<typeof startApp>>) => {
+        // Not counted: WARMUP submits first, so no arm measures an instance's first requests (the in-process
+        // arm's instance is new: its classifier's lookup tables are built at its first classification).
+        if (WARMUP) await submitP99(app, WARMUP);
+        const cpu0 = cpuSeconds();
+        const r = await submitP99(app);
+        cpu = cpuSince(cpu0);
+        return r;
+      };
+      if (arm === 'off') runs.off.push(await measured(api));
       else if (arm === 'ownInstance') {
         const writer = startWriterProcess(uri, dbName);
-        await new Promise((r) => setTimeout(r, 3000));
-        runs.ownInstance.push(await submitP99(api));
+        await writer.ready;
+        runs.ownInstance.push(await measured(api));
         await writer.stop();
       } else {
         const one = await startApp(true, uri, dbName);
+        // Caught up first (the reports of the arms before, filed while no writer ran), as the own instance is.
+        await one.services.insightWriter.drain();
         one.services.insightWriter.start();
-        runs.inProcess.push(await submitP99(one));
+        runs.inProcess.push(await measured(one));
         await one.close();
       }
-      out({ step: 'submit run', round, arm, ...runs[arm].at(-1), load: load() });
+      out({ step: 'submit run', round, arm, ...runs[arm].at(-1), dbCpuMsPerSubmit: Math.round((cpu.dbCpuS / SUBMITS) * 1e4) / 10, nodeCpuMsPerSubmit: Math.round((cpu.nodeCpuS / SUBMITS) * 1e4) / 10, load: load() });
     }
   }
   await api.close();

@@ -1,7 +1,8 @@
 /**
  * The 数据看板's rollup writer as its own instance (bench:insight's "on" run): it runs only the writer,
  * which finds reports the API instances stored by its catch-up scan (`INSIGHT_SCAN_MS`, default 30 s),
- * exactly as an instance with INSIGHT_WRITER=on next to API instances with INSIGHT_WRITER=off does.
+ * exactly as an instance with INSIGHT_WRITER=on next to API instances with INSIGHT_WRITER=off does. It prints
+ * `ready` once it has caught up and its scan runs.
  */
 import { connectDatabase } from '../src/db/connect';
 import { createRollupWriter } from '../src/insight/rollupWriter';
@@ -10,5 +11,9 @@ import { createReportRepository } from '../src/reports/reportRepository';
 
 await connectDatabase(process.env.MONGODB_URI!, process.env.BENCH_DB);
 const writer = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null, scanMs: Number(process.env.INSIGHT_SCAN_MS ?? 30_000) });
-writer.start();
 process.on('SIGTERM', () => void writer.stop().then(() => process.exit(0)));
+// Caught up first (reports filed while no writer ran, e.g. by the bench's "off" arm), then running: the
+// bench measures the writer keeping up with the submits it measures, not a backlog or this process starting.
+await writer.drain();
+writer.start();
+process.stdout.write('ready\n');

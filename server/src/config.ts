@@ -77,6 +77,8 @@ const envSchema = z.object({
   INSIGHT_SCAN_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** cursors the rollup rebuild reads the reports with at once (see reportRepository.forEachPage) */
   INSIGHT_REBUILD_PARALLEL: z.coerce.number().int().min(1).max(16).default(3),
+  /** how long the in-process rollup writer gathers the reports it hears into one batch (insight/rollupWriter.ts) */
+  INSIGHT_TICK_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   /**
    * Which reverse proxies to believe about the client's address (X-Forwarded-For): unset/`off` none (the
    * socket's address is the client), a hop count, or a comma-separated list of proxy addresses/CIDRs.

@@ -7,7 +7,7 @@ import { createStaff } from '../../test/staff';
 import { startFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import { TEST_PIPELINE_SECRET } from '../../test/harness';
 import { bucketId, factFromStored } from './contribution';
-import { Bucket, Fact, Hotspot, InsightState, JournalLog, ROLLUP_LAYOUT } from './insightModel';
+import { Bucket, Fact, GeoCell, Hotspot, InsightState, JournalLog, ROLLUP_LAYOUT } from './insightModel';
 import { createRollupWriter } from './rollupWriter';
 import { createReportRepository } from '../reports/reportRepository';
 import { silentLogger } from '../log';
@@ -478,4 +478,99 @@ test.serial('a journal interrupted halfway is replayed once: buckets already at 
   t.is(await counts(done), 1);
   t.is(await counts(pending), 1);
   await Bucket.collection.deleteMany({ _id: { $in: [done, pending] } } as never);
+});
+
+test.serial('reports heard within one tick are one batch: two touching the same bucket count twice in one journal; a hotspot founded and joined in one batch, then joined by a later one, counts each report once, even replayed', async (t) => {
+  const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number }>()) ?? {};
+  const writer = s.services.insightWriter;
+  const waitApplied = async (n: number) => {
+    for (let i = 0; i < 200 && ((await state()).applied ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  const day = '2026-07-01T03:00:00Z';
+  const bucket = bucketId('c', 'd:2026-07-01', '310101');
+  const n = async () => (await Bucket.findById(bucket).lean<{ e: Record<string, { n: number }> }>())?.e['310101|road_damage|complaint']?.n ?? 0;
+  // Two reports, one bucket that does not exist yet (the batch inserts it), heard as the repository's events.
+  const first = [report({ at: day, district: H, category: A, point: PX }), report({ at: day, district: H, category: A, point: PX })];
+  await insertRawReports(first);
+  const seq0 = (await state()).seq ?? 0;
+  for (const r of first) writer.enqueue(r._id);
+  await waitApplied(seq0 + 1);
+  t.is((await state()).seq, seq0 + 1, 'one batch for both');
+  t.is(await n(), 2);
+  t.deepEqual((await JournalLog.findById(String(seq0 + 1)).lean<{ docs: string[] }>())!.docs.filter((d) => d === bucket), [bucket]);
+  // A third: the bucket exists now (the batch updates it).
+  const third = report({ at: day, district: H, category: A, point: PX });
+  await insertRawReports([third]);
+  writer.enqueue(third._id);
+  await waitApplied(seq0 + 2);
+  t.is(await n(), 3);
+  // The writer takes a bucket it wrote as stored without asking; one gone after all is created, not missed.
+  await Bucket.collection.deleteOne({ _id: bucket } as never);
+  const fourth = report({ at: day, district: H, category: A, point: PX });
+  await insertRawReports([fourth]);
+  writer.enqueue(fourth._id);
+  await waitApplied(seq0 + 3);
+  t.is(await n(), 1);
+
+  // Hotspots: 7 reports within ~100 m in one batch (the 5th founds it, the 6th and 7th join it before it is
+  // written), then 3 more in a second batch (one update of the stored hotspot for the three).
+  const C = { code: 'illegal_parking', name: '违章停车', parentCode: 'city_management', parentName: '城市管理' };
+  const at = (i: number) => new Date(Date.parse('2026-07-02T01:00:00Z') + i * 600_000).toISOString();
+  const spot = (i: number) => ({ lat: 31.1 + (i % 5) * 0.0002, lng: 121.6 + (i % 3) * 0.0002 });
+  const reports = Array.from({ length: 10 }, (_, i) => report({ at: at(i), district: X, category: C, point: spot(i) }));
+  const list = async () => (await get('/api/v1/admin/insight/hotspots?from=2026-07-02&to=2026-07-02')).body.items.filter((h: any) => h.category.code === 'city_management');
+  await insertRawReports(reports.slice(0, 7));
+  for (const r of reports.slice(0, 7)) writer.enqueue(r._id);
+  await waitApplied(seq0 + 4);
+  let items = await list();
+  t.is(items.length, 1);
+  t.is(items[0].id, `hs_${reports[4]._id}`, 'founded by the 5th');
+  t.is(items[0].count, 7);
+  t.deepEqual(items[0].reportIds, reports.slice(0, 7).map((r) => r._id));
+  t.is(items[0].lastAt, at(6));
+  await insertRawReports(reports.slice(7));
+  for (const r of reports.slice(7)) writer.enqueue(r._id);
+  await waitApplied(seq0 + 5);
+  items = await list();
+  t.is(items.length, 1);
+  t.is(items[0].count, 10);
+  t.deepEqual(items[0].reportIds, reports.map((r) => r._id));
+  t.is(items[0].firstAt, at(0));
+  t.is(items[0].lastAt, at(9));
+  const mean = (k: 'lat' | 'lng') => reports.reduce((sum, r) => sum + r.point[k], 0) / reports.length;
+  t.true(Math.abs(items[0].center.lat - mean('lat')) < 1e-9 && Math.abs(items[0].center.lng - mean('lng')) < 1e-9);
+
+  // As if the writer died after the second batch's hotspot update, before its three members were written:
+  // the same journal (same sequence) replayed counts none of the three again and writes their members.
+  const members = mongoose.connection.db!.collection<{ _id: string }>('insight_hotspot_members');
+  await members.deleteMany({ _id: { $in: reports.slice(7).map((r) => `city_management|${r._id}`) } });
+  const facts = await Promise.all(reports.slice(7).map(async (r) => factFromStored((await Fact.collection.findOne({ _id: r._id } as never)) as unknown as { f: string })));
+  const journal = {
+    seq: seq0 + 5,
+    incs: [],
+    labels: { paths: [], values: [] },
+    facts,
+    geoAdd: facts.map((f) => ({
+      doc: `${f.parent}|${Math.floor(f.point!.lat / 0.0027)}|${Math.floor(f.point!.lng / 0.00315)}|${f.day}`,
+      p: { id: f._id, lat: f.point!.lat, lng: f.point!.lng, at: f.at, district: f.district },
+    })),
+    geoRemove: [],
+  };
+  // Stored as the writer stores it (one JSON string; the other replay tests store the older object form).
+  await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { journal: { json: JSON.stringify(journal) } } });
+  const again = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null });
+  await again.drain();
+  await again.stop();
+  t.falsy((await InsightState.findById('writer').lean<{ journal?: unknown }>())?.journal, 'replayed');
+  items = await list();
+  t.is(items[0].count, 10, 'not counted twice');
+  t.deepEqual(items[0].reportIds, reports.map((r) => r._id), 'the members are back');
+  // The batch's points are in the geo grid once each (its `$push` is guarded by the batch's sequence).
+  // (A cell's first batch is in its own document, each later batch's in `<cell>#<seq>`, listed in `b`.)
+  const bases = (await GeoCell.collection.find({ _id: { $in: [...new Set(journal.geoAdd.map((g) => g.doc))] } } as never).toArray()) as unknown as { _id: string; pts: { id: string }[]; b?: number[] }[];
+  const later = (await GeoCell.collection.find({ _id: { $in: bases.flatMap((c) => (c.b ?? []).map((k) => `${c._id}#${k}`)) } } as never).toArray()) as unknown as { pts: { id: string }[] }[];
+  t.true(later.length > 0, 'the later batches are in documents of their own');
+  const ids = [...bases, ...later].flatMap((c) => c.pts.map((p) => p.id)).filter((id) => reports.some((r) => r._id === id));
+  t.is(ids.length, new Set(ids).size, 'no point twice');
+  t.true(reports.slice(7).every((r) => ids.includes(r._id)));
 });

@@ -25,11 +25,11 @@ import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, 
  * is applied, the ids of the buckets it touched are logged under its
  * sequence (`insight_journal_log`) and `applied` is raised: readers' caches
  * evict exactly those (insightService's bucket cache).
- * Facts, geo points ($addToSet/$pullAll of whole values) and hotspots
+ * Facts (whole replacements), geo points (`$push` guarded like a bucket, `$pullAll` of whole values) and hotspots
  * (deterministic ids) are idempotent by construction.
  *
- * What it hears: the repository's `stored`/`changed` events (in-process, at
- * once) and a slow scan of reports by `updatedAt` (indexed) for changes made
+ * What it hears: the repository's `stored`/`changed` events (in-process,
+ * gathered for a tick: `enqueue`) and a slow scan of reports by `updatedAt` (indexed) for changes made
  * by other processes or lost to a crash. A report whose fact already carries
  * its `updatedAt` is skipped.
  *
@@ -40,7 +40,13 @@ const STATE_ID = 'writer';
 const BATCH = 200;
 /** the scan re-reads this far behind its cursor: writes stamped earlier may commit later */
 const SCAN_MARGIN_MS = 10_000;
-const PARALLEL_WRITES = 8;
+/**
+ * Statements per write command (one SQLite transaction on the embedded database, see writeDocs). While
+ * one runs, every other write of the database waits (the submits' too), so a big batch goes as a few.
+ */
+const CHUNK = 100;
+/** the journal log's old entries are deleted this many at a time */
+const LOG_PRUNE = 50;
 /** journal log entries kept for readers' caches (a reader further behind drops its whole cache) */
 const LOG_KEEP = 2000;
 
@@ -78,12 +84,13 @@ interface Journal {
 type Collection = mongo.Collection;
 type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
 
+const duplicate = (err: unknown) => {
+  const e = (err as { code?: number; writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
+  const list = Array.isArray(e) ? e : e ? [e] : [err as { code?: number }];
+  return list.every((w) => w.code === 11000);
+};
+
 async function bulkIgnoringApplied(coll: Collection, ops: AnyBulkWriteOperation[]) {
-  const duplicate = (err: unknown) => {
-    const e = (err as { code?: number; writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
-    const list = Array.isArray(e) ? e : e ? [e] : [err as { code?: number }];
-    return list.every((w) => w.code === 11000);
-  };
   for (let i = 0; i < ops.length; i += 1000) {
     const chunk = ops.slice(i, i + 1000);
     try {
@@ -99,13 +106,116 @@ async function bulkIgnoringApplied(coll: Collection, ops: AnyBulkWriteOperation[
   }
 }
 
-async function inParallel<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_WRITES, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
+/** One document's write, either as an update of the stored document or as an insert of a new one. */
+interface DocWrite {
+  id: string;
+  /** the update (or replacement) of the stored document; with `upsert`, the form that also creates it */
+  update: (upsert: boolean) => AnyBulkWriteOperation;
+  /** the whole document as `update(true)` would create it */
+  insert: () => Record<string, unknown>;
+}
+
+/**
+ * Writes a batch's documents of one collection in as few SQLite write transactions as the embedded
+ * database allows. Why: each write transaction queues with every other write of the database on its
+ * single SQLite writer (patch 0011), the submits' among them, and an upsert is never grouped (patch
+ * 0005 leaves them out), so one upsert per bucket, fact and geo cell cost one transaction each. Now
+ * one `_id $in` read (no write lock) splits the documents: the stored ones get one `update` command of
+ * non-upsert statements, each pinning its `_id` (patch 0005: one transaction), the new ones one
+ * `insert` (FerretDB inserts up to 100 documents per transaction); CHUNK statements per command at most.
+ * The writer is the only one writing these collections, serially, so a document found missing is still
+ * missing when it is inserted; should an insert collide all the same, its chunk is redone in the upsert
+ * form, which is what the writer did before (each statement keeps its guard).
+ */
+async function writeDocs(coll: Collection, writes: DocWrite[], known: (id: string) => boolean | undefined = () => undefined) {
+  if (!writes.length) return;
+  // Whether each is stored: from `known` where the writer already knows (a bucket it wrote, a fact it has
+  // just read), else one `_id $in` read.
+  const stored = new Set<string>();
+  const ask = writes.filter((w) => {
+    const k = known(w.id);
+    if (k) stored.add(w.id);
+    return k === undefined;
+  });
+  for (let i = 0; i < ask.length; i += 400) {
+    const rows = await coll.find({ _id: { $in: ask.slice(i, i + 400).map((w) => w.id) } } as never, { projection: { _id: 1 } }).toArray();
+    for (const r of rows) stored.add(String(r._id));
+  }
+  const updates = writes.filter((w) => stored.has(w.id));
+  const inserts = writes.filter((w) => !stored.has(w.id));
+  for (let i = 0; i < updates.length; i += CHUNK) {
+    const chunk = updates.slice(i, i + CHUNK);
+    const matched = await coll.bulkWrite(chunk.map((w) => w.update(false)), { ordered: false }).then(
+      (r) => r.matchedCount,
+      (err: unknown) => {
+        if (!duplicate(err)) throw err;
+        return -1;
+      },
+    );
+    // Fewer matched than sent: a document thought stored is not (or a guard skipped one, e.g. a replay).
+    // Redone in the upsert form, each statement under its guard, so nothing is applied twice.
+    if (matched !== chunk.length) await bulkIgnoringApplied(coll, chunk.map((w) => w.update(true)));
+  }
+  for (let i = 0; i < inserts.length; i += CHUNK) {
+    const chunk = inserts.slice(i, i + CHUNK);
+    try {
+      await coll.insertMany(chunk.map((w) => w.insert()) as never[], { ordered: false });
+    } catch (err) {
+      if (!duplicate(err)) throw err;
+      await bulkIgnoringApplied(coll, chunk.map((w) => w.update(true)));
+    }
+  }
+}
+
+/**
+ * The journal is stored as one JSON string (`{json}`): the embedded database converts a stored document
+ * value by value, and a batch's journal of 200 facts of ~25 fields each was thousands of values, written
+ * and read back in the transaction that opens every batch. Dates (`at`, of facts and points) are revived.
+ * A journal stored as an object (by an earlier version) is read as it is.
+ */
+function journalOf(stored: Journal | { json: string }): Journal {
+  if (!('json' in stored)) return stored;
+  return JSON.parse(stored.json, (k, v) => (k === 'at' && typeof v === 'string' ? new Date(v) : v)) as Journal;
+}
+
+interface TimedPoint {
+  q: HotspotPoint;
+  /** `q.at` in ms */
+  t: number;
+}
+
+/** The sequences of a cell's later batches' documents (`b`), for the cells that exist. */
+async function geoListings(ids: string[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < ids.length; i += 400) {
+    const rows = (await GeoCell.collection.find({ _id: { $in: ids.slice(i, i + 400) } } as never, { projection: { b: 1 } }).toArray()) as unknown as { _id: string; b?: number[] }[];
+    for (const r of rows) out.set(r._id, r.b ?? []);
+  }
+  return out;
+}
+/** A cell's documents: its own and one per later batch that added points to it. */
+const geoDocIds = (cell: string, batches: number[] = []) => [cell, ...batches.map((seq) => `${cell}#${seq}`)];
+
+/** The points of these cells (all their documents), by cell: two `_id $in` reads. */
+async function geoPoints(ids: string[]): Promise<Map<string, HotspotPoint[]>> {
+  const out = new Map<string, HotspotPoint[]>();
+  const owner = new Map<string, string>();
+  const later: string[] = [];
+  for (let i = 0; i < ids.length; i += 400) {
+    const rows = (await GeoCell.collection.find({ _id: { $in: ids.slice(i, i + 400) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[]; b?: number[] }[];
+    for (const r of rows) {
+      out.set(r._id, [...(r.pts ?? [])]);
+      for (const id of geoDocIds(r._id, r.b).slice(1)) {
+        owner.set(id, r._id);
+        later.push(id);
+      }
+    }
+  }
+  for (let i = 0; i < later.length; i += 400) {
+    const rows = (await GeoCell.collection.find({ _id: { $in: later.slice(i, i + 400) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[] }[];
+    for (const r of rows) out.get(owner.get(r._id)!)!.push(...(r.pts ?? []));
+  }
+  return out;
 }
 
 /** 300 m cells for the hotspot search (a wider radius searches more rings). */
@@ -153,6 +263,8 @@ export function createRollupWriter(deps: {
   enabled?: boolean;
   /** cursors the rebuild reads the reports with at once (INSIGHT_REBUILD_PARALLEL in the CLI) */
   rebuildParallel?: number;
+  /** how long reports heard from the repository gather into one batch (INSIGHT_TICK_MS; 0: at once) */
+  tickMs?: number;
 }) {
   const { repo, log } = deps;
   const rebuildParallel = deps.rebuildParallel ?? 3;
@@ -175,13 +287,15 @@ export function createRollupWriter(deps: {
   }
 
   async function state(): Promise<{ seq: number; cursor: number; journal: Journal | null; layout: number | null }> {
-    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | null; layout?: number }>();
-    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ?? null, layout: s?.layout ?? null };
+    const s = await InsightState.findById(STATE_ID).lean<{ seq?: number; cursor?: number; journal?: Journal | { json: string } | null; layout?: number }>();
+    return { seq: s?.seq ?? 0, cursor: s?.cursor ?? 0, journal: s?.journal ? journalOf(s.journal) : null, layout: s?.layout ?? null };
   }
   const saveState = (set: Record<string, unknown>) => InsightState.collection.updateOne({ _id: STATE_ID } as never, { $set: set }, { upsert: true });
 
   /** Labels already written (path → JSON), so a batch sets only new or changed ones. */
   const knownLabels = new Map<string, string>();
+  /** Bucket documents this writer knows are stored (it wrote them; a rebuild forgets them): no read to ask. */
+  const knownBuckets = new Set<string>();
 
   async function replayJournal(rebuilding: boolean) {
     const { journal, layout, seq } = await state();
@@ -201,37 +315,90 @@ export function createRollupWriter(deps: {
     }
   }
 
-  async function applyJournal(j: Journal) {
+  /** `factsStored`: which of the batch's facts are stored, when the caller has just read them (not on a replay). */
+  async function applyJournal(j: Journal, factsStored?: Set<string>) {
     const zip = (e: { paths: string[]; values: unknown[] }) => Object.fromEntries(e.paths.map((p, i) => [p, e.values[i]]));
     const incs = new Map(j.incs.map((e) => [e.doc, zip(e)]));
+    const labels = zip(j.labels);
     if (j.labels.paths.length) incs.set(LABELS_ID, incs.get(LABELS_ID) ?? {});
     const touched = [...incs.keys()];
-    await bulkIgnoringApplied(
+    // Buckets: `$inc` under the `{_id, j < seq}` guard for the ones that exist (one grouped update), the
+    // others inserted with the batch's increments as their values and `j` = seq (one insert).
+    await writeDocs(
       Bucket.collection as unknown as Collection,
       touched.map((doc) => {
-        const update: Record<string, Record<string, unknown>> = { $set: { j: j.seq, ...(doc === LABELS_ID ? zip(j.labels) : {}) } };
         const inc = incs.get(doc)!;
-        if (Object.keys(inc).length) update.$inc = inc;
-        return { updateOne: { filter: { _id: doc, j: { $lt: j.seq } }, update, upsert: true } } as unknown as AnyBulkWriteOperation;
+        const set = { j: j.seq, ...(doc === LABELS_ID ? labels : {}) };
+        return {
+          id: doc,
+          update: (upsert) => {
+            const update: Record<string, Record<string, unknown>> = { $set: set };
+            if (Object.keys(inc).length) update.$inc = inc;
+            return { updateOne: { filter: { _id: doc, j: { $lt: j.seq } }, update, upsert } } as unknown as AnyBulkWriteOperation;
+          },
+          insert: () => {
+            const d: Record<string, any> = { _id: doc, j: j.seq };
+            for (const [p, v] of Object.entries(inc)) setPath(d, p, v, false);
+            if (doc === LABELS_ID) for (const [p, v] of Object.entries(labels)) setPath(d, p, v, false);
+            return d;
+          },
+        };
       }),
+      (id) => (knownBuckets.has(id) ? true : undefined),
     );
-    await bulkIgnoringApplied(FactModel.collection as unknown as Collection, j.facts.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: storedFact(f), upsert: true } }) as unknown as AnyBulkWriteOperation));
-    // One update per geo cell document (parallel writes to one document would race on FerretDB).
+    for (const id of touched) knownBuckets.add(id);
+    // Facts: whole replacements (idempotent).
+    await writeDocs(
+      FactModel.collection as unknown as Collection,
+      j.facts.map((f) => ({
+        id: f._id,
+        update: (upsert) => ({ replaceOne: { filter: { _id: f._id }, replacement: storedFact(f), upsert } }) as unknown as AnyBulkWriteOperation,
+        insert: () => storedFact(f),
+      })),
+      (id) => factsStored?.has(id),
+    );
+    // Geo cells. A cell's document (`<category>|<cx>|<cy>|<day>`) holds the points of the batch that made
+    // it; each later batch's points of that cell go in a document of their own (`<cell>#<seq>`, inserted,
+    // its sequence listed in the cell's `b`). Why: a busy cell holds thousands of points (all of a day's
+    // reports at one spot), and appending to one document rewrote all of them for every batch, in a
+    // transaction every other write waited for. Each write keeps a guard: the listing is a `$push` under
+    // `j ≠ seq` (set with it), a batch's own document is inserted once (a duplicate on a replay is ignored).
     const byDoc = (ops: { doc: string; p: HotspotPoint }[]) => {
       const m = new Map<string, HotspotPoint[]>();
       for (const { doc, p } of ops) m.set(doc, [...(m.get(doc) ?? []), p]);
       return [...m];
     };
-    await inParallel(byDoc(j.geoRemove), ([doc, pts]) => GeoCell.collection.updateOne({ _id: doc } as never, { $pullAll: { pts } } as never));
-    await inParallel(byDoc(j.geoAdd), ([doc, pts]) => GeoCell.collection.updateOne({ _id: doc } as never, { $addToSet: { pts: { $each: pts } } } as never, { upsert: true }));
-    const settings = await hotspotSettings();
-    for (const { p } of [...j.geoAdd].sort((a, b) => new Date(a.p.at).getTime() - new Date(b.p.at).getTime())) {
-      const fact = j.facts.find((f) => f._id === p.id);
-      if (fact) await detectHotspot(fact, settings);
+    const geo = GeoCell.collection as unknown as Collection;
+    const removes = byDoc(j.geoRemove);
+    if (removes.length) {
+      // Removals first (a point that moved within its cell); the point may be in any of the cell's documents.
+      const listed = await geoListings(removes.map(([doc]) => doc));
+      const ops = removes.flatMap(([doc, pts]) => geoDocIds(doc, listed.get(doc)).map((id) => ({ updateOne: { filter: { _id: id }, update: { $pullAll: { pts } } } }) as unknown as AnyBulkWriteOperation));
+      for (let i = 0; i < ops.length; i += CHUNK) await bulkIgnoringApplied(geo, ops.slice(i, i + CHUNK));
     }
-    // Tell readers' caches which buckets changed, then that the batch is complete.
+    const adds = byDoc(j.geoAdd);
+    const stored = await geoListings(adds.map(([doc]) => doc));
+    const fresh = adds.filter(([doc]) => !stored.has(doc));
+    const more = adds.filter(([doc]) => stored.has(doc));
+    const inserts = [
+      ...fresh.map(([doc, pts]) => ({ _id: doc, pts, j: j.seq })),
+      ...more.map(([doc, pts]) => ({ _id: `${doc}#${j.seq}`, pts })),
+    ].map((d) => ({ insertOne: { document: d } }) as unknown as AnyBulkWriteOperation);
+    for (let i = 0; i < inserts.length; i += CHUNK) await bulkIgnoringApplied(geo, inserts.slice(i, i + CHUNK));
+    const listings = more.map(([doc]) => ({ updateOne: { filter: { _id: doc, j: { $ne: j.seq } }, update: { $push: { b: j.seq }, $set: { j: j.seq } } } }) as unknown as AnyBulkWriteOperation);
+    for (let i = 0; i < listings.length; i += CHUNK) await bulkIgnoringApplied(geo, listings.slice(i, i + CHUNK));
+    await detectHotspots(
+      [...j.geoAdd].sort((a, b) => new Date(a.p.at).getTime() - new Date(b.p.at).getTime()),
+      new Map(j.facts.map((f) => [f._id, f])),
+      await hotspotSettings(),
+    );
+    // Tell readers' caches which buckets changed, then that the batch is complete. Old log entries go
+    // LOG_PRUNE at a time (one delete), not one per batch.
     await JournalLog.collection.replaceOne({ _id: String(j.seq) } as never, { docs: touched }, { upsert: true });
-    await JournalLog.collection.deleteOne({ _id: String(j.seq - LOG_KEEP) } as never);
+    if (j.seq % LOG_PRUNE === 0 && j.seq > LOG_KEEP) {
+      const old = Array.from({ length: LOG_PRUNE }, (_, i) => String(j.seq - LOG_KEEP - i)).filter((id) => Number(id) > 0);
+      await JournalLog.collection.deleteMany({ _id: { $in: old } } as never);
+    }
     await saveState({ journal: null, applied: j.seq });
   }
 
@@ -282,8 +449,8 @@ export function createRollupWriter(deps: {
     };
     journal.labels = { paths: newLabels.map(([p]) => p), values: newLabels.map(([, v]) => v) };
     // The journal first, in one single-document write: from here on the batch is applied exactly once.
-    await saveState({ seq: journal.seq, journal });
-    await applyJournal(journal);
+    await saveState({ seq: journal.seq, journal: { json: JSON.stringify(journal) } });
+    await applyJournal(journal, new Set(olds.keys()));
     for (const [p, v] of newLabels) knownLabels.set(p, JSON.stringify(v));
   }
 
@@ -298,95 +465,192 @@ export function createRollupWriter(deps: {
    * it. A later report within radiusM of any of its reports, at most
    * windowHours after that one, joins it (the same hotspot grows).
    *
-   * Cost: the same at the 6th report and the 6,000th — one `_id` lookup (already a member?), one `_id` $in
-   * of the geo cells around, one `_id` $in of those points' memberships, then either one fixed-size
-   * update of the hotspot and one small insert (join), or one insert of the hotspot and of its members
-   * (a new one). Nothing reads or rewrites a hotspot's list of members.
+   * A batch's points (oldest first) are decided in memory, then written together. Reads: one `_id $in` of
+   * the geo cells around all of them, one of the batch's own memberships (already a member: a replayed
+   * journal), and the memberships of the points around, latest first, a chunk at a time until one is a
+   * member (the hotspot of the latest member is the one joined): the same whether the hotspot has 6 members
+   * or 6,000. Writes: the new hotspots (one insert), the existing hotspots joined (one grouped update, each
+   * hotspot's joins of the batch folded into one `$inc`/`$min`/`$max`), the new members (inserts of ≤ CHUNK,
+   * a new hotspot's members never split across two). A point decided earlier in the batch counts for the
+   * later ones exactly as if written already (the in-memory memberships and the new hotspots' statistics).
    *
    * Concurrency: only the writer writes hotspots and members, and every write it makes runs in its one
    * serial queue (`exclusive`), so the `$inc`s (a read and a separate write on the embedded FerretDB)
-   * never race. Crash safety: a replayed journal runs this again for its points. A point whose member
-   * document exists is done. A join updates the hotspot first, guarded by `last ≠ this report` and
-   * setting `last`, then inserts the member: a crash between the two leaves `last` = this report, so the
-   * replay's update matches nothing (not counted twice) and the member is inserted. The serial queue
-   * means at most that one join can be half-done. A new hotspot is inserted whole (its statistics over
-   * all its members), then its members; a replay finds no member, founds it again, the insert fails on
-   * the duplicate id, and the members are inserted (duplicates ignored).
+   * never race. Crash safety: a replayed journal runs this again for its points; a point whose member
+   * document exists is done. A joined hotspot's update is guarded by `last ≠ the batch's last joiner` and
+   * sets `last`; the members are written after it, oldest first, so after a crash the members missing are
+   * the latest joiners of each hotspot, the replay folds the same last joiner, its update matches nothing
+   * (not counted twice) and the members are inserted. A new hotspot is inserted whole (its statistics over
+   * all its members, later joiners of the batch included), then its members in one insert (one
+   * transaction on the embedded database); a replay finds none of them, founds it again, the insert fails
+   * on the duplicate id, and the members are inserted.
    */
-  async function detectHotspot(f: Fact, s: HotspotSettings) {
-    const p = pointOf(f);
-    if (!p) return;
-    const at = new Date(f.at).getTime();
+  async function detectHotspots(adds: Journal['geoAdd'], facts: Map<string, Fact>, s: HotspotSettings) {
+    const points = adds.flatMap(({ p }) => {
+      const f = facts.get(p.id);
+      const q = f && pointOf(f);
+      return f && q ? [{ f, p: q }] : [];
+    });
+    if (!points.length) return;
     const windowMs = s.windowHours * 3600_000;
-    const near = (q: HotspotPoint) => distanceMeters(p, q) <= s.radiusM;
-    // Raw driver queries: these collections have loose schemas, and mongoose's strictQuery would drop the filter.
-    // Already part of one (a replayed journal)?
-    if (await HotspotMember.collection.findOne({ _id: `${f.parent}|${f._id}` } as never, { projection: { _id: 1 } })) return;
-    // Candidates: the 300 m cells around the point, on each day the window touches.
-    const [cx, cy] = geoCell(p);
     const rings = Math.ceil(s.radiusM / GEO_CELL_M);
-    const days: string[] = [];
-    for (let d = shanghaiDay(new Date(at - windowMs)); d <= f.day; d = addDays(d, 1)) days.push(d);
-    const ids: string[] = [];
-    for (let x = cx - rings; x <= cx + rings; x++) for (let y = cy - rings; y <= cy + rings; y++) for (const d of days) ids.push(geoKey(f.parent, x, y, d));
-    // One query for the cells around (an `_id` $in), not one per cell and day.
-    const found = (await GeoCell.collection.find({ _id: { $in: ids } } as never).toArray()) as unknown as { _id: string; pts: HotspotPoint[] }[];
-    const byId = new Map(found.map((c) => [c._id, c]));
-    const cells = ids.map((id) => byId.get(id)); // in the order of `ids`, as the members were found before
-    const around = cells.flatMap((c) => c?.pts ?? []).filter((q) => q.id !== p.id && near(q) && at - new Date(q.at).getTime() <= windowMs);
-    // Joins the hotspot of a point around it, if one is in one.
-    if (around.length) {
-      const memberships = (await HotspotMember.collection
-        .find({ _id: { $in: [...new Set(around.map((q) => `${f.parent}|${q.id}`))] } } as never, { projection: { h: 1, at: 1 } })
-        .toArray()) as unknown as Pick<HotspotMemberDoc, '_id' | 'h' | 'at'>[];
-      if (memberships.length) {
-        // Several (hotspots that grew towards each other): the one of the latest member, then by id.
-        memberships.sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime() || (a.h < b.h ? -1 : 1));
-        const h = memberships[0].h;
-        await Hotspot.collection.updateOne({ _id: h, last: { $ne: p.id } } as never, {
-          $inc: { count: 1, sLat: p.lat, sLng: p.lng, [`dc.${p.district}`]: 1 },
-          $min: { minLat: p.lat, minLng: p.lng, firstAt: new Date(p.at) },
-          $max: { maxLat: p.lat, maxLng: p.lng, lastAt: new Date(p.at) },
-          $set: { last: p.id },
-        } as never);
-        await insertMembers([memberOf(f.parent, h, p)]);
-        return;
-      }
-    }
-    const members = around.filter((q) => new Date(q.at).getTime() <= at);
-    const unique = [...new Map(members.map((q) => [q.id, q])).values()];
-    unique.push(p);
-    if (unique.length < s.minReports) return;
-    const times = unique.map((q) => new Date(q.at).getTime());
-    const lats = unique.map((q) => q.lat);
-    const lngs = unique.map((q) => q.lng);
-    const dc: Record<string, number> = {};
-    for (const q of unique) dc[q.district] = (dc[q.district] ?? 0) + 1;
-    const doc: HotspotDoc = {
-      _id: `hs_${f._id}`,
-      parent: f.parent,
-      parentName: f.parentName,
-      count: unique.length,
-      sLat: lats.reduce((a, b) => a + b, 0),
-      sLng: lngs.reduce((a, b) => a + b, 0),
-      minLat: Math.min(...lats),
-      maxLat: Math.max(...lats),
-      minLng: Math.min(...lngs),
-      maxLng: Math.max(...lngs),
-      dc,
-      firstAt: new Date(Math.min(...times)),
-      lastAt: new Date(Math.max(...times)),
-      last: p.id,
-      createdAt: new Date(),
-      announce: deps.announce ? 'pending' : 'none',
+    const time = (q: HotspotPoint) => new Date(q.at).getTime();
+    // The 300 m cells around each point, on each day its window touches (in this order, as before).
+    const cellIds = ({ f, p }: (typeof points)[number]) => {
+      const [cx, cy] = geoCell(p);
+      const days: string[] = [];
+      for (let d = shanghaiDay(new Date(time(p) - windowMs)); d <= f.day; d = addDays(d, 1)) days.push(d);
+      const ids: string[] = [];
+      for (let x = cx - rings; x <= cx + rings; x++) for (let y = cy - rings; y <= cy + rings; y++) for (const d of days) ids.push(geoKey(f.parent, x, y, d));
+      return ids;
     };
-    try {
-      await Hotspot.collection.insertOne(doc as never);
-      log.info('insight: new hotspot', { id: doc._id, category: doc.parent, count: doc.count });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+    // Raw driver queries: these collections have loose schemas, and mongoose's strictQuery would drop the filter.
+    const cells = await geoPoints([...new Set(points.flatMap(cellIds))]);
+    // Each cell's points with their times as numbers, and the points of a set of cells latest first, sorted
+    // once per batch (the reports of one spot share their cells).
+    const timed = new Map([...cells].map(([id, pts]) => [id, pts.map((q) => ({ q, t: time(q) }))]));
+    const merged = new Map<string, TimedPoint[]>();
+    const latestFirst = (ids: string[]) => {
+      const k = ids.join(',');
+      let list = merged.get(k);
+      if (!list) merged.set(k, (list = ids.flatMap((id) => timed.get(id) ?? []).sort((a, b) => b.t - a.t)));
+      return list;
+    };
+    // Memberships known (`<category>|<report>` → hotspot id, null: none), the batch's own decisions included.
+    const member = new Map<string, string | null>();
+    const lookup = async (keys: string[]) => {
+      const unknown = [...new Set(keys.filter((k) => !member.has(k)))];
+      for (let i = 0; i < unknown.length; i += 400) {
+        const chunk = unknown.slice(i, i + 400);
+        const rows = (await HotspotMember.collection.find({ _id: { $in: chunk } } as never, { projection: { h: 1 } }).toArray()) as unknown as Pick<HotspotMemberDoc, '_id' | 'h'>[];
+        for (const k of chunk) member.set(k, null);
+        for (const r of rows) member.set(r._id, r.h);
+      }
+    };
+    await lookup(points.map(({ f, p }) => `${f.parent}|${p.id}`));
+    const founded = new Map<string, HotspotDoc>();
+    /** joins of stored hotspots: the folded statistics and the last joiner */
+    const joins = new Map<string, { inc: Record<string, number>; min: Record<string, number | Date>; max: Record<string, number | Date>; last: string }>();
+    /** new members in groups (one per new hotspot, one per join), oldest decision first */
+    const groups: HotspotMemberDoc[][] = [];
+    const lower = <T extends number | Date>(a: T | undefined, b: T) => (a === undefined || b < a ? b : a);
+    const upper = <T extends number | Date>(a: T | undefined, b: T) => (a === undefined || b > a ? b : a);
+    for (const { f, p } of points) {
+      const key = (q: HotspotPoint) => `${f.parent}|${q.id}`;
+      if (member.get(key(p))) continue;
+      const at = time(p);
+      const list = latestFirst(cellIds({ f, p }));
+      const ok = (e: TimedPoint) => e.q.id !== p.id && at - e.t <= windowMs && distanceMeters(p, e.q) <= s.radiusM;
+      // Joins the hotspot of the latest member around (several, hotspots that grew towards each other: then
+      // the smallest id), as before. Walked latest first, memberships asked 50 at a time, stopping at the
+      // first member: a hotspot's thousands of members are neither all read nor all measured.
+      let h: string | null = null;
+      for (let from = 0; !h && from < list.length; ) {
+        const unknown: string[] = [];
+        let to = from;
+        for (; to < list.length; to++) {
+          if (!ok(list[to])) continue;
+          const m = member.get(key(list[to].q));
+          if (m) break;
+          if (m === undefined && unknown.push(key(list[to].q)) === 50) break;
+        }
+        await lookup(unknown);
+        const end = Math.min(to, list.length - 1);
+        let hit = -1;
+        for (let x = from; x <= end && hit < 0; x++) if (ok(list[x]) && member.get(key(list[x].q))) hit = x;
+        if (hit >= 0) {
+          // Every point of that same instant (adjacent in the list), then the smallest hotspot id.
+          let a = hit;
+          let b = hit;
+          while (a > 0 && list[a - 1].t === list[hit].t) a--;
+          while (b + 1 < list.length && list[b + 1].t === list[hit].t) b++;
+          const tied = list.slice(a, b + 1).filter(ok);
+          await lookup(tied.map((e) => key(e.q)));
+          h = tied.map((e) => member.get(key(e.q))).filter((x): x is string => Boolean(x)).sort()[0];
+        }
+        from = end + 1;
+      }
+      if (h) {
+        const doc = founded.get(h);
+        if (doc) {
+          // Joins a hotspot this batch founded: its document is not written yet, so it takes the join.
+          doc.count++;
+          doc.sLat += p.lat;
+          doc.sLng += p.lng;
+          doc.dc[p.district] = (doc.dc[p.district] ?? 0) + 1;
+          doc.minLat = Math.min(doc.minLat, p.lat);
+          doc.maxLat = Math.max(doc.maxLat, p.lat);
+          doc.minLng = Math.min(doc.minLng, p.lng);
+          doc.maxLng = Math.max(doc.maxLng, p.lng);
+          doc.firstAt = lower(doc.firstAt, new Date(p.at));
+          doc.lastAt = upper(doc.lastAt, new Date(p.at));
+          doc.last = p.id;
+        } else {
+          let j = joins.get(h);
+          if (!j) joins.set(h, (j = { inc: {}, min: {}, max: {}, last: p.id }));
+          for (const [k, n] of [['count', 1], ['sLat', p.lat], ['sLng', p.lng], [`dc.${p.district}`, 1]] as const) j.inc[k] = (j.inc[k] ?? 0) + n;
+          j.min.minLat = lower(j.min.minLat as number | undefined, p.lat);
+          j.min.minLng = lower(j.min.minLng as number | undefined, p.lng);
+          j.min.firstAt = lower(j.min.firstAt as Date | undefined, new Date(p.at));
+          j.max.maxLat = upper(j.max.maxLat as number | undefined, p.lat);
+          j.max.maxLng = upper(j.max.maxLng as number | undefined, p.lng);
+          j.max.lastAt = upper(j.max.lastAt as Date | undefined, new Date(p.at));
+          j.last = p.id;
+        }
+        member.set(key(p), h);
+        groups.push([memberOf(f.parent, h, p)]);
+        continue;
+      }
+      const members = list.filter((e) => ok(e) && e.t <= at).map((e) => e.q);
+      const unique = [...new Map(members.map((q) => [q.id, q])).values()];
+      unique.push(p);
+      if (unique.length < s.minReports) continue;
+      const times = unique.map(time);
+      const lats = unique.map((q) => q.lat);
+      const lngs = unique.map((q) => q.lng);
+      const dc: Record<string, number> = {};
+      for (const q of unique) dc[q.district] = (dc[q.district] ?? 0) + 1;
+      const doc: HotspotDoc = {
+        _id: `hs_${f._id}`,
+        parent: f.parent,
+        parentName: f.parentName,
+        count: unique.length,
+        sLat: lats.reduce((a, b) => a + b, 0),
+        sLng: lngs.reduce((a, b) => a + b, 0),
+        minLat: Math.min(...lats),
+        maxLat: Math.max(...lats),
+        minLng: Math.min(...lngs),
+        maxLng: Math.max(...lngs),
+        dc,
+        firstAt: new Date(Math.min(...times)),
+        lastAt: new Date(Math.max(...times)),
+        last: p.id,
+        createdAt: new Date(),
+        announce: deps.announce ? 'pending' : 'none',
+      };
+      founded.set(doc._id, doc);
+      for (const q of unique) member.set(key(q), doc._id);
+      groups.push(unique.map((q) => memberOf(f.parent, doc._id, q)));
     }
-    await insertMembers(unique.map((q) => memberOf(f.parent, doc._id, q)));
+    if (founded.size) {
+      await bulkIgnoringApplied(Hotspot.collection as unknown as Collection, [...founded.values()].map((d) => ({ insertOne: { document: d } }) as unknown as AnyBulkWriteOperation));
+      for (const d of founded.values()) log.info('insight: new hotspot', { id: d._id, category: d.parent, count: d.count });
+    }
+    const updates = [...joins].map(
+      ([h, j]) => ({ updateOne: { filter: { _id: h, last: { $ne: j.last } }, update: { $inc: j.inc, $min: j.min, $max: j.max, $set: { last: j.last } } } }) as unknown as AnyBulkWriteOperation,
+    );
+    for (let i = 0; i < updates.length; i += CHUNK) await bulkIgnoringApplied(Hotspot.collection as unknown as Collection, updates.slice(i, i + CHUNK));
+    // Members oldest decision first, in inserts of at most CHUNK documents that never split a group
+    // (unless one group alone is bigger).
+    let chunk: HotspotMemberDoc[] = [];
+    for (const g of groups) {
+      if (chunk.length && chunk.length + g.length > CHUNK) {
+        await insertMembers(chunk);
+        chunk = [];
+      }
+      chunk.push(...g);
+    }
+    if (chunk.length) await insertMembers(chunk);
   }
 
   /** Inserts member documents, skipping any already there (a replay). */
@@ -488,6 +752,7 @@ export function createRollupWriter(deps: {
       });
     }
     knownLabels.clear();
+    knownBuckets.clear();
     const { seq } = await state();
     // Built in memory as nested objects (one per bucket), then inserted whole.
     const buckets = new Map<string, Record<string, any>>();
@@ -558,16 +823,32 @@ export function createRollupWriter(deps: {
   }), { everyMs: deps.scanMs ?? 30_000, log, firstAfterMs: 1000 });
 
   let kick: Promise<unknown> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const tickMs = deps.tickMs ?? 250;
+  function kickNow() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    kick ??= exclusive(async () => {
+      kick = null;
+      await drainQueue();
+      await announcePending();
+    }).catch((err) => log.warn('insight: batch failed (the scan retries)', { error: err }));
+  }
   return {
-    /** A report was stored or changed: its contribution is brought up to date soon. */
+    /**
+     * A report was stored or changed: its contribution is brought up to date within a tick. The reports
+     * heard during one tick (tickMs, or until BATCH of them) are one batch: one journal, and the few
+     * write transactions of applyJournal, whatever their number; one batch per event cost one set of
+     * transactions per report, queueing with the submits' own writes on the embedded database.
+     */
     enqueue(id: string) {
       if (!enabled) return;
       queue.add(id);
-      kick ??= exclusive(async () => {
-        kick = null;
-        await drainQueue();
-        await announcePending();
-      }).catch((err) => log.warn('insight: batch failed (the scan retries)', { error: err }));
+      if (queue.size >= BATCH || tickMs <= 0) kickNow();
+      else if (!timer) {
+        timer = setTimeout(kickNow, tickMs);
+        timer.unref();
+      }
     },
     /** Everything heard so far applied, and a scan made (tests, the CLI). */
     drain: () =>
@@ -580,6 +861,7 @@ export function createRollupWriter(deps: {
     rebuild: () => exclusive(rebuildNow, { rebuilding: true }),
     start: () => enabled && scanner.start(),
     stop: async () => {
+      if (timer) kickNow(); // what was heard is written now, not left to the next start's scan
       await scanner.stop();
       await chain;
     },
