@@ -31,6 +31,7 @@ import { startFerretDbBuild } from '../src/db/embeddedDatabase';
 // bench seeds exactly the indexes the application creates.
 // eslint-disable-next-line no-restricted-imports
 import { Report } from '../src/reports/reportModel';
+import { EFFECTS_PENDING } from '../src/reports/reportRepository';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -151,7 +152,7 @@ function makeReport(i: number, total: number, state: Seeded, seqByDay: Map<strin
     rating: null,
     lastUrgedAt: null,
     effects: [],
-    ...(ageDays < 0.0002 ? { effectsPending: true } : {}),
+    ...(ageDays < 0.0002 ? { effectsPending: createdAt } : {}),
     supporters: 0,
     mergedInto: null,
     createdAt,
@@ -264,7 +265,9 @@ for (const size of [...SIZES].sort((a, b) => a - b)) {
     await time(RUNS, (i) => coll.updateOne({ ticketNo: someTicket() }, { $set: { lastUrgedAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: 'in_progress', actor: 'citizen', message: `催办 ${i}` } } })),
   ]);
   rows.push(['dispatcher scan (pending, due; limit 100)', await time(Math.ceil(RUNS / 4), () => coll.find({ 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: new Date(now) } }).limit(100).toArray())]);
-  rows.push(['effects worker scan (effectsPending; limit 200)', await time(Math.ceil(RUNS / 4), () => coll.find({ effectsPending: true }, { projection: { _id: 1 } }).limit(200).toArray())]);
+  // The flag is a date since issue 8's drain pass (reportModel); a directory seeded before has `true` flags,
+  // which the date range does not match (the server dates them once at start; this bench does not).
+  rows.push(['effects worker scan (effectsPending date range; limit 200)', await time(Math.ceil(RUNS / 4), () => coll.find(EFFECTS_PENDING, { projection: { _id: 1 } }).limit(200).toArray())]);
   rows.push([
     'deadline monitor: overdue (open, past dueAt)',
     await time(Math.ceil(RUNS / 4), () =>
