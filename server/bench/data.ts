@@ -30,7 +30,8 @@ import { startFerretDbBuild } from '../src/db/embeddedDatabase';
 // Only for its index list (the bench writes with the driver, not through the model), so the
 // bench seeds exactly the indexes the application creates.
 // eslint-disable-next-line no-restricted-imports
-import { Report } from '../src/reports/reportModel';
+import { DeliveryOutbox, Report } from '../src/reports/reportModel';
+import { EFFECTS_PENDING } from '../src/reports/reportRepository';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -151,7 +152,7 @@ function makeReport(i: number, total: number, state: Seeded, seqByDay: Map<strin
     rating: null,
     lastUrgedAt: null,
     effects: [],
-    ...(ageDays < 0.0002 ? { effectsPending: true } : {}),
+    ...(ageDays < 0.0002 ? { effectsPending: createdAt } : {}),
     supporters: 0,
     mergedInto: null,
     createdAt,
@@ -162,6 +163,17 @@ function makeReport(i: number, total: number, state: Seeded, seqByDay: Map<strin
 
 // reports/reportModel.ts's indexes, with their options (unique ones).
 const INDEXES = Report.schema.indexes() as [Record<string, 1 | -1>, { unique?: boolean }][];
+const OUTBOX_INDEXES = DeliveryOutbox.schema.indexes() as [Record<string, 1 | -1>, { unique?: boolean }][];
+
+/**
+ * The report's document in the delivery outbox (`deliveries`, one per report, as reportRepository.insert
+ * writes it): the dispatcher scans this collection, not the reports. Derived from the seeded report's
+ * legacy `delivery` field, so the same reports are pending in both layouts.
+ */
+function outboxOf(r: ReturnType<typeof makeReport>) {
+  const d = r.delivery;
+  return { _id: r._id, state: d.state, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: null, deliveredAt: d.deliveredAt, externalId: d.externalId, connector: d.connector, createdAt: r.createdAt };
+}
 
 async function time(runs: number, f: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number; rows: number }> {
   const xs: number[] = [];
@@ -204,29 +216,50 @@ for (const size of [...SIZES].sort((a, b) => a - b)) {
   // One collection per size, seeded as its own collection of that size (newest first over
   // max(4, size / 25,000) days), so a size can be measured again from a kept directory.
   const coll = database.collection<BenchReport>(`reports_${size}`);
+  const outbox = database.collection<{ _id: string }>(`deliveries_${size}`);
   const state: Seeded = { citizens: [], ticketNos: [] };
   const seqByDay = new Map<string, number>();
   rand = lcg(42);
   const previous = REUSE ? await meta.findOne({ _id: `seed-${size}` }) : null;
   if (previous && (await coll.estimatedDocumentCount()) === size) {
     NOW = previous.now;
-    // Re-derive what the reports are (who filed them, their ticket numbers) without writing them.
-    for (let i = 0; i < size; i++) makeReport(i, size, state, seqByDay);
-    console.log(`\n== ${size.toLocaleString('en')} reports (reused from ${dataDir}; load average ${load()})`);
+    // Re-derive what the reports are (who filed them, their ticket numbers) without writing them; a
+    // directory seeded before the delivery outbox existed gets its `deliveries` collection now.
+    const outboxMissing = (await outbox.estimatedDocumentCount()) !== size;
+    if (outboxMissing) {
+      await outbox.drop().catch(() => {});
+      for (const [key, options] of OUTBOX_INDEXES) await outbox.createIndex(key, { unique: Boolean(options.unique) });
+    }
+    let batch: ReturnType<typeof outboxOf>[] = [];
+    for (let i = 0; i < size; i++) {
+      const r = makeReport(i, size, state, seqByDay);
+      if (!outboxMissing) continue;
+      batch.push(outboxOf(r));
+      if (batch.length === BATCH || i === size - 1) {
+        await outbox.insertMany(batch as never[], { ordered: false });
+        batch = [];
+      }
+    }
+    // Seeded before the effects flag became a date: date the `true` flags once, as the server's migration does.
+    const flagsDated = (await coll.updateMany({ effectsPending: true } as never, { $set: { effectsPending: new Date(NOW) } } as never)).modifiedCount;
+    if (flagsDated) console.log(`  (${flagsDated} effectsPending flags dated, as reportRepository.datePendingEffectsOnce does)`);
+    console.log(`\n== ${size.toLocaleString('en')} reports (reused from ${dataDir}${outboxMissing ? '; delivery outbox seeded now' : ''}; load average ${load()})`);
   } else {
     NOW = Date.now();
     await coll.drop().catch(() => {});
+    await outbox.drop().catch(() => {});
     await meta.replaceOne({ _id: `seed-${size}` }, { now: NOW }, { upsert: true });
     // Bulk load: the indexes first (measured here: building them afterwards took longer than
     // maintaining them during the load), then insertMany of BENCH_BATCH documents, a few in flight
     // so that this process builds the next batch while the database decodes and writes the last.
     for (const [key, options] of INDEXES) await coll.createIndex(key, { unique: Boolean(options.unique) });
+    for (const [key, options] of OUTBOX_INDEXES) await outbox.createIndex(key, { unique: Boolean(options.unique) });
     const t0 = performance.now();
     const inFlight = new Set<Promise<unknown>>();
     for (let seeded = 0; seeded < size; ) {
       const n = Math.min(BATCH, size - seeded);
       const docs = Array.from({ length: n }, (_, k) => makeReport(seeded + k, size, state, seqByDay));
-      const p = coll.insertMany(docs as never[], { ordered: false }).finally(() => inFlight.delete(p));
+      const p = Promise.all([coll.insertMany(docs as never[], { ordered: false }), outbox.insertMany(docs.map(outboxOf) as never[], { ordered: false })]).finally(() => inFlight.delete(p));
       inFlight.add(p);
       if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
       seeded += n;
@@ -263,8 +296,10 @@ for (const size of [...SIZES].sort((a, b) => a - b)) {
     'update by ticketNo',
     await time(RUNS, (i) => coll.updateOne({ ticketNo: someTicket() }, { $set: { lastUrgedAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: 'in_progress', actor: 'citizen', message: `催办 ${i}` } } })),
   ]);
-  rows.push(['dispatcher scan (pending, due; limit 100)', await time(Math.ceil(RUNS / 4), () => coll.find({ 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: new Date(now) } }).limit(100).toArray())]);
-  rows.push(['effects worker scan (effectsPending; limit 200)', await time(Math.ceil(RUNS / 4), () => coll.find({ effectsPending: true }, { projection: { _id: 1 } }).limit(200).toArray())]);
+  // As reportRepository.dueDeliveries: the outbox collection, no sort.
+  rows.push(['dispatcher scan (outbox: pending, due; limit 100)', await time(Math.ceil(RUNS / 4), () => outbox.find({ state: 'pending', nextAttemptAt: { $lte: new Date(now) } }).limit(100).toArray())]);
+  // The flag is a date since issue 8's drain pass (reportModel); a reused directory's `true` flags were dated above.
+  rows.push(['effects worker scan (effectsPending date range; limit 200)', await time(Math.ceil(RUNS / 4), () => coll.find(EFFECTS_PENDING, { projection: { _id: 1 } }).limit(200).toArray())]);
   rows.push([
     'deadline monitor: overdue (open, past dueAt)',
     await time(Math.ceil(RUNS / 4), () =>

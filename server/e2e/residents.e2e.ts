@@ -272,7 +272,10 @@ test.serial('a resident downloads then deletes their data; staff then see the re
   await waitForRoute(page, 'report/success');
   const id = new URL(page.url().replace('#', '')).searchParams.get('id')!;
 
+  // A hash-only change is a same-document navigation: wait for the router to reach the page, then for the page
+  // to load the resident's summary.
   await page.goto(server.baseUrl + '/#/me/profile/index');
+  await waitForRoute(page, 'me/profile/index');
   await page.locator('[data-testid="profile-summary"]:visible').waitFor();
   await snap(page, 'r40-profile');
   await expectAccessible(t, page, 'personal data (zh)');

@@ -1,6 +1,6 @@
 // Tests may reach the stored reports directly (the lint rule allows server/test/): to set up states the
 // API cannot reach quickly (a ticket 25 hours old, a deadline in the past) and to check what was stored.
-import { DeliveryOutbox, Report, SubmitKey, type DeliveryDoc, type ReportDoc } from '../src/reports/reportModel';
+import { DeliveryOutbox, Migration, Report, SubmitKey, type DeliveryDoc, type ReportDoc } from '../src/reports/reportModel';
 
 /** Sets raw fields of a stored report, bypassing the state machine and mongoose (so `createdAt` can be back-dated). */
 export function setReportFields(id: string, set: Record<string, unknown>): Promise<unknown> {
@@ -54,4 +54,14 @@ export async function removeDeliveries(ids: string[]): Promise<void> {
 /** The report as stored, without the outbox merged in. */
 export function rawReport(id: string): Promise<Record<string, unknown> | null> {
   return Report.collection.findOne({ _id: id as never });
+}
+
+/** Whether a one-time migration's marker is stored (reportModel's `Migration`). */
+export async function migrationDone(id: string): Promise<boolean> {
+  return Boolean(await Migration.exists({ _id: id }));
+}
+
+/** Removes a one-time migration's marker (to run it again on purpose). */
+export async function forgetMigration(id: string): Promise<void> {
+  await Migration.deleteOne({ _id: id });
 }

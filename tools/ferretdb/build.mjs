@@ -16,8 +16,10 @@ const here = import.meta.dirname;
 // p9: + 0007 (planner statistics, and a lower bound on the streamed sort's key).
 // p10: + 0008 (bounded ANALYZE). p12: + 0010 (one-pass sjson decoder, no resource tracking; GOGC 400 in main.go).
 // p13: + 0011 (write transactions queue on a Go mutex per database instead of SQLite's busy handler).
-// p15: + 0013 (an `update` command answers each statement's matched count, `sspMatched`).
-export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p15');
+// p14: + 0012 (a filter's `_id` equality is the whole SQL clause; branch drain).
+// p15: + 0013 (an `update` command answers each statement's matched count, `sspMatched`; branch submit).
+// p16: both.
+export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p16');
 /** The same wrapper without any patch: what the patched build's query results are compared with. */
 export const FERRETDB_UPSTREAM_BIN = path.resolve(here, '../../.data/bin/ferretdb-upstream-1.24.2');
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
-import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featurize, tokenize, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
+import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featurize, mainProblemText, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
 import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
@@ -221,7 +221,7 @@ export class Classifier {
       ...examples.filter((e) => leafIndex.has(e.label)),
       ...leaves.flatMap((l) => [{ text: `${l.parentName} ${l.name} ${l.keywords.join(' ')}`, label: l.code }]),
     ];
-    const tokens = all.map((e) => tokenize(e.text, features));
+    const tokens = all.map((e) => termCounts(e.text, features));
     const vocab = buildVocabulary(tokens, features);
     const xs = tokens.map((t) => vectorize(t, vocab));
     const ys = all.map((e) => leafIndex.get(e.label)!);
@@ -301,8 +301,8 @@ export class Classifier {
   private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
     const x = featurize(text, this.vocab);
     const logits = scores(this.model, x);
-    const lowered = text.toLowerCase();
-    const found = this.findKeywords(lowered);
+    // with mainProblem.keywords, a keyword only in a set-aside clause (另外…, …以后再说) boosts nothing
+    const found = this.findKeywords(mainProblemText(text, this.vocab.options).toLowerCase());
     const matched: string[] = [];
     // scratch counts, zeroed here (classification is synchronous): no three arrays per text
     const { leafHits, parentHit, firstHits } = this.hits;

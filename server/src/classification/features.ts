@@ -56,6 +56,22 @@ export interface FeatureOptions {
    * (an elderly resident's self-introduction pulled texts to labor_social's 退休/养老; absent in models stored before it existed = off)
    */
   persona?: boolean;
+  /**
+   * two problems in one message (issue 12, fifth round): clauses that name the main problem (主要是…, 先把…,
+   * 最急的是…, …是大问题) count `main` times, clauses the writer sets aside (另外…, 顺便…, …以后再说, 这个先不急,
+   * …就算了) count `side` times (a fraction: tf below 1 is linear); with `keywords`, an admin keyword found only in
+   * a set-aside clause does not boost its category. Absent in models stored before it existed = off.
+   */
+  mainProblem?: { main: number; side: number; keywords?: boolean; requests?: boolean };
+  /**
+   * a place named only as where the problem is (学校门口, 医院旁边, 公交站对面, 小区门口) is dropped: it pulled
+   * address texts to education, health, traffic or housing (absent = off)
+   */
+  places?: boolean;
+  /** writers' placeholders for a withheld number or name (××路××号, 某路某弄, XX小区) count as a number (absent = off) */
+  placeholders?: boolean;
+  /** the number digit left after `numbers` and `addresses` (0月0日, 约0米) is dropped too, not counted (absent = off) */
+  dropNumbers?: boolean;
 }
 
 // Cross-register validation on the writers' corpus (README): trigrams were neutral to slightly worse
@@ -65,7 +81,23 @@ export interface FeatureOptions {
 // the cross-register mean unchanged (0.865 → 0.867).
 // Fourth round: dropping a resident's self-introduction (persona) raised the elderly register 0.862 → 0.877
 // with the other registers unchanged (±0.003).
-export const DEFAULT_FEATURES: FeatureOptions = { trigrams: false, unigrams: false, titleWeight: 2, stripFormulas: true, maxFeatures: 40000, numbers: true, addresses: true, persona: true };
+// Fifth round (leave-one-writer-out over the ten writers of two_issues/address texts, w13/w14 included, README):
+// main-problem clause weights (main ×3, set aside ×0.3, requests main, keywords of set-aside clauses ignored)
+// raised two_issues 0.797 → 0.834; ×× placeholders and dropping the leftover number digit, address 0.843 → 0.846
+// alone (0.843 in the combination); the pooled accuracy 0.844 → 0.852. places (学校门口 …) gained nothing, off.
+export const DEFAULT_FEATURES: FeatureOptions = {
+  trigrams: false,
+  unigrams: false,
+  titleWeight: 2,
+  stripFormulas: true,
+  maxFeatures: 40000,
+  numbers: true,
+  addresses: true,
+  persona: true,
+  mainProblem: { main: 3, side: 0.3, keywords: true, requests: true },
+  placeholders: true,
+  dropNumbers: true,
+};
 
 const NOISE = /[\s\p{P}\p{S}]+/gu;
 const STOP = new Set(['的', '了', '在', '是', '我', '我们', '有', '和', '就', '都', '也', '很', '还', '一个', '这', '那', '着', '吗', '吧', '呢', '啊', '请', '希望', '一下']);
@@ -82,6 +114,105 @@ const PERSONA_WORDS = /退休|老[人头太住同党]|岁|同志/;
 const NUMBERS = /[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂宁新藏][a-zA-Z][·•.\s]?[a-zA-Z0-9]{5,6}|[a-zA-Z]*[0-9０-９][a-zA-Z0-9０-９\-_/]*/g;
 const DISTRICTS = /(黄浦|徐汇|长宁|静安|普陀|虹口|杨浦|闵行|宝山|嘉定|浦东新|浦东|金山|松江|青浦|奉贤|崇明)区?/g;
 /** a road or lane named before its number: 漕宝路0号, 莘松路0弄0号楼0室 (numbers already reduced to 0) */
+/** ×× / XX / ＊＊ / 某 before an address word: what a writer puts instead of a number or a name */
+const PLACEHOLDERS = /(?:[×xX＊*]{2,}|某)(路|街|巷|大道)|[×xX＊*]{2,}|某(?=[弄号楼室村镇小区花园大厦厂店])/g;
+/** a placeholder road (××路, 某路) is dropped like a named one; any other placeholder becomes the number digit */
+const placeholder = (_m: string, road?: string) => (road ? ' ' : '0');
+/**
+ * a place named as where (学校门口, 医院旁边, 公交站对面): the place noun then names no problem. Not 店 (店门口 is
+ * how street vending is written) and not a bare 门口.
+ */
+const PLACES = /(学校|小学|中学|幼儿园|校|医院|卫生院|诊所|药店|药房|公交站|公交车站|车站|地铁站|地铁口|站台|菜场|菜市场|商场|超市|公园|银行|饭店|酒店|工地|工厂|厂|派出所|居委会?|小区|单元|弄堂|路口|楼)(大?门口|门外|门前|对面|旁边|附近|隔壁|边上|周边|周围|[东西南北]侧|[东西南北后侧]门|外面|外侧|楼下|底下|下面|后面)/g;
+
+/**
+ * Main-problem clause markers (fifth round). MAIN: the writer says which problem is the one; SIDE_START: a clause
+ * or sentence that opens a second, lesser problem; SIDE: a problem set aside (以后再说, 先不急, 就算了, 是小事).
+ * MARKERS is the cheap test every text gets before the split.
+ */
+const MARKERS = /主要|急|烦|要紧|关键|先|另外|还有|顺便|此外|其次|再说|小事|算了|放一边|不提|不说|二是|第二|再谈|再问|担心|受不了|大问题|重点|顺带/;
+const MAIN = /主要|最急|最烦|更急|急的是|急事|最要紧|要紧的?是|更要紧|最关键|关键是|最担心|更担心|最受不了|受不了的是|大问题|最重要|重点是|(?<![首优原事预争])先(?!生|后|前|不|放|说好|看看)[\p{sc=Han}]|比[^，。；]{0,8}(着急|急|要紧)/u;
+/** a request (请…, 希望…, 麻烦…): with `mainProblem.requests`, a main clause too */
+const REQUEST = /请|希望|要求|麻烦|能否|能不能/;
+const SIDE_START = /^[\s\d.、．)）]*(另外|还有(?![点些人])|顺便|顺带|此外|再有|其次)/;
+const SIDE = /以后再?说|回头再?说|回头再说|之后再(说|谈|问)|再说吧?$|先不急|不急的|这个不急|不太急|(先|暂时)放(一边|着)|先不(提|说|管)|就算了|我就不说了|是小事|小事一桩|其次|倒不多|还能忍|另外再问|另外问/;
+
+type ClauseKind = 0 | 1 | 2; // 0 plain, 1 main, 2 side
+const clauseLength = (c: string) => c.replace(/[\s\p{P}\p{S}]/gu, '').length;
+
+/** The body as (text, weight) pieces in order: main clauses × main, set-aside clauses × side, the rest × 1. */
+export function clauseWeights(body: string, w: { main: number; side: number; requests?: boolean }): { text: string; weight: number }[] {
+  const { clauses, kinds } = clauseKinds(body, !!w.requests);
+  const out: { text: string; weight: number }[] = [];
+  for (let i = 0; i < clauses.length; i++) {
+    const weight = kinds[i] === 1 ? w.main : kinds[i] === 2 ? w.side : 1;
+    const last = out[out.length - 1];
+    if (last && last.weight === weight) last.text += clauses[i];
+    else out.push({ text: clauses[i], weight });
+  }
+  return out;
+}
+
+/** 1: ends a sentence (。！？!?；;\n), 2: ends a clause (，,：:), by char code (a Set of one-character strings per character showed in the profile) */
+const BREAK = new Uint8Array(65536);
+for (const ch of '。！？!?；;\n') BREAK[ch.charCodeAt(0)] = 1;
+for (const ch of '，,：:') BREAK[ch.charCodeAt(0)] = 2;
+/** the last text's clauses: featurize and the keyword search ask for the same text one after the other */
+let lastKinds: { body: string; requests: boolean; clauses: string[]; kinds: ClauseKind[] } | null = null;
+
+/** The body's clauses in order (their concatenation is the body) and each one's kind. */
+function clauseKinds(body: string, requests: boolean): { clauses: string[]; kinds: ClauseKind[] } {
+  if (lastKinds && lastKinds.body === body && lastKinds.requests === requests) return lastKinds;
+  const clauses: string[] = [];
+  const kinds: ClauseKind[] = [];
+  let first = 0; // index of the current sentence's first clause
+  let rest: ClauseKind = 0; // a short marker clause carries its kind to the rest of the sentence
+  let from = 0;
+  for (let i = 0; i < body.length; i++) {
+    const brk = BREAK[body.charCodeAt(i)];
+    const endsSentence = brk === 1;
+    if (!brk && i < body.length - 1) continue;
+    const c = body.slice(from, i + 1);
+    from = i + 1;
+    const at = clauses.length;
+    clauses.push(c);
+    let kind: ClauseKind = rest;
+    // most clauses hold no marker word at all: one test, not four
+    if (MARKERS.test(c) || (requests && REQUEST.test(c))) {
+      const side = SIDE.test(c);
+      if ((MAIN.test(c) || (requests && REQUEST.test(c))) && !side) {
+        kind = 1;
+        rest = clauseLength(c) <= 8 ? 1 : 0;
+      } else if (SIDE_START.test(c)) {
+        kind = 2;
+        rest = 2;
+      } else if (side) {
+        kind = 2;
+        // 「小区门口占道卖菜的说了好多次，今天先不提」: the short clause sets aside the one before it
+        if (clauseLength(c) <= 8 && at > first && kinds[at - 1] === 0) kinds[at - 1] = 2;
+        rest = 0;
+      }
+    }
+    kinds.push(kind);
+    if (endsSentence) {
+      first = clauses.length;
+      rest = 0;
+    }
+  }
+  lastKinds = { body, requests, clauses, kinds };
+  return lastKinds;
+}
+
+/** The text with its set-aside clauses blanked (what an admin keyword is looked for in, with `mainProblem.keywords`). */
+export function mainProblemText(text: string, opts: FeatureOptions): string {
+  const mp = opts.mainProblem;
+  if (!mp?.keywords || !(MARKERS.test(text) || (mp.requests && REQUEST.test(text)))) return text;
+  const { clauses, kinds } = clauseKinds(text, !!mp.requests);
+  if (!kinds.includes(2)) return text;
+  let out = '';
+  for (let i = 0; i < clauses.length; i++) out += kinds[i] === 2 ? ' '.repeat(clauses[i].length) : clauses[i];
+  return out;
+}
+
 const ADDRESS = /[\p{sc=Han}]{1,4}(中路|东路|西路|南路|北路|大道|公路|路|街|巷)(?=0)|0(号楼|号|弄|支弄|室|栋|幢|单元|楼|层|户)/gu;
 
 /** The text as counted: title and body separately, cleaned; `weight` is how often each counts. */
@@ -93,35 +224,75 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
   // the full pattern backtracks at every 我 (a third of featurize's time); most texts hold none of its words
   if (opts.persona && PERSONA_WORDS.test(body)) body = body.replace(PERSONA, ' ');
   const parts: { clean: string; weight: number }[] = [];
-  const part = (raw: string, weight: number) => {
+  const normalise = (raw: string) => {
     let s = raw.toLowerCase();
+    if (opts.places) s = s.replace(PLACES, ' ');
+    if (opts.placeholders) s = s.replace(PLACEHOLDERS, placeholder);
     if (opts.numbers) s = s.replace(NUMBERS, '0');
     if (opts.addresses) {
       s = s.replace(DISTRICTS, ' ');
       // every ADDRESS match holds the number placeholder: most texts have none, and the Han-class scan is slow (2 % of bench:classify)
       if (!opts.numbers || s.includes('0')) s = s.replace(ADDRESS, ' ');
     }
-    const clean = s.replace(NOISE, ' ').trim();
-    if (clean) parts.push({ clean, weight });
+    if (opts.dropNumbers && opts.numbers) s = s.replace(/0/g, ' ');
+    return s.replace(NOISE, ' ');
+  };
+  const part = (raw: string, weight: number) => {
+    const clean = normalise(raw).trim();
+    if (clean && weight > 0) parts.push({ clean, weight });
   };
   if (title) part(title[1], opts.titleWeight);
-  part(body, 1);
+  const pieces = opts.mainProblem && (MARKERS.test(body) || (opts.mainProblem.requests && REQUEST.test(body))) ? clauseWeights(body, opts.mainProblem) : null;
+  if (pieces && pieces.length > 1) {
+    // the weighted pieces normalised in one pass, not one per piece (each pass is five regular expressions):
+    // joined by a private-use character no pattern matches or removes, then cut there again
+    const cleaned = normalise(pieces.map((p) => p.text).join(PIECE_MARK)).split(PIECE_MARK);
+    pieces.forEach((p, k) => {
+      const clean = cleaned[k].trim();
+      if (clean && p.weight > 0) parts.push({ clean, weight: p.weight });
+    });
+  } else part(body, pieces ? pieces[0]?.weight ?? 1 : 1);
   return parts;
 }
 
-function words(clean: string): string[] {
+/** joins the weighted pieces of a body while they are normalised together (Unicode private use: in no text, no pattern) */
+const PIECE_MARK = '\uE000';
+
+function words(pieces: string[]): string[] {
   const out: string[] = [];
-  for (const word of jieba.cut(clean, false)) {
+  for (const word of pieces) {
     const w = word.trim();
     if (w && !STOP.has(w)) out.push(w);
   }
   return out;
 }
 
+/**
+ * jieba's pieces of each part, in order, from ONE native call over the parts joined by spaces (a text cut
+ * into weighted clauses would otherwise cost a call per clause). jieba always cuts at a space and its
+ * pieces concatenate to its input, so a piece belongs to the part its first character is in; a separator
+ * space goes to the next part, where it is no feature.
+ */
+function cutParts(parts: { clean: string }[]): string[][] {
+  if (parts.length < 2) return parts.map((p) => jieba.cut(p.clean, false));
+  const out: string[][] = parts.map(() => []);
+  let k = 0;
+  let end = parts[0].clean.length; // one past part k's last character
+  let pos = 0;
+  for (const piece of jieba.cut(parts.map((p) => p.clean).join(' '), false)) {
+    while (k < parts.length - 1 && pos >= end) end += 1 + parts[++k].clean.length;
+    out[k].push(piece);
+    pos += piece.length;
+  }
+  return out;
+}
+
 /** Calls `add` once per feature occurrence; `weight` is how often it counts. For training and tools: allocates a string per n-gram. */
 function eachFeature(text: string, opts: FeatureOptions, add: (key: string, weight: number) => void): void {
-  for (const { clean, weight } of partsOf(text, opts)) {
-    for (const w of words(clean)) add('w:' + w, weight);
+  const parts = partsOf(text, opts);
+  const cut = cutParts(parts);
+  parts.forEach(({ clean, weight }, k) => {
+    for (const w of words(cut[k])) add('w:' + w, weight);
     // position by position (the n-grams ending here), in the order `featurize` counts them
     for (const run of clean.split(' ')) {
       for (let i = 0; i < run.length; i++) {
@@ -130,7 +301,7 @@ function eachFeature(text: string, opts: FeatureOptions, add: (key: string, weig
         if (opts.trigrams && i >= 2) add('t:' + run.slice(i - 2, i + 1), weight);
       }
     }
-  }
+  });
 }
 
 export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES): string[] {
@@ -139,6 +310,13 @@ export function tokenize(text: string, opts: FeatureOptions = DEFAULT_FEATURES):
     for (let i = 0; i < weight; i++) features.push(key);
   });
   return features;
+}
+
+/** feature → weighted count (a clause may count a fraction: `mainProblem.side`); what training vectorises */
+export function termCounts(text: string, opts: FeatureOptions = DEFAULT_FEATURES): Map<string, number> {
+  const counts = new Map<string, number>();
+  eachFeature(text, opts, (key, weight) => counts.set(key, (counts.get(key) ?? 0) + weight));
+  return counts;
 }
 
 export interface SparseVector {
@@ -223,9 +401,9 @@ function fastIndex(vocab: Vocabulary): FastIndex {
 }
 
 /** Builds the vocabulary from tokenised documents; n-grams seen once are dropped (noise, size), and at most `maxFeatures` kept. */
-export function buildVocabulary(docs: string[][], options: FeatureOptions = DEFAULT_FEATURES): Vocabulary {
+export function buildVocabulary(docs: (string[] | Map<string, number>)[], options: FeatureOptions = DEFAULT_FEATURES): Vocabulary {
   const df = new Map<string, number>();
-  for (const doc of docs) for (const f of new Set(doc)) df.set(f, (df.get(f) ?? 0) + 1);
+  for (const doc of docs) for (const f of Array.isArray(doc) ? new Set(doc) : doc.keys()) df.set(f, (df.get(f) ?? 0) + 1);
   const index = new Map<string, number>();
   const idfs: number[] = [];
   const n = docs.length;
@@ -239,11 +417,11 @@ export function buildVocabulary(docs: string[][], options: FeatureOptions = DEFA
 }
 
 /** Sublinear TF × IDF, L2-normalised; unknown features are ignored. */
-export function vectorize(tokens: string[], vocab: Vocabulary): SparseVector {
+export function vectorize(tokens: string[] | Map<string, number>, vocab: Vocabulary): SparseVector {
   const tf = new Map<number, number>();
-  for (const t of tokens) {
+  for (const [t, n] of Array.isArray(tokens) ? tokens.map((t) => [t, 1] as const) : tokens) {
     const j = vocab.index.get(t);
-    if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + 1);
+    if (j !== undefined) tf.set(j, (tf.get(j) ?? 0) + n);
   }
   return weigh(Int32Array.from(tf.keys()), Float64Array.from(tf.values()), vocab);
 }
@@ -264,9 +442,12 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
     if (counts[j] === 0) touched[n++] = j;
     counts[j] += weight;
   };
-  for (const { clean, weight } of partsOf(text, opts)) {
+  const parts = partsOf(text, opts);
+  const cut = cutParts(parts);
+  for (let p = 0; p < parts.length; p++) {
+    const { clean, weight } = parts[p];
     // jieba's pieces straight to their columns (no filtered copy); a stop word is simply not in the vocabulary
-    for (const piece of jieba.cut(clean, false)) {
+    for (const piece of cut[p]) {
       let j = wordIndex.get(piece);
       if (j === undefined && piece.length > 1 && (piece.charCodeAt(0) === 32 || piece.charCodeAt(piece.length - 1) === 32)) j = wordIndex.get(piece.trim());
       if (j !== undefined) bump(j, weight);
@@ -303,7 +484,8 @@ function weigh(indices: Int32Array, tf: Float64Array, vocab: Vocabulary): Sparse
   const values = new Float32Array(indices.length);
   let norm = 0;
   for (let k = 0; k < indices.length; k++) {
-    const v = (1 + Math.log(tf[k])) * vocab.idf[indices[k]];
+    // sublinear above one occurrence; below it (a set-aside clause's fraction) linear, so a term never turns negative
+    const v = (tf[k] >= 1 ? 1 + Math.log(tf[k]) : tf[k]) * vocab.idf[indices[k]];
     values[k] = v;
     norm += v * v;
   }

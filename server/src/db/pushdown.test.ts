@@ -351,6 +351,32 @@ maybe('planner statistics (patch 0007): a status list with a week of dates reads
   t.deepEqual(ids(got), want.map((d) => d._id));
 });
 
+// ---- patch 0012: an `_id` equality is the whole SQL clause ----
+
+maybe('a filter with an `_id` equality reads that document through the `_id` index alone, whatever the statistics say of its other keys', async (t) => {
+  t.timeout(120_000);
+  // The delivery outbox's shape: a compare-and-set `{_id, state: 'pending'}` while every document is pending.
+  const c = clients[0].db('pushdown').collection<Doc>('idcas');
+  await c.createIndex({ s: 1, t: 1 });
+  const N = 3000;
+  for (let i = 0; i < N; i += 1000) await c.insertMany(Array.from({ length: 1000 }, (_, j) => ({ _id: `i${String(i + j).padStart(5, '0')}`, s: 'pending', t: new Date(DATE.getTime() + i + j) })) as never[]);
+  const plan = async (filter: Doc) => ((await c.find(filter).explain()) as { queryPlanner?: { Plan?: string[] } }).queryPlanner?.Plan ?? [];
+  // Statistics (patch 0007, every second in this file): give them a few seconds to say `s` is one value for every row.
+  for (let tries = 0; tries < 12; tries++) {
+    if ((await plan({ s: 'pending', t: { $lte: DATE } })).some((l) => /detail=SCAN/.test(l))) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (const filter of [{ _id: 'i01234', s: 'pending' }, { _id: { $in: ['i00001', 'i02999'] }, s: 'pending', t: { $lte: new Date(DATE.getTime() + 5000) } }, { $and: [{ s: 'pending' }, { _id: 'i00007' }] }]) {
+    const lines = await plan(filter);
+    const reads = lines.filter((l) => /detail=(SEARCH|SCAN)/.test(l));
+    t.is(reads.length, 1, `${readable(filter)} reads one way: ${lines.join(' | ')}`);
+    t.regex(reads[0] ?? '', /USING INDEX idcas_[0-9a-f]+__id_ /, `${readable(filter)} through the _id index: ${lines.join(' | ')}`);
+  }
+  // The handler still applies the rest of the filter.
+  t.deepEqual(ids(await c.find({ _id: 'i01234', s: 'done' } as Doc).toArray()), []);
+  t.deepEqual(ids(await c.find({ _id: { $in: ['i00001', 'i02999'] }, t: { $lte: new Date(DATE.getTime() + 5) } } as Doc).toArray()), ['i00001']);
+});
+
 // ---- patch 0010: the one-pass sjson decoder ----
 // Every document FerretDB returns is decoded from its stored text; 0010 decodes it in one pass and falls
 // back to upstream's decoder for anything it does not handle. Here whole documents (values, BSON types,

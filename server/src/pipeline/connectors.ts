@@ -1,4 +1,6 @@
 import type { Urgency } from '@ssp/shared';
+import http from 'node:http';
+import https from 'node:https';
 import { signedHeaders } from './signature';
 
 /** What we send to the city's ticket system for one report (see README for the wire format). */
@@ -52,23 +54,57 @@ export interface Connector {
   announce?(payload: { event: 'hotspot'; idempotencyKey: string }): Promise<void>;
 }
 
+/**
+ * Kept-alive connections to the pipeline, shared by every delivery. Through `node:http` rather than
+ * `fetch`: at hundreds of deliveries a second, fetch's WHATWG streams and per-request objects were the
+ * largest share of the server's CPU per delivery (a profile of bench:pipeline's drain; docs/ARCHITECTURE.md).
+ */
+const agents: Record<string, http.Agent> = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+};
+
+/** One POST; answers the status and body, or fails (a `TimeoutError` when no whole answer came within `timeoutMs`). */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    const req = (target.protocol === 'https:' ? https : http).request(
+      target,
+      { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, agent: agents[target.protocol] },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', fail);
+        res.on('close', () => {
+          if (!res.complete) fail(new Error('connection closed before the answer ended'));
+        });
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
 /** Signed JSON POST; throws DeliveryError unless the answer is 2xx within the timeout. */
 async function postSigned(url: string, secret: string, timeoutMs: number, payload: { idempotencyKey: string }): Promise<string> {
   const body = JSON.stringify(payload);
-  let res: Response;
+  let res: { status: number; text: string };
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': payload.idempotencyKey, ...signedHeaders(secret, body) },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    res = await post(url, { 'Content-Type': 'application/json', 'Idempotency-Key': payload.idempotencyKey, ...signedHeaders(secret, body) }, body, timeoutMs);
   } catch (err) {
     throw new DeliveryError(`webhook unreachable: ${(err as Error).name}: ${(err as Error).message}`);
   }
-  const text = await res.text().catch(() => '');
-  if (res.status < 200 || res.status >= 300) throw new DeliveryError(`webhook HTTP ${res.status}: ${text.slice(0, 200)}`);
-  return text;
+  if (res.status < 200 || res.status >= 300) throw new DeliveryError(`webhook HTTP ${res.status}: ${res.text.slice(0, 200)}`);
+  return res.text;
 }
 
 /**

@@ -160,3 +160,48 @@ test.serial('several dispatchers at once deliver each report exactly once', asyn
     t.is(fake.received.filter((r) => r.body.reportId === id).length, 1, id);
   }
 });
+
+test('webhook connector (node:http, kept-alive): a 2xx answer is a delivery; no answer in time, a dropped connection and a 5xx are DeliveryErrors', async (t) => {
+  const http = await import('node:http');
+  let mode: 'ok' | 'silent' | 'drop' | 'http503' = 'ok';
+  const seen: { signature: string; key: string; body: string; socket: unknown }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ signature: verify(TEST_PIPELINE_SECRET, req.headers['x-pipeline-timestamp'] as string, req.headers['x-pipeline-signature'] as string, body), key: req.headers['idempotency-key'] as string, body, socket: req.socket });
+      if (mode === 'silent') return;
+      if (mode === 'drop') return void req.socket.destroy();
+      if (mode === 'http503') return void res.writeHead(503).end('busy');
+      res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ticketId: `CITY-${seen.length}` }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  const connector = webhookConnector({ url, secret: TEST_PIPELINE_SECRET, timeoutMs: 300 });
+  const payload = (n: number) => ({ event: 'created', idempotencyKey: `report:${n}`, ticketNo: `T${n}`, reportId: String(n) }) as never;
+  try {
+    t.deepEqual(await connector.deliver(payload(1)), { externalId: 'CITY-1' });
+    t.deepEqual(await connector.deliver(payload(2)), { externalId: 'CITY-2' });
+    t.is(seen[0].signature, 'ok');
+    t.is(seen[1].key, 'report:2');
+    t.is(JSON.parse(seen[1].body).ticketNo, 'T2');
+    t.is(seen[0].socket, seen[1].socket, 'the connection is kept alive between deliveries');
+
+    mode = 'silent';
+    const started = Date.now();
+    const late = await t.throwsAsync(connector.deliver(payload(3)));
+    t.regex(late!.message, /^webhook unreachable: TimeoutError/);
+    t.true(Date.now() - started < 2000, 'gives up at the timeout');
+    mode = 'drop';
+    t.regex((await t.throwsAsync(connector.deliver(payload(4))))!.message, /^webhook unreachable/);
+    mode = 'http503';
+    t.regex((await t.throwsAsync(connector.deliver(payload(5))))!.message, /^webhook HTTP 503: busy/);
+    mode = 'ok';
+    const next = `CITY-${seen.length + 1}`;
+    t.deepEqual(await connector.deliver(payload(6)), { externalId: next }, 'and delivers again afterwards');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});

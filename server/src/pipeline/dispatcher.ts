@@ -5,7 +5,7 @@ import type { MediaSigner } from '../media/mediaSigner';
 import { duplicateKeyIndexes } from '../db/errors';
 import { deadlineFor } from '../reports/deadline';
 import { urgencyOf } from '../reports/reportPresenter';
-import type { DeliveryDoc, ReportDoc, ReportRepository } from '../reports/reportRepository';
+import type { DeliverableReport, DeliveryDoc, ReportDoc, ReportRepository } from '../reports/reportRepository';
 import { DeliveryError, type Connector, type PipelinePayload } from './connectors';
 
 /**
@@ -53,7 +53,7 @@ export function backoffMs(attempt: number, base: number, max: number, random = M
   return Math.round(exp / 2 + random() * (exp / 2)); // "equal jitter": never less than half, never more than the cap
 }
 
-export function buildPayload(doc: ReportDoc, info: { department: string | null; dueAt: Date | null }, signer: MediaSigner, publicBaseUrl: string): PipelinePayload {
+export function buildPayload(doc: DeliverableReport, info: { department: string | null; dueAt: Date | null }, signer: MediaSigner, publicBaseUrl: string): PipelinePayload {
   const loc = doc.location ?? {};
   return {
     event: 'created',
@@ -98,7 +98,7 @@ export function createDispatcher(opts: DispatcherOptions) {
    */
   const queue = new Map<string, DeliveryDoc>();
   /** the reports of queued deliveries that this process stored itself (no need to read them back) */
-  const storedHere = new Map<string, ReportDoc>();
+  const storedHere = new Map<string, DeliverableReport>();
   /** queue entries that came from a database scan (and when), rather than from this process's own submit or retry */
   const scannedAt = new WeakMap<DeliveryDoc, number>();
   const retryTimers = new Set<NodeJS.Timeout>();
@@ -167,7 +167,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     return new Map(free.filter((_, i) => !lost.has(i)).map((d) => [d, leaseKey(d, slot)]));
   }
 
-  async function deliverOne(claimed: DeliveryDoc, report: ReportDoc | undefined, lease: string): Promise<void> {
+  async function deliverOne(claimed: DeliveryDoc, report: DeliverableReport | undefined, lease: string): Promise<void> {
     let delivery = claimed;
     const id = String(claimed._id);
     if (Date.now() - (scannedAt.get(claimed) ?? Infinity) > leaseMs / 2) {
@@ -270,7 +270,11 @@ export function createDispatcher(opts: DispatcherOptions) {
     if (forceScan || (dueNow().length < batch && (backlog || recovering || now - lastScan >= pollMs))) {
       // With a backlog, read a few batches per scan (each is an indexed read of pending reports, stopped at
       // the limit); a scan that reads far ahead leaves documents to go stale before their turn (see deliverOne).
-      const next = scan(now, backlog || recovering ? batch * 3 : batch);
+      // The deliveries under way here (and those queued) are still pending in the database until their
+      // outcome is written, and come back first: read past them. Without that, once `maxInFlight` were under
+      // way a scan brought back only those, found nothing new, and ran again at every delivery's end.
+      const known = inFlight.size + queue.size;
+      const next = scan(now, known + (backlog || recovering ? batch * 3 : batch));
       // Something already due here goes now; the scan's finds go in the next batch.
       if (forceScan || !dueNow().length) await next;
       else next.catch((err) => opts.log.error('delivery scan failed', { error: err }));
@@ -283,7 +287,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     const won = await claimMany(wanted, now); // the ones lost are someone else's; a scan brings them back if they fail
     for (const doc of wanted) if (!won.has(doc)) storedHere.delete(String(doc._id));
     // The reports: those this process stored are at hand, the others are read in one query.
-    const reports = new Map<string, ReportDoc>();
+    const reports = new Map<string, DeliverableReport>();
     const toRead: string[] = [];
     for (const doc of won.keys()) {
       const id = String(doc._id);
@@ -381,9 +385,10 @@ export function createDispatcher(opts: DispatcherOptions) {
     start() {
       if (!stopped) return;
       stopped = false;
-      // Reports stored by a build before the outbox collection: their pending or dead deliveries move there first.
+      // Reports stored by a build before the outbox collection: their pending or dead deliveries move there
+      // first. A one-time migration: after its first complete pass a start reads one marker, no scan.
       void opts.repo
-        .moveLegacyDeliveries()
+        .moveLegacyDeliveriesOnce()
         .then((n) => n && opts.log.info('moved legacy deliveries to the outbox', { reports: n }))
         .catch((err) => opts.log.error('moving legacy deliveries failed', { error: err }))
         .finally(() => {

@@ -29,7 +29,7 @@ export function createEffectsWorker(opts: {
   pollMs?: number;
   baseBackoffMs?: number;
 }) {
-  // The scan is a backstop (effects are worked as soon as they are stored); on FerretDB it reads the whole collection.
+  // The scan is a backstop (effects are worked as soon as they are stored); it reads the reports with effects pending, by index.
   const pollMs = opts.pollMs ?? 10_000;
   const base = opts.baseBackoffMs ?? 1000;
   /** reports that got new effects while being worked: work them again right after */
@@ -112,7 +112,14 @@ export function createEffectsWorker(opts: {
     }
   }
 
+  let dated = false;
   async function scan(): Promise<void> {
+    if (!dated) {
+      // Flags written as `true` by an earlier build get a date first, so the scan below finds them (once per database).
+      const n = await opts.repo.datePendingEffectsOnce();
+      if (n) opts.log.info('dated pending-effects flags of an earlier build', { reports: n });
+      dated = true;
+    }
     const ids = await opts.repo.idsWithPendingEffects(200);
     await Promise.all(ids.map(work));
   }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { validComplaint, type TestServer } from '../../test/harness';
 import { startServerWithFakePipeline, type FakePipeline } from '../../test/fakePipeline';
-import { setReportFields, storedReport } from '../../test/reportStore';
+import mongoose from 'mongoose';
+import { PENDING_EFFECTS_DATED } from '../reports/reportRepository';
+import { forgetMigration, migrationDone, rawReport, setReportFields, storedReport } from '../../test/reportStore';
 
 let s: TestServer;
 let fake: FakePipeline;
@@ -23,6 +25,25 @@ async function until(ok: () => boolean | Promise<boolean>, ms = 5000) {
 }
 
 const followUpsFor = (reportId: string) => [...fake.followUps.values()].filter((f) => f.reportId === reportId);
+
+test.serial('effects flagged `true` by an earlier build are dated once, then found by the scan and worked', async (t) => {
+  const me = await s.loginCitizen();
+  const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint({ description: '小区门口的垃圾桶满了没人清' }), headers: { 'Idempotency-Key': randomUUID() } });
+  const id = created.body.id as string;
+  await s.services.effects.runOnce(); // this worker has dated the flags of this database (none) at its first scan
+  await forgetMigration(PENDING_EFFECTS_DATED);
+  const effect = { id: new mongoose.Types.ObjectId().toHexString(), type: 'notify', status: 'accepted', message: '已受理', at: new Date() };
+  await setReportFields(id, { effects: [effect], effectsPending: true });
+  await s.services.effects.runOnce();
+  t.is((await rawReport(id))?.effectsPending, true, 'the scan (a date range) does not see a `true` flag');
+
+  t.is(await s.services.repo.datePendingEffectsOnce(), 1, 'the migration dates it');
+  t.true(await migrationDone(PENDING_EFFECTS_DATED));
+  t.is(await s.services.repo.datePendingEffectsOnce(), null, 'once: a later start reads the marker');
+  await until(async () => (await rawReport(id))?.effectsPending === undefined);
+  t.deepEqual((await rawReport(id))?.effects, [], 'the scan found it and the effect was worked');
+  t.is((await rawReport(id))?.effectsPending, undefined, 'and off the scan list');
+});
 
 // One test: the fake pipeline's failure switch is shared.
 test('follow-ups reach the pipeline signed, after the ticket, in order, once each — also across a pipeline outage', async (t) => {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { validComplaint, type TestServer } from '../../test/harness';
 import { startServerWithFakePipeline, type FakePipeline } from '../../test/fakePipeline';
-import { countDeliveries, insertRawDeliveries, insertRawReports, rawReport, removeDeliveries, setReportFields, storedDelivery, storedReport } from '../../test/reportStore';
+import { LEGACY_DELIVERIES_MOVED } from '../reports/reportRepository';
+import { countDeliveries, insertRawDeliveries, migrationDone, insertRawReports, rawReport, removeDeliveries, setReportFields, storedDelivery, storedReport } from '../../test/reportStore';
 
 /**
  * The delivery outbox lives in its own collection (`deliveries`, `_id` = report id): these tests pin
@@ -95,4 +96,28 @@ test.serial('reports stored before the outbox collection: a pending delivery mov
   t.like(after.delivery, { state: 'delivered', attempts: 2 });
   t.is(fake.received.filter((r) => r.body.reportId === pending).length, 1);
   t.is((await s.services.repo.findByExternalId(after.delivery!.externalId!))?._id, pending);
+});
+
+test.serial('the legacy move at dispatcher start is a one-time migration: once a pass completes, a start reads its marker and scans nothing', async (t) => {
+  fake.fail('none');
+  const citizen = await s.loginCitizen();
+  const asLegacy = async () => {
+    const id = (await submit(citizen.token, randomUUID())).body.id as string;
+    await removeDeliveries([id]);
+    await setReportFields(id, { delivery: { state: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null, deliveredAt: null, externalId: null, connector: null } });
+    return id;
+  };
+  const first = await asLegacy();
+  t.false(await migrationDone(LEGACY_DELIVERIES_MOVED));
+  t.is(await s.services.repo.moveLegacyDeliveriesOnce(), 1, 'the first start moves what is there');
+  t.like(await storedDelivery(first), { state: 'pending' });
+  t.true(await migrationDone(LEGACY_DELIVERIES_MOVED), 'and marks the migration done');
+
+  // Nothing can become legacy after that (no build writes delivery.state on a report); one that did anyway
+  // shows that a later start does not scan: it is left where it is.
+  const late = await asLegacy();
+  t.is(await s.services.repo.moveLegacyDeliveriesOnce(), null, 'the marker is there: no pass');
+  t.is(await storedDelivery(late), null, 'not scanned');
+  t.is(await s.services.repo.moveLegacyDeliveries(), 1, 'an explicit pass still moves it');
+  t.like(await storedDelivery(late), { state: 'pending' });
 });

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { OPEN_STATUSES, STATUS_LABELS, type ReportView, type SimilarTicket } from '@ssp/shared';
 import type { CategoryService } from '../categories/categoryService';
 import type { ClassificationService } from '../classification/classificationService';
-import { tokenize } from '../classification/features';
+import { DEFAULT_FEATURES, tokenize } from '../classification/features';
 import { distanceMeters, toGcj02 } from '../geo/coords';
 import type { AuthUser } from '../http/context';
 import { AppError, notFound } from '../http/errors';
@@ -17,11 +17,17 @@ import type { JoinOffers } from './joinOffers';
 /** 附近已有人反映: same first-level category, this close, this recent, and text at least this alike. */
 export const DUPLICATE_RULES = { radiusMeters: 200, days: 7, minSimilarity: 0.2, maxShown: 3 };
 
+/**
+ * The classifier's features as the similarity threshold was set with: the fifth round's main-problem clause
+ * weights and number options (issue 12) changed the classifier, not what counts as "the same report".
+ */
+const SIMILARITY_FEATURES = { ...DEFAULT_FEATURES, mainProblem: undefined, placeholders: false, dropNumbers: false };
+
 /** Cosine similarity of the classifier's features (words and character bigrams), 0…1. */
 export function textSimilarity(a: string, b: string): number {
   const count = (text: string) => {
     const m = new Map<string, number>();
-    for (const f of tokenize(text)) m.set(f, (m.get(f) ?? 0) + 1);
+    for (const f of tokenize(text, SIMILARITY_FEATURES)) m.set(f, (m.get(f) ?? 0) + 1);
     return m;
   };
   const x = count(a);

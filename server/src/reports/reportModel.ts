@@ -108,8 +108,15 @@ const reportSchema = new Schema(
      * the change itself, removed by the effects worker when done.
      */
     effects: { type: [Schema.Types.Mixed], default: [] },
-    /** set with every push to `effects`, removed when they are all done: what the worker's scan looks for (indexed) */
-    effectsPending: { type: Boolean },
+    /**
+     * Set (to when) with every push to `effects`, removed when they are all done: what the worker's scan
+     * looks for (indexed). A date, not `true`: SQLite plans an equality on this index from its statistics,
+     * where nearly every report has no value, and read the whole table for `{effectsPending: true}` (a
+     * boolean cannot be a range in FerretDB's pushdown); a date range is planned on the index and reads only
+     * the reports with effects pending (reportRepository, `idsWithPendingEffects`). Reports flagged `true`
+     * by earlier builds are dated once (`datePendingEffectsOnce`).
+     */
+    effectsPending: { type: Date },
     /** residents who joined this ticket (附近已有人反映 → +1); the list lives in Follower */
     supporters: { type: Number, default: 0 },
     /** set when staff merged this report into another ticket */
@@ -165,6 +172,15 @@ export const Report = mongoose.model('Report', reportSchema);
  */
 const submitKeySchema = new Schema({ _id: String, reportId: String, requestHash: String, at: Date }, { versionKey: false });
 export const SubmitKey = mongoose.model('SubmitKey', submitKeySchema);
+
+/**
+ * One-time data migrations of the reports domain that have run to the end on this database
+ * (`_id` = the migration's name, `at` = when). A marker is written only after a full pass found
+ * nothing left to migrate, so a normal start reads one document by `_id` instead of scanning
+ * (see reportRepository's `moveLegacyDeliveriesOnce`).
+ */
+const migrationSchema = new Schema({ _id: String, at: Date }, { versionKey: false });
+export const Migration = mongoose.model('Migration', migrationSchema, 'migrations');
 
 /**
  * The delivery outbox: one small document per report (`_id` = the report's id)

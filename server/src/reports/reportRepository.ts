@@ -5,7 +5,7 @@ import { createGroupUpdate } from '../db/groupUpdate';
 import { insertUnlessTaken } from '../db/errors';
 import { compareAndSet, type Expected } from '../db/singleDocument';
 import type { ReportEffect } from './effects';
-import { DeliveryOutbox, Report, SubmitKey, type DeliveryDoc, type ReportDoc } from './reportModel';
+import { DeliveryOutbox, Migration, Report, SubmitKey, type DeliveryDoc, type ReportDoc } from './reportModel';
 export { newReportId } from './reportModel';
 
 export type { DeliveryDoc, ReportDoc };
@@ -40,6 +40,25 @@ export interface ReportChange {
  */
 export type ReportListener = { stored: (doc: ReportDoc, delivery: DeliveryDoc) => void; effects: (reportId: string) => void; changed: (reportId: string) => void };
 
+/** The marker of the one-time move of deliveries kept inside reports into the outbox collection (see `moveLegacyDeliveriesOnce`). */
+export const LEGACY_DELIVERIES_MOVED = 'reports.legacy-deliveries-moved';
+
+/** The marker of the one-time dating of `effectsPending: true` flags (see `datePendingEffectsOnce`). */
+export const PENDING_EFFECTS_DATED = 'reports.effects-pending-dated';
+
+/** Reports with effects pending: a date range (see reportModel's `effectsPending`); no flag is dated before 1970. */
+export const EFFECTS_PENDING = { effectsPending: { $gte: new Date(0) } };
+
+/** What the dispatcher reads of a report to deliver it (the payload, the deadline's start, whether effects wait). */
+const DELIVERY_FIELDS = {
+  ticketNo: 1, kind: 1, category: 1, urgent: 1, urgency: 1, district: 1, location: 1, point: 1, description: 1, contactPhone: 1,
+  answers: 1, zone: 1, mediaIds: 1, createdAt: 1, 'timeline.at': 1, 'timeline.status': 1, 'effects.id': 1,
+} as const;
+export type DeliverableReport = Pick<ReportDoc, '_id' | keyof typeof DELIVERY_FIELDS & keyof ReportDoc> & {
+  timeline?: { at: Date; status: ReportStatus }[];
+  effects?: { id: string }[];
+};
+
 /** Statuses in which the deadline monitor watches the deadline. */
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
 
@@ -53,8 +72,8 @@ function toUpdate(change: ReportChange): mongoose.UpdateQuery<unknown> {
   if (change.timeline) push.timeline = change.timeline;
   if (change.effects?.length) {
     push.effects = { $each: change.effects };
-    // What the effects worker's scan looks for (indexed); removed when the outbox is empty again.
-    set.effectsPending = true;
+    // What the effects worker's scan looks for (indexed, a date: see reportModel); removed when the outbox is empty again.
+    set.effectsPending = new Date();
   }
   if (change.addMedia?.length) push.mediaIds = { $each: change.addMedia.map((m) => new mongoose.Types.ObjectId(m)) };
   if (Object.keys(set).length) update.$set = set;
@@ -218,16 +237,21 @@ export function createReportRepository() {
       return DeliveryOutbox.findById(id).lean<DeliveryDoc>().exec();
     },
 
-    /** The reports to deliver, as stored (one `_id` $in read for a batch; the dispatcher has their outbox documents). */
-    reportsToDeliver(ids: string[]): Promise<ReportDoc[]> {
+    /**
+     * The reports to deliver, as stored, with only what a delivery reads (`DELIVERY_FIELDS`: one `_id` $in
+     * read for a batch; the dispatcher has their outbox documents). Not the timeline's texts, the
+     * classification or the effects' contents: a third of the bytes to encode, send and decode per report.
+     */
+    reportsToDeliver(ids: string[]): Promise<DeliverableReport[]> {
       if (!ids.length) return Promise.resolve([]);
-      return Report.find({ _id: { $in: ids } }).lean<ReportDoc[]>().exec();
+      return Report.find({ _id: { $in: ids } }, DELIVERY_FIELDS).lean<DeliverableReport[]>().exec();
     },
 
     /**
      * Reports stored before the outbox collection whose delivery is still pending or dead: each gets its
      * outbox document (unless one exists), then is marked `outbox`. Idempotent, safe on several instances
-     * at once; the dispatcher runs it when it starts. Answers how many moved.
+     * at once. Answers how many moved. A full pass: `delivery.state` has no index (no build writes it any
+     * more), so this reads the whole collection; the dispatcher calls `moveLegacyDeliveriesOnce` instead.
      */
     async moveLegacyDeliveries(): Promise<number> {
       let moved = 0;
@@ -241,6 +265,22 @@ export function createReportRepository() {
           if (await compareAndSet(Report, String(r._id), { 'delivery.state': d.state! }, { $set: { 'delivery.state': 'outbox' } })) moved++;
         }
       }
+    },
+
+    /**
+     * `moveLegacyDeliveries` as a one-time migration (the dispatcher runs it at every start): once a
+     * pass has ended on a query that found nothing left, a marker document says so, and later starts
+     * read that one document by `_id` instead of scanning every report. Sound because no build since
+     * the outbox collection writes `delivery.state` on a report, so nothing can become legacy after the
+     * pass. (A build older than the outbox, still running beside this one during an upgrade, could; an
+     * explicit `moveLegacyDeliveries()` moves what it left.) Answers how many moved, or null when the
+     * marker was there (no scan).
+     */
+    async moveLegacyDeliveriesOnce(): Promise<number | null> {
+      if (await Migration.exists({ _id: LEGACY_DELIVERIES_MOVED })) return null;
+      const moved = await this.moveLegacyDeliveries();
+      await insertUnlessTaken(() => Migration.collection.insertOne({ _id: LEGACY_DELIVERIES_MOVED, at: new Date() } as never));
+      return moved;
     },
 
     /**
@@ -263,10 +303,32 @@ export function createReportRepository() {
       await DeliveryOutbox.deleteOne({ _id: id, state: 'pending' });
     },
 
-    /** Ids of reports whose effects outbox is not empty. */
+    /**
+     * Ids of reports whose effects outbox is not empty. A date range on the `effectsPending` index: on
+     * FerretDB it reads the reports with effects pending and no others (the equality `true` it replaces
+     * was planned as a scan of every report, see reportModel).
+     */
     async idsWithPendingEffects(limit: number): Promise<string[]> {
-      const rows = await Report.find({ effectsPending: true }, { _id: 1 }).limit(limit).lean<{ _id: string }[]>();
+      const rows = await Report.find(EFFECTS_PENDING, { _id: 1 }).limit(limit).lean<{ _id: string }[]>();
       return rows.map((r) => r._id);
+    },
+
+    /**
+     * One-time migration (marker as in `moveLegacyDeliveriesOnce`): reports flagged `effectsPending: true`
+     * by a build before the flag became a date get a date, so the worker's range scan finds them. The
+     * `true` lookup reads every report, once; a pass that completes writes the marker. Each flag is
+     * replaced by a compare-and-set on `true`, so a flag removed meanwhile (effects done) stays removed.
+     * Answers how many were dated, or null when the marker was there (no scan).
+     */
+    async datePendingEffectsOnce(): Promise<number | null> {
+      if (await Migration.exists({ _id: PENDING_EFFECTS_DATED })) return null;
+      // On the driver's collection: mongoose would cast `true` to the schema's Date and fail. The update keeps
+      // `updatedAt` as it is: this changes how the flag is stored, nothing a reader of the report sees.
+      const rows = await Report.collection.find({ effectsPending: true }, { projection: { _id: 1 } }).toArray();
+      let dated = 0;
+      for (const r of rows) if ((await Report.collection.updateOne({ _id: r._id, effectsPending: true }, { $set: { effectsPending: new Date() } })).modifiedCount) dated++;
+      await insertUnlessTaken(() => Migration.collection.insertOne({ _id: PENDING_EFFECTS_DATED, at: new Date() } as never));
+      return dated;
     },
 
     /** Open tickets past their deadline and not yet escalated. */
@@ -323,7 +385,7 @@ export function createReportRepository() {
       const [deliveryPending, deliveryDead, effectsPending] = await Promise.all([
         DeliveryOutbox.countDocuments({ state: 'pending' }).exec(),
         DeliveryOutbox.countDocuments({ state: 'dead' }).exec(),
-        Report.countDocuments({ effectsPending: true }).exec(),
+        Report.countDocuments(EFFECTS_PENDING).exec(),
       ]);
       return { deliveryPending, deliveryDead, effectsPending };
     },
