@@ -18,7 +18,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -33,6 +33,26 @@ import { silentLogger } from '../src/log';
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 200);
 /** rounds of SUBMITS in-process before the counted one (a grown hotspot and geo cell, as bench:insight's later rounds have) */
 const WARM = Number(process.env.BENCH_WARM_ROUNDS ?? 0);
+
+/** CPU ms of this process and of the database child (Linux /proc), as bench/insight.ts reads them. */
+let dbPid: number | undefined;
+function cpuMs() {
+  const self = process.cpuUsage();
+  let db = NaN;
+  try {
+    // utime and stime (fields 14 and 15, after the parenthesised name), in clock ticks of 1/100 s.
+    const f = readFileSync(`/proc/${dbPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    db = (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    /* no /proc: NaN */
+  }
+  return { node: (self.user + self.system) / 1e3, db };
+}
+/** CPU ms per report since `a` (Node: the API instances, the HTTP clients and the writer, all in this process). */
+const cpuPer = (a: ReturnType<typeof cpuMs>, reports: number) => {
+  const b = cpuMs();
+  return { nodeMs: Math.round(((b.node - a.node) / reports) * 100) / 100, dbMs: Math.round(((b.db - a.db) / reports) * 100) / 100 };
+};
 
 interface Tally {
   /** wall time of each kind of command (ms, from the driver's started/succeeded events): sum and longest */
@@ -77,11 +97,11 @@ function timed(requestId: number, ms: number) {
   t.max = Math.max(t.max, ms);
 }
 
-function report(label: string, reports: number) {
+function report(label: string, reports: number, cpu?: { nodeMs: number; dbMs: number }) {
   const per = (n: number) => Math.round((n / reports) * 100) / 100;
   const commands = Object.values(tally.commands).reduce((a, b) => a + b, 0);
   const statements = Object.values(tally.statements).reduce((a, b) => a + b, 0);
-  console.log(JSON.stringify({ run: label, reports, perReport: { writeCommands: per(commands), statements: per(statements), transactions: per(tally.transactions), reads: per(tally.reads) }, byCommand: Object.fromEntries(Object.keys(tally.commands).sort().map((k) => [k, { commands: tally.commands[k], statements: tally.statements[k] }])), ms: Object.fromEntries(Object.entries(tally.ms).sort().map(([k, v]) => [k, { sum: Math.round(v.sum), max: Math.round(v.max) }])) }));
+  console.log(JSON.stringify({ run: label, reports, perReport: { ...(cpu ? { cpu } : {}), writeCommands: per(commands), statements: per(statements), transactions: per(tally.transactions), reads: per(tally.reads) }, byCommand: Object.fromEntries(Object.keys(tally.commands).sort().map((k) => [k, { commands: tally.commands[k], statements: tally.statements[k] }])), ms: Object.fromEntries(Object.entries(tally.ms).sort().map(([k, v]) => [k, { sum: Math.round(v.sum), max: Math.round(v.max) }])) }));
 }
 
 async function submitAll(base: string) {
@@ -109,6 +129,7 @@ async function submitAll(base: string) {
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssp-insight-writes-'));
   const db = await startEmbeddedDatabase({ dataDir });
+  dbPid = db.pid;
   await connectDatabase(`${db.uri}/?monitorCommands=true`, 'insight_writes');
   const client = mongoose.connection.getClient();
   client.on('commandStarted', (e) => count(e.command as Record<string, any>, e.requestId));
@@ -137,16 +158,21 @@ async function main() {
   for (let i = 0; i < WARM; i++) await submitAll(one.base);
   await writer.drain();
   tally = empty();
+  // CPU per report: the submits and the writer (in-process), the submits alone (writer off), the scan alone.
+  let cpu0 = cpuMs();
   await submitAll(one.base);
   await writer.drain();
-  report('in-process (repository events)', SUBMITS);
+  report('in-process (repository events)', SUBMITS, cpuPer(cpu0, SUBMITS));
 
   // The scan's batches: reports filed through an instance without the writer, then one drain.
   const api = await start(false);
+  cpu0 = cpuMs();
   await submitAll(api.base);
+  console.log(JSON.stringify({ run: 'submits, writer off', reports: SUBMITS, perReport: { cpu: cpuPer(cpu0, SUBMITS) } }));
   tally = empty();
+  cpu0 = cpuMs();
   await writer.drain();
-  report('scan (own instance)', SUBMITS);
+  report('scan (own instance)', SUBMITS, cpuPer(cpu0, SUBMITS));
 
   for (const x of [one, api]) await new Promise<void>((r) => x.server.close(() => r()));
   await writer.stop();

@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps) {
     rebuildParallel: deps.insight?.rebuildParallel,
     tickMs: deps.insight?.tickMs,
   });
-  repo.on('stored', (doc) => insightWriter.enqueue(doc._id));
+  repo.on('stored', (doc) => insightWriter.enqueue(doc._id, doc)); // the document as stored: no re-read
   repo.on('changed', (id) => insightWriter.enqueue(id));
   const events = createPipelineEvents({ repo, tickets });
   /** Open311 has no callbacks: its status changes are polled (null for the other connectors). */

@@ -480,6 +480,43 @@ test.serial('a journal interrupted halfway is replayed once: buckets already at 
   await Bucket.collection.deleteMany({ _id: { $in: [done, pending] } } as never);
 });
 
+test.serial('a stored event\'s document is counted as it came, without reading the report; a change heard in the same tick is read; an older document heard later changes nothing', async (t) => {
+  const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number }>()) ?? {};
+  const writer = s.services.insightWriter;
+  const waitApplied = async (n: number) => {
+    for (let i = 0; i < 200 && ((await state()).applied ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  const day = '2026-07-09T03:00:00Z';
+  const bucket = bucketId('c', 'd:2026-07-09', X.code);
+  const n = async (cat: string) => (await Bucket.findById(bucket).lean<{ e: Record<string, { n: number }> }>())?.e[`${X.code}|${cat}|complaint`]?.n ?? 0;
+  // Stored as road damage; the event says property service. The writer counts what the event carried,
+  // so it did not read the report (the stored copy would say road damage).
+  const first = report({ at: day, district: X, category: A, point: PX });
+  await insertRawReports([first]);
+  const seq0 = (await state()).seq ?? 0;
+  writer.enqueue(first._id, { ...first, category: B });
+  await waitApplied(seq0 + 1);
+  t.is(await n('property_service'), 1);
+  t.is(await n('road_damage'), 0);
+  await setReportFields(first._id, { category: B }); // the stored copy as the event said (a later rebuild agrees)
+  // The stored event, then a change within the same tick: the report is read (the change is what counts).
+  const second = report({ at: day, district: X, category: A, point: PX });
+  await insertRawReports([second]);
+  writer.enqueue(second._id, { ...second, category: B });
+  writer.enqueue(second._id);
+  await waitApplied(seq0 + 2);
+  t.is(await n('road_damage'), 1);
+  t.is(await n('property_service'), 1);
+  // A document older than the fact already counted (an earlier updatedAt) changes nothing.
+  const third = report({ at: day, district: X, category: A, point: PX });
+  await insertRawReports([third]);
+  writer.enqueue(second._id, { ...second, category: B, updatedAt: new Date(second.updatedAt.getTime() - 60_000) });
+  writer.enqueue(third._id, third);
+  await waitApplied(seq0 + 3);
+  t.is(await n('road_damage'), 2);
+  t.is(await n('property_service'), 1);
+});
+
 test.serial('reports heard within one tick are one batch: two touching the same bucket count twice in one journal; a hotspot founded and joined in one batch, then joined by a later one, counts each report once, even replayed', async (t) => {
   const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number }>()) ?? {};
   const writer = s.services.insightWriter;
@@ -573,4 +610,44 @@ test.serial('reports heard within one tick are one batch: two touching the same 
   const ids = [...bases, ...later].flatMap((c) => c.pts.map((p) => p.id)).filter((id) => reports.some((r) => r._id === id));
   t.is(ids.length, new Set(ids).size, 'no point twice');
   t.true(reports.slice(7).every((r) => ids.includes(r._id)));
+});
+
+test.serial('a point moved away is no longer counted by the hotspot detection, though its cell\'s batch document was read (and kept in memory) before', async (t) => {
+  const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number }>()) ?? {};
+  const writer = s.services.insightWriter;
+  const waitApplied = async (n: number) => {
+    for (let i = 0; i < 200 && ((await state()).applied ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  const C = { code: 'cache_test', name: '缓存测试', parentCode: 'cache_test_parent', parentName: '缓存测试大类' };
+  const at = (i: number) => new Date(Date.parse('2026-07-12T01:00:00Z') + i * 600_000).toISOString();
+  const spot = (i: number) => ({ lat: 31.15 + (i % 3) * 0.0002, lng: 121.5 + (i % 2) * 0.0002 });
+  const r = Array.from({ length: 6 }, (_, i) => report({ at: at(i), district: X, category: C, point: spot(i) }));
+  const hotspots = () => Hotspot.collection.find({ parent: 'cache_test_parent' } as never).toArray() as unknown as Promise<{ _id: string; count: number }[]>;
+  let seq0 = (await state()).seq ?? 0;
+  // Three batches: the cell's own document (r0), then a batch document holding r1, read by the next batch's
+  // detection (r2).
+  for (const [k, x] of [r[0], r[1], r[2]].entries()) {
+    await insertRawReports([x]);
+    writer.enqueue(x._id, x);
+    await waitApplied(seq0 + k + 1);
+  }
+  seq0 += 3;
+  // r1 moves 10 km away (a change: read, its point removed from the cell's documents).
+  await setReportFields(r[1]._id, { point: { lat: 31.25, lng: 121.6 }, updatedAt: new Date(Date.now() + 1000) });
+  writer.enqueue(r[1]._id);
+  await waitApplied(seq0 + 1);
+  // r3, r4: with r0 and r2, four reports around, not five (r1 counted from a stale copy would make five).
+  await insertRawReports([r[3], r[4]]);
+  writer.enqueue(r[3]._id, r[3]);
+  writer.enqueue(r[4]._id, r[4]);
+  await waitApplied(seq0 + 2);
+  t.is((await hotspots()).length, 0);
+  // r5: the fifth.
+  await insertRawReports([r[5]]);
+  writer.enqueue(r[5]._id, r[5]);
+  await waitApplied(seq0 + 3);
+  const found = await hotspots();
+  t.is(found.length, 1);
+  t.is(found[0]._id, `hs_${r[5]._id}`);
+  t.is(found[0].count, 5);
 });

@@ -2,8 +2,8 @@ import type { mongo } from 'mongoose';
 import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { periodic } from '../periodic';
-import type { ReportDoc, ReportRepository } from '../reports/reportRepository';
-import { diff, emitContribution, factFromStored, factOf, labelsOf, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
+import type { ReportRepository } from '../reports/reportRepository';
+import { diff, emitContribution, factFromStored, factOf, labelsOf, type ReportLike, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
 import { presentHotspot } from './hotspotPresenter';
 import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, HotspotMember, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, reportIdsOf, type HotspotDoc, type HotspotMemberDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
 
@@ -196,25 +196,35 @@ async function geoListings(ids: string[]): Promise<Map<string, number[]>> {
 /** A cell's documents: its own and one per later batch that added points to it. */
 const geoDocIds = (cell: string, batches: number[] = []) => [cell, ...batches.map((seq) => `${cell}#${seq}`)];
 
-/** The points of these cells (all their documents), by cell: two `_id $in` reads. */
-async function geoPoints(ids: string[]): Promise<Map<string, HotspotPoint[]>> {
+/** Batch documents of geo cells (`<cell>#<seq>`) kept in memory by the writer; past this many, all are dropped. */
+const GEO_CACHE_MAX = 50_000;
+
+/**
+ * The points of these cells (all their documents), by cell: two `_id $in` reads. A batch's document of a
+ * cell (`<cell>#<seq>`) is inserted once and changed only by a removal, which drops it from `cache` first
+ * (applyJournal; a rebuild clears it all, and lists none of the old ids again): so it is read once, and a
+ * hot cell's thousands of points, one document per batch, are not read again by every batch. The cell's
+ * own document is always read (its `b` lists the batches). Points keep their documents' order.
+ */
+async function geoPoints(ids: string[], cache: Map<string, HotspotPoint[]>): Promise<Map<string, HotspotPoint[]>> {
   const out = new Map<string, HotspotPoint[]>();
-  const owner = new Map<string, string>();
-  const later: string[] = [];
+  const docs = new Map<string, string[]>();
+  const missing: string[] = [];
   for (let i = 0; i < ids.length; i += 400) {
     const rows = (await GeoCell.collection.find({ _id: { $in: ids.slice(i, i + 400) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[]; b?: number[] }[];
     for (const r of rows) {
       out.set(r._id, [...(r.pts ?? [])]);
-      for (const id of geoDocIds(r._id, r.b).slice(1)) {
-        owner.set(id, r._id);
-        later.push(id);
-      }
+      const later = geoDocIds(r._id, r.b).slice(1);
+      docs.set(r._id, later);
+      for (const id of later) if (!cache.has(id)) missing.push(id);
     }
   }
-  for (let i = 0; i < later.length; i += 400) {
-    const rows = (await GeoCell.collection.find({ _id: { $in: later.slice(i, i + 400) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[] }[];
-    for (const r of rows) out.get(owner.get(r._id)!)!.push(...(r.pts ?? []));
+  for (let i = 0; i < missing.length; i += 400) {
+    const rows = (await GeoCell.collection.find({ _id: { $in: missing.slice(i, i + 400) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[] }[];
+    for (const r of rows) cache.set(r._id, r.pts ?? []);
   }
+  for (const [cell, later] of docs) for (const id of later) out.get(cell)!.push(...(cache.get(id) ?? []));
+  if (cache.size > GEO_CACHE_MAX) cache.clear(); // old days' cells, mostly: read again if ever needed
   return out;
 }
 
@@ -268,7 +278,13 @@ export function createRollupWriter(deps: {
 }) {
   const { repo, log } = deps;
   const rebuildParallel = deps.rebuildParallel ?? 3;
-  const queue = new Set<string>();
+  /**
+   * Reports heard, by id: the fact computed from the document the `stored` event carried (no read), or
+   * null when only the id was heard (a `changed` event) and the report is read when the batch runs.
+   */
+  const queue = new Map<string, Fact | null>();
+  /** Geo cells' batch documents already read (geoPoints): only this writer writes them, in its serial queue. */
+  const geoCache = new Map<string, HotspotPoint[]>();
   let chain: Promise<unknown> = Promise.resolve();
   let recovered = false;
 
@@ -373,6 +389,7 @@ export function createRollupWriter(deps: {
     if (removes.length) {
       // Removals first (a point that moved within its cell); the point may be in any of the cell's documents.
       const listed = await geoListings(removes.map(([doc]) => doc));
+      for (const [doc] of removes) for (const id of geoDocIds(doc, listed.get(doc))) geoCache.delete(id);
       const ops = removes.flatMap(([doc, pts]) => geoDocIds(doc, listed.get(doc)).map((id) => ({ updateOne: { filter: { _id: id }, update: { $pullAll: { pts } } } }) as unknown as AnyBulkWriteOperation));
       for (let i = 0; i < ops.length; i += CHUNK) await bulkIgnoringApplied(geo, ops.slice(i, i + CHUNK));
     }
@@ -403,7 +420,7 @@ export function createRollupWriter(deps: {
   }
 
   /** Recomputes the facts of these reports and applies the differences (one journal). */
-  async function processReports(reports: ReportDoc[]) {
+  async function processReports(reports: Fact[]) {
     if (!reports.length) return;
     // One query for the batch's stored facts (an `_id` $in, answered from the `_id` index), not one per report.
     const olds = new Map<string, Fact>();
@@ -414,9 +431,8 @@ export function createRollupWriter(deps: {
     const facts: Fact[] = [];
     const geoAdd: Journal['geoAdd'] = [];
     const geoRemove: Journal['geoRemove'] = [];
-    for (const r of reports) {
-      const after = factOf(r);
-      const before = olds.get(r._id) ?? null;
+    for (const after of reports) {
+      const before = olds.get(after._id) ?? null;
       if (before && (before.v >= after.v || sameFact(before, after))) continue;
       for (const [doc, m] of diff(before, after)) {
         let into = incs.get(doc);
@@ -505,7 +521,7 @@ export function createRollupWriter(deps: {
       return ids;
     };
     // Raw driver queries: these collections have loose schemas, and mongoose's strictQuery would drop the filter.
-    const cells = await geoPoints([...new Set(points.flatMap(cellIds))]);
+    const cells = await geoPoints([...new Set(points.flatMap(cellIds))], geoCache);
     // Each cell's points with their times as numbers, and the points of a set of cells latest first, sorted
     // once per batch (the reports of one spot share their cells).
     const timed = new Map([...cells].map(([id, pts]) => [id, pts.map((q) => ({ q, t: time(q) }))]));
@@ -706,9 +722,14 @@ export function createRollupWriter(deps: {
 
   async function drainQueue() {
     while (queue.size) {
-      const ids = [...queue].slice(0, BATCH);
-      for (const id of ids) queue.delete(id);
-      await processReports(await repo.findByIds(ids));
+      const batch = [...queue].slice(0, BATCH);
+      for (const [id] of batch) queue.delete(id);
+      // Only the reports heard by id are read; the stored ones' facts came with the event. A fact older
+      // than the stored one (v = updatedAt) is skipped by processReports, so a late event never regresses.
+      const heard = batch.flatMap(([, f]) => (f ? [f] : []));
+      const toRead = batch.flatMap(([id, f]) => (f ? [] : [id]));
+      const read = toRead.length ? (await repo.findByIds(toRead)).map(factOf) : [];
+      await processReports([...heard, ...read]);
     }
   }
 
@@ -719,7 +740,7 @@ export function createRollupWriter(deps: {
     let newest = cursor;
     for (;;) {
       const page = await repo.changedSince(since, BATCH);
-      await processReports(page);
+      await processReports(page.map(factOf));
       if (page.length) newest = Math.max(newest, ...page.map((r) => new Date(r.updatedAt).getTime()));
       if (page.length < BATCH) break;
       const last = new Date(page.at(-1)!.updatedAt);
@@ -731,6 +752,7 @@ export function createRollupWriter(deps: {
 
   async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number; phases: Record<string, number> }> {
     const started = Date.now();
+    geoCache.clear();
     // read: wall time of the parallel read (the facts' inserts overlap with it); compute: this thread's
     // time turning reports into facts and bucket entries; factsWait: time workers waited for their facts'
     // inserts, summed over workers (so it can exceed `read`).
@@ -841,9 +863,12 @@ export function createRollupWriter(deps: {
      * write transactions of applyJournal, whatever their number; one batch per event cost one set of
      * transactions per report, queueing with the submits' own writes on the embedded database.
      */
-    enqueue(id: string) {
+    enqueue(id: string, report?: ReportLike) {
       if (!enabled) return;
-      queue.add(id);
+      // With the report (the `stored` event's document, as inserted): its fact now, nothing to read later.
+      // Without (a `changed` event): read when the batch runs, and an earlier event's fact no longer counts.
+      if (report && queue.get(id) !== null) queue.set(id, factOf(report));
+      else queue.set(id, null);
       if (queue.size >= BATCH || tickMs <= 0) kickNow();
       else if (!timer) {
         timer = setTimeout(kickNow, tickMs);
