@@ -79,6 +79,21 @@ function report(o: {
 
 const get = (path: string) => s.request('GET', path, { token: admin.token });
 
+/** The journal of a batch that stopped before its writes (a crash): these facts, with their geo points. */
+function journalOf(seq: number, facts: ReturnType<typeof factFromStored>[]) {
+  return {
+    seq,
+    incs: [],
+    labels: { paths: [], values: [] },
+    facts,
+    geoAdd: facts.map((f) => ({
+      doc: `${f.parent}|${Math.floor(f.point!.lat / 0.0027)}|${Math.floor(f.point!.lng / 0.00315)}|${f.day}`,
+      p: { id: f._id, lat: f.point!.lat, lng: f.point!.lng, at: f.at, district: f.district },
+    })),
+    geoRemove: [],
+  };
+}
+
 test.serial('exact figures on every endpoint, with Asia/Shanghai day boundaries', async (t) => {
   await insertRawReports([
     // 2026-11-01 00:30 in Shanghai: inside the period although it is still 31 October in UTC
@@ -313,17 +328,7 @@ test.serial('a hotspot of 300 reports lists every one of them, and its document 
   await members.deleteOne({ _id: `housing_property|${reports[299]._id}` });
   const facts = await Promise.all(reports.slice(298).map(async (r) => factFromStored((await Fact.collection.findOne({ _id: r._id } as never)) as unknown as { f: string })));
   const seqNow = ((await InsightState.findById('writer').lean<{ seq?: number }>())?.seq ?? 0) + 1;
-  const journal = {
-    seq: seqNow,
-    incs: [],
-    labels: { paths: [], values: [] },
-    facts,
-    geoAdd: facts.map((f) => ({
-      doc: `${f.parent}|${Math.floor(f.point!.lat / 0.0027)}|${Math.floor(f.point!.lng / 0.00315)}|${f.day}`,
-      p: { id: f._id, lat: f.point!.lat, lng: f.point!.lng, at: f.at, district: f.district },
-    })),
-    geoRemove: [],
-  };
+  const journal = journalOf(seqNow, facts);
   await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { seq: seqNow, journal } });
   const again = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null });
   await again.drain();
@@ -582,17 +587,7 @@ test.serial('reports heard within one tick are one batch: two touching the same 
   const members = mongoose.connection.db!.collection<{ _id: string }>('insight_hotspot_members');
   await members.deleteMany({ _id: { $in: reports.slice(7).map((r) => `city_management|${r._id}`) } });
   const facts = await Promise.all(reports.slice(7).map(async (r) => factFromStored((await Fact.collection.findOne({ _id: r._id } as never)) as unknown as { f: string })));
-  const journal = {
-    seq: seq0 + 5,
-    incs: [],
-    labels: { paths: [], values: [] },
-    facts,
-    geoAdd: facts.map((f) => ({
-      doc: `${f.parent}|${Math.floor(f.point!.lat / 0.0027)}|${Math.floor(f.point!.lng / 0.00315)}|${f.day}`,
-      p: { id: f._id, lat: f.point!.lat, lng: f.point!.lng, at: f.at, district: f.district },
-    })),
-    geoRemove: [],
-  };
+  const journal = journalOf(seq0 + 5, facts);
   // Stored as the writer stores it (one JSON string; the other replay tests store the older object form).
   await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { journal: { json: JSON.stringify(journal) } } });
   const again = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null });
