@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   publicBaseUrl: string;
   maxAttempts?: number;
   pollMs?: number;
+  /** how often pending deliveries written without `due` (an older build) are looked for; default 10 minutes */
+  sweepMs?: number;
   leaseMs?: number;
   timeoutMs?: number;
   baseBackoffMs?: number;
@@ -102,6 +104,18 @@ export function createDispatcher(opts: DispatcherOptions) {
   /** queue entries that came from a database scan (and when), rather than from this process's own submit or retry */
   const scannedAt = new WeakMap<DeliveryDoc, number>();
   const retryTimers = new Set<NodeJS.Timeout>();
+  /** The sweep for pending deliveries written without `due` (reportRepository, `dateUndatedDeliveries`). */
+  let sweepTimer: NodeJS.Timeout | null = null;
+  const sweepMs = opts.sweepMs ?? 10 * 60_000;
+  const sweep = () =>
+    opts.repo
+      .dateUndatedDeliveries()
+      .then((n) => {
+        if (!n) return;
+        opts.log.info('dated pending deliveries written without a due date', { deliveries: n });
+        wake();
+      })
+      .catch((err) => opts.log.error('dating undated deliveries failed', { error: err }));
 
   /**
    * Circuit breaker: after several failures in a row the pipeline is taken to
@@ -391,14 +405,22 @@ export function createDispatcher(opts: DispatcherOptions) {
         .moveLegacyDeliveriesOnce()
         .then((n) => n && opts.log.info('moved legacy deliveries to the outbox', { reports: n }))
         .catch((err) => opts.log.error('moving legacy deliveries failed', { error: err }))
+        // Outbox documents of an older build (no `due`) are dated before the first scan, and again every
+        // `sweepMs` while an instance of that build may still be writing them (an upgrade in progress).
+        .then(sweep)
         .finally(() => {
-          if (!stopped) void loop();
+          if (stopped) return;
+          sweepTimer = setInterval(() => void sweep(), sweepMs);
+          sweepTimer.unref();
+          void loop();
         });
     },
     async stop() {
       stopped = true;
       for (const r of retryTimers) clearTimeout(r);
       retryTimers.clear();
+      if (sweepTimer) clearInterval(sweepTimer);
+      sweepTimer = null;
       wake();
       await running?.catch(() => {});
       // Deliveries under way finish and record their outcomes (each is bounded by the request timeout).

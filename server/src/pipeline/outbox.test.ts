@@ -57,8 +57,8 @@ test.serial('an outbox document whose report is not there is not delivered; once
   const old = 'b'.repeat(24);
   const now = new Date();
   await insertRawDeliveries([
-    { _id: young, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now },
-    { _id: old, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: new Date(now.getTime() - 11 * 60_000) },
+    { _id: young, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, due: now },
+    { _id: old, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: new Date(now.getTime() - 11 * 60_000), due: now },
   ]);
   await s.services.dispatcher.tick();
   t.is(fake.received.filter((r) => r.body.reportId === young || r.body.reportId === old).length, 0, 'nothing sent without a report');
@@ -120,4 +120,38 @@ test.serial('the legacy move at dispatcher start is a one-time migration: once a
   t.is(await storedDelivery(late), null, 'not scanned');
   t.is(await s.services.repo.moveLegacyDeliveries(), 1, 'an explicit pass still moves it');
   t.like(await storedDelivery(late), { state: 'pending' });
+});
+
+test.serial('`due` follows a delivery while it is pending and goes with the outcome; one written without it (an older build) is dated by the sweep and delivered', async (t) => {
+  fake.fail('none');
+  const citizen = await s.loginCitizen();
+  // Pending: dated with its next attempt, which is what the dispatcher's scan reads.
+  const id = (await submit(citizen.token, randomUUID())).body.id as string;
+  const pending = await storedDelivery(id);
+  t.deepEqual(pending!.due, pending!.nextAttemptAt);
+  // Delivered: no longer dated, so no scan reads it again.
+  t.like((await s.deliverNow(id)).delivery, { state: 'delivered' });
+  t.is((await storedDelivery(id))!.due, undefined);
+  t.false('due' in (await s.services.repo.findById(id))!.delivery!, 'not shown as part of the delivery');
+
+  // An outbox document as a build before `due` wrote it: the scan does not see it until the sweep dates it.
+  const old = (await submit(citizen.token, randomUUID())).body.id as string;
+  const { due: _due, ...undated } = (await storedDelivery(old))!;
+  await removeDeliveries([old]);
+  await insertRawDeliveries([undated]);
+  t.false((await s.services.repo.dueDeliveries(new Date(), { all: true, limit: 1000 })).some((d) => d._id === old), 'undated: not scanned');
+  t.true((await s.services.repo.dateUndatedDeliveries()) >= 1);
+  t.deepEqual((await storedDelivery(old))!.due, undated.nextAttemptAt, 'dated with its next attempt');
+  t.is(await s.services.repo.dateUndatedDeliveries(), 0, 'nothing left undated');
+  t.like((await s.deliverNow(old)).delivery, { state: 'delivered' });
+  t.is(fake.received.filter((r) => r.body.reportId === old).length, 1);
+
+  // A dead letter carries no date; an admin's retry dates it again.
+  const dead = (await submit(citizen.token, randomUUID())).body.id as string;
+  await s.services.repo.recordDelivery(dead, 'pending', { state: 'dead', lastError: 'test' });
+  t.is((await storedDelivery(dead))!.due, undefined);
+  t.true(await s.services.dispatcher.retry(dead));
+  const retried = await storedDelivery(dead);
+  t.like(retried, { state: 'pending' });
+  t.deepEqual(retried!.due, retried!.nextAttemptAt);
 });

@@ -59,6 +59,19 @@ export type DeliverableReport = Pick<ReportDoc, '_id' | keyof typeof DELIVERY_FI
   effects?: { id: string }[];
 };
 
+/** Pending deliveries: a date range on the outbox's `due` index (see reportModel's `due`); no delivery is due before 1970. */
+const DELIVERY_PENDING = { due: { $gte: new Date(0) } };
+
+/**
+ * An outcome's update of an outbox document: `due` follows `nextAttemptAt` while the delivery stays (or
+ * becomes) pending, and goes with the outcome that ends it (delivered, dead).
+ */
+function outboxUpdate(set: Partial<Omit<DeliveryDoc, '_id' | 'createdAt'>>): mongoose.UpdateQuery<unknown> {
+  if (set.state && set.state !== 'pending') return { $set: set, $unset: { due: 1 } };
+  if (set.state === 'pending' || set.nextAttemptAt) return { $set: { ...set, due: set.nextAttemptAt ?? new Date() } };
+  return { $set: set };
+}
+
 /** Statuses in which the deadline monitor watches the deadline. */
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
 
@@ -116,7 +129,7 @@ export function createReportRepository() {
    */
   function merged(doc: ReportDoc, outbox: DeliveryDoc | null | undefined): ReportDoc {
     if (outbox) {
-      const { _id: _ignored, createdAt: _filed, ...delivery } = outbox;
+      const { _id: _ignored, createdAt: _filed, due: _due, ...delivery } = outbox;
       return { ...doc, delivery } as ReportDoc;
     }
     return doc.delivery?.state === 'outbox' ? ({ ...doc, delivery: undefined } as unknown as ReportDoc) : doc;
@@ -218,7 +231,7 @@ export function createReportRepository() {
     async listByDeliveryState(state: 'pending' | 'dead', limit: number): Promise<ReportDoc[]> {
       // The first `limit` in (state, nextAttemptAt) index order, shown oldest filed first: not sorting the whole
       // state in the database keeps a large backlog's list cheap on FerretDB.
-      const rows = await DeliveryOutbox.find({ state }).limit(limit).lean<DeliveryDoc[]>().exec();
+      const rows = await DeliveryOutbox.find(state === 'pending' ? DELIVERY_PENDING : { state }).limit(limit).lean<DeliveryDoc[]>().exec();
       rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       const reports = new Map((await Report.find({ _id: { $in: rows.map((r) => r._id) } }).lean<ReportDoc[]>().exec()).map((d) => [String(d._id), d]));
       return rows.filter((r) => reports.has(r._id)).map((r) => merged(reports.get(r._id)!, r));
@@ -226,9 +239,10 @@ export function createReportRepository() {
 
     /** Pending deliveries due by `now` (or all pending ones, when a recovered pipeline takes the backlog at once): small outbox documents. */
     dueDeliveries(now: Date, opts: { all: boolean; limit: number }): Promise<DeliveryDoc[]> {
-      const filter = opts.all ? { state: 'pending' } : { state: 'pending', nextAttemptAt: { $lte: now } };
-      // No sort: MongoDB walks the (state, nextAttemptAt) index in order anyway, and FerretDB can then
-      // stop at the limit instead of reading and sorting every pending delivery.
+      // A range on `due` (present only while pending): on the embedded database the equality on `state` read
+      // the whole outbox (reportModel, `due`). No sort: MongoDB walks the `due` index in order anyway, and
+      // FerretDB can then stop at the limit instead of reading and sorting every pending delivery.
+      const filter = opts.all ? DELIVERY_PENDING : { due: { $gte: new Date(0), $lte: now } };
       return DeliveryOutbox.find(filter).limit(opts.limit).lean<DeliveryDoc[]>().exec();
     },
 
@@ -260,7 +274,8 @@ export function createReportRepository() {
         if (!rows.length) return moved;
         for (const r of rows) {
           const d = r.delivery!;
-          const outbox: DeliveryDoc = { _id: String(r._id), state: d.state as 'pending' | 'dead', attempts: d.attempts ?? 0, nextAttemptAt: d.nextAttemptAt ?? new Date(), lastError: d.lastError ?? null, deliveredAt: null, externalId: d.externalId ?? null, connector: d.connector ?? null, createdAt: r.createdAt };
+          const nextAttemptAt = d.nextAttemptAt ?? new Date();
+          const outbox: DeliveryDoc = { _id: String(r._id), state: d.state as 'pending' | 'dead', attempts: d.attempts ?? 0, nextAttemptAt, lastError: d.lastError ?? null, deliveredAt: null, externalId: d.externalId ?? null, connector: d.connector ?? null, createdAt: r.createdAt, ...(d.state === 'pending' ? { due: nextAttemptAt } : {}) };
           await insertUnlessTaken(() => DeliveryOutbox.collection.insertOne(outbox as never));
           if (await compareAndSet(Report, String(r._id), { 'delivery.state': d.state! }, { $set: { 'delivery.state': 'outbox' } })) moved++;
         }
@@ -288,13 +303,32 @@ export function createReportRepository() {
      * (`expected`). Concurrent calls share one write (db/groupUpdate.ts); resolves once the write is
      * acknowledged, without saying whether this one still matched (the dispatcher never needed to).
      */
-    async recordDelivery(id: string, expected: DeliveryDoc['state'], set: Partial<Omit<DeliveryDoc, '_id' | 'createdAt'>>): Promise<void> {
-      await outcomeUpdates.update({ _id: id, state: expected }, { $set: set });
+    async recordDelivery(id: string, expected: DeliveryDoc['state'], set: Partial<Omit<DeliveryDoc, '_id' | 'createdAt' | 'due'>>): Promise<void> {
+      await outcomeUpdates.update({ _id: id, state: expected }, outboxUpdate(set));
     },
 
     /** `recordDelivery` for one caller that must know whether it applied (an admin's retry of a dead letter). */
-    async rescheduleDelivery(id: string, expected: DeliveryDoc['state'], set: Partial<Omit<DeliveryDoc, '_id' | 'createdAt'>>): Promise<boolean> {
-      return compareAndSet(DeliveryOutbox, id, { state: expected }, { $set: set });
+    async rescheduleDelivery(id: string, expected: DeliveryDoc['state'], set: Partial<Omit<DeliveryDoc, '_id' | 'createdAt' | 'due'>>): Promise<boolean> {
+      return compareAndSet(DeliveryOutbox, id, { state: expected }, outboxUpdate(set));
+    },
+
+    /**
+     * Pending outbox documents without `due` (written by a build before it, e.g. an instance still running
+     * the old build during an upgrade) get it, so the dispatcher's scan finds them: a compare-and-set on
+     * "still pending and undated", so an outcome written meanwhile stands. The dispatcher runs this at start
+     * and every few minutes; on the embedded database its query reads the whole outbox (the reason for
+     * `due`), which is why it is not part of every scan. Answers how many were dated.
+     */
+    async dateUndatedDeliveries(): Promise<number> {
+      let dated = 0;
+      for (;;) {
+        const rows = await DeliveryOutbox.find({ state: 'pending', due: null }, { nextAttemptAt: 1 }).limit(500).lean<DeliveryDoc[]>().exec();
+        if (!rows.length) return dated;
+        let progress = 0;
+        for (const r of rows) if (await compareAndSet(DeliveryOutbox, r._id, { state: 'pending', due: null }, { $set: { due: r.nextAttemptAt ?? new Date() } })) progress++;
+        dated += progress;
+        if (!progress) return dated; // every one changed under us: the next sweep looks again
+      }
     },
 
     /** An outbox document whose report never arrived (its process died between the two inserts): removed while still pending. */
@@ -383,7 +417,7 @@ export function createReportRepository() {
     /** Backlog sizes for the metrics gauges (indexed fields; the caller caches, see metrics/metrics.ts). */
     async countBacklogs(): Promise<{ deliveryPending: number; deliveryDead: number; effectsPending: number }> {
       const [deliveryPending, deliveryDead, effectsPending] = await Promise.all([
-        DeliveryOutbox.countDocuments({ state: 'pending' }).exec(),
+        DeliveryOutbox.countDocuments(DELIVERY_PENDING).exec(),
         DeliveryOutbox.countDocuments({ state: 'dead' }).exec(),
         Report.countDocuments(EFFECTS_PENDING).exec(),
       ]);
@@ -506,7 +540,7 @@ export function createReportRepository() {
       // acknowledged report that no dispatcher knows of. An outbox document whose report did not follow
       // is removed here if the insert failed (a retried submit, a taken ticket number, a refused quota), or
       // by the dispatcher once it is old if the process died in between.
-      const outbox: DeliveryDoc = { _id: String(doc._id), state: 'pending', attempts: 0, nextAttemptAt: doc.createdAt, lastError: null, deliveredAt: null, externalId: null, connector: null, createdAt: doc.createdAt };
+      const outbox: DeliveryDoc = { _id: String(doc._id), state: 'pending', attempts: 0, nextAttemptAt: doc.createdAt, lastError: null, deliveredAt: null, externalId: null, connector: null, createdAt: doc.createdAt, due: doc.createdAt };
       await outboxInserts.insert(outbox);
       try {
         if (admitted) await admitted;
