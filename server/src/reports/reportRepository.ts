@@ -229,8 +229,9 @@ export function createReportRepository() {
 
     /** Deliveries in one state (the console's dead-letter and pending lists), oldest first. */
     async listByDeliveryState(state: 'pending' | 'dead', limit: number): Promise<ReportDoc[]> {
-      // The first `limit` in (state, nextAttemptAt) index order, shown oldest filed first: not sorting the whole
-      // state in the database keeps a large backlog's list cheap on FerretDB.
+      // The first `limit` in index order ((state, nextAttemptAt) for dead letters, `due` for pending ones: see
+      // dueDeliveries), shown oldest filed first: not sorting the whole state in the database keeps a large
+      // backlog's list cheap on FerretDB.
       const rows = await DeliveryOutbox.find(state === 'pending' ? DELIVERY_PENDING : { state }).limit(limit).lean<DeliveryDoc[]>().exec();
       rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       const reports = new Map((await Report.find({ _id: { $in: rows.map((r) => r._id) } }).lean<ReportDoc[]>().exec()).map((d) => [String(d._id), d]));
