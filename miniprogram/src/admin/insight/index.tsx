@@ -328,7 +328,7 @@ export default function InsightDashboard() {
         header={['区', '二级分类', '件数', '环比', '集中度', '解决率', '满意率', '综合分']}
         rows={blockers.map((b) => [b.district.name, b.category.name, b.count, signed(b.change), pct(b.concentration), pct(b.resolutionRate), pct(b.satisfactionRate), b.score])}
         onRow={(i) => void openPair(blockers[i])}
-        extra={<Text className='muted insight-panel-tip'>点一行查看这组诉求。件数：{T.count}；集中度：{T.concentration}；满意率：{T.satisfactionRate}</Text>}
+        extra={<Text className='muted insight-panel-tip'>点一行查看这组诉求。件数：{T.count}；{T.concentration}；{T.satisfactionRate}</Text>}
       />
       {pair && (
         <View className='card' data-testid='pair-reports'>
