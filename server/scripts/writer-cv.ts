@@ -15,11 +15,19 @@
  * Urgency labels are dropped for these runs (the urgency model does not touch the first level) and
  * no calibration folds are fitted (accuracy is the same at any temperature): ~4× faster.
  * CONFIGS.json is a list of {name, features?, blend?, epochs?, l2?}.
+ *
+ * --urgency: the urgency figures instead (urgency labels kept, no calibration folds: the temperature does not touch
+ *   urgency). Leave-one-writer-out over EVERY training writer (or --folds=…), or with --fresh=FILE,… trained on the
+ *   whole corpus except those files and scored on them. Prints 紧急 / 次紧急 precision and recall at
+ *   URGENCY_THRESHOLDS (pooled, per fold writer, per register), a threshold grid, and with --dump=FILE.jsonl one line
+ *   per scored text {writer, register, truth, pU, pS, rules, reasons, defused, signals, text}, for error analysis and
+ *   threshold sweeps without retraining.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
-import { BLEND, Classifier, type ClassifierTrainOptions, type TrainingExample } from '../src/classification/classifier';
+import { BLEND, Classifier, decideUrgency, URGENCY_THRESHOLDS, type ClassifierTrainOptions, type UrgencyThresholds, type TrainingExample } from '../src/classification/classifier';
+import { analyseUrgency, URGENCY_SIGNALS, type Urgency } from '../src/classification/urgency';
 import { evaluate } from '../src/classification/evaluate';
 import { CORPUS_DIR, examplesOf, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
 
@@ -59,6 +67,72 @@ function score(c: Classifier, writer: string, rows: TrainingExample[]): Scored[]
 
 const acc = (s: Scored[]) => (s.length ? r3(s.filter((x) => x.right).length / s.length) : NaN);
 const registersOf = (s: Scored[]) => [...new Set(s.map((x) => x.e.register ?? '?'))].sort();
+
+if (args.includes('--urgency')) {
+  interface UScored { writer: string; register: string; truth: Urgency; pU: number; pS: number; text: string }
+  const withUrgency = new Map(writers.map((w) => [w, loadTrainingCorpus(CORPUS_DIR, [w])]));
+  const rounds: { writer: string; trainOn: TrainingExample[]; rows: { text: string; urgency?: Urgency; register?: string }[] }[] = [];
+  if (freshFiles.length) {
+    const fresh = new Set(freshFiles.map((f) => path.basename(f)));
+    const trainOn = [...base, ...writers.filter((w) => !fresh.has(w)).flatMap((w) => withUrgency.get(w)!)];
+    // one model for every fresh file (they are scored, never trained on)
+    for (const f of freshFiles) rounds.push({ writer: path.basename(f, '.jsonl'), trainOn, rows: loadJsonl(f, parentOf) });
+  } else {
+    const all = opt('folds') ? folds : writers;
+    for (const w of all) rounds.push({ writer: w.replace('.jsonl', ''), trainOn: [...base, ...writers.filter((x) => x !== w).flatMap((x) => withUrgency.get(x)!)], rows: withUrgency.get(w)! });
+  }
+  for (const config of configs) {
+    Object.assign(BLEND, DEFAULT_BLEND, config.blend);
+    const started = performance.now();
+    const scored: UScored[] = [];
+    let model: Classifier | null = null;
+    let trainedOn: TrainingExample[] | null = null;
+    for (const round of rounds) {
+      if (round.trainOn !== trainedOn) {
+        model = Classifier.train(round.trainOn, leaves, 0, { ...config, calibrationFolds: 0 });
+        trainedOn = round.trainOn;
+      }
+      for (const e of round.rows) {
+        if (!e.urgency) continue;
+        const u = model!.urgencyOf(e.text);
+        scored.push({ writer: round.writer, register: e.register ?? '?', truth: e.urgency, pU: u.modelUrgent, pS: u.modelSemi, text: e.text });
+      }
+      console.error(`  ${config.name}: ${round.writer} scored (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    }
+    const noRule = { level: 'normal' as const, urgent: false, reasons: [], defused: false };
+    const level = (s: UScored, t: UrgencyThresholds = URGENCY_THRESHOLDS): Urgency => decideUrgency(noRule, s.pU, s.pS, t).level;
+    const pr = (rows: UScored[], l: Urgency, t: UrgencyThresholds = URGENCY_THRESHOLDS) => {
+      let tp = 0, fp = 0, fn = 0;
+      for (const s of rows) {
+        const got = level(s, t);
+        if (got === l && s.truth === l) tp++;
+        else if (got === l) fp++;
+        else if (s.truth === l) fn++;
+      }
+      return `P ${r3(tp / Math.max(tp + fp, 1))} R ${r3(tp / Math.max(tp + fn, 1))} (${tp + fn})`;
+    };
+    const line = (rows: UScored[], t: UrgencyThresholds = URGENCY_THRESHOLDS) => `紧急 ${pr(rows, 'urgent', t)} | 次紧急 ${pr(rows, 'semi_urgent', t)}`;
+    console.log(`${config.name}: ${freshFiles.length ? 'fresh' : 'leave-one-writer-out'}, thresholds ${JSON.stringify(URGENCY_THRESHOLDS)}, ${scored.length} texts (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(`  pooled: ${line(scored)}`);
+    for (const w of [...new Set(scored.map((s) => s.writer))]) console.log(`  ${w.padEnd(8)} ${line(scored.filter((s) => s.writer === w))}`);
+    for (const r of [...new Set(scored.map((s) => s.register))].sort()) console.log(`  ${r.padEnd(10)} ${line(scored.filter((s) => s.register === r))}`);
+    for (const tu of [0.15, 0.18, 0.2, 0.22, 0.25]) for (const k of [0, 0.5, 0.7]) for (const ts of [0.06, 0.08, 0.1]) console.log(`  grid ${tu} / ${ts}, ×${k}: ${line(scored, { urgent: tu, semiUrgent: ts, urgentOverSemi: k })}`);
+    const dump = opt('dump');
+    if (dump) {
+      writeFileSync(
+        configs.length > 1 ? dump.replace(/\.jsonl$/, `.${config.name}.jsonl`) : dump,
+        scored
+          .map((s) => {
+            const a = analyseUrgency(s.text);
+            const predicted = decideUrgency(a.rules, s.pU, s.pS).level;
+            return JSON.stringify({ ...s, predicted, rules: a.rules.level, reasons: a.rules.reasons, defused: a.rules.defused, signals: a.signals.map((i) => URGENCY_SIGNALS[i]) });
+          })
+          .join('\n') + '\n',
+      );
+    }
+  }
+  process.exit(0);
+}
 
 if (args.includes('--eval')) {
   if (!freshFiles.length) throw new Error('--eval needs --fresh=FILE,…');

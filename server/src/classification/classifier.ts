@@ -43,8 +43,23 @@ export interface ClassifierTrainOptions {
  * 紧急 costs a glance, a missed one a life. There, over 11 writers: 紧急 P 0.831 R 0.969, 次紧急 P 0.570
  * R 0.847; on the folds of the four writers no rule was written from (w9–w12): 紧急 P 0.892 R 0.963,
  * 次紧急 P 0.824 R 0.850.
+ * Sixth round (README, "次紧急 recall on new writers"): 0.18 / 0.08 with urgentOverSemi 0.5, chosen by
+ * leave-one-writer-out over all 13 writers (scripts/writer-cv.ts --urgency): 紧急 P 0.840 R 0.964,
+ * 次紧急 P 0.621 R 0.879, where 0.2 / 0.08 alone gave 0.840 / 0.967 and 0.612 / 0.864 with the same rules.
  */
-export const URGENCY_THRESHOLDS = { urgent: 0.2, semiUrgent: 0.08 };
+export const URGENCY_THRESHOLDS: UrgencyThresholds = { urgent: 0.18, semiUrgent: 0.08, urgentOverSemi: 0.5 };
+
+/**
+ * `urgentOverSemi` (2026-11-30, sixth round): 紧急 also needs P(紧急) ≥ urgentOverSemi × P(次紧急). Most
+ * 次紧急 texts the model missed were called 紧急 with P(紧急) 0.2–0.5 while it gave P(次紧急) two or
+ * three times that (a ceiling pouring water, a blocked fire exit, a deep pothole). 0 (the thresholds of
+ * earlier rounds) leaves it out.
+ */
+export interface UrgencyThresholds {
+  urgent: number;
+  semiUrgent: number;
+  urgentOverSemi?: number;
+}
 /** the thresholds of models stored by the third round (rule signals, no character block or text-only twin) */
 export const THIRD_ROUND_URGENCY_THRESHOLDS = { urgent: 0.12, semiUrgent: 0.08 };
 /** the thresholds of models stored before the rule signals (rules first, then a text-only model) */
@@ -517,9 +532,9 @@ export class Classifier {
  * The reasons shown (and the 119/110/120 the app picks from them) are the rules' when a rule
  * agrees, otherwise the likely category.
  */
-export function decideUrgency(rules: UrgencyResult, pUrgent: number, pSemi: number, t = URGENCY_THRESHOLDS, about?: string): UrgencyResult {
+export function decideUrgency(rules: UrgencyResult, pUrgent: number, pSemi: number, t: UrgencyThresholds = URGENCY_THRESHOLDS, about?: string): UrgencyResult {
   const what = about ? `：${about}` : '';
-  if (pUrgent >= t.urgent) return { level: 'urgent', urgent: true, reasons: rules.level === 'urgent' ? rules.reasons : [`可能危及人身安全${what}`], defused: false };
+  if (pUrgent >= t.urgent && pUrgent >= (t.urgentOverSemi ?? 0) * pSemi) return { level: 'urgent', urgent: true, reasons: rules.level === 'urgent' ? rules.reasons : [`可能危及人身安全${what}`], defused: false };
   if (pUrgent + pSemi >= t.semiUrgent) return { level: 'semi_urgent', urgent: false, reasons: rules.level === 'semi_urgent' ? rules.reasons : [`需当天处理${what}`], defused: false };
   return { level: 'normal', urgent: false, reasons: [], defused: rules.defused };
 }

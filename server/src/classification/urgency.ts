@@ -31,14 +31,14 @@ const URGENT_RULES: Rule[] = [
 ];
 
 const SEMI_URGENT_RULES: Rule[] = [
-  { reason: '整栋停水停电停气', pattern: /(整栋|整幢|这栋楼|这幢楼|整个?楼|全楼|整个小区|全小区|整个单元|一个单元|整条弄堂|整个弄堂|几百户|\d+户|整片|这一片|高层)[^。！？]{0,16}(停水|停电|没水|没电|断水|断电|停气|没气|燃气停|燃气.{0,2}(停|中断)|没信号)|(停水|停电|没水|没电|停气|断气)[^。！？]{0,10}(整栋|整幢|全楼|整个小区|整个单元|\d+户|几个?小时|一天|两天)/ },
-  { reason: '消防通道堵塞', pattern: /(消防通道|安全出口|逃生通道|疏散通道|楼梯通道|消防门|唯一的?出口)[^。！？]{0,10}(堵|占|锁|封|停|推不开)|(堵|占|锁)[^。！？]{0,6}(消防通道|安全出口|逃生通道)|消防栓[^。！？]{0,8}(没水|空的|没有水)/ },
-  { reason: '信号灯故障', pattern: /(红绿灯|信号灯)[^。！？]{0,8}(坏|灭|不亮|全黑|黑了|失灵|不工作|乱|闪黄灯)|(路口|斑马线|一整排|整条路)[^。！？]{0,6}路灯[^。！？]{0,6}(不亮|全黑|灭)/ },
-  { reason: '爆管停水', pattern: /爆管|(水管|管道|总管)[^，。,.]{0,4}(爆裂|爆了|破裂)/ },
-  { reason: '污水倒灌', pattern: /(污水|粪水|脏水|下水道|化粪池|公厕|马桶)[^。！？]{0,12}(倒灌|冒|漫|流进|淹|溢)|倒灌|(地下车库|车库|地道|屋里|家里)[^。！？]{0,4}(进水|淹)|积水[^。！？]{0,8}(熄火|进屋|到膝盖|没过)/ },
-  { reason: '高层电梯停运', pattern: /电梯[^。！？]{0,10}(停|坏)[^。！？]{0,16}(老人|下不来|上不去|高层|轮椅|\d{2}楼|\d{2}层|[一二三]?十[一二三四五六七八九]?(楼|层))|(\d{2}楼|\d{2}层|[一二三]?十[一二三四五六七八九]?(楼|层)|高层)[^。！？]{0,12}电梯[^。！？]{0,6}(停|坏)/ },
-  { reason: '道路大坑', pattern: /(大坑|深坑|坑洞|塌了个坑|很深的坑)[^。！？]{0,20}(摔|主干道|主路|马路|车道|翻)|(主干道|主路|马路|车道|[^小]路)[^。！？]{0,16}(大坑|深坑|很深的坑)|(坑|护栏|栏杆|隔离栏)[^。！？]{0,12}(摔了|摔倒|横在|撞倒|撞飞)/ },
-  { reason: '今天必须处理', pattern: /今天(之内|内)?(必须|一定要|务必|就)?(来|派人|处理|修|清理|打开|清运|去查)|今朝(一定要|要|就)?(来|修|派人)|请今天|今天能(来|修)|今晚(必须|一定要|就)?(来|派人)|天黑之前/ },
+  { reason: '整栋停水停电停气', pattern: /(整栋|整幢|这栋楼|这幢楼|整个?楼|全楼|整个小区|全小区|整个单元|一个单元|整条弄堂|整个弄堂|几百户|\d+户|整片|这一片|高层|\d+号楼|[一二三四五六七八九十\d]+[幢栋]|我们楼|阿拉楼|全村|小区|整条[路街弄])[^。！？]{0,16}(停水|停电|没水|没电|断水|断电|停气|没气|没燃气|没煤气|燃气停|燃气.{0,2}(停|中断)|(煤气|燃气)[^。！？，]{0,3}(没了|断了|不通|打不着)|没信号|自来水[^。！？，]{0,6}(发黄|发黑|浑|臭|有味))|(停水|停电|没水|没电|停气|断气)[^。！？]{0,10}(整栋|整幢|全楼|整个小区|整个单元|\d+户|[一二三四五六七八九十两几\d]+个?多?(小时|钟头)|一天|两天|到现在|至今|一整天|一上午|一早上|一晚上|一夜)/ },
+  { reason: '消防通道堵塞', pattern: /(消防通道|消防车道|安全出口|安全通道|逃生通道|逃生口|逃生门|疏散通道|疏散楼梯|防火门|楼梯通道|消防门|唯一的?出口)[^。！？]{0,10}(堵|占|锁|封|停|推不开|堆满|挡)|(堵|占|锁)[^。！？]{0,6}(消防通道|安全出口|逃生通道)|消防栓[^。！？]{0,8}(没水|空的|没有水)/ },
+  { reason: '信号灯故障', pattern: /(红绿灯|信号灯|小人灯|人行灯|行人灯)[^。！？]{0,8}(坏|灭|不亮|全黑|黑了|黑掉|黑脱|失灵|故障|不工作|不变|乱|闪黄灯)|(路口|斑马线|一整排|整条路)[^。！？]{0,6}路灯[^。！？]{0,6}(不亮|全黑|灭)/ },
+  { reason: '爆管或漏水进屋', pattern: /爆管|(水管|管道|总管)[^，。,.]{0,4}(爆裂|爆了|破裂)|(楼上|天花板|楼板)[^。！？]{0,16}(往下流|往下滴|往下淌|流下来|漏下来|哗哗|像下雨|像落雨|淹了|滴到电|电表箱|电箱)/ },
+  { reason: '污水倒灌或偷排', pattern: /(污水|粪水|脏水|下水道|化粪池|公厕|马桶)[^。！？]{0,12}(倒灌|冒|漫|流进|淹|溢)|倒灌|(地下车库|车库|地道|屋里|家里)[^。！？]{0,4}(进水|淹)|积水[^。！？]{0,8}(熄火|进屋|到膝盖|没过)|(河|沟|浜)[^。！？]{0,12}(突然|正在|还在|刚刚|刚才|今天|今朝)[^。！？]{0,8}(排|变红|变成红|变色|红色|冒)|(突然|正在|还在|刚刚|刚才|今天|今朝)[^。！？]{0,8}[往向](河|沟|浜)[^。！？]{0,4}[排倒放]/ },
+  { reason: '高层电梯停运', pattern: /电梯[^。！？]{0,10}(停|坏)[^。！？]{0,16}(老人|下不来|下不去|下不了楼|上不去|爬不动|高层|轮椅|\d{2}楼|\d{2}层|[一二三]?十[一二三四五六七八九]?(楼|层))|(\d{2}楼|\d{2}层|[一二三]?十[一二三四五六七八九]?(楼|层)|高层)[^。！？]{0,12}电梯[^。！？]{0,6}(停|坏)/ },
+  { reason: '道路坑洞或护栏损坏', pattern: /(护栏|护兰|栏杆|隔离栏)[^。！？]{0,8}(撞断|撞倒|倒了|断了|倒在|横在|缺了一?大?[截段])|(路面|路当中|马路)[^。！？]{0,8}(塌了一?个|翘起来)|人行道[^。！？]{0,8}塌了一?个|(大坑|深坑|坑洞|塌了个坑|很深的坑)[^。！？]{0,20}(摔|主干道|主路|马路|车道|翻)|(主干道|主路|马路|车道|[^小]路)[^。！？]{0,16}(大坑|深坑|很深的坑)|(坑|护栏|栏杆|隔离栏)[^。！？]{0,12}(摔了|摔倒|横在|撞倒|撞飞)/ },
+  { reason: '今天必须处理', pattern: /今天(之内|内)?(必须|一定要|务必|就)?(来|派人|处理|修|清理|打开|清运|去查)|今朝(一定要|要|就)?(来|修|派人)|请今天|今天能(来|修)|今晚(必须|一定要|就)?(来|派人)|天黑之前|今日(之内|内)?(必须|一定要|务必)?(到场|处理|派人|查处|协调|核查|落实|安排|来|修|清)/ },
 ];
 
 /** a negation right before the phrase: 没有着火, 不是漏气; or right after: 煤气味一点都没有 */
@@ -51,8 +51,8 @@ const HYPOTHETICAL_BEFORE = /(万一|一旦|怕|真要|要是|如果|以为|像|
  * 怕刮风吹下来砸到人, 哪天烧起来谁担责任, 真着火了怎么办, 以防着火 — not an event happening now.
  */
 const HYPOTHETICAL_CLAUSE = /(万一|一旦|生怕|怕|担心|害怕|要是|如果|假如|哪天|迟早|早晚|以防|防止|避免|预防|隐患|容易|可能会|会不会|是不是|引发|导致|造成|酿成|引起)[^，。,.！!？?]{0,12}$/;
-/** …着火怎么办, 火灾隐患: talk about a danger, not one */
-const HYPOTHETICAL_AFTER = /^([^，。,.！!？?]{0,8}(怎么办|谁负责|谁担责|谁来负责|哪能办|就晚了|来不及)|(隐患|风险))/;
+/** …着火怎么办, 火灾隐患, 真着火了往哪跑, 着火消防车怎么进来: talk about a danger, not one */
+const HYPOTHETICAL_AFTER = /^([^，。,.！!？?]{0,8}(怎么办|谁负责|谁担责|谁来负责|哪能办|就晚了|来不及|往哪跑|怎么跑|怎么逃|怎么进来|怎么进去|怎么出去)|(隐患|风险))/;
 /** thanks for how it was handled: the danger is over */
 const THANKS = /表扬|感谢|点赞|锦旗/;
 /** the danger is over: 已经处理好了, 修好了, 后来没事了 */
@@ -91,7 +91,12 @@ interface Live {
   hypothetical: boolean;
 }
 
-function live(text: string, rules: Rule[]): Live {
+/**
+ * `askedAbout`: whether a question or warning right after the phrase (…怎么办, …往哪跑, …隐患) makes it talk
+ * about a danger rather than one. True for the 紧急 rules (真着火了往哪跑 is no fire); false for the 次紧急 rules,
+ * whose phrase is a fact the resident argues from: 安全出口被锁住了，出了事人怎么跑 and 停水两天了怎么办 are live.
+ */
+function live(text: string, rules: Rule[], askedAbout = true): Live {
   const reasons: string[] = [];
   let defused = false;
   let hypothetical = false;
@@ -101,7 +106,7 @@ function live(text: string, rules: Rule[]): Live {
       const before = text.slice(Math.max(0, match.index! - 4), match.index);
       const after = text.slice(match.index! + match[0].length, match.index! + match[0].length + 6);
       const end = match.index! + match[0].length;
-      if (HYPOTHETICAL_BEFORE.test(before) || HYPOTHETICAL_CLAUSE.test(text.slice(Math.max(0, match.index! - 14), match.index)) || HYPOTHETICAL_AFTER.test(text.slice(end, end + 12))) {
+      if (HYPOTHETICAL_BEFORE.test(before) || HYPOTHETICAL_CLAUSE.test(text.slice(Math.max(0, match.index! - 14), match.index)) || (askedAbout && HYPOTHETICAL_AFTER.test(text.slice(end, end + 12)))) {
         hypothetical = true;
         continue;
       }
@@ -122,7 +127,7 @@ export function detectUrgency(text: string): UrgencyResult {
   if (NOT_URGENT.test(text)) return { level: 'normal', urgent: false, reasons: [], defused: true };
   const urgent = live(text, URGENT_RULES);
   if (urgent.reasons.length) return { level: 'urgent', urgent: true, reasons: urgent.reasons, defused: false };
-  const semi = live(text, SEMI_URGENT_RULES);
+  const semi = live(text, SEMI_URGENT_RULES, false);
   return rulesResult(urgent, semi);
 }
 
@@ -165,7 +170,7 @@ export function analyseUrgency(text: string): { rules: UrgencyResult; signals: n
   const on = new Set<number>();
   const put = (name: string) => on.add(SIGNAL_INDEX.get(name)!);
   const urgent = live(text, URGENT_RULES);
-  const semi = live(text, SEMI_URGENT_RULES);
+  const semi = live(text, SEMI_URGENT_RULES, false);
   const notUrgent = NOT_URGENT.test(text);
   const rules: UrgencyResult = notUrgent ? { level: 'normal', urgent: false, reasons: [], defused: true } : rulesResult(urgent, semi);
   for (const r of urgent.reasons) put(`urgent:${r}`);

@@ -55,6 +55,42 @@ test('urgency: emergencies worded without the classic phrases are 紧急, within
   t.is(detectUrgency('公共的落水管子漏掉了').level, 'normal', '落水管 is a drainpipe, not someone in the water');
 });
 
+test('次紧急 as residents say it (sixth round): a building without power or gas, a locked fire door, a dark traffic light, a broken guardrail, a ceiling pouring water, a river being dyed', (t) => {
+  for (const text of [
+    '5号楼停电已经六个钟头了',
+    '整个小区没燃气，饭都烧不了',
+    '整幢楼烧饭的煤气都断了，老人小孩等吃饭',
+    '我们小区从早上停电到现在',
+    '商场疏散楼梯的防火门被铁链锁住了',
+    '十字路口的红绿灯全部黑掉了',
+    '马路中间的隔离栏被撞倒了一大片',
+    '楼上卫生间漏水，水顺着我家天花板往下流',
+    '那家厂正在往河里排红颜色的水',
+    '井盖松动，请今日派人到场处理',
+    '电梯坏了三天，我住十八楼，腿不好下不去',
+  ]) t.is(detectUrgency(text).level, 'semi_urgent', text);
+  // the near misses: one household, a chronic nuisance, a dent, a headline
+  for (const text of [
+    '家里热水器坏了，一个礼拜没热水',
+    '人行道地砖翘起来几块，走路绊脚',
+    '隔离栏被撞弯了',
+    '这条河常年发黑发臭',
+    '楼上邻居装修太吵了',
+    '今日头条上看到说要修路',
+    '整幢楼停电是上周的事，已经恢复了',
+  ]) t.is(detectUrgency(text).level, 'normal', text);
+});
+
+test('a question after a 次紧急 fact does not defuse it; after a 紧急 phrase it still does (真着火了往哪跑 is no fire)', (t) => {
+  for (const text of ['安全出口被锁住了，出了事人怎么跑', '小区消防车道上停满了车，真着火了消防车怎么进来']) {
+    const u = detectUrgency(text);
+    t.is(u.level, 'semi_urgent', text);
+    t.deepEqual(u.reasons, ['消防通道堵塞'], text);
+  }
+  t.is(detectUrgency('楼道里堆满了纸箱，真着火了往哪跑').level, 'normal');
+  t.is(detectUrgency('楼道里着火了，往哪跑都是烟').level, 'urgent', 'a live fire with 往哪 later in the clause, not a question about one');
+});
+
 test('models stored before the rule signals: the text-only model can raise a level but never overrides a negated or past danger', (t) => {
   const plain = detectUrgency('隔壁那家一直没动静');
   t.is(combineUrgency(plain, 0.9, 0.05).level, 'urgent');
@@ -91,6 +127,15 @@ test('the urgency model decides with its thresholds; reasons come from an agreei
   t.deepEqual(u.reasons, ['可能危及人身安全：独居老人']);
   t.is(decideUrgency(plain, ts / 2, ts / 2 + 0.01).level, 'semi_urgent');
   t.is(decideUrgency(plain, ts / 4, ts / 4).level, 'normal');
+  // 紧急 also needs P(紧急) ≥ urgentOverSemi × P(次紧急): a model sure it is within-a-day says 次紧急
+  const k = URGENCY_THRESHOLDS.urgentOverSemi ?? 0;
+  if (k > 0) {
+    t.is(decideUrgency(plain, tu + 0.01, (tu + 0.01) / k + 0.01).level, 'semi_urgent');
+    t.is(decideUrgency(plain, tu + 0.01, (tu + 0.01) / k - 0.01).level, 'urgent');
+  }
+  t.is(decideUrgency(plain, 0.3, 0.7, { urgent: 0.2, semiUrgent: 0.08, urgentOverSemi: 0.5 }).level, 'semi_urgent');
+  t.is(decideUrgency(plain, 0.3, 0.55, { urgent: 0.2, semiUrgent: 0.08, urgentOverSemi: 0.5 }).level, 'urgent');
+  t.is(decideUrgency(plain, 0.3, 0.7, { urgent: 0.2, semiUrgent: 0.08 }).level, 'urgent', 'older thresholds: no ratio');
 });
 
 test('the call banner number follows the reasons: fire/gas 119, illness 120, otherwise 110', (t) => {
