@@ -31,7 +31,7 @@ const URGENT_RULES: Rule[] = [
 ];
 
 const SEMI_URGENT_RULES: Rule[] = [
-  { reason: '整栋停水停电停气', pattern: /(整栋|整幢|这栋楼|这幢楼|整个?楼|全楼|整个小区|全小区|整个单元|一个单元|整条弄堂|整个弄堂|几百户|\d+户|整片|这一片|高层|\d+号楼|[一二三四五六七八九十\d]+[幢栋]|我们楼|阿拉楼|全村|小区|整条[路街弄])[^。！？]{0,16}(停水|停电|没水|没电|断水|断电|停气|没气|没燃气|没煤气|燃气停|燃气.{0,2}(停|中断)|(煤气|燃气)[^。！？，]{0,3}(没了|断了|不通|打不着)|没信号|自来水[^。！？，]{0,6}(发黄|发黑|浑|臭|有味))|(停水|停电|没水|没电|停气|断气)[^。！？]{0,10}(整栋|整幢|全楼|整个小区|整个单元|\d+户|[一二三四五六七八九十两几\d]+个?多?(小时|钟头)|一天|两天|到现在|至今|一整天|一上午|一早上|一晚上|一夜)/ },
+  { reason: '整栋停水停电停气', pattern: /(整栋|整幢|这栋楼|这幢楼|整个?楼|全楼|整个小区|全小区|整个单元|一个单元|整条弄堂|整个弄堂|几百户|\d+户|整片|这一片|高层|\d+号楼|[一二三四五六七八九十\d]+[幢栋]|我们楼|阿拉楼|全村|小区|整条[路街弄])[^。！？]{0,16}(停水|停电|没水|没电|断水|断电|停气|没气|没燃气|没煤气|燃气停|燃气.{0,2}(停|中断)|(煤气|燃气|mq|rq)[^。！？，]{0,8}(没了|断了|不通|打不着|点不着|烧不着|压力不够)|没有(燃气|煤气)|没信号|自来水[^。！？，]{0,6}(发黄|发黑|浑|臭|有味))|(停水|停电|没水|没电|停气|断气)[^。！？]{0,10}(整栋|整幢|全楼|整个小区|整个单元|\d+户|[一二三四五六七八九十两几\d]+个?多?(小时|钟头)|一天|两天|到现在|至今|一整天|一上午|一早上|一晚上|一夜)/ },
   { reason: '消防通道堵塞', pattern: /(消防通道|消防车道|安全出口|安全通道|逃生通道|逃生口|逃生门|疏散通道|疏散楼梯|防火门|楼梯通道|消防门|唯一的?出口)[^。！？]{0,10}(堵|占|锁|封|停|推不开|堆满|挡)|(堵|占|锁)[^。！？]{0,6}(消防通道|安全出口|逃生通道)|消防栓[^。！？]{0,8}(没水|空的|没有水)/ },
   { reason: '信号灯故障', pattern: /(红绿灯|信号灯|小人灯|人行灯|行人灯)[^。！？]{0,8}(坏|灭|不亮|全黑|黑了|黑掉|黑脱|失灵|故障|不工作|不变|乱|闪黄灯)|(路口|斑马线|一整排|整条路)[^。！？]{0,6}路灯[^。！？]{0,6}(不亮|全黑|灭)/ },
   { reason: '爆管或漏水进屋', pattern: /爆管|(水管|管道|总管)[^，。,.]{0,4}(爆裂|爆了|破裂)|(楼上|天花板|楼板)[^。！？]{0,16}(往下流|往下滴|往下淌|流下来|漏下来|哗哗|像下雨|像落雨|淹了|滴到电|电表箱|电箱)/ },
@@ -57,6 +57,11 @@ const HYPOTHETICAL_AFTER = /^([^，。,.！!？?]{0,8}(怎么办|谁负责|谁�
 const THANKS = /表扬|感谢|点赞|锦旗/;
 /** the danger is over: 已经处理好了, 修好了, 后来没事了 */
 const RESOLVED = /已经?(处理|修好|修复|解决|排除|恢复|扑灭|灭了|灭掉|好了|救出|没事)|(处理|修|解决|弄)(好|完)了|没事了|被?(救|放)出来(了|以后|后)|还好没出事|幸亏|幸好|好在|没人受伤|灭掉了|扑灭了|误报/;
+/**
+ * The fixes among RESOLVED, without the near misses (幸亏, 好在, 没人受伤): a near miss ends a danger (紧急) but is
+ * the resident's argument for a 次紧急 fact (井盖碎了，幸好没人掉下去，今天来修).
+ */
+const FIXED = /已经?(处理|修好|修复|解决|排除|恢复|扑灭|灭了|灭掉|好了|救出|没事)|(处理|修|解决|弄)(好|完)了|没事了|被?(救|放)出来(了|以后|后)|灭掉了|扑灭了|误报/;
 /** the clause is about the past: 上周 …, 之前 …; unless it is happening again or still */
 const PAST = /(上周|上个?星期|上个?月|上礼拜|去年|前几天|前两天|前天|前段时间|之前|以前|上次|上回|上趟|那次|那天|当时|事后|曾经|\d+月(份|初|底))/;
 const STILL = /现在|又|还在|仍然|至今|到现在|今天|刚刚|刚才/;
@@ -80,6 +85,12 @@ function sentenceAt(text: string, index: number, length: number): string {
   return text.slice(from, to);
 }
 
+/** Where the clause around `at` ends (the next ，,；; or the end). */
+function clauseEnd(sentence: string, at: number): number {
+  const m = /[，,；;]/.exec(sentence.slice(at));
+  return m ? at + m.index : sentence.length;
+}
+
 /** Global twins of each rule's pattern, compiled once (matchAll needs the g flag). */
 const GLOBAL = new Map<Rule, RegExp>([...URGENT_RULES, ...SEMI_URGENT_RULES].map((r) => [r, new RegExp(r.pattern.source, 'g')]));
 
@@ -97,6 +108,7 @@ interface Live {
  * whose phrase is a fact the resident argues from: 安全出口被锁住了，出了事人怎么跑 and 停水两天了怎么办 are live.
  */
 function live(text: string, rules: Rule[], askedAbout = true): Live {
+  const semi = !askedAbout;
   const reasons: string[] = [];
   let defused = false;
   let hypothetical = false;
@@ -111,7 +123,11 @@ function live(text: string, rules: Rule[], askedAbout = true): Live {
         continue;
       }
       const sentence = sentenceAt(text, match.index!, match[0].length);
-      const over = RESOLVED.test(sentence) || (PAST.test(sentence) && !STILL.test(sentence)) || THANKS.test(text);
+      // A 次紧急 fact is over when fixed anywhere in its sentence, or dated in the past up to the end of its own
+      // clause: 消防通道被车堵死了，上个月隔壁着火消防车就进不去 is blocked now (the past is another event's).
+      const over = semi
+        ? FIXED.test(sentence) || (PAST.test(sentence.slice(0, clauseEnd(sentence, sentence.indexOf(match[0]) + match[0].length))) && !STILL.test(sentence)) || THANKS.test(text)
+        : RESOLVED.test(sentence) || (PAST.test(sentence) && !STILL.test(sentence)) || THANKS.test(text);
       if (NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after) || over) {
         defused = true;
         continue;

@@ -91,6 +91,20 @@ test('a question after a 次紧急 fact does not defuse it; after a 紧急 phras
   t.is(detectUrgency('楼道里着火了，往哪跑都是烟').level, 'urgent', 'a live fire with 往哪 later in the clause, not a question about one');
 });
 
+test('a 次紧急 fact is not defused by another event\'s past or a near miss later in its sentence; a fix or its own past still defuses it', (t) => {
+  for (const text of [
+    '消防通道被私家车堵死了，上个月隔壁小区着火消防车就是进不去',
+    '马路上井盖碎了，幸好没人掉下去，今天来修一下',
+    '我们整栋楼的煤气从昨天开始打不着火',
+    '整栋楼早上起就没有煤气了，不是漏气',
+  ]) t.is(detectUrgency(text).level, 'semi_urgent', text);
+  for (const text of ['上个月，消防通道被私家车堵过一次', '上个月消防通道被私家车堵死了，现在没事了', '上周整栋楼停电三天，已经恢复了', '家里煤气灶打不着火了']) {
+    t.is(detectUrgency(text).level, 'normal', text);
+  }
+  // for a 紧急 phrase a near miss still ends it
+  t.is(detectUrgency('上周楼道里着火了，幸亏发现得早').level, 'normal');
+});
+
 test('models stored before the rule signals: the text-only model can raise a level but never overrides a negated or past danger', (t) => {
   const plain = detectUrgency('隔壁那家一直没动静');
   t.is(combineUrgency(plain, 0.9, 0.05).level, 'urgent');
