@@ -81,11 +81,24 @@ export interface UrgencyTextPart {
  * Text features ⊕ (character block, its indices already past the text's) ⊕ rule signals: columns
  * numFeatures, numFeatures + 1 … are the signals, so numFeatures counts the text and character columns.
  */
-export function urgencyInput(x: SparseVector, signals: number[], numFeatures: number, scale = URGENCY_MODEL_DEFAULTS.signalScale, chars?: SparseVector): SparseVector {
+export function urgencyInput(
+  x: SparseVector,
+  signals: number[],
+  numFeatures: number,
+  scale = URGENCY_MODEL_DEFAULTS.signalScale,
+  chars?: SparseVector,
+  /** arrays to write into (grown when short; the result is a view of them, valid until the next call) */
+  scratch?: { indices: Int32Array; values: Float32Array },
+): SparseVector {
   const c = chars?.indices.length ?? 0;
   if (!signals.length && !c) return x;
-  const indices = new Int32Array(x.indices.length + c + signals.length);
-  const values = new Float32Array(indices.length);
+  const length = x.indices.length + c + signals.length;
+  if (scratch && scratch.indices.length < length) {
+    scratch.indices = new Int32Array(2 * length);
+    scratch.values = new Float32Array(2 * length);
+  }
+  const indices = scratch ? scratch.indices.subarray(0, length) : new Int32Array(length);
+  const values = scratch ? scratch.values.subarray(0, length) : new Float32Array(length);
   indices.set(x.indices);
   values.set(x.values);
   if (chars) {
@@ -154,6 +167,15 @@ export class Classifier {
     this.vocab = tableVocabulary(this.features, vocab.idf, vocab.options);
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     this.firstPos = Int32Array.from(leaves, (l) => firstIndex.get(l.parentCode)!);
+    this.scratch = {
+      logits: new Float32Array(leaves.length),
+      direct: new Float32Array(firstCodes.length),
+      fromLeaves: new Float64Array(firstCodes.length),
+      p: new Float64Array(leaves.length),
+      urgencyP: new Float32Array(3),
+      urgencyQ: new Float32Array(3),
+      urgencyInput: { indices: new Int32Array(0), values: new Float32Array(0) },
+    };
     this.hits = { leafHits: new Uint8Array(leaves.length), parentHit: new Uint8Array(leaves.length), firstHits: new Uint8Array(firstCodes.length) };
     this.firstNames = firstCodes.map((c) => leaves.find((l) => l.parentCode === c)!.parentName);
     this.keywordUse = new Map();
@@ -192,6 +214,21 @@ export class Classifier {
   private readonly singleCharKeywords: Uint8Array;
 
   private readonly firstPos: Int32Array;
+  /**
+   * Per-text arrays reused from text to text (classification is synchronous and never re-entered): a typed
+   * array of a few hundred bytes each is allocated outside the JS heap, and eight of them per text showed
+   * in the profile. Only what leaves `classify` as numbers lives here; `firstLevelProbabilities` still
+   * returns a fresh array (calibration keeps them).
+   */
+  private readonly scratch: {
+    logits: Float32Array;
+    direct: Float32Array;
+    fromLeaves: Float64Array;
+    p: Float64Array;
+    urgencyP: Float32Array;
+    urgencyQ: Float32Array;
+    urgencyInput: { indices: Int32Array; values: Float32Array };
+  };
   private readonly hits: { leafHits: Uint8Array; parentHit: Uint8Array; firstHits: Uint8Array };
   private readonly firstNames: string[];
   /** keyword (lower case) → leaves it boosts, leaves whose parent it names, leaves it penalises, first levels it boosts */
@@ -302,10 +339,10 @@ export class Classifier {
     const chars = t ? charFeatures(text, t.chars, F, t.charScale) : undefined;
     const FU = F + (t ? t.chars.idf.length : 0);
     // one input vector: text ⊕ characters ⊕ signals; the text-only twin scores its prefix (no copy)
-    const input = urgencyInput(x, signals, FU, undefined, chars);
-    const p = softmaxInPlace(scores(this.urgencyModel, input));
+    const input = urgencyInput(x, signals, FU, undefined, chars, this.scratch.urgencyInput);
+    const p = softmaxInPlace(scores(this.urgencyModel, input, this.scratch.urgencyP));
     if (t) {
-      const q = softmaxInPlace(scores(t.model, input, undefined, x.indices.length + (chars?.indices.length ?? 0)));
+      const q = softmaxInPlace(scores(t.model, input, this.scratch.urgencyQ, x.indices.length + (chars?.indices.length ?? 0)));
       for (let k = 0; k < 3; k++) p[k] = (1 - t.textOnlyWeight) * p[k] + t.textOnlyWeight * q[k];
     }
     const r = decideUrgency(rules, p[2], p[1], t ? URGENCY_THRESHOLDS : THIRD_ROUND_URGENCY_THRESHOLDS, about);
@@ -316,7 +353,7 @@ export class Classifier {
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
   private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
     const x = featurize(text, this.vocab);
-    const logits = scores(this.model, x);
+    const logits = scores(this.model, x, this.scratch.logits);
     // with mainProblem.keywords, a keyword only in a set-aside clause (另外…, …以后再说) boosts nothing
     const found = this.findKeywords(mainProblemText(text, this.vocab.options).toLowerCase());
     const matched: string[] = [];
@@ -347,9 +384,9 @@ export class Classifier {
     const leafP = softmaxInPlace(logits);
 
     // First level: blend the first-level model with the sum over each parent's leaves (geometric mean).
-    const fromLeaves = new Float64Array(this.firstCodes.length);
+    const fromLeaves = this.scratch.fromLeaves.fill(0);
     for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
-    const direct = scores(this.firstModel, x);
+    const direct = scores(this.firstModel, x, this.scratch.direct);
     for (let f = 0; f < this.firstCodes.length; f++) direct[f] += BLEND.keywordBoost * Math.min(firstHits[f], MAX_KEYWORD_HITS);
     softmaxInPlace(direct);
     const a = BLEND.firstLevelWeight;
@@ -377,7 +414,7 @@ export class Classifier {
       for (let f = 0; f < firstP.length; f++) firstP[f] /= total;
     }
     // Leaves keep their share within their parent, scaled to the blended parent probability.
-    const p = new Float64Array(this.leaves.length);
+    const p = this.scratch.p;
     for (let c = 0; c < this.leaves.length; c++) p[c] = (firstP[this.firstPos[c]] * leafP[c]) / (fromLeaves[this.firstPos[c]] || 1);
 
     const order = top3Of(p);

@@ -39,7 +39,7 @@ function scratchOf(C: number): Float64Array {
 }
 
 /** `count`: score only the first `count` entries of `x` (a prefix of a longer vector, without copying it). */
-export function scores(model: LinearModel, x: SparseVector, out = new Float32Array(model.numClasses), count = x.indices.length): Float32Array {
+export function scores(model: LinearModel, x: SparseVector, out: Float32Array = new Float32Array(model.numClasses), count = x.indices.length): Float32Array {
   // Locals, not property loads, inside the loop: this is the scorer's whole cost.
   const C = model.numClasses;
   const w = model.weights;

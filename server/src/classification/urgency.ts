@@ -72,13 +72,15 @@ export interface UrgencyResult {
 
 /** The sentence around `index`: from the previous 。！？!?\n to the next. */
 function sentenceAt(text: string, index: number, length: number): string {
-  const stops = /[。！？!?\n；;]/;
   let from = index;
-  while (from > 0 && !stops.test(text[from - 1])) from--;
+  while (from > 0 && !SENTENCE_STOP[text.charCodeAt(from - 1)]) from--;
   let to = index + length;
-  while (to < text.length && !stops.test(text[to])) to++;
+  while (to < text.length && !SENTENCE_STOP[text.charCodeAt(to)]) to++;
   return text.slice(from, to);
 }
+/** 。！？!?\n；; by char code (a regular expression test per character showed in the profile) */
+const SENTENCE_STOP = new Uint8Array(65536);
+for (const ch of '。！？!?\n；;') SENTENCE_STOP[ch.charCodeAt(0)] = 1;
 
 /** Global twins of each rule's pattern, compiled once (matchAll needs the g flag). */
 const GLOBAL = new Map<Rule, RegExp>([...URGENT_RULES, ...SEMI_URGENT_RULES].map((r) => [r, new RegExp(r.pattern.source, 'g')]));
@@ -91,14 +93,10 @@ interface Live {
   hypothetical: boolean;
 }
 
-/** Each rule list as one pattern (any rule's): most texts match none, and one scan says so instead of one per rule. */
-const ANY = new Map<Rule[], RegExp>([URGENT_RULES, SEMI_URGENT_RULES].map((rules) => [rules, new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join('|'))]));
-
 function live(text: string, rules: Rule[]): Live {
   const reasons: string[] = [];
   let defused = false;
   let hypothetical = false;
-  if (!ANY.get(rules)!.test(text)) return { reasons, defused, hypothetical };
   for (const rule of rules) {
     if (!rule.pattern.test(text)) continue; // most texts match no rule: one cheap test each
     for (const match of text.matchAll(GLOBAL.get(rule)!)) {
