@@ -77,13 +77,15 @@ export interface UrgencyResult {
 
 /** The sentence around `index`: from the previous 。！？!?\n to the next. */
 function sentenceAt(text: string, index: number, length: number): string {
-  const stops = /[。！？!?\n；;]/;
   let from = index;
-  while (from > 0 && !stops.test(text[from - 1])) from--;
+  while (from > 0 && !SENTENCE_STOP[text.charCodeAt(from - 1)]) from--;
   let to = index + length;
-  while (to < text.length && !stops.test(text[to])) to++;
+  while (to < text.length && !SENTENCE_STOP[text.charCodeAt(to)]) to++;
   return text.slice(from, to);
 }
+/** 。！？!?\n；; by char code (a regular expression test per character showed in the profile) */
+const SENTENCE_STOP = new Uint8Array(65536);
+for (const ch of '。！？!?\n；;') SENTENCE_STOP[ch.charCodeAt(0)] = 1;
 
 /** Where the clause around `at` ends (the next ，,；; or the end). */
 function clauseEnd(sentence: string, at: number): number {
