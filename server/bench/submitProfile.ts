@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NO_QUOTAS } from '../test/serverProcess';
@@ -160,11 +160,13 @@ if (process.argv[2]) {
   }
   console.log(summarise(profile, window.from, window.to, window.submits));
 } else {
-  const db = await startEmbeddedDatabase({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'ssp-profile-')) });
+  const dbDir = mkdtempSync(path.join(os.tmpdir(), 'ssp-profile-'));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssp-profile-data-'));
+  const db = await startEmbeddedDatabase({ dataDir: dbDir });
   const dir = process.env.PROFILE_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'ssp-cpuprof-'));
   const port = await freePort();
   const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import=tsx', 'src/main.ts'], {
-    env: { ...process.env, NODE_ENV: 'test', ...NO_QUOTAS, MONGODB_URI: `${db.uri}/profile_submit`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'bench-admin-pass', PIPELINE_DISPATCHER: 'off', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-profile-data-')) },
+    env: { ...process.env, NODE_ENV: 'test', ...NO_QUOTAS, MONGODB_URI: `${db.uri}/profile_submit`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'bench-admin-pass', PIPELINE_DISPATCHER: 'off', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -190,6 +192,7 @@ if (process.argv[2]) {
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));
   await db.stop();
+  for (const dir of [dbDir, dataDir]) rmSync(dir, { recursive: true, force: true });
   // The main thread's profile is the big one (module loader threads write their own, small ones).
   const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
   writeFileSync(`${file}.window.json`, JSON.stringify({ from, to, submits: ok }));
