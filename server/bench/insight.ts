@@ -177,7 +177,7 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: null,
     log: silentLogger,
-    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined, tickMs: process.env.INSIGHT_TICK_MS ? Number(process.env.INSIGHT_TICK_MS) : undefined },
+    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined, tickMs: process.env.INSIGHT_TICK_MS ? Number(process.env.INSIGHT_TICK_MS) : undefined, maxLagMs: process.env.INSIGHT_MAX_LAG_MS ? Number(process.env.INSIGHT_MAX_LAG_MS) : undefined },
     classifier: { classifyPerMinute: 1e9 },
   });
   await prepare();
@@ -207,6 +207,7 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
     Array.from({ length: Math.ceil(SUBMITS / 5) }, async () => (await (await fetch(`${app.base}/api/v1/auth/wechat-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: `c-${randomUUID()}` }) })).json()).token as string),
   );
   const times: number[] = [];
+  const ids: string[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -219,13 +220,37 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Idempotency-Key': randomUUID() },
           body: JSON.stringify({ kind: 'complaint', description: '人民广场地铁站2号口旁边的窨井盖松动，走上去会晃', location: { lat: 31.2304, lng: 121.4737, coordSystem: 'gcj02', accuracy: 15, address: '黄浦区人民大道' } }),
         });
-        await res.arrayBuffer();
+        const body = (await res.json()) as { id?: string };
         if (res.status !== 201) throw new Error(`submit ${res.status}`);
         times.push(performance.now() - t0);
+        ids.push(body.id!);
       }
     }),
   );
-  return { p50: pct(times, 0.5), p99: pct(times, 0.99), n: times.length };
+  return { p50: pct(times, 0.5), p99: pct(times, 0.99), n: times.length, ids };
+}
+
+/**
+ * How far behind the writer was when the submits ended, and how long it took to catch up: the submitted
+ * reports not yet counted (no fact yet) at once, then polled every 50 ms until every one is. The writer
+ * yields to the submits (INSIGHT_MAX_LAG_MS), so its work is partly after them: this is that work's time.
+ */
+async function catchUp(ids: string[]) {
+  const t0 = performance.now();
+  const facts = mongoose.connection.db!.collection('insight_facts');
+  const counted = async () => {
+    let n = 0;
+    for (let i = 0; i < ids.length; i += 400) n += await facts.countDocuments({ _id: { $in: ids.slice(i, i + 400) } } as never);
+    return n;
+  };
+  const behind = ids.length - (await counted());
+  let left = behind;
+  while (left > 0) {
+    if (performance.now() - t0 > 120_000) throw new Error(`the writer did not catch up in 120 s (${left} left)`);
+    await new Promise((r) => setTimeout(r, 50));
+    left = ids.length - (await counted());
+  }
+  return { behindAtEnd: behind, catchUpMs: Math.round(performance.now() - t0) };
 }
 
 /** The rollup writer on its own instance: a child process running only the writer (INSIGHT_WRITER=on there, off here). */
@@ -349,44 +374,74 @@ async function main() {
   // own instance has started (it says `ready`): the arm measures the writer keeping up with the submits it
   // measures, not a backlog of others or a process starting (a fixed 3 s wait before left both inside).
   const api = await startApp(false, uri, dbName);
-  const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number }[]> = { off: [], ownInstance: [], inProcess: [] };
+  const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number; behindAtEnd?: number; catchUpMs?: number }[]> = { off: [], ownInstance: [], inProcess: [] };
   for (let round = 0; round < (STEPS.has('submit') ? ROUNDS : 0); round++) {
     const order = (['off', 'ownInstance', 'inProcess'] as const).slice();
     if (round % 2) order.reverse();
     for (const arm of order) {
-      // CPU of the database and of this process while the arm's submits ran (the own instance's is its own):
-      // far less sensitive to the shared machine's load than latencies.
+      // CPU of the database and of this process while the arm's submits ran (the own instance's is its own),
+      // and (writer arms) until the writer had counted every one of them: far less sensitive to the shared
+      // machine's load than latencies, and the second one holds the writer's whole work, deferred or not.
       let cpu = { nodeCpuS: NaN, dbCpuS: NaN };
-      const measured = async (app: Awaited<ReturnType<typeof startApp>>) => {
+      let cpuAll = { nodeCpuS: NaN, dbCpuS: NaN };
+      const measured = async (app: Awaited<ReturnType<typeof startApp>>, writer: boolean) => {
         // Not counted: WARMUP submits first, so no arm measures an instance's first requests (the in-process
         // arm's instance is new: its classifier's lookup tables are built at its first classification).
-        if (WARMUP) await submitP99(app, WARMUP);
+        if (WARMUP) {
+          const warm = await submitP99(app, WARMUP);
+          if (writer) await catchUp(warm.ids);
+        }
         const cpu0 = cpuSeconds();
-        const r = await submitP99(app);
+        const { ids, ...r } = await submitP99(app);
         cpu = cpuSince(cpu0);
-        return r;
+        const lag = writer ? await catchUp(ids) : {};
+        cpuAll = cpuSince(cpu0);
+        return { ...r, ...lag };
       };
-      if (arm === 'off') runs.off.push(await measured(api));
+      if (arm === 'off') runs.off.push(await measured(api, false));
       else if (arm === 'ownInstance') {
         const writer = startWriterProcess(uri, dbName);
         await writer.ready;
-        runs.ownInstance.push(await measured(api));
+        runs.ownInstance.push(await measured(api, true));
         await writer.stop();
       } else {
         const one = await startApp(true, uri, dbName);
         // Caught up first (the reports of the arms before, filed while no writer ran), as the own instance is.
         await one.services.insightWriter.drain();
         one.services.insightWriter.start();
-        runs.inProcess.push(await measured(one));
+        runs.inProcess.push(await measured(one, true));
+        // (main's writer, for a before/after pair, has no lag())
+        const w = one.services.insightWriter as { lag?: () => Record<string, number> };
+        if (w.lag) out({ step: 'writer passes', ...w.lag() });
         await one.close();
       }
-      out({ step: 'submit run', round, arm, ...runs[arm].at(-1), dbCpuMsPerSubmit: Math.round((cpu.dbCpuS / SUBMITS) * 1e4) / 10, nodeCpuMsPerSubmit: Math.round((cpu.nodeCpuS / SUBMITS) * 1e4) / 10, load: load() });
+      const perSubmit = (s: number) => Math.round((s / SUBMITS) * 1e4) / 10;
+      out({
+        step: 'submit run',
+        round,
+        arm,
+        ...runs[arm].at(-1),
+        dbCpuMsPerSubmit: perSubmit(cpu.dbCpuS),
+        nodeCpuMsPerSubmit: perSubmit(cpu.nodeCpuS),
+        ...(arm === 'off' ? {} : { withCatchUp: { dbCpuMsPerSubmit: perSubmit(cpuAll.dbCpuS), nodeCpuMsPerSubmit: perSubmit(cpuAll.nodeCpuS) } }),
+        load: load(),
+      });
     }
   }
   await api.close();
   const median = (xs: number[]) => pct(xs, 0.5);
   const summary = Object.fromEntries(
-    Object.entries(runs).map(([arm, rs]) => [arm, { p99s: rs.map((r) => r.p99), medianP99: median(rs.map((r) => r.p99)), min: Math.min(...rs.map((r) => r.p99)), max: Math.max(...rs.map((r) => r.p99)) }]),
+    Object.entries(runs).map(([arm, rs]) => [
+      arm,
+      {
+        p99s: rs.map((r) => r.p99),
+        medianP99: median(rs.map((r) => r.p99)),
+        min: Math.min(...rs.map((r) => r.p99)),
+        max: Math.max(...rs.map((r) => r.p99)),
+        // Writer arms: reports not yet counted when the submits ended, and the time until all were.
+        ...(arm === 'off' ? {} : { behindAtEnd: rs.map((r) => r.behindAtEnd), catchUpMs: rs.map((r) => r.catchUpMs) }),
+      },
+    ]),
   );
   const offMedian = median(runs.off.map((r) => r.p99));
   if (STEPS.has('submit')) out({
