@@ -177,7 +177,7 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: null,
     log: silentLogger,
-    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined, tickMs: process.env.INSIGHT_TICK_MS ? Number(process.env.INSIGHT_TICK_MS) : undefined, maxLagMs: process.env.INSIGHT_MAX_LAG_MS ? Number(process.env.INSIGHT_MAX_LAG_MS) : undefined },
+    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined, tickMs: process.env.INSIGHT_TICK_MS ? Number(process.env.INSIGHT_TICK_MS) : undefined, maxLagMs: process.env.INSIGHT_MAX_LAG_MS ? Number(process.env.INSIGHT_MAX_LAG_MS) : undefined, cursor: process.env.INSIGHT_CURSOR === 'events' ? 'events' : undefined },
     classifier: { classifyPerMinute: 1e9 },
   });
   await prepare();

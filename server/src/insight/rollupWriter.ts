@@ -312,8 +312,17 @@ export function createRollupWriter(deps: {
    * came for a tick, or the oldest it holds is this old, it writes. 0: no waiting, a batch per tick.
    */
   maxLagMs?: number;
+  /**
+   * Where the scan's cursor comes from (INSIGHT_CURSOR). 'scan' (default): from the reports the scan read;
+   * every report is read by the scan once, whoever wrote it. 'events': also from the events the writer
+   * applied — only where this process writes every report (one instance doing everything), since the scan
+   * then reads only what was written since the last event applied (less the margin); its periodic pass
+   * does not scan, only its first pass and `drain()` do (what a crash lost between a write and its batch).
+   */
+  cursor?: 'scan' | 'events';
 }) {
   const { repo, log } = deps;
+  const cursorFromEvents = deps.cursor === 'events';
   const rebuildParallel = deps.rebuildParallel ?? 3;
   /**
    * Reports heard, by id: the fact computed from the document the `stored` event carried (no read), or
@@ -374,8 +383,11 @@ export function createRollupWriter(deps: {
     }
   }
 
-  /** `factsStored`: which of the batch's facts are stored, when the caller has just read them (not on a replay). */
-  async function applyJournal(j: Journal, factsStored?: Set<string>) {
+  /**
+   * `factsStored`: which of the batch's facts are stored, when the caller has just read them (not on a
+   * replay). `cursor`: the scan's cursor may rise to it once the batch is applied (drainQueue).
+   */
+  async function applyJournal(j: Journal, factsStored?: Set<string>, cursor?: number) {
     const replaying = !factsStored;
     const zip = (e: { paths: string[]; values: unknown[] }) => Object.fromEntries(e.paths.map((p, i) => [p, e.values[i]]));
     const incs = new Map(j.incs.map((e) => [e.doc, zip(e)]));
@@ -478,11 +490,13 @@ export function createRollupWriter(deps: {
       const old = Array.from({ length: LOG_PRUNE }, (_, i) => String(j.seq - LOG_KEEP - i)).filter((id) => Number(id) > 0);
       await JournalLog.collection.deleteMany({ _id: { $in: old } } as never);
     }
-    await saveState({ journal: null, applied: j.seq });
+    // With the events' cursor (cursor: 'events'), raised in the same write: no write of its own.
+    if (cursor !== undefined) await InsightState.collection.updateOne({ _id: STATE_ID } as never, { $set: { journal: null, applied: j.seq }, $max: { cursor } }, { upsert: true });
+    else await saveState({ journal: null, applied: j.seq });
   }
 
   /** Recomputes the facts of these reports and applies the differences (one journal). */
-  async function processReports(reports: Fact[]) {
+  async function processReports(reports: Fact[], cursor?: number) {
     if (!reports.length) return;
     // One query for the batch's stored facts (an `_id` $in, answered from the `_id` index), not one per report.
     const olds = new Map<string, Fact>();
@@ -528,7 +542,7 @@ export function createRollupWriter(deps: {
     journal.labels = { paths: newLabels.map(([p]) => p), values: newLabels.map(([, v]) => v) };
     // The journal first, in one single-document write: from here on the batch is applied exactly once.
     await saveState({ seq: journal.seq, journal: { json: JSON.stringify(journal) } });
-    await applyJournal(journal, new Set(olds.keys()));
+    await applyJournal(journal, new Set(olds.keys()), cursor);
     for (const [p, v] of newLabels) knownLabels.set(p, JSON.stringify(v));
   }
 
@@ -796,12 +810,15 @@ export function createRollupWriter(deps: {
       }
       if (!batch.length) break;
       for (const [id] of batch) queue.delete(id);
+      // Every report write heard before this instant is in this batch or an earlier one (the queue is in
+      // the order heard): with cursor 'events', the scan need not read them again once it is applied.
+      const heardUpTo = queue.size ? queue.values().next().value!.at : Date.now();
       // Only the reports heard by id are read; the stored ones' facts came with the event. A fact older
       // than the stored one (v = updatedAt) is skipped by processReports, so a late event never regresses.
       const heard = batch.flatMap(([, f]) => (f ? [f] : []));
       const toRead = batch.flatMap(([id, f]) => (f ? [] : [id]));
       const read = toRead.length ? (await repo.findByIds(toRead)).map(factOf) : [];
-      await processReports([...heard, ...read]);
+      await processReports([...heard, ...read], cursorFromEvents ? heardUpTo : undefined);
     }
   }
 
@@ -927,6 +944,7 @@ export function createRollupWriter(deps: {
   }
   /** figures for the bench: how much the writer holds, and since when */
   let passes = 0;
+  let scanned = false;
   let forced = 0;
 
   const scanner = periodic('insight scan', async () => {
@@ -939,7 +957,9 @@ export function createRollupWriter(deps: {
         await saveState({ rebuildRequestedAt: null, rebuildDone: { at: new Date(), ...r } });
       }
       await drainQueue(Date.now());
-      await scan();
+      // With the events' cursor, the first pass only: a crash's loss is found then; later ones find nothing.
+      if (!cursorFromEvents || !scanned) await scan();
+      scanned = true;
       await announcePending();
     });
   }, { everyMs: deps.scanMs ?? 30_000, log, firstAfterMs: 1000 });
@@ -1020,6 +1040,8 @@ export function createRollupWriter(deps: {
         await scan();
         await announcePending();
       }),
+    /** Everything heard so far applied, without a scan (the bench). */
+    settle: () => exclusive(() => drainQueue()),
     /** Recomputes facts, buckets and the geo grid from the reports (hotspots and alerts are kept). */
     rebuild: () => exclusive(rebuildNow, { rebuilding: true }),
     start: () => {
