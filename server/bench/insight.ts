@@ -117,8 +117,9 @@ const startMs = Date.parse(`${addDays(endDay, -DAYS + 1)}T00:00:00+08:00`);
 const spanMs = DAYS * 86_400_000;
 
 function makeReport(i: number) {
-  // More recent reports than old ones (volume grows), none in the future.
-  const createdAt = new Date(startMs + Math.min(spanMs - 1, Math.sqrt(rnd()) * spanMs));
+  // More recent reports than old ones (volume grows), none in the future (seeded today: none after now,
+  // or the writer's scan cursor, at the newest seeded report, would be ahead of the submits' reports).
+  const createdAt = new Date(startMs + Math.min(spanMs - 1, Date.now() - 60_000 - startMs, Math.sqrt(rnd()) * spanMs));
   const place = pickPlace();
   const category = pickCategory();
   const point = { lat: place.lat + (rnd() - 0.5) * 0.007, lng: place.lng + (rnd() - 0.5) * 0.008 };
@@ -238,17 +239,18 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
 async function catchUp(ids: string[]) {
   const t0 = performance.now();
   const facts = mongoose.connection.db!.collection('insight_facts');
-  const counted = async () => {
-    let n = 0;
-    for (let i = 0; i < ids.length; i += 400) n += await facts.countDocuments({ _id: { $in: ids.slice(i, i + 400) } } as never);
-    return n;
+  // Only the ones not counted yet are asked for, by `_id` (an index lookup each; a count would scan).
+  const left = new Set(ids);
+  const poll = async () => {
+    const rows = await facts.find({ _id: { $in: [...left] } } as never, { projection: { _id: 1 } }).toArray();
+    for (const r of rows) left.delete(String(r._id));
   };
-  const behind = ids.length - (await counted());
-  let left = behind;
-  while (left > 0) {
-    if (performance.now() - t0 > 120_000) throw new Error(`the writer did not catch up in 120 s (${left} left)`);
+  await poll();
+  const behind = left.size;
+  while (left.size > 0) {
+    if (performance.now() - t0 > 120_000) throw new Error(`the writer did not catch up in 120 s (${left.size} left)`);
     await new Promise((r) => setTimeout(r, 50));
-    left = ids.length - (await counted());
+    await poll();
   }
   return { behindAtEnd: behind, catchUpMs: Math.round(performance.now() - t0) };
 }
@@ -259,6 +261,9 @@ function startWriterProcess(uri: string, dbName: string) {
     env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName, INSIGHT_SCAN_MS: String(WRITER_SCAN_MS) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Not left running if the bench fails.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
   const ready = new Promise<void>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (b: Buffer) => {
@@ -272,6 +277,7 @@ function startWriterProcess(uri: string, dbName: string) {
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      process.off('exit', kill);
     },
   };
 }

@@ -926,6 +926,8 @@ export function createRollupWriter(deps: {
   const maxLagMs = deps.maxLagMs ?? DEFAULT_MAX_LAG_MS;
   /** when the latest report write was heard (an event) or seen (the scan's probe) */
   let lastHeardAt = 0;
+  /** whether this writer hears the repository's events (in-process) */
+  let heardAny = false;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
   /**
    * Whether reports are being written now: one heard within the last tick, or else (the writer's own
@@ -937,9 +939,13 @@ export function createRollupWriter(deps: {
     if (recent.length) lastHeardAt = Math.max(lastHeardAt, new Date(recent[0].updatedAt).getTime());
     return recent.length > 0;
   }
-  /** The scan waits while reports are being written, for maxLagMs at most. */
+  /**
+   * The scan waits while reports are being written: for maxLagMs at most where the scan is how the writer
+   * learns of them (its own instance), for a scan period where it hears them (in-process, where the scan is
+   * the safety net: the reports it heard are written by `check`, on their own lag).
+   */
   async function yieldToWrites() {
-    const until = Date.now() + maxLagMs;
+    const until = Date.now() + (heardAny ? Math.max(maxLagMs, deps.scanMs ?? 30_000) : maxLagMs);
     while (maxLagMs > 0 && Date.now() < until && (await busy())) await sleep(tickMs);
   }
   /** figures for the bench: how much the writer holds, and since when */
@@ -956,7 +962,7 @@ export function createRollupWriter(deps: {
         const r = await rebuildNow();
         await saveState({ rebuildRequestedAt: null, rebuildDone: { at: new Date(), ...r } });
       }
-      await drainQueue(Date.now());
+      // What was heard is left to `check` (on its own lag); the scan skips what is counted already.
       // With the events' cursor, the first pass only: a crash's loss is found then; later ones find nothing.
       if (!cursorFromEvents || !scanned) await scan();
       scanned = true;
@@ -1020,6 +1026,7 @@ export function createRollupWriter(deps: {
       if (!enabled) return;
       const now = Date.now();
       lastHeardAt = now;
+      heardAny = true;
       // With the report (the `stored` event's document, as inserted): its fact now, nothing to read later.
       // Without (a `changed` event): read when the batch runs, and an earlier event's fact no longer counts.
       // A report already held keeps its place and the time it was first heard (its lag counts from then).
@@ -1038,6 +1045,7 @@ export function createRollupWriter(deps: {
       exclusive(async () => {
         await drainQueue();
         await scan();
+        scanned = true;
         await announcePending();
       }),
     /** Everything heard so far applied, without a scan (the bench). */
