@@ -282,6 +282,31 @@ function startWriterProcess(uri: string, dbName: string) {
   };
 }
 
+/**
+ * Seeded reports dated after now move back (createdAt, updatedAt and timeline alike) to an hour ago. A
+ * directory seeded before the seed stopped at "now" (e.g. /tmp/rollup-100k, seeded at 03:29 Shanghai time for
+ * that whole day) holds reports stamped hours ahead: the writer's scan cursor (the newest `updatedAt` it read)
+ * then stood ahead of every submit, and a writer on its own instance never found the submitted reports.
+ * The writer's cursor, if already ahead, goes back too. Changed reports are counted again by the writer's scan.
+ */
+async function noFutureReports() {
+  const now = Date.now();
+  const reports = mongoose.connection.db!.collection('reports');
+  const ahead = (await reports.find({ updatedAt: { $gt: new Date(now - 60_000) } } as never, { projection: { createdAt: 1, updatedAt: 1, timeline: 1 } }).toArray()) as unknown as { _id: string; createdAt: Date; updatedAt: Date; timeline: { at: Date }[] }[];
+  const back = (d: Date, by: number) => new Date(new Date(d).getTime() - by);
+  let moved = 0;
+  for (const r of ahead) {
+    const by = new Date(r.updatedAt).getTime() - (now - 3600_000);
+    if (by <= 0) continue; // a submit of an earlier run, just now
+    await reports.updateOne({ _id: r._id } as never, { $set: { createdAt: back(r.createdAt, by), updatedAt: back(r.updatedAt, by), timeline: r.timeline.map((e) => ({ ...e, at: back(e.at, by) })) } });
+    moved++;
+  }
+  const state = mongoose.connection.db!.collection('insight_state');
+  const s = (await state.findOne({ _id: 'writer' } as never)) as { cursor?: number } | null;
+  if (s?.cursor && s.cursor > now - 3600_000) await state.updateOne({ _id: 'writer' } as never, { $set: { cursor: now - 2 * 3600_000 } });
+  out({ step: 'reports dated after now moved back', moved, cursorWas: s?.cursor ? new Date(s.cursor).toISOString() : null });
+}
+
 async function main() {
   let uri = process.env.MONGODB_URI;
   let stopDb = async () => {};
@@ -379,6 +404,7 @@ async function main() {
   // Each writer arm first catches up with the reports the arms before it filed while no writer ran, and the
   // own instance has started (it says `ready`): the arm measures the writer keeping up with the submits it
   // measures, not a backlog of others or a process starting (a fixed 3 s wait before left both inside).
+  if (STEPS.has('submit')) await noFutureReports();
   const api = await startApp(false, uri, dbName);
   const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number; behindAtEnd?: number; catchUpMs?: number }[]> = { off: [], ownInstance: [], inProcess: [] };
   for (let round = 0; round < (STEPS.has('submit') ? ROUNDS : 0); round++) {
