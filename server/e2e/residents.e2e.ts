@@ -294,6 +294,9 @@ test.serial('a resident downloads then deletes their data; staff then see the re
   await page.locator('.taro-modal__foot:visible .taro-model__btn').last().click();
   await page.locator('[data-testid="profile-done"]:visible').getByText('您的个人信息已删除').waitFor();
   await snap(page, 'r42-deleted');
+  // The page offers a way on: 返回首页 lands on the home page.
+  await page.locator('[data-testid="profile-home"]:visible').click();
+  await page.locator('[data-testid="entry-complaint"]:visible').first().waitFor();
 
   const admin = await server.loginAdmin();
   const seen = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });

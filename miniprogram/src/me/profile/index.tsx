@@ -20,6 +20,8 @@ export default function ProfilePage() {
   const [data, setData] = useState<MyData | null>(null);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
+  // After 删除 the page has nothing left to show: without a way on, the resident sat on a lone banner.
+  const [deleted, setDeleted] = useState(false);
 
   useDidShow(() => {
     void (async () => {
@@ -48,6 +50,7 @@ export default function ProfilePage() {
       await deleteMe();
       logout();
       setData(null);
+      setDeleted(true);
       setDone(t('profile.deleted'));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : t('common.actionFailed'));
@@ -58,6 +61,11 @@ export default function ProfilePage() {
     <View className={`page profile ${mode}`}>
       {done && <View className='banner ok' data-testid='profile-done'><Text>{done}</Text></View>}
       {error && <View className='banner error'><Text>{error}</Text></View>}
+      {deleted && (
+        <Button className='btn secondary' onClick={() => void Taro.switchTab({ url: '/pages/index/index' })} data-testid='profile-home'>
+          {t('common.back')}
+        </Button>
+      )}
       {data && (
         <View className='card' data-testid='profile-summary'>
           <Text className='card-title'>{t('profile.what')}</Text>
