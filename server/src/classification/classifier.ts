@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
-import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featurize, mainProblemText, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
+import { FeatureTable } from './featureTable';
+import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
 import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
@@ -80,11 +81,24 @@ export interface UrgencyTextPart {
  * Text features ⊕ (character block, its indices already past the text's) ⊕ rule signals: columns
  * numFeatures, numFeatures + 1 … are the signals, so numFeatures counts the text and character columns.
  */
-export function urgencyInput(x: SparseVector, signals: number[], numFeatures: number, scale = URGENCY_MODEL_DEFAULTS.signalScale, chars?: SparseVector): SparseVector {
+export function urgencyInput(
+  x: SparseVector,
+  signals: number[],
+  numFeatures: number,
+  scale = URGENCY_MODEL_DEFAULTS.signalScale,
+  chars?: SparseVector,
+  /** arrays to write into (grown when short; the result is a view of them, valid until the next call) */
+  scratch?: { indices: Int32Array; values: Float32Array },
+): SparseVector {
   const c = chars?.indices.length ?? 0;
   if (!signals.length && !c) return x;
-  const indices = new Int32Array(x.indices.length + c + signals.length);
-  const values = new Float32Array(indices.length);
+  const length = x.indices.length + c + signals.length;
+  if (scratch && scratch.indices.length < length) {
+    scratch.indices = new Int32Array(2 * length);
+    scratch.values = new Float32Array(2 * length);
+  }
+  const indices = scratch ? scratch.indices.subarray(0, length) : new Int32Array(length);
+  const values = scratch ? scratch.values.subarray(0, length) : new Float32Array(length);
   indices.set(x.indices);
   values.set(x.values);
   if (chars) {
@@ -122,14 +136,17 @@ export class Classifier {
   private readonly leafIndex: Map<string, number>;
   /** urgency rule reason → the leaf it boosts (RULE_LEAVES present in this tree) */
   private readonly ruleLeaf: Map<string, number>;
-  private readonly featureNames: string[];
+  /** the feature names in column order, compactly (featureTable.ts) */
+  private readonly features: FeatureTable;
+  /** the vocabulary without the Map of a trained one (tableVocabulary) */
+  private readonly vocab: Vocabulary;
 
   private constructor(
     readonly version: string,
     readonly createdAt: Date,
     readonly taxonomyVersion: number,
     readonly leaves: TaxonomyLeaf[],
-    private readonly vocab: Vocabulary,
+    vocab: Vocabulary,
     private readonly model: LinearModel,
     /** a second model over first-level codes: each has ~40+ examples where a leaf may have five */
     private readonly firstModel: LinearModel,
@@ -146,10 +163,19 @@ export class Classifier {
   ) {
     this.leafIndex = new Map(leaves.map((l, i) => [l.code, i]));
     this.ruleLeaf = new Map(Object.entries(RULE_LEAVES).flatMap(([reason, code]) => (this.leafIndex.has(code) ? [[reason, this.leafIndex.get(code)!]] : [])));
-    this.featureNames = [];
-    for (const [f, j] of vocab.index) this.featureNames[j] = f;
+    this.features = featureTable(vocab);
+    this.vocab = tableVocabulary(this.features, vocab.idf, vocab.options);
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     this.firstPos = Int32Array.from(leaves, (l) => firstIndex.get(l.parentCode)!);
+    this.scratch = {
+      logits: new Float32Array(leaves.length),
+      direct: new Float32Array(firstCodes.length),
+      fromLeaves: new Float64Array(firstCodes.length),
+      p: new Float64Array(leaves.length),
+      urgencyP: new Float32Array(3),
+      urgencyQ: new Float32Array(3),
+      urgencyInput: { indices: new Int32Array(0), values: new Float32Array(0) },
+    };
     this.hits = { leafHits: new Uint8Array(leaves.length), parentHit: new Uint8Array(leaves.length), firstHits: new Uint8Array(firstCodes.length) };
     this.firstNames = firstCodes.map((c) => leaves.find((l) => l.parentCode === c)!.parentName);
     this.keywordUse = new Map();
@@ -170,19 +196,39 @@ export class Classifier {
       for (const k of words) use(k).first.push(f);
     });
     this.keywordLengths = [...new Set([...this.keywordUse.keys()].map((k) => k.length))].sort((x, y) => x - y);
-    this.keywordStarts = new Set();
+    this.keywordStarts = new Map();
     this.singleCharKeywords = new Uint8Array(65536);
     for (const k of this.keywordUse.keys()) {
-      if (k.length === 1) this.singleCharKeywords[k.charCodeAt(0)] = 1;
-      else this.keywordStarts.add(((k.charCodeAt(0) << 16) | k.charCodeAt(1)) >>> 0);
+      if (k.length === 1) this.singleCharKeywords[k.charCodeAt(0)] |= 1;
+      else {
+        this.singleCharKeywords[k.charCodeAt(0)] |= 2;
+        const start = ((k.charCodeAt(0) << 16) | k.charCodeAt(1)) >>> 0;
+        this.keywordStarts.set(start, (this.keywordStarts.get(start) ?? 0) | (k.length < 31 ? 1 << k.length : 1 << 31));
+      }
     }
   }
 
-  /** first two code units of every keyword of two or more: a position no keyword starts at costs one lookup, not a substring per length */
-  private readonly keywordStarts: Set<number>;
+  /** first two code units of every keyword of two or more → bit set of those keywords' lengths (bit 31: 31 or more): a position no keyword starts at costs one lookup, not a substring per length */
+  private readonly keywordStarts: Map<number, number>;
+  /** per char code: 1 = a keyword of one character, 2 = the first character of a longer keyword (checked before the Set, whose keys are heap numbers) */
   private readonly singleCharKeywords: Uint8Array;
 
   private readonly firstPos: Int32Array;
+  /**
+   * Per-text arrays reused from text to text (classification is synchronous and never re-entered): a typed
+   * array of a few hundred bytes each is allocated outside the JS heap, and eight of them per text showed
+   * in the profile. Only what leaves `classify` as numbers lives here; `firstLevelProbabilities` still
+   * returns a fresh array (calibration keeps them).
+   */
+  private readonly scratch: {
+    logits: Float32Array;
+    direct: Float32Array;
+    fromLeaves: Float64Array;
+    p: Float64Array;
+    urgencyP: Float32Array;
+    urgencyQ: Float32Array;
+    urgencyInput: { indices: Int32Array; values: Float32Array };
+  };
   private readonly hits: { leafHits: Uint8Array; parentHit: Uint8Array; firstHits: Uint8Array };
   private readonly firstNames: string[];
   /** keyword (lower case) → leaves it boosts, leaves whose parent it names, leaves it penalises, first levels it boosts */
@@ -193,11 +239,16 @@ export class Classifier {
   private findKeywords(lowered: string): Set<string> {
     const found = new Set<string>();
     for (let i = 0; i < lowered.length; i++) {
-      if (this.singleCharKeywords[lowered.charCodeAt(i)]) found.add(lowered[i]);
-      if (i + 1 >= lowered.length || !this.keywordStarts.has(((lowered.charCodeAt(i) << 16) | lowered.charCodeAt(i + 1)) >>> 0)) continue;
+      const flags = this.singleCharKeywords[lowered.charCodeAt(i)];
+      if (flags & 1) found.add(lowered[i]);
+      if (!(flags & 2) || i + 1 >= lowered.length) continue;
+      const lengths = this.keywordStarts.get(((lowered.charCodeAt(i) << 16) | lowered.charCodeAt(i + 1)) >>> 0);
+      if (lengths === undefined) continue;
       for (const len of this.keywordLengths) {
         if (len < 2) continue;
         if (i + len > lowered.length) break;
+        // only the lengths of keywords that start with these two characters (same finds, same order)
+        if (!(lengths & (len < 31 ? 1 << len : 1 << 31))) continue;
         const piece = lowered.substr(i, len);
         if (this.keywordUse.has(piece)) found.add(piece);
       }
@@ -288,19 +339,21 @@ export class Classifier {
     const chars = t ? charFeatures(text, t.chars, F, t.charScale) : undefined;
     const FU = F + (t ? t.chars.idf.length : 0);
     // one input vector: text ⊕ characters ⊕ signals; the text-only twin scores its prefix (no copy)
-    const input = urgencyInput(x, signals, FU, undefined, chars);
-    const p = softmaxInPlace(scores(this.urgencyModel, input));
+    const input = urgencyInput(x, signals, FU, undefined, chars, this.scratch.urgencyInput);
+    const p = softmaxInPlace(scores(this.urgencyModel, input, this.scratch.urgencyP));
     if (t) {
-      const q = softmaxInPlace(scores(t.model, input, undefined, x.indices.length + (chars?.indices.length ?? 0)));
+      const q = softmaxInPlace(scores(t.model, input, this.scratch.urgencyQ, x.indices.length + (chars?.indices.length ?? 0)));
       for (let k = 0; k < 3; k++) p[k] = (1 - t.textOnlyWeight) * p[k] + t.textOnlyWeight * q[k];
     }
-    return { ...decideUrgency(rules, p[2], p[1], t ? URGENCY_THRESHOLDS : THIRD_ROUND_URGENCY_THRESHOLDS, about), modelUrgent: p[2], modelSemi: p[1] };
+    const r = decideUrgency(rules, p[2], p[1], t ? URGENCY_THRESHOLDS : THIRD_ROUND_URGENCY_THRESHOLDS, about);
+    // the same object as spreading `r` would give, built at once (the spread showed in the profile)
+    return { level: r.level, urgent: r.urgent, reasons: r.reasons, defused: r.defused, modelUrgent: p[2], modelSemi: p[1] };
   }
 
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
   private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
     const x = featurize(text, this.vocab);
-    const logits = scores(this.model, x);
+    const logits = scores(this.model, x, this.scratch.logits);
     // with mainProblem.keywords, a keyword only in a set-aside clause (另外…, …以后再说) boosts nothing
     const found = this.findKeywords(mainProblemText(text, this.vocab.options).toLowerCase());
     const matched: string[] = [];
@@ -331,9 +384,9 @@ export class Classifier {
     const leafP = softmaxInPlace(logits);
 
     // First level: blend the first-level model with the sum over each parent's leaves (geometric mean).
-    const fromLeaves = new Float64Array(this.firstCodes.length);
+    const fromLeaves = this.scratch.fromLeaves.fill(0);
     for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
-    const direct = scores(this.firstModel, x);
+    const direct = scores(this.firstModel, x, this.scratch.direct);
     for (let f = 0; f < this.firstCodes.length; f++) direct[f] += BLEND.keywordBoost * Math.min(firstHits[f], MAX_KEYWORD_HITS);
     softmaxInPlace(direct);
     const a = BLEND.firstLevelWeight;
@@ -361,12 +414,12 @@ export class Classifier {
       for (let f = 0; f < firstP.length; f++) firstP[f] /= total;
     }
     // Leaves keep their share within their parent, scaled to the blended parent probability.
-    const p = new Float64Array(this.leaves.length);
+    const p = this.scratch.p;
     for (let c = 0; c < this.leaves.length; c++) p[c] = (firstP[this.firstPos[c]] * leafP[c]) / (fromLeaves[this.firstPos[c]] || 1);
 
     const order = top3Of(p);
-    const firstLevel = this.firstCodes.map((code, f) => ({ code, name: this.firstNames[f], probability: firstP[f] }));
-    const firstLevelRanked = firstLevel.sort((f1, f2) => f2.probability - f1.probability);
+    // the three best first levels, ties in firstCodes order as the stable sort this replaces gave them
+    const firstLevelRanked = top3Of(firstP).map((f) => ({ code: this.firstCodes[f], name: this.firstNames[f], probability: firstP[f] }));
     const best = this.leaves[order[0]];
     const urgency = this.urgencyOf(text, x, best.name, analysis);
     return {
@@ -417,7 +470,7 @@ export class Classifier {
     const terms = new Set<string>();
     for (const m of matched) if (m.length > 1 && keywordsOfWinner.includes(m)) terms.add(m);
     for (let k = 0; k < n && terms.size < 5; k++) {
-      const t = this.featureNames[topJ[k]].slice(2);
+      const t = this.features.name(topJ[k]).slice(2);
       if (t.length > 1) terms.add(t);
     }
     return [...terms].slice(0, 5);
@@ -451,7 +504,7 @@ export class Classifier {
         createdAt: this.createdAt.toISOString(),
         taxonomyVersion: this.taxonomyVersion,
         leaves: this.leaves,
-        features: this.featureNames,
+        features: this.features.names(),
         idf: Array.from(this.vocab.idf),
         numFeatures: this.model.numFeatures,
         numClasses: this.model.numClasses,
@@ -497,10 +550,9 @@ export class Classifier {
       chars && U
         ? { chars, charScale: h.urgencyCharScale, model: { numFeatures: FU, numClasses: U, weights: take(FU * U), bias: take(U) }, textOnlyWeight: h.urgencyTextOnlyWeight }
         : null;
-    const index = new Map<string, number>((h.features as string[]).map((f, j) => [f, j]));
     // Models stored before feature options existed used words + bigrams only, the whole text alike.
     const options: FeatureOptions = h.featureOptions ?? { trigrams: false, unigrams: false, titleWeight: 1, stripFormulas: false, maxFeatures: Infinity };
-    const vocab = { index, idf: Float32Array.from(h.idf), options };
+    const vocab = tableVocabulary(new FeatureTable(h.features as string[]), Float32Array.from(h.idf), options);
     return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S, urgencyText);
   }
 
@@ -508,7 +560,7 @@ export class Classifier {
   get sizeBytes(): number {
     const t = this.urgencyText;
     const extra = t ? t.chars.column.byteLength + t.chars.idf.byteLength + 2 * t.chars.chars.length + t.model.weights.byteLength : 0;
-    return this.model.weights.byteLength + this.firstModel.weights.byteLength + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.featureNames.reduce((a, f) => a + 2 * f.length + 48, 0);
+    return this.model.weights.byteLength + this.firstModel.weights.byteLength + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.features.byteLength;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict';
+import { FeatureTable } from './featureTable';
 
 /**
  * Text → sparse TF-IDF vector. Features are jieba words (with the city's own
@@ -112,6 +113,8 @@ const PERSONA_WORDS = /退休|老[人头太住同党]|岁|同志/;
 
 /** Plates (沪A·12345), order/serial numbers (HK27-02, JD0012…), phone numbers and plain digit runs, full-width digits too. */
 const NUMBERS = /[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂宁新藏][a-zA-Z][·•.\s]?[a-zA-Z0-9]{5,6}|[a-zA-Z]*[0-9０-９][a-zA-Z0-9０-９\-_/]*/g;
+/** what every NUMBERS match contains once the text is lower case */
+const MAY_NUMBER = /[a-zA-Z0-9０-９]/;
 const DISTRICTS = /(黄浦|徐汇|长宁|静安|普陀|虹口|杨浦|闵行|宝山|嘉定|浦东新|浦东|金山|松江|青浦|奉贤|崇明)区?/g;
 /** a road or lane named before its number: 漕宝路0号, 莘松路0弄0号楼0室 (numbers already reduced to 0) */
 /** ×× / XX / ＊＊ / 某 before an address word: what a writer puts instead of a number or a name */
@@ -137,7 +140,32 @@ const SIDE_START = /^[\s\d.、．)）]*(另外|还有(?![点些人])|顺便|顺�
 const SIDE = /以后再?说|回头再?说|回头再说|之后再(说|谈|问)|再说吧?$|先不急|不急的|这个不急|不太急|(先|暂时)放(一边|着)|先不(提|说|管)|就算了|我就不说了|是小事|小事一桩|其次|倒不多|还能忍|另外再问|另外问/;
 
 type ClauseKind = 0 | 1 | 2; // 0 plain, 1 main, 2 side
-const clauseLength = (c: string) => c.replace(/[\s\p{P}\p{S}]/gu, '').length;
+/**
+ * How many UTF-16 units of `c` are not whitespace, punctuation or symbols: what `c.replace(/[\s\p{P}\p{S}]/gu, '').length`
+ * gave, without building the string (it showed in the profile). Per code unit from a table filled on first sight;
+ * a surrogate pair (an emoji is a symbol) is one code point, tested as such.
+ */
+export function clauseLength(c: string): number {
+  let n = 0;
+  for (let i = 0; i < c.length; i++) {
+    const u = c.charCodeAt(i);
+    if (u >= 0xd800 && u <= 0xdbff && i + 1 < c.length) {
+      const v = c.charCodeAt(i + 1);
+      if (v >= 0xdc00 && v <= 0xdfff) {
+        if (!NOT_COUNTED_ONE.test(c.slice(i, i + 2))) n += 2;
+        i++;
+        continue;
+      }
+    }
+    let k = notCounted[u];
+    if (k === 2) k = notCounted[u] = NOT_COUNTED_ONE.test(String.fromCharCode(u)) ? 1 : 0;
+    if (!k) n++;
+  }
+  return n;
+}
+const NOT_COUNTED_ONE = /^[\s\p{P}\p{S}]$/u;
+/** per code unit: 1 whitespace, punctuation or symbol, 0 not, 2 not yet known */
+const notCounted = new Uint8Array(65536).fill(2);
 
 /** The body as (text, weight) pieces in order: main clauses × main, set-aside clauses × side, the rest × 1. */
 export function clauseWeights(body: string, w: { main: number; side: number; requests?: boolean }): { text: string; weight: number }[] {
@@ -213,6 +241,8 @@ export function mainProblemText(text: string, opts: FeatureOptions): string {
   return out;
 }
 
+/** what every ADDRESS match contains once numbers are 0: a road word before the 0 (中路, 大道, 公路 … all end so) or a unit word after it */
+const MAY_ADDRESS = /[路道街巷]0|0[号弄支室栋幢单楼层户]/;
 const ADDRESS = /[\p{sc=Han}]{1,4}(中路|东路|西路|南路|北路|大道|公路|路|街|巷)(?=0)|0(号楼|号|弄|支弄|室|栋|幢|单元|楼|层|户)/gu;
 
 /** The text as counted: title and body separately, cleaned; `weight` is how often each counts. */
@@ -228,11 +258,13 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
     let s = raw.toLowerCase();
     if (opts.places) s = s.replace(PLACES, ' ');
     if (opts.placeholders) s = s.replace(PLACEHOLDERS, placeholder);
-    if (opts.numbers) s = s.replace(NUMBERS, '0');
+    // every NUMBERS match holds a latin letter or a digit (after lower-casing): the cheap test skips the slow scan
+    if (opts.numbers && MAY_NUMBER.test(s)) s = s.replace(NUMBERS, '0');
     if (opts.addresses) {
       s = s.replace(DISTRICTS, ' ');
       // every ADDRESS match holds the number placeholder: most texts have none, and the Han-class scan is slow (2 % of bench:classify)
-      if (!opts.numbers || s.includes('0')) s = s.replace(ADDRESS, ' ');
+      // (and every match with `numbers` has 路/道/街/巷 right before a 0 or a 0 right before 号/弄/室 …: one quick scan)
+      if (!opts.numbers || MAY_ADDRESS.test(s)) s = s.replace(ADDRESS, ' ');
     }
     if (opts.dropNumbers && opts.numbers) s = s.replace(/0/g, ' ');
     return s.replace(NOISE, ' ');
@@ -332,73 +364,61 @@ export interface Vocabulary {
 }
 
 /**
- * The same columns keyed for scoring without building strings: words by the
- * word itself, character n-grams by their UTF-16 code units in an
- * open-addressing table of int32 pairs (a JS Map hashes such keys as heap
- * numbers: slower), plus scratch counts reused from text to text.
+ * What `featurize` keeps per vocabulary: the feature table (featureTable.ts: columns found from UTF-16 code
+ * units, no string built, no JS Map) and scratch counts reused from text to text.
  */
-class GramTable {
-  private readonly hi: Int32Array;
-  private readonly lo: Int32Array;
-  private readonly col: Int32Array;
-  private readonly mask: number;
-  constructor(size: number) {
-    let cap = 1024;
-    while (cap < size * 2) cap *= 2;
-    this.hi = new Int32Array(cap);
-    this.lo = new Int32Array(cap);
-    this.col = new Int32Array(cap).fill(-1);
-    this.mask = cap - 1;
-  }
-  private slot(hi: number, lo: number): number {
-    let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
-    h = (h ^ (h >>> 15)) & this.mask;
-    while (this.col[h] !== -1 && (this.hi[h] !== hi || this.lo[h] !== lo)) h = (h + 1) & this.mask;
-    return h;
-  }
-  set(hi: number, lo: number, column: number): void {
-    const h = this.slot(hi, lo);
-    this.hi[h] = hi;
-    this.lo[h] = lo;
-    this.col[h] = column;
-  }
-  /** the column, or -1 */
-  get(hi: number, lo: number): number {
-    return this.col[this.slot(hi, lo)];
-  }
-}
-
-// n-gram keys: (hi, lo) = (kind, a << 16 | b …); kinds 1 unigram, 2 bigram, 3 trigram (its first unit in hi's upper half)
-const gramHi = (kind: number, first = 0) => (first << 8) | kind;
-function gramKey(key: string): [number, number] {
-  const s = key.slice(2);
-  if (key[0] === 'u') return [gramHi(1), s.charCodeAt(0)];
-  if (key[0] === 'b') return [gramHi(2), (s.charCodeAt(0) << 16) | s.charCodeAt(1)];
-  return [gramHi(3, s.charCodeAt(0)), (s.charCodeAt(1) << 16) | s.charCodeAt(2)];
-}
-
 interface FastIndex {
-  words: Map<string, number>;
-  grams: GramTable;
+  table: FeatureTable;
   /** per column: count in the current text; `touched` lists the columns seen, in first-seen order */
   counts: Float64Array;
   touched: Int32Array;
+  /** the touched columns' counts handed to `weigh` (a scratch array: no allocation per text) */
+  tf: Float64Array;
 }
 const fastIndexes = new WeakMap<Vocabulary, FastIndex>();
 function fastIndex(vocab: Vocabulary): FastIndex {
   let fast = fastIndexes.get(vocab);
   if (fast) return fast;
-  fast = { words: new Map(), grams: new GramTable(vocab.index.size), counts: new Float64Array(vocab.idf.length), touched: new Int32Array(vocab.idf.length) };
-  for (const [key, j] of vocab.index) {
-    if (key[0] === 'w') fast.words.set(key.slice(2), j);
-    else {
-      const [hi, lo] = gramKey(key);
-      fast.grams.set(hi, lo, j);
-    }
-  }
+  const names: string[] = [];
+  for (const [key, j] of vocab.index) names[j] = key;
+  fast = { table: new FeatureTable(names), ...scratchFor(vocab.idf.length) };
   fastIndexes.set(vocab, fast);
   return fast;
 }
+
+const scratchFor = (size: number) => ({ counts: new Float64Array(size), touched: new Int32Array(size), tf: new Float64Array(size) });
+
+/** The feature table of a vocabulary (its names in column order, for explanations and storage). */
+export function featureTable(vocab: Vocabulary): FeatureTable {
+  return fastIndex(vocab).table;
+}
+
+/**
+ * A vocabulary from a feature table (a stored model's, or a trained one's once training is done), holding no
+ * Map: `index` is built from the table only if something asks for it (`vectorize`, training tools), never
+ * for classification, which reads the table.
+ */
+export function tableVocabulary(table: FeatureTable, idf: Float32Array, options: FeatureOptions): Vocabulary {
+  const known = tableVocabularies.get(table);
+  if (known && known.idf === idf && known.options === options) return known;
+  let index: Map<string, number> | undefined;
+  const vocab: Vocabulary = {
+    get index() {
+      if (!index) {
+        index = new Map();
+        for (let j = 0; j < table.size; j++) index.set(table.name(j), j);
+      }
+      return index;
+    },
+    idf,
+    options,
+  };
+  fastIndexes.set(vocab, { table, ...scratchFor(idf.length) });
+  tableVocabularies.set(table, vocab);
+  return vocab;
+}
+/** a table's vocabulary, so a model's copies (`withKeywords`) share it and its scratch counts */
+const tableVocabularies = new WeakMap<FeatureTable, Vocabulary>();
 
 /** Builds the vocabulary from tokenised documents; n-grams seen once are dropped (noise, size), and at most `maxFeatures` kept. */
 export function buildVocabulary(docs: (string[] | Map<string, number>)[], options: FeatureOptions = DEFAULT_FEATURES): Vocabulary {
@@ -433,8 +453,7 @@ export function vectorize(tokens: string[] | Map<string, number>, vocab: Vocabul
  * Must give exactly what `vectorize(tokenize(text), vocab)` gives (tested).
  */
 export function featurize(text: string, vocab: Vocabulary): SparseVector {
-  const fast = fastIndex(vocab);
-  const { words: wordIndex, grams, counts, touched } = fast;
+  const { table, counts, touched, tf } = fastIndex(vocab);
   const opts = vocab.options;
   let n = 0;
   const bump = (j: number, weight: number) => {
@@ -448,9 +467,12 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
     const { clean, weight } = parts[p];
     // jieba's pieces straight to their columns (no filtered copy); a stop word is simply not in the vocabulary
     for (const piece of cut[p]) {
-      let j = wordIndex.get(piece);
-      if (j === undefined && piece.length > 1 && (piece.charCodeAt(0) === 32 || piece.charCodeAt(piece.length - 1) === 32)) j = wordIndex.get(piece.trim());
-      if (j !== undefined) bump(j, weight);
+      let j = table.word(piece, 0, piece.length);
+      if (j < 0 && piece.length > 1 && (piece.charCodeAt(0) === 32 || piece.charCodeAt(piece.length - 1) === 32)) {
+        const w = piece.trim();
+        j = table.word(w, 0, w.length);
+      }
+      bump(j, weight);
     }
     // n-grams never cross a space (the runs of `clean.split(' ')`)
     let a = -1; // code unit two back, or -1 at a run start
@@ -461,15 +483,14 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
         a = b = -1;
         continue;
       }
-      if (opts.unigrams) bump(grams.get(1, c), weight);
-      if (b >= 0) bump(grams.get(2, (b << 16) | c), weight);
-      if (opts.trigrams && a >= 0) bump(grams.get(gramHi(3, a), (b << 16) | c), weight);
+      if (opts.unigrams) bump(table.gram(U, c), weight);
+      if (b >= 0) bump(table.bigram(b, c), weight);
+      if (opts.trigrams && a >= 0) bump(table.gram(T, a, b, c), weight);
       a = b;
       b = c;
     }
   }
   const indices = new Int32Array(n);
-  const tf = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const j = touched[k];
     indices[k] = j;
@@ -478,9 +499,12 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
   }
   return weigh(indices, tf, vocab);
 }
+const U = 'u'.charCodeAt(0);
+const T = 't'.charCodeAt(0);
 
 /** Term counts → sublinear TF × IDF, L2-normalised. */
 function weigh(indices: Int32Array, tf: Float64Array, vocab: Vocabulary): SparseVector {
+  // tf may be longer than indices (featurize's scratch): entries past indices.length are not read
   const values = new Float32Array(indices.length);
   let norm = 0;
   for (let k = 0; k < indices.length; k++) {

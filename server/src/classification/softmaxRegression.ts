@@ -39,7 +39,7 @@ function scratchOf(C: number): Float64Array {
 }
 
 /** `count`: score only the first `count` entries of `x` (a prefix of a longer vector, without copying it). */
-export function scores(model: LinearModel, x: SparseVector, out = new Float32Array(model.numClasses), count = x.indices.length): Float32Array {
+export function scores(model: LinearModel, x: SparseVector, out: Float32Array = new Float32Array(model.numClasses), count = x.indices.length): Float32Array {
   // Locals, not property loads, inside the loop: this is the scorer's whole cost.
   const C = model.numClasses;
   const w = model.weights;
@@ -50,7 +50,18 @@ export function scores(model: LinearModel, x: SparseVector, out = new Float32Arr
   const n = count;
   let k = 0;
   // Four features per pass over the classes: one load and store of each accumulator instead of four
-  // (measured ~45 % less time for the 83-class leaf model).
+  // (measured ~45 % less time for the 83-class leaf model). Eight when there are: `acc + (four) + (four)`
+  // adds in exactly the order of two passes of four (JS adds left to right), so the sums are the same to the
+  // last bit, with half the accumulator loads and stores and loop steps.
+  for (; k + 8 <= n; k += 8) {
+    const r1 = indices[k] * C, r2 = indices[k + 1] * C, r3 = indices[k + 2] * C, r4 = indices[k + 3] * C;
+    const r5 = indices[k + 4] * C, r6 = indices[k + 5] * C, r7 = indices[k + 6] * C, r8 = indices[k + 7] * C;
+    const v1 = values[k], v2 = values[k + 1], v3 = values[k + 2], v4 = values[k + 3];
+    const v5 = values[k + 4], v6 = values[k + 5], v7 = values[k + 6], v8 = values[k + 7];
+    for (let c = 0; c < C; c++) {
+      acc[c] = acc[c] + (v1 * w[r1 + c] + v2 * w[r2 + c] + v3 * w[r3 + c] + v4 * w[r4 + c]) + (v5 * w[r5 + c] + v6 * w[r6 + c] + v7 * w[r7 + c] + v8 * w[r8 + c]);
+    }
+  }
   for (; k + 4 <= n; k += 4) {
     const r1 = indices[k] * C, r2 = indices[k + 1] * C, r3 = indices[k + 2] * C, r4 = indices[k + 3] * C;
     const v1 = values[k], v2 = values[k + 1], v3 = values[k + 2], v4 = values[k + 3];

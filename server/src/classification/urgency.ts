@@ -72,13 +72,15 @@ export interface UrgencyResult {
 
 /** The sentence around `index`: from the previous 。！？!?\n to the next. */
 function sentenceAt(text: string, index: number, length: number): string {
-  const stops = /[。！？!?\n；;]/;
   let from = index;
-  while (from > 0 && !stops.test(text[from - 1])) from--;
+  while (from > 0 && !SENTENCE_STOP[text.charCodeAt(from - 1)]) from--;
   let to = index + length;
-  while (to < text.length && !stops.test(text[to])) to++;
+  while (to < text.length && !SENTENCE_STOP[text.charCodeAt(to)]) to++;
   return text.slice(from, to);
 }
+/** 。！？!?\n；; by char code (a regular expression test per character showed in the profile) */
+const SENTENCE_STOP = new Uint8Array(65536);
+for (const ch of '。！？!?\n；;') SENTENCE_STOP[ch.charCodeAt(0)] = 1;
 
 /** Global twins of each rule's pattern, compiled once (matchAll needs the g flag). */
 const GLOBAL = new Map<Rule, RegExp>([...URGENT_RULES, ...SEMI_URGENT_RULES].map((r) => [r, new RegExp(r.pattern.source, 'g')]));

@@ -1,0 +1,157 @@
+/**
+ * The vocabulary as classification holds it (issue 12, speed and memory): every feature name in one UTF-16
+ * table, and open-addressing tables of column numbers keyed from UTF-16 code units, so a word from jieba or
+ * a character n-gram finds its column without building a string and without a JS Map of 40,000 strings
+ * (each lookup there hashed a fresh string and followed pointers to a sliced key string: the profile's
+ * largest item inside `featurize`, and ~5 MB of heap for the Map, its keys and the name array).
+ *
+ * - names: feature j is `text[start[j] .. start[j + 1])`, with its kind prefix ('w:', 'b:', 'u:', 't:');
+ * - bigrams (the n-grams every model uses): their two code units are the whole 32-bit key, so a slot holds
+ *   (key, column) and a probe needs no comparison of names;
+ * - everything else (words, single characters, trigrams): a slot holds (hash of the name, column), and a
+ *   hit is confirmed against the name table, so a lookup is exact: a hash collision can never give
+ *   another feature's column.
+ */
+export class FeatureTable {
+  readonly size: number;
+  private readonly text: Uint16Array;
+  private readonly start: Int32Array;
+  /** (hash, column) pairs; column -1 = empty */
+  private readonly named: Int32Array;
+  private readonly namedMask: number;
+  /** (b << 16 | c, column) pairs; column -1 = empty */
+  private readonly bigrams: Int32Array;
+  private readonly bigramMask: number;
+
+  constructor(names: ArrayLike<string>) {
+    const n = names.length;
+    this.size = n;
+    let chars = 0;
+    for (let j = 0; j < n; j++) chars += names[j].length;
+    this.text = new Uint16Array(chars);
+    this.start = new Int32Array(n + 1);
+    let at = 0;
+    let bigramCount = 0;
+    for (let j = 0; j < n; j++) {
+      const name = names[j];
+      this.start[j] = at;
+      for (let i = 0; i < name.length; i++) this.text[at++] = name.charCodeAt(i);
+      if (isBigram(name)) bigramCount++;
+    }
+    this.start[n] = at;
+    this.namedMask = capacity(n - bigramCount) - 1;
+    this.named = new Int32Array(2 * (this.namedMask + 1)).fill(-1);
+    this.bigramMask = capacity(bigramCount) - 1;
+    this.bigrams = new Int32Array(2 * (this.bigramMask + 1)).fill(-1);
+    for (let j = 0; j < n; j++) {
+      const name = names[j];
+      if (isBigram(name)) {
+        const key = (name.charCodeAt(2) << 16) | name.charCodeAt(3);
+        let s = bigramSlot(key, this.bigramMask);
+        while (this.bigrams[2 * s + 1] !== -1) s = (s + 1) & this.bigramMask;
+        this.bigrams[2 * s] = key;
+        this.bigrams[2 * s + 1] = j;
+      } else {
+        let h = HASH_SEED;
+        for (let i = 0; i < name.length; i++) h = mix(h, name.charCodeAt(i));
+        h = finish(h);
+        let s = h & this.namedMask;
+        while (this.named[2 * s + 1] !== -1) s = (s + 1) & this.namedMask;
+        this.named[2 * s] = h;
+        this.named[2 * s + 1] = j;
+      }
+    }
+  }
+
+  /** feature j's name, e.g. 'w:路灯' */
+  name(j: number): string {
+    return String.fromCharCode.apply(null, this.text.subarray(this.start[j], this.start[j + 1]) as unknown as number[]);
+  }
+
+  names(): string[] {
+    return Array.from({ length: this.size }, (_, j) => this.name(j));
+  }
+
+  /** the column of bigram (b, c), or -1 */
+  bigram(b: number, c: number): number {
+    const key = (b << 16) | c;
+    const t = this.bigrams;
+    let s = bigramSlot(key, this.bigramMask);
+    for (;;) {
+      const col = t[2 * s + 1];
+      if (col === -1 || t[2 * s] === key) return col;
+      s = (s + 1) & this.bigramMask;
+    }
+  }
+
+  /** the column of the word `s[from, to)` ('w:' + it), or -1 */
+  word(s: string, from: number, to: number): number {
+    let h = WORD_SEED;
+    for (let i = from; i < to; i++) h = mix(h, s.charCodeAt(i));
+    h = finish(h);
+    const t = this.named;
+    let slot = h & this.namedMask;
+    for (;;) {
+      const col = t[2 * slot + 1];
+      if (col === -1) return -1;
+      if (t[2 * slot] === h && this.isWord(col, s, from, to)) return col;
+      slot = (slot + 1) & this.namedMask;
+    }
+  }
+
+  /** the column of a single character or a trigram (kind 'u' or 't') from its code units, or -1 */
+  gram(kind: number, c1: number, c2 = -1, c3 = -1): number {
+    let h = mix(mix(HASH_SEED, kind), COLON);
+    h = mix(h, c1);
+    if (c2 >= 0) h = mix(mix(h, c2), c3);
+    h = finish(h);
+    const length = c2 >= 0 ? 5 : 3;
+    const t = this.named;
+    let slot = h & this.namedMask;
+    for (;;) {
+      const col = t[2 * slot + 1];
+      if (col === -1) return -1;
+      if (t[2 * slot] === h) {
+        const at = this.start[col];
+        const x = this.text;
+        if (this.start[col + 1] - at === length && x[at] === kind && x[at + 1] === COLON && x[at + 2] === c1 && (length === 3 || (x[at + 3] === c2 && x[at + 4] === c3))) return col;
+      }
+      slot = (slot + 1) & this.namedMask;
+    }
+  }
+
+  private isWord(col: number, s: string, from: number, to: number): boolean {
+    const at = this.start[col];
+    if (this.start[col + 1] - at !== to - from + 2) return false;
+    const x = this.text;
+    if (x[at] !== W || x[at + 1] !== COLON) return false;
+    for (let i = from, k = at + 2; i < to; i++, k++) if (x[k] !== s.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** bytes held */
+  get byteLength(): number {
+    return this.text.byteLength + this.start.byteLength + this.named.byteLength + this.bigrams.byteLength;
+  }
+}
+
+const W = 'w'.charCodeAt(0);
+const COLON = ':'.charCodeAt(0);
+const HASH_SEED = 0x811c9dc5 | 0;
+/** FNV-1a step over one UTF-16 code unit */
+const mix = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+const finish = (h: number) => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+};
+/** the hash state after 'w:' */
+const WORD_SEED = mix(mix(HASH_SEED, W), COLON);
+const bigramSlot = (key: number, mask: number) => finish(Math.imul(key, 0x9e3779b1)) & mask;
+const isBigram = (name: string) => name.length === 4 && name.charCodeAt(0) === 98 /* b */ && name.charCodeAt(1) === COLON;
+/** a power of two at least twice the entries: probes stay short */
+function capacity(entries: number): number {
+  let cap = 16;
+  while (cap < entries * 2) cap *= 2;
+  return cap;
+}
