@@ -300,7 +300,9 @@ async function noFutureReports() {
   const back = (d: Date, by: number) => new Date(new Date(d).getTime() - by);
   let moved = 0;
   for (const r of ahead) {
-    const by = new Date(r.updatedAt).getTime() - (now - 3600_000);
+    // Each to its own millisecond: the writer's scan cannot page past more than a page (200) of reports
+    // stamped with one instant (it stops there, and the next pass starts at the same place).
+    const by = new Date(r.updatedAt).getTime() - (now - 3600_000 - moved);
     if (by <= 0) continue; // a submit of an earlier run, just now
     await reports.updateOne({ _id: r._id } as never, { $set: { createdAt: back(r.createdAt, by), updatedAt: back(r.updatedAt, by), timeline: r.timeline.map((e) => ({ ...e, at: back(e.at, by) })) } });
     moved++;
