@@ -39,6 +39,8 @@ const PER_DAY = 25_000;
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 const REUSE = process.env.BENCH_REUSE === '1';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 3);
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const SLOWEST = Number(process.env.BENCH_SLOWEST ?? 0);
 
 const { ObjectId } = mongoose.mongo;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -175,16 +177,26 @@ function outboxOf(r: ReturnType<typeof makeReport>) {
   return { _id: r._id, state: d.state, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, lastError: null, deliveredAt: d.deliveredAt, externalId: d.externalId, connector: d.connector, createdAt: r.createdAt, ...(d.state === 'pending' ? { due: d.nextAttemptAt } : {}) };
 }
 
-async function time(runs: number, f: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number; rows: number }> {
-  const xs: number[] = [];
+interface Timed {
+  p50: number;
+  p99: number;
+  rows: number;
+  /** each run's time, its position in the sequence and what it asked (set by the query through `note`) */
+  runs: { ms: number; i: number; note: string }[];
+}
+
+async function time(runs: number, f: (i: number, note: (s: string) => void) => Promise<unknown>): Promise<Timed> {
+  const xs: Timed['runs'] = [];
   let rows = 0;
   for (let i = 0; i < runs; i++) {
+    let note = '';
     const t0 = performance.now();
-    const r = await f(i);
-    xs.push(performance.now() - t0);
+    const r = await f(i, (s) => (note = s));
+    xs.push({ ms: performance.now() - t0, i, note });
     if (Array.isArray(r)) rows += r.length;
   }
-  return { p50: pct(xs, 50), p99: pct(xs, 99), rows: Math.round(rows / runs) };
+  const ms = xs.map((x) => x.ms);
+  return { p50: pct(ms, 50), p99: pct(ms, 99), rows: Math.round(rows / runs), runs: xs };
 }
 
 /** What the bench writes and updates; the rest of a report is free-form here. */
@@ -287,45 +299,81 @@ for (const size of [...SIZES].sort((a, b) => a - b)) {
     console.log(`  (residents re-read from ${ids.length} reports: this directory was seeded with random ids)`);
   }
   // Each figure is printed as soon as it is measured (the unpatched build takes minutes per query at 100,000).
-  const rows = {
-    push([name, r]: [string, Awaited<ReturnType<typeof time>>]) {
-      console.log(`  ${name.padEnd(50)} p50 ${r.p50.toFixed(1).padStart(8)} ms   p99 ${r.p99.toFixed(1).padStart(8)} ms   (${r.rows} rows; load ${load()})`);
-    },
+  // BENCH_ONLY (comma-separated parts of names) measures only those queries (the others' draws are skipped, so
+  // the residents and tickets asked differ from a full run). BENCH_SLOWEST=n prints each query's n slowest runs
+  // and three around the median, with what they asked (`describe` looks that up after the timing).
+  const row = async (name: string, runs: number, f: (i: number, note: (s: string) => void) => Promise<unknown>, describe?: (note: string) => Promise<string>) => {
+    if (ONLY && !ONLY.some((o) => name.includes(o))) return;
+    const r = await time(runs, f);
+    console.log(`  ${name.padEnd(50)} p50 ${r.p50.toFixed(1).padStart(8)} ms   p99 ${r.p99.toFixed(1).padStart(8)} ms   (${r.rows} rows; load ${load()})`);
+    if (!SLOWEST) return;
+    const byTime = [...r.runs].sort((a, b) => b.ms - a.ms);
+    const mid = Math.floor(byTime.length / 2);
+    const shown = [...byTime.slice(0, SLOWEST).map((x) => ['slow', x] as const), ...byTime.slice(mid - 1, mid + 2).map((x) => ['median', x] as const)];
+    for (const [what, x] of shown) console.log(`      ${what.padEnd(6)} run ${String(x.i).padStart(3)} ${x.ms.toFixed(1).padStart(7)} ms  ${x.note} ${describe && x.note ? await describe(x.note) : ''}`);
   };
-  rows.push(['我的诉求 (citizenId, newest 20 by createdAt, _id)', await time(RUNS, () => coll.find({ citizenId: someCitizen() }).sort({ createdAt: -1, _id: -1 }).limit(20).toArray())]);
-  rows.push(['console newest 20 (no filter, createdAt, _id)', await time(RUNS, () => coll.find({}).sort({ createdAt: -1, _id: -1 }).limit(20).toArray())]);
-  rows.push(['report by ticketNo', await time(RUNS, () => coll.findOne({ ticketNo: someTicket() }).then((d) => [d]))]);
-  rows.push([
+  // For the slowest runs: how many reports the resident owns (the seed has a few heavy residents).
+  const ownerOf = async (hex: string) => {
+    const owned = await coll.countDocuments({ citizenId: new ObjectId(hex) } as never);
+    const rank = state.citizens.findIndex((c) => c.toHexString() === hex);
+    return `owns ${owned} (resident #${rank}${rank < state.citizens.length / 100 ? ', heavy' : ''})`;
+  };
+  const ticketInfo = async (ticketNo: string) => {
+    const d = (await coll.findOne({ ticketNo }, { projection: { status: 1, createdAt: 1, timeline: 1 } })) as unknown as { status: string; createdAt: Date; timeline: unknown[] } | null;
+    return d ? `${d.status}, ${((now - d.createdAt.getTime()) / DAY).toFixed(1)} days old, ${d.timeline.length} timeline entries, ${JSON.stringify(d).length} bytes` : 'not found';
+  };
+  await row(
+    '我的诉求 (citizenId, newest 20 by createdAt, _id)',
+    RUNS,
+    (_i, note) => {
+      const c = someCitizen();
+      note(c.toHexString());
+      return coll.find({ citizenId: c }).sort({ createdAt: -1, _id: -1 }).limit(20).toArray();
+    },
+    ownerOf,
+  );
+  await row('console newest 20 (no filter, createdAt, _id)', RUNS, () => coll.find({}).sort({ createdAt: -1, _id: -1 }).limit(20).toArray());
+  await row(
+    'report by ticketNo',
+    RUNS,
+    (_i, note) => {
+      const t = someTicket();
+      note(t);
+      return coll.findOne({ ticketNo: t }).then((d) => [d]);
+    },
+    ticketInfo,
+  );
+  await row(
     'update by ticketNo',
-    await time(RUNS, (i) => coll.updateOne({ ticketNo: someTicket() }, { $set: { lastUrgedAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: 'in_progress', actor: 'citizen', message: `催办 ${i}` } } })),
-  ]);
+    RUNS,
+    (i, note) => {
+      const t = someTicket();
+      note(t);
+      return coll.updateOne({ ticketNo: t }, { $set: { lastUrgedAt: new Date(now) }, $push: { timeline: { at: new Date(now), status: 'in_progress', actor: 'citizen', message: `催办 ${i}` } } });
+    },
+    ticketInfo,
+  );
   // As reportRepository.dueDeliveries: the outbox collection, a range on `due` (present only while pending), no sort.
-  rows.push(['dispatcher scan (outbox: due range; limit 100)', await time(Math.ceil(RUNS / 4), () => outbox.find({ due: { $gte: new Date(0), $lte: new Date(now) } } as never).limit(100).toArray())]);
+  await row('dispatcher scan (outbox: due range; limit 100)', Math.ceil(RUNS / 4), () => outbox.find({ due: { $gte: new Date(0), $lte: new Date(now) } } as never).limit(100).toArray());
   // What the scan was before `due` (the equality on state), still run by the sweep every 10 minutes.
-  rows.push(['undated-delivery sweep (outbox: pending, no due)', await time(4, () => outbox.find({ state: 'pending', due: null } as never).limit(500).toArray())]);
+  await row('undated-delivery sweep (outbox: pending, no due)', 4, () => outbox.find({ state: 'pending', due: null } as never).limit(500).toArray());
   // The flag is a date since issue 8's drain pass (reportModel); a reused directory's `true` flags were dated above.
-  rows.push(['effects worker scan (effectsPending date range; limit 200)', await time(Math.ceil(RUNS / 4), () => coll.find(EFFECTS_PENDING, { projection: { _id: 1 } }).limit(200).toArray())]);
-  rows.push([
-    'deadline monitor: overdue (open, past dueAt)',
-    await time(Math.ceil(RUNS / 4), () =>
-      coll.find({ status: { $in: ['dispatched', 'in_progress', 'returned', 'reopened'] }, dueAt: { $lt: new Date(now) }, overdueAt: null }, { projection: { _id: 1, status: 1, dueAt: 1 } }).toArray(),
-    ),
-  ]);
-  rows.push(['deadline monitor: resolved > 7 days', await time(Math.ceil(RUNS / 4), () => coll.find({ status: 'resolved', resolvedAt: { $lt: new Date(now - 7 * DAY) } }, { projection: { _id: 1 } }).toArray())]);
-  rows.push(['insight catch-up (updatedAt ≥ 5 min ago; limit 500)', await time(Math.ceil(RUNS / 4), () => coll.find({ updatedAt: { $gte: new Date(now - 300_000) } }).sort({ updatedAt: 1 }).limit(500).toArray())]);
-  rows.push([
-    'similar tickets (7 days, open, 200 m box)',
-    await time(Math.ceil(RUNS / 4), () => {
-      const lat = 31.1 + qrand() * 0.3;
-      const lng = 121.3 + qrand() * 0.4;
-      const d = 200 / 111_000;
-      return coll
-        .find({ createdAt: { $gte: new Date(now - 7 * DAY) }, status: { $in: [...OPEN_STATUSES] }, 'point.lat': { $gte: lat - d, $lte: lat + d }, 'point.lng': { $gte: lng - d * 1.2, $lte: lng + d * 1.2 } })
-        .sort({ createdAt: -1 })
-        .limit(500)
-        .toArray();
-    }),
-  ]);
+  await row('effects worker scan (effectsPending date range; limit 200)', Math.ceil(RUNS / 4), () => coll.find(EFFECTS_PENDING, { projection: { _id: 1 } }).limit(200).toArray());
+  await row('deadline monitor: overdue (open, past dueAt)', Math.ceil(RUNS / 4), () =>
+    coll.find({ status: { $in: ['dispatched', 'in_progress', 'returned', 'reopened'] }, dueAt: { $lt: new Date(now) }, overdueAt: null }, { projection: { _id: 1, status: 1, dueAt: 1 } }).toArray(),
+  );
+  await row('deadline monitor: resolved > 7 days', Math.ceil(RUNS / 4), () => coll.find({ status: 'resolved', resolvedAt: { $lt: new Date(now - 7 * DAY) } }, { projection: { _id: 1 } }).toArray());
+  await row('insight catch-up (updatedAt ≥ 5 min ago; limit 500)', Math.ceil(RUNS / 4), () => coll.find({ updatedAt: { $gte: new Date(now - 300_000) } }).sort({ updatedAt: 1 }).limit(500).toArray());
+  await row('similar tickets (7 days, open, 200 m box)', Math.ceil(RUNS / 4), () => {
+    const lat = 31.1 + qrand() * 0.3;
+    const lng = 121.3 + qrand() * 0.4;
+    const d = 200 / 111_000;
+    return coll
+      .find({ createdAt: { $gte: new Date(now - 7 * DAY) }, status: { $in: [...OPEN_STATUSES] }, 'point.lat': { $gte: lat - d, $lte: lat + d }, 'point.lng': { $gte: lng - d * 1.2, $lte: lng + d * 1.2 } })
+      .sort({ createdAt: -1 })
+      .limit(500)
+      .toArray();
+  });
 }
 
 await client.close();

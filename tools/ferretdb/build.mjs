@@ -19,7 +19,9 @@ const here = import.meta.dirname;
 // p14: + 0012 (a filter's `_id` equality is the whole SQL clause; branch drain).
 // p15: + 0013 (an `update` command answers each statement's matched count, `sspMatched`; branch submit).
 // p16: both.
-export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p16');
+// p17: + 0014 (a streamed sort over an OR merges one SELECT per branch; synchronous=NORMAL and WAL checkpoints
+// in the background; branch readtail).
+export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p17');
 /** The same wrapper without any patch: what the patched build's query results are compared with. */
 export const FERRETDB_UPSTREAM_BIN = path.resolve(here, '../../.data/bin/ferretdb-upstream-1.24.2');
 

@@ -337,7 +337,7 @@ maybe('planner statistics (patch 0007): a status list with a week of dates reads
   const N = 10_000;
   const docs = Array.from({ length: N }, (_, i) => ({ _id: `p${String(i).padStart(5, '0')}`, s: `s${i % 10}`, lat: i % 97, t: new Date(DATE.getTime() - Math.floor((i / N) * 365 * 86_400_000)) }));
   for (let i = 0; i < N; i += 2_000) await c.insertMany(docs.slice(i, i + 2_000) as never[]);
-  const good = (lines: string[]) => lines.some((l) => l.includes('_t_-1_s_1')) && !lines.some((l) => /TEMP B-TREE FOR ORDER BY/.test(l));
+  const good = (lines: string[]) => lines.some((l) => l.includes('_t_-1_s_1')) && !sortsAll(lines, /_t_-1_s_1/);
   let plans: string[][] = [];
   for (let tries = 0; tries < 60; tries++) {
     plans = await Promise.all(Array.from({ length: 8 }, plan));
@@ -349,6 +349,73 @@ maybe('planner statistics (patch 0007): a status list with a week of dates reads
   const got = await c.find(filter).sort({ t: -1, _id: -1 }).limit(20).toArray();
   const want = docs.filter((d) => ['s0', 's1', 's2', 's3'].includes(d.s) && d.t >= weekAgo).sort((a, b) => b.t.getTime() - a.t.getTime() || (a._id < b._id ? 1 : -1)).slice(0, 20);
   t.deepEqual(ids(got), want.map((d) => d._id));
+});
+
+// ---- patch 0014: a streamed sort over an OR merges one SELECT per branch ----
+
+/** `explain` plan lines as SQLite's EXPLAIN QUERY PLAN rows. */
+const planRows = (lines: string[]) =>
+  lines.map((l) => {
+    const m = /id=(\d+) parent=(\d+) notused=\d+ detail=(.*)/.exec(l);
+    return { id: Number(m?.[1]), parent: Number(m?.[2]), detail: m?.[3] ?? l };
+  });
+
+/**
+ * Whether the rows read through an index matching `reads` are all sorted before the first comes out: a
+ * `USE TEMP B-TREE FOR ORDER BY` (not `… FOR LAST n TERMS OF ORDER BY`, which sorts ties of the index's
+ * order only) over the whole statement, or inside the arm of a compound SELECT that reads that index.
+ */
+function sortsAll(lines: string[], reads: RegExp): boolean {
+  const rows = planRows(lines);
+  return rows.some((r) => /TEMP B-TREE FOR ORDER BY/.test(r.detail) && rows.some((x) => (r.parent === 0 || x.parent === r.parent) && reads.test(x.detail)));
+}
+
+maybe('a resident\'s newest page (patch 0014): the equality walks the compound index in order, the array branch apart, however many the resident has', async (t) => {
+  t.timeout(120_000);
+  // 我的诉求's shape: {citizenId, createdAt: -1, _id: -1}; one heavy resident with 3,000 documents among 600 light ones.
+  const c = clients[0].db('pushdown').collection<Doc>('mine');
+  await c.createIndex({ cid: 1, t: -1, _id: -1 });
+  const docs = Array.from({ length: 6000 }, (_, i) => ({ _id: `m${String(i).padStart(5, '0')}`, cid: i % 2 ? 'heavy' : `r${i % 600}`, t: new Date(DATE.getTime() - Math.floor(i / 3) * 60_000) }));
+  await c.insertMany(docs as never[]);
+  const filter = { cid: 'heavy' };
+  const plan = async () => ((await c.find(filter).sort({ t: -1, _id: -1 }).limit(20).explain()) as { queryPlanner?: { Plan?: string[] } }).queryPlanner?.Plan ?? [];
+  // Let the statistics (every second in this file) say that `heavy` holds half the collection.
+  await new Promise((r) => setTimeout(r, 3000));
+  const lines = await plan();
+  t.true(lines.some((l) => /_cid_1_t_-1__id_-1 \(<expr>=\?\)/.test(l)), `reads the compound index by the equality: ${lines.join(' | ')}`);
+  t.false(sortsAll(lines, /_cid_1_t_-1__id_-1 \(<expr>=\?\)/), `the equality's rows are not all sorted first: ${lines.join(' | ')}`);
+  const want = docs.filter((d) => d.cid === 'heavy').sort((a, b) => b.t.getTime() - a.t.getTime() || (a._id < b._id ? 1 : -1));
+  t.deepEqual(ids(await c.find(filter).sort({ t: -1, _id: -1 }).limit(20).toArray()), want.slice(0, 20).map((d) => d._id));
+  // The next page (the cursor of listByCitizen) too.
+  const last = want[19];
+  const next: Doc = { cid: 'heavy', $or: [{ t: { $lt: last.t } }, { t: last.t, _id: { $lt: last._id } }] };
+  t.deepEqual(ids(await c.find(next).sort({ t: -1, _id: -1 }).limit(20).toArray()), want.slice(20, 40).map((d) => d._id));
+});
+
+maybe('a value that both an equality and its array branch hold comes back once, in upstream order (patch 0014)', async (t) => {
+  // `'[x]'` is a string whose SQL value also lies in the array range ('[' to '\\'): both arms of the merge read
+  // the document, and UNION must keep it once.
+  const docs: Doc[] = [
+    { _id: 1, a: '[x]', t: new Date(3000) },
+    { _id: 2, a: ['[x]', 'y'], t: new Date(2000) },
+    { _id: 3, a: '[x]', t: new Date(2000) },
+    { _id: 4, a: 'b', t: new Date(4000) },
+    { _id: 5, a: ['[x]'], t: null },
+    { _id: 6, a: '[x]' },
+  ];
+  const [p, u] = await both(async (c) => {
+    const coll = c.db.collection<Doc>('unioncase');
+    await coll.createIndex({ a: 1, t: -1 });
+    await coll.createIndex({ t: -1 });
+    await coll.insertMany(docs.map((d) => ({ ...d })));
+    return Promise.all([
+      coll.find({ a: '[x]' }).sort({ t: -1, _id: 1 }).toArray(),
+      coll.find({ a: '[x]' }).sort({ t: -1, _id: 1 }).limit(2).toArray(),
+      coll.find({ a: { $in: ['[x]', 'b'] }, t: { $gte: new Date(0) } }).sort({ t: -1, _id: -1 }).toArray(),
+    ]);
+  });
+  t.deepEqual(p.map(ids), u.map(ids));
+  t.deepEqual(ids(p[0]), ['1', '2', '3', '5', '6']);
 });
 
 // ---- patch 0012: an `_id` equality is the whole SQL clause ----
