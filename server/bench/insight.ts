@@ -117,8 +117,9 @@ const startMs = Date.parse(`${addDays(endDay, -DAYS + 1)}T00:00:00+08:00`);
 const spanMs = DAYS * 86_400_000;
 
 function makeReport(i: number) {
-  // More recent reports than old ones (volume grows), none in the future.
-  const createdAt = new Date(startMs + Math.min(spanMs - 1, Math.sqrt(rnd()) * spanMs));
+  // More recent reports than old ones (volume grows), none in the future (seeded today: none after now,
+  // or the writer's scan cursor, at the newest seeded report, would be ahead of the submits' reports).
+  const createdAt = new Date(startMs + Math.min(spanMs - 1, Date.now() - 60_000 - startMs, Math.sqrt(rnd()) * spanMs));
   const place = pickPlace();
   const category = pickCategory();
   const point = { lat: place.lat + (rnd() - 0.5) * 0.007, lng: place.lng + (rnd() - 0.5) * 0.008 };
@@ -177,7 +178,7 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
     wechat: createWechatClient({ baseUrl: wechat.baseUrl, appid: wechat.appid, secret: wechat.secret }),
     geocoder: null,
     log: silentLogger,
-    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined, tickMs: process.env.INSIGHT_TICK_MS ? Number(process.env.INSIGHT_TICK_MS) : undefined },
+    insight: { writer, rebuildParallel: process.env.INSIGHT_REBUILD_PARALLEL ? Number(process.env.INSIGHT_REBUILD_PARALLEL) : undefined, tickMs: process.env.INSIGHT_TICK_MS ? Number(process.env.INSIGHT_TICK_MS) : undefined, maxLagMs: process.env.INSIGHT_MAX_LAG_MS ? Number(process.env.INSIGHT_MAX_LAG_MS) : undefined, cursor: process.env.INSIGHT_CURSOR === 'events' ? 'events' : undefined },
     classifier: { classifyPerMinute: 1e9 },
   });
   await prepare();
@@ -207,6 +208,7 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
     Array.from({ length: Math.ceil(SUBMITS / 5) }, async () => (await (await fetch(`${app.base}/api/v1/auth/wechat-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: `c-${randomUUID()}` }) })).json()).token as string),
   );
   const times: number[] = [];
+  const ids: string[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -219,13 +221,42 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Idempotency-Key': randomUUID() },
           body: JSON.stringify({ kind: 'complaint', description: '人民广场地铁站2号口旁边的窨井盖松动，走上去会晃', location: { lat: 31.2304, lng: 121.4737, coordSystem: 'gcj02', accuracy: 15, address: '黄浦区人民大道' } }),
         });
-        await res.arrayBuffer();
+        const body = (await res.json()) as { id?: string };
         if (res.status !== 201) throw new Error(`submit ${res.status}`);
         times.push(performance.now() - t0);
+        ids.push(body.id!);
       }
     }),
   );
-  return { p50: pct(times, 0.5), p99: pct(times, 0.99), n: times.length };
+  return { p50: pct(times, 0.5), p99: pct(times, 0.99), n: times.length, ids };
+}
+
+/**
+ * How far behind the writer was when the submits ended, and how long it took to catch up: the submitted
+ * reports not yet counted (no fact yet) at once, then polled every 50 ms until every one is. The writer
+ * yields to the submits (INSIGHT_MAX_LAG_MS), so its work is partly after them: this is that work's time.
+ */
+async function catchUp(ids: string[]) {
+  const t0 = performance.now();
+  const facts = mongoose.connection.db!.collection('insight_facts');
+  // Only the ones not counted yet are asked for, by `_id` (index lookups; a count would scan).
+  const left = new Set(ids);
+  // (≤ 100 ids per `$in`: a longer one is not pushed down by FerretDB patch 0003 and reads every fact.)
+  const poll = async () => {
+    const ask = [...left];
+    for (let i = 0; i < ask.length; i += 100) {
+      const rows = await facts.find({ _id: { $in: ask.slice(i, i + 100) } } as never, { projection: { _id: 1 } }).toArray();
+      for (const r of rows) left.delete(String(r._id));
+    }
+  };
+  await poll();
+  const behind = left.size;
+  while (left.size > 0) {
+    if (performance.now() - t0 > 120_000) throw new Error(`the writer did not catch up in 120 s (${left.size} left)`);
+    await new Promise((r) => setTimeout(r, 50));
+    await poll();
+  }
+  return { behindAtEnd: behind, catchUpMs: Math.round(performance.now() - t0) };
 }
 
 /** The rollup writer on its own instance: a child process running only the writer (INSIGHT_WRITER=on there, off here). */
@@ -234,6 +265,9 @@ function startWriterProcess(uri: string, dbName: string) {
     env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName, INSIGHT_SCAN_MS: String(WRITER_SCAN_MS) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Not left running if the bench fails.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
   const ready = new Promise<void>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (b: Buffer) => {
@@ -247,8 +281,36 @@ function startWriterProcess(uri: string, dbName: string) {
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      process.off('exit', kill);
     },
   };
+}
+
+/**
+ * Seeded reports dated after now move back (createdAt, updatedAt and timeline alike) to an hour ago. A
+ * directory seeded before the seed stopped at "now" (e.g. /tmp/rollup-100k, seeded at 03:29 Shanghai time for
+ * that whole day) holds reports stamped hours ahead: the writer's scan cursor (the newest `updatedAt` it read)
+ * then stood ahead of every submit, and a writer on its own instance never found the submitted reports.
+ * The writer's cursor, if already ahead, goes back too. Changed reports are counted again by the writer's scan.
+ */
+async function noFutureReports() {
+  const now = Date.now();
+  const reports = mongoose.connection.db!.collection('reports');
+  const ahead = (await reports.find({ updatedAt: { $gt: new Date(now - 60_000) } } as never, { projection: { createdAt: 1, updatedAt: 1, timeline: 1 } }).toArray()) as unknown as { _id: string; createdAt: Date; updatedAt: Date; timeline: { at: Date }[] }[];
+  const back = (d: Date, by: number) => new Date(new Date(d).getTime() - by);
+  let moved = 0;
+  for (const r of ahead) {
+    // Each to its own millisecond: the writer's scan cannot page past more than a page (200) of reports
+    // stamped with one instant (it stops there, and the next pass starts at the same place).
+    const by = new Date(r.updatedAt).getTime() - (now - 3600_000 - moved);
+    if (by <= 0) continue; // a submit of an earlier run, just now
+    await reports.updateOne({ _id: r._id } as never, { $set: { createdAt: back(r.createdAt, by), updatedAt: back(r.updatedAt, by), timeline: r.timeline.map((e) => ({ ...e, at: back(e.at, by) })) } });
+    moved++;
+  }
+  const state = mongoose.connection.db!.collection('insight_state');
+  const s = (await state.findOne({ _id: 'writer' } as never)) as { cursor?: number } | null;
+  if (s?.cursor && s.cursor > now - 3600_000) await state.updateOne({ _id: 'writer' } as never, { $set: { cursor: now - 2 * 3600_000 } });
+  out({ step: 'reports dated after now moved back', moved, cursorWas: s?.cursor ? new Date(s.cursor).toISOString() : null });
 }
 
 async function main() {
@@ -348,45 +410,76 @@ async function main() {
   // Each writer arm first catches up with the reports the arms before it filed while no writer ran, and the
   // own instance has started (it says `ready`): the arm measures the writer keeping up with the submits it
   // measures, not a backlog of others or a process starting (a fixed 3 s wait before left both inside).
+  if (STEPS.has('submit')) await noFutureReports();
   const api = await startApp(false, uri, dbName);
-  const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number }[]> = { off: [], ownInstance: [], inProcess: [] };
+  const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number; behindAtEnd?: number; catchUpMs?: number }[]> = { off: [], ownInstance: [], inProcess: [] };
   for (let round = 0; round < (STEPS.has('submit') ? ROUNDS : 0); round++) {
     const order = (['off', 'ownInstance', 'inProcess'] as const).slice();
     if (round % 2) order.reverse();
     for (const arm of order) {
-      // CPU of the database and of this process while the arm's submits ran (the own instance's is its own):
-      // far less sensitive to the shared machine's load than latencies.
+      // CPU of the database and of this process while the arm's submits ran (the own instance's is its own),
+      // and (writer arms) until the writer had counted every one of them: far less sensitive to the shared
+      // machine's load than latencies, and the second one holds the writer's whole work, deferred or not.
       let cpu = { nodeCpuS: NaN, dbCpuS: NaN };
-      const measured = async (app: Awaited<ReturnType<typeof startApp>>) => {
+      let cpuAll = { nodeCpuS: NaN, dbCpuS: NaN };
+      const measured = async (app: Awaited<ReturnType<typeof startApp>>, writer: boolean) => {
         // Not counted: WARMUP submits first, so no arm measures an instance's first requests (the in-process
         // arm's instance is new: its classifier's lookup tables are built at its first classification).
-        if (WARMUP) await submitP99(app, WARMUP);
+        if (WARMUP) {
+          const warm = await submitP99(app, WARMUP);
+          if (writer) await catchUp(warm.ids);
+        }
         const cpu0 = cpuSeconds();
-        const r = await submitP99(app);
+        const { ids, ...r } = await submitP99(app);
         cpu = cpuSince(cpu0);
-        return r;
+        const lag = writer ? await catchUp(ids) : {};
+        cpuAll = cpuSince(cpu0);
+        return { ...r, ...lag };
       };
-      if (arm === 'off') runs.off.push(await measured(api));
+      if (arm === 'off') runs.off.push(await measured(api, false));
       else if (arm === 'ownInstance') {
         const writer = startWriterProcess(uri, dbName);
         await writer.ready;
-        runs.ownInstance.push(await measured(api));
+        runs.ownInstance.push(await measured(api, true));
         await writer.stop();
       } else {
         const one = await startApp(true, uri, dbName);
         // Caught up first (the reports of the arms before, filed while no writer ran), as the own instance is.
         await one.services.insightWriter.drain();
         one.services.insightWriter.start();
-        runs.inProcess.push(await measured(one));
+        runs.inProcess.push(await measured(one, true));
+        // (main's writer, for a before/after pair, has no lag())
+        const w = one.services.insightWriter as { lag?: () => Record<string, number> };
+        if (w.lag) out({ step: 'writer passes', ...w.lag() });
         await one.close();
       }
-      out({ step: 'submit run', round, arm, ...runs[arm].at(-1), dbCpuMsPerSubmit: Math.round((cpu.dbCpuS / SUBMITS) * 1e4) / 10, nodeCpuMsPerSubmit: Math.round((cpu.nodeCpuS / SUBMITS) * 1e4) / 10, load: load() });
+      const perSubmit = (s: number) => Math.round((s / SUBMITS) * 1e4) / 10;
+      out({
+        step: 'submit run',
+        round,
+        arm,
+        ...runs[arm].at(-1),
+        dbCpuMsPerSubmit: perSubmit(cpu.dbCpuS),
+        nodeCpuMsPerSubmit: perSubmit(cpu.nodeCpuS),
+        ...(arm === 'off' ? {} : { withCatchUp: { dbCpuMsPerSubmit: perSubmit(cpuAll.dbCpuS), nodeCpuMsPerSubmit: perSubmit(cpuAll.nodeCpuS) } }),
+        load: load(),
+      });
     }
   }
   await api.close();
   const median = (xs: number[]) => pct(xs, 0.5);
   const summary = Object.fromEntries(
-    Object.entries(runs).map(([arm, rs]) => [arm, { p99s: rs.map((r) => r.p99), medianP99: median(rs.map((r) => r.p99)), min: Math.min(...rs.map((r) => r.p99)), max: Math.max(...rs.map((r) => r.p99)) }]),
+    Object.entries(runs).map(([arm, rs]) => [
+      arm,
+      {
+        p99s: rs.map((r) => r.p99),
+        medianP99: median(rs.map((r) => r.p99)),
+        min: Math.min(...rs.map((r) => r.p99)),
+        max: Math.max(...rs.map((r) => r.p99)),
+        // Writer arms: reports not yet counted when the submits ended, and the time until all were.
+        ...(arm === 'off' ? {} : { behindAtEnd: rs.map((r) => r.behindAtEnd), catchUpMs: rs.map((r) => r.catchUpMs) }),
+      },
+    ]),
   );
   const offMedian = median(runs.off.map((r) => r.p99));
   if (STEPS.has('submit')) out({

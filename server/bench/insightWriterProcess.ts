@@ -6,11 +6,11 @@
  */
 import { connectDatabase } from '../src/db/connect';
 import { createRollupWriter } from '../src/insight/rollupWriter';
-import { silentLogger } from '../src/log';
+import { createLogger, silentLogger } from '../src/log';
 import { createReportRepository } from '../src/reports/reportRepository';
 
 await connectDatabase(process.env.MONGODB_URI!, process.env.BENCH_DB);
-const writer = createRollupWriter({ repo: createReportRepository(), log: silentLogger, announce: null, scanMs: Number(process.env.INSIGHT_SCAN_MS ?? 30_000) });
+const writer = createRollupWriter({ repo: createReportRepository(), log: process.env.BENCH_WRITER_LOG ? createLogger('debug', (l) => process.stderr.write(l + '\n')) : silentLogger, announce: null, scanMs: Number(process.env.INSIGHT_SCAN_MS ?? 30_000), maxLagMs: process.env.INSIGHT_MAX_LAG_MS ? Number(process.env.INSIGHT_MAX_LAG_MS) : undefined });
 process.on('SIGTERM', () => void writer.stop().then(() => process.exit(0)));
 // Caught up first (reports filed while no writer ran, e.g. by the bench's "off" arm), then running: the
 // bench measures the writer keeping up with the submits it measures, not a backlog or this process starting.

@@ -161,7 +161,9 @@ async function main() {
   // CPU per report: the submits and the writer (in-process), the submits alone (writer off), the scan alone.
   let cpu0 = cpuMs();
   await submitAll(one.base);
-  await writer.drain();
+  // What it heard, applied (settle: no scan; main's writer, for a before/after pair, has only drain, which scans).
+  const w = writer as { settle?: () => Promise<unknown> };
+  await (w.settle ? w.settle() : writer.drain());
   report('in-process (repository events)', SUBMITS, cpuPer(cpu0, SUBMITS));
 
   // The scan's batches: reports filed through an instance without the writer, then one drain.

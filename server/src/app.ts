@@ -71,7 +71,7 @@ export interface AppDeps {
   /** built H5 app to serve at `/`, if present */
   h5Dist?: string;
   /** 数据看板: whether this instance maintains the rollups (the single writer) */
-  insight?: { writer?: boolean; scanMs?: number; rebuildParallel?: number; tickMs?: number };
+  insight?: { writer?: boolean; scanMs?: number; rebuildParallel?: number; tickMs?: number; maxLagMs?: number; cursor?: 'scan' | 'events' };
   classifier?: { confidenceThreshold?: number; retrainEvery?: number; classifyPerMinute?: number; trainingCorpus?: boolean };
   /** quotas (README "Limits"); unset ones take the defaults */
   limits?: Partial<LimitSettings>;
@@ -161,6 +161,8 @@ export function createApp(deps: AppDeps) {
     enabled: deps.insight?.writer ?? true,
     rebuildParallel: deps.insight?.rebuildParallel,
     tickMs: deps.insight?.tickMs,
+    maxLagMs: deps.insight?.maxLagMs,
+    cursor: deps.insight?.cursor,
   });
   repo.on('stored', (doc) => insightWriter.enqueue(doc._id, doc)); // the document as stored: no re-read
   repo.on('changed', (id) => insightWriter.enqueue(id));

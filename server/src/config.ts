@@ -79,6 +79,10 @@ const envSchema = z.object({
   INSIGHT_REBUILD_PARALLEL: z.coerce.number().int().min(1).max(16).default(3),
   /** how long the in-process rollup writer gathers the reports it hears into one batch (insight/rollupWriter.ts) */
   INSIGHT_TICK_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  /** how long the rollup writer may put off its writes while reports are being written (insight/rollupWriter.ts; 0: never) */
+  INSIGHT_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
+  /** `events` only where this instance writes every report (one instance doing everything): the rollup writer's scan then skips what its events applied */
+  INSIGHT_CURSOR: z.enum(['scan', 'events']).default('scan'),
   /**
    * Which reverse proxies to believe about the client's address (X-Forwarded-For): unset/`off` none (the
    * socket's address is the client), a hop count, or a comma-separated list of proxy addresses/CIDRs.

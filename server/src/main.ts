@@ -96,7 +96,7 @@ async function main() {
       baseBackoffMs: config.PIPELINE_BACKOFF_BASE_MS,
       publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
     },
-    insight: { writer: insightWriterOn, scanMs: config.INSIGHT_SCAN_MS, rebuildParallel: config.INSIGHT_REBUILD_PARALLEL, tickMs: config.INSIGHT_TICK_MS },
+    insight: { writer: insightWriterOn, scanMs: config.INSIGHT_SCAN_MS, rebuildParallel: config.INSIGHT_REBUILD_PARALLEL, tickMs: config.INSIGHT_TICK_MS, maxLagMs: config.INSIGHT_MAX_LAG_MS, cursor: config.INSIGHT_CURSOR },
     metrics: { token: config.METRICS_TOKEN ?? null, countTtlMs: config.METRICS_COUNT_TTL_MS },
     classifier: {
       confidenceThreshold: config.CLASSIFY_CONFIDENCE_THRESHOLD,

@@ -66,7 +66,7 @@ function trainInWorker(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxo
  * retrain asked for later must give a new version even on unchanged data.
  */
 const FIRST_MODEL_CACHE = path.join(os.tmpdir(), 'ssp-classifier-cache');
-const CODE_FILES = ['classifier.ts', 'features.ts', 'softmaxRegression.ts', 'urgency.ts'];
+const CODE_FILES = ['classifier.ts', 'features.ts', 'featureTable.ts', 'softmaxRegression.ts', 'naiveBayes.ts', 'urgency.ts'];
 
 async function firstModelBytes(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number): Promise<Buffer> {
   const digest = createHash('sha256').update(JSON.stringify({ examples, leaves, taxonomyVersion }));

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { DEFAULT_TREE } from '../categories/defaultTree';
-import { BLEND, Classifier } from './classifier';
+import { BLEND, Classifier, DEFAULT_FIRST_LEVEL_MODEL } from './classifier';
 import { clauseWeights, DEFAULT_FEATURES, termCounts, tokenize } from './features';
 import { evaluate } from './evaluate';
 import { examplesOf, leavesOf, loadSeedCorpus, seedTreeAsNodes } from './trainingData';
@@ -75,6 +75,18 @@ test('urgency: negation and "not urgent" phrasing are respected', (t) => {
 test('a round trip through storage gives the same answers', (t) => {
   const back = Classifier.deserialize(classifier.serialize());
   for (const [, text] of clearCases) t.deepEqual(back.classify(text), classifier.classify(text));
+});
+
+test('the direct first-level model is multinomial NB by default (sixth round); the softmax kind stays selectable and both store and reload the same', (t) => {
+  t.is(DEFAULT_FIRST_LEVEL_MODEL, 'mnb');
+  const softmax = Classifier.train([...loadSeedCorpus(), ...examplesOf(tree)], leavesOf(tree), 1, { calibrationFolds: 0, firstLevelModel: 'softmax' });
+  const text = '小区门口的路灯坏了一个礼拜了晚上很黑';
+  t.notDeepEqual(Array.from(softmax.firstLevelProbabilities(text)), Array.from(classifier.firstLevelProbabilities(text)));
+  for (const c of [softmax, classifier]) {
+    const back = Classifier.deserialize(c.serialize());
+    t.deepEqual(Array.from(back.firstLevelProbabilities(text)), Array.from(c.firstLevelProbabilities(text)));
+    t.is(back.classify(text).firstLevel.code, 'roads_facilities');
+  }
 });
 
 test('an admin keyword makes a brand-new category win for texts that mention it', (t) => {

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
 import { FeatureTable } from './featureTable';
 import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
-import { scores, softmaxInPlace, train, type LinearModel } from './softmaxRegression';
+import { multinomialNB, nbLogisticRegression } from './naiveBayes';
+import { scores, softmaxInPlace, train, type LinearModel, type TrainOptions } from './softmaxRegression';
 import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
 /** One second-level category as the classifier sees it. */
@@ -34,7 +35,25 @@ export interface ClassifierTrainOptions {
   features?: Partial<FeatureOptions>;
   /** folds of the training data used to fit the confidence temperature; 0 = no calibration (T = 1) */
   calibrationFolds?: number;
+  /** what the direct first-level model is (FIRST_LEVEL_MODELS); default DEFAULT_FIRST_LEVEL_MODEL */
+  firstLevelModel?: FirstLevelModelKind;
 }
+
+/**
+ * The direct first-level model, blended with the leaf model's sums (BLEND.firstLevelWeight). Until the sixth
+ * round a second softmax regression; now a naive-Bayes-style scorer on the same TF-IDF vectors (naiveBayes.ts),
+ * which weighs each n-gram by how much more often it occurs in one category than in the others and so leans
+ * less on the training writers' exact phrasing: leave-one-writer-out over the 13 training writers, first level
+ * 0.863 → see README "Classification, sixth round" for the table it was chosen by. Every kind is a linear model
+ * of the same shape (features × 15 + bias), so storage, size and scoring are unchanged.
+ */
+export const FIRST_LEVEL_MODELS = {
+  softmax: (xs: SparseVector[], ys: number[], F: number, K: number, o: TrainOptions) => train(xs, ys, F, K, o),
+  mnb: (xs: SparseVector[], ys: number[], F: number, K: number) => multinomialNB(xs, ys, F, K, 0.03),
+  nblr: (xs: SparseVector[], ys: number[], F: number, K: number, o: TrainOptions) => nbLogisticRegression(xs, ys, F, K, { alpha: 1, l2: o.l2 }),
+};
+export type FirstLevelModelKind = keyof typeof FIRST_LEVEL_MODELS;
+export const DEFAULT_FIRST_LEVEL_MODEL: FirstLevelModelKind = 'mnb';
 
 /**
  * Urgency from the trained model (text features + characters + the rules' signals, averaged with the
@@ -175,6 +194,10 @@ export class Classifier {
     private readonly urgencySignalCount = 0,
     /** the urgency model's character block and text-only twin (null: a model stored before they existed) */
     private readonly urgencyText: UrgencyTextPart | null = null,
+    /** what `firstModel` is (FIRST_LEVEL_MODELS); models stored before the sixth round: softmax */
+    readonly firstModelKind: FirstLevelModelKind = 'softmax',
+    /** keywords (lower case) an admin added after training (`withKeywords`): these boost an NB direct model too */
+    private readonly untrainedKeywords: ReadonlySet<string> = new Set(),
   ) {
     this.leafIndex = new Map(leaves.map((l, i) => [l.code, i]));
     this.ruleLeaf = new Map(Object.entries(RULE_LEAVES).flatMap(([reason, code]) => (this.leafIndex.has(code) ? [[reason, this.leafIndex.get(code)!]] : [])));
@@ -295,7 +318,8 @@ export class Classifier {
     const model = train(xs, ys, vocab.idf.length, leaves.length, trainOpts);
     const firstCodes = [...new Set(leaves.map((l) => l.parentCode))];
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
-    const firstModel = train(xs, ys.map((y) => firstIndex.get(leaves[y].parentCode)!), vocab.idf.length, firstCodes.length, trainOpts);
+    const firstModelKind = opts.firstLevelModel ?? DEFAULT_FIRST_LEVEL_MODEL;
+    const firstModel = FIRST_LEVEL_MODELS[firstModelKind](xs, ys.map((y) => firstIndex.get(leaves[y].parentCode)!), vocab.idf.length, firstCodes.length, trainOpts);
     const withUrgency = all.flatMap((e, i) => (e.urgency ? [i] : []));
     const levels = new Set(withUrgency.map((i) => all[i].urgency));
     const enough = withUrgency.length >= MIN_URGENCY_EXAMPLES && levels.size === 3;
@@ -330,7 +354,7 @@ export class Classifier {
     // give the same weights (training is seeded), but must still be two versions.
     const digest = createHash('sha1').update(model.weights.subarray(0, 4096)).update(String(all.length)).digest('hex').slice(0, 6);
     const version = `clf-${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${digest}-${randomBytes(2).toString('hex')}`;
-    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0, urgencyText);
+    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0, urgencyText, firstModelKind);
   }
 
   /**
@@ -385,7 +409,7 @@ export class Classifier {
       }
       for (const c of use.parentOf) parentHit[c] = 1;
       for (const c of use.negative) logits[c] -= NEGATIVE_KEYWORD_PENALTY;
-      for (const f of use.first) firstHits[f]++;
+      if (this.firstModelKind === 'softmax' || this.untrainedKeywords.has(k)) for (const f of use.first) firstHits[f]++;
     }
     if (analysis.rules.level === 'urgent') {
       for (const reason of analysis.rules.reasons) {
@@ -402,6 +426,11 @@ export class Classifier {
     const fromLeaves = this.scratch.fromLeaves.fill(0);
     for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
     const direct = scores(this.firstModel, x, this.scratch.direct);
+    // Admin keywords reach the first level through the leaves (their boosts are in fromLeaves). The older softmax
+    // direct model got the trained keywords a second time; the NB direct model gets only keywords added after
+    // training (an edit tried or saved before the next retrain): on the leave-one-writer-out folds boosting it with
+    // the trained ones cost 2 points (0.935 → 0.912, README sixth round) — their words already weigh in its counts,
+    // while an edit's new words are news to it.
     for (let f = 0; f < this.firstCodes.length; f++) direct[f] += BLEND.keywordBoost * Math.min(firstHits[f], MAX_KEYWORD_HITS);
     softmaxInPlace(direct);
     const a = BLEND.firstLevelWeight;
@@ -508,7 +537,9 @@ export class Classifier {
       if (!isLeaf && l.parentCode === code) return { ...l, parentKeywords: edit.keywords ?? l.parentKeywords };
       return l;
     });
-    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText);
+    const trained = new Set(this.leaves.flatMap((l) => [...l.keywords, ...l.parentKeywords]).map((k) => k.toLowerCase()));
+    const untrained = new Set([...this.untrainedKeywords, ...(edit.keywords ?? []).map((k) => k.toLowerCase()).filter((k) => !trained.has(k))]);
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText, this.firstModelKind, untrained);
   }
 
   /** Binary form for storage: a JSON header, then the weights and biases as float32. */
@@ -529,6 +560,7 @@ export class Classifier {
         temperature: this.temperature,
         urgencyClasses: this.urgencyModel ? 3 : 0,
         urgencySignals: this.urgencySignalCount,
+        firstModelKind: this.firstModelKind,
         ...(this.urgencyText
           ? { urgencyChars: this.urgencyText.chars.chars, urgencyCharIdf: Array.from(this.urgencyText.chars.idf), urgencyCharScale: this.urgencyText.charScale, urgencyTextOnlyWeight: this.urgencyText.textOnlyWeight }
           : {}),
@@ -568,7 +600,7 @@ export class Classifier {
     // Models stored before feature options existed used words + bigrams only, the whole text alike.
     const options: FeatureOptions = h.featureOptions ?? { trigrams: false, unigrams: false, titleWeight: 1, stripFormulas: false, maxFeatures: Infinity };
     const vocab = tableVocabulary(new FeatureTable(h.features as string[]), Float32Array.from(h.idf), options);
-    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S, urgencyText);
+    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S, urgencyText, h.firstModelKind ?? 'softmax');
   }
 
   /** Approximate resident memory of the model, for the benchmark. */

@@ -127,14 +127,16 @@ test('the triage queue: one click confirms the suggestion, or staff correct it; 
 });
 
 test.serial('corrections become training data: after a retrain the same text lands where staff put it', async (t) => {
+  // Inside a 小区 the estate's 物业 answers for its roads; the shipped model (sixth round) already reads it as
+  // 占道经营, so staff put it under property_service, where no model trained before says it is.
   const text = '快递驿站把几百个包裹堆在小区主干道上分拣';
   const before = (await classify(text, '198.51.100.30')).body;
-  t.not(before.top3[0].code, 'street_vending', 'precondition: the classifier does not already say so');
+  t.not(before.top3[0].code, 'property_service', 'precondition: the classifier does not already say so');
   const citizen = await s.loginCitizen();
   for (let i = 0; i < 4; i++) {
     // The resident picks a different category each time, so each report waits for a person.
     const r = await submit(citizen.token, validComplaint({ description: `${text}，第${i + 1}次反映`, categoryCode: 'school_fees' }));
-    const decided = await s.request('POST', `/api/v1/admin/reports/${r.body.id}/category`, { token: admin.token, json: { categoryCode: 'street_vending' } });
+    const decided = await s.request('POST', `/api/v1/admin/reports/${r.body.id}/category`, { token: admin.token, json: { categoryCode: 'property_service' } });
     t.is(decided.body.triage.state, 'corrected');
   }
   const retrain = await s.request('POST', '/api/v1/admin/classifier/retrain', { token: admin.token });
@@ -142,7 +144,7 @@ test.serial('corrections become training data: after a retrain the same text lan
   t.not(retrain.body.after.version, retrain.body.before.version);
   t.truthy(retrain.body.after.heldOut.accuracy);
   const after = (await classify(text, '198.51.100.31')).body;
-  t.is(after.top3[0].code, 'street_vending');
+  t.is(after.top3[0].code, 'property_service');
   t.is(after.modelVersion, retrain.body.after.version);
 });
 

@@ -38,6 +38,7 @@ export function createGroupCompareAndSet(db: () => mongoose.mongo.Db, collection
   let perStatement: boolean | undefined = opts.perStatement;
   let queue: Pending[] = [];
   let writing = false;
+  let scheduled = false;
 
   async function send(batch: Pending[]): Promise<void> {
     const res = await db().command({
@@ -92,7 +93,14 @@ export function createGroupCompareAndSet(db: () => mongoose.mongo.Db, collection
     apply(id: string, filter: Record<string, unknown>, update: Record<string, unknown>): Promise<boolean> {
       return new Promise<boolean>((resolve, reject) => {
         queue.push({ id, filter, update, resolve, reject });
-        if (!writing) void flush();
+        // As groupCommit.ts: with nothing in flight, the rest of this event-loop turn's statements join the first.
+        if (!writing && !scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            if (!writing) void flush();
+          });
+        }
       });
     },
   };

@@ -114,10 +114,10 @@ export function createReportRepository() {
   const listeners: { [K in keyof ReportListener]: ReportListener[K][] } = { stored: [], effects: [], changed: [] };
   // Submits under load share their writes: one insertMany per group instead of one insert each.
   const durable = { w: 'majority' as const, j: true };
-  const reportInserts = createGroupInsert(() => Report.collection, { writeConcern: durable });
+  const reportInserts = createGroupInsert(() => Report.db.db!, Report.collection.collectionName, { writeConcern: durable });
   // The delivery outbox (reportModel.ts, DeliveryOutbox): its document goes in before the report, grouped
   // the same way; outcomes are group-committed on these small documents, never on the report.
-  const outboxInserts = createGroupInsert(() => DeliveryOutbox.collection, { writeConcern: durable });
+  const outboxInserts = createGroupInsert(() => DeliveryOutbox.db.db!, DeliveryOutbox.collection.collectionName, { writeConcern: durable });
   const outcomeUpdates = createGroupUpdate(() => DeliveryOutbox, { writeConcern: durable });
   const emit = <K extends keyof ReportListener>(kind: K, ...args: Parameters<ReportListener[K]>) => {
     for (const fn of listeners[kind]) (fn as (...a: typeof args) => void)(...args);

@@ -2,7 +2,7 @@ import test from 'ava';
 import mongoose from 'mongoose';
 import { startTestServer, type TestServer } from '../../test/harness';
 import { insertRawReports } from '../../test/reportStore';
-import { createTicketNumberAllocator } from './ticketNumbers';
+import { createTicketNumberAllocator, shanghaiDate } from './ticketNumbers';
 
 let s: TestServer;
 test.before(async () => {
@@ -36,4 +36,15 @@ test('a day whose counter is new continues after the numbers issued that day (As
   t.is(await numbers.propose(new Date('2031-03-05T10:00:00+08:00')), 'SH20310305-001000');
   // A day with nothing issued starts at 1.
   t.is(await numbers.propose(new Date('2031-03-06T10:00:00+08:00')), 'SH20310306-000001');
+});
+
+test('the ticket day is Shanghai\'s, at both sides of midnight and back again (the day is remembered between calls)', (t) => {
+  const at = (iso: string) => shanghaiDate(new Date(iso));
+  t.is(at('2026-11-29T15:59:59.999Z'), '20261129');
+  t.is(at('2026-11-29T16:00:00.000Z'), '20261130');
+  t.is(at('2026-11-29T15:59:59.999Z'), '20261129');
+  t.is(at('2026-11-30T15:59:59.999Z'), '20261130');
+  t.is(at('2026-12-31T16:00:00.000Z'), '20270101');
+  t.is(at('2026-11-30T00:00:00.000Z'), '20261130');
+  t.is(at('1970-01-01T00:00:00.000Z'), '19700101');
 });

@@ -19,9 +19,19 @@ import type { ReportRepository } from './reportRepository';
  * issued before counters existed, or a counter lost) raises the counter past
  * the highest issued number and takes a fresh block.
  */
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+const DAY_MS = 86_400_000;
+/** The last day asked for, as [from, to) in ms: every submit asks, and the answer changes once a day. */
+let lastDay = { from: 0, to: 0, day: '' };
+
 export function shanghaiDate(now: Date): string {
-  const shifted = new Date(now.getTime() + 8 * 60 * 60 * 1000);
-  return shifted.toISOString().slice(0, 10).replaceAll('-', '');
+  const t = now.getTime();
+  if (t >= lastDay.from && t < lastDay.to) return lastDay.day;
+  const shifted = new Date(t + SHANGHAI_OFFSET_MS);
+  const day = shifted.toISOString().slice(0, 10).replaceAll('-', '');
+  const from = Math.floor((t + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
+  lastDay = { from, to: from + DAY_MS, day };
+  return day;
 }
 
 export function formatTicketNo(day: string, seq: number): string {
