@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import mongoose from 'mongoose';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { insertRawReports, setReportFields } from '../../test/reportStore';
@@ -607,31 +607,34 @@ test.serial('reports heard within one tick are one batch: two touching the same 
   t.true(reports.slice(7).every((r) => ids.includes(r._id)));
 });
 
-test.serial('a point moved away is no longer counted by the hotspot detection, though its cell\'s batch document was read (and kept in memory) before', async (t) => {
+/**
+ * Three batches land in one map cell (the cell's own document holds the first, batch documents the others, each
+ * kept in memory once read or written), then report `moved` goes 10 km away: the four left and one more make the
+ * hotspot's five; a stale in-memory copy of the moved point would make five one report early.
+ */
+async function movedPointScenario(t: ExecutionContext, code: string, day: string, moved: number): Promise<void> {
   const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number }>()) ?? {};
   const writer = s.services.insightWriter;
   const waitApplied = async (n: number) => {
     for (let i = 0; i < 200 && ((await state()).applied ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
   };
-  const C = { code: 'cache_test', name: '缓存测试', parentCode: 'cache_test_parent', parentName: '缓存测试大类' };
-  const at = (i: number) => new Date(Date.parse('2026-07-12T01:00:00Z') + i * 600_000).toISOString();
+  const C = { code, name: `缓存测试${code}`, parentCode: `${code}_parent`, parentName: `缓存测试大类${code}` };
+  const at = (i: number) => new Date(Date.parse(`${day}T01:00:00Z`) + i * 600_000).toISOString();
   const spot = (i: number) => ({ lat: 31.15 + (i % 3) * 0.0002, lng: 121.5 + (i % 2) * 0.0002 });
   const r = Array.from({ length: 6 }, (_, i) => report({ at: at(i), district: X, category: C, point: spot(i) }));
-  const hotspots = () => Hotspot.collection.find({ parent: 'cache_test_parent' } as never).toArray() as unknown as Promise<{ _id: string; count: number }[]>;
+  const hotspots = () => Hotspot.collection.find({ parent: `${code}_parent` } as never).toArray() as unknown as Promise<{ _id: string; count: number }[]>;
   let seq0 = (await state()).seq ?? 0;
-  // Three batches: the cell's own document (r0), then a batch document holding r1, read by the next batch's
-  // detection (r2).
   for (const [k, x] of [r[0], r[1], r[2]].entries()) {
     await insertRawReports([x]);
     writer.enqueue(x._id, x);
     await waitApplied(seq0 + k + 1);
   }
   seq0 += 3;
-  // r1 moves 10 km away (a change: read, its point removed from the cell's documents).
-  await setReportFields(r[1]._id, { point: { lat: 31.25, lng: 121.6 }, updatedAt: new Date(Date.now() + 1000) });
-  writer.enqueue(r[1]._id);
+  // The move is a change: the report is read and its point removed from the cell's documents.
+  await setReportFields(r[moved]._id, { point: { lat: 31.25, lng: 121.6 }, updatedAt: new Date(Date.now() + 1000) });
+  writer.enqueue(r[moved]._id);
   await waitApplied(seq0 + 1);
-  // r3, r4: with r0 and r2, four reports around, not five (r1 counted from a stale copy would make five).
+  // r3, r4: with the two of r0–r2 that stayed, four reports around, not five.
   await insertRawReports([r[3], r[4]]);
   writer.enqueue(r[3]._id, r[3]);
   writer.enqueue(r[4]._id, r[4]);
@@ -645,46 +648,13 @@ test.serial('a point moved away is no longer counted by the hotspot detection, t
   t.is(found.length, 1);
   t.is(found[0]._id, `hs_${r[5]._id}`);
   t.is(found[0].count, 5);
-});
+}
 
-test.serial('a point moved away from a cell\'s own document (kept in memory once written) is no longer counted by the hotspot detection', async (t) => {
-  const state = async () => (await InsightState.findById('writer').lean<{ seq?: number; applied?: number }>()) ?? {};
-  const writer = s.services.insightWriter;
-  const waitApplied = async (n: number) => {
-    for (let i = 0; i < 200 && ((await state()).applied ?? 0) < n; i++) await new Promise((r) => setTimeout(r, 50));
-  };
-  const C = { code: 'cache_test2', name: '缓存测试二', parentCode: 'cache_test2_parent', parentName: '缓存测试大类二' };
-  const at = (i: number) => new Date(Date.parse('2026-07-14T01:00:00Z') + i * 600_000).toISOString();
-  const spot = (i: number) => ({ lat: 31.15 + (i % 3) * 0.0002, lng: 121.5 + (i % 2) * 0.0002 });
-  const r = Array.from({ length: 6 }, (_, i) => report({ at: at(i), district: X, category: C, point: spot(i) }));
-  const hotspots = () => Hotspot.collection.find({ parent: 'cache_test2_parent' } as never).toArray() as unknown as Promise<{ _id: string; count: number }[]>;
-  let seq0 = (await state()).seq ?? 0;
-  // Three batches: the cell's own document (r0, kept in memory as written), then batch documents (r1, r2).
-  for (const [k, x] of [r[0], r[1], r[2]].entries()) {
-    await insertRawReports([x]);
-    writer.enqueue(x._id, x);
-    await waitApplied(seq0 + k + 1);
-  }
-  seq0 += 3;
-  // r0 moves 10 km away (a change: read, its point removed from the cell's own document).
-  await setReportFields(r[0]._id, { point: { lat: 31.25, lng: 121.6 }, updatedAt: new Date(Date.now() + 1000) });
-  writer.enqueue(r[0]._id);
-  await waitApplied(seq0 + 1);
-  // r3, r4: with r1 and r2, four reports around, not five (r0 counted from a stale copy would make five).
-  await insertRawReports([r[3], r[4]]);
-  writer.enqueue(r[3]._id, r[3]);
-  writer.enqueue(r[4]._id, r[4]);
-  await waitApplied(seq0 + 2);
-  t.is((await hotspots()).length, 0);
-  // r5: the fifth.
-  await insertRawReports([r[5]]);
-  writer.enqueue(r[5]._id, r[5]);
-  await waitApplied(seq0 + 3);
-  const found = await hotspots();
-  t.is(found.length, 1);
-  t.is(found[0]._id, `hs_${r[5]._id}`);
-  t.is(found[0].count, 5);
-});
+test.serial('a point moved away is no longer counted by the hotspot detection, though its cell\'s batch document was read (and kept in memory) before', (t) =>
+  movedPointScenario(t, 'cache_test', '2026-07-12', 1));
+
+test.serial('a point moved away from a cell\'s own document (kept in memory once written) is no longer counted by the hotspot detection', (t) =>
+  movedPointScenario(t, 'cache_test2', '2026-07-14', 0));
 
 test.serial('while reports keep coming the writer waits (up to its maximum lag), then catches up: every report counted once, rollups equal a rebuild', async (t) => {
   t.timeout(120_000);
