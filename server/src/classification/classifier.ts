@@ -66,8 +66,11 @@ export const DEFAULT_FIRST_LEVEL_MODEL: FirstLevelModelKind = 'mnb';
  * Sixth round (README, "次紧急 recall on new writers"): 0.18 / 0.08 with urgentOverSemi 0.5, chosen by
  * leave-one-writer-out over all 13 writers (scripts/writer-cv.ts --urgency): 紧急 P 0.840 R 0.964,
  * 次紧急 P 0.619 R 0.878, where 0.2 / 0.08 alone gave 0.840 / 0.967 and 0.611 / 0.864 with the same rules.
+ * After merging the sixth round (naive-Bayes first level, 17 writers with w15–w18), the same validation over all
+ * 17 writers (README, "Urgency after the sixth-round merges"): ×0.5 紧急 P 0.866 R 0.974, 次紧急 P 0.602 R 0.886;
+ * ×0.7 紧急 P 0.882 R 0.969, 次紧急 P 0.605 R 0.907 — ×0.7 taken (紧急 recall −0.005, both other figures up).
  */
-export const URGENCY_THRESHOLDS: UrgencyThresholds = { urgent: 0.18, semiUrgent: 0.08, urgentOverSemi: 0.5 };
+export const URGENCY_THRESHOLDS: UrgencyThresholds = { urgent: 0.18, semiUrgent: 0.08, urgentOverSemi: 0.7 };
 
 /**
  * `urgentOverSemi` (2026-11-30, sixth round): 紧急 also needs P(紧急) ≥ urgentOverSemi × P(次紧急). Most
