@@ -157,6 +157,8 @@ const MIN_URGENCY_EXAMPLES = 30;
  * keyword to each child), a negative keyword takes away more. This is what
  * lets a category added this morning with three keywords work today.
  */
+/** Fewer training texts than this (keyword lines aside) and a leaf's keywords also boost the first level (see `fit`). */
+export const THIN_LEAF_TEXTS = 20;
 export const BLEND = { keywordBoost: 2.5, firstLevelWeight: 0.5, ruleBoost: 2.5 };
 
 /**
@@ -357,7 +359,13 @@ export class Classifier {
     // give the same weights (training is seeded), but must still be two versions.
     const digest = createHash('sha1').update(model.weights.subarray(0, 4096)).update(String(all.length)).digest('hex').slice(0, 6);
     const version = `clf-${new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${digest}-${randomBytes(2).toString('hex')}`;
-    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0, urgencyText, firstModelKind);
+    // A category the corpus barely covers (one an admin just added, known by its keywords and name alone) has too
+    // few texts for the naive-Bayes first level to find it: its keywords keep boosting the first level after a
+    // retrain, as untrained keywords do. Every leaf of the default tree has far more texts than this.
+    const perLeaf = new Map<string, number>();
+    for (const e of examples) if (leafIndex.has(e.label)) perLeaf.set(e.label, (perLeaf.get(e.label) ?? 0) + 1);
+    const thinKeywords = new Set(leaves.filter((l) => (perLeaf.get(l.code) ?? 0) < THIN_LEAF_TEXTS).flatMap((l) => l.keywords.filter(Boolean).map((k) => k.toLowerCase())));
+    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0, urgencyText, firstModelKind, thinKeywords);
   }
 
   /**
@@ -564,6 +572,7 @@ export class Classifier {
         urgencyClasses: this.urgencyModel ? 3 : 0,
         urgencySignals: this.urgencySignalCount,
         firstModelKind: this.firstModelKind,
+        firstLevelKeywords: [...this.untrainedKeywords],
         ...(this.urgencyText
           ? { urgencyChars: this.urgencyText.chars.chars, urgencyCharIdf: Array.from(this.urgencyText.chars.idf), urgencyCharScale: this.urgencyText.charScale, urgencyTextOnlyWeight: this.urgencyText.textOnlyWeight }
           : {}),
@@ -603,7 +612,7 @@ export class Classifier {
     // Models stored before feature options existed used words + bigrams only, the whole text alike.
     const options: FeatureOptions = h.featureOptions ?? { trigrams: false, unigrams: false, titleWeight: 1, stripFormulas: false, maxFeatures: Infinity };
     const vocab = tableVocabulary(new FeatureTable(h.features as string[]), Float32Array.from(h.idf), options);
-    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S, urgencyText, h.firstModelKind ?? 'softmax');
+    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S, urgencyText, h.firstModelKind ?? 'softmax', new Set<string>(h.firstLevelKeywords ?? []));
   }
 
   /** Approximate resident memory of the model, for the benchmark. */
