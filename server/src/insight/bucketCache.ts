@@ -1,3 +1,4 @@
+import { findByIds } from '../db/findByIds';
 import { Bucket, InsightState, JournalLog } from './insightModel';
 
 /**
@@ -75,12 +76,7 @@ export function createBucketCache(maxDocs = 60_000) {
     if (missing.length) {
       const gen = generation;
       const found = new Map<string, BucketDoc>();
-      // `_id $in` is answered from the `_id` index on the patched FerretDB (patch 0003) up to 100 values; a
-      // longer one reads the whole collection there, so chunks of 100.
-      for (let i = 0; i < missing.length; i += 100) {
-        const rows = (await Bucket.collection.find({ _id: { $in: missing.slice(i, i + 100) } } as never).toArray()) as unknown as BucketDoc[];
-        for (const r of rows) found.set(r._id, r);
-      }
+      for (const r of await findByIds<BucketDoc>(Bucket.collection, missing)) found.set(r._id, r);
       for (const id of missing) {
         const d = found.get(id) ?? null;
         out.set(id, d);

@@ -1,6 +1,7 @@
 import type { mongo } from 'mongoose';
 import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
+import { findByIds } from '../db/findByIds';
 import { periodic } from '../periodic';
 import type { ReportRepository } from '../reports/reportRepository';
 import { diff, emitContribution, factFromStored, factOf, labelsOf, type ReportLike, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
@@ -49,12 +50,6 @@ const SCAN_MARGIN_MS = 10_000;
  * one runs, every other write of the database waits (the submits' too), so a big batch goes as a few.
  */
 const CHUNK = 100;
-/**
- * Values per `_id $in` read. FerretDB patch 0003 answers an `$in` of at most 100 values from the index; a
- * longer one is not pushed down and reads the whole collection (measured at 100,000 facts: 100 ids 13 ms,
- * 200 ids 7.8 s). Batches of 200 (the scan's pages, a deferred pass) asked for their facts in one `$in`.
- */
-const IN_MAX = 100;
 /** the journal log's old entries are deleted this many at a time */
 const LOG_PRUNE = 50;
 /** journal log entries kept for readers' caches (a reader further behind drops its whole cache) */
@@ -147,10 +142,7 @@ async function writeDocs(coll: Collection, writes: DocWrite[], known: (id: strin
     if (k) stored.add(w.id);
     return k === undefined;
   });
-  for (let i = 0; i < ask.length; i += IN_MAX) {
-    const rows = await coll.find({ _id: { $in: ask.slice(i, i + IN_MAX).map((w) => w.id) } } as never, { projection: { _id: 1 } }).toArray();
-    for (const r of rows) stored.add(String(r._id));
-  }
+  for (const r of await findByIds<{ _id: string }>(coll, ask.map((w) => w.id), { _id: 1 })) stored.add(String(r._id));
   const updates = writes.filter((w) => stored.has(w.id));
   const inserts = writes.filter((w) => !stored.has(w.id));
   for (let i = 0; i < updates.length; i += CHUNK) {
@@ -203,10 +195,7 @@ async function geoListings(ids: string[], cells: Map<string, CellDoc>): Promise<
     if (c) out.set(id, c.b);
     else unread.push(id);
   }
-  for (let i = 0; i < unread.length; i += IN_MAX) {
-    const rows = (await GeoCell.collection.find({ _id: { $in: unread.slice(i, i + IN_MAX) } } as never, { projection: { b: 1 } }).toArray()) as unknown as { _id: string; b?: number[] }[];
-    for (const r of rows) out.set(r._id, r.b ?? []);
-  }
+  for (const r of await findByIds<{ _id: string; b?: number[] }>(GeoCell.collection, unread, { b: 1 })) out.set(r._id, r.b ?? []);
   return out;
 }
 /** A cell's documents: its own and one per later batch that added points to it. */
@@ -237,10 +226,7 @@ interface CellDoc {
 async function geoPoints(ids: string[], cache: Map<string, HotspotPoint[]>, cells: Map<string, CellDoc>): Promise<Map<string, HotspotPoint[]>> {
   const out = new Map<string, HotspotPoint[]>();
   const unread = ids.filter((id) => !cells.has(id));
-  for (let i = 0; i < unread.length; i += IN_MAX) {
-    const rows = (await GeoCell.collection.find({ _id: { $in: unread.slice(i, i + IN_MAX) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[]; b?: number[] }[];
-    for (const r of rows) cells.set(r._id, { pts: r.pts ?? [], b: [...(r.b ?? [])] });
-  }
+  for (const r of await findByIds<{ _id: string; pts?: HotspotPoint[]; b?: number[] }>(GeoCell.collection, unread)) cells.set(r._id, { pts: r.pts ?? [], b: [...(r.b ?? [])] });
   const missing: string[] = [];
   const docs = new Map<string, string[]>();
   for (const id of ids) {
@@ -250,10 +236,7 @@ async function geoPoints(ids: string[], cache: Map<string, HotspotPoint[]>, cell
     docs.set(id, later);
     for (const d of later) if (!cache.has(d)) missing.push(d);
   }
-  for (let i = 0; i < missing.length; i += IN_MAX) {
-    const rows = (await GeoCell.collection.find({ _id: { $in: missing.slice(i, i + IN_MAX) } } as never).toArray()) as unknown as { _id: string; pts?: HotspotPoint[] }[];
-    for (const r of rows) cache.set(r._id, r.pts ?? []);
-  }
+  for (const r of await findByIds<{ _id: string; pts?: HotspotPoint[] }>(GeoCell.collection, missing)) cache.set(r._id, r.pts ?? []);
   for (const [cell, later] of docs) {
     const pts = [...cells.get(cell)!.pts];
     for (const id of later) pts.push(...(cache.get(id) ?? []));
@@ -504,12 +487,9 @@ export function createRollupWriter(deps: {
   /** Recomputes the facts of these reports and applies the differences (one journal). */
   async function processReports(reports: Fact[], cursor?: number) {
     if (!reports.length) return;
-    // The batch's stored facts in `_id $in` reads of IN_MAX (answered from the `_id` index), not one per report.
+    // The batch's stored facts in chunked `_id $in` reads (answered from the `_id` index), not one per report.
     const olds = new Map<string, Fact>();
-    for (let i = 0; i < reports.length; i += IN_MAX) {
-      const stored = await FactModel.collection.find({ _id: { $in: reports.slice(i, i + IN_MAX).map((r) => r._id) } } as never, { projection: { f: 1 } }).toArray();
-      for (const f of stored) olds.set(String(f._id), factFromStored(f as unknown as { f: string }));
-    }
+    for (const f of await findByIds<{ _id: string; f: string }>(FactModel.collection, reports.map((r) => r._id), { f: 1 })) olds.set(String(f._id), factFromStored(f));
     const incs: Increments = new Map();
     const labels = new Map<string, unknown>();
     const facts: Fact[] = [];
@@ -620,12 +600,9 @@ export function createRollupWriter(deps: {
     const member = new Map<string, string | null>();
     const lookup = async (keys: string[]) => {
       const unknown = [...new Set(keys.filter((k) => !member.has(k)))];
-      for (let i = 0; i < unknown.length; i += IN_MAX) {
-        const chunk = unknown.slice(i, i + IN_MAX);
-        const rows = (await HotspotMember.collection.find({ _id: { $in: chunk } } as never, { projection: { h: 1 } }).toArray()) as unknown as Pick<HotspotMemberDoc, '_id' | 'h'>[];
-        for (const k of chunk) member.set(k, null);
-        for (const r of rows) member.set(r._id, r.h);
-      }
+      const rows = await findByIds<Pick<HotspotMemberDoc, '_id' | 'h'>>(HotspotMember.collection, unknown, { h: 1 });
+      for (const k of unknown) member.set(k, null);
+      for (const r of rows) member.set(r._id, r.h);
     };
     await lookup(points.map(({ f, p }) => `${f.parent}|${p.id}`));
     const founded = new Map<string, HotspotDoc>();
