@@ -36,6 +36,7 @@ import { addDays, shanghaiDay } from '../src/insight/contribution';
 import { silentLogger } from '../src/log';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { insertRawReports } from '../test/reportStore';
+import { tallyCommands } from './commandTally';
 
 const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 730);
@@ -45,6 +46,8 @@ const ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 3);
 /** uncounted submits before each arm's measured ones */
 const WARMUP = Number(process.env.BENCH_SUBMIT_WARMUP ?? 24);
 const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 5000);
+/** BENCH_TALLY=1: the writer arms print what the writer asked of the database (bench/commandTally.ts) */
+const TALLY = process.env.BENCH_TALLY === '1';
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'rebuild,pages,submit').split(','));
 /** CPU seconds of this process and of the database child (Linux /proc), so figures can be read apart from the machine's load. */
 let dbPid: number | undefined;
@@ -238,7 +241,9 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
  */
 async function catchUp(ids: string[]) {
   const t0 = performance.now();
-  const facts = mongoose.connection.db!.collection('insight_facts');
+  // Under BENCH_TALLY, polled on a connection of its own, so the tally counts only the writer's commands.
+  const own = TALLY ? await new mongoose.mongo.MongoClient(pollUri!).connect() : null;
+  const facts = (own ? own.db(mongoose.connection.db!.databaseName) : mongoose.connection.db!).collection('insight_facts');
   // Only the ones not counted yet are asked for, by `_id` (index lookups; a count would scan).
   const left = new Set(ids);
   // (≤ 100 ids per `$in`: a longer one is not pushed down by FerretDB patch 0003 and reads every fact.)
@@ -256,13 +261,17 @@ async function catchUp(ids: string[]) {
     await new Promise((r) => setTimeout(r, 50));
     await poll();
   }
+  await own?.close();
   return { behindAtEnd: behind, catchUpMs: Math.round(performance.now() - t0) };
 }
+
+let pollUri: string | undefined;
 
 /** The rollup writer on its own instance: a child process running only the writer (INSIGHT_WRITER=on there, off here). */
 function startWriterProcess(uri: string, dbName: string) {
   const child = spawn(process.execPath, ['--import=tsx', path.join(import.meta.dirname, 'insightWriterProcess.ts')], {
     env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName, INSIGHT_SCAN_MS: String(WRITER_SCAN_MS) },
+    // (its BENCH_TALLY line goes to stderr)
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // Not left running if the bench fails.
@@ -361,9 +370,16 @@ async function main() {
     out({ step: 'seed', seconds: Math.round(seedS * 10) / 10, perSecond: Math.round(N / seedS), indexSeconds: Math.round((performance.now() - t1) / 100) / 10, parallel: SEED_PARALLEL, batch: SEED_BATCH, load: load() });
     if (marker) writeFileSync(marker, JSON.stringify({ reports: N, days: DAYS, endDay }));
   } else {
-    await connectDatabase(uri, dbName);
+    pollUri = uri;
+    if (TALLY) {
+      const u = new URL(uri);
+      if (!u.pathname) u.pathname = '/';
+      u.searchParams.set('monitorCommands', 'true');
+      await connectDatabase(u.toString(), dbName);
+    } else await connectDatabase(uri, dbName);
     out({ step: 'seed', reused: DATA_DIR });
   }
+  const commands = TALLY ? tallyCommands(mongoose.connection.getClient()) : null;
   if (process.env.BENCH_SEED_ONLY === '1') {
     await mongoose.disconnect();
     await stopDb();
@@ -447,7 +463,9 @@ async function main() {
         // Caught up first (the reports of the arms before, filed while no writer ran), as the own instance is.
         await one.services.insightWriter.drain();
         one.services.insightWriter.start();
+        commands?.reset();
         runs.inProcess.push(await measured(one, true));
+        if (commands) out({ step: 'in-process writer commands', reports: SUBMITS + WARMUP, ...commands.summary(SUBMITS + WARMUP) });
         // (main's writer, for a before/after pair, has no lag())
         const w = one.services.insightWriter as { lag?: () => Record<string, number> };
         if (w.lag) out({ step: 'writer passes', ...w.lag() });

@@ -4,16 +4,34 @@
  * exactly as an instance with INSIGHT_WRITER=on next to API instances with INSIGHT_WRITER=off does. It prints
  * `ready` once it has caught up and its scan runs.
  */
+import mongoose from 'mongoose';
+import { tallyCommands } from './commandTally';
 import { connectDatabase } from '../src/db/connect';
 import { createRollupWriter } from '../src/insight/rollupWriter';
 import { createLogger, silentLogger } from '../src/log';
 import { createReportRepository } from '../src/reports/reportRepository';
 
-await connectDatabase(process.env.MONGODB_URI!, process.env.BENCH_DB);
+// BENCH_TALLY=1: what the writer asks of the database, printed (one JSON line on stderr) when it stops.
+const tally = process.env.BENCH_TALLY === '1';
+await connectDatabase(tally ? withMonitoring(process.env.MONGODB_URI!) : process.env.MONGODB_URI!, process.env.BENCH_DB);
+const commands = tally ? tallyCommands(mongoose.connection.getClient()) : null;
 const writer = createRollupWriter({ repo: createReportRepository(), log: process.env.BENCH_WRITER_LOG ? createLogger('debug', (l) => process.stderr.write(l + '\n')) : silentLogger, announce: null, scanMs: Number(process.env.INSIGHT_SCAN_MS ?? 30_000), maxLagMs: process.env.INSIGHT_MAX_LAG_MS ? Number(process.env.INSIGHT_MAX_LAG_MS) : undefined });
-process.on('SIGTERM', () => void writer.stop().then(() => process.exit(0)));
+process.on('SIGTERM', () =>
+  void writer.stop().then(() => {
+    if (commands) process.stderr.write(`${JSON.stringify({ step: 'own-instance writer commands', ...commands.summary(), ...writer.lag() })}\n`);
+    process.exit(0);
+  }),
+);
 // Caught up first (reports filed while no writer ran, e.g. by the bench's "off" arm), then running: the
 // bench measures the writer keeping up with the submits it measures, not a backlog or this process starting.
 await writer.drain();
 writer.start();
+commands?.reset();
 process.stdout.write('ready\n');
+
+function withMonitoring(uri: string) {
+  const u = new URL(uri);
+  if (!u.pathname) u.pathname = '/';
+  u.searchParams.set('monitorCommands', 'true');
+  return u.toString();
+}

@@ -59,9 +59,12 @@ export function toGcj02(point: LatLng & { coordSystem: 'gcj02' | 'wgs84' }): Lat
 }
 
 /** Great-circle distance in metres (haversine); good to well under 1 % at city scale. */
+const toRad = (d: number) => (d * Math.PI) / 180;
+
 export function distanceMeters(a: LatLng, b: LatLng): number {
+  // (toRad outside: a closure made per call is wrapped again per call by the TypeScript loader, and the
+  // hotspot detection measures thousands of distances per flush)
   const R = 6371008.8;
-  const toRad = (d: number) => (d * Math.PI) / 180;
   const dLat = toRad(b.lat - a.lat);
   const dLng = toRad(b.lng - a.lng);
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.sin(dLng / 2) ** 2;

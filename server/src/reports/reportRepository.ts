@@ -451,9 +451,14 @@ export function createReportRepository() {
       return Report.countDocuments({ $or: [{ 'category.code': code }, { 'citizenCategory.code': code }] }).exec();
     },
 
-    /** Reports written at or after `since`, oldest change first (insight's catch-up scan; indexed on updatedAt). */
-    changedSince(since: Date, limit: number): Promise<ReportDoc[]> {
-      return Report.find({ updatedAt: { $gte: since } }, INSIGHT_FIELDS).sort({ updatedAt: 1 }).limit(limit).lean<ReportDoc[]>().exec();
+    /**
+     * Reports written at or after `since` (and before `until`, if given), oldest change first (insight's
+     * catch-up scan; indexed on updatedAt). The embedded database pushes the range down to the index but not
+     * the sort or the limit: it reads and sorts every report in the range, so a caller paging through many
+     * bounds the range (`until`), not only the page.
+     */
+    changedSince(since: Date, limit: number, until?: Date): Promise<ReportDoc[]> {
+      return Report.find({ updatedAt: until ? { $gte: since, $lt: until } : { $gte: since } }, INSIGHT_FIELDS).sort({ updatedAt: 1 }).limit(limit).lean<ReportDoc[]>().exec();
     },
 
     /**
