@@ -647,7 +647,8 @@ export function createRollupWriter(deps: {
     if (!points.length) return;
     const windowMs = s.windowHours * 3600_000;
     const rings = Math.ceil(s.radiusM / GEO_CELL_M);
-    const time = (q: HotspotPoint) => new Date(q.at).getTime();
+    // (points read back or cached carry Dates; a replayed journal's, revived Dates too)
+    const time = (q: HotspotPoint) => (q.at instanceof Date ? q.at.getTime() : new Date(q.at).getTime());
     // The 300 m cells around each point, on each day its window touches (in this order, as before).
     const cellIds = ({ f, p }: (typeof points)[number]) => {
       const [cx, cy] = geoCell(p);
@@ -701,13 +702,15 @@ export function createRollupWriter(deps: {
       // first, so none of them becomes a member before this one is decided). Without this, a flush of n
       // reports at one spot walked past its own later points for each: n² distances (a second of the API's
       // event loop for a flush of 1,500, in-process). `idx(k)`: the k-th list index walked.
+      // (Only the points later than the list's first user are ever walked this way: the ones at or before the
+      // earliest point of the flush are walked in full. The first user is the earliest, points being oldest first.)
+      const start = firstAtOrBefore(list, at);
       let maybe = maybeOf.get(list);
       if (!maybe) {
         const m: number[] = [];
-        list.forEach((e, i) => member.get(key(e.q)) !== null && m.push(i));
+        for (let i = 0; i < start; i++) if (member.get(key(list[i].q)) !== null) m.push(i);
         maybeOf.set(list, (maybe = m));
       }
-      const start = firstAtOrBefore(list, at);
       const head = lowerBound(maybe, start);
       const n = head + list.length - start;
       const idx = (k: number) => (k < head ? maybe[k] : start + k - head);
