@@ -727,3 +727,21 @@ test.serial('with the events\' cursor, the scan skips what the events applied, a
   await s.services.insightWriter.rebuild();
   t.deepEqual(await snapshot(), incremental, 'each counted once');
 });
+
+test.serial('the catch-up scan reads newest first in pages: more than a page, with one instant across page boundaries, each report counted once', async (t) => {
+  // 150 changed at distinct instants, then 260 at one instant (the 200-report page boundary falls inside it,
+  // twice), then 110 older: stored behind the server's back, so only the scan (repo.changedSince) finds them.
+  const now = Date.now();
+  const tie = new Date(now - 2000);
+  const docs = Array.from({ length: 520 }, (_, i) => {
+    const r = report({ at: `2025-06-01T0${i % 8}:00:00Z`, district: H, category: A });
+    return { ...r, updatedAt: i < 150 ? new Date(now - i) : i < 410 ? tie : new Date(tie.getTime() - 1 - (i - 410)) };
+  });
+  await insertRawReports(docs);
+  await s.services.insightWriter.drain();
+  t.is(await Fact.countDocuments({ _id: { $in: docs.map((d) => d._id) } }), 520, 'every report has its fact');
+  t.is((await get('/api/v1/admin/insight/overview?from=2025-06-01&to=2025-06-01')).body.total, 520, 'and is counted once');
+  // A second scan finds them counted already: nothing changes.
+  await s.services.insightWriter.drain();
+  t.is((await get('/api/v1/admin/insight/overview?from=2025-06-01&to=2025-06-01')).body.total, 520);
+});

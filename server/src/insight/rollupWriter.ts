@@ -810,16 +810,25 @@ export function createRollupWriter(deps: {
   /** Reports changed since the cursor (other processes, or lost to a crash). */
   async function scan() {
     const { cursor } = await state();
-    let since = new Date(Math.max(0, cursor - SCAN_MARGIN_MS));
+    const since = new Date(Math.max(0, cursor - SCAN_MARGIN_MS));
     let newest = cursor;
+    // Newest first, page by page downwards (see repo.changedSince: each page is an index walk that stops after
+    // it). The next page is everything at or below the oldest instant of this one, less the reports of that
+    // instant already processed, so ties across a page boundary are neither lost nor counted twice. A report
+    // changed while the scan runs moves above the first page: the next scan finds it (its cursor is `newest`).
+    let upTo = NaN; // no upper bound on the first page
+    let seenAtUpTo = new Set<string>();
     for (;;) {
-      const page = await repo.changedSince(since, BATCH);
-      await processReports(page.map(factOf));
-      if (page.length) newest = Math.max(newest, ...page.map((r) => new Date(r.updatedAt).getTime()));
-      if (page.length < BATCH) break;
-      const last = new Date(page.at(-1)!.updatedAt);
-      if (last.getTime() === since.getTime()) break; // a page of one instant: the next pass continues
-      since = last;
+      const limit = BATCH + seenAtUpTo.size;
+      const page = await repo.changedSince(since, limit, Number.isNaN(upTo) ? null : new Date(upTo));
+      await processReports(page.filter((r) => !seenAtUpTo.has(String(r._id))).map(factOf));
+      if (page.length) newest = Math.max(newest, new Date(page[0].updatedAt).getTime());
+      if (page.length < limit) break;
+      const last = new Date(page.at(-1)!.updatedAt).getTime();
+      const atLast = new Set(page.filter((r) => new Date(r.updatedAt).getTime() === last).map((r) => String(r._id)));
+      if (upTo === last) for (const id of seenAtUpTo) atLast.add(id);
+      seenAtUpTo = atLast;
+      upTo = last;
     }
     await saveState({ cursor: newest });
   }
