@@ -728,9 +728,9 @@ test.serial('with the events\' cursor, the scan skips what the events applied, a
   t.deepEqual(await snapshot(), incremental, 'each counted once');
 });
 
-test.serial('the catch-up scan reads newest first in pages: more than a page, with one instant across page boundaries, each report counted once', async (t) => {
-  // 150 changed at distinct instants, then 260 at one instant (the 200-report page boundary falls inside it,
-  // twice), then 110 older: stored behind the server's back, so only the scan (repo.changedSince) finds them.
+test.serial('the catch-up scan reads time windows of at most a page: more than a page, 260 reports at one instant, each report counted once', async (t) => {
+  // 150 changed at distinct instants, then 260 at one instant (more than a page of 200: that window is read
+  // whole), then 110 older: stored behind the server's back, so only the scan (repo.changedSince) finds them.
   const now = Date.now();
   const tie = new Date(now - 2000);
   const docs = Array.from({ length: 520 }, (_, i) => {

@@ -807,29 +807,45 @@ export function createRollupWriter(deps: {
     }
   }
 
+  /** Reports read newest first, processed oldest first in batches of at most BATCH. */
+  async function processOldestFirst(newestFirst: ReportLike[]) {
+    const oldestFirst = [...newestFirst].reverse();
+    for (let i = 0; i < oldestFirst.length; i += BATCH) await processReports(oldestFirst.slice(i, i + BATCH).map(factOf));
+  }
+
   /** Reports changed since the cursor (other processes, or lost to a crash). */
   async function scan() {
     const { cursor } = await state();
-    const since = new Date(Math.max(0, cursor - SCAN_MARGIN_MS));
+    let from = Math.max(0, cursor - SCAN_MARGIN_MS);
+    const until = Date.now() + SCAN_MARGIN_MS; // later changes: the next scan (its cursor is `newest`)
     let newest = cursor;
-    // Newest first, page by page downwards (see repo.changedSince: each page is an index walk that stops after
-    // it). The next page is everything at or below the oldest instant of this one, less the reports of that
-    // instant already processed, so ties across a page boundary are neither lost nor counted twice. A report
-    // changed while the scan runs moves above the first page: the next scan finds it (its cursor is `newest`).
-    let upTo = NaN; // no upper bound on the first page
-    let seenAtUpTo = new Set<string>();
-    for (;;) {
-      const limit = BATCH + seenAtUpTo.size;
-      const page = await repo.changedSince(since, limit, Number.isNaN(upTo) ? null : new Date(upTo));
-      await processReports(page.filter((r) => !seenAtUpTo.has(String(r._id))).map(factOf));
-      if (page.length) newest = Math.max(newest, new Date(page[0].updatedAt).getTime());
-      if (page.length < limit) break;
-      const last = new Date(page.at(-1)!.updatedAt).getTime();
-      const atLast = new Set(page.filter((r) => new Date(r.updatedAt).getTime() === last).map((r) => String(r._id)));
-      if (upTo === last) for (const id of seenAtUpTo) atLast.add(id);
-      seenAtUpTo = atLast;
-      upTo = last;
+    // Oldest first, as batches must come (detectHotspots decides a batch's points oldest first, and a hotspot is
+    // completed by a later report): time windows [from, from + width), each read newest first and stopped after
+    // BATCH + 1 reports (repo.changedSince: a descending sort, which the embedded database walks on the
+    // `updatedAt` index and stops; it does not stream an ascending one, so "oldest first, limit 200" read and
+    // sorted every report since `from` for each page, n²/400 decoded reports for a catch-up of n). A window
+    // holding more than BATCH is halved and read again (one page of reads lost); one holding few is doubled next.
+    let width = 60_000;
+    while (from <= until) {
+      const to = Math.min(from + width, until + 1);
+      const page = await repo.changedSince(new Date(from), BATCH + 1, new Date(to - 1));
+      if (page.length > BATCH && to - from > 1) {
+        // Narrower: half the window, or less where the page shows how dense its newest part is.
+        const spread = new Date(page[0].updatedAt).getTime() - new Date(page.at(-1)!.updatedAt).getTime();
+        width = Math.max(1, Math.min(Math.floor((to - from) / 2), spread));
+        continue;
+      }
+      // The whole window (a window of one instant is taken whole, whatever it holds: limit 0).
+      const whole = page.length > BATCH ? await repo.changedSince(new Date(from), 0, new Date(from)) : page;
+      await processOldestFirst(whole);
+      if (whole.length) newest = Math.max(newest, new Date(whole[0].updatedAt as Date).getTime());
+      from = to;
+      if (whole.length < BATCH / 2) width *= 2;
     }
+    // Reports stamped later than that (another instance's clock ahead): taken whole, as the unbounded scan did.
+    const ahead = await repo.changedSince(new Date(until + 1), 0);
+    await processOldestFirst(ahead);
+    if (ahead.length) newest = Math.max(newest, new Date(ahead[0].updatedAt as Date).getTime());
     await saveState({ cursor: newest });
   }
 

@@ -463,9 +463,9 @@ export function createReportRepository() {
 
     /**
      * Reports written at or after `since` (and at or before `upTo`, when given), newest change first: insight's
-     * catch-up scan reads them in pages downwards. Newest first because the embedded database streams a
+     * catch-up scan reads time windows this way. Newest first because the embedded database streams a
      * descending sort on an indexed date (FerretDB patch 0004, the range on top by 0007): it walks the
-     * `updatedAt` index and stops after the page. It does not stream an ascending one, so the former
+     * `updatedAt` index and stops after the limit. It does not stream an ascending one, so the former
      * "oldest first, limit" read and sorted every report since `since` for each page, a catch-up of n reports
      * costing n²/(2 × page) decoded reports (the drain bench's 3,000: ~22,000).
      */
