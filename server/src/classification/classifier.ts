@@ -70,7 +70,7 @@ export const DEFAULT_FIRST_LEVEL_MODEL: FirstLevelModelKind = 'mnb';
  * 17 writers (README, "Urgency after the sixth-round merges"): ×0.5 紧急 P 0.866 R 0.974, 次紧急 P 0.602 R 0.886;
  * ×0.7 紧急 P 0.882 R 0.969, 次紧急 P 0.605 R 0.907 — ×0.7 taken (紧急 recall −0.005, both other figures up).
  */
-export const URGENCY_THRESHOLDS: UrgencyThresholds = { urgent: 0.18, semiUrgent: 0.08, urgentOverSemi: 0.7 };
+export const URGENCY_THRESHOLDS: UrgencyThresholds = { urgent: 0.18, semiUrgent: 0.08, urgentOverSemi: 0.7, ruleFloor: 0.08 };
 
 /**
  * `urgentOverSemi` (2026-11-30, sixth round): 紧急 also needs P(紧急) ≥ urgentOverSemi × P(次紧急). Most
@@ -82,6 +82,14 @@ export interface UrgencyThresholds {
   urgent: number;
   semiUrgent: number;
   urgentOverSemi?: number;
+  /**
+   * (2026-11-30, seventh round) A live 紧急 rule match is 紧急 whenever P(紧急) ≥ ruleFloor: neither the `urgent`
+   * threshold nor the ratio may overrule it, only a model all but sure it is no emergency (a rule wording
+   * the writers use in a harmless sense). On fresh writers the model talked live matches down to 次紧急
+   * (井盖丢了…黑洞在路中间, P(紧急) 0.38 against P(次紧急) 0.58). 0.08 chosen by leave-one-writer-out (README,
+   * "紧急 recall on new writers"): the largest floor that keeps the folds' highest 紧急 recall. Absent = no floor.
+   */
+  ruleFloor?: number;
 }
 /** the thresholds of models stored by the third round (rule signals, no character block or text-only twin) */
 export const THIRD_ROUND_URGENCY_THRESHOLDS = { urgent: 0.12, semiUrgent: 0.08 };
@@ -630,6 +638,8 @@ export class Classifier {
  */
 export function decideUrgency(rules: UrgencyResult, pUrgent: number, pSemi: number, t: UrgencyThresholds = URGENCY_THRESHOLDS, about?: string): UrgencyResult {
   const what = about ? `：${about}` : '';
+  // a live 紧急 rule (negated, past, feared and 不紧急 already ruled out) decides unless the model all but rules 紧急 out
+  if (t.ruleFloor !== undefined && rules.level === 'urgent' && pUrgent >= t.ruleFloor) return { level: 'urgent', urgent: true, reasons: rules.reasons, defused: false };
   if (pUrgent >= t.urgent && pUrgent >= (t.urgentOverSemi ?? 0) * pSemi) return { level: 'urgent', urgent: true, reasons: rules.level === 'urgent' ? rules.reasons : [`可能危及人身安全${what}`], defused: false };
   if (pUrgent + pSemi >= t.semiUrgent) return { level: 'semi_urgent', urgent: false, reasons: rules.level === 'semi_urgent' ? rules.reasons : [`需当天处理${what}`], defused: false };
   return { level: 'normal', urgent: false, reasons: [], defused: rules.defused };
