@@ -167,7 +167,15 @@ const MIN_URGENCY_EXAMPLES = 30;
  */
 /** Fewer training texts than this (keyword lines aside) and a leaf's keywords also boost the first level (see `fit`). */
 export const THIN_LEAF_TEXTS = 20;
-export const BLEND = { keywordBoost: 2.5, firstLevelWeight: 0.5, ruleBoost: 2.5 };
+export const BLEND = { keywordBoost: 2.5, firstLevelWeight: 0.5, ruleBoost: 2.5, praiseBoost: 2.5 };
+
+/**
+ * A resident thanking someone by name or role (想谢谢他们, 感谢那位师傅, 表扬, 锦旗): the tree files praise under
+ * 其他/表扬 whatever it is about, but the topic's words (煤气, 公交司机) outweighed the thanks. With BLEND.praiseBoost the
+ * `praise` leaf gets that boost, as a live urgency rule boosts its leaf. In the 19 writers' corpus 88 of the 90 texts this
+ * matches are labelled praise. Not a bare 谢谢 (a complaint's closing formula).
+ */
+const PRAISE = /想(说声|说一声)?谢谢|谢谢(他们|师傅|那位|这位)|感谢(他们|师傅|那位|这位)|表扬|点赞|锦旗|想夸|夸一夸|夸夸/;
 
 /**
  * A live urgency rule (negation, past and fear already ruled out) names its category as surely as
@@ -183,6 +191,8 @@ export class Classifier {
   private readonly leafIndex: Map<string, number>;
   /** urgency rule reason → the leaf it boosts (RULE_LEAVES present in this tree) */
   private readonly ruleLeaf: Map<string, number>;
+  /** the `praise` leaf's position (-1: a tree without it) */
+  private readonly praiseLeaf: number;
   /** the feature names in column order, compactly (featureTable.ts) */
   private readonly features: FeatureTable;
   /** the vocabulary without the Map of a trained one (tableVocabulary) */
@@ -213,6 +223,7 @@ export class Classifier {
     private readonly untrainedKeywords: ReadonlySet<string> = new Set(),
   ) {
     this.leafIndex = new Map(leaves.map((l, i) => [l.code, i]));
+    this.praiseLeaf = this.leafIndex.get('praise') ?? -1;
     this.ruleLeaf = new Map(Object.entries(RULE_LEAVES).flatMap(([reason, code]) => (this.leafIndex.has(code) ? [[reason, this.leafIndex.get(code)!]] : [])));
     this.features = featureTable(vocab);
     this.vocab = tableVocabulary(this.features, vocab.idf, vocab.options);
@@ -436,6 +447,7 @@ export class Classifier {
         if (c !== undefined) logits[c] += BLEND.ruleBoost;
       }
     }
+    if (BLEND.praiseBoost && this.praiseLeaf >= 0 && PRAISE.test(text)) logits[this.praiseLeaf] += BLEND.praiseBoost;
     for (let c = 0; c < this.leaves.length; c++) {
       logits[c] += BLEND.keywordBoost * Math.min(leafHits[c], MAX_KEYWORD_HITS) + (BLEND.keywordBoost / 2) * parentHit[c];
     }
