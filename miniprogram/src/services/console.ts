@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro';
 import type { AuditEntryView, CategoryTreeView, CreateZoneInput, LoginResponse, ReportRowView, ReportView, StaffAccountCreated, StaffAccountView, StaffRole, ZoneAdminView } from '@ssp/shared';
 import { API_BASE, ApiError, authHeader, call, logout } from './api';
 import { save } from './storage';
+import { saveBlob } from './download';
 
 /** The staff console's endpoints (search, detail, accounts, audit, password, sign-out). */
 export const consoleApi = {
@@ -42,12 +43,5 @@ export async function download(path: string, filename: string): Promise<void> {
     const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     throw new ApiError(res.status, (body?.error?.code ?? 'INTERNAL') as never, body?.error?.message ?? '导出失败');
   }
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(filename, await res.blob());
 }

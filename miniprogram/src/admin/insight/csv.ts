@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro';
+import { saveBlob } from '../../services/download';
 
 /** RFC 4180 CSV with a BOM, so Excel opens the Chinese text as UTF-8. */
 export function toCsv(header: string[], rows: (string | number | null)[][]): string {
@@ -13,14 +14,7 @@ export function toCsv(header: string[], rows: (string | number | null)[][]): str
 export function exportCsv(name: string, header: string[], rows: (string | number | null)[][]): void {
   const text = toCsv(header, rows);
   if (process.env.TARO_ENV === 'h5') {
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${name}.csv`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    saveBlob(`${name}.csv`, new Blob([text], { type: 'text/csv;charset=utf-8' }));
   } else {
     void Taro.setClipboardData({ data: text });
   }
