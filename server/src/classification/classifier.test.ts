@@ -236,6 +236,14 @@ test('the one-pass featurizer gives exactly the two-step vectors', async (t) => 
     t.deepEqual(Array.from(a.indices), Array.from(b.indices));
     t.deepEqual(Array.from(a.values), Array.from(b.values));
   }
+  // a text touching more columns than the scratch lists start with (1,024) grows them, and the next text is unaffected
+  const whole = loadSeedCorpus().map((e) => e.text).join('。');
+  const long = featurize(whole, vocab);
+  t.true(long.indices.length > 1024);
+  // (a text this long is weighted by clause, so the two-step oracle is termCounts, as for the weighted texts below)
+  t.deepEqual(Array.from(long.indices), Array.from(vectorize(termCounts(whole, vocab.options), vocab).indices));
+  t.deepEqual(Array.from(long.values), Array.from(vectorize(termCounts(whole, vocab.options), vocab).values));
+  t.deepEqual(Array.from(featurize(clearCases[0][1], vocab).values), Array.from(vectorize(tokenize(clearCases[0][1]), vocab).values));
   // with weighted clauses (fractional counts) too: training vectorises termCounts, classification featurizes
   const opts = { ...DEFAULT_FEATURES, mainProblem: { main: 2, side: 0.5 }, places: true, placeholders: true };
   const texts = ['楼下饭店油烟很大；另外路灯坏了一周。主要是油烟的问题，请处理。', '学校门口××路××号井盖松了，这个以后再说。先把垃圾清掉！', ...clearCases.map(([, text]) => text)];
