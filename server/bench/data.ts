@@ -31,7 +31,7 @@ import { startFerretDbBuild } from '../src/db/embeddedDatabase';
 // bench seeds exactly the indexes the application creates.
 // eslint-disable-next-line no-restricted-imports
 import { DeliveryOutbox, Report } from '../src/reports/reportModel';
-import { EFFECTS_PENDING } from '../src/reports/reportRepository';
+import { EFFECTS_PENDING, UNDATED_PENDING, undelivered } from '../src/reports/reportRepository';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -355,8 +355,11 @@ for (const size of [...SIZES].sort((a, b) => a - b)) {
   );
   // As reportRepository.dueDeliveries: the outbox collection, a range on `due` (present only while pending), no sort.
   await row('dispatcher scan (outbox: due range; limit 100)', Math.ceil(RUNS / 4), () => outbox.find({ due: { $gte: new Date(0), $lte: new Date(now) } } as never).limit(100).toArray());
-  // What the scan was before `due` (the equality on state), still run by the sweep every 10 minutes.
-  await row('undated-delivery sweep (outbox: pending, no due)', 4, () => outbox.find({ state: 'pending', due: null } as never).limit(500).toArray());
+  // The sweep for undated deliveries (every 10 minutes) and the dead letters: the equality on `state` read the whole
+  // outbox; `deliveredAt: null` (branch drain3) reads the undelivered ones through their index. Both shown.
+  await row('undated-delivery sweep, former (state pending, no due)', 4, () => outbox.find({ state: 'pending', due: null } as never).limit(500).toArray());
+  await row('undated-delivery sweep (+ deliveredAt: null)', Math.ceil(RUNS / 4), () => outbox.find(UNDATED_PENDING as never).limit(500).toArray());
+  await row('dead letters (state dead, deliveredAt: null; limit 200)', Math.ceil(RUNS / 4), () => outbox.find(undelivered({ state: 'dead' }) as never).limit(200).toArray());
   // The flag is a date since issue 8's drain pass (reportModel); a reused directory's `true` flags were dated above.
   await row('effects worker scan (effectsPending date range; limit 200)', Math.ceil(RUNS / 4), () => coll.find(EFFECTS_PENDING, { projection: { _id: 1 } }).limit(200).toArray());
   await row('deadline monitor: overdue (open, past dueAt)', Math.ceil(RUNS / 4), () =>

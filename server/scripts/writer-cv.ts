@@ -27,7 +27,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
 import { BLEND, Classifier, decideUrgency, URGENCY_THRESHOLDS, type ClassifierTrainOptions, type UrgencyThresholds, type TrainingExample } from '../src/classification/classifier';
-import { analyseUrgency, URGENCY_SIGNALS, type Urgency } from '../src/classification/urgency';
+import { analyseUrgency, URGENCY_SIGNALS, type Urgency, type UrgencyResult } from '../src/classification/urgency';
 import { evaluate } from '../src/classification/evaluate';
 import { CORPUS_DIR, examplesOf, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
 
@@ -69,9 +69,9 @@ const acc = (s: Scored[]) => (s.length ? r3(s.filter((x) => x.right).length / s.
 const registersOf = (s: Scored[]) => [...new Set(s.map((x) => x.e.register ?? '?'))].sort();
 
 if (args.includes('--urgency')) {
-  interface UScored { writer: string; register: string; truth: Urgency; pU: number; pS: number; text: string }
+  interface UScored { writer: string; register: string; truth: Urgency; pU: number; pS: number; text: string; rules: UrgencyResult }
   const withUrgency = new Map(writers.map((w) => [w, loadTrainingCorpus(CORPUS_DIR, [w])]));
-  const rounds: { writer: string; trainOn: TrainingExample[]; rows: { text: string; urgency?: Urgency; register?: string }[] }[] = [];
+  const rounds: { writer: string; trainOn: TrainingExample[]; rows: { text: string; label: string; urgency?: Urgency; register?: string }[] }[] = [];
   if (freshFiles.length) {
     const fresh = new Set(freshFiles.map((f) => path.basename(f)));
     const trainOn = [...base, ...writers.filter((w) => !fresh.has(w)).flatMap((w) => withUrgency.get(w)!)];
@@ -85,6 +85,8 @@ if (args.includes('--urgency')) {
     Object.assign(BLEND, DEFAULT_BLEND, config.blend);
     const started = performance.now();
     const scored: UScored[] = [];
+    // the same folds' first level (the shipped model, urgency head included): accuracy pooled and per register
+    const first: { writer: string; register: string; right: boolean }[] = [];
     let model: Classifier | null = null;
     let trainedOn: TrainingExample[] | null = null;
     for (const round of rounds) {
@@ -93,14 +95,15 @@ if (args.includes('--urgency')) {
         trainedOn = round.trainOn;
       }
       for (const e of round.rows) {
+        first.push({ writer: round.writer, register: e.register ?? '?', right: model!.classify(e.text).firstLevel.code === (parentOf.get(e.label) ?? e.label) });
         if (!e.urgency) continue;
         const u = model!.urgencyOf(e.text);
-        scored.push({ writer: round.writer, register: e.register ?? '?', truth: e.urgency, pU: u.modelUrgent, pS: u.modelSemi, text: e.text });
+        scored.push({ writer: round.writer, register: e.register ?? '?', truth: e.urgency, pU: u.modelUrgent, pS: u.modelSemi, text: e.text, rules: analyseUrgency(e.text).rules });
       }
       console.error(`  ${config.name}: ${round.writer} scored (${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
-    const noRule = { level: 'normal' as const, urgent: false, reasons: [], defused: false };
-    const level = (s: UScored, t: UrgencyThresholds = URGENCY_THRESHOLDS): Urgency => decideUrgency(noRule, s.pU, s.pS, t).level;
+    // the shipped decision: the model's probabilities, and a live 紧急 rule above URGENCY_THRESHOLDS.ruleFloor
+    const level = (s: UScored, t: UrgencyThresholds = URGENCY_THRESHOLDS): Urgency => decideUrgency(s.rules, s.pU, s.pS, t).level;
     const pr = (rows: UScored[], l: Urgency, t: UrgencyThresholds = URGENCY_THRESHOLDS) => {
       let tp = 0, fp = 0, fn = 0;
       for (const s of rows) {
@@ -114,9 +117,13 @@ if (args.includes('--urgency')) {
     const line = (rows: UScored[], t: UrgencyThresholds = URGENCY_THRESHOLDS) => `紧急 ${pr(rows, 'urgent', t)} | 次紧急 ${pr(rows, 'semi_urgent', t)}`;
     console.log(`${config.name}: ${freshFiles.length ? 'fresh' : 'leave-one-writer-out'}, thresholds ${JSON.stringify(URGENCY_THRESHOLDS)}, ${scored.length} texts (${((performance.now() - started) / 1000).toFixed(0)} s)`);
     console.log(`  pooled: ${line(scored)}`);
+    const firstAcc = (rows: typeof first) => `${r3(rows.filter((x) => x.right).length / Math.max(rows.length, 1))} (${rows.length})`;
+    console.log(`  first level: ${firstAcc(first)} · ${[...new Set(first.map((x) => x.register))].sort().map((r) => `${r} ${firstAcc(first.filter((x) => x.register === r))}`).join(' · ')}`);
+    console.log(`  first level per writer: ${[...new Set(first.map((x) => x.writer))].map((w) => `${w} ${firstAcc(first.filter((x) => x.writer === w))}`).join(' · ')}`);
     for (const w of [...new Set(scored.map((s) => s.writer))]) console.log(`  ${w.padEnd(8)} ${line(scored.filter((s) => s.writer === w))}`);
     for (const r of [...new Set(scored.map((s) => s.register))].sort()) console.log(`  ${r.padEnd(10)} ${line(scored.filter((s) => s.register === r))}`);
     for (const tu of [0.15, 0.18, 0.2, 0.22, 0.25]) for (const k of [0, 0.5, 0.7]) for (const ts of [0.06, 0.08, 0.1]) console.log(`  grid ${tu} / ${ts}, ×${k}: ${line(scored, { urgent: tu, semiUrgent: ts, urgentOverSemi: k })}`);
+    for (const floor of [undefined, 0, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15]) console.log(`  rule floor ${floor ?? 'none'}: ${line(scored, { ...URGENCY_THRESHOLDS, ruleFloor: floor })}`);
     const dump = opt('dump');
     if (dump) {
       writeFileSync(
@@ -125,7 +132,8 @@ if (args.includes('--urgency')) {
           .map((s) => {
             const a = analyseUrgency(s.text);
             const predicted = decideUrgency(a.rules, s.pU, s.pS).level;
-            return JSON.stringify({ ...s, predicted, rules: a.rules.level, reasons: a.rules.reasons, defused: a.rules.defused, signals: a.signals.map((i) => URGENCY_SIGNALS[i]) });
+            const { rules: _r, ...row } = s;
+            return JSON.stringify({ ...row, predicted, rules: a.rules.level, reasons: a.rules.reasons, defused: a.rules.defused, signals: a.signals.map((i) => URGENCY_SIGNALS[i]) });
           })
           .join('\n') + '\n',
       );

@@ -65,3 +65,8 @@ export async function migrationDone(id: string): Promise<boolean> {
 export async function forgetMigration(id: string): Promise<void> {
   await Migration.deleteOne({ _id: id });
 }
+
+/** The delivery outbox's indexes as reportModel declares them (a test builds them on a collection of its own). */
+export function outboxIndexKeys(): Record<string, 1 | -1>[] {
+  return DeliveryOutbox.schema.indexes().map(([key]) => key as Record<string, 1 | -1>);
+}

@@ -21,7 +21,8 @@ const here = import.meta.dirname;
 // p16: both.
 // p17: + 0014 (a streamed sort over an OR merges one SELECT per branch; synchronous=NORMAL and WAL checkpoints
 // in the background; branch readtail).
-export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p17');
+// p18: + 0015 (an `$in` of any length is pushed down, above 100 values as one json_each parameter; branch drain3).
+export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p18');
 /** The same wrapper without any patch: what the patched build's query results are compared with. */
 export const FERRETDB_UPSTREAM_BIN = path.resolve(here, '../../.data/bin/ferretdb-upstream-1.24.2');
 

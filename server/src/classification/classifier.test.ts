@@ -168,6 +168,23 @@ test('a live urgency rule raises its category like a keyword; a negated danger d
   t.is(classifier.classify(live).top3[0].code, 'gas_leak');
 });
 
+test('thanks to someone (想谢谢他们, 感谢那位师傅) raises the praise leaf whatever the topic; a complaint that ends 谢谢 does not', (t) => {
+  const praise = (text: string) => classifier.classify(text).top3.find((c) => c.code === 'praise')?.probability ?? 0;
+  const thanks = '上个礼拜我家煤气有味道，燃气公司的师傅已经来修好了，我想谢谢他们';
+  const complaint = '楼下饭店的油烟直接排进我家窗户，请尽快处理，谢谢';
+  const saved = BLEND.praiseBoost;
+  t.true(saved > 0);
+  const boosted = { thanks: praise(thanks), complaint: praise(complaint) };
+  BLEND.praiseBoost = 0;
+  try {
+    t.true(boosted.thanks > praise(thanks), `${boosted.thanks} vs ${praise(thanks)}`);
+    t.is(boosted.complaint, praise(complaint), 'a bare closing 谢谢 is no praise');
+  } finally {
+    BLEND.praiseBoost = saved;
+  }
+  t.not(classifier.classify(complaint).firstLevel.code, 'other');
+});
+
 test('negative keywords push a category down', (t) => {
   const leaves = leavesOf(tree).map((l) => (l.code === 'cooking_fumes' ? { ...l, negativeKeywords: ['油烟机维修'] } : l));
   const c = Classifier.train([...loadSeedCorpus(), ...examplesOf(tree)], leaves, 2, { calibrationFolds: 0 });
@@ -219,6 +236,14 @@ test('the one-pass featurizer gives exactly the two-step vectors', async (t) => 
     t.deepEqual(Array.from(a.indices), Array.from(b.indices));
     t.deepEqual(Array.from(a.values), Array.from(b.values));
   }
+  // a text touching more columns than the scratch lists start with (1,024) grows them, and the next text is unaffected
+  const whole = loadSeedCorpus().map((e) => e.text).join('。');
+  const long = featurize(whole, vocab);
+  t.true(long.indices.length > 1024);
+  // (a text this long is weighted by clause, so the two-step oracle is termCounts, as for the weighted texts below)
+  t.deepEqual(Array.from(long.indices), Array.from(vectorize(termCounts(whole, vocab.options), vocab).indices));
+  t.deepEqual(Array.from(long.values), Array.from(vectorize(termCounts(whole, vocab.options), vocab).values));
+  t.deepEqual(Array.from(featurize(clearCases[0][1], vocab).values), Array.from(vectorize(tokenize(clearCases[0][1]), vocab).values));
   // with weighted clauses (fractional counts) too: training vectorises termCounts, classification featurizes
   const opts = { ...DEFAULT_FEATURES, mainProblem: { main: 2, side: 0.5 }, places: true, placeholders: true };
   const texts = ['楼下饭店油烟很大；另外路灯坏了一周。主要是油烟的问题，请处理。', '学校门口××路××号井盖松了，这个以后再说。先把垃圾清掉！', ...clearCases.map(([, text]) => text)];

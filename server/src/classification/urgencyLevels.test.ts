@@ -105,6 +105,58 @@ test('a 次紧急 fact is not defused by another event\'s past or a near miss la
   t.is(detectUrgency('上周楼道里着火了，幸亏发现得早').level, 'normal');
 });
 
+test('紧急 as new writers say it (seventh round): each phrase fires, and its near miss does not', (t) => {
+  // [a current danger said indirectly, a near miss that must stay below 紧急]
+  const pairs: [string, string][] = [
+    ['厨房里一股味道，像坏掉的鸡蛋，我头有点晕', '早饭的鸡蛋好像坏了，超市卖过期货'],
+    ['我家楼下冒上来好多黑烟，楼梯里也是烟', '楼下饭店的烟囱正对我家窗户，天天有油烟'],
+    ['插线板一个接一个，插头都烧黑了，还在充电', '买的电热水壶插头处烧焦了，没有着火，商家不给退'],
+    ['树枝压在电线上冒火星', '电线杆上的小广告贴得到处都是'],
+    ['雨水井盖被车压碎，井口敞开着，正好在非机动车道上', '井口边上的草长得太高了'],
+    ['楼上砸下来一个花盆', '楼上邻居扔烟头下来，弄脏我家阳台'],
+    ['店招松了在晃，下面全是人', '沿街店招设计得太难看，和街景不协调'],
+    ['教学楼走廊吊顶掉落一块，旁边一大片吊顶下垂悬着', '想问问家里吊顶装修用什么材料好'],
+    ['窗户玻璃斜挂在窗框上，随时可能坠落', '小区的窗户都是老式钢窗，想问能不能统一换'],
+    ['水管爆了，路上全是水', '楼上水管漏水，弄得我家墙皮发霉'],
+    ['大树根都翘了，歪向马路', '行道树的树枝歪歪扭扭的，不好看'],
+    ['菜场门口有个阿姨晕过去了，叫伊也不响', '天太热，人晕乎乎的，想问空调补贴怎么申请'],
+    ['我家老头子吃了饭突然说话说不清楚，嘴巴歪了', '楼下喇叭声太大，说话都听不清楚'],
+    ['老伯胸口痛，打了120半个钟头了车子还没到', '打了120，车子很快就到了，想表扬一下急救中心'],
+    ['单位订的盒饭，已有19人呕吐腹泻，4人送医院', '宿舍好几个人拉肚子，想问食堂归哪里管'],
+    ['公司食堂吃完午饭，有个同事吐得站不起来了', '吃坏了肚子，吐了一晚上，现在好了，想投诉那家店'],
+    ['隔壁独居的老伯两天没出门了，敲门不应', '隔壁一个人住的小伙子装修太吵'],
+    ['隔壁老头子两天没开门了，牛奶摆在门口也没拿', '小区门口那家健身房好几天没开门了，卡里还有钱'],
+    ['我们楼里一个糊涂的老头子昨晚跑出去，到现在还没回来', '老人们都去旅游了，过两天回来'],
+    ['工友爬到塔吊上去了，说不给钱就跳下去', '难道欠薪要我们去跳楼吗，老板三个月没发工资'],
+    ['电线泡在积水里，刚才有条狗被电了一下', '骑车被电动车撞了一下，对方跑了'],
+    ['楼下砸墙开店，我家墙上的裂缝越来越大', '墙上有条细裂缝，好多年了，想问维修基金怎么用'],
+    ['今天打电话主要是因为对面独居老人屋里一直冒烟，敲门没人应', '主要是楼下烧烤店的油烟，天天熏'],
+  ];
+  for (const [fires, near] of pairs) {
+    t.is(detectUrgency(fires).level, 'urgent', fires);
+    t.not(detectUrgency(near).level, 'urgent', near);
+  }
+});
+
+test('a live 紧急 rule decides 紧急 unless the model all but rules it out; a negated, past or 不紧急 match never does', (t) => {
+  const floor = URGENCY_THRESHOLDS.ruleFloor!;
+  t.true(floor > 0 && floor < URGENCY_THRESHOLDS.urgent);
+  // h12's 井盖丢了…黑洞在路中间: the model said P(紧急) 0.38 against P(次紧急) 0.58 and the ratio made it 次紧急
+  const manhole = detectUrgency('井盖丢了一个礼拜，锥桶昨晚被撞飞了，现在就一个黑洞在路中间');
+  t.is(manhole.level, 'urgent');
+  const u = decideUrgency(manhole, 0.38, 0.58);
+  t.is(u.level, 'urgent');
+  t.deepEqual(u.reasons, ['窨井盖缺失'], 'the rule is the reason shown (and picks the number to call)');
+  t.is(decideUrgency(manhole, floor, 1 - floor).level, 'urgent', 'at the floor');
+  t.is(decideUrgency(manhole, floor / 2, 0.9).level, 'semi_urgent', 'below the floor the model decides');
+  t.is(decideUrgency(manhole, 0.38, 0.58, { ...URGENCY_THRESHOLDS, ruleFloor: undefined }).level, 'semi_urgent', 'without a floor (stored older thresholds) the ratio still decides');
+  // no live rule: the floor does nothing
+  t.is(decideUrgency(detectUrgency('路灯不亮了'), 0.38, 0.58).level, 'semi_urgent');
+  // defused, past or 不紧急: the rules' verdict is not 紧急, so the floor does not apply
+  t.is(decideUrgency(detectUrgency('上周井盖丢了，已经补好了'), 0.1, 0.05).level, 'semi_urgent');
+  t.is(decideUrgency(detectUrgency('井盖有点松，不紧急'), 0.1, 0.05).level, 'semi_urgent');
+});
+
 test('models stored before the rule signals: the text-only model can raise a level but never overrides a negated or past danger', (t) => {
   const plain = detectUrgency('隔壁那家一直没动静');
   t.is(combineUrgency(plain, 0.9, 0.05).level, 'urgent');
@@ -134,7 +186,8 @@ test('the urgency model decides with its thresholds; reasons come from an agreei
   const { urgent: tu, semiUrgent: ts } = URGENCY_THRESHOLDS;
   const gas = detectUrgency('楼道里有煤气味');
   t.deepEqual(decideUrgency(gas, tu, 0, URGENCY_THRESHOLDS, '燃气泄漏').reasons, ['燃气泄漏']);
-  t.is(decideUrgency(gas, tu / 2, 0).level, ts <= tu / 2 ? 'semi_urgent' : 'normal', 'a rule the model does not believe does not decide alone');
+  const floor = URGENCY_THRESHOLDS.ruleFloor ?? tu;
+  t.is(decideUrgency(gas, floor / 2, 0).level, ts <= floor / 2 ? 'semi_urgent' : 'normal', 'a rule the model all but rules out does not decide alone');
   const plain = detectUrgency('隔壁那家一直没动静');
   const u = decideUrgency(plain, tu + 0.01, 0, URGENCY_THRESHOLDS, '独居老人');
   t.is(u.level, 'urgent');

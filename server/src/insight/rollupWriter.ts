@@ -38,7 +38,7 @@ import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, 
  * the instance with the background workers); the others only read.
  */
 const STATE_ID = 'writer';
-/** reports per page of the scan, per read of reports heard by id, and per batch without a lag (maxLagMs 0) */
+/** reports per window of the scan, per read of reports heard by id, and per batch without a lag (maxLagMs 0) */
 const BATCH = 200;
 /**
  * Reports per journal, i.e. per flush: everything held since the last flush (in-process) or found by one
@@ -54,12 +54,6 @@ export const DEFAULT_MAX_LAG_MS = 3000;
 const MAX_QUEUE = 5000;
 /** the scan re-reads this far behind its cursor: writes stamped earlier may commit later */
 const SCAN_MARGIN_MS = 10_000;
-/** the scan's first window of `updatedAt` (it doubles while windows hold few reports) */
-const SCAN_WINDOW_MS = 5_000;
-/** reports per window read by the scan; a fuller window is read again narrower */
-const SCAN_WINDOW_MAX = 2_000;
-/** a window of one millisecond that is full is read again with a limit this many times larger */
-const INSTANT_MAX = 50;
 /**
  * Statements per write command (one SQLite transaction on the embedded database, see writeDocs). While
  * one runs, every other write of the database waits (the submits' too), so a big batch goes as a few.
@@ -352,12 +346,9 @@ export function createRollupWriter(deps: {
   cursor?: 'scan' | 'events';
   /** reports per journal (FLUSH_MAX; smaller in tests, to see a flush split) */
   flushMax?: number;
-  /** reports per window of the scan (SCAN_WINDOW_MAX; smaller in tests, to see windows narrowed) */
-  scanWindowMax?: number;
 }) {
   const { repo, log } = deps;
   const flushMax = deps.flushMax ?? FLUSH_MAX;
-  const windowMax = deps.scanWindowMax ?? SCAN_WINDOW_MAX;
   const cursorFromEvents = deps.cursor === 'events';
   const rebuildParallel = deps.rebuildParallel ?? 3;
   /**
@@ -908,53 +899,54 @@ export function createRollupWriter(deps: {
 
   /**
    * Reports changed since the cursor (other processes, or lost to a crash), applied as one journal per
-   * FLUSH_MAX (one flush per pass, normally); the cursor is saved after each.
-   *
-   * Read in windows of `updatedAt`, not in pages of "the next BATCH from here": the embedded database reads
-   * and sorts every report of the range before it applies the limit (sort and limit are not pushed down), so
-   * paging through n reports read about n²/(2 × BATCH) of them — at 250 submits a second with a 10 s
-   * margin, some 40,000 report reads per pass (measured: one page of 200 over 18,000 recent reports, 17 s on
-   * the loaded machine). A window holding more than SCAN_WINDOW_MAX is read again narrower; the last window
-   * is open above (reports stamped ahead of this clock included).
+   * flushMax (one flush per pass, normally), oldest first. What this writer applied within the margin is
+   * not looked at again (appliedV: no read of its fact).
    */
   async function scan() {
     const { cursor } = await state();
-    let from = Math.max(0, cursor - SCAN_MARGIN_MS);
-    let newest = cursor;
-    let width = SCAN_WINDOW_MS;
     let found: Fact[] = [];
-    const flush = async () => {
-      await processReports(found);
-      found = [];
-      await saveState({ cursor: newest });
-    };
-    for (;;) {
-      let open = from + width >= Date.now();
-      let page = await repo.changedSince(new Date(from), windowMax, open ? undefined : new Date(from + width));
-      if (page.length === windowMax) {
-        if (width > 1) {
-          width = Math.max(1, Math.floor(width / 8));
-          continue;
-        }
-        // One millisecond holds more (a bulk write stamps many reports alike): that instant alone, with a
-        // limit INSTANT_MAX times larger.
-        page = await repo.changedSince(new Date(from), windowMax * INSTANT_MAX, new Date(from + 1));
-        open = false;
-      }
-      // What this writer applied within the margin is not looked at again (no read of its fact).
-      for (const r of page) {
+    const processOldestFirst = async (newestFirst: ReportLike[]) => {
+      for (const r of [...newestFirst].reverse()) {
         const f = factOf(r);
         if ((appliedV.get(f._id) ?? -1) < f.v) found.push(f);
       }
-      if (page.length) newest = Math.max(newest, ...page.map((r) => new Date(r.updatedAt).getTime()));
-      if (found.length >= flushMax) await flush();
-      // Still full (more than windowMax × INSTANT_MAX reports stamped at one instant): the next pass
-      // starts there again, as the paging by instants did before.
-      if (open || page.length === windowMax * INSTANT_MAX) break;
-      from += width;
-      if (page.length < windowMax / 8) width *= 2;
+      if (found.length >= flushMax) {
+        await processReports(found);
+        found = [];
+      }
+    };
+    let from = Math.max(0, cursor - SCAN_MARGIN_MS);
+    const until = Date.now() + SCAN_MARGIN_MS; // later changes: the next scan (its cursor is `newest`)
+    let newest = cursor;
+    // Oldest first, as batches must come (detectHotspots decides a batch's points oldest first, and a hotspot is
+    // completed by a later report): time windows [from, from + width), each read newest first and stopped after
+    // BATCH + 1 reports (repo.changedSince: a descending sort, which the embedded database walks on the
+    // `updatedAt` index and stops; it does not stream an ascending one, so "oldest first, limit 200" read and
+    // sorted every report since `from` for each page, n²/400 decoded reports for a catch-up of n). A window
+    // holding more than BATCH is halved and read again (one page of reads lost); one holding few is doubled next.
+    let width = 60_000;
+    while (from <= until) {
+      const to = Math.min(from + width, until + 1);
+      const page = await repo.changedSince(new Date(from), BATCH + 1, new Date(to - 1));
+      if (page.length > BATCH && to - from > 1) {
+        // Narrower: half the window, or less where the page shows how dense its newest part is.
+        const spread = new Date(page[0].updatedAt).getTime() - new Date(page.at(-1)!.updatedAt).getTime();
+        width = Math.max(1, Math.min(Math.floor((to - from) / 2), spread));
+        continue;
+      }
+      // The whole window (a window of one instant is taken whole, whatever it holds: limit 0).
+      const whole = page.length > BATCH ? await repo.changedSince(new Date(from), 0, new Date(from)) : page;
+      await processOldestFirst(whole);
+      if (whole.length) newest = Math.max(newest, new Date(whole[0].updatedAt as Date).getTime());
+      from = to;
+      if (whole.length < BATCH / 2) width *= 2;
     }
-    await flush();
+    // Reports stamped later than that (another instance's clock ahead): taken whole, as the unbounded scan did.
+    const ahead = await repo.changedSince(new Date(until + 1), 0);
+    await processOldestFirst(ahead);
+    if (ahead.length) newest = Math.max(newest, new Date(ahead[0].updatedAt as Date).getTime());
+    await processReports(found);
+    await saveState({ cursor: newest });
   }
 
   async function rebuildNow(): Promise<{ reports: number; buckets: number; ms: number; phases: Record<string, number> }> {

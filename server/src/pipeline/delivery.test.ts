@@ -3,7 +3,7 @@ import test from 'ava';
 import { TEST_PIPELINE_SECRET, validComplaint, type TestServer } from '../../test/harness';
 import { startServerWithFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import { makeJpeg, multipart } from '../../test/images';
-import { createDispatcher, backoffMs } from './dispatcher';
+import { createDispatcher, backoffMs, DeliveryLease } from './dispatcher';
 import { webhookConnector } from './connectors';
 import { sign, signedHeaders, verify } from './signature';
 import { countDeliveries, storedReport } from '../../test/reportStore';
@@ -159,6 +159,43 @@ test.serial('several dispatchers at once deliver each report exactly once', asyn
     t.is((await storedReport(id))!.delivery!.state, 'delivered');
     t.is(fake.received.filter((r) => r.body.reportId === id).length, 1, id);
   }
+});
+
+test.serial('a dispatcher claims each delivery once: a scan that runs while a batch is being claimed does not queue that batch again', async (t) => {
+  fake.fail('none');
+  const ids: string[] = [];
+  for (let i = 0; i < 30; i++) ids.push((await submitReport()).report.id);
+  // Every claim row the dispatcher sends, as report and attempt (`${reportId}:${nextAttemptAt}`, the lease key
+  // without its slot): the same attempt claimed twice is a delivery this dispatcher had already claimed (a retry
+  // after a failure, e.g. a timeout on a loaded machine, is a new attempt and may be claimed).
+  const claimed: string[] = [];
+  const coll = DeliveryLease.collection;
+  const insertMany = coll.insertMany.bind(coll);
+  coll.insertMany = ((docs: { _id: string }[], options: never) => {
+    claimed.push(...docs.map((d) => d._id.split(':').slice(0, 2).join(':')).filter((key) => ids.includes(key.split(':')[0])));
+    return insertMany(docs as never, options);
+  }) as unknown as typeof coll.insertMany;
+  // Small batches and no poll interval: whenever fewer than a batch are queued, a scan runs beside the claim.
+  const d = createDispatcher({
+    repo: s.services.repo,
+    connector: webhookConnector({ url: fake.url, secret: TEST_PIPELINE_SECRET, timeoutMs: 10_000 }),
+    categories: s.services.categories,
+    signer: s.services.signer,
+    log: silentLogger,
+    publicBaseUrl: 'http://127.0.0.1:9',
+    batchSize: 4,
+    pollMs: 0,
+  });
+  try {
+    d.start();
+    for (let i = 0; i < 600 && (await countDeliveries({ _id: { $in: ids }, state: 'pending' })) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    await d.stop();
+    coll.insertMany = insertMany;
+  }
+  for (const id of ids) t.is(fake.received.filter((r) => r.body.reportId === id).length, 1, `${id} delivered once`);
+  t.true(claimed.length >= ids.length);
+  t.is(new Set(claimed).size, claimed.length, `each attempt claimed once (${claimed.length - new Set(claimed).size} claimed again)`);
 });
 
 test('webhook connector (node:http, kept-alive): a 2xx answer is a delivery; no answer in time, a dropped connection and a 5xx are DeliveryErrors', async (t) => {

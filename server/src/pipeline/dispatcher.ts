@@ -242,6 +242,20 @@ export function createDispatcher(opts: DispatcherOptions) {
 
   /** Deliveries started and not yet recorded, by report id (a scan does not queue these again). */
   const inFlight = new Map<string, Promise<void>>();
+  /**
+   * Taken out of the queue for a batch's claim and not yet in flight (the claim and the report read are
+   * under way): a scan meanwhile must not queue them again either. Before this set, a scan in that window
+   * queued them for the next batch, whose claim then met this batch's lease on the same slot: a duplicate
+   * key, which made the embedded database insert that batch's claims one by one (a third of the claims of a
+   * drain, in the statement log).
+   */
+  const claiming = new Set<string>();
+  /**
+   * When this process last finished a delivery (its outcome written), by report id: a scan that started
+   * before that read the document while it was still pending, a stale copy not to queue again. Pruned by
+   * each scan.
+   */
+  const finishedAt = new Map<string, number>();
   let probeInFlight = false;
   let scanning: Promise<void> | null = null;
 
@@ -250,15 +264,18 @@ export function createDispatcher(opts: DispatcherOptions) {
     scanning ??= (async () => {
       try {
         lastScan = now;
+        const startedAt = Date.now();
         const due = await opts.repo.dueDeliveries(new Date(now), { all: recovering, limit });
         for (const doc of due) {
           const id = String(doc._id);
-          if (queue.has(id) || inFlight.has(id)) continue;
+          if (queue.has(id) || inFlight.has(id) || claiming.has(id) || (finishedAt.get(id) ?? -Infinity) >= startedAt) continue;
           scannedAt.set(doc, Date.now());
           queue.set(id, doc);
         }
         backlog = due.length >= limit;
         if (!backlog) recovering = false;
+        // Only a scan that started before a delivery finished can hold a stale copy of it; scans run one at a time.
+        for (const [id, at] of finishedAt) if (at < startedAt) finishedAt.delete(id);
       } finally {
         scanning = null;
       }
@@ -296,10 +313,23 @@ export function createDispatcher(opts: DispatcherOptions) {
     const candidates = dueNow().slice(0, batch);
     // A probe (breaker half-open) is a single delivery.
     const wanted = probing ? candidates.slice(0, 1) : candidates;
-    // Out of the queue now: the next batch must not pick them while this claim is under way.
-    for (const doc of wanted) queue.delete(String(doc._id));
-    const won = await claimMany(wanted, now); // the ones lost are someone else's; a scan brings them back if they fail
-    for (const doc of wanted) if (!won.has(doc)) storedHere.delete(String(doc._id));
+    // Out of the queue now: the next batch (and a scan) must not pick them while this claim is under way.
+    for (const doc of wanted) {
+      queue.delete(String(doc._id));
+      claiming.add(String(doc._id));
+    }
+    let won: Map<DeliveryDoc, string>;
+    try {
+      won = await claimMany(wanted, now); // the ones lost are someone else's; a scan brings them back if they fail
+    } catch (err) {
+      for (const doc of wanted) claiming.delete(String(doc._id));
+      throw err;
+    }
+    for (const doc of wanted) {
+      if (won.has(doc)) continue;
+      storedHere.delete(String(doc._id));
+      claiming.delete(String(doc._id));
+    }
     // The reports: those this process stored are at hand, the others are read in one query.
     const reports = new Map<string, DeliverableReport>();
     const toRead: string[] = [];
@@ -310,10 +340,17 @@ export function createDispatcher(opts: DispatcherOptions) {
       if (mine) reports.set(id, mine);
       else toRead.push(id);
     }
-    for (const r of await opts.repo.reportsToDeliver(toRead)) reports.set(String(r._id), r);
+    try {
+      for (const r of await opts.repo.reportsToDeliver(toRead)) reports.set(String(r._id), r);
+    } catch (err) {
+      // Claimed but not started: their claims lapse with the slot and a later scan brings them back.
+      for (const doc of won.keys()) claiming.delete(String(doc._id));
+      throw err;
+    }
     const started: Promise<void>[] = [];
     for (const [doc, lease] of won) {
       const id = String(doc._id);
+      claiming.delete(id);
       if (probing) probeInFlight = true;
       const delivery = deliverOne(doc, reports.get(id), lease)
         .catch((err) => {
@@ -323,6 +360,7 @@ export function createDispatcher(opts: DispatcherOptions) {
         })
         .finally(() => {
           inFlight.delete(id);
+          finishedAt.set(id, Date.now());
           if (probing) probeInFlight = false;
           wake();
         });

@@ -239,8 +239,16 @@ const deliveryOutboxSchema = new Schema(
   },
   { versionKey: false, writeConcern: { w: 'majority', j: true } },
 );
-// The console's dead-letter list (and the sweep for undated pending deliveries).
-deliveryOutboxSchema.index({ state: 1, nextAttemptAt: 1 });
+/**
+ * Every delivery not (yet) delivered: `deliveredAt` is null exactly while the state is pending or dead (only
+ * the delivered outcome sets it, and nothing moves a delivered one back). The sweep for undated pending
+ * deliveries, the dead-letter list and its count read this index's null entries, whatever builds wrote the
+ * documents. It replaced `{state: 1, nextAttemptAt: 1}`: on the embedded database an equality on `state`, where
+ * one value fills the index, was planned as a read of the whole outbox (0.73 s at 100,000, 16 s at 1,000,000),
+ * while statistics put a null `deliveredAt` at a row or two per value (delivery times are all distinct), so
+ * SQLite reads the index there. One index per outbox write, as before.
+ */
+deliveryOutboxSchema.index({ deliveredAt: 1 });
 // The dispatcher's scan: pending deliveries due by now.
 deliveryOutboxSchema.index({ due: 1 });
 // Open311 status polling finds the report by the pipeline's service_request_id.

@@ -63,6 +63,16 @@ export type DeliverableReport = Pick<ReportDoc, '_id' | keyof typeof DELIVERY_FI
 const DELIVERY_PENDING = { due: { $gte: new Date(0) } };
 
 /**
+ * Deliveries in a state other than delivered, read through the `deliveredAt` index's null entries (see
+ * reportModel): `deliveredAt: null` adds no condition (it is null in every such state) and bounds the read by
+ * the pending and dead deliveries instead of the outbox.
+ */
+export const undelivered = <T extends Record<string, unknown>>(filter: T) => ({ ...filter, deliveredAt: null });
+
+/** The sweep's filter: pending deliveries written without `due` (by a build before it). */
+export const UNDATED_PENDING = undelivered({ state: 'pending', due: null });
+
+/**
  * An outcome's update of an outbox document: `due` follows `nextAttemptAt` while the delivery stays (or
  * becomes) pending, and goes with the outcome that ends it (delivered, dead).
  */
@@ -229,10 +239,10 @@ export function createReportRepository() {
 
     /** Deliveries in one state (the console's dead-letter and pending lists), oldest first. */
     async listByDeliveryState(state: 'pending' | 'dead', limit: number): Promise<ReportDoc[]> {
-      // The first `limit` in index order ((state, nextAttemptAt) for dead letters, `due` for pending ones: see
+      // The first `limit` in index order (`deliveredAt`'s nulls for dead letters, `due` for pending ones: see
       // dueDeliveries), shown oldest filed first: not sorting the whole state in the database keeps a large
       // backlog's list cheap on FerretDB.
-      const rows = await DeliveryOutbox.find(state === 'pending' ? DELIVERY_PENDING : { state }).limit(limit).lean<DeliveryDoc[]>().exec();
+      const rows = await DeliveryOutbox.find(state === 'pending' ? DELIVERY_PENDING : undelivered({ state })).limit(limit).lean<DeliveryDoc[]>().exec();
       rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       const reports = new Map((await Report.find({ _id: { $in: rows.map((r) => r._id) } }).lean<ReportDoc[]>().exec()).map((d) => [String(d._id), d]));
       return rows.filter((r) => reports.has(r._id)).map((r) => merged(reports.get(r._id)!, r));
@@ -317,13 +327,13 @@ export function createReportRepository() {
      * Pending outbox documents without `due` (written by a build before it, e.g. an instance still running
      * the old build during an upgrade) get it, so the dispatcher's scan finds them: a compare-and-set on
      * "still pending and undated", so an outcome written meanwhile stands. The dispatcher runs this at start
-     * and every few minutes; on the embedded database its query reads the whole outbox (the reason for
-     * `due`), which is why it is not part of every scan. Answers how many were dated.
+     * and every few minutes. Its query reads the deliveries not delivered (`UNDATED_PENDING`, the
+     * `deliveredAt` index), not the whole outbox. Answers how many were dated.
      */
     async dateUndatedDeliveries(): Promise<number> {
       let dated = 0;
       for (;;) {
-        const rows = await DeliveryOutbox.find({ state: 'pending', due: null }, { nextAttemptAt: 1 }).limit(500).lean<DeliveryDoc[]>().exec();
+        const rows = await DeliveryOutbox.find(UNDATED_PENDING, { nextAttemptAt: 1 }).limit(500).lean<DeliveryDoc[]>().exec();
         if (!rows.length) return dated;
         let progress = 0;
         for (const r of rows) if (await compareAndSet(DeliveryOutbox, r._id, { state: 'pending', due: null }, { $set: { due: r.nextAttemptAt ?? new Date() } })) progress++;
@@ -419,7 +429,7 @@ export function createReportRepository() {
     async countBacklogs(): Promise<{ deliveryPending: number; deliveryDead: number; effectsPending: number }> {
       const [deliveryPending, deliveryDead, effectsPending] = await Promise.all([
         DeliveryOutbox.countDocuments(DELIVERY_PENDING).exec(),
-        DeliveryOutbox.countDocuments({ state: 'dead' }).exec(),
+        DeliveryOutbox.countDocuments(undelivered({ state: 'dead' })).exec(),
         Report.countDocuments(EFFECTS_PENDING).exec(),
       ]);
       return { deliveryPending, deliveryDead, effectsPending };
@@ -452,13 +462,15 @@ export function createReportRepository() {
     },
 
     /**
-     * Reports written at or after `since` (and before `until`, if given), oldest change first (insight's
-     * catch-up scan; indexed on updatedAt). The embedded database pushes the range down to the index but not
-     * the sort or the limit: it reads and sorts every report in the range, so a caller paging through many
-     * bounds the range (`until`), not only the page.
+     * Reports written at or after `since` (and at or before `upTo`, when given), newest change first: insight's
+     * catch-up scan reads time windows this way. Newest first because the embedded database streams a
+     * descending sort on an indexed date (FerretDB patch 0004, the range on top by 0007): it walks the
+     * `updatedAt` index and stops after the limit. It does not stream an ascending one, so the former
+     * "oldest first, limit" read and sorted every report since `since` for each page, a catch-up of n reports
+     * costing n²/(2 × page) decoded reports (the drain bench's 3,000: ~22,000).
      */
-    changedSince(since: Date, limit: number, until?: Date): Promise<ReportDoc[]> {
-      return Report.find({ updatedAt: until ? { $gte: since, $lt: until } : { $gte: since } }, INSIGHT_FIELDS).sort({ updatedAt: 1 }).limit(limit).lean<ReportDoc[]>().exec();
+    changedSince(since: Date, limit: number, upTo: Date | null = null): Promise<ReportDoc[]> {
+      return Report.find({ updatedAt: { $gte: since, ...(upTo ? { $lte: upTo } : {}) } }, INSIGHT_FIELDS).sort({ updatedAt: -1 }).limit(limit).lean<ReportDoc[]>().exec();
     },
 
     /**
