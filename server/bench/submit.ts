@@ -193,10 +193,17 @@ if (process.argv[2] === 'baseline') {
   console.log(`ratio ours/baseline with our indexes:  ${ratioIndexed.toFixed(2)}`);
   console.log(`p99 at ${RATE} req/s offered: ${oursRate.p99} ms   (target ≤ 50 ms)`);
   console.log(JSON.stringify({ oursMax, baseMax, idxMax, oursRate, baseRate, ratio: Number(ratio.toFixed(3)), ratioIndexed: Number(ratioIndexed.toFixed(3)) }));
-  ours.kill('SIGTERM');
-  baseline.kill('SIGTERM');
-  indexedBaseline.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  // Stop the servers and wait until they have exited before the database goes: our server's graceful shutdown
+  // (finishing requests, stopping its workers, closing its pool) can take longer than a fixed pause, and a
+  // database stopped under it made it print ECONNREFUSED stacks after the figures.
+  const exited = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 15_000);
+      child.once('exit', () => (clearTimeout(timer), resolve()));
+      child.kill('SIGTERM');
+    });
+  await Promise.all([ours, baseline, indexedBaseline].map(exited));
   await stopDb();
   process.exit(0);
 }
