@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import test from 'ava';
-import mongoose from 'mongoose';
-import { startFerretDbBuild, type EmbeddedDatabase } from '../db/embeddedDatabase';
+import { databaseWithStatistics, type Plan } from '../../test/statsDatabase';
 import { EFFECTS_PENDING } from './reportRepository';
 
 /**
@@ -14,33 +9,11 @@ import { EFFECTS_PENDING } from './reportRepository';
  * most expensive statement of a drain, growing with the collection. The flag is now a date and the scan
  * a date range, which SQLite answers from the index.
  */
-const onFerret = !process.env.TEST_DATABASE_ENGINE || process.env.TEST_DATABASE_ENGINE === 'ferretdb';
-const maybe = onFerret ? test.serial : test.serial.skip;
-
-// Patch 0007 refreshes planner statistics every SSP_STATS_INTERVAL (1 minute by default): every second here.
-process.env.SSP_STATS_INTERVAL = '1s';
-let db: EmbeddedDatabase | undefined;
-let client: mongoose.mongo.MongoClient | undefined;
-let dir = '';
-
-test.before(async () => {
-  if (!onFerret) return;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ssp-effects-scan-'));
-  db = await startFerretDbBuild('patched', dir);
-  client = new mongoose.mongo.MongoClient(db.uri);
-  await client.connect();
-});
-test.after.always(async () => {
-  await client?.close();
-  await db?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-type Plan = { queryPlanner?: { Plan?: string[] } };
+const { maybe, client } = databaseWithStatistics('ssp-effects-scan-');
 
 maybe('the scan for pending effects reads the flagged reports through the index, not the whole table', async (t) => {
   t.timeout(120_000);
-  const c = client!.db('effects').collection<{ _id: string }>('reports');
+  const c = client().db('effects').collection<{ _id: string }>('reports');
   await c.createIndex({ effectsPending: 1 }); // as reportModel declares it
   const N = 3000;
   const text = '路灯不亮，晚上很黑。'.repeat(40);

@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import test from 'ava';
-import mongoose from 'mongoose';
-import { startFerretDbBuild, type EmbeddedDatabase } from '../db/embeddedDatabase';
+import { databaseWithStatistics, type Plan } from '../../test/statsDatabase';
 import { outboxIndexKeys } from '../../test/reportStore';
 import { UNDATED_PENDING, undelivered } from './reportRepository';
 
@@ -15,33 +10,11 @@ import { UNDATED_PENDING, undelivered } from './reportRepository';
  * at 1,000,000, for the sweep). They now read the `deliveredAt` index's null entries: the deliveries not
  * delivered, whatever their number in the outbox.
  */
-const onFerret = !process.env.TEST_DATABASE_ENGINE || process.env.TEST_DATABASE_ENGINE === 'ferretdb';
-const maybe = onFerret ? test.serial : test.serial.skip;
-
-// Patch 0007 refreshes planner statistics every SSP_STATS_INTERVAL (1 minute by default): every second here.
-process.env.SSP_STATS_INTERVAL = '1s';
-let db: EmbeddedDatabase | undefined;
-let client: mongoose.mongo.MongoClient | undefined;
-let dir = '';
-
-test.before(async () => {
-  if (!onFerret) return;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ssp-outbox-sweep-'));
-  db = await startFerretDbBuild('patched', dir);
-  client = new mongoose.mongo.MongoClient(db.uri);
-  await client.connect();
-});
-test.after.always(async () => {
-  await client?.close();
-  await db?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-type Plan = { queryPlanner?: { Plan?: string[] } };
+const { maybe, client } = databaseWithStatistics('ssp-outbox-sweep-');
 
 maybe('the undated-delivery sweep and the dead letters read the undelivered deliveries through an index, not the whole outbox', async (t) => {
   t.timeout(120_000);
-  const c = client!.db('outbox').collection<{ _id: string }>('deliveries');
+  const c = client().db('outbox').collection<{ _id: string }>('deliveries');
   // The outbox's indexes as reportModel declares them.
   for (const key of outboxIndexKeys()) await c.createIndex(key);
   const N = 4000;
