@@ -37,6 +37,7 @@ import { silentLogger } from '../src/log';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { insertRawReports } from '../test/reportStore';
 import { tallyCommands } from './commandTally';
+import { analyse, nowMs, traceCommands, traceEventLoop, traceRequests, type ClientSpan, type CommandSpan } from './submitTrace';
 
 const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 730);
@@ -48,6 +49,18 @@ const WARMUP = Number(process.env.BENCH_SUBMIT_WARMUP ?? 24);
 const WRITER_SCAN_MS = Number(process.env.BENCH_WRITER_SCAN_MS ?? 5000);
 /** BENCH_TALLY=1: the writer arms print what the writer asked of the database (bench/commandTally.ts) */
 const TALLY = process.env.BENCH_TALLY === '1';
+/**
+ * BENCH_TRACE=1: per arm, where the submits' time went (bench/submitTrace.ts): client vs handler vs database
+ * wait, the event loop's delay, the writer's commands meanwhile, and the slowest 1 % lined up with them.
+ * BENCH_TRACE_FILE=path: also every record, as JSON, for a closer look.
+ */
+const TRACE = process.env.BENCH_TRACE === '1';
+/**
+ * The arms, in round 0's order (reversed in odd rounds): `off`, `ownInstance`, `inProcess`, and `off2`, a
+ * second writer-off arm, so the noise of the measure itself (off against off) is printed beside the ratios.
+ */
+const ARMS = (process.env.BENCH_ARMS ?? 'off,ownInstance,inProcess').split(',') as Arm[];
+type Arm = 'off' | 'off2' | 'ownInstance' | 'inProcess';
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'rebuild,pages,submit').split(','));
 /** CPU seconds of this process and of the database child (Linux /proc), so figures can be read apart from the machine's load. */
 let dbPid: number | undefined;
@@ -186,6 +199,7 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
   });
   await prepare();
   await services.auth.seedAdmin('admin', 'bench-admin-password', () => {});
+  const requests = TRACE ? traceRequests(app) : null;
   const server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -195,6 +209,7 @@ async function startApp(writer: boolean, uri: string, dbName: string) {
   return {
     base,
     services,
+    requests,
     token: login.token as string,
     async close() {
       await services.insightWriter.stop();
@@ -212,6 +227,7 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
   );
   const times: number[] = [];
   const ids: string[] = [];
+  const spans: ClientSpan[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -219,6 +235,7 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
         const token = citizens[Math.floor(next / 5)];
         next++;
         const t0 = performance.now();
+        const a0 = nowMs();
         const res = await fetch(`${app.base}/api/v1/reports`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Idempotency-Key': randomUUID() },
@@ -227,11 +244,12 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
         const body = (await res.json()) as { id?: string };
         if (res.status !== 201) throw new Error(`submit ${res.status}`);
         times.push(performance.now() - t0);
+        spans.push({ t0: a0, t1: nowMs(), req: Number(res.headers.get('x-bench-req') ?? 0), id: body.id! });
         ids.push(body.id!);
       }
     }),
   );
-  return { p50: pct(times, 0.5), p99: pct(times, 0.99), n: times.length, ids };
+  return { p50: pct(times, 0.5), p99: pct(times, 0.99), n: times.length, ids, times, spans };
 }
 
 /**
@@ -269,8 +287,10 @@ let pollUri: string | undefined;
 
 /** The rollup writer on its own instance: a child process running only the writer (INSIGHT_WRITER=on there, off here). */
 function startWriterProcess(uri: string, dbName: string) {
+  // BENCH_TRACE: the child records its commands on the same clock and leaves them in this file when it stops.
+  const traceFile = TRACE ? path.join(os.tmpdir(), `ssp-writer-trace-${process.pid}-${Date.now()}.json`) : '';
   const child = spawn(process.execPath, ['--import=tsx', path.join(import.meta.dirname, 'insightWriterProcess.ts')], {
-    env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName, INSIGHT_SCAN_MS: String(WRITER_SCAN_MS) },
+    env: { ...process.env, MONGODB_URI: uri, BENCH_DB: dbName, INSIGHT_SCAN_MS: String(WRITER_SCAN_MS), WRITER_TRACE_FILE: traceFile },
     // (its BENCH_TALLY line goes to stderr)
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -287,10 +307,12 @@ function startWriterProcess(uri: string, dbName: string) {
   });
   return {
     ready,
-    async stop() {
+    /** the writer's commands since it said `ready` (BENCH_TRACE), else [] */
+    async stop(): Promise<CommandSpan[]> {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       process.off('exit', kill);
+      return traceFile && existsSync(traceFile) ? JSON.parse(readFileSync(traceFile, 'utf8')) : [];
     },
   };
 }
@@ -371,7 +393,7 @@ async function main() {
     if (marker) writeFileSync(marker, JSON.stringify({ reports: N, days: DAYS, endDay }));
   } else {
     pollUri = uri;
-    if (TALLY) {
+    if (TALLY || TRACE) {
       const u = new URL(uri);
       if (!u.pathname) u.pathname = '/';
       u.searchParams.set('monitorCommands', 'true');
@@ -428,9 +450,14 @@ async function main() {
   // measures, not a backlog of others or a process starting (a fixed 3 s wait before left both inside).
   if (STEPS.has('submit')) await noFutureReports();
   const api = await startApp(false, uri, dbName);
-  const runs: Record<'off' | 'ownInstance' | 'inProcess', { p50: number; p99: number; n: number; behindAtEnd?: number; catchUpMs?: number }[]> = { off: [], ownInstance: [], inProcess: [] };
+  type Run = { p50: number; p99: number; n: number; behindAtEnd?: number; catchUpMs?: number };
+  const runs = Object.fromEntries(ARMS.map((a) => [a, [] as Run[]])) as Record<Arm, Run[]>;
+  /** every measured submit's latency per arm, all rounds: the pooled p99 is less noisy than a median of per-round p99s */
+  const pooled = Object.fromEntries(ARMS.map((a) => [a, [] as number[]])) as Record<Arm, number[]>;
+  const tracer = TRACE ? traceCommands(mongoose.connection.getClient()) : null;
+  const traces: Record<string, unknown>[] = [];
   for (let round = 0; round < (STEPS.has('submit') ? ROUNDS : 0); round++) {
-    const order = (['off', 'ownInstance', 'inProcess'] as const).slice();
+    const order = ARMS.slice();
     if (round % 2) order.reverse();
     for (const arm of order) {
       // CPU of the database and of this process while the arm's submits ran (the own instance's is its own),
@@ -438,6 +465,8 @@ async function main() {
       // machine's load than latencies, and the second one holds the writer's whole work, deferred or not.
       let cpu = { nodeCpuS: NaN, dbCpuS: NaN };
       let cpuAll = { nodeCpuS: NaN, dbCpuS: NaN };
+      let clientSpans: ClientSpan[] = [];
+      let loop: ReturnType<ReturnType<typeof traceEventLoop>['stop']> | null = null;
       const measured = async (app: Awaited<ReturnType<typeof startApp>>, writer: boolean) => {
         // Not counted: WARMUP submits first, so no arm measures an instance's first requests (the in-process
         // arm's instance is new: its classifier's lookup tables are built at its first classification).
@@ -445,21 +474,30 @@ async function main() {
           const warm = await submitP99(app, WARMUP);
           if (writer) await catchUp(warm.ids);
         }
+        tracer?.take();
+        app.requests?.take();
+        const el = TRACE ? traceEventLoop() : null;
         const cpu0 = cpuSeconds();
-        const { ids, ...r } = await submitP99(app);
+        const { ids, times, spans, ...r } = await submitP99(app);
         cpu = cpuSince(cpu0);
+        loop = el?.stop() ?? null;
+        clientSpans = spans;
+        pooled[arm].push(...times);
         const lag = writer ? await catchUp(ids) : {};
         cpuAll = cpuSince(cpu0);
         return { ...r, ...lag };
       };
-      if (arm === 'off') runs.off.push(await measured(api, false));
+      let writerSpans: CommandSpan[] = [];
+      let app = api;
+      if (arm === 'off' || arm === 'off2') runs[arm].push(await measured(api, false));
       else if (arm === 'ownInstance') {
         const writer = startWriterProcess(uri, dbName);
         await writer.ready;
         runs.ownInstance.push(await measured(api, true));
-        await writer.stop();
+        writerSpans = await writer.stop();
       } else {
         const one = await startApp(true, uri, dbName);
+        app = one;
         // Caught up first (the reports of the arms before, filed while no writer ran), as the own instance is.
         await one.services.insightWriter.drain();
         one.services.insightWriter.start();
@@ -471,6 +509,15 @@ async function main() {
         if (w.lag) out({ step: 'writer passes', ...w.lag() });
         await one.close();
       }
+      if (TRACE && loop) {
+        const mine = tracer!.take();
+        // In-process the writer's commands are this client's on insight_* (the submits write reports, outbox, quotas).
+        if (arm === 'inProcess') writerSpans = mine.filter((c) => c.coll.startsWith('insight_'));
+        const servers = app.requests!.take();
+        const a = analyse(clientSpans, servers, writerSpans, loop, mine);
+        out({ step: 'submit trace', round, arm, ...a });
+        if (process.env.BENCH_TRACE_FILE) traces.push({ round, arm, clients: clientSpans, servers, writer: writerSpans, stalls: (loop as { stalls: unknown[] }).stalls, submitCommands: mine.filter((c) => !c.coll.startsWith('insight_')) });
+      }
       const perSubmit = (s: number) => Math.round((s / SUBMITS) * 1e4) / 10;
       out({
         step: 'submit run',
@@ -479,12 +526,13 @@ async function main() {
         ...runs[arm].at(-1),
         dbCpuMsPerSubmit: perSubmit(cpu.dbCpuS),
         nodeCpuMsPerSubmit: perSubmit(cpu.nodeCpuS),
-        ...(arm === 'off' ? {} : { withCatchUp: { dbCpuMsPerSubmit: perSubmit(cpuAll.dbCpuS), nodeCpuMsPerSubmit: perSubmit(cpuAll.nodeCpuS) } }),
+        ...(arm === 'off' || arm === 'off2' ? {} : { withCatchUp: { dbCpuMsPerSubmit: perSubmit(cpuAll.dbCpuS), nodeCpuMsPerSubmit: perSubmit(cpuAll.nodeCpuS) } }),
         load: load(),
       });
     }
   }
   await api.close();
+  if (process.env.BENCH_TRACE_FILE) writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify(traces));
   const median = (xs: number[]) => pct(xs, 0.5);
   const summary = Object.fromEntries(
     Object.entries(runs).map(([arm, rs]) => [
@@ -492,19 +540,25 @@ async function main() {
       {
         p99s: rs.map((r) => r.p99),
         medianP99: median(rs.map((r) => r.p99)),
+        pooledP99: pct(pooled[arm as Arm], 0.99),
+        pooledP50: pct(pooled[arm as Arm], 0.5),
         min: Math.min(...rs.map((r) => r.p99)),
         max: Math.max(...rs.map((r) => r.p99)),
         // Writer arms: reports not yet counted when the submits ended, and the time until all were.
-        ...(arm === 'off' ? {} : { behindAtEnd: rs.map((r) => r.behindAtEnd), catchUpMs: rs.map((r) => r.catchUpMs) }),
+        ...(arm === 'off' || arm === 'off2' ? {} : { behindAtEnd: rs.map((r) => r.behindAtEnd), catchUpMs: rs.map((r) => r.catchUpMs) }),
       },
     ]),
   );
-  const offMedian = median(runs.off.map((r) => r.p99));
+  const ratio = (arm: Arm) => (runs[arm]?.length && runs.off?.length ? Math.round((median(runs[arm].map((r) => r.p99)) / median(runs.off.map((r) => r.p99))) * 100) / 100 : undefined);
+  const pooledRatio = (arm: Arm) => (pooled[arm]?.length && pooled.off?.length ? Math.round((pct(pooled[arm], 0.99) / pct(pooled.off, 0.99)) * 100) / 100 : undefined);
   if (STEPS.has('submit')) out({
     step: 'submit',
     ...summary,
-    ownInstanceVsOff: Math.round((median(runs.ownInstance.map((r) => r.p99)) / offMedian) * 100) / 100,
-    inProcessVsOff: Math.round((median(runs.inProcess.map((r) => r.p99)) / offMedian) * 100) / 100,
+    ownInstanceVsOff: ratio('ownInstance'),
+    inProcessVsOff: ratio('inProcess'),
+    off2VsOff: ratio('off2'),
+    // p99 of every measured submit of the arm, all rounds pooled, over off's
+    pooledVsOff: { ownInstance: pooledRatio('ownInstance'), inProcess: pooledRatio('inProcess'), off2: pooledRatio('off2') },
     load: load(),
   });
   if (!DATA_DIR) await mongoose.connection.dropDatabase().catch(() => {});

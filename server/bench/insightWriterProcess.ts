@@ -5,7 +5,9 @@
  * `ready` once it has caught up and its scan runs.
  */
 import mongoose from 'mongoose';
+import { writeFileSync } from 'node:fs';
 import { tallyCommands } from './commandTally';
+import { traceCommands } from './submitTrace';
 import { connectDatabase } from '../src/db/connect';
 import { createRollupWriter } from '../src/insight/rollupWriter';
 import { createLogger, silentLogger } from '../src/log';
@@ -13,11 +15,15 @@ import { createReportRepository } from '../src/reports/reportRepository';
 
 // BENCH_TALLY=1: what the writer asks of the database, printed (one JSON line on stderr) when it stops.
 const tally = process.env.BENCH_TALLY === '1';
-await connectDatabase(tally ? withMonitoring(process.env.MONGODB_URI!) : process.env.MONGODB_URI!, process.env.BENCH_DB);
+// WRITER_TRACE_FILE (bench:insight's BENCH_TRACE): every command after `ready`, left in that file at SIGTERM.
+const traceFile = process.env.WRITER_TRACE_FILE;
+await connectDatabase(tally || traceFile ? withMonitoring(process.env.MONGODB_URI!) : process.env.MONGODB_URI!, process.env.BENCH_DB);
 const commands = tally ? tallyCommands(mongoose.connection.getClient()) : null;
+const tracer = traceFile ? traceCommands(mongoose.connection.getClient()) : null;
 const writer = createRollupWriter({ repo: createReportRepository(), log: process.env.BENCH_WRITER_LOG ? createLogger('debug', (l) => process.stderr.write(l + '\n')) : silentLogger, announce: null, scanMs: Number(process.env.INSIGHT_SCAN_MS ?? 30_000), maxLagMs: process.env.INSIGHT_MAX_LAG_MS ? Number(process.env.INSIGHT_MAX_LAG_MS) : undefined });
 process.on('SIGTERM', () =>
   void writer.stop().then(() => {
+    if (tracer) writeFileSync(traceFile!, JSON.stringify(tracer.take()));
     if (commands) process.stderr.write(`${JSON.stringify({ step: 'own-instance writer commands', ...commands.summary(), ...writer.lag() })}\n`);
     process.exit(0);
   }),
@@ -27,6 +33,7 @@ process.on('SIGTERM', () =>
 await writer.drain();
 writer.start();
 commands?.reset();
+tracer?.take();
 process.stdout.write('ready\n');
 
 function withMonitoring(uri: string) {

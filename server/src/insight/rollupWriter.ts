@@ -55,10 +55,29 @@ const MAX_QUEUE = 5000;
 /** the scan re-reads this far behind its cursor: writes stamped earlier may commit later */
 const SCAN_MARGIN_MS = 10_000;
 /**
- * Statements per write command (one SQLite transaction on the embedded database, see writeDocs). While
- * one runs, every other write of the database waits (the submits' too), so a big batch goes as a few.
+ * Statements (or documents) per write command: one SQLite transaction on the embedded database (see
+ * writeDocs). While one runs, every other write of the database waits on its one writer (patch 0011), the
+ * submits' report inserts too, so a flush goes as many short commands: 25 facts, members or bucket updates
+ * take a few ms, the time of a few submits' own writes, where 100 held the writer for tens of ms (up to
+ * 0.5 s on the loaded machine, bench:insight BENCH_TRACE) and the submits queued behind them.
  */
-const CHUNK = 100;
+const CHUNK = 25;
+/**
+ * The longest the in-process writer runs on the event loop without letting requests in (ms). A flush's
+ * Node work (the facts' differences, the journal's JSON, hotspot detection) is thousands of small steps;
+ * done in one go it stalled the API's requests for as long (the slowest 1 % of submits in-process came
+ * while no writer command was in flight, i.e. while the writer computed).
+ */
+const SLICE_MS = 4;
+/** Yields to the event loop once SLICE_MS have passed since the last yield: `await slice()` in a loop. */
+function slicer() {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < SLICE_MS) return;
+    await new Promise((r) => setImmediate(r));
+    since = performance.now();
+  };
+}
 /** reports remembered as applied (appliedV) past which the memory is dropped (they are read again) */
 const APPLIED_KEEP = 200_000;
 /** the journal log's old entries are deleted this many at a time */
@@ -106,11 +125,27 @@ const duplicate = (err: unknown) => {
   return list.every((w) => w.code === 11000);
 };
 
+/** A paced command's pause is at most this long (ms). */
+const PACE_MAX_MS = 20;
+/**
+ * Runs one of the writer's database commands, then pauses as long as it took (≤ PACE_MAX_MS): the writer
+ * uses the database at most about half the time while it flushes, so the submits' writes, queued on the
+ * same single SQLite writer, and their reads get in between its commands instead of behind a run of them.
+ * A flush of a lag period's reports takes longer (well within the lag); the work is the same.
+ */
+async function paced<T>(fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const r = await fn();
+  const ms = Math.min(PACE_MAX_MS, performance.now() - t0);
+  if (ms >= 1) await new Promise((res) => setTimeout(res, ms));
+  return r;
+}
+
 async function bulkIgnoringApplied(coll: Collection, ops: AnyBulkWriteOperation[]) {
   for (let i = 0; i < ops.length; i += 1000) {
     const chunk = ops.slice(i, i + 1000);
     try {
-      await coll.bulkWrite(chunk, { ordered: false });
+      await paced(() => coll.bulkWrite(chunk, { ordered: false }));
     } catch (err) {
       if (!duplicate(err)) throw err;
       for (const op of chunk) {
@@ -158,7 +193,7 @@ async function writeDocs(coll: Collection, writes: DocWrite[], known: (id: strin
   const inserts = writes.filter((w) => !stored.has(w.id));
   for (let i = 0; i < updates.length; i += CHUNK) {
     const chunk = updates.slice(i, i + CHUNK);
-    const matched = await coll.bulkWrite(chunk.map((w) => w.update(false)), { ordered: false }).then(
+    const matched = await paced(() => coll.bulkWrite(chunk.map((w) => w.update(false)), { ordered: false })).then(
       (r) => r.matchedCount,
       (err: unknown) => {
         if (!duplicate(err)) throw err;
@@ -172,7 +207,7 @@ async function writeDocs(coll: Collection, writes: DocWrite[], known: (id: strin
   for (let i = 0; i < inserts.length; i += CHUNK) {
     const chunk = inserts.slice(i, i + CHUNK);
     try {
-      await coll.insertMany(chunk.map((w) => w.insert()) as never[], { ordered: false });
+      await paced(() => coll.insertMany(chunk.map((w) => w.insert()) as never[], { ordered: false }));
     } catch (err) {
       if (!duplicate(err)) throw err;
       await bulkIgnoringApplied(coll, chunk.map((w) => w.update(true)));
@@ -189,6 +224,22 @@ async function writeDocs(coll: Collection, writes: DocWrite[], known: (id: strin
 function journalOf(stored: Journal | { json: string }): Journal {
   if (!('json' in stored)) return stored;
   return JSON.parse(stored.json, (k, v) => (k === 'at' && typeof v === 'string' ? new Date(v) : v)) as Journal;
+}
+
+/**
+ * `JSON.stringify(j)`, built a fact at a time with `slice()` between: a flush's journal holds thousands of
+ * facts (hundreds of KB of JSON), one synchronous stringify of which held the in-process writer's event loop.
+ * The same text as JSON.stringify gives, key order aside (journalOf reads either).
+ */
+async function journalJson(j: Journal, slice: () => Promise<void>): Promise<string> {
+  const parts: string[] = [];
+  for (const f of j.facts) {
+    parts.push(JSON.stringify(f));
+    await slice();
+  }
+  const { facts: _facts, ...rest } = j;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)},"facts":[${parts.join(',')}]}`;
 }
 
 interface TimedPoint {
@@ -548,13 +599,10 @@ export function createRollupWriter(deps: {
     const facts: Fact[] = [];
     const geoAdd: Journal['geoAdd'] = [];
     const geoRemove: Journal['geoRemove'] = [];
-    let sinceYield = 0;
+    const slice = slicer();
     for (const after of reports) {
       // A flush holds thousands of reports: in-process, the API's requests get the event loop in between.
-      if (++sinceYield === 200) {
-        sinceYield = 0;
-        await new Promise((r) => setImmediate(r));
-      }
+      await slice();
       const before = olds.get(after._id) ?? null;
       if (before && (before.v >= after.v || sameFact(before, after))) continue;
       for (const [doc, m] of diff(before, after)) {
@@ -592,7 +640,8 @@ export function createRollupWriter(deps: {
     };
     journal.labels = { paths: newLabels.map(([p]) => p), values: newLabels.map(([, v]) => v) };
     // The journal first, in one single-document write: from here on the batch is applied exactly once.
-    await saveState({ seq: journal.seq, journal: { json: JSON.stringify(journal) } });
+    const json = await journalJson(journal, slice);
+    await paced(() => saveState({ seq: journal.seq, journal: { json } }));
     await applyJournal(journal, new Set(olds.keys()), cursor);
     for (const [p, v] of newLabels) knownLabels.set(p, JSON.stringify(v));
     remember();
@@ -679,7 +728,10 @@ export function createRollupWriter(deps: {
     const groups: HotspotMemberDoc[][] = [];
     const lower = <T extends number | Date>(a: T | undefined, b: T) => (a === undefined || b < a ? b : a);
     const upper = <T extends number | Date>(a: T | undefined, b: T) => (a === undefined || b > a ? b : a);
+    // (in-process, the API's requests get the event loop between the points of a large flush)
+    const slice = slicer();
     for (const { f, p } of points) {
+      await slice();
       const key = (q: HotspotPoint) => `${f.parent}|${q.id}`;
       if (member.get(key(p))) continue;
       const at = time(p);
@@ -927,7 +979,7 @@ export function createRollupWriter(deps: {
     let width = 60_000;
     while (from <= until) {
       const to = Math.min(from + width, until + 1);
-      const page = await repo.changedSince(new Date(from), BATCH + 1, new Date(to - 1));
+      const page = await paced(() => repo.changedSince(new Date(from), BATCH + 1, new Date(to - 1)));
       if (page.length > BATCH && to - from > 1) {
         // Narrower: half the window, or less where the page shows how dense its newest part is.
         const spread = new Date(page[0].updatedAt).getTime() - new Date(page.at(-1)!.updatedAt).getTime();
