@@ -49,7 +49,8 @@ const sets: [string, string[], number][] = [
 ];
 const out = new Float32Array(100);
 console.log(`model ${model.version}, weights ${model.weightFormat} (stored ${model.storedWeightFormat}), sizeBytes ${(model.sizeBytes / 1e6).toFixed(1)} MB`);
-for (const [name, texts, n] of sets) {
+const ab = process.env.CLASSIFY_AB?.split(',') as WeightFormat[] | undefined;
+for (const [name, texts, n] of ab ? [] : sets) {
   const xs: SparseVector[] = texts.map((t) => featurize(t, inside.vocab));
   const stages: [string, (i: number) => void][] = [
     ['featurize', (i) => void featurize(texts[i], inside.vocab)],
@@ -65,4 +66,29 @@ for (const [name, texts, n] of sets) {
   const rules = figures.find(([s]) => s === 'urgency rules')![1];
   console.log(`${name} (${mean.toFixed(0)} features per text):`);
   for (const [stage, us] of figures) console.log(`  ${stage.padEnd(34)} ${(stage === 'urgency models' ? us - rules : us).toFixed(1).padStart(7)} CPU-µs${stage === 'urgency models' ? ' (its rules run subtracted)' : ''}`);
+}
+
+/**
+ * CLASSIFY_AB=float32,int8: the same stored model in two weight formats classifying the same texts in alternating
+ * blocks of 250, CPU time summed per format: on a busy shared host both see the same neighbours, so their ratio
+ * holds where separate runs' figures swing by half.
+ */
+if (ab) {
+  const models = ab.map((f) => loaded.withWeightFormat(f));
+  for (const [name, texts, n] of sets) {
+    const cpu = models.map(() => 0);
+    for (const m of models) for (let i = 0; i < 2000; i++) m.classify(texts[i % texts.length]); // warm up both
+    const BLOCK = 250;
+    for (let done = 0; done < n; done += BLOCK) {
+      for (let k = 0; k < models.length; k++) {
+        // alternate which format goes first, so neither always follows the other's cache footprint
+        const m = (done / BLOCK) % 2 ? models.length - 1 - k : k;
+        const c0 = process.cpuUsage();
+        for (let i = done; i < done + BLOCK; i++) models[m].classify(texts[i % texts.length]);
+        const u = process.cpuUsage(c0);
+        cpu[m] += (u.user + u.system) / 1e6;
+      }
+    }
+    console.log(`A/B ${name}: ${ab.map((f, m) => `${f} ${(n / cpu[m]).toFixed(0)}/CPU-s`).join(', ')}; ×${(cpu[0] / cpu[cpu.length - 1]).toFixed(2)} for ${ab[ab.length - 1]}`);
+  }
 }
