@@ -51,7 +51,7 @@ test('set aside: 普通 unless the model is very sure; a live rule or no danger 
   t.false(allDangerSetAside(plain));
   t.is(decideUrgency(plain, 0.05, 0.1).level, 'semi_urgent');
   // a semi rule live beside a defused 紧急 phrase: not set aside
-  const semiLive = detectUrgency('上周煤气味已经处理好了，我们整栋楼从早上停水到现在');
+  const semiLive = detectUrgency('上周煤气味已经处理好了。我们整栋楼从早上停水到现在');
   t.is(semiLive.level, 'semi_urgent');
   t.false(allDangerSetAside(semiLive));
   t.is(decideUrgency(semiLive, 0.05, 0.1).level, 'semi_urgent');
