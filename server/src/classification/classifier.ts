@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
 import { FeatureTable } from './featureTable';
+import { allDangerSetAside } from './urgency';
 import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { multinomialNB, nbLogisticRegression } from './naiveBayes';
 import { scores, softmaxInPlace, train, type LinearModel, type TrainOptions } from './softmaxRegression';
-import { allDangerSetAside, analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
+import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
 /** One second-level category as the classifier sees it. */
 export interface TaxonomyLeaf {
