@@ -90,6 +90,11 @@ export interface UrgencyResult {
    * analyseUrgency) only, never by the classifier's decision
    */
   hypothetical?: boolean;
+  /**
+   * false when the only defused danger was a near miss (幸好没砸到人): defused for the model's signal, but not set aside
+   * (`allDangerSetAside`); set by the rules only, like `hypothetical`
+   */
+  setAside?: boolean;
 }
 
 /** The sentence around `index`: from the previous 。！？!?\n to the next. */
@@ -132,6 +137,8 @@ interface Live {
   reasons: string[];
   /** a danger phrase negated or over */
   defused: boolean;
+  /** a danger phrase negated, fixed, past or thanked for (a near miss alone is defused but not set aside) */
+  setAside: boolean;
   /** a danger phrase feared or asked about (怕…砸到人, 真着火了怎么办) */
   hypothetical: boolean;
 }
@@ -145,6 +152,7 @@ function live(text: string, rules: Rule[], askedAbout = true): Live {
   const semi = !askedAbout;
   const reasons: string[] = [];
   let defused = false;
+  let setAside = false;
   let hypothetical = false;
   for (const rule of rules) {
     if (!rule.pattern.test(text)) continue; // most texts match no rule: one cheap test each
@@ -165,13 +173,16 @@ function live(text: string, rules: Rule[], askedAbout = true): Live {
         : fixedAround(sentence, at, RESOLVED_G) || (PAST.test(sentence) && !STILL.test(sentence)) || THANKS.test(text);
       if (NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after) || over) {
         defused = true;
+        // a near miss alone (幸好没砸到人, 幸亏孩子都在外面) ends the event for the model's signal, not the danger: tiles
+        // still loose, a ceiling still sagging — only a negation, a fix, the past or thanks set the danger aside
+        if (setAside || semi || NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after) || fixedAround(sentence, at, FIXED_G) || (PAST.test(sentence) && !STILL.test(sentence)) || THANKS.test(text)) setAside = true;
         continue;
       }
       reasons.push(rule.reason);
       break;
     }
   }
-  return { reasons, defused, hypothetical };
+  return { reasons, defused, setAside, hypothetical };
 }
 
 export function detectUrgency(text: string): UrgencyResult {
@@ -185,7 +196,7 @@ export function detectUrgency(text: string): UrgencyResult {
 function rulesResult(urgent: Live, semi: Live): UrgencyResult {
   if (urgent.reasons.length) return { level: 'urgent', urgent: true, reasons: urgent.reasons, defused: false };
   if (semi.reasons.length) return { level: 'semi_urgent', urgent: false, reasons: semi.reasons, defused: urgent.defused };
-  return { level: 'normal', urgent: false, reasons: [], defused: urgent.defused || semi.defused, hypothetical: urgent.hypothetical || semi.hypothetical };
+  return { level: 'normal', urgent: false, reasons: [], defused: urgent.defused || semi.defused, setAside: urgent.setAside || semi.setAside, hypothetical: urgent.hypothetical || semi.hypothetical };
 }
 
 /**
@@ -196,7 +207,7 @@ function rulesResult(urgent: Live, semi: Live): UrgencyResult {
  * (a blocked exit "万一着火怎么跑"), so the model keeps judging them.
  */
 export function allDangerSetAside(rules: UrgencyResult): boolean {
-  return rules.level === 'normal' && rules.defused;
+  return rules.level === 'normal' && rules.defused && rules.setAside !== false;
 }
 
 /**

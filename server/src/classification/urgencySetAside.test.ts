@@ -50,6 +50,12 @@ test('set aside: 普通 unless the model is very sure; a live rule or no danger 
   const plain = detectUrgency('隔壁那家一直没动静');
   t.false(allDangerSetAside(plain));
   t.is(decideUrgency(plain, 0.05, 0.1).level, 'semi_urgent');
+  // a near miss alone (幸亏孩子都在外面) is defused for the model's signal but not set aside: the ceiling still hangs
+  const nearMiss = detectUrgency('幼儿园午睡室的吊顶塌下来一块，幸亏孩子都在外面');
+  t.true(nearMiss.defused);
+  t.false(allDangerSetAside(nearMiss));
+  t.is(decideUrgency(nearMiss, 0.2, 0).level, 'urgent');
+  t.true(allDangerSetAside(detectUrgency('上周吊顶塌下来一块，已经修好了')));
   // a semi rule live beside a defused 紧急 phrase: not set aside
   const semiLive = detectUrgency('上周煤气味已经处理好了。我们整栋楼从早上停水到现在');
   t.is(semiLive.level, 'semi_urgent');
