@@ -50,3 +50,17 @@ test('layers: http/ and db/ use no domain, metrics or audit; metrics and audit u
   ];
   for (const [file, code] of allowed) t.deepEqual(await restrictedPaths(file, code), [], `${file}: ${code}`);
 });
+
+test('which database answered is db/\'s business: nothing outside db/ imports db/dialect.ts', async (t) => {
+  for (const file of ['server/src/http/x.ts', 'server/src/reports/x.ts', 'server/src/pipeline/x.ts']) {
+    t.true((await restrictedPaths(file, "import { isFerretDb } from '../db/dialect';\nexport const f = isFerretDb;\n")).some((m) => m.includes('db/expiry.ts')), file);
+  }
+  t.deepEqual(await restrictedPaths('server/src/db/x.ts', "import { isFerretDb } from './dialect';\nexport const f = isFerretDb;\n"), []);
+});
+
+test('duplicate keys are recognised in db/errors.ts only: a copy of the code elsewhere fails lint', async (t) => {
+  const [copy] = await eslint.lintText("export const taken = (err: { code?: number }) => err.code === 11000;\n", { filePath: path.join(REPO_ROOT, 'server/src/staff/x.ts') });
+  t.true(copy.messages.some((m) => m.ruleId === 'no-restricted-syntax' && m.message.includes('db/errors.ts')));
+  const [helper] = await eslint.lintText("import { isDuplicateKey } from '../db/errors';\nexport const taken = (err: unknown) => isDuplicateKey(err);\n", { filePath: path.join(REPO_ROOT, 'server/src/staff/x.ts') });
+  t.deepEqual(helper.messages, []);
+});
