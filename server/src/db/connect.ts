@@ -11,6 +11,29 @@ const GRIDFS_COLLECTIONS = ['media.files', 'media.chunks', 'classifier.files', '
  */
 const registeredModels = () => Object.values(mongoose.models);
 
+/**
+ * Indexes an earlier build created that nothing reads any more. `createIndexes` only adds, so a database that
+ * lived through the change keeps them, and every insert and update of their collection pays for them (on the
+ * embedded database one more json_extract and b-tree write per document). Domains declare them next to the
+ * index that replaced them; connectDatabase drops them at start.
+ */
+const retiredIndexes: { collection: string; name: string }[] = [];
+export function retireIndex(collection: string, name: string): void {
+  retiredIndexes.push({ collection, name });
+}
+
+/** Drops every retired index that still exists; one that is already gone is fine. */
+export async function dropRetiredIndexes(db = mongoose.connection.db!): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const { collection, name } of retiredIndexes) {
+    const existing = await db.collection(collection).indexes().catch(() => []);
+    if (!existing.some((ix) => ix.name === name)) continue;
+    await db.collection(collection).dropIndex(name);
+    dropped.push(`${collection}.${name}`);
+  }
+  return dropped;
+}
+
 /** Connects mongoose and creates every schema-declared index before serving. */
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {
   mongoose.set('strictQuery', true);
@@ -24,6 +47,7 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<voi
   for (const m of registeredModels()) await m.createCollection().catch(exists);
   for (const name of GRIDFS_COLLECTIONS) await mongoose.connection.db!.createCollection(name).catch(exists);
   await Promise.all(registeredModels().map((m) => m.createIndexes()));
+  await dropRetiredIndexes();
 }
 
 export async function disconnectDatabase(): Promise<void> {

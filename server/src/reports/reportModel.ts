@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { REPORT_STATUSES } from '@ssp/shared';
+import { retireIndex } from '../db/connect';
 
 /**
  * Random bytes for ids, drawn 256 ids at a time: one `randomBytes(12)` per submit was ~0.05 ms of its CPU
@@ -249,6 +250,7 @@ const deliveryOutboxSchema = new Schema(
  * SQLite reads the index there. One index per outbox write, as before.
  */
 deliveryOutboxSchema.index({ deliveredAt: 1 });
+retireIndex('deliveries', 'state_1_nextAttemptAt_1');
 // The dispatcher's scan: pending deliveries due by now.
 deliveryOutboxSchema.index({ due: 1 });
 // Open311 status polling finds the report by the pipeline's service_request_id.
