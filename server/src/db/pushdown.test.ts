@@ -575,14 +575,14 @@ maybe('string order and equality through indexes (patch 0016, vectorised memcmp)
     await c.createIndex({ s: 1 });
     // Equal-length documents whose stored JSON differs only near the end: an index expression taking another
     // row's cached parse would index the wrong value.
-    await c.insertMany(strings.map((s, i) => ({ _id: `b${String(i).padStart(4, '0')}`, pad: 'q'.repeat(3000), s })), { ordered: true });
+    await c.insertMany(strings.map((s, i) => ({ _id: `b${String(i).padStart(4, '0')}`, pad: 'q'.repeat(1000), s })), { ordered: true });
   }));
   const byBytes = [...strings].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   // A range on the indexed field, sorted by it: SQLite walks the index, whose order is memcmp's.
   const [p, u] = await Promise.all(cs.map((c) => c.find({ s: { $gte: '' } }, { projection: { s: 1, _id: 0 } }).sort({ s: 1 }).toArray()));
   t.deepEqual(p.map((d) => d.s), u.map((d) => d.s), 'the same order as upstream');
   t.deepEqual(p.map((d) => d.s), byBytes, 'the UTF-8 byte order');
-  for (const s of strings.filter(() => rand() < 0.25)) {
+  for (const s of strings.filter(() => rand() < 0.12)) {
     const [pe, ue] = await Promise.all(cs.map((c) => c.find({ s }, { projection: { _id: 1 } }).toArray()));
     t.deepEqual(ids(pe), ids(ue), `s = ${JSON.stringify(s)}`);
     t.is(pe.length, 1, `exactly one document has s = ${JSON.stringify(s)}`);
