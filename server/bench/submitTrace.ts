@@ -51,7 +51,7 @@ if (file) {
   }, 5).unref();
 
   new PerformanceObserver((list) => {
-    for (const g of list.getEntries()) events.push({ e: 'gc', t: g.startTime, d: g.duration, k: (g.detail as { kind?: number } | undefined)?.kind });
+    for (const g of list.getEntries()) events.push({ e: 'gc', t: g.startTime, d: g.duration, k: (g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind });
   }).observe({ entryTypes: ['gc'] });
 
   const dump = () => writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');

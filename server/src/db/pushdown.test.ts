@@ -575,7 +575,7 @@ maybe('string order and equality through indexes (patch 0016, vectorised memcmp)
     await c.createIndex({ s: 1 });
     // Equal-length documents whose stored JSON differs only near the end: an index expression taking another
     // row's cached parse would index the wrong value.
-    await c.insertMany(strings.map((s, i) => ({ _id: `b${String(i).padStart(4, '0')}`, pad: 'q'.repeat(1000), s })), { ordered: true });
+    await c.insertMany(strings.map((s, i) => ({ _id: `b${String(i).padStart(4, '0')}`, pad: 'q'.repeat(1000), s })) as never[], { ordered: true });
   }));
   const byBytes = [...strings].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   // A range on the indexed field, sorted by it: SQLite walks the index, whose order is memcmp's.
