@@ -37,7 +37,7 @@ import { silentLogger } from '../src/log';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { insertRawReports } from '../test/reportStore';
 import { tallyCommands } from './commandTally';
-import { analyse, nowMs, traceCommands, traceEventLoop, traceRequests, type ClientSpan, type CommandSpan } from './submitTrace';
+import { analyse, nowMs, traceCommands, traceEventLoop, traceRequests, type ClientSpan, type CommandSpan } from './insightSubmitTrace';
 
 const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 730);

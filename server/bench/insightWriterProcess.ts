@@ -7,7 +7,7 @@
 import mongoose from 'mongoose';
 import { writeFileSync } from 'node:fs';
 import { tallyCommands } from './commandTally';
-import { traceCommands } from './submitTrace';
+import { traceCommands } from './insightSubmitTrace';
 import { connectDatabase } from '../src/db/connect';
 import { createRollupWriter } from '../src/insight/rollupWriter';
 import { createLogger, silentLogger } from '../src/log';

@@ -16,20 +16,29 @@
  * no calibration folds are fitted (accuracy is the same at any temperature): ~4× faster.
  * CONFIGS.json is a list of {name, features?, blend?, epochs?, l2?}.
  *
+ * --weights=float32,int16,int8: the stored weight formats compared by leave-one-writer-out over every writer, one
+ *   float32 training per fold rounded to each format; `classify eval`'s figures per format (calibration: T = 1).
+ *
  * --urgency: the urgency figures instead (urgency labels kept, no calibration folds: the temperature does not touch
  *   urgency). Leave-one-writer-out over EVERY training writer (or --folds=…), or with --fresh=FILE,… trained on the
  *   whole corpus except those files and scored on them. Prints 紧急 / 次紧急 precision and recall at
  *   URGENCY_THRESHOLDS (pooled, per fold writer, per register), a threshold grid, and with --dump=FILE.jsonl one line
  *   per scored text {writer, register, truth, pU, pS, rules, reasons, defused, signals, text}, for error analysis and
  *   threshold sweeps without retraining.
+ * --urgency --from-dump=FILE.jsonl: no training; the folds' P(紧急), P(次紧急) are read from such a dump, the rules are
+ *   re-applied to each text with the current code, and the same figures and sweeps printed (the set-aside sweep chose
+ *   URGENCY_THRESHOLDS.setAsideUrgent / setAsideSemi). --show-set-aside prints every text whose dangers the rules set
+ *   aside and that a threshold pair of the sweep would not call 普通, with its label.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
 import { BLEND, Classifier, decideUrgency, URGENCY_THRESHOLDS, type ClassifierTrainOptions, type UrgencyThresholds, type TrainingExample } from '../src/classification/classifier';
-import { analyseUrgency, URGENCY_SIGNALS, type Urgency, type UrgencyResult } from '../src/classification/urgency';
+import { allDangerSetAside, analyseUrgency, URGENCY_SIGNALS, type Urgency, type UrgencyResult } from '../src/classification/urgency';
 import { evaluate } from '../src/classification/evaluate';
-import { CORPUS_DIR, examplesOf, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
+import type { WeightFormat } from '../src/classification/softmaxRegression';
+import type { ClassificationView } from '@ssp/shared';
+import { CORPUS_DIR, examplesOf, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes, type LabelledText } from '../src/classification/trainingData';
 
 type Config = ClassifierTrainOptions & { name: string; blend?: Partial<typeof BLEND> };
 const DEFAULT_BLEND = { ...BLEND };
@@ -68,6 +77,53 @@ function score(c: Classifier, writer: string, rows: TrainingExample[]): Scored[]
 const acc = (s: Scored[]) => (s.length ? r3(s.filter((x) => x.right).length / s.length) : NaN);
 const registersOf = (s: Scored[]) => [...new Set(s.map((x) => x.e.register ?? '?'))].sort();
 
+if (opt('weights')) {
+  // --weights=float32,int16,int8: the weight formats compared (issue 12, branch `clq8`). Leave-one-writer-out over
+  // every training writer (or --folds=…): per fold ONE float32 training (no urgency labels, no calibration folds),
+  // rounded to each format (Classifier.withWeightFormat gives what training with that format gives), every format
+  // scoring the fold's texts. Printed per format: `classify eval`'s figures pooled over the folds (accuracy, top-3,
+  // ECE at temperature 1, per register), and how many first
+  // levels and categories differ from the first format's.
+  const formats = opt('weights')!.split(',') as WeightFormat[];
+  const all = opt('folds') ? folds : writers;
+  const rows: LabelledText[] = [];
+  const views = new Map<WeightFormat, ClassificationView[]>(formats.map((f) => [f, []]));
+  const started = performance.now();
+  for (const w of all) {
+    // urgency labels dropped, as in the default mode (~4× faster): the urgency models read the text's features, not
+    // the leaf or first-level weights, so a weight format cannot change an urgency level (quantizedWeights.test.ts)
+    const trainOn = [...base, ...writers.filter((x) => x !== w).flatMap((x) => byWriter.get(x)!)];
+    const float = Classifier.train(trainOn, leaves, 0, { ...configs[0], calibrationFolds: 0, weights: 'float32' });
+    const fold = byWriter.get(w)!.map((e) => ({ text: e.text, label: parentOf.get(e.label) ?? e.label, register: e.register }));
+    rows.push(...fold);
+    for (const f of formats) {
+      const c = float.withWeightFormat(f);
+      for (const e of fold) views.get(f)!.push(c.classify(e.text));
+    }
+    console.error(`  ${w} scored (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  const reference = views.get(formats[0])!;
+  for (const f of formats) {
+    const list = views.get(f)!;
+    let i = 0;
+    const report = evaluate({ classify: () => list[i++] }, rows);
+    const differ = (pick: (v: ClassificationView) => string) => list.filter((v, k) => pick(v) !== pick(reference[k])).length;
+    const { perClass: _p, reliability: _r, msPerText: _m, urgentPrecision: _up, urgentRecall: _ur, semiUrgentPrecision: _sp, semiUrgentRecall: _sr, ...figures } = report;
+    console.log(
+      JSON.stringify({
+        format: f,
+        folds: all.length,
+        ...figures,
+        differFrom: formats[0],
+        firstLevelDiffers: differ((v) => v.firstLevel.code),
+        categoryDiffers: differ((v) => v.top3[0].code),
+        maxConfidenceDiff: Math.max(...list.map((v, k) => Math.abs(v.confidence - reference[k].confidence))),
+      }),
+    );
+  }
+  process.exit(0);
+}
+
 if (args.includes('--urgency')) {
   interface UScored { writer: string; register: string; truth: Urgency; pU: number; pS: number; text: string; rules: UrgencyResult }
   const withUrgency = new Map(writers.map((w) => [w, loadTrainingCorpus(CORPUS_DIR, [w])]));
@@ -81,15 +137,24 @@ if (args.includes('--urgency')) {
     const all = opt('folds') ? folds : writers;
     for (const w of all) rounds.push({ writer: w.replace('.jsonl', ''), trainOn: [...base, ...writers.filter((x) => x !== w).flatMap((x) => withUrgency.get(x)!)], rows: withUrgency.get(w)! });
   }
+  const fromDump = opt('from-dump');
   for (const config of configs) {
     Object.assign(BLEND, DEFAULT_BLEND, config.blend);
     const started = performance.now();
-    const scored: UScored[] = [];
+    const scored: UScored[] = fromDump
+      ? readFileSync(fromDump, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => {
+            const d = JSON.parse(l) as UScored;
+            return { writer: d.writer, register: d.register, truth: d.truth, pU: d.pU, pS: d.pS, text: d.text, rules: analyseUrgency(d.text).rules };
+          })
+      : [];
     // the same folds' first level (the shipped model, urgency head included): accuracy pooled and per register
     const first: { writer: string; register: string; right: boolean }[] = [];
     let model: Classifier | null = null;
     let trainedOn: TrainingExample[] | null = null;
-    for (const round of rounds) {
+    for (const round of fromDump ? [] : rounds) {
       if (round.trainOn !== trainedOn) {
         model = Classifier.train(round.trainOn, leaves, 0, { ...config, calibrationFolds: 0 });
         trainedOn = round.trainOn;
@@ -124,6 +189,29 @@ if (args.includes('--urgency')) {
     for (const r of [...new Set(scored.map((s) => s.register))].sort()) console.log(`  ${r.padEnd(10)} ${line(scored.filter((s) => s.register === r))}`);
     for (const tu of [0.15, 0.18, 0.2, 0.22, 0.25]) for (const k of [0, 0.5, 0.7]) for (const ts of [0.06, 0.08, 0.1]) console.log(`  grid ${tu} / ${ts}, ×${k}: ${line(scored, { urgent: tu, semiUrgent: ts, urgentOverSemi: k })}`);
     for (const floor of [undefined, 0, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15]) console.log(`  rule floor ${floor ?? 'none'}: ${line(scored, { ...URGENCY_THRESHOLDS, ruleFloor: floor })}`);
+    // Texts whose every danger the rules set aside (negated, over, 不紧急): how many the model raises, and at what cost.
+    const aside = scored.filter((s) => allDangerSetAside(s.rules));
+    const count = (rows: UScored[], truth: Urgency, t: UrgencyThresholds) => rows.filter((s) => s.truth === truth && level(s, t) !== 'normal').length;
+    console.log(`  set aside by the rules: ${aside.length} texts, labelled 紧急 ${aside.filter((s) => s.truth === 'urgent').length}, 次紧急 ${aside.filter((s) => s.truth === 'semi_urgent').length}, 普通 ${aside.filter((s) => s.truth === 'normal').length}`);
+    // a danger only feared or asked about (万一着火怎么跑) is not set aside: how the writers label those texts
+    const feared = scored.filter((s) => s.rules.level === 'normal' && !s.rules.defused && s.rules.hypothetical);
+    console.log(`  feared or asked about only (not set aside): ${feared.length} texts, labelled 紧急 ${feared.filter((s) => s.truth === 'urgent').length}, 次紧急 ${feared.filter((s) => s.truth === 'semi_urgent').length}, 普通 ${feared.filter((s) => s.truth === 'normal').length}`);
+    const NEVER = 1.01;
+    for (const su of [undefined, 0.25, 0.3, 0.4, 0.5, 0.7, 0.9, NEVER]) {
+      for (const ss of [undefined, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9, NEVER]) {
+        const t = { ...URGENCY_THRESHOLDS, setAsideUrgent: su, setAsideSemi: ss };
+        const raised = aside.filter((s) => level(s, t) !== 'normal');
+        console.log(
+          `  set aside 紧急 ≥ ${su ?? 'as others'}, 次紧急 ≥ ${ss ?? 'as others'}: ${line(scored, t)} · raised ${raised.length} (紧急 ${count(aside, 'urgent', t)}, 次紧急 ${count(aside, 'semi_urgent', t)}, 普通 ${count(aside, 'normal', t)})`,
+        );
+      }
+    }
+    if (args.includes('--show-set-aside')) {
+      for (const s of aside) {
+        const before = level(s, { ...URGENCY_THRESHOLDS, setAsideUrgent: undefined, setAsideSemi: undefined });
+        console.log(['ASIDE', s.writer, s.register, s.truth, `shipped ${level(s)}`, `before ${before}`, s.pU.toFixed(3), s.pS.toFixed(3), s.text.replace(/\s+/g, ' ')].join('\t'));
+      }
+    }
     const dump = opt('dump');
     if (dump) {
       writeFileSync(
