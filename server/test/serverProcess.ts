@@ -18,7 +18,12 @@ export const NO_QUOTAS = {
 export function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, '--import=tsx', 'src/main.ts'], { env: { NODE_ENV: 'test', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
+    // One that did not start in time is killed, not left running after its caller gave up on it (it would outlive
+    // the database and print connection errors: bench/pipeline.ts).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('server did not start'));
+    }, 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('is running')) {
         clearTimeout(timer);
