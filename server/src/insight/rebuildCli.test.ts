@@ -79,7 +79,7 @@ async function rebuildCommand(dataDir: string) {
 }
 
 test('npm run insight -- rebuild on the embedded database: with the server running and stopped, it rewrites exactly the maintained rollups', async (t) => {
-  t.timeout(600_000);
+  t.timeout(900_000);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssp-insight-cli-'));
   const port = await freePort();
   const env = {
@@ -95,7 +95,8 @@ test('npm run insight -- rebuild on the embedded database: with the server runni
     INSIGHT_SCAN_MS: '1000',
     ...NO_QUOTAS,
   };
-  const server = await startServerProcess(env);
+  // A fresh DATA_DIR: the server trains its classifier before it listens, which takes minutes on a loaded machine.
+  const server = await startServerProcess(env, [], 420_000);
   try {
     // The server's own database, found as the command finds it (the address it notes in DATA_DIR).
     await mongoose.connect(readFileSync(embeddedUriFile(dataDir), 'utf8').trim(), { dbName: EMBEDDED_DB_NAME });

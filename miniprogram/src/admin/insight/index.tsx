@@ -221,7 +221,7 @@ function useCategoryOptions() {
           { code: '', name: '全部分类', label: '全部分类', parent: null },
           ...tree.categories.flatMap((f) => [
             { code: f.code, name: f.name, label: `${f.name}（全部）`, parent: null },
-            ...(f.children ?? []).map((c) => ({ code: c.code, name: c.name, label: `　${f.name} › ${c.name}`, parent: f.code as string | null })),
+            ...(f.children ?? []).map((c) => ({ code: c.code, name: c.name, label: `\u3000${f.name} › ${c.name}`, parent: f.code as string | null })),
           ]),
         ]),
       () => {},
