@@ -28,7 +28,7 @@ async function pick(page: Page, chipTestId: string, label: string) {
   const items = page.locator('.weui-picker:visible .weui-picker__item');
   await items.first().waitFor();
   const labels = (await items.allInnerTexts()).map((x) => x.trim()).filter(Boolean);
-  let left = labels.indexOf(label);
+  let left = labels.indexOf(label.trim());
   if (left < 0) throw new Error(`${label} is not among ${labels.join(' | ')}`);
   const box = (await page.locator('.weui-picker:visible .weui-picker__group').first().boundingBox())!;
   const x = box.x + box.width / 2;
@@ -148,7 +148,9 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   await spot.locator('[data-testid="listed-report"]').first().click();
   await waitForRoute(page, 'admin/report');
   await page.locator('[data-testid="report-detail"]:visible').waitFor({ timeout: 15_000 });
-  t.regex(await page.locator('[data-testid="report-detail"]:visible').innerText(), new RegExp(tickets[0]));
+  // The report's console page, titled with its ticket number.
+  await page.getByText(`诉求 ${tickets[0]}`).first().waitFor({ timeout: 15_000 });
+  t.regex(await page.locator('[data-testid="report-detail"]:visible').innerText(), /违章停车/);
   await page.goBack();
   await waitForRoute(page, 'admin/insight');
   // The hotspot table's rows open the same list.
@@ -176,7 +178,7 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   const from = new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
   const parking = (await server.request('GET', `/api/v1/admin/insight/overview?from=${from}&to=${to}&category=illegal_parking`, { token: admin.token })).body.total;
   t.true(parking > 6 && parking < 206);
-  await pick(page, 'category-picker', '　城市管理 › 违章停车');
+  await pick(page, 'category-picker', '交通出行 › 违章停车');
   await page.waitForFunction((n) => document.querySelector('[data-testid="metric-total"]')?.textContent?.includes(String(n)), parking, { timeout: 15_000 });
   t.regex(await page.locator('[data-testid="category-picker"]:visible').innerText(), /违章停车/);
   t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /城市管理\s+徐汇区\s+6/);

@@ -242,6 +242,7 @@ export default function InsightDashboard() {
   const [overview, setOverview] = useState<Overview | null>(null);
   const [blockers, setBlockers] = useState<Blocker[]>([]);
   const [hotspots, setHotspots] = useState<HotspotView[]>([]);
+  const [hotspotsFirstLevel, setHotspotsFirstLevel] = useState<string | null>(null);
   const [trends, setTrends] = useState<Pick<Trends, 'rising' | 'falling' | 'risingYear' | 'fallingYear'>>({ rising: [], falling: [], risingYear: [], fallingYear: [] });
   const [alerts, setAlerts] = useState<HotspotView[]>([]);
   const [zone, setZone] = useState('');
@@ -264,6 +265,7 @@ export default function InsightDashboard() {
       setOverview(o);
       setBlockers(b.items);
       setHotspots(h.items);
+      setHotspotsFirstLevel(h.firstLevel);
       setTrends({ rising: t.rising, falling: t.falling, risingYear: t.risingYear, fallingYear: t.fallingYear });
       setAlerts(a.items);
     } catch (e) {
@@ -395,12 +397,8 @@ export default function InsightDashboard() {
       />
     );
   };
-  const categoryNote = (() => {
-    const c = CATEGORY_OPTIONS.find((x) => x.code === category);
-    if (!c?.parent) return '';
-    const parent = CATEGORY_OPTIONS.find((x) => x.code === c.parent);
-    return `（热点按一级分类成簇：已按「${parent?.name ?? c.parent}」显示）`;
-  })();
+  // The first level the API applied a second-level filter as (from the reports' own categories).
+  const categoryNote = hotspotsFirstLevel && hotspotsFirstLevel !== category ? `（热点按一级分类成簇：已按「${CATEGORY_OPTIONS.find((x) => x.code === hotspotsFirstLevel)?.name ?? hotspotsFirstLevel}」显示）` : '';
   const trendHeader = ['二级分类', '一级分类', '本期', '上期', '环比', '去年同期', '同比'];
 
   return (
