@@ -14,7 +14,8 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const run = (cmd, opts = {}) => execSync(cmd, { stdio: 'inherit', cwd: root, ...opts });
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
-const say = (msg) => console.log(`[ensure] ${msg}`);
+// on stderr: `npm run -s classify -- predict-file` runs this first, and its stdout must be JSON lines only
+const say = (msg) => console.error(`[ensure] ${msg}`);
 
 function newestMtime(dir) {
   let newest = 0;
@@ -31,7 +32,7 @@ function deps() {
   const lock = path.join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   say('installing npm packages (npm ci)…');
-  run('npm ci --no-audit --no-fund');
+  run('npm ci --no-audit --no-fund', { stdio: ['inherit', 2, 2] });
 }
 
 function database() {

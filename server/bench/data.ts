@@ -29,7 +29,7 @@ import { OPEN_STATUSES, type ReportStatus } from '@ssp/shared';
 import { startFerretDbBuild } from '../src/db/embeddedDatabase';
 // Only for its index list (the bench writes with the driver, not through the model), so the
 // bench seeds exactly the indexes the application creates.
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line import-x/no-restricted-paths
 import { DeliveryOutbox, Report } from '../src/reports/reportModel';
 import { EFFECTS_PENDING, UNDATED_PENDING, undelivered } from '../src/reports/reportRepository';
 

@@ -65,8 +65,10 @@ async function runBaseline(uri: string, port: number, indexed: boolean) {
 function startChild(args: string[], env: NodeJS.ProcessEnv, readyWhen: (line: string) => boolean): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const profile = process.env.BENCH_PROFILE && args[0] === 'src/main.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import=tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-    const timer = setTimeout(() => reject(new Error('child did not start')), 30_000);
+    // BENCH_TRACE=<file>: our server records its requests, database commands, event-loop stalls and GCs there (bench/submitTrace.ts).
+    const trace = process.env.BENCH_TRACE && args[0] === 'src/main.ts' ? [`--import=${path.join(import.meta.dirname, 'submitTrace.ts')}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import=tsx', ...trace, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const timer = setTimeout(() => reject(new Error('child did not start')), 90_000);
     child.on('message', (m) => m === 'ready' && (clearTimeout(timer), resolve(child)));
     child.stdout!.on('data', (d: Buffer) => {
       if (readyWhen(d.toString())) {
@@ -143,6 +145,7 @@ if (process.argv[2] === 'baseline') {
 } else {
   let uri = process.env.MONGODB_URI;
   let stopDb = async () => {};
+  const dbStartedAt = Date.now(); // FerretDB's statistics loop (patch 0007) ticks every minute from here
   if (!uri) {
     const db = await startEmbeddedDatabase({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-')) });
     uri = db.uri;
@@ -170,9 +173,11 @@ if (process.argv[2] === 'baseline') {
   const measured = async (server: ChildProcess, run: () => ReturnType<typeof load>) => {
     const cpu = () => ({ server: cpuSeconds(server.pid!) ?? NaN, db: dbPid ? (cpuSeconds(dbPid) ?? NaN) : NaN });
     const before = cpu();
+    const from = Date.now();
     const r = await run();
     const after = cpu();
-    return { ...r, cpuMs: { server: Number((((after.server - before.server) * 1000) / r.ok).toFixed(2)), db: Number((((after.db - before.db) * 1000) / r.ok).toFixed(2)) } };
+    // When (epoch ms), to line a run up with BENCH_TRACE's records.
+    return { ...r, from, to: Date.now(), cpuMs: { server: Number((((after.server - before.server) * 1000) / r.ok).toFixed(2)), db: Number((((after.db - before.db) * 1000) / r.ok).toFixed(2)) } };
   };
   const fmt = (r: Awaited<ReturnType<typeof measured>>) => `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   CPU/request: server ${r.cpuMs.server} ms, database ${r.cpuMs.db} ms`;
   console.log(`\nPOST /api/v1/reports, ${CONNECTIONS} connections, ${SECONDS} s per run, loopback, ${os.cpus().length} cores, dispatcher in our server: ${process.env.BENCH_DISPATCHER === 'on' ? 'on' : 'off'}\n`);
@@ -192,7 +197,7 @@ if (process.argv[2] === 'baseline') {
   console.log(`\nratio ours/baseline (max throughput): ${ratio.toFixed(2)}   (target ≥ 0.50, issue 8)`);
   console.log(`ratio ours/baseline with our indexes:  ${ratioIndexed.toFixed(2)}`);
   console.log(`p99 at ${RATE} req/s offered: ${oursRate.p99} ms   (target ≤ 50 ms)`);
-  console.log(JSON.stringify({ oursMax, baseMax, idxMax, oursRate, baseRate, ratio: Number(ratio.toFixed(3)), ratioIndexed: Number(ratioIndexed.toFixed(3)) }));
+  console.log(JSON.stringify({ oursMax, baseMax, idxMax, oursRate, baseRate, ratio: Number(ratio.toFixed(3)), ratioIndexed: Number(ratioIndexed.toFixed(3)), dbStartedAt }));
   // Stop the servers and wait until they have exited before the database goes: our server's graceful shutdown
   // (finishing requests, stopping its workers, closing its pool) can take longer than a fixed pause, and a
   // database stopped under it made it print ECONNREFUSED stacks after the figures.

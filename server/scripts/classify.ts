@@ -3,13 +3,18 @@
  * npm run classify -- train [--out FILE]   train a model; with MONGODB_URI, store it and make it the live one;
  *                                          --out saves it, and CLASSIFIER_MODEL_FILE=FILE makes the other commands use it
  * npm run classify -- predict "文字"        classify one text
- * npm run classify -- predict-file FILE.jsonl   one JSON line per input line {"text",…}, in order, streamed
+ * npm run -s classify -- predict-file FILE.jsonl [--out OUT.jsonl]
+ *                                          one JSON line per input line {"text",…}, in order, streamed (blank or bad
+ *                                          lines answered in place with {"line","error"}); to OUT.jsonl with --out,
+ *                                          else to stdout. `-s` keeps npm's "> ssp@… classify" banner off stdout, so
+ *                                          stdout is exactly the JSON lines; the summary goes to stderr.
  *
- * Without MONGODB_URI the model is trained here from the seed corpus and the
- * default category tree (a few seconds), so this works on a fresh clone with
- * no database. With MONGODB_URI it uses the live model and tree.
+ * Without MONGODB_URI and CLASSIFIER_MODEL_FILE the model is trained here from the seed sentences, the writers'
+ * corpus and the default category tree: about 40 CPU-seconds (calibration folds included), every run — save one
+ * with `train --out FILE` and pass CLASSIFIER_MODEL_FILE=FILE to skip it. This works on a fresh clone with no
+ * database. With MONGODB_URI it uses the live model and tree.
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
@@ -73,13 +78,17 @@ async function main() {
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
     console.log(JSON.stringify(classify.classify(arg), null, 2));
   } else if (command === 'predict-file') {
-    if (!arg) throw new Error('usage: classify predict-file FILE.jsonl');
+    if (!arg || arg.startsWith('--')) throw new Error('usage: classify predict-file FILE.jsonl [--out OUT.jsonl]');
     const input = createReadStream(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
+    const outAt = process.argv.indexOf('--out');
+    if (outAt > 0 && !process.argv[outAt + 1]) throw new Error('usage: --out OUT.jsonl');
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
-    const { lines, errors } = await predictStream(classify, input, process.stdout);
-    console.error(`predict-file: ${lines} lines, ${errors} errors, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    const output = outAt > 0 ? createWriteStream(path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[outAt + 1])) : process.stdout;
+    const { lines, errors } = await predictStream(classify, input, output);
+    if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    console.error(`predict-file: ${lines} lines, ${errors} errors${outAt > 0 ? ` → ${process.argv[outAt + 1]}` : ''}, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } else {
-    console.error('usage: classify eval FILE.jsonl | train | predict "文字" | predict-file FILE.jsonl');
+    console.error('usage: classify eval FILE.jsonl | train [--out FILE] | predict "文字" | predict-file FILE.jsonl [--out OUT.jsonl]');
     process.exit(2);
   }
   if (uri) await mongoose.disconnect();

@@ -22,12 +22,16 @@
  *   URGENCY_THRESHOLDS (pooled, per fold writer, per register), a threshold grid, and with --dump=FILE.jsonl one line
  *   per scored text {writer, register, truth, pU, pS, rules, reasons, defused, signals, text}, for error analysis and
  *   threshold sweeps without retraining.
+ * --urgency --from-dump=FILE.jsonl: no training; the folds' P(紧急), P(次紧急) are read from such a dump, the rules are
+ *   re-applied to each text with the current code, and the same figures and sweeps printed (the set-aside sweep chose
+ *   URGENCY_THRESHOLDS.setAsideUrgent / setAsideSemi). --show-set-aside prints every text whose dangers the rules set
+ *   aside and that a threshold pair of the sweep would not call 普通, with its label.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
 import { BLEND, Classifier, decideUrgency, URGENCY_THRESHOLDS, type ClassifierTrainOptions, type UrgencyThresholds, type TrainingExample } from '../src/classification/classifier';
-import { analyseUrgency, URGENCY_SIGNALS, type Urgency, type UrgencyResult } from '../src/classification/urgency';
+import { allDangerSetAside, analyseUrgency, URGENCY_SIGNALS, type Urgency, type UrgencyResult } from '../src/classification/urgency';
 import { evaluate } from '../src/classification/evaluate';
 import { CORPUS_DIR, examplesOf, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
 
@@ -81,15 +85,24 @@ if (args.includes('--urgency')) {
     const all = opt('folds') ? folds : writers;
     for (const w of all) rounds.push({ writer: w.replace('.jsonl', ''), trainOn: [...base, ...writers.filter((x) => x !== w).flatMap((x) => withUrgency.get(x)!)], rows: withUrgency.get(w)! });
   }
+  const fromDump = opt('from-dump');
   for (const config of configs) {
     Object.assign(BLEND, DEFAULT_BLEND, config.blend);
     const started = performance.now();
-    const scored: UScored[] = [];
+    const scored: UScored[] = fromDump
+      ? readFileSync(fromDump, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => {
+            const d = JSON.parse(l) as UScored;
+            return { writer: d.writer, register: d.register, truth: d.truth, pU: d.pU, pS: d.pS, text: d.text, rules: analyseUrgency(d.text).rules };
+          })
+      : [];
     // the same folds' first level (the shipped model, urgency head included): accuracy pooled and per register
     const first: { writer: string; register: string; right: boolean }[] = [];
     let model: Classifier | null = null;
     let trainedOn: TrainingExample[] | null = null;
-    for (const round of rounds) {
+    for (const round of fromDump ? [] : rounds) {
       if (round.trainOn !== trainedOn) {
         model = Classifier.train(round.trainOn, leaves, 0, { ...config, calibrationFolds: 0 });
         trainedOn = round.trainOn;
@@ -124,6 +137,29 @@ if (args.includes('--urgency')) {
     for (const r of [...new Set(scored.map((s) => s.register))].sort()) console.log(`  ${r.padEnd(10)} ${line(scored.filter((s) => s.register === r))}`);
     for (const tu of [0.15, 0.18, 0.2, 0.22, 0.25]) for (const k of [0, 0.5, 0.7]) for (const ts of [0.06, 0.08, 0.1]) console.log(`  grid ${tu} / ${ts}, ×${k}: ${line(scored, { urgent: tu, semiUrgent: ts, urgentOverSemi: k })}`);
     for (const floor of [undefined, 0, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15]) console.log(`  rule floor ${floor ?? 'none'}: ${line(scored, { ...URGENCY_THRESHOLDS, ruleFloor: floor })}`);
+    // Texts whose every danger the rules set aside (negated, over, 不紧急): how many the model raises, and at what cost.
+    const aside = scored.filter((s) => allDangerSetAside(s.rules));
+    const count = (rows: UScored[], truth: Urgency, t: UrgencyThresholds) => rows.filter((s) => s.truth === truth && level(s, t) !== 'normal').length;
+    console.log(`  set aside by the rules: ${aside.length} texts, labelled 紧急 ${aside.filter((s) => s.truth === 'urgent').length}, 次紧急 ${aside.filter((s) => s.truth === 'semi_urgent').length}, 普通 ${aside.filter((s) => s.truth === 'normal').length}`);
+    // a danger only feared or asked about (万一着火怎么跑) is not set aside: how the writers label those texts
+    const feared = scored.filter((s) => s.rules.level === 'normal' && !s.rules.defused && s.rules.hypothetical);
+    console.log(`  feared or asked about only (not set aside): ${feared.length} texts, labelled 紧急 ${feared.filter((s) => s.truth === 'urgent').length}, 次紧急 ${feared.filter((s) => s.truth === 'semi_urgent').length}, 普通 ${feared.filter((s) => s.truth === 'normal').length}`);
+    const NEVER = 1.01;
+    for (const su of [undefined, 0.25, 0.3, 0.4, 0.5, 0.7, 0.9, NEVER]) {
+      for (const ss of [undefined, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9, NEVER]) {
+        const t = { ...URGENCY_THRESHOLDS, setAsideUrgent: su, setAsideSemi: ss };
+        const raised = aside.filter((s) => level(s, t) !== 'normal');
+        console.log(
+          `  set aside 紧急 ≥ ${su ?? 'as others'}, 次紧急 ≥ ${ss ?? 'as others'}: ${line(scored, t)} · raised ${raised.length} (紧急 ${count(aside, 'urgent', t)}, 次紧急 ${count(aside, 'semi_urgent', t)}, 普通 ${count(aside, 'normal', t)})`,
+        );
+      }
+    }
+    if (args.includes('--show-set-aside')) {
+      for (const s of aside) {
+        const before = level(s, { ...URGENCY_THRESHOLDS, setAsideUrgent: undefined, setAsideSemi: undefined });
+        console.log(['ASIDE', s.writer, s.register, s.truth, `shipped ${level(s)}`, `before ${before}`, s.pU.toFixed(3), s.pS.toFixed(3), s.text.replace(/\s+/g, ' ')].join('\t'));
+      }
+    }
     const dump = opt('dump');
     if (dump) {
       writeFileSync(

@@ -54,7 +54,7 @@ import { createPrivacyService } from './privacy/privacyService';
 import { privacyRoutes } from './privacy/privacyRoutes';
 import { apiOperations } from './apiOperations';
 import { buildOpenApiDocument } from './http/openapi';
-import { backlogGauges, requestMetrics } from './metrics/metrics';
+import { backlogGauges, errorCounters, requestMetrics } from './metrics/metrics';
 import { metricsRoutes } from './metrics/metricsRoutes';
 import { createLoginThrottle } from './auth/loginThrottle';
 import { createAuditService } from './audit/auditService';
@@ -184,7 +184,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(requestMetrics());
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, errorCounters));
   app.use(accessLog(deps.log));
   const indexHtml = deps.h5Dist ? path.join(deps.h5Dist, 'index.html') : null;
   const scriptHashes = indexHtml && existsSync(indexHtml) ? inlineScriptHashes(readFileSync(indexHtml, 'utf8')) : [];

@@ -22,13 +22,22 @@ const here = import.meta.dirname;
 // p17: + 0014 (a streamed sort over an OR merges one SELECT per branch; synchronous=NORMAL and WAL checkpoints
 // in the background; branch readtail).
 // p18: + 0015 (an `$in` of any length is pushed down, above 100 values as one json_each parameter; branch drain3).
-export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p18');
+// p19: + 0016 (modernc.org/libc's memcmp vectorised: SQLite's JSON cache compared each stored document byte by byte
+// once per index expression; branch submit7). The first patch of a dependency: patches/<module path with / as ->/.
+export const FERRETDB_BIN = path.resolve(here, '../../.data/bin/ferretdb-ssp-p19');
 /** The same wrapper without any patch: what the patched build's query results are compared with. */
 export const FERRETDB_UPSTREAM_BIN = path.resolve(here, '../../.data/bin/ferretdb-upstream-1.24.2');
 
 const PATCHES = readdirSync(path.join(here, 'patches'))
   .filter((f) => f.endsWith('.patch'))
   .sort();
+/**
+ * Patches to FerretDB's dependencies: `patches/<module path, "/" written "-">/*.patch` (e.g. `modernc.org-libc`),
+ * applied to a copy of the version FerretDB's build selects, which the build then uses through a `replace`.
+ */
+const DEPENDENCY_PATCHES = readdirSync(path.join(here, 'patches'), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => ({ module: e.name.replaceAll('-', '/'), dir: path.join(here, 'patches', e.name) }));
 
 function makeWritable(dir) {
   chmodSync(dir, 0o755);
@@ -55,7 +64,20 @@ export function buildFerretDb(log = (l) => console.error(l), { upstream = false 
     // The ceiling stops git from finding this repository above .data/build (it would then apply paths relative to its root, i.e. nothing).
     execFileSync('git', ['apply', '--whitespace=nowarn', path.join(here, 'patches', patch)], { cwd: source, stdio: 'inherit', env: { ...process.env, GIT_CEILING_DIRECTORIES: buildDir } });
   }
-  writeFileSync(path.join(buildDir, 'go.mod'), `${readFileSync(path.join(here, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${source}\n`);
+  const replaces = [`replace github.com/FerretDB/FerretDB => ${source}`];
+  for (const dep of upstream ? [] : DEPENDENCY_PATCHES) {
+    // The version this build selects (go.mod's requirement), copied and patched like FerretDB above.
+    go(['mod', 'download', dep.module]);
+    const version = go(['list', '-m', '-f', '{{.Version}}', dep.module]);
+    const depSource = path.join(buildDir, dep.module.replaceAll('/', '-'));
+    cpSync(go(['list', '-m', '-f', '{{.Dir}}', dep.module]), depSource, { recursive: true });
+    makeWritable(depSource);
+    for (const patch of readdirSync(dep.dir).filter((f) => f.endsWith('.patch')).sort()) {
+      execFileSync('git', ['apply', '--whitespace=nowarn', path.join(dep.dir, patch)], { cwd: depSource, stdio: 'inherit', env: { ...process.env, GIT_CEILING_DIRECTORIES: buildDir } });
+    }
+    replaces.push(`replace ${dep.module} ${version} => ${depSource}`);
+  }
+  writeFileSync(path.join(buildDir, 'go.mod'), `${readFileSync(path.join(here, 'go.mod'), 'utf8')}\n${replaces.join('\n')}\n`);
   copyFileSync(path.join(here, 'go.sum'), path.join(buildDir, 'go.sum'));
   mkdirSync(path.dirname(bin), { recursive: true });
   execFileSync('go', ['build', `-modfile=${path.join(buildDir, 'go.mod')}`, '-o', bin, '.'], { cwd: here, stdio: 'inherit' });

@@ -6,7 +6,10 @@
  * adds a trained urgency model on top for the wordings no rule lists (see
  * classifier.ts); these rules also decide what the model may not override:
  * a danger that is negated ("没有着火") or over ("上周的煤气味已经处理好了")
- * does not count, and a resident who says it is not urgent ("不紧急") is believed.
+ * does not count, and a resident who says it is not urgent ("不紧急") is believed:
+ * when every danger in a text is set aside so (`allDangerSetAside`), the
+ * decision is 普通 unless the model is very sure (classifier.ts `decideUrgency`,
+ * `setAside`).
  */
 export type Urgency = 'urgent' | 'semi_urgent' | 'normal';
 
@@ -66,13 +69,32 @@ const FIXED = /已经?(处理|修好|修复|解决|排除|恢复|扑灭|灭了|�
 const PAST = /(上周|上个?星期|上个?月|上礼拜|去年|前几天|前两天|前天|前段时间|之前|以前|上次|上回|上趟|那次|那天|当时|事后|曾经|\d+月(份|初|底))/;
 const STILL = /现在|又|还在|仍然|至今|到现在|今天|刚刚|刚才/;
 export const NOT_URGENT = /(不|并不|不是很|没那么)(紧急|着急|急)|不急|有空.{0,4}(来|处理)/;
+/**
+ * 不急 said of the other of two problems (这个不急, 那个不急, 一件急一件不急, 先不急; 急的是…, 要紧的是…): the resident ranks
+ * two things, and the danger told beside it is not called harmless. Leave-one-writer-out (README, "Set-aside dangers"):
+ * 9 texts labelled 紧急 and 6 labelled 次紧急 were set aside by a 不急 about the other problem. Read for the rules'
+ * verdict only; the model's `not_urgent` signal keeps NOT_URGENT (stored models read the signal as trained).
+ */
+const NOT_URGENT_OTHER = /(这个|那个|这件|那件|搿个|这事|那事|一件|另一件|第二件|先)[^，。,.！!？?]{0,2}(不|并不|不是很|没那么)(紧急|着急|急)|(?<![不])急的是|更急|要紧的是|先说急的/;
+/** the resident says the text is not urgent (not merely that its other problem is not) */
+const saysNotUrgent = (text: string) => NOT_URGENT.test(text) && !NOT_URGENT_OTHER.test(text);
 
 export interface UrgencyResult {
   level: Urgency;
   urgent: boolean;
   reasons: string[];
-  /** a danger phrase was found but negated or over: the model may not raise this text */
+  /** a danger phrase was found but negated or over, or the resident said 不紧急: the model may not raise this text */
   defused: boolean;
+  /**
+   * a danger phrase was only feared or asked about (万一着火, 真着火了往哪跑); set by the rules (detectUrgency,
+   * analyseUrgency) only, never by the classifier's decision
+   */
+  hypothetical?: boolean;
+  /**
+   * false when the only defused danger was a near miss (幸好没砸到人): defused for the model's signal, but not set aside
+   * (`allDangerSetAside`); set by the rules only, like `hypothetical`
+   */
+  setAside?: boolean;
 }
 
 /** The sentence around `index`: from the previous 。！？!?\n to the next. */
@@ -93,6 +115,21 @@ function clauseEnd(sentence: string, at: number): number {
   return m ? at + m.index : sentence.length;
 }
 
+const RESOLVED_G = new RegExp(RESOLVED.source, 'g');
+const FIXED_G = new RegExp(FIXED.source, 'g');
+/**
+ * Whether a fix in the sentence ends the danger phrase at `at`: a fix told after it does (煤气味已经处理好了), and one
+ * told before it does unless the danger comes back in between (昨天修好了，今天又有煤气味: 又, 今天, 还在 … after the fix).
+ */
+function fixedAround(sentence: string, at: number, fix: RegExp): boolean {
+  let lastEnd = -1;
+  for (const m of sentence.matchAll(fix)) {
+    if (m.index! >= at) return true;
+    lastEnd = m.index! + m[0].length;
+  }
+  return lastEnd >= 0 && !STILL.test(sentence.slice(lastEnd, at));
+}
+
 /** Global twins of each rule's pattern, compiled once (matchAll needs the g flag). */
 const GLOBAL = new Map<Rule, RegExp>([...URGENT_RULES, ...SEMI_URGENT_RULES].map((r) => [r, new RegExp(r.pattern.source, 'g')]));
 
@@ -100,6 +137,8 @@ interface Live {
   reasons: string[];
   /** a danger phrase negated or over */
   defused: boolean;
+  /** a danger phrase negated, fixed, past or thanked for (a near miss alone is defused but not set aside) */
+  setAside: boolean;
   /** a danger phrase feared or asked about (怕…砸到人, 真着火了怎么办) */
   hypothetical: boolean;
 }
@@ -113,6 +152,7 @@ function live(text: string, rules: Rule[], askedAbout = true): Live {
   const semi = !askedAbout;
   const reasons: string[] = [];
   let defused = false;
+  let setAside = false;
   let hypothetical = false;
   for (const rule of rules) {
     if (!rule.pattern.test(text)) continue; // most texts match no rule: one cheap test each
@@ -125,24 +165,28 @@ function live(text: string, rules: Rule[], askedAbout = true): Live {
         continue;
       }
       const sentence = sentenceAt(text, match.index!, match[0].length);
+      const at = sentence.indexOf(match[0]);
       // A 次紧急 fact is over when fixed anywhere in its sentence, or dated in the past up to the end of its own
       // clause: 消防通道被车堵死了，上个月隔壁着火消防车就进不去 is blocked now (the past is another event's).
       const over = semi
-        ? FIXED.test(sentence) || (PAST.test(sentence.slice(0, clauseEnd(sentence, sentence.indexOf(match[0]) + match[0].length))) && !STILL.test(sentence)) || THANKS.test(text)
-        : RESOLVED.test(sentence) || (PAST.test(sentence) && !STILL.test(sentence)) || THANKS.test(text);
+        ? fixedAround(sentence, at, FIXED_G) || (PAST.test(sentence.slice(0, clauseEnd(sentence, at + match[0].length))) && !STILL.test(sentence)) || THANKS.test(text)
+        : fixedAround(sentence, at, RESOLVED_G) || (PAST.test(sentence) && !STILL.test(sentence)) || THANKS.test(text);
       if (NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after) || over) {
         defused = true;
+        // a near miss alone (幸好没砸到人, 幸亏孩子都在外面) ends the event for the model's signal, not the danger: tiles
+        // still loose, a ceiling still sagging — only a negation, a fix, the past or thanks set the danger aside
+        if (setAside || semi || NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after) || fixedAround(sentence, at, FIXED_G) || (PAST.test(sentence) && !STILL.test(sentence)) || THANKS.test(text)) setAside = true;
         continue;
       }
       reasons.push(rule.reason);
       break;
     }
   }
-  return { reasons, defused, hypothetical };
+  return { reasons, defused, setAside, hypothetical };
 }
 
 export function detectUrgency(text: string): UrgencyResult {
-  if (NOT_URGENT.test(text)) return { level: 'normal', urgent: false, reasons: [], defused: true };
+  if (saysNotUrgent(text)) return { level: 'normal', urgent: false, reasons: [], defused: true };
   const urgent = live(text, URGENT_RULES);
   if (urgent.reasons.length) return { level: 'urgent', urgent: true, reasons: urgent.reasons, defused: false };
   const semi = live(text, SEMI_URGENT_RULES, false);
@@ -152,7 +196,18 @@ export function detectUrgency(text: string): UrgencyResult {
 function rulesResult(urgent: Live, semi: Live): UrgencyResult {
   if (urgent.reasons.length) return { level: 'urgent', urgent: true, reasons: urgent.reasons, defused: false };
   if (semi.reasons.length) return { level: 'semi_urgent', urgent: false, reasons: semi.reasons, defused: urgent.defused };
-  return { level: 'normal', urgent: false, reasons: [], defused: urgent.defused || semi.defused };
+  return { level: 'normal', urgent: false, reasons: [], defused: urgent.defused || semi.defused, setAside: urgent.setAside || semi.setAside, hypothetical: urgent.hypothetical || semi.hypothetical };
+}
+
+/**
+ * The rules set every danger in the text aside and none fires live: each was negated (没有煤气味), over (上周…已经处理
+ * 好了, 已经救出来了), or the resident said 不紧急 / 不急. The classifier's decision (classifier.ts `decideUrgency`) then
+ * answers 普通 unless the model is very sure (URGENCY_THRESHOLDS.setAside): a 119 banner about a fixed gas smell is
+ * wrong. A danger merely feared or asked about (万一着火) is not set aside here: the writers label many such texts 次紧急
+ * (a blocked exit "万一着火怎么跑"), so the model keeps judging them.
+ */
+export function allDangerSetAside(rules: UrgencyResult): boolean {
+  return rules.level === 'normal' && rules.defused && rules.setAside !== false;
 }
 
 /**
@@ -190,7 +245,7 @@ export function analyseUrgency(text: string): { rules: UrgencyResult; signals: n
   const urgent = live(text, URGENT_RULES);
   const semi = live(text, SEMI_URGENT_RULES, false);
   const notUrgent = NOT_URGENT.test(text);
-  const rules: UrgencyResult = notUrgent ? { level: 'normal', urgent: false, reasons: [], defused: true } : rulesResult(urgent, semi);
+  const rules: UrgencyResult = notUrgent && saysNotUrgent(text) ? { level: 'normal', urgent: false, reasons: [], defused: true } : rulesResult(urgent, semi);
   for (const r of urgent.reasons) put(`urgent:${r}`);
   for (const r of semi.reasons) put(`semi:${r}`);
   if (urgent.reasons.length) put('urgent:any');

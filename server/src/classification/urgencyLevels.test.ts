@@ -152,9 +152,11 @@ test('a live 紧急 rule decides 紧急 unless the model all but rules it out; a
   t.is(decideUrgency(manhole, 0.38, 0.58, { ...URGENCY_THRESHOLDS, ruleFloor: undefined }).level, 'semi_urgent', 'without a floor (stored older thresholds) the ratio still decides');
   // no live rule: the floor does nothing
   t.is(decideUrgency(detectUrgency('路灯不亮了'), 0.38, 0.58).level, 'semi_urgent');
-  // defused, past or 不紧急: the rules' verdict is not 紧急, so the floor does not apply
-  t.is(decideUrgency(detectUrgency('上周井盖丢了，已经补好了'), 0.1, 0.05).level, 'semi_urgent');
-  t.is(decideUrgency(detectUrgency('井盖有点松，不紧急'), 0.1, 0.05).level, 'semi_urgent');
+  // defused, past or 不紧急: the rules' verdict is not 紧急, so the floor does not apply, and with every danger set
+  // aside the model must be very sure (setAsideUrgent / setAsideSemi) to raise the text at all
+  t.is(decideUrgency(detectUrgency('上周井盖丢了，已经补好了'), 0.1, 0.05).level, 'normal');
+  t.is(decideUrgency(detectUrgency('井盖有点松，不紧急'), 0.1, 0.05).level, 'normal');
+  t.is(decideUrgency(detectUrgency('上周井盖丢了，已经补好了'), 0.1, 0.05, { ...URGENCY_THRESHOLDS, setAsideUrgent: undefined, setAsideSemi: undefined }).level, 'semi_urgent', 'without the set-aside thresholds the model raised it');
 });
 
 test('models stored before the rule signals: the text-only model can raise a level but never overrides a negated or past danger', (t) => {
@@ -341,7 +343,7 @@ test('eval: ECE, reliability bins, per-register accuracy and 次紧急 precision
   t.is(report.urgentRecall, null);
 });
 
-test('predict-file: one line per input in order, bad lines answered in place, output streams before the input ends', async (t) => {
+test('predict-file: one line per input in order, bad and blank lines answered in place, output streams before the input ends', async (t) => {
   const input = new PassThrough();
   const out: string[] = [];
   let notify: (() => void) | null = null;
@@ -363,13 +365,14 @@ test('predict-file: one line per input in order, bad lines answered in place, ou
   input.write(JSON.stringify({ id: 3 }) + '\n');
   input.end(JSON.stringify({ text: '老板拖欠了三个月工资' }) + '\n');
   const summary = await running;
-  t.deepEqual(summary, { lines: 4, errors: 2 });
-  t.is(out.length, 4);
+  t.deepEqual(summary, { lines: 5, errors: 3 });
+  t.is(out.length, 5);
   const rows = out.map((l) => JSON.parse(l));
   t.is(rows[0].firstLevel, 'noise');
   t.deepEqual(Object.keys(rows[0]), ['firstLevel', 'firstLevelTop3', 'category', 'urgency', 'confidence']);
   t.is(rows[0].firstLevelTop3.length, 3);
   t.deepEqual(rows[1], { line: 2, error: '不是合法的 JSON' });
-  t.is(rows[2].line, 3);
-  t.is(rows[3].firstLevel, 'labor_social');
+  t.deepEqual(rows[2], { line: 3, error: '空行' }, 'a blank line is answered in place: output line N answers input line N');
+  t.is(rows[3].line, 4);
+  t.is(rows[4].firstLevel, 'labor_social');
 });

@@ -1,8 +1,10 @@
 import type mongoose from 'mongoose';
 
 /**
- * Which server we talk to, for diagnostics only: the code path is the same on
- * MongoDB and on our FerretDB build (no domain code asks).
+ * Which server we talk to. The code path is the same on MongoDB and on our
+ * FerretDB build; only db/ asks, for what is still specific to the embedded
+ * database (expiry.ts: no TTL indexes on FerretDB v1.24) and for diagnostics.
+ * A lint zone keeps it inside db/.
  */
 let ferretDb = false;
 

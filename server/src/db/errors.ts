@@ -26,6 +26,16 @@ export function duplicateKeyIndexes(err: unknown): Set<number> {
   return lost;
 }
 
+/**
+ * For a bulk write (or a single write) that may lose only to unique indexes: true when every write error it
+ * carries is a duplicate key (one `writeErrors` entry, a list of them, or the error itself).
+ */
+export function onlyDuplicateKeys(err: unknown): boolean {
+  const e = (err as { writeErrors?: { code?: number } | { code?: number }[] } | null)?.writeErrors;
+  const list = Array.isArray(e) ? e : e ? [e] : [err];
+  return list.every(isDuplicateKey);
+}
+
 /** Runs an insert that may lose to a unique index: true when this call inserted, false when the key was taken. */
 export async function insertUnlessTaken(insert: () => Promise<unknown>): Promise<boolean> {
   try {

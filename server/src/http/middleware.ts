@@ -6,15 +6,25 @@ import { languageOf } from './language';
 import type { Logger } from '../log';
 import { AppError, forbidden, unauthenticated, validationFailed } from './errors';
 import type { AppContext, AppState, AuthUser } from './context';
-import { databaseErrors, rateLimited } from '../metrics/metrics';
 
 /** Whatever turns a bearer token into the signed-in user, account checks included (auth/tokens.ts); http/ depends on no domain. */
 export interface TokenVerifier {
   authenticate(token: string): Promise<AuthUser>;
 }
 
+/**
+ * What the error handler counts. metrics/ hands its counters in (app.ts): http/ is below every other folder
+ * and imports none of them, so http → metrics → http is not a cycle.
+ */
+export interface ErrorCounters {
+  /** a 429 RATE_LIMITED answer, by router pattern */
+  rateLimited(route: string): void;
+  /** a database failure seen by a request, by error name */
+  databaseError(kind: string): void;
+}
+
 /** The one error path: AppErrors answer as-is, everything else is logged and hidden. */
-export function errorHandler(log: Logger): Middleware<AppState> {
+export function errorHandler(log: Logger, counters: ErrorCounters): Middleware<AppState> {
   return async (ctx, next) => {
     ctx.state.requestId = randomUUID();
     ctx.set('X-Request-Id', ctx.state.requestId);
@@ -26,8 +36,8 @@ export function errorHandler(log: Logger): Middleware<AppState> {
     } catch (err) {
       const appError = toAppError(err);
       if (appError) {
-        if (appError.code === 'RATE_LIMITED') rateLimited.inc({ limit: routeOf(ctx) });
-        if (appError.code === 'DATABASE_UNAVAILABLE') databaseErrors.inc({ kind: (err as Error).name ?? 'unavailable' });
+        if (appError.code === 'RATE_LIMITED') counters.rateLimited(routeOf(ctx));
+        if (appError.code === 'DATABASE_UNAVAILABLE') counters.databaseError((err as Error).name ?? 'unavailable');
         ctx.status = appError.status;
         const retryAfter = (appError as { retryAfterSeconds?: number }).retryAfterSeconds;
         if (retryAfter) ctx.set('Retry-After', String(retryAfter));
@@ -38,7 +48,7 @@ export function errorHandler(log: Logger): Middleware<AppState> {
         ctx.body = { error: { code: appError.code, message, ...(details ? { details } : {}) } };
         return;
       }
-      if (/^Mongo|^Mongoose|CastError|ValidationError/.test((err as Error)?.name ?? '')) databaseErrors.inc({ kind: (err as Error).name });
+      if (/^Mongo|^Mongoose|CastError|ValidationError/.test((err as Error)?.name ?? '')) counters.databaseError((err as Error).name);
       log.error('unhandled error', { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, error: err });
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL', message: languageOf(ctx.get('Accept-Language')) === 'en' ? ErrorMessagesEn.INTERNAL : ErrorCodes.INTERNAL } };

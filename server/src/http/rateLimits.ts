@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { isFerretDb } from '../db/dialect';
+import { expireByDate } from '../db/expiry';
 import { createGroupCompareAndSet } from '../db/groupCompareAndSet';
 import { RateLimiterMongoById, RuleWindows, ruleDocId, type RuleDoc } from './rateLimitStore';
 import type { AppContext } from './context';
@@ -128,8 +128,8 @@ export function createRateLimits(settings: Partial<LimitSettings> = {}) {
       // that index would refuse a second document without `key`. The old documents run out by
       // themselves (MongoDB's TTL index, or housekeeping by `expire` on the embedded database).
       await collection.dropIndex('key_1').catch(() => {});
-      // MongoDB expires windows by itself; FerretDB v1.24 does not, so housekeeping removes them there.
-      if (!isFerretDb()) await collection.createIndex({ expire: 1 }, { expireAfterSeconds: 0 });
+      // MongoDB expires windows by itself; FerretDB v1.24 does not, so housekeeping removes them there (removeExpiredWindows).
+      await expireByDate(collection, 'expire');
     })().catch((err) => {
       indexes = null;
       throw err;

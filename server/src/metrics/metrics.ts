@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import mongoose from 'mongoose';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppState } from '../http/context';
+import type { ErrorCounters } from '../http/middleware';
 
 /**
  * Prometheus metrics (prom-client). One registry per process; the counters
@@ -38,6 +39,12 @@ export const databaseErrors = new Counter({
   labelNames: ['kind'] as const,
   registers: [registry],
 });
+
+/** The error handler's counts (http/middleware.ts's errorHandler), into the counters above. */
+export const errorCounters: ErrorCounters = {
+  rateLimited: (route) => rateLimited.inc({ limit: route }),
+  databaseError: (kind) => databaseErrors.inc({ kind }),
+};
 
 /** Counts connection-level errors from mongoose; call once per connection. */
 export function watchDatabase(): void {

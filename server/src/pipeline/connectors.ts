@@ -29,9 +29,9 @@ export interface PipelinePayload {
   dueAt: string | null;
 }
 
-/** A resident's follow-up on a ticket the pipeline already has (催办, 补充, 撤回, 重新办理, 评价). */
+/** A follow-up on a ticket the pipeline already has: a resident's (催办, 补充, 撤回, 重新办理, 评价), a merge, or staff's category decision. */
 export interface FollowUpPayload {
-  event: 'urge' | 'supplement' | 'withdrawn' | 'reopened' | 'rated' | 'merged';
+  event: 'urge' | 'supplement' | 'withdrawn' | 'reopened' | 'rated' | 'merged' | 'recategorized';
   idempotencyKey: string;
   ticketNo: string;
   reportId: string;
@@ -40,6 +40,9 @@ export interface FollowUpPayload {
   message: string;
   mediaUrls: string[];
   rating?: string;
+  /** `recategorized`: the category staff chose, and the deadline that follows from it (replaces the `dueAt` delivered) */
+  category?: PipelinePayload['category'];
+  dueAt?: string;
   at: string;
 }
 

@@ -53,3 +53,26 @@ test.serial('a resolved ticket closes by itself after 7 days; a recent one does 
   t.is(closed.body.timeline.at(-1).actor, 'system');
   t.is((await s.request('GET', `/api/v1/reports/${recent.id}`, { token: recent.citizen.token })).body.status, 'resolved');
 });
+
+test.serial('a monitor that dies between finding a ticket due and writing it loses nothing: the next pass escalates and closes it', async (t) => {
+  const late = await newReport();
+  const stale = await newReport();
+  await setReportFields(late.id, { status: 'dispatched', dueAt: new Date(Date.now() - 3600_000) });
+  await setReportFields(stale.id, { status: 'resolved', resolvedAt: new Date(Date.now() - 8 * 24 * 3600_000) });
+  // The first monitor fails at its write, as a process killed there would: after deciding, before the write lands.
+  const crash = () => Promise.reject(new Error('process died'));
+  const dyingEscalating = createDeadlineMonitor({ repo: { ...s.services.repo, update: crash }, tickets: s.services.tickets, log: silentLogger });
+  await t.throwsAsync(dyingEscalating.tick(), { message: 'process died' });
+  const dyingClosing = createDeadlineMonitor({ repo: { ...s.services.repo, overdue: async () => [] }, tickets: { ...s.services.tickets, systemClose: crash }, log: silentLogger });
+  await dyingClosing.tick();
+  t.is((await s.request('GET', `/api/v1/reports/${stale.id}`, { token: stale.citizen.token })).body.status, 'resolved');
+  t.false((await s.request('GET', `/api/v1/reports/${late.id}`, { token: late.citizen.token })).body.overdue);
+  // A monitor started afresh (the restarted process, or another instance) still does both, once.
+  const next = createDeadlineMonitor({ repo: s.services.repo, tickets: s.services.tickets, log: silentLogger });
+  await next.tick();
+  await next.tick();
+  const escalated = await s.request('GET', `/api/v1/reports/${late.id}`, { token: late.citizen.token });
+  t.true(escalated.body.overdue);
+  t.is(escalated.body.timeline.filter((e: { message: string }) => e.message.includes('督办')).length, 1);
+  t.is((await s.request('GET', `/api/v1/reports/${stale.id}`, { token: stale.citizen.token })).body.status, 'closed');
+});

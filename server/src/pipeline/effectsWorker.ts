@@ -55,6 +55,8 @@ export function createEffectsWorker(opts: {
       message: e.message,
       mediaUrls: (e.mediaIds ?? []).map((m) => opts.publicBaseUrl + opts.signer.url(String(m), 'original')),
       ...(e.rating ? { rating: e.rating } : {}),
+      ...(e.category ? { category: e.category } : {}),
+      ...(e.dueAt ? { dueAt: new Date(e.dueAt).toISOString() } : {}),
       at: new Date(e.at).toISOString(),
     };
   }

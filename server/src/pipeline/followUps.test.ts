@@ -5,6 +5,7 @@ import { startServerWithFakePipeline, type FakePipeline } from '../../test/fakeP
 import mongoose from 'mongoose';
 import { PENDING_EFFECTS_DATED } from '../reports/reportRepository';
 import { forgetMigration, migrationDone, rawReport, setReportFields, storedReport } from '../../test/reportStore';
+import { makeJpeg, multipart } from '../../test/images';
 
 let s: TestServer;
 let fake: FakePipeline;
@@ -43,6 +44,34 @@ test.serial('effects flagged `true` by an earlier build are dated once, then fou
   await until(async () => (await rawReport(id))?.effectsPending === undefined);
   t.deepEqual((await rawReport(id))?.effects, [], 'the scan found it and the effect was worked');
   t.is((await rawReport(id))?.effectsPending, undefined, 'and off the scan list');
+});
+
+test.serial('a triage decision after delivery: the stored deadline and the one the pipeline was told last agree', async (t) => {
+  const me = await s.loginCitizen();
+  const admin = await s.loginAdmin();
+  // A 随申拍 photo without text or chip: no category, so delivered with the 120 h fallback, and triage decides later.
+  const up = await s.request('POST', '/api/v1/media', { token: me.token, body: multipart('file', 'x.jpg', await makeJpeg()) });
+  const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: { kind: 'snap', location: validComplaint().location, mediaIds: [up.body.id] }, headers: { 'Idempotency-Key': randomUUID() } });
+  t.is(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id as string;
+  t.is(created.body.category, null);
+  const delivered = await s.deliverNow(id);
+  t.is(delivered.delivery?.state, 'delivered');
+  const told = fake.received.find((r) => r.body.event === 'created' && r.body.reportId === id)!.body;
+  t.is(Date.parse(told.dueAt) - Date.parse(created.body.createdAt), 120 * 3600_000, 'told the fallback at delivery');
+
+  // 夜间施工: 24 h.
+  const decided = await s.request('POST', `/api/v1/admin/reports/${id}/category`, { token: admin.token, json: { categoryCode: 'night_construction' } });
+  t.is(decided.status, 200, JSON.stringify(decided.body));
+  await until(() => followUpsFor(id).some((f) => f.event === 'recategorized'));
+  const stored = (await storedReport(id))!;
+  t.truthy(stored.dueAt, 'the decision stores the deadline');
+  t.is(stored.dueAt!.getTime() - new Date(created.body.createdAt).getTime(), 24 * 3600_000);
+  const last = followUpsFor(id).filter((f) => f.dueAt).at(-1)!;
+  t.is(last.event, 'recategorized');
+  t.is(last.category.code, 'night_construction');
+  t.is(Date.parse(last.dueAt), stored.dueAt!.getTime(), "the pipeline's last word on the deadline is the stored one");
+  t.is(decided.body.dueAt, stored.dueAt!.toISOString(), 'and staff see it');
 });
 
 // One test: the fake pipeline's failure switch is shared.

@@ -3,7 +3,10 @@ import test from 'ava';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { FAKE_OPEN311_KEY, startFakePipeline } from '../../test/fakePipeline';
 import { wgs84ToGcj02 } from '../geo/coords';
-import { open311Connector, PollCursor, serviceCodeFor } from './open311';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger } from '../log';
+import { createOpen311Poller, open311Connector, PollCursor, serviceCodeFor } from './open311';
 import { buildPayload } from './dispatcher';
 import { loadConfig } from '../config';
 
@@ -96,4 +99,28 @@ test('config: open311 needs its URL and key; service codes must be a JSON object
   const ok = loadConfig({ ...base, OPEN311_BASE_URL: 'http://city/open311/', OPEN311_API_KEY: 'k', OPEN311_SERVICE_CODES: '{"road_damage":"SC-0102"}' });
   t.deepEqual(ok.OPEN311_SERVICE_CODES, { road_damage: 'SC-0102' });
   t.is(ok.OPEN311_POLL_MS, 60_000);
+});
+
+test.serial('the poll cursor only moves forward: an instance that polled from an older cursor does not move it back', async (t) => {
+  const saved = await PollCursor.findById('open311').lean();
+  const now = Date.now();
+  const older = new Date(now - 10 * 60_000);
+  const further = new Date(now - 60_000);
+  await PollCursor.updateOne({ _id: 'open311' }, { $set: { updatedAfter: older } }, { upsert: true });
+  // While this instance's poll is in flight, another one finishes its own and moves the cursor further.
+  const server = http.createServer((_req, res) => {
+    void PollCursor.updateOne({ _id: 'open311' }, { $set: { updatedAfter: further } }).then(() =>
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify([{ service_request_id: 'not-ours', status: 'open', updated_datetime: new Date(now - 5 * 60_000).toISOString() }])),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const poller = createOpen311Poller({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, apiKey: FAKE_OPEN311_KEY, serviceCodes: {}, timeoutMs: 2000, repo: s.services.repo, tickets: s.services.tickets, log: silentLogger, pollMs: 60_000 });
+    await poller.poll();
+    t.is((await PollCursor.findById('open311').lean())?.updatedAfter?.getTime(), further.getTime());
+  } finally {
+    server.close();
+    if (saved) await PollCursor.updateOne({ _id: 'open311' }, { $set: { updatedAfter: saved.updatedAfter } });
+    else await PollCursor.deleteOne({ _id: 'open311' });
+  }
 });

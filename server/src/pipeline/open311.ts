@@ -161,7 +161,8 @@ export function createOpen311Poller(opts: Open311Options & { repo: ReportReposit
       }
       if (r.updated_datetime) newest = Math.max(newest, Date.parse(r.updated_datetime));
     }
-    if (newest) await PollCursor.updateOne({ _id: 'open311' }, { $set: { updatedAfter: new Date(newest) } }, { upsert: true });
+    // `$max`: another instance may have moved the cursor further while this one polled; the cursor only goes forward.
+    if (newest) await PollCursor.updateOne({ _id: 'open311' }, { $max: { updatedAfter: new Date(newest) } }, { upsert: true });
     return applied;
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
+import { Follower } from './followerModel';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { textSimilarity } from './duplicates';
 import { setReportFields } from '../../test/reportStore';
@@ -194,4 +195,58 @@ test('staff may make a description public: then (and only then) the offer and fo
   const bad = await s.request('POST', `/api/v1/admin/reports/${first.report.id}/description-public`, { token: admin, json: { public: 'yes' } });
   t.is(bad.status, 400);
   t.is((await s.request('POST', `/api/v1/admin/reports/${first.report.id}/description-public`, { token: me.token, json: { public: false } })).status, 403);
+});
+
+test('joins at once: the supporter count equals the joins, each recorded once in the timeline', async (t) => {
+  const p = spot(8);
+  const text = '公交站台的顶棚玻璃碎了一地，等车的人很危险';
+  const first = await file(text, p);
+  const joiners = await Promise.all(Array.from({ length: 12 }, () => s.loginCitizen()));
+  const offers = await Promise.all(joiners.map(async (j) => (await similar(j.token, text, p)).body.items[0].offer));
+  // All at once, through HTTP: each join's recount and timeline entry race the others'.
+  const answers = await Promise.all(joiners.map((j, i) => s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: j.token, json: { offer: offers[i] } })));
+  t.deepEqual(answers.map((a) => a.status), joiners.map(() => 200));
+  const owner = await s.request('GET', `/api/v1/reports/${first.report.id}`, { token: first.token });
+  t.is(owner.body.supporters, joiners.length, 'no recount overwrote a newer one');
+  t.is(owner.body.timeline.filter((e: { message: string }) => /又有一位市民反映/.test(e.message)).length, joiners.length);
+});
+
+test.serial('a join whose recount is overtaken by another join never writes its older count', async (t) => {
+  // Deterministic interleaving: the first join's recount of the follower rows is held back (the query runs, its
+  // answer waits) until a second join has counted and written. Both go through HTTP.
+  const p = spot(9);
+  const text = '小区东门的路灯杆被车撞歪了，随时可能倒下来';
+  const first = await file(text, p);
+  const [a, b] = await Promise.all([s.loginCitizen(), s.loginCitizen()]);
+  const [offerA, offerB] = await Promise.all([a, b].map(async (j) => (await similar(j.token, text, p)).body.items[0].offer));
+  const original = Follower.countDocuments;
+  let counted!: () => void;
+  const firstCounted = new Promise<void>((r) => (counted = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let held = false;
+  (Follower as any).countDocuments = function (this: unknown, ...args: unknown[]) {
+    const query = (original as any).apply(this, args);
+    if (held) return query;
+    held = true;
+    return query.exec().then(async (n: number) => {
+      counted();
+      await released;
+      return n;
+    });
+  };
+  try {
+    const joinA = s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: a.token, json: { offer: offerA } });
+    await firstCounted;
+    const joinB = await s.request('POST', `/api/v1/reports/${first.report.id}/join`, { token: b.token, json: { offer: offerB } });
+    t.is(joinB.status, 200);
+    release();
+    t.is((await joinA).status, 200);
+  } finally {
+    release();
+    (Follower as any).countDocuments = original;
+  }
+  const owner = await s.request('GET', `/api/v1/reports/${first.report.id}`, { token: first.token });
+  t.is(owner.body.supporters, 2);
+  t.is(owner.body.timeline.filter((e: { message: string }) => /又有一位市民反映/.test(e.message)).length, 2);
 });

@@ -39,29 +39,32 @@ export function textSimilarity(a: string, b: string): number {
   return d === 0 ? 0 : dot / d;
 }
 
+/** Rounds of recordFollower's compare-and-set before giving up (each lost round is another writer's win). */
+const RECORD_ATTEMPTS = 200;
+
 const firstLevelOf = (c: { code?: string | null; parentCode?: string | null } | null | undefined) => c?.parentCode || c?.code || null;
 
 export function createDuplicateService(deps: { repo: ReportRepository; categories: CategoryService; classification: ClassificationService; signer: MediaSigner; offers: JoinOffers }) {
-  /**
-   * A recount rather than `$inc`: the follower rows are the truth, so a
-   * recount converges even when a process died between adding a follower
-   * and counting it (an `$inc` would then stay one short). The count can
-   * only be briefly stale.
-   */
-  async function recount(reportId: string) {
-    const n = await Follower.countDocuments({ reportId });
-    await deps.repo.update(reportId, {}, { set: { supporters: n } });
-  }
-
   function follow(reportId: string, citizenId: string, via: 'join' | 'merge'): Promise<boolean> {
     return insertUnlessTaken(() => Follower.create({ _id: `${reportId}:${citizenId}`, reportId, citizenId, via, createdAt: new Date() }));
   }
 
-  /** Adds a timeline entry in the report's current status (re-read if the status moved meanwhile). */
-  async function record(reportId: string, entry: (doc: ReportDoc) => TimelineEntry): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+  /**
+   * A new follower's timeline entry and the supporter count, in one write: a compare-and-set on the status
+   * and the count this writer read. The count is a recount of the follower rows rather than an `$inc`: the rows
+   * are the truth, so a count left short by a process that died between adding a follower and this write is
+   * healed by the next join (and a resident who deleted their data stops counting). The recount is taken after
+   * the read, so a writer whose recount is older than another's write finds the count changed, loses, reads
+   * and counts again: a stale count never overwrites a newer one (two joins at once used to leave 1).
+   * Every lost round is someone else's won write, so this ends; the bound is only a safety net.
+   */
+  async function recordFollower(reportId: string, entry: (doc: ReportDoc) => TimelineEntry): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       const doc = await deps.repo.findById(reportId);
-      if (!doc || (await deps.repo.update(reportId, { status: doc.status }, { timeline: entry(doc) }))) return;
+      if (!doc) return;
+      const n = await Follower.countDocuments({ reportId });
+      if (await deps.repo.update(reportId, { status: doc.status, supporters: doc.supporters ?? null }, { set: { supporters: n }, timeline: entry(doc) })) return;
+      if (attempt >= RECORD_ATTEMPTS) throw new Error(`could not record a follower of report ${reportId}: it kept changing`);
     }
   }
 
@@ -122,8 +125,7 @@ export function createDuplicateService(deps: { repo: ReportRepository; categorie
       if (!OPEN_STATUSES.includes(doc.status)) throw new AppError(409, 'NOT_A_DUPLICATE_TARGET');
       if (await follow(reportId, user.id, 'join')) {
         const at = new Date();
-        await record(reportId, (d) => ({ at, status: d.status, actor: 'system', message: '又有一位市民反映了同一问题' }));
-        await recount(reportId);
+        await recordFollower(reportId, (d) => ({ at, status: d.status, actor: 'system', message: '又有一位市民反映了同一问题' }));
       }
       return presentReport((await deps.repo.findById(reportId))!, deps.signer, { follower: true });
     },
@@ -159,8 +161,7 @@ export function createDuplicateService(deps: { repo: ReportRepository; categorie
       if (duplicate._id === target._id || !OPEN_STATUSES.includes(duplicate.status) || !OPEN_STATUSES.includes(target.status)) throw new AppError(409, 'MERGE_INVALID');
       const at = new Date();
       if (await follow(target._id, String(duplicate.citizenId), 'merge')) {
-        await record(target._id, (d) => ({ at, status: d.status, actor: 'admin', message: `合并了重复诉求 ${duplicate.ticketNo}` }));
-        await recount(target._id);
+        await recordFollower(target._id, (d) => ({ at, status: d.status, actor: 'admin', message: `合并了重复诉求 ${duplicate.ticketNo}` }));
       }
       const text = message || `与诉求 ${target.ticketNo} 为同一问题，已合并办理，进展请在该诉求中查看`;
       const d = await deps.repo.updateAndGet(duplicate._id, { status: duplicate.status }, {

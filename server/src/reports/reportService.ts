@@ -13,6 +13,8 @@ import type { MediaSigner } from '../media/mediaSigner';
 import { toGcj02 } from '../geo/coords';
 import { isDuplicateKey } from '../db/errors';
 import { newReportId, type ReportDoc, type ReportRepository } from './reportRepository';
+import { deadlineFor } from './deadline';
+import { forwardEffect, type CategoryRef } from './effects';
 import { Follower } from './followerModel';
 import { presentReport } from './reportPresenter';
 import { inScope } from './reportSearch';
@@ -50,7 +52,6 @@ function decideCategory(classification: ClassificationView | null, citizen: Cate
   return { category: proposed, triage: { state: 'auto', reason: null } };
 }
 
-type CategoryRef = { code: string; name: string; parentCode: string | null; parentName: string | null };
 const refOf = (c: CategoryInfo): CategoryRef => ({ code: c.code, name: c.name, parentCode: c.parentCode, parentName: c.parentName });
 
 export function createReportService(deps: {
@@ -234,6 +235,13 @@ export function createReportService(deps: {
     /**
      * Staff confirm the suggestion or choose another leaf category. The
      * decision is recorded in the timeline and becomes training data.
+     *
+     * The category sets the deadline (reports/deadline.ts), and the pipeline may already have been told one at
+     * delivery, from the category known then (none: the 120 h fallback). So the same write stores the new
+     * deadline and queues a `recategorized` follow-up carrying it: follow-ups reach the pipeline after the
+     * ticket and in order (effects worker), so its last word on the deadline is the one stored here. The
+     * follow-up is queued even when the ticket is not delivered yet: the dispatcher may have read the report
+     * before this write, and telling the pipeline the same date twice is harmless.
      */
     async decideCategory(admin: AuthUser, id: string, code: string): Promise<ReportView> {
       if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
@@ -251,9 +259,12 @@ export function createReportService(deps: {
         actor: 'admin',
         message: state === 'confirmed' ? `工作人员确认分类：${chosen.parentName} / ${chosen.name}` : `工作人员将分类调整为：${chosen.parentName} / ${chosen.name}`,
       };
+      const category = refOf(chosen);
+      const dueAt = deadlineFor(doc, chosen.deadlineHours);
       const updated = await deps.repo.updateAndGet(doc._id, { 'triage.state': 'pending', status: doc.status }, {
-        set: { category: refOf(chosen), triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id } },
+        set: { category, dueAt, triage: { state, reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id } },
         timeline: entry,
+        effects: [forwardEffect('recategorized', entry.message, now, { category, dueAt })],
       });
       if (!updated) throw new AppError(409, 'TRIAGE_NOT_PENDING');
       void deps.classification.noteReview().catch((err) => deps.log.warn('review bookkeeping failed', { error: err }));

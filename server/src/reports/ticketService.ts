@@ -55,7 +55,8 @@ export function createTicketService(deps: {
     return doc;
   }
 
-  async function apply(doc: ReportDoc, to: ReportStatus, actorKind: TransitionActor, actorName: string, input: Omit<TransitionInput, 'to'>, extra: Record<string, unknown> = {}): Promise<ReportDoc> {
+  /** `guard`: what else must still hold for the move, besides the status it was read in (the compare-and-set). */
+  async function apply(doc: ReportDoc, to: ReportStatus, actorKind: TransitionActor, actorName: string, input: Omit<TransitionInput, 'to'>, extra: Record<string, unknown> = {}, guard: Expected = {}): Promise<ReportDoc> {
     const from = doc.status as ReportStatus;
     if (!canTransition(from, to, actorKind)) {
       throw new AppError(409, 'ILLEGAL_TRANSITION', `「${STATUS_LABELS[from]}」状态下不能变为「${STATUS_LABELS[to]}」`);
@@ -83,7 +84,7 @@ export function createTicketService(deps: {
     const effects: ReportEffect[] = [];
     if (actorKind !== 'citizen' || to === 'reopened') effects.push(notifyEffect(to, entry.message, at));
     if (actorKind === 'citizen') effects.push(forwardEffect(to === 'closed' ? 'rated' : (to as FollowUpEvent), entry.message, at, { rating: (extra.rating as { value?: string } | undefined)?.value }));
-    const updated = await deps.repo.updateAndGet(doc._id, { status: from }, { set, timeline: entry, effects });
+    const updated = await deps.repo.updateAndGet(doc._id, { ...guard, status: from }, { set, timeline: entry, effects });
     if (!updated) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
     return updated;
   }
@@ -177,7 +178,9 @@ export function createTicketService(deps: {
       }
       const doc = await load(id, user.id);
       if (!allowedActions(doc, now().getTime()).rate) throw new AppError(409, 'RATING_NOT_ALLOWED');
-      return present(await apply(doc, 'closed', 'citizen', 'citizen', { message }, { rating: { value: rating, comment: comment ?? '', at: now() } }), false);
+      // Expected also: not rated meanwhile. A 不满意 leaves the status as it is, so the status alone would let this
+      // overwrite a 不满意 given at the same moment; a rating is given once.
+      return present(await apply(doc, 'closed', 'citizen', 'citizen', { message }, { rating: { value: rating, comment: comment ?? '', at: now() } }, { 'rating.value': null }), false);
     },
 
     async reopen(user: AuthUser, id: string, reason: string): Promise<ReportView> {

@@ -120,6 +120,48 @@ test('rating: satisfied closes; unsatisfied keeps 重新办理 open for 7 days, 
   t.false(view.body.allowedActions.reopen);
 });
 
+test('a rating is given once, even when several are sent at once: exactly one wins and the stored rating is its', async (t) => {
+  // 不满意 leaves the status as it is, so a 满意 racing it must also check that nobody rated meanwhile.
+  const sent = ['unsatisfied', 'satisfied', 'unsatisfied', 'satisfied', 'basically_satisfied', 'unsatisfied'];
+  for (let round = 0; round < 4; round++) {
+    const r = await newReport();
+    await setStatus(r.id, 'resolved', { resolvedAt: new Date() });
+    const answers = await Promise.all(sent.map((rating) => s.request('POST', `/api/v1/reports/${r.id}/rate`, { token: r.citizen.token, json: { rating } })));
+    const won = sent.filter((_, i) => answers[i].status === 200);
+    t.is(won.length, 1, `round ${round}: ${answers.map((a, i) => `${sent[i]} ${a.status}`).join(', ')}`);
+    t.true(answers.every((a) => a.status === 200 || a.status === 409));
+    const stored = (await storedReport(r.id))!;
+    t.is(stored.rating?.value, won[0]);
+    t.is(stored.status, won[0] === 'unsatisfied' ? 'resolved' : 'closed');
+    t.is(stored.timeline.filter((e) => e.message.startsWith('您的评价')).length, 1, 'one rating in the timeline');
+  }
+});
+
+test('an urge and a withdrawal at once: never an urge recorded on a withdrawn ticket', async (t) => {
+  for (let round = 0; round < 4; round++) {
+    const { id, citizen } = await newReport();
+    await setReportFields(id, { createdAt: new Date(Date.now() - 25 * 3600_000) });
+    const [urge, withdraw] = await Promise.all([
+      s.request('POST', `/api/v1/reports/${id}/urge`, { token: citizen.token, json: { message: '快点处理' } }),
+      s.request('POST', `/api/v1/reports/${id}/withdraw`, { token: citizen.token, json: { reason: '已经不需要了' } }),
+    ]);
+    t.is(withdraw.status, 200);
+    const stored = (await storedReport(id))!;
+    t.is(stored.status, 'withdrawn');
+    t.is(stored.timeline.at(-1)!.status, 'withdrawn', 'nothing after the withdrawal');
+    const urges = stored.timeline.filter((e) => e.message.includes('催办'));
+    // Either the urge came first (recorded in the status before) or it found the ticket withdrawn and was refused.
+    if (urge.status === 200) {
+      t.is(urges.length, 1);
+      t.true(stored.timeline.indexOf(urges[0]) < stored.timeline.length - 1, 'before the withdrawal');
+    } else {
+      t.is(urge.body.error.code, 'URGE_TOO_EARLY');
+      t.is(urges.length, 0);
+    }
+    t.false(urges.some((e) => e.status === 'withdrawn'));
+  }
+});
+
 test('supplement adds text to an open ticket and is refused once it is over', async (t) => {
   const { id, citizen } = await newReport();
   const res = await s.request('POST', `/api/v1/reports/${id}/supplement`, { token: citizen.token, json: { text: '今晚发现旁边两盏也不亮了' } });

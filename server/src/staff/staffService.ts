@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { createStaffSchema, updateStaffSchema, type StaffAccountCreated, type StaffAccountView, type StaffRole } from '@ssp/shared';
 import type { z } from 'zod';
 import { AppError, notFound } from '../http/errors';
+import { isDuplicateKey } from '../db/errors';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import type { LoginThrottle } from '../auth/loginThrottle';
 import type { TokenService } from '../auth/tokens';
@@ -69,7 +70,7 @@ export function createStaffService(deps: { tokens: TokenService; throttle: Login
         });
         return { ...presentStaff(doc.toObject() as UserDoc), initialPassword };
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) throw new AppError(409, 'USERNAME_TAKEN');
+        if (isDuplicateKey(err)) throw new AppError(409, 'USERNAME_TAKEN');
         throw err;
       }
     },
