@@ -16,6 +16,9 @@
  * no calibration folds are fitted (accuracy is the same at any temperature): ~4× faster.
  * CONFIGS.json is a list of {name, features?, blend?, epochs?, l2?}.
  *
+ * --weights=float32,int16,int8: the stored weight formats compared by leave-one-writer-out over every writer, one
+ *   float32 training per fold rounded to each format; `classify eval`'s figures per format (calibration: T = 1).
+ *
  * --urgency: the urgency figures instead (urgency labels kept, no calibration folds: the temperature does not touch
  *   urgency). Leave-one-writer-out over EVERY training writer (or --folds=…), or with --fresh=FILE,… trained on the
  *   whole corpus except those files and scored on them. Prints 紧急 / 次紧急 precision and recall at
@@ -33,7 +36,9 @@ import { DEFAULT_TREE } from '../src/categories/defaultTree';
 import { BLEND, Classifier, decideUrgency, URGENCY_THRESHOLDS, type ClassifierTrainOptions, type UrgencyThresholds, type TrainingExample } from '../src/classification/classifier';
 import { allDangerSetAside, analyseUrgency, URGENCY_SIGNALS, type Urgency, type UrgencyResult } from '../src/classification/urgency';
 import { evaluate } from '../src/classification/evaluate';
-import { CORPUS_DIR, examplesOf, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes } from '../src/classification/trainingData';
+import type { WeightFormat } from '../src/classification/softmaxRegression';
+import type { ClassificationView } from '@ssp/shared';
+import { CORPUS_DIR, examplesOf, leavesOf, loadJsonl, loadSeedCorpus, loadTrainingCorpus, seedTreeAsNodes, type LabelledText } from '../src/classification/trainingData';
 
 type Config = ClassifierTrainOptions & { name: string; blend?: Partial<typeof BLEND> };
 const DEFAULT_BLEND = { ...BLEND };
@@ -71,6 +76,53 @@ function score(c: Classifier, writer: string, rows: TrainingExample[]): Scored[]
 
 const acc = (s: Scored[]) => (s.length ? r3(s.filter((x) => x.right).length / s.length) : NaN);
 const registersOf = (s: Scored[]) => [...new Set(s.map((x) => x.e.register ?? '?'))].sort();
+
+if (opt('weights')) {
+  // --weights=float32,int16,int8: the weight formats compared (issue 12, branch `clq8`). Leave-one-writer-out over
+  // every training writer (or --folds=…): per fold ONE float32 training (no urgency labels, no calibration folds),
+  // rounded to each format (Classifier.withWeightFormat gives what training with that format gives), every format
+  // scoring the fold's texts. Printed per format: `classify eval`'s figures pooled over the folds (accuracy, top-3,
+  // ECE at temperature 1, per register), and how many first
+  // levels and categories differ from the first format's.
+  const formats = opt('weights')!.split(',') as WeightFormat[];
+  const all = opt('folds') ? folds : writers;
+  const rows: LabelledText[] = [];
+  const views = new Map<WeightFormat, ClassificationView[]>(formats.map((f) => [f, []]));
+  const started = performance.now();
+  for (const w of all) {
+    // urgency labels dropped, as in the default mode (~4× faster): the urgency models read the text's features, not
+    // the leaf or first-level weights, so a weight format cannot change an urgency level (quantizedWeights.test.ts)
+    const trainOn = [...base, ...writers.filter((x) => x !== w).flatMap((x) => byWriter.get(x)!)];
+    const float = Classifier.train(trainOn, leaves, 0, { ...configs[0], calibrationFolds: 0, weights: 'float32' });
+    const fold = byWriter.get(w)!.map((e) => ({ text: e.text, label: parentOf.get(e.label) ?? e.label, register: e.register }));
+    rows.push(...fold);
+    for (const f of formats) {
+      const c = float.withWeightFormat(f);
+      for (const e of fold) views.get(f)!.push(c.classify(e.text));
+    }
+    console.error(`  ${w} scored (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  const reference = views.get(formats[0])!;
+  for (const f of formats) {
+    const list = views.get(f)!;
+    let i = 0;
+    const report = evaluate({ classify: () => list[i++] }, rows);
+    const differ = (pick: (v: ClassificationView) => string) => list.filter((v, k) => pick(v) !== pick(reference[k])).length;
+    const { perClass: _p, reliability: _r, msPerText: _m, urgentPrecision: _up, urgentRecall: _ur, semiUrgentPrecision: _sp, semiUrgentRecall: _sr, ...figures } = report;
+    console.log(
+      JSON.stringify({
+        format: f,
+        folds: all.length,
+        ...figures,
+        differFrom: formats[0],
+        firstLevelDiffers: differ((v) => v.firstLevel.code),
+        categoryDiffers: differ((v) => v.top3[0].code),
+        maxConfidenceDiff: Math.max(...list.map((v, k) => Math.abs(v.confidence - reference[k].confidence))),
+      }),
+    );
+  }
+  process.exit(0);
+}
 
 if (args.includes('--urgency')) {
   interface UScored { writer: string; register: string; truth: Urgency; pU: number; pS: number; text: string; rules: UrgencyResult }

@@ -146,6 +146,9 @@ export function createClassificationService(opts: ClassificationOptions) {
     const meta = await latestModelMeta();
     if (!meta || meta._id === currentInfo?.version) return false;
     const model = Classifier.deserialize(await loadModelBytes(meta.fileId));
+    // a model stored before clq8 keeps working: its float32 weights were rounded on reading (its stored held-out
+    // figures were measured before rounding); the next retrain stores the compact format
+    if (model.storedWeightFormat !== model.weightFormat) opts.log.info('classifier stored with float32 weights; rounded to the compact format in memory', { version: model.version, stored: model.storedWeightFormat, inMemory: model.weightFormat });
     current = model;
     currentInfo = { ...infoOf(model, (meta.heldOut as ClassifierInfo['heldOut']) ?? null) };
     return true;

@@ -4,7 +4,7 @@ import { FeatureTable } from './featureTable';
 import { allDangerSetAside } from './urgency';
 import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { multinomialNB, nbLogisticRegression } from './naiveBayes';
-import { scores, softmaxInPlace, train, type LinearModel, type TrainOptions } from './softmaxRegression';
+import { quantize, scores, scoresRowScaled, softmaxInPlace, train, weightAt, weightFormatOf, type LinearModel, type RowScaledModel, type TrainOptions, type WeightFormat } from './softmaxRegression';
 import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
 /** One second-level category as the classifier sees it. */
@@ -38,7 +38,17 @@ export interface ClassifierTrainOptions {
   calibrationFolds?: number;
   /** what the direct first-level model is (FIRST_LEVEL_MODELS); default DEFAULT_FIRST_LEVEL_MODEL */
   firstLevelModel?: FirstLevelModelKind;
+  /** how the leaf and first-level weights are kept and stored (softmaxRegression.ts WeightFormat); default DEFAULT_WEIGHT_FORMAT */
+  weights?: WeightFormat;
 }
+
+/**
+ * The leaf and first-level models' weights, rounded after training to 8-bit integers with a float32 scale per
+ * feature row (issue 12, branch `clq8`): 3.9 MB instead of 15.6 MB, and a quarter of the bytes read per feature of
+ * a text. Chosen by leave-one-writer-out over the 19 training writers against float32 and int16 (README,
+ * "Classification weights in 8 bits"). The urgency models stay float32 (about 1 MB, and their thresholds are fine).
+ */
+export const DEFAULT_WEIGHT_FORMAT: WeightFormat = 'int8';
 
 /**
  * The direct first-level model, blended with the leaf model's sums (BLEND.firstLevelWeight). Until the sixth
@@ -219,9 +229,10 @@ export class Classifier {
     readonly taxonomyVersion: number,
     readonly leaves: TaxonomyLeaf[],
     vocab: Vocabulary,
-    private readonly model: LinearModel,
-    /** a second model over first-level codes: each has ~40+ examples where a leaf may have five */
-    private readonly firstModel: LinearModel,
+    /** the leaf model (row-scaled integers or float32, `DEFAULT_WEIGHT_FORMAT`) */
+    private readonly model: RowScaledModel,
+    /** a second model over first-level codes: each has ~40+ examples where a leaf may have five (same format as `model`) */
+    private readonly firstModel: RowScaledModel,
     readonly firstCodes: string[],
     readonly trainedOn: number,
     /** confidence temperature fitted on held-out folds: first-level probabilities ∝ p^(1/T) */
@@ -236,6 +247,8 @@ export class Classifier {
     readonly firstModelKind: FirstLevelModelKind = 'softmax',
     /** keywords (lower case) an admin added after training (`withKeywords`): these boost an NB direct model too */
     private readonly untrainedKeywords: ReadonlySet<string> = new Set(),
+    /** how the model was stored when it was read: 'float32' for a model stored before `clq8`, whose weights were rounded on loading */
+    readonly storedWeightFormat: WeightFormat = weightFormatOf(model),
   ) {
     this.leafIndex = new Map(leaves.map((l, i) => [l.code, i]));
     this.praiseLeaf = this.leafIndex.get('praise') ?? -1;
@@ -359,6 +372,7 @@ export class Classifier {
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     const firstModelKind = opts.firstLevelModel ?? DEFAULT_FIRST_LEVEL_MODEL;
     const firstModel = FIRST_LEVEL_MODELS[firstModelKind](xs, ys.map((y) => firstIndex.get(leaves[y].parentCode)!), vocab.idf.length, firstCodes.length, trainOpts);
+    const weightFormat = opts.weights ?? DEFAULT_WEIGHT_FORMAT;
     const withUrgency = all.flatMap((e, i) => (e.urgency ? [i] : []));
     const levels = new Set(withUrgency.map((i) => all[i].urgency));
     const enough = withUrgency.length >= MIN_URGENCY_EXAMPLES && levels.size === 3;
@@ -399,7 +413,7 @@ export class Classifier {
     const perLeaf = new Map<string, number>();
     for (const e of examples) if (leafIndex.has(e.label)) perLeaf.set(e.label, (perLeaf.get(e.label) ?? 0) + 1);
     const thinKeywords = new Set(leaves.filter((l) => (perLeaf.get(l.code) ?? 0) < THIN_LEAF_TEXTS).flatMap((l) => l.keywords.filter(Boolean).map((k) => k.toLowerCase())));
-    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, model, firstModel, firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0, urgencyText, firstModelKind, thinKeywords);
+    return new Classifier(version, new Date(), taxonomyVersion, leaves, vocab, quantize(model, weightFormat), quantize(firstModel, weightFormat), firstCodes, all.length, temperature, urgencyModel, urgencyModel ? URGENCY_SIGNALS.length : 0, urgencyText, firstModelKind, thinKeywords);
   }
 
   /**
@@ -437,7 +451,7 @@ export class Classifier {
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
   private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
     const x = featurize(text, this.vocab);
-    const logits = scores(this.model, x, this.scratch.logits);
+    const logits = scoresRowScaled(this.model, x, this.scratch.logits);
     // with mainProblem.keywords, a keyword only in a set-aside clause (另外…, …以后再说) boosts nothing
     const found = this.findKeywords(mainProblemText(text, this.vocab.options).toLowerCase());
     const matched: string[] = [];
@@ -471,7 +485,7 @@ export class Classifier {
     // First level: blend the first-level model with the sum over each parent's leaves (geometric mean).
     const fromLeaves = this.scratch.fromLeaves.fill(0);
     for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
-    const direct = scores(this.firstModel, x, this.scratch.direct);
+    const direct = scoresRowScaled(this.firstModel, x, this.scratch.direct);
     // Admin keywords reach the first level through the leaves (their boosts are in fromLeaves). The older softmax
     // direct model got the trained keywords a second time; the NB direct model gets only keywords added after
     // training (an edit tried or saved before the next retrain): on the leave-one-writer-out folds boosting it with
@@ -534,8 +548,7 @@ export class Classifier {
 
   /** The terms that pushed the winning category up most: matched keywords first, then the heaviest features. */
   private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[], code: string): string[] {
-    const C = this.leaves.length;
-    const weights = this.model.weights;
+    const model = this.model;
     // The 12 largest positive contributions, kept in order by insertion (no array per feature and no
     // full sort: a letter has hundreds of features and this ran for every classification).
     const TOP = 12;
@@ -544,7 +557,7 @@ export class Classifier {
     let n = 0;
     for (let k = 0; k < x.indices.length; k++) {
       const j = x.indices[k];
-      const w = x.values[k] * weights[j * C + cls];
+      const w = x.values[k] * weightAt(model, j, cls);
       if (w <= 0 || (n === TOP && w <= topW[TOP - 1])) continue;
       let at = n < TOP ? n++ : TOP - 1;
       while (at > 0 && topW[at - 1] < w) {
@@ -585,11 +598,33 @@ export class Classifier {
     });
     const trained = new Set(this.leaves.flatMap((l) => [...l.keywords, ...l.parentKeywords]).map((k) => k.toLowerCase()));
     const untrained = new Set([...this.untrainedKeywords, ...(edit.keywords ?? []).map((k) => k.toLowerCase()).filter((k) => !trained.has(k))]);
-    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText, this.firstModelKind, untrained);
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText, this.firstModelKind, untrained, this.storedWeightFormat);
   }
 
-  /** Binary form for storage: a JSON header, then the weights and biases as float32. */
+  /** How the leaf and first-level weights are held now. */
+  get weightFormat(): WeightFormat {
+    return weightFormatOf(this.model);
+  }
+
+  /**
+   * The same model with its leaf and first-level weights in another format, rounded from the weights it has
+   * (from float32, exactly what training with `weights: format` gives): leave-one-writer-out compares formats
+   * on one training per fold (scripts/writer-cv.ts --weights).
+   */
+  withWeightFormat(format: WeightFormat): Classifier {
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, this.leaves, this.vocab, quantize(this.model, format), quantize(this.firstModel, format), this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText, this.firstModelKind, this.untrainedKeywords);
+  }
+
+  /**
+   * Binary form for storage: a 4-byte header length, a JSON header, then the numbers. float32 weights (models
+   * stored before `clq8`, and `weights: 'float32'`): leaf weights, leaf bias, first-level weights, first-level bias,
+   * then the urgency parts, all float32 — that layout byte for byte. Integer weights (header `weightFormat`
+   * 'int8' | 'int16'): every float32 part first (leaf bias, leaf row scales, first-level bias, first-level row
+   * scales, the urgency parts as before), then the leaf and first-level integers, so each part starts aligned.
+   */
   serialize(): Buffer {
+    const format = this.weightFormat;
+    if (weightFormatOf(this.firstModel) !== format) throw new Error('the leaf and first-level models must share a weight format');
     const header = Buffer.from(
       JSON.stringify({
         version: this.version,
@@ -611,28 +646,52 @@ export class Classifier {
         ...(this.urgencyText
           ? { urgencyChars: this.urgencyText.chars.chars, urgencyCharIdf: Array.from(this.urgencyText.chars.idf), urgencyCharScale: this.urgencyText.charScale, urgencyTextOnlyWeight: this.urgencyText.textOnlyWeight }
           : {}),
+        ...(format === 'float32' ? {} : { weightFormat: format }),
       }),
     );
     const len = Buffer.alloc(4);
     len.writeUInt32LE(header.length);
-    const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const bytes = (a: Float32Array | Int16Array | Int8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     const urgency = this.urgencyModel ? [bytes(this.urgencyModel.weights), bytes(this.urgencyModel.bias)] : [];
     if (this.urgencyText) urgency.push(bytes(this.urgencyText.model.weights), bytes(this.urgencyText.model.bias));
-    return Buffer.concat([len, header, bytes(this.model.weights), bytes(this.model.bias), bytes(this.firstModel.weights), bytes(this.firstModel.bias), ...urgency]);
+    if (format === 'float32') return Buffer.concat([len, header, bytes(this.model.weights), bytes(this.model.bias), bytes(this.firstModel.weights), bytes(this.firstModel.bias), ...urgency]);
+    const m = this.model;
+    const f = this.firstModel;
+    return Buffer.concat([len, header, bytes(m.bias), bytes(m.rowScale!), bytes(f.bias), bytes(f.rowScale!), ...urgency, bytes(m.weights), bytes(f.weights)]);
   }
 
+  /**
+   * Reads either layout (`serialize`). A model stored before `clq8` (float32 weights, no `weightFormat`) loads with
+   * its leaf and first-level weights rounded to DEFAULT_WEIGHT_FORMAT, as a retrain would store them;
+   * `storedWeightFormat` says 'float32' so the service can say so. Every part is copied out of `buf`.
+   */
   static deserialize(buf: Buffer): Classifier {
     const headerLength = buf.readUInt32LE(0);
     const h = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
-    const body = buf.subarray(4 + headerLength);
-    const floats = new Float32Array(new Uint8Array(body).buffer); // aligned copy
-    let at = 0;
-    const take = (n: number) => floats.subarray(at, (at += n));
+    const body = new Uint8Array(buf.subarray(4 + headerLength)); // an aligned copy
+    const stored: WeightFormat = h.weightFormat ?? 'float32';
     const F = h.numFeatures;
     const C = h.numClasses;
     const K = h.firstCodes.length;
-    const model = { numFeatures: F, numClasses: C, weights: take(F * C), bias: take(C) };
-    const firstModel = { numFeatures: F, numClasses: K, weights: take(F * K), bias: take(K) };
+    let at = 0;
+    // copies, so no part keeps the whole body alive (a float32 model's weights are dropped after rounding)
+    const take = (n: number) => new Float32Array(body.buffer, (at += 4 * n) - 4 * n, n).slice();
+    let model: RowScaledModel;
+    let firstModel: RowScaledModel;
+    if (stored === 'float32') {
+      const leafWeights = take(F * C);
+      model = quantize({ numFeatures: F, numClasses: C, weights: leafWeights, bias: take(C) }, DEFAULT_WEIGHT_FORMAT);
+      const firstWeights = take(F * K);
+      firstModel = quantize({ numFeatures: F, numClasses: K, weights: firstWeights, bias: take(K) }, DEFAULT_WEIGHT_FORMAT);
+    } else {
+      // integers come after every float32 part: keep the row scales and biases, read the integers last
+      const leafBias = take(C);
+      const leafScale = take(F);
+      const firstBias = take(K);
+      const firstScale = take(F);
+      model = { numFeatures: F, numClasses: C, weights: new Int8Array(0), rowScale: leafScale, bias: leafBias };
+      firstModel = { numFeatures: F, numClasses: K, weights: new Int8Array(0), rowScale: firstScale, bias: firstBias };
+    }
     const U = h.urgencyClasses ?? 0;
     const S = h.urgencySignals ?? 0;
     // models stored before the character block have none (urgencyChars absent)
@@ -644,17 +703,28 @@ export class Classifier {
       chars && U
         ? { chars, charScale: h.urgencyCharScale, model: { numFeatures: FU, numClasses: U, weights: take(FU * U), bias: take(U) }, textOnlyWeight: h.urgencyTextOnlyWeight }
         : null;
+    if (stored !== 'float32') {
+      const ints = (n: number) => {
+        const a = stored === 'int8' ? new Int8Array(body.buffer, at, n).slice() : new Int16Array(body.buffer, at, n).slice();
+        at += a.byteLength;
+        return a;
+      };
+      model.weights = ints(F * C);
+      firstModel.weights = ints(F * K);
+    }
+    if (at !== body.length) throw new Error(`stored classifier: ${body.length} bytes of numbers, the header describes ${at}`);
     // Models stored before feature options existed used words + bigrams only, the whole text alike.
     const options: FeatureOptions = h.featureOptions ?? { trigrams: false, unigrams: false, titleWeight: 1, stripFormulas: false, maxFeatures: Infinity };
     const vocab = tableVocabulary(new FeatureTable(h.features as string[]), Float32Array.from(h.idf), options);
-    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S, urgencyText, h.firstModelKind ?? 'softmax', new Set<string>(h.firstLevelKeywords ?? []));
+    return new Classifier(h.version, new Date(h.createdAt), h.taxonomyVersion, h.leaves, vocab, model, firstModel, h.firstCodes, h.trainedOn, h.temperature ?? 1, urgencyModel, S, urgencyText, h.firstModelKind ?? 'softmax', new Set<string>(h.firstLevelKeywords ?? []), stored);
   }
 
   /** Approximate resident memory of the model, for the benchmark. */
   get sizeBytes(): number {
     const t = this.urgencyText;
     const extra = t ? t.chars.column.byteLength + t.chars.idf.byteLength + 2 * t.chars.chars.length + t.model.weights.byteLength : 0;
-    return this.model.weights.byteLength + this.firstModel.weights.byteLength + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.features.byteLength;
+    const rows = (m: RowScaledModel) => m.weights.byteLength + (m.rowScale?.byteLength ?? 0);
+    return rows(this.model) + rows(this.firstModel) + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.features.byteLength;
   }
 }
 

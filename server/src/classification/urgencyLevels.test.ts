@@ -234,7 +234,8 @@ test('a model stored with fewer rule signals than the code now has reads only it
   // Rebuild `small` as if it had been stored before the last signal existed: one signal row fewer in
   // the urgency weights (feature-major: the last row sits just before the 3 biases, which are followed
   // by the text-only twin's weights and biases) and a header saying so.
-  const buf = small.serialize();
+  // the float32 layout: these stand for models stored by earlier code, before the leaf and first-level weights were int8
+  const buf = small.withWeightFormat('float32').serialize();
   const headerLength = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
   t.is(header.urgencySignals, URGENCY_SIGNALS.length);
@@ -254,7 +255,8 @@ test('a model stored with fewer rule signals than the code now has reads only it
 });
 
 test('fourth round: the urgency model stores its character block and text-only twin; a third-round model still loads and decides as before', (t) => {
-  const buf = small.serialize();
+  // the float32 layout: these stand for models stored by earlier code, before the leaf and first-level weights were int8
+  const buf = small.withWeightFormat('float32').serialize();
   const headerLength = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
   t.true(header.urgencyChars.length > 100, 'a character vocabulary is stored');
