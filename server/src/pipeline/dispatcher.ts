@@ -208,8 +208,10 @@ export function createDispatcher(opts: DispatcherOptions) {
     const doc = report;
     const attempts = delivery.attempts ?? 0;
     const info = doc.category?.code ? await opts.categories.info(doc.category.code) : null;
-    // The same rule as the deadline stored at dispatch (reports/deadline.ts), so both sides agree.
-    const dueAt = deadlineFor(doc, info?.deadlineHours ?? null);
+    // A deadline already stored (a triage decision stores one) is the one the pipeline is told; otherwise the
+    // same rule as the deadline stored at dispatch (reports/deadline.ts), so both sides agree even if a
+    // category's hours are edited in between.
+    const dueAt = doc.dueAt ?? deadlineFor(doc, info?.deadlineHours ?? null);
     const payload = buildPayload(doc, { department: info?.department ?? null, dueAt }, opts.signer, opts.publicBaseUrl);
     let externalId: string | null;
     try {

@@ -52,7 +52,7 @@ export const EFFECTS_PENDING = { effectsPending: { $gte: new Date(0) } };
 /** What the dispatcher reads of a report to deliver it (the payload, the deadline's start, whether effects wait). */
 const DELIVERY_FIELDS = {
   ticketNo: 1, kind: 1, category: 1, urgent: 1, urgency: 1, district: 1, location: 1, point: 1, description: 1, contactPhone: 1,
-  answers: 1, zone: 1, mediaIds: 1, createdAt: 1, 'timeline.at': 1, 'timeline.status': 1, 'effects.id': 1,
+  answers: 1, zone: 1, mediaIds: 1, createdAt: 1, dueAt: 1, 'timeline.at': 1, 'timeline.status': 1, 'effects.id': 1,
 } as const;
 export type DeliverableReport = Pick<ReportDoc, '_id' | keyof typeof DELIVERY_FIELDS & keyof ReportDoc> & {
   timeline?: { at: Date; status: ReportStatus }[];
