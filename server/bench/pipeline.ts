@@ -20,7 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedDatabase } from '../src/db/embeddedDatabase';
 import { startFakePipeline } from '../test/fakePipeline';
-import { startServerProcess, stopServerProcess, NO_QUOTAS } from '../test/serverProcess';
+import type { ChildProcess } from 'node:child_process';
+import { startServerProcess as startServer, NO_QUOTAS } from '../test/serverProcess';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -28,6 +29,37 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 2000);
 const SECRET = 'bench-pipeline-secret-0123456789';
 const ONLY = process.env.BENCH_ONLY;
 const PROFILE = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+
+/**
+ * Our server processes still running, and the database's stop: on every way out (the figures printed, or a
+ * failure such as a server that did not start in time) the servers are stopped and waited for BEFORE the
+ * database goes. A server left running (the failure path) or still shutting down when the database stopped
+ * printed ECONNREFUSED stacks after the bench had ended (as bench:submit did before d0e94f2).
+ */
+const servers = new Set<ChildProcess>();
+let stopDb = async () => {};
+async function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = await startServer(env, nodeArgs);
+  servers.add(child);
+  return child;
+}
+/** SIGTERM, then SIGKILL after 15 s; resolves once it has exited. */
+function stopServerProcess(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    servers.delete(child);
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+async function shutdown(): Promise<void> {
+  await Promise.all([...servers].map(stopServerProcess));
+  await stopDb();
+}
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
@@ -52,7 +84,6 @@ async function submit(base: string, token: string, i: number): Promise<string> {
 
 async function main() {
   let uri = process.env.MONGODB_URI;
-  let stopDb = async () => {};
   if (!uri) {
     const db = await startEmbeddedDatabase({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-')) });
     uri = db.uri;
@@ -167,7 +198,7 @@ async function main() {
     lines.push(`  pipeline requests ${fake.received.length} for ${drained.size} tickets`);
   }
   await fake.close();
-  await stopDb();
+  await shutdown();
 
   console.log(`\nbench:pipeline (${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded database'}, webhook on loopback, ${os.cpus().length} cores)`);
   for (const l of lines) console.log(l);
@@ -175,8 +206,9 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (err) => {
+  async (err) => {
     console.error(err);
+    await shutdown().catch(() => {});
     process.exit(1);
   },
 );

@@ -15,6 +15,9 @@ const CATS = [
   { code: 'noise_construction', name: '施工噪声', parentCode: 'noise', parentName: '噪声扰民' },
 ];
 
+/** Only a year earlier (the year-earlier trend list shows it falling). */
+const GARBAGE = { code: 'garbage_sorting', name: '垃圾分类', parentCode: 'environment', parentName: '环境保护' };
+
 function report(i: number, at: Date, district: { code: string; name: string }, category: (typeof CATS)[number], point: { lat: number; lng: number }, status = 'submitted') {
   const steps = status === 'submitted' ? [] : [{ at: new Date(at.getTime() + 3600_000), status: 'accepted', actor: 'admin', message: '受理' }];
   if (status === 'closed') steps.push({ at: new Date(at.getTime() + 20 * 3600_000), status: 'resolved', actor: 'admin', message: '办结' }, { at: new Date(at.getTime() + 40 * 3600_000), status: 'closed', actor: 'citizen', message: '评价' });
@@ -52,6 +55,8 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
     const c = CATS[(i * 31) % (i % 3 ? 2 : 4)];
     docs.push(report(i, new Date(now - ((i * 104729) % 2419) * 1_000_000 - 3600_000), d, c, { lat: 31.1 + ((i * 37) % 100) / 400, lng: 121.3 + ((i * 53) % 100) / 300 }, i % 3 === 0 ? 'closed' : i % 3 === 1 ? 'accepted' : 'submitted'));
   }
+  // A year earlier only: 8 垃圾分类 reports, spread ≥ 1 km apart (no hotspot).
+  for (let k = 0; k < 8; k++) docs.push(report(3000 + k, new Date(now - 365 * 86_400_000 - k * 3600_000), SHANGHAI_DISTRICTS[k], GARBAGE, { lat: 31.0 + k * 0.01, lng: 121.2 + k * 0.012 }));
   // A hotspot: six 违章停车 reports within ~150 m in徐汇 over the last few hours.
   const xuhui = SHANGHAI_DISTRICTS.find((d) => d.code === '310104')!;
   for (let k = 0; k < 6; k++) docs.push(report(1000 + k, new Date(now - (6 - k) * 1800_000), xuhui, CATS[0], { lat: 31.1885 + k * 0.0002, lng: 121.4365 + k * 0.0002 }));
@@ -95,11 +100,97 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   await page.locator('[data-testid="panel-hotspots"]:visible').scrollIntoViewIfNeeded();
   t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /城市管理\s+徐汇区\s+6/);
 
-  // Open the worst 堵点: its reports are listed.
+  // Open the worst 堵点: its reports are listed with the true count, each a link.
+  const worst = (await rows.nth(1).innerText()).split(/\s+/);
   await rows.nth(1).click();
-  await page.locator('[data-testid="pair-reports"]:visible').waitFor();
-  t.regex(await page.locator('[data-testid="pair-reports"]:visible').innerText(), /件/);
+  const pairList = page.locator('[data-testid="pair-reports"]:visible');
+  await pairList.waitFor();
+  t.regex(await pairList.innerText(), new RegExp(`${worst[0]} · ${worst[1]}：共 ${worst[2]} 件`));
+  t.is(await pairList.locator('[data-testid="listed-report"]').count(), Number(worst[2]));
   await snap(page, '41-insight-alerts-and-blocker');
+
+  // A hotspot's reports, opened from its alert: ticket number, category, time, status; each opens the report.
+  await page.locator('[data-testid^="alert-open-"]:visible').first().click();
+  const spot = page.locator('[data-testid="hotspot-reports"]:visible');
+  await spot.waitFor();
+  t.regex(await spot.innerText(), /热点 · 城市管理 · 徐汇区：共 6 件/);
+  const tickets = await spot.locator('[data-testid="listed-report"]').allInnerTexts();
+  t.is(tickets.length, 6);
+  t.true(tickets.every((x) => /^E2E-100\d-/.test(x)), tickets.join());
+  t.regex(await spot.innerText(), /违章停车[\s\S]*已提交/);
+  await spot.screenshot({ path: `${ARTIFACTS}/48-insight-hotspot-reports-1440.png` });
+  await spot.locator('[data-testid="listed-report"]').first().click();
+  await waitForRoute(page, 'admin/report');
+  await page.locator('[data-testid="report-detail"]:visible').waitFor({ timeout: 15_000 });
+  // The report's console page, titled with its ticket number.
+  await page.getByText(`诉求 ${tickets[0]}`).first().waitFor({ timeout: 15_000 });
+  t.regex(await page.locator('[data-testid="report-detail"]:visible').innerText(), /违章停车/);
+  await page.goBack();
+  await waitForRoute(page, 'admin/insight');
+  // The hotspot table's rows open the same list.
+  await page.locator('[data-testid="panel-hotspots-table"]:visible .insight-tr.clickable').first().click();
+  t.regex(await page.locator('[data-testid="hotspot-reports"]:visible').innerText(), /共 6 件/);
+
+  // Trends: against the previous period and, in their own panel, against the same dates a year earlier.
+  t.regex(await page.locator('[data-testid="panel-trends"]:visible').innerText(), /趋势：与上期相比升降最多/);
+  t.notRegex(await page.locator('[data-testid="panel-trends"]:visible').innerText(), /垃圾分类/);
+  const yearDown = await page.locator('[data-testid="panel-trends-year-down"]:visible').innerText();
+  t.regex(yearDown, /垃圾分类\s*▼ 8（去年同期 8，同比 -100%）/);
+  await page.locator('[data-testid="panel-trends-year"]:visible').screenshot({ path: `${ARTIFACTS}/49-insight-trends-year-1440.png` });
+  // The first-level distribution: chart, and a table that adds up to the total.
+  await page.locator('[data-testid="first-level-chart"]:visible canvas').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="panel-first-level-toggle"]:visible').click();
+  const firstLevel = await page.locator('[data-testid="panel-first-level-table"]:visible .insight-tr:not(.insight-th)').allInnerTexts();
+  t.is(firstLevel.reduce((n, r) => n + Number(r.split(/\s+/).at(-1)), 0), 206);
+  // 堵点 columns say what they count.
+  t.regex((await page.locator('[data-testid="panel-blockers-table"]:visible .insight-th .insight-td', { hasText: '解决率' }).getAttribute('title')) ?? '', /解决率 = 目前已办结或已关闭的件数/);
+  t.regex((await page.locator('[data-testid="panel-blockers-table"]:visible .insight-th .insight-td', { hasText: '环比' }).getAttribute('title')) ?? '', /与上一个等长时间段相比/);
+
+  // The category filter: a second-level category narrows the figures; hotspots follow its first level.
+  const admin = await server.loginAdmin();
+  const to = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+  const parking = (await server.request('GET', `/api/v1/admin/insight/overview?from=${from}&to=${to}&category=illegal_parking`, { token: admin.token })).body.total;
+  t.true(parking > 6 && parking < 206);
+  // Opened on a category (a shared link, `?category=`; the picker sets the same filter).
+  await page.goto(server.baseUrl + '/#/admin/insight/index?category=illegal_parking');
+  await page.reload();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="metric-total"]')?.textContent?.includes(String(n)), parking, { timeout: 15_000 });
+  t.regex(await page.locator('[data-testid="category-picker"]:visible').innerText(), /违章停车/);
+  t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /城市管理\s+徐汇区\s+6/);
+  t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /已按「城市管理」显示/);
+  await snap(page, '50-insight-category-filter-1440');
+  await page.goto(server.baseUrl + '/#/admin/insight/index');
+  await page.reload();
+  await page.waitForFunction(() => /206/.test(document.querySelector('[data-testid="metric-total"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+
+  // The hotspot rule: an admin changes it in the form; a bad value is refused at its field, in Chinese.
+  const settings = page.locator('[data-testid="hotspot-settings"]:visible');
+  await settings.scrollIntoViewIfNeeded();
+  t.is(await page.locator(inside('hotspot-minReports', 'input')).inputValue(), '5');
+  await page.locator(inside('hotspot-radiusM', 'input')).fill('20');
+  await page.locator('[data-testid="hotspot-settings-save"]:visible').click();
+  await page.locator('[data-testid="hotspot-radiusM-error"]:visible').waitFor();
+  t.is(await page.locator('[data-testid="hotspot-radiusM-error"]:visible').innerText(), '半径至少 50 米');
+  await settings.screenshot({ path: `${ARTIFACTS}/51-insight-settings-error-1440.png` });
+  await page.locator(inside('hotspot-radiusM', 'input')).fill('400');
+  await page.locator(inside('hotspot-minReports', 'input')).fill('6');
+  await page.locator('[data-testid="hotspot-settings-save"]:visible').click();
+  await page.locator('[data-testid="hotspot-settings-message"]:visible', { hasText: '已保存' }).waitFor();
+  t.is(await page.locator('[data-testid="hotspot-radiusM-error"]').count(), 0);
+  t.deepEqual((await server.request('GET', '/api/v1/admin/insight/settings', { token: admin.token })).body, { minReports: 6, radiusM: 400, windowHours: 24 });
+  // Shown after a reload: the saved values.
+  await page.reload();
+  await page.locator(inside('hotspot-minReports', 'input')).waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => (document.querySelector('[data-testid="hotspot-radiusM"] input') as HTMLInputElement | null)?.value === '400', undefined, { timeout: 15_000 });
+  t.is(await page.locator(inside('hotspot-minReports', 'input')).inputValue(), '6');
+  // One audit entry for the save.
+  const audit = (await server.request('GET', '/api/v1/admin/audit?action=insight.settings', { token: admin.token })).body.items;
+  t.is(audit.length, 1);
+  t.like(audit[0].summary, { after: { minReports: 6, radiusM: 400, windowHours: 24 } });
+  await server.request('PUT', '/api/v1/admin/insight/settings', { token: admin.token, json: { minReports: 5, radiusM: 300, windowHours: 24 } });
+  await page.reload();
+  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
 
   // CSV export of the 堵点 table downloads a file with its header.
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="panel-blockers-csv"]:visible').click()]);
@@ -112,6 +203,32 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   await list.waitFor({ state: 'detached' });
   t.is(await page.locator('[data-testid="insight-badge"]:visible').count(), 0);
   t.is((await server.request('GET', '/api/v1/admin/insight/alerts', { token: (await server.loginAdmin()).token })).body.unseen, 0);
+  t.deepEqual(errors, []);
+  await context.close();
+});
+
+test.serial('数据看板 at phone width (390): panels, trend lists, a hotspot\'s reports and the settings form fit', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInAsStaff(page, server.baseUrl);
+  await page.goto(server.baseUrl + '/#/admin/insight/index');
+  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(800);
+  await snap(page, '52-insight-phone-390');
+  for (const id of ['overview', 'panel-days', 'panel-first-level', 'panel-trends-year', 'hotspot-settings']) {
+    const el = page.locator(`[data-testid="${id}"]:visible`);
+    await el.scrollIntoViewIfNeeded();
+    const box = (await el.boundingBox())!;
+    t.true(box.x >= 0 && box.x + box.width <= 391, `${id} fits in 390 px (${box.x}+${box.width})`);
+    await el.screenshot({ path: `${ARTIFACTS}/53-insight-phone-${id}.png` });
+  }
+  await page.locator('[data-testid="panel-hotspots-table"]:visible .insight-tr.clickable').first().click();
+  const spot = page.locator('[data-testid="hotspot-reports"]:visible');
+  await spot.waitFor();
+  await spot.screenshot({ path: `${ARTIFACTS}/53-insight-phone-hotspot-reports.png` });
   t.deepEqual(errors, []);
   await context.close();
 });
@@ -172,6 +289,12 @@ test.serial('a 徐汇区 analyst sees only 徐汇区: figures, map, hotspots and
   const blockerDistricts = (await page.locator('[data-testid="panel-blockers-table"]:visible .insight-tr:not(.insight-th)').allInnerTexts()).map((r) => r.split(/\s+/)[0]);
   t.true(blockerDistricts.length > 0);
   t.deepEqual([...new Set(blockerDistricts)], ['徐汇区']);
+
+  // The hotspot rule: read-only for an analyst.
+  const rule = page.locator('[data-testid="hotspot-settings-readonly"]:visible');
+  await rule.waitFor();
+  t.regex(await rule.innerText(), /300 米内、24 小时内同一一级分类满 5 件（只有管理员可以修改）/);
+  t.is(await page.locator('[data-testid="hotspot-settings-save"]').count(), 0);
 
   // Another district (a shared link to 黄浦区): refused, saying which districts this account may see.
   await page.goto(server.baseUrl + '/#/admin/insight/index?district=310101');

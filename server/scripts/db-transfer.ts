@@ -7,11 +7,10 @@
  * To move from the embedded database to MongoDB: export without MONGODB_URI,
  * then import with MONGODB_URI=mongodb://… (and the other way round).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { loadConfig } from '../src/config';
-import { embeddedUriFile, startEmbeddedDatabase } from '../src/db/embeddedDatabase';
+import { ConfigError, loadDatabaseConfig } from '../src/config';
+import { openScriptDatabase } from '../src/db/scriptDatabase';
 import { exportDatabase, importDatabase } from '../src/db/transfer';
 
 const [command, dirArg, ...flags] = process.argv.slice(2);
@@ -21,37 +20,17 @@ if ((command !== 'export' && command !== 'import') || !dirArg) {
 }
 // Relative to where `npm run` was typed, not to server/.
 const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), dirArg);
-const config = loadConfig();
-let uri = config.MONGODB_URI;
-let dbName: string | undefined;
-let stop = async () => {};
-if (!uri) {
-  dbName = 'suishenpai'; // as src/main.ts names it
-  uri = await runningEmbedded(config.DATA_DIR);
-  if (uri) console.error(`using the running server's embedded database at ${uri}`);
-  else {
-    const embedded = await startEmbeddedDatabase({ dataDir: config.DATA_DIR, log: (l) => console.error(l) });
-    uri = embedded.uri;
-    stop = embedded.stop;
-  }
+let config: ReturnType<typeof loadDatabaseConfig>;
+try {
+  config = loadDatabaseConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
 }
-
-/** The embedded database of a server running on DATA_DIR, if it answers. */
-async function runningEmbedded(dataDir: string): Promise<string | undefined> {
-  const file = embeddedUriFile(dataDir);
-  if (!existsSync(file)) return undefined;
-  const candidate = readFileSync(file, 'utf8').trim();
-  const probe = new mongoose.mongo.MongoClient(candidate, { serverSelectionTimeoutMS: 1000 });
-  try {
-    await probe.connect();
-    await probe.db('admin').command({ ping: 1 });
-    return candidate;
-  } catch {
-    return undefined; // a stale note from a server that did not stop cleanly
-  } finally {
-    await probe.close().catch(() => {});
-  }
-}
+const database = await openScriptDatabase(config, (l) => console.error(l));
+if (database.source === 'running') console.error(`using the running server's embedded database at ${database.uri}`);
+const { uri, dbName, stop } = database;
 const client = new mongoose.mongo.MongoClient(uri);
 try {
   await client.connect();

@@ -152,7 +152,7 @@ export function createApp(deps: AppDeps) {
   repo.on('stored', (doc, delivery) => dispatcher.enqueue(doc, delivery));
   repo.on('effects', (id) => effectsWorker.enqueue(id));
   // Above reports too: the 数据看板's rollups follow every stored or changed report.
-  const insight = createInsightService();
+  const insight = createInsightService({ repo });
   const insightWriter = createRollupWriter({
     repo,
     log: deps.log,

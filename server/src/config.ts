@@ -197,3 +197,14 @@ function devSecret(dataDir: string): string {
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }
+
+/**
+ * The part of the configuration a maintenance command needs to find the database (`npm run insight`,
+ * `npm run db:export`): the same variables and defaults as the server, DATA_DIR included, without the
+ * production checks for secrets a command that serves nothing does not use.
+ */
+export function loadDatabaseConfig(source: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.pick({ MONGODB_URI: true, DATA_DIR: true, INSIGHT_REBUILD_PARALLEL: true, INSIGHT_SCAN_MS: true }).safeParse(source);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  return parsed.data;
+}

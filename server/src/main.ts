@@ -7,6 +7,7 @@ import { createWechatClient } from './auth/wechatClient';
 import { ConfigError, loadConfig } from './config';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { embeddedUriFile, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embeddedDatabase';
+import { EMBEDDED_DB_NAME } from './db/scriptDatabase';
 import { createTencentGeocoder } from './geo/tencentGeocoder';
 import { createLogger, type Logger } from './log';
 import { gracefulServer } from './lifecycle/shutdown';
@@ -37,7 +38,7 @@ async function main() {
     writeFileSync(uriFile, `${uri}\n`, { mode: 0o600 });
     stops.push(async () => rmSync(uriFile, { force: true }));
   }
-  await connectDatabase(uri, embedded ? 'suishenpai' : undefined);
+  await connectDatabase(uri, embedded ? EMBEDDED_DB_NAME : undefined);
   watchDatabase();
   stops.unshift(disconnectDatabase);
 

@@ -47,6 +47,11 @@ export async function insertRawDeliveries(docs: Record<string, unknown>[]): Prom
   if (docs.length) await DeliveryOutbox.collection.insertMany(docs as never[]);
 }
 
+/** Sets raw fields of an outbox document (what another instance's outcome would write, for instance). */
+export function setDeliveryFields(id: string, set: Record<string, unknown>): Promise<unknown> {
+  return DeliveryOutbox.collection.updateOne({ _id: id } as never, { $set: set });
+}
+
 export async function removeDeliveries(ids: string[]): Promise<void> {
   await DeliveryOutbox.deleteMany({ _id: { $in: ids } });
 }

@@ -15,10 +15,11 @@ export const NO_QUOTAS = {
  * the fault test and the benchmarks: resolves once it says it is running.
  * `nodeArgs` go to node before the script (a benchmark's `--cpu-prof`).
  */
-export function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ChildProcess> {
+export function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = [], startMs = 60_000): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, '--import=tsx', 'src/main.ts'], { env: { NODE_ENV: 'test', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
+    // Not left running when it is given up on (it would hold the test's process open).
+    const timer = setTimeout(() => (child.kill('SIGTERM'), reject(new Error(`server did not start within ${startMs / 1000} s`))), startMs);
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('is running')) {
         clearTimeout(timer);

@@ -25,9 +25,9 @@ export type InsightQueryInput = z.input<typeof insightQuerySchema>;
 
 export const hotspotSettingsSchema = z
   .object({
-    minReports: z.number({ invalid_type_error: '最少诉求数应为数字' }).int().min(2, { message: '最少 2 件' }).max(100),
-    radiusM: z.number({ invalid_type_error: '半径应为数字' }).int().min(50, { message: '半径至少 50 米' }).max(5000, { message: '半径最多 5000 米' }),
-    windowHours: z.number({ invalid_type_error: '时间窗应为数字' }).int().min(1, { message: '时间窗至少 1 小时' }).max(24 * 14, { message: '时间窗最多 14 天' }),
+    minReports: z.number({ invalid_type_error: '最少诉求数应为数字', required_error: '请填写最少诉求数' }).int({ message: '最少诉求数应为整数' }).min(2, { message: '最少 2 件' }).max(100, { message: '最多 100 件' }),
+    radiusM: z.number({ invalid_type_error: '半径应为数字', required_error: '请填写半径' }).int({ message: '半径应为整数（米）' }).min(50, { message: '半径至少 50 米' }).max(5000, { message: '半径最多 5000 米' }),
+    windowHours: z.number({ invalid_type_error: '时间窗应为数字', required_error: '请填写时间窗' }).int({ message: '时间窗应为整数（小时）' }).min(1, { message: '时间窗至少 1 小时' }).max(24 * 14, { message: '时间窗最多 14 天（336 小时）' }),
   })
   .strict();
 
@@ -43,7 +43,7 @@ export const INSIGHT_TOOLTIPS = {
   overdueRate: '超期率 = 被标记为超期（督办）的件数 ÷ 收到的件数',
   reopenRate: '重办率 = 曾被重新办理的件数 ÷ 曾经办结的件数',
   satisfaction: '已评价工单中满意 / 基本满意 / 不满意的件数；评价率 = 已评价 ÷ 曾经办结的件数',
-  hours: '从提交到第一次受理 / 派单 / 办结的小时数（精确到 0.1 小时），中位数与 90 分位，只计已到达该环节的工单',
+  hours: '从提交到第一次受理 / 派单 / 办结的小时数，中位数与 90 分位，只计已到达该环节的工单。按区间统计：10 小时以内精确到 0.1 小时，10–100 小时精确到 1 小时，100 小时以上精确到 10 小时（显示区间的下限）',
   byCategory: '按二级分类（或一级分类）统计的收到件数',
   byDistrict: '按所在区统计的收到件数；未定位的诉求单列',
   count: '该区该二级分类在时间段内收到的件数',
@@ -54,4 +54,8 @@ export const INSIGHT_TOOLTIPS = {
   score: '综合分 0–1，越高越堵：0.3×频次（相对最大组）+0.1×增长+0.2×集中度+0.2×(1−解决率)+0.2×(1−满意率)，无数据的比率按 0.5 计',
   hotspot: '同一一级分类的诉求在设定半径内、设定时间窗内达到设定件数即为热点；之后附近的新诉求并入同一热点',
   trend: '各二级分类本期件数与上期、与去年同期相比的变化，按变化件数排序',
+  trendYear: '各二级分类本期件数与去年同期（日期相同的上一年）相比的变化，按变化件数排序',
+  byFirstLevel: '按一级分类统计的收到件数（其下各二级分类之和）',
+  category: '只看某个一级分类（含其下全部二级分类）或某个二级分类的诉求；热点按一级分类成簇，选二级分类时热点按它所属的一级分类显示',
+  hotspotSettings: '热点规则：同一一级分类的诉求在「半径」米内、「时间窗」小时内达到「最少件数」即成为热点。只有管理员可以修改，修改记入操作日志',
 } as const;

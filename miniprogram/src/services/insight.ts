@@ -63,9 +63,35 @@ export interface TrendItem {
   previous: number;
   yearAgo: number;
   delta: number;
+  /** count − yearAgo */
+  yearDelta: number;
   change: number | null;
   yearChange: number | null;
   spark: number[];
+}
+
+/** A report in a 堵点's or a hotspot's list (links to its console page by id). */
+export interface ListedReport {
+  id: string;
+  ticketNo: string | null;
+  category: Named | null;
+  district: Named | null;
+  createdAt: string;
+  status: string | null;
+}
+export interface Trends {
+  items: TrendItem[];
+  /** ranked by the change against the previous period */
+  rising: TrendItem[];
+  falling: TrendItem[];
+  /** ranked by the change against the same dates a year earlier */
+  risingYear: TrendItem[];
+  fallingYear: TrendItem[];
+}
+export interface HotspotSettings {
+  minReports: number;
+  radiusM: number;
+  windowHours: number;
 }
 
 const qs = (f: InsightFilter) =>
@@ -77,9 +103,12 @@ const qs = (f: InsightFilter) =>
 export const insight = {
   overview: (f: InsightFilter) => call<Overview>('GET', `/admin/insight/overview?${qs(f)}`),
   blockers: (f: InsightFilter) => call<{ items: Blocker[] }>('GET', `/admin/insight/blockers?${qs(f)}`),
-  pairReports: (f: InsightFilter) => call<{ items: { id: string; at: string; resolved: boolean; rating: string | null }[] }>('GET', `/admin/insight/blockers/reports?${qs(f)}`),
-  hotspots: (f: InsightFilter) => call<{ items: HotspotView[] }>('GET', `/admin/insight/hotspots?${qs(f)}`),
-  trends: (f: InsightFilter) => call<{ items: TrendItem[]; rising: TrendItem[]; falling: TrendItem[] }>('GET', `/admin/insight/trends?${qs(f)}`),
+  pairReports: (f: InsightFilter) => call<{ total: number; limit: number; items: (ListedReport & { at: string; resolved: boolean; rating: string | null })[] }>('GET', `/admin/insight/blockers/reports?${qs(f)}`),
+  hotspots: (f: InsightFilter) => call<{ firstLevel: string | null; items: HotspotView[] }>('GET', `/admin/insight/hotspots?${qs(f)}`),
+  hotspotReports: (id: string) => call<{ hotspot: HotspotView; total: number; limit: number; items: ListedReport[] }>('GET', `/admin/insight/hotspots/${encodeURIComponent(id)}/reports`),
+  trends: (f: InsightFilter) => call<Trends>('GET', `/admin/insight/trends?${qs(f)}`),
+  settings: () => call<HotspotSettings>('GET', '/admin/insight/settings'),
+  updateSettings: (s: HotspotSettings) => call<HotspotSettings>('PUT', '/admin/insight/settings', s),
   alerts: () => call<{ unseen: number; items: HotspotView[] }>('GET', '/admin/insight/alerts'),
   markSeen: async (ids: string[], unseenAfter: number) => {
     await call<void>('POST', '/admin/insight/alerts/seen', { ids });

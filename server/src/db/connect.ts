@@ -37,6 +37,11 @@ export async function dropRetiredIndexes(db = mongoose.connection.db!): Promise<
 /** Connects mongoose and creates every schema-declared index before serving. */
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {
   mongoose.set('strictQuery', true);
+  // Mongoose formats a stack trace (`new Error().stack`) at every query's exec, only to show it if the same
+  // query object is ever run twice (a bug we would see as "Query was already executed" anyway). Under tsx
+  // source maps make each one costly: 3 % of the server's CPU in bench:pipeline's drain (docs/ARCHITECTURE.md,
+  // "Speed of the delivery path, sixth pass").
+  mongoose.set('skipOriginalStackTraces', true);
   await mongoose.connect(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 10_000 });
   await detectDialect(mongoose.connection.db!);
   // Create every collection before serving, so concurrent first inserts do not

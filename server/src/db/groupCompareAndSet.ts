@@ -32,7 +32,11 @@ const PER_STATEMENT = 'sspMatched';
  * applied" (the rate limits then count a request that was not let through —
  * the safe side).
  */
-export function createGroupCompareAndSet(db: () => mongoose.mongo.Db, collectionName: string, opts: { maxBatch?: number; perStatement?: boolean } = {}) {
+export function createGroupCompareAndSet(
+  db: () => mongoose.mongo.Db,
+  collectionName: string,
+  opts: { maxBatch?: number; perStatement?: boolean; writeConcern?: mongoose.mongo.WriteConcernSettings } = {},
+) {
   const maxBatch = opts.maxBatch ?? 200;
   /** Whether the server answers per statement: unknown until its first answer (`false` forces one command per statement: tests). */
   let perStatement: boolean | undefined = opts.perStatement;
@@ -45,6 +49,7 @@ export function createGroupCompareAndSet(db: () => mongoose.mongo.Db, collection
       update: collectionName,
       updates: batch.map((s) => ({ q: s.filter, u: s.update, multi: false, upsert: false })),
       ordered: false,
+      ...(opts.writeConcern ? { writeConcern: opts.writeConcern } : {}),
     });
     if (res.writeErrors?.length) throw Object.assign(new Error(`compare-and-set failed: ${res.writeErrors[0].errmsg}`), { writeErrors: res.writeErrors });
     const matched = res[PER_STATEMENT] as number[] | undefined;

@@ -4,7 +4,7 @@ import data from '../geo/shanghai-districts.json' with { type: 'json' };
 import type { AuditService } from '../audit/auditService';
 import type { TokenService } from '../auth/tokens';
 import type { AppContext, AppState } from '../http/context';
-import { AppError, badRequest } from '../http/errors';
+import { AppError, badRequest, notFound } from '../http/errors';
 import { allow, bodyOf, parse } from '../http/middleware';
 import { districtScope } from '../reports/reportSearch';
 import { addDays } from './contribution';
@@ -75,6 +75,14 @@ export function insightRoutes(deps: { insight: InsightService; tokens: TokenServ
   });
   router.get('/hotspots', analyst, async (ctx) => {
     ctx.body = await insight.hotspots(queryOf(ctx, insight.today()));
+  });
+  /** The reports of one hotspot (what its row and its alert open); a hotspot outside the account's districts is not found. */
+  router.get('/hotspots/:id/reports', analyst, async (ctx) => {
+    const id = ctx.params.id;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw notFound();
+    const found = await insight.hotspotReports(id, scopeOf(ctx));
+    if (!found) throw notFound();
+    ctx.body = found;
   });
   router.get('/trends', analyst, async (ctx) => {
     ctx.body = await insight.trends(queryOf(ctx, insight.today()));

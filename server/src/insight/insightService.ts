@@ -1,4 +1,5 @@
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
+import type { ReportRepository } from '../reports/reportRepository';
 import { createBucketCache, type BucketDoc } from './bucketCache';
 import { addDays, bucketId, CITY, COUNTERS, daysBetween, factFromStored, shanghaiDay, dayStart, LABELS_ID, NONE, zoneScope, type Counters, type Part, type Timing } from './contribution';
 import { AlertSeen, Fact as FactModel, Hotspot, InsightSettings, reportIdsOf, type HotspotDoc, type HotspotSettings, type StoredFact } from './insightModel';
@@ -119,8 +120,38 @@ export function previousPeriod(from: string, to: string) {
 /** The same dates a year earlier. */
 const yearEarlier = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4) === '-02-29' ? '-02-28' : d.slice(4)}`;
 
-export function createInsightService() {
+/** A report as a 数据看板 list shows it (a 堵点's or a hotspot's reports), linking to its console page by `id`. */
+export interface ListedReport {
+  id: string;
+  ticketNo: string | null;
+  category: { code: string; name: string } | null;
+  district: { code: string; name: string } | null;
+  createdAt: string;
+  status: string | null;
+}
+
+/** The most reports one 堵点 or hotspot list returns (its `total` says how many there are). */
+export const LIST_LIMIT = 200;
+
+export function createInsightService(deps: { repo?: Pick<ReportRepository, 'findByIds'> } = {}) {
   const cache = createBucketCache();
+
+  /** The reports' ticket numbers, categories and statuses, in the order asked (a report since deleted keeps its id only). */
+  async function listed(rows: { id: string; at: Date | string }[]): Promise<ListedReport[]> {
+    const docs = deps.repo ? await deps.repo.findByIds(rows.map((r) => r.id)) : [];
+    const byId = new Map(docs.map((d) => [String(d._id), d]));
+    return rows.map((r) => {
+      const d = byId.get(r.id);
+      return {
+        id: r.id,
+        ticketNo: d?.ticketNo ?? null,
+        category: d?.category?.code ? { code: d.category.code, name: d.category.name ?? d.category.code } : null,
+        district: d?.district?.code ? { code: d.district.code, name: d.district.name ?? d.district.code } : null,
+        createdAt: new Date(d?.createdAt ?? r.at).toISOString(),
+        status: d?.status ?? null,
+      };
+    });
+  }
 
   async function labels(): Promise<{ c: Record<string, Label>; z: Record<string, string> }> {
     const doc = (await cache.getMany([LABELS_ID])).get(LABELS_ID) as { c?: Record<string, Label>; z?: Record<string, string> } | null;
@@ -256,24 +287,54 @@ export function createInsightService() {
     return { items };
   }
 
-  /** The reports of one pair in the period (opening a 堵点), newest first. */
-  async function pairReports(q: Query & { district: string; cat: string }, limit = 200) {
+  /**
+   * The reports of one pair in the period (opening a 堵点), newest first: the first `limit`, and `total`, how
+   * many the pair has (the 堵点's count).
+   */
+  async function pairReports(q: Query & { district: string; cat: string }, limit = LIST_LIMIT) {
+    const filter = { district: q.district, cat: q.cat, ...(q.zone ? { zone: q.zone } : {}), day: { $gte: q.from, $lte: q.to } };
     // Raw driver: the loose schema would make mongoose's strictQuery drop these filters.
-    const rows = (await FactModel.collection
-      .find({ district: q.district, cat: q.cat, ...(q.zone ? { zone: q.zone } : {}), day: { $gte: q.from, $lte: q.to } } as never)
-      .sort({ at: -1 })
-      .limit(limit)
-      .toArray()) as unknown as StoredFact[];
-    return { items: rows.map(factFromStored).map((f) => ({ id: f._id, at: f.at, resolved: f.resolved, rating: f.rating })) };
+    const [rows, total] = await Promise.all([
+      FactModel.collection.find(filter as never).sort({ at: -1 }).limit(limit).toArray() as unknown as Promise<StoredFact[]>,
+      FactModel.collection.countDocuments(filter as never),
+    ]);
+    const facts = rows.map(factFromStored);
+    const reports = new Map((await listed(facts.map((f) => ({ id: f._id, at: f.at })))).map((r) => [r.id, r]));
+    return { total, limit, items: facts.map((f) => ({ ...reports.get(f._id)!, at: f.at, resolved: f.resolved, rating: f.rating })) };
+  }
+
+  /**
+   * The first-level category a `category` filter means for hotspots (they are per first-level category):
+   * a second-level code maps to its parent.
+   */
+  async function firstLevelOf(category: string | null): Promise<string | null> {
+    if (!category) return null;
+    const { c } = await labels();
+    return c[category]?.p ?? category;
   }
 
   async function hotspots(q: Query) {
     const start = dayStart(q.from);
     const end = dayStart(addDays(q.to, 1));
     const docs = (await Hotspot.collection.find({ lastAt: { $gte: start }, firstAt: { $lt: end } } as never).sort({ lastAt: -1 }).limit(500).toArray()) as unknown as HotspotDoc[];
-    const shown = docs.filter((h) => !q.districts || q.districts.includes(hotspotDistrictCode(h))).filter((h) => !q.category || q.category === h.parent);
+    const parent = await firstLevelOf(q.category);
+    const shown = docs.filter((h) => !q.districts || q.districts.includes(hotspotDistrictCode(h))).filter((h) => !parent || parent === h.parent);
     const reportIds = await reportIdsOf(shown.map((h) => h._id));
-    return { items: shown.map((h) => presentHotspot(h, reportIds.get(h._id) ?? [])) };
+    // `firstLevel`: the first-level category the filter was applied as (a second-level filter means its parent).
+    return { firstLevel: parent, items: shown.map((h) => presentHotspot(h, reportIds.get(h._id) ?? [])) };
+  }
+
+  /**
+   * The reports of one hotspot (newest first, the first `limit`; `total` all of them), for an account that
+   * sees its district (`districts` null: all); null when it does not exist or is outside them.
+   */
+  async function hotspotReports(id: string, districts: string[] | null, limit = LIST_LIMIT) {
+    const h = (await Hotspot.collection.findOne({ _id: id } as never)) as unknown as HotspotDoc | null;
+    if (!h || (districts && !districts.includes(hotspotDistrictCode(h)))) return null;
+    const ids = (await reportIdsOf([id])).get(id) ?? [];
+    const newest = ids.slice(-limit).reverse();
+    const items = await listed(newest.map((r) => ({ id: r, at: h.lastAt })));
+    return { hotspot: presentHotspot(h, ids), total: ids.length, limit, items };
   }
 
   /**
@@ -310,6 +371,7 @@ export function createInsightService() {
         previous,
         yearAgo,
         delta: count - previous,
+        yearDelta: count - yearAgo,
         change: change(count, previous),
         yearChange: change(count, yearAgo),
         spark: spark.get(e.cat) ?? [],
@@ -317,7 +379,10 @@ export function createInsightService() {
     });
     const rising = [...items].filter((i) => i.delta > 0).sort((a, b) => b.delta - a.delta).slice(0, 20);
     const falling = [...items].filter((i) => i.delta < 0).sort((a, b) => a.delta - b.delta).slice(0, 20);
-    return { items: items.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta)), rising, falling };
+    // The same ranking against the same dates a year earlier (`yearDelta`).
+    const risingYear = [...items].filter((i) => i.yearDelta > 0).sort((a, b) => b.yearDelta - a.yearDelta).slice(0, 20);
+    const fallingYear = [...items].filter((i) => i.yearDelta < 0).sort((a, b) => a.yearDelta - b.yearDelta).slice(0, 20);
+    return { items: items.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta)), rising, falling, risingYear, fallingYear };
   }
 
   /** Per category, counts per week (periods over 60 days) or per day. */
@@ -365,7 +430,7 @@ export function createInsightService() {
     return { items: Object.entries(z).map(([id, title]) => ({ id, title })).sort((a, b) => a.title.localeCompare(b.title, 'zh')) };
   }
 
-  return { zones, overview, blockers, pairReports, hotspots, trends, alerts, markSeen, settings, updateSettings, today: () => shanghaiDay(new Date()) };
+  return { zones, overview, blockers, pairReports, hotspots, hotspotReports, trends, alerts, markSeen, settings, updateSettings, today: () => shanghaiDay(new Date()) };
 }
 
 

@@ -52,6 +52,8 @@ const FLUSH_MAX = 5000;
 export const DEFAULT_MAX_LAG_MS = 3000;
 /** reports held while the writer yields (maxLagMs) past which it writes regardless (memory) */
 const MAX_QUEUE = 5000;
+/** reports the scan keeps aside while it reads the older part of a window (see scan) */
+const UPPER_MAX = 20_000;
 /** the scan re-reads this far behind its cursor: writes stamped earlier may commit later */
 const SCAN_MARGIN_MS = 10_000;
 /**
@@ -970,28 +972,66 @@ export function createRollupWriter(deps: {
     let from = Math.max(0, cursor - SCAN_MARGIN_MS);
     const until = Date.now() + SCAN_MARGIN_MS; // later changes: the next scan (its cursor is `newest`)
     let newest = cursor;
+    const at = (r: ReportLike) => new Date(r.updatedAt as Date).getTime();
     // Oldest first, as batches must come (detectHotspots decides a batch's points oldest first, and a hotspot is
     // completed by a later report): time windows [from, from + width), each read newest first and stopped after
     // BATCH + 1 reports (repo.changedSince: a descending sort, which the embedded database walks on the
     // `updatedAt` index and stops; it does not stream an ascending one, so "oldest first, limit 200" read and
-    // sorted every report since `from` for each page, n²/400 decoded reports for a catch-up of n). A window
-    // holding more than BATCH is halved and read again (one page of reads lost); one holding few is doubled next.
+    // sorted every report since `from` for each page, n²/400 decoded reports for a catch-up of n).
+    // A window holding more than BATCH is not read again narrower: its page is the window's newest BATCH + 1, so
+    // it holds EVERY report stamped after its oldest one (`edge`). Those are kept aside (`upper`) and the rest of
+    // the window, [from, edge], is read next the same way; once a read holds a page or less, it is processed,
+    // then the parts kept aside, oldest first. So each report is read once (those stamped at an edge twice). The
+    // narrowing this replaces discarded each overflowing page and, from a cursor far behind the reports (a
+    // writer's first scan, as in bench:pipeline's drain), stepped back up through the empty years before them
+    // again after every narrowing: 2,000 reports cost 4,600–6,600 decoded reports (docs/ARCHITECTURE.md, "Speed of
+    // the delivery path, sixth pass"). At most UPPER_MAX reports are kept aside (memory): past that the newest
+    // parts are dropped, and read again as later windows.
     let width = 60_000;
     while (from <= until) {
-      const to = Math.min(from + width, until + 1);
-      const page = await paced(() => repo.changedSince(new Date(from), BATCH + 1, new Date(to - 1)));
-      if (page.length > BATCH && to - from > 1) {
-        // Narrower: half the window, or less where the page shows how dense its newest part is.
-        const spread = new Date(page[0].updatedAt).getTime() - new Date(page.at(-1)!.updatedAt).getTime();
-        width = Math.max(1, Math.min(Math.floor((to - from) / 2), spread));
-        continue;
+      let to = Math.min(from + width, until + 1);
+      let end = to;
+      const upper: { reports: ReportLike[]; to: number }[] = []; // newest part first; `to`: its exclusive upper bound
+      let held = 0;
+      let taken = 0;
+      let oldestTaken: number | null = null;
+      const take = async (newestFirst: ReportLike[]) => {
+        if (!newestFirst.length) return;
+        oldestTaken ??= at(newestFirst.at(-1)!);
+        taken += newestFirst.length;
+        newest = Math.max(newest, at(newestFirst[0]));
+        await processOldestFirst(newestFirst);
+      };
+      for (;;) {
+        const page = await paced(() => repo.changedSince(new Date(from), BATCH + 1, new Date(to - 1)));
+        if (page.length <= BATCH || to - from <= 1) {
+          // The rest of the window (a window of one instant is taken whole, whatever it holds: limit 0).
+          await take(page.length > BATCH ? await repo.changedSince(new Date(from), 0, new Date(from)) : page);
+          break;
+        }
+        const edge = at(page.at(-1)!);
+        let above = page.filter((r) => at(r) > edge);
+        const partTo = to;
+        if (above.length) to = edge + 1;
+        else {
+          // The whole page at one instant: that instant, whole, is the part kept aside.
+          above = await repo.changedSince(new Date(edge), 0, new Date(edge));
+          to = edge;
+        }
+        upper.push({ reports: above, to: partTo });
+        held += above.length;
+        while (held > UPPER_MAX) {
+          held -= upper.shift()!.reports.length;
+          end = upper[0]?.to ?? to;
+        }
       }
-      // The whole window (a window of one instant is taken whole, whatever it holds: limit 0).
-      const whole = page.length > BATCH ? await repo.changedSince(new Date(from), 0, new Date(from)) : page;
-      await processOldestFirst(whole);
-      if (whole.length) newest = Math.max(newest, new Date(whole[0].updatedAt as Date).getTime());
-      from = to;
-      if (whole.length < BATCH / 2) width *= 2;
+      for (const part of upper.reverse()) await take(part.reports);
+      // The next window: about a page, judged by this one's density (from its oldest report read, where parts were
+      // dropped or the window began far before its reports); a sparse one doubles.
+      const span = end - (oldestTaken ?? from);
+      if (taken < BATCH / 2) width *= 2;
+      else width = Math.max(1, Math.floor((Math.max(1, span) * BATCH) / taken));
+      from = end;
     }
     // Reports stamped later than that (another instance's clock ahead): taken whole, as the unbounded scan did.
     const ahead = await repo.changedSince(new Date(until + 1), 0);

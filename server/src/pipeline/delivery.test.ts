@@ -6,7 +6,8 @@ import { makeJpeg, multipart } from '../../test/images';
 import { createDispatcher, backoffMs, DeliveryLease } from './dispatcher';
 import { webhookConnector } from './connectors';
 import { sign, signedHeaders, verify } from './signature';
-import { countDeliveries, storedReport } from '../../test/reportStore';
+import { countDeliveries, setDeliveryFields, storedDelivery, storedReport } from '../../test/reportStore';
+import mongoose from 'mongoose';
 import { silentLogger } from '../log';
 
 let s: TestServer;
@@ -196,6 +197,67 @@ test.serial('a dispatcher claims each delivery once: a scan that runs while a ba
   for (const id of ids) t.is(fake.received.filter((r) => r.body.reportId === id).length, 1, `${id} delivered once`);
   t.true(claimed.length >= ids.length);
   t.is(new Set(claimed).size, claimed.length, `each attempt claimed once (${claimed.length - new Set(claimed).size} claimed again)`);
+});
+
+test.serial('outcomes go as one grouped command; a statement whose compare-and-set fails leaves that delivery as the other writer left it (pending: delivered again later), the others delivered', async (t) => {
+  fake.fail('none');
+  const ids: string[] = [];
+  for (let i = 0; i < 6; i++) ids.push((await submitReport()).report.id);
+  const victim = ids[2];
+  // Every `update` command on the outbox: which report ids its statements pin.
+  const db = mongoose.connection.db!;
+  const command = db.command.bind(db);
+  const outcomeCommands: string[][] = [];
+  db.command = ((cmd: Record<string, any>, options?: never) => {
+    if (cmd.update === 'deliveries') outcomeCommands.push((cmd.updates as { q: { _id: string } }[]).map((u) => u.q._id).filter((id) => ids.includes(id)));
+    return command(cmd, options);
+  }) as typeof db.command;
+  // A pipeline that answers all six at once (so their outcomes are written together); while they are under
+  // way, another instance records an attempt of the victim's (as after its claim had lapsed there).
+  let waiting: (() => void)[] = [];
+  let holdFirstRound = true;
+  const delivered: string[] = [];
+  const connector = {
+    name: 'webhook' as const,
+    async deliver(p: { reportId: string; ticketNo: string }) {
+      delivered.push(p.reportId);
+      if (holdFirstRound && ids.includes(p.reportId)) {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length < ids.length) return;
+          holdFirstRound = false;
+          void setDeliveryFields(victim, { attempts: 1, lastError: 'webhook HTTP 500 (another instance)', nextAttemptAt: new Date(Date.now() + 200), due: new Date(Date.now() + 200) }).then(() => {
+            for (const w of waiting) w();
+            waiting = [];
+          });
+        });
+      }
+      return { externalId: `EXT-${p.ticketNo}` };
+    },
+  };
+  const d = createDispatcher({ repo: s.services.repo, connector, categories: s.services.categories, signer: s.services.signer, log: silentLogger, publicBaseUrl: 'http://127.0.0.1:9', batchSize: 50 });
+  try {
+    await d.tick();
+    const grouped = outcomeCommands.find((c) => c.includes(victim));
+    t.truthy(grouped);
+    t.true(grouped!.length > 1, `the victim's outcome shared its command (${grouped!.length} statements of ours)`);
+    for (const id of ids.filter((x) => x !== victim)) t.like(await storedDelivery(id), { state: 'delivered', attempts: 1, externalId: `EXT-${(await storedReport(id))!.ticketNo}` });
+    // Not overwritten: the other instance's attempt stands, and the delivery stays due for another go.
+    const kept = await storedDelivery(victim);
+    t.like(kept, { state: 'pending', attempts: 1, lastError: 'webhook HTTP 500 (another instance)', deliveredAt: null });
+    t.truthy(kept!.due);
+    // Retryable: once due, it is delivered (again under its idempotency key) and recorded.
+    await new Promise((r) => setTimeout(r, 250));
+    for (let i = 0; i < 20 && (await storedDelivery(victim))!.state === 'pending'; i++) {
+      await d.tick();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    t.like(await storedDelivery(victim), { state: 'delivered', attempts: 2 });
+    t.is(delivered.filter((id) => id === victim).length, 2);
+  } finally {
+    db.command = command;
+    await d.stop();
+  }
 });
 
 test('webhook connector (node:http, kept-alive): a 2xx answer is a delivery; no answer in time, a dropped connection and a 5xx are DeliveryErrors', async (t) => {

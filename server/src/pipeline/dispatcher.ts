@@ -184,6 +184,8 @@ export function createDispatcher(opts: DispatcherOptions) {
   async function deliverOne(claimed: DeliveryDoc, report: DeliverableReport | undefined, lease: string): Promise<void> {
     let delivery = claimed;
     const id = String(claimed._id);
+    /** What the outcome's compare-and-set expects: the attempt claimed, still pending (see recordDelivery). */
+    let claimedAttempt: { state: 'pending'; attempts?: number } = { state: 'pending', attempts: claimed.attempts };
     if (Date.now() - (scannedAt.get(claimed) ?? Infinity) > leaseMs / 2) {
       // Read a while ago by a scan: another instance may have delivered or rescheduled it since.
       // (A fresher read is covered by the claims: a delivery in the last slot blocks ours.)
@@ -191,6 +193,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       const same = fresh?.state === 'pending' && fresh.nextAttemptAt?.getTime() === claimed.nextAttemptAt?.getTime();
       if (!same) return;
       delivery = fresh;
+      claimedAttempt = { state: 'pending', attempts: fresh.attempts };
     }
     if (!report) {
       if (Date.now() - delivery.createdAt.getTime() < ORPHAN_AFTER_MS) {
@@ -199,15 +202,16 @@ export function createDispatcher(opts: DispatcherOptions) {
         await DeliveryLease.deleteOne({ _id: lease, owner });
         return;
       }
-      await opts.repo.recordDelivery(id, 'pending', { state: 'dead', lastError: 'report not stored (its submit never completed)' });
-      opts.log.warn('delivery without a report dead-lettered', { reportId: id });
+      if (await opts.repo.recordDelivery(id, claimedAttempt, { state: 'dead', lastError: 'report not stored (its submit never completed)' })) opts.log.warn('delivery without a report dead-lettered', { reportId: id });
       return;
     }
     const doc = report;
     const attempts = delivery.attempts ?? 0;
     const info = doc.category?.code ? await opts.categories.info(doc.category.code) : null;
-    // The same rule as the deadline stored at dispatch (reports/deadline.ts), so both sides agree.
-    const dueAt = deadlineFor(doc, info?.deadlineHours ?? null);
+    // A deadline already stored (a triage decision stores one) is the one the pipeline is told; otherwise the
+    // same rule as the deadline stored at dispatch (reports/deadline.ts), so both sides agree even if a
+    // category's hours are edited in between.
+    const dueAt = doc.dueAt ?? deadlineFor(doc, info?.deadlineHours ?? null);
     const payload = buildPayload(doc, { department: info?.department ?? null, dueAt }, opts.signer, opts.publicBaseUrl);
     let externalId: string | null;
     try {
@@ -217,8 +221,9 @@ export function createDispatcher(opts: DispatcherOptions) {
       recordOutcome(false);
       const dead = attempts + 1 >= maxAttempts;
       const nextAttemptAt = new Date(Date.now() + backoffMs(attempts, base, cap));
-      await opts.repo.recordDelivery(id, 'pending', { state: dead ? 'dead' : 'pending', attempts: attempts + 1, lastError: message, nextAttemptAt });
-      if (!dead && !stopped) {
+      const recorded = await opts.repo.recordDelivery(id, claimedAttempt, { state: dead ? 'dead' : 'pending', attempts: attempts + 1, lastError: message, nextAttemptAt });
+      // Not recorded: another instance took this delivery over meanwhile (its outcome stands); its retry is theirs.
+      if (recorded && !dead && !stopped) {
         const retry = setTimeout(() => {
           retryTimers.delete(retry);
           // The report is read again when this is claimed: it may have changed meanwhile (triage).
@@ -232,11 +237,17 @@ export function createDispatcher(opts: DispatcherOptions) {
       return;
     }
     recordOutcome(true);
-    // On the hot path: no re-read; only the claim holder writes this, and the condition stays in the filter.
-    // Grouped with the batch's other outcomes (one write for many), on the small outbox document, not the
-    // report. If this write fails, the delivery stays pending and goes again after its claim lapses, under
-    // the same idempotency key.
-    await opts.repo.recordDelivery(id, 'pending', { state: 'delivered', attempts: attempts + 1, deliveredAt: new Date(), externalId, lastError: null, connector: opts.connector.name });
+    // On the hot path: no re-read; only the claim holder writes this, and the condition (the attempt claimed,
+    // still pending) stays in the filter. Grouped with the batch's other outcomes (one command for many, each
+    // learning its own result), on the small outbox document, not the report. If this write fails, the
+    // delivery stays pending and goes again after its claim lapses, under the same idempotency key.
+    const recorded = await opts.repo.recordDelivery(id, claimedAttempt, { state: 'delivered', attempts: attempts + 1, deliveredAt: new Date(), externalId, lastError: null, connector: opts.connector.name });
+    if (!recorded) {
+      // The outbox document moved on since the claim (another instance recorded this attempt, or a later one):
+      // what it holds stands. Still pending, it is delivered again, under the same idempotency key.
+      opts.log.warn('delivery outcome not recorded: the delivery changed since it was claimed', { ticketNo: doc.ticketNo });
+      return;
+    }
     if ((doc.effects ?? []).length) opts.onDelivered?.(id); // follow-ups were waiting for the ticket
   }
 

@@ -77,6 +77,7 @@ const TABLE: Record<string, Expected> = {
   'GET /api/v1/admin/insight/blockers': { staff: ['admin', 'analyst'] },
   'GET /api/v1/admin/insight/blockers/reports': { staff: ['admin', 'analyst'] },
   'GET /api/v1/admin/insight/hotspots': { staff: ['admin', 'analyst'] },
+  'GET /api/v1/admin/insight/hotspots/:id/reports': { staff: ['admin', 'analyst'] },
   'GET /api/v1/admin/insight/trends': { staff: ['admin', 'analyst'] },
   'GET /api/v1/admin/insight/alerts': { staff: ['admin', 'analyst'] },
   'POST /api/v1/admin/insight/alerts/seen': { staff: ['admin', 'analyst'] },

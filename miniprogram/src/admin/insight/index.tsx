@@ -1,11 +1,12 @@
-import { Picker, Text, View } from '@tarojs/components';
-import { useRouter } from '@tarojs/taro';
+import { Input, Picker, Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { INSIGHT_TOOLTIPS, SHANGHAI_DISTRICTS } from '@ssp/shared';
+import { INSIGHT_TOOLTIPS, SHANGHAI_DISTRICTS, STATUS_LABELS, type ReportStatus } from '@ssp/shared';
 import { ApiError, currentSession } from '../../services/api';
-import { insight, type Blocker, type HotspotView, type Overview, type TrendItem } from '../../services/insight';
+import { categoryTree } from '../../services/categories';
+import { insight, type Blocker, type HotspotSettings, type HotspotView, type ListedReport, type Overview, type Trends, type TrendItem } from '../../services/insight';
 import { ConsoleLayout } from '../ConsoleLayout';
-import { useAdminGuard } from '../useAdmin';
+import { can, useAdminGuard } from '../useAdmin';
 import { Chart } from './Chart';
 import { exportCsv } from './csv';
 import '../admin.scss';
@@ -39,8 +40,8 @@ function Metric({ label, value, sub, tip, testId }: { label: string; value: stri
   );
 }
 
-/** A panel with a chart and its table view; both export the same rows to CSV. */
-function Panel(props: { title: string; tip: string; testId: string; header: string[]; rows: Cell[][]; chart?: ReactNode; csvName: string; onRow?: (i: number) => void; extra?: ReactNode }) {
+/** A panel with a chart and its table view; both export the same rows to CSV. `headerTips`: a column's tooltip, by its header. */
+function Panel(props: { title: string; tip: string; testId: string; header: string[]; rows: Cell[][]; chart?: ReactNode; csvName: string; onRow?: (i: number) => void; extra?: ReactNode; headerTips?: Record<string, string> }) {
   const [asTable, setAsTable] = useState(!IS_H5 || !props.chart);
   return (
     <View className='card insight-panel' data-testid={props.testId}>
@@ -66,7 +67,10 @@ function Panel(props: { title: string; tip: string; testId: string; header: stri
         <View className='insight-table' data-testid={`${props.testId}-table`}>
           <View className='insight-tr insight-th'>
             {props.header.map((h) => (
-              <Text key={h} className='insight-td'>{h}</Text>
+              <Text key={h} className='insight-td' {...(props.headerTips?.[h] ? ({ title: props.headerTips[h] } as object) : {})}>
+                {h}
+                {props.headerTips?.[h] ? ' ⓘ' : ''}
+              </Text>
             ))}
           </View>
           {props.rows.length === 0 && <Text className='muted'>没有数据</Text>}
@@ -83,6 +87,149 @@ function Panel(props: { title: string; tip: string; testId: string; header: stri
   );
 }
 
+/** A status code in Chinese (the console's labels). */
+const statusName = (s: string | null) => (s ? (STATUS_LABELS[s as ReportStatus] ?? s) : '—');
+const openReport = (id: string) => void Taro.navigateTo({ url: `/admin/report/index?id=${id}` });
+
+/** The reports of a 堵点 or a hotspot: ticket number (opens the report's console page), category, time, status. */
+function ReportList(props: { title: string; testId: string; total: number; items: (ListedReport & { rating?: string | null })[]; onClose: () => void }) {
+  const { total, items } = props;
+  return (
+    <View className='card insight-reports' data-testid={props.testId}>
+      <View className='insight-panel-head'>
+        <Text className='card-title'>
+          {props.title}：共 {total} 件{total > items.length ? `，下面是最新的 ${items.length} 件` : ''}
+        </Text>
+        <Text className='insight-link' onClick={props.onClose} data-testid={`${props.testId}-close`}>
+          收起
+        </Text>
+      </View>
+      <View className='insight-table'>
+        <View className='insight-tr insight-th'>
+          {['工单号', '分类', '提交时间', '状态'].map((h) => (
+            <Text key={h} className='insight-td'>{h}</Text>
+          ))}
+        </View>
+        {items.map((r) => (
+          <View key={r.id} className='insight-tr'>
+            <Text className='insight-td insight-link' onClick={() => openReport(r.id)} data-testid='listed-report'>
+              {r.ticketNo ?? r.id}
+            </Text>
+            <Text className='insight-td'>{r.category?.name ?? '—'}</Text>
+            <Text className='insight-td'>{time(r.createdAt)}</Text>
+            <Text className='insight-td'>
+              {statusName(r.status)}
+              {r.rating ? ` · ${RATING_NAMES[r.rating] ?? r.rating}` : ''}
+            </Text>
+          </View>
+        ))}
+      </View>
+    </View>
+  );
+}
+const RATING_NAMES: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
+
+const SETTING_FIELDS: { key: keyof HotspotSettings; label: string; unit: string }[] = [
+  { key: 'minReports', label: '最少件数', unit: '件' },
+  { key: 'radiusM', label: '半径', unit: '米' },
+  { key: 'windowHours', label: '时间窗', unit: '小时' },
+];
+
+/** The hotspot rule: admins change it here (saved through PUT …/settings, audited); analysts see it read-only. */
+function HotspotSettingsCard({ tip }: { tip: string }) {
+  const editable = can('admin');
+  const [saved, setSaved] = useState<HotspotSettings | null>(null);
+  const [draft, setDraft] = useState<Record<keyof HotspotSettings, string>>({ minReports: '', radiusM: '', windowHours: '' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState('');
+  const show = (v: HotspotSettings) => {
+    setSaved(v);
+    setDraft({ minReports: String(v.minReports), radiusM: String(v.radiusM), windowHours: String(v.windowHours) });
+  };
+  useEffect(() => {
+    void insight.settings().then(show, () => setMessage('热点规则加载失败'));
+  }, []);
+  const save = async () => {
+    setErrors({});
+    setMessage('');
+    // Sent as typed (an empty or non-numeric field as null): the API says what is wrong with each, in Chinese.
+    const num = (v: string) => (v.trim() === '' || Number.isNaN(Number(v)) ? null : Number(v));
+    try {
+      show(await insight.updateSettings({ minReports: num(draft.minReports), radiusM: num(draft.radiusM), windowHours: num(draft.windowHours) } as unknown as HotspotSettings));
+      setMessage('已保存，新规则用于此后收到的诉求');
+    } catch (e) {
+      if (e instanceof ApiError) {
+        setErrors(e.fieldErrors());
+        setMessage(e.message);
+      } else setMessage('保存失败');
+    }
+  };
+  return (
+    <View className='card insight-settings' data-testid='hotspot-settings'>
+      <Text className='card-title' {...({ title: tip } as object)}>
+        热点规则 <Text className='muted'>ⓘ</Text>
+      </Text>
+      <Text className='muted insight-panel-tip'>{tip}</Text>
+      {!editable && saved && (
+        <Text data-testid='hotspot-settings-readonly'>
+          {saved.radiusM} 米内、{saved.windowHours} 小时内同一一级分类满 {saved.minReports} 件（只有管理员可以修改）
+        </Text>
+      )}
+      {editable && (
+        <View className='insight-settings-form'>
+          {SETTING_FIELDS.map((f) => (
+            <View key={f.key} className='insight-settings-field'>
+              <Text className='insight-settings-label' id={`hs-${f.key}`}>
+                {f.label}（{f.unit}）
+              </Text>
+              <Input
+                className='f-input'
+                type='number'
+                value={draft[f.key]}
+                onInput={(e) => setDraft({ ...draft, [f.key]: e.detail.value })}
+                data-testid={`hotspot-${f.key}`}
+                {...({ 'aria-labelledby': `hs-${f.key}` } as object)}
+              />
+              {errors[f.key] && (
+                <Text className='insight-field-error' data-testid={`hotspot-${f.key}-error`}>
+                  {errors[f.key]}
+                </Text>
+              )}
+            </View>
+          ))}
+          <View className='c-btn' role='button' onClick={() => void save()} data-testid='hotspot-settings-save'>
+            保存
+          </View>
+        </View>
+      )}
+      {message && (
+        <Text className={Object.keys(errors).length ? 'insight-field-error' : 'muted'} data-testid='hotspot-settings-message' {...({ role: 'status' } as object)}>
+          {message}
+        </Text>
+      )}
+    </View>
+  );
+}
+
+/** The category filter's choices: all, then each first-level category followed by its second-level ones. */
+function useCategoryOptions() {
+  const [options, setOptions] = useState<{ code: string; name: string; label: string; parent: string | null }[]>([{ code: '', name: '全部分类', label: '全部分类', parent: null }]);
+  useEffect(() => {
+    void categoryTree().then(
+      (tree) =>
+        setOptions([
+          { code: '', name: '全部分类', label: '全部分类', parent: null },
+          ...tree.categories.flatMap((f) => [
+            { code: f.code, name: f.name, label: `${f.name}（全部）`, parent: null },
+            ...(f.children ?? []).map((c) => ({ code: c.code, name: c.name, label: `\u3000${f.name} › ${c.name}`, parent: f.code as string | null })),
+          ]),
+        ]),
+      () => {},
+    );
+  }, []);
+  return options;
+}
+
 export default function InsightDashboard() {
   const ok = useAdminGuard();
   const DISTRICT_OPTIONS = useMemo(() => districtOptions(currentSession()?.user.districts), []);
@@ -90,20 +237,25 @@ export default function InsightDashboard() {
   // `?district=` opens the page on one district (a link someone shared).
   const params = useRouter().params;
   const [district, setDistrict] = useState(params.district ?? '');
+  const [category, setCategory] = useState(params.category ?? '');
+  const CATEGORY_OPTIONS = useCategoryOptions();
   const [overview, setOverview] = useState<Overview | null>(null);
   const [blockers, setBlockers] = useState<Blocker[]>([]);
   const [hotspots, setHotspots] = useState<HotspotView[]>([]);
-  const [trends, setTrends] = useState<{ rising: TrendItem[]; falling: TrendItem[] }>({ rising: [], falling: [] });
+  const [hotspotsFirstLevel, setHotspotsFirstLevel] = useState<string | null>(null);
+  const [trends, setTrends] = useState<Pick<Trends, 'rising' | 'falling' | 'risingYear' | 'fallingYear'>>({ rising: [], falling: [], risingYear: [], fallingYear: [] });
   const [alerts, setAlerts] = useState<HotspotView[]>([]);
   const [zone, setZone] = useState('');
   const [zones, setZones] = useState<{ id: string; title: string }[]>([]);
   const [geoJson, setGeoJson] = useState<unknown>(null);
-  const [pair, setPair] = useState<{ blocker: Blocker; items: { id: string; at: string; resolved: boolean; rating: string | null }[] } | null>(null);
+  const [pair, setPair] = useState<{ blocker: Blocker; total: number; items: (ListedReport & { rating: string | null })[] } | null>(null);
+  /** A hotspot's reports, shown where it was opened: under the alerts or under the 热点 table. */
+  const [spot, setSpot] = useState<{ hotspot: HotspotView; total: number; items: ListedReport[]; at: 'alerts' | 'table' } | null>(null);
   const [error, setError] = useState('');
 
   const to = shanghaiToday();
   const from = minusDays(to, days - 1);
-  const filter = useMemo(() => ({ from, to, district: district || undefined, zone: zone || undefined }), [from, to, district, zone]);
+  const filter = useMemo(() => ({ from, to, district: district || undefined, category: category || undefined, zone: zone || undefined }), [from, to, district, category, zone]);
   const zoneOptions = [{ id: '', title: '全部渠道' }, ...zones];
 
   const load = useCallback(async () => {
@@ -113,7 +265,8 @@ export default function InsightDashboard() {
       setOverview(o);
       setBlockers(b.items);
       setHotspots(h.items);
-      setTrends({ rising: t.rising, falling: t.falling });
+      setHotspotsFirstLevel(h.firstLevel);
+      setTrends({ rising: t.rising, falling: t.falling, risingYear: t.risingYear, fallingYear: t.fallingYear });
       setAlerts(a.items);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : '加载失败');
@@ -134,7 +287,14 @@ export default function InsightDashboard() {
 
   const openPair = async (b: Blocker) => {
     const r = await insight.pairReports({ from, to, district: b.district.code, category: b.category.code, zone: zone || undefined });
-    setPair({ blocker: b, items: r.items });
+    setPair({ blocker: b, total: r.total, items: r.items });
+  };
+  const openHotspot = async (h: HotspotView, at: 'alerts' | 'table') => {
+    try {
+      setSpot({ ...(await insight.hotspotReports(h.id)), at });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : '加载失败');
+    }
   };
   const markSeen = async (ids: string[]) => {
     const left = alerts.filter((a) => !ids.includes(a.id));
@@ -147,8 +307,9 @@ export default function InsightDashboard() {
     () =>
       o && {
         tooltip: { trigger: 'axis' },
-        legend: { data: ['本期', '上期'] },
-        grid: { left: 40, right: 16, top: 32, bottom: 28 },
+        // The legend above the plot, right-aligned; the grid leaves it room (containLabel keeps the axis labels inside).
+        legend: { data: ['本期', '上期'], top: 0, right: 8 },
+        grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
         xAxis: { type: 'category', data: o.byDay.map((d) => d.date.slice(5)) },
         yAxis: { type: 'value', minInterval: 1 },
         series: [
@@ -166,6 +327,17 @@ export default function InsightDashboard() {
         xAxis: { type: 'value', minInterval: 1 },
         yAxis: { type: 'category', inverse: true, data: o.byCategory.slice(0, 12).map((c) => c.name) },
         series: [{ type: 'bar', data: o.byCategory.slice(0, 12).map((c) => c.count), itemStyle: { color: '#1a5fb4' } }],
+      },
+    [o],
+  );
+  const firstLevelOption = useMemo(
+    () =>
+      o && {
+        tooltip: {},
+        grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: 'value', minInterval: 1 },
+        yAxis: { type: 'category', inverse: true, data: o.byFirstLevel.map((c) => c.name) },
+        series: [{ type: 'bar', data: o.byFirstLevel.map((c) => c.count), itemStyle: { color: '#26a269' } }],
       },
     [o],
   );
@@ -188,6 +360,45 @@ export default function InsightDashboard() {
   if (!ok) return <View className='page' />;
   const T = INSIGHT_TOOLTIPS;
   const trendRows = (list: TrendItem[]) => list.map((t) => [t.category.name, t.category.parentName, t.count, t.previous, signed(t.change), t.yearAgo, signed(t.yearChange)] as Cell[]);
+  /** One trend panel: the rises, then the falls, ranked by `by` (vs the previous period, or vs a year earlier). */
+  const trendPanel = (by: 'previous' | 'year') => {
+    const [up, down] = by === 'previous' ? [trends.rising, trends.falling] : [trends.risingYear, trends.fallingYear];
+    const delta = (t: TrendItem) => (by === 'previous' ? t.delta : t.yearDelta);
+    const id = by === 'previous' ? 'panel-trends' : 'panel-trends-year';
+    return (
+      <Panel
+        title={by === 'previous' ? '趋势：与上期相比升降最多' : '趋势：与去年同期相比升降最多'}
+        tip={by === 'previous' ? T.trend : T.trendYear}
+        testId={id}
+        csvName={`${by === 'previous' ? '趋势_环比' : '趋势_同比'}_${from}_${to}`}
+        header={trendHeader}
+        rows={trendRows([...up, ...down])}
+        chart={
+          <View>
+            {[['上升', up], ['下降', down]].map(([label, list]) => (
+              <View key={label as string} data-testid={`${id}-${label === '上升' ? 'up' : 'down'}`}>
+                <Text className='insight-trend-head'>{label as string}</Text>
+                {(list as TrendItem[]).slice(0, 5).map((t) => (
+                  <View key={t.category.code} className='insight-trend'>
+                    <Text className='insight-trend-name'>{t.category.name}</Text>
+                    <Text className={delta(t) > 0 ? 'up' : 'down'}>
+                      {delta(t) > 0 ? '▲' : '▼'} {Math.abs(delta(t))}（{by === 'previous' ? `上期 ${t.previous}，环比 ${signed(t.change)}` : `去年同期 ${t.yearAgo}，同比 ${signed(t.yearChange)}`}）
+                    </Text>
+                    <View className='insight-spark'>
+                      <Chart option={sparkOption(t)} height={36} />
+                    </View>
+                  </View>
+                ))}
+                {(list as TrendItem[]).length === 0 && <Text className='muted'>没有{label as string}的分类</Text>}
+              </View>
+            ))}
+          </View>
+        }
+      />
+    );
+  };
+  // The first level the API applied a second-level filter as (from the reports' own categories).
+  const categoryNote = hotspotsFirstLevel && hotspotsFirstLevel !== category ? `（热点按一级分类成簇：已按「${CATEGORY_OPTIONS.find((x) => x.code === hotspotsFirstLevel)?.name ?? hotspotsFirstLevel}」显示）` : '';
   const trendHeader = ['二级分类', '一级分类', '本期', '上期', '环比', '去年同期', '同比'];
 
   return (
@@ -202,6 +413,11 @@ export default function InsightDashboard() {
           ))}
           <Picker mode='selector' range={DISTRICT_OPTIONS.map((d) => d.name)} onChange={(e) => setDistrict(DISTRICT_OPTIONS[Number(e.detail.value)].code)}>
             <Text className='insight-chip' data-testid='district-picker'>{DISTRICT_OPTIONS.find((d) => d.code === district)?.name} ▾</Text>
+          </Picker>
+          <Picker mode='selector' range={CATEGORY_OPTIONS.map((c) => c.label)} onChange={(e) => setCategory(CATEGORY_OPTIONS[Number(e.detail.value)].code)}>
+            <Text className='insight-chip' data-testid='category-picker' {...({ title: T.category } as object)}>
+              {CATEGORY_OPTIONS.find((c) => c.code === category)?.name ?? category} ▾
+            </Text>
           </Picker>
           {zones.length > 0 && (
             <Picker mode='selector' range={zoneOptions.map((z) => z.title)} onChange={(e) => setZone(zoneOptions[Number(e.detail.value)].id)}>
@@ -230,9 +446,14 @@ export default function InsightDashboard() {
               <Text>
                 {a.category.name} · {a.district.name} · {a.count} 件 · 半径 {a.radiusM} 米 · {time(a.firstAt)} — {time(a.lastAt)}
               </Text>
-              <Text className='insight-link' onClick={() => void markSeen([a.id])} data-testid={`alert-seen-${a.id}`}>
-                标为已读
-              </Text>
+              <View className='insight-panel-actions'>
+                <Text className='insight-link' onClick={() => void openHotspot(a, 'alerts')} data-testid={`alert-open-${a.id}`}>
+                  查看诉求
+                </Text>
+                <Text className='insight-link' onClick={() => void markSeen([a.id])} data-testid={`alert-seen-${a.id}`}>
+                  标为已读
+                </Text>
+              </View>
             </View>
           ))}
           <Text className='insight-link' onClick={() => void markSeen(alerts.map((a) => a.id))} data-testid='alerts-seen'>
@@ -240,6 +461,8 @@ export default function InsightDashboard() {
           </Text>
         </View>
       )}
+
+      {spot?.at === 'alerts' && <ReportList title={`热点 · ${spot.hotspot.category.name} · ${spot.hotspot.district.name}`} testId='hotspot-reports' total={spot.total} items={spot.items} onClose={() => setSpot(null)} />}
 
       {o && (
         <View className='insight-metrics' data-testid='overview'>
@@ -285,7 +508,7 @@ export default function InsightDashboard() {
             chart={dayOption && <Chart option={dayOption} height={420} testId='days-chart' />}
           />
           <Panel
-            title='分类分布'
+            title='二级分类分布'
             tip={T.byCategory}
             testId='panel-categories'
             csvName={`分类件数_${from}_${to}`}
@@ -294,29 +517,16 @@ export default function InsightDashboard() {
             chart={categoryOption && <Chart option={categoryOption} height={360} testId='categories-chart' />}
           />
           <Panel
-            title='趋势：上升最多'
-            tip={T.trend}
-            testId='panel-trends'
-            csvName={`趋势_${from}_${to}`}
-            header={trendHeader}
-            rows={trendRows([...trends.rising, ...trends.falling])}
-            chart={
-              <View>
-                {[...trends.rising.slice(0, 5), ...trends.falling.slice(0, 5)].map((t) => (
-                  <View key={t.category.code} className='insight-trend'>
-                    <Text className='insight-trend-name'>{t.category.name}</Text>
-                    <Text className={t.delta > 0 ? 'up' : 'down'}>
-                      {t.delta > 0 ? '▲' : '▼'} {Math.abs(t.delta)}（环比 {signed(t.change)}，同比 {signed(t.yearChange)}）
-                    </Text>
-                    <View className='insight-spark'>
-                      <Chart option={sparkOption(t)} height={36} />
-                    </View>
-                  </View>
-                ))}
-                {trends.rising.length + trends.falling.length === 0 && <Text className='muted'>没有变化</Text>}
-              </View>
-            }
+            title='一级分类分布'
+            tip={T.byFirstLevel}
+            testId='panel-first-level'
+            csvName={`一级分类件数_${from}_${to}`}
+            header={['一级分类', '件数']}
+            rows={o.byFirstLevel.map((c) => [c.name, c.count])}
+            chart={firstLevelOption && <Chart option={firstLevelOption} height={Math.max(160, 36 * o.byFirstLevel.length + 24)} testId='first-level-chart' />}
           />
+          {trendPanel('previous')}
+          {trendPanel('year')}
         </View>
       )}
 
@@ -327,29 +537,23 @@ export default function InsightDashboard() {
         csvName={`堵点_${from}_${to}`}
         header={['区', '二级分类', '件数', '环比', '集中度', '解决率', '满意率', '综合分']}
         rows={blockers.map((b) => [b.district.name, b.category.name, b.count, signed(b.change), pct(b.concentration), pct(b.resolutionRate), pct(b.satisfactionRate), b.score])}
+        headerTips={{ 件数: T.count, 环比: T.change, 集中度: T.concentration, 解决率: T.blockerResolution, 满意率: T.satisfactionRate, 综合分: T.score }}
         onRow={(i) => void openPair(blockers[i])}
-        extra={<Text className='muted insight-panel-tip'>点一行查看这组诉求。件数：{T.count}；{T.concentration}；{T.satisfactionRate}</Text>}
+        extra={<Text className='muted insight-panel-tip'>点一行查看这组诉求。件数：{T.count}；环比：{T.change}；{T.concentration}；{T.blockerResolution}；{T.satisfactionRate}</Text>}
       />
-      {pair && (
-        <View className='card' data-testid='pair-reports'>
-          <Text className='card-title'>
-            {pair.blocker.district.name} · {pair.blocker.category.name}：{pair.items.length} 件
-          </Text>
-          {pair.items.map((r) => (
-            <Text key={r.id} className='insight-alert-item'>
-              {time(r.at)} · {r.resolved ? '已办结' : '未办结'} {r.rating ? `· ${r.rating}` : ''} · {r.id}
-            </Text>
-          ))}
-        </View>
-      )}
+      {pair && <ReportList title={`${pair.blocker.district.name} · ${pair.blocker.category.name}`} testId='pair-reports' total={pair.total} items={pair.items} onClose={() => setPair(null)} />}
       <Panel
         title='热点'
-        tip={T.hotspot}
+        tip={`${T.hotspot}${categoryNote}`}
         testId='panel-hotspots'
         csvName={`热点_${from}_${to}`}
         header={['一级分类', '区', '件数', '中心', '半径（米）', '首件', '末件']}
         rows={hotspots.map((h) => [h.category.name, h.district.name, h.count, `${h.center.lat},${h.center.lng}`, h.radiusM, time(h.firstAt), time(h.lastAt)])}
+        onRow={(i) => void openHotspot(hotspots[i], 'table')}
+        extra={<Text className='muted insight-panel-tip'>点一行查看这个热点的诉求。</Text>}
       />
+      {spot?.at === 'table' && <ReportList title={`热点 · ${spot.hotspot.category.name} · ${spot.hotspot.district.name}`} testId='hotspot-reports' total={spot.total} items={spot.items} onClose={() => setSpot(null)} />}
+      <HotspotSettingsCard tip={T.hotspotSettings} />
     </View>
     </ConsoleLayout>
   );
