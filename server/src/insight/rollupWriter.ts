@@ -2,6 +2,7 @@ import type { mongo } from 'mongoose';
 import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { findByIds } from '../db/findByIds';
+import { onlyDuplicateKeys } from '../db/errors';
 import { periodic } from '../periodic';
 import type { ReportRepository } from '../reports/reportRepository';
 import { diff, emitContribution, factFromStored, factOf, labelsOf, type ReportLike, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
@@ -12,10 +13,10 @@ import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, 
  * Keeps the rollups in step with the reports. ONE writer, and every write it
  * makes goes through one serial queue in this process (`exclusive`).
  *
- * Why: the embedded FerretDB's `$inc` is a read and a separate write (20
- * concurrent `$inc`s of one counter left it at 5), so concurrent writers
- * would lose increments. A single sequential writer makes each `$inc` a
- * read-modify-write nobody races. Crash safety comes from a journal: a batch's
+ * Why one: each `$inc` on its own is atomic on both databases (on the embedded
+ * FerretDB since patch 0002), but two writers computing "new − old" for the
+ * same report from the same old fact would both apply it. A single sequential
+ * writer applies each report's change once. Crash safety comes from a journal: a batch's
  * increments are first stored in one document (`insight_state.journal`, a
  * single-document write), then applied to each bucket with that bucket's
  * `j` (last journal applied) raised to the batch's sequence number in the
@@ -121,11 +122,7 @@ interface Journal {
 type Collection = mongo.Collection;
 type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
 
-const duplicate = (err: unknown) => {
-  const e = (err as { code?: number; writeErrors?: { code?: number } | { code?: number }[] }).writeErrors;
-  const list = Array.isArray(e) ? e : e ? [e] : [err as { code?: number }];
-  return list.every((w) => w.code === 11000);
-};
+const duplicate = onlyDuplicateKeys;
 
 /** A paced command's pause is at most this long (ms). */
 const PACE_MAX_MS = 20;
@@ -670,8 +667,8 @@ export function createRollupWriter(deps: {
    * later ones exactly as if written already (the in-memory memberships and the new hotspots' statistics).
    *
    * Concurrency: only the writer writes hotspots and members, and every write it makes runs in its one
-   * serial queue (`exclusive`), so the `$inc`s (a read and a separate write on the embedded FerretDB)
-   * never race. Crash safety: a replayed journal runs this again for its points; a point whose member
+   * serial queue (`exclusive`), so no two of its read-then-write steps interleave (each `$inc` is atomic
+   * by itself, patch 0002 on the embedded FerretDB). Crash safety: a replayed journal runs this again for its points; a point whose member
    * document exists is done. A joined hotspot's update is guarded by `last ≠ the batch's last joiner` and
    * sets `last`; the members are written after it, oldest first, so after a crash the members missing are
    * the latest joiners of each hotspot, the replay folds the same last joiner, its update matches nothing
