@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { ConfigError, loadDatabaseConfig } from '../src/config';
 import { openScriptDatabase } from '../src/db/scriptDatabase';
+import { databaseConfigOrExit } from './databaseConfig';
 import { exportDatabase, importDatabase } from '../src/db/transfer';
 
 const [command, dirArg, ...flags] = process.argv.slice(2);
@@ -20,14 +20,7 @@ if ((command !== 'export' && command !== 'import') || !dirArg) {
 }
 // Relative to where `npm run` was typed, not to server/.
 const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), dirArg);
-let config: ReturnType<typeof loadDatabaseConfig>;
-try {
-  config = loadDatabaseConfig();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(2);
-}
+const config = databaseConfigOrExit();
 const database = await openScriptDatabase(config, (l) => console.error(l));
 if (database.source === 'running') console.error(`using the running server's embedded database at ${database.uri}`);
 const { uri, dbName, stop } = database;

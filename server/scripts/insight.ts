@@ -10,9 +10,9 @@
  * that has just stopped left behind, on MONGODB_URI).
  */
 import mongoose from 'mongoose';
-import { ConfigError, loadDatabaseConfig } from '../src/config';
 import { connectDatabase } from '../src/db/connect';
 import { openScriptDatabase } from '../src/db/scriptDatabase';
+import { databaseConfigOrExit } from './databaseConfig';
 import { createRollupWriter, rebuildDoneSince, requestRebuild, writerAlive } from '../src/insight/rollupWriter';
 import { createLogger } from '../src/log';
 import { createReportRepository } from '../src/reports/reportRepository';
@@ -25,14 +25,7 @@ async function main() {
     console.error('usage: npm run insight -- rebuild [--here]');
     process.exit(2);
   }
-  let config: ReturnType<typeof loadDatabaseConfig>;
-  try {
-    config = loadDatabaseConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(2);
-  }
+  const config = databaseConfigOrExit();
   const database = await openScriptDatabase(config, (l) => console.error(l));
   console.error(
     database.source === 'uri' ? 'database: MONGODB_URI' : database.source === 'running' ? `database: the running server's embedded database (${config.DATA_DIR})` : `database: the embedded database in ${config.DATA_DIR} (no server running on it)`,
