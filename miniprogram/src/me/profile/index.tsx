@@ -1,6 +1,6 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n';
 import { usePageMode } from '../../lib/elder';
 import { usePageTitle } from '../../lib/pageTitle';
@@ -23,12 +23,25 @@ export default function ProfilePage() {
   // After 删除 the page has nothing left to show: without a way on, the resident sat on a lone banner.
   const [deleted, setDeleted] = useState(false);
 
-  useDidShow(() => {
+  // Loaded when the page shows and also on mount: in the H5 build a hash-only navigation to this page has once
+  // left the summary unloaded for 30 s in a browser test (useDidShow apparently not fired); one load at a time,
+  // so the mount and the first show do not ask twice (nor send a resident who is not signed in to log in twice).
+  const loading = useRef(false);
+  const load = () => {
+    if (loading.current) return;
+    loading.current = true;
     void (async () => {
-      if (!(await requireLogin())) return;
-      myData().then(setData, (err) => setError(err instanceof ApiError ? err.message : t('common.loadFailed')));
+      try {
+        if (!(await requireLogin())) return;
+        await myData().then(setData, (err) => setError(err instanceof ApiError ? err.message : t('common.loadFailed')));
+      } finally {
+        loading.current = false;
+      }
     })();
-  });
+  };
+  useDidShow(load);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- on mount only; later shows go through useDidShow
+  useEffect(load, []);
 
   const download = async () => {
     // A failed download says so (it used to fail silently, leaving the resident waiting for a file).
