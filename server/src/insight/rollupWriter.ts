@@ -122,7 +122,6 @@ interface Journal {
 type Collection = mongo.Collection;
 type AnyBulkWriteOperation = mongo.AnyBulkWriteOperation;
 
-const duplicate = onlyDuplicateKeys;
 
 /** A paced command's pause is at most this long (ms). */
 const PACE_MAX_MS = 20;
@@ -146,10 +145,10 @@ async function bulkIgnoringApplied(coll: Collection, ops: AnyBulkWriteOperation[
     try {
       await paced(() => coll.bulkWrite(chunk, { ordered: false }));
     } catch (err) {
-      if (!duplicate(err)) throw err;
+      if (!onlyDuplicateKeys(err)) throw err;
       for (const op of chunk) {
         await coll.bulkWrite([op], { ordered: true }).catch((e: unknown) => {
-          if (!duplicate(e)) throw e;
+          if (!onlyDuplicateKeys(e)) throw e;
         });
       }
     }
@@ -195,7 +194,7 @@ async function writeDocs(coll: Collection, writes: DocWrite[], known: (id: strin
     const matched = await paced(() => coll.bulkWrite(chunk.map((w) => w.update(false)), { ordered: false })).then(
       (r) => r.matchedCount,
       (err: unknown) => {
-        if (!duplicate(err)) throw err;
+        if (!onlyDuplicateKeys(err)) throw err;
         return -1;
       },
     );
@@ -208,7 +207,7 @@ async function writeDocs(coll: Collection, writes: DocWrite[], known: (id: strin
     try {
       await paced(() => coll.insertMany(chunk.map((w) => w.insert()) as never[], { ordered: false }));
     } catch (err) {
-      if (!duplicate(err)) throw err;
+      if (!onlyDuplicateKeys(err)) throw err;
       await bulkIgnoringApplied(coll, chunk.map((w) => w.update(true)));
     }
   }
