@@ -55,6 +55,44 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<voi
   await dropRetiredIndexes();
 }
 
+/**
+ * Drops a model's collection and makes it again, empty, with its indexes (dropping beats emptying on the embedded
+ * database, which deletes a document at a time).
+ *
+ * The embedded database's registry makes a collection as CREATE TABLE then CREATE INDEX, and a CI run once saw the
+ * second fail right after a drop of the same name ("SQL logic error: index <table>__id_ already exists": a pooled
+ * SQLite connection still judged it by the schema from before the drop). FerretDB undoes the half-made collection
+ * when that happens, so asking again is safe, and the next ask sees the current schema. A query of another client
+ * may also make the collection meanwhile (NamespaceExists): that one is as good as ours.
+ */
+export async function recreateCollection(model: mongoose.Model<any>, attempts = 5): Promise<void> {
+  await model.collection.drop().catch((err: { code?: number }) => {
+    if (err.code !== 26) throw err; // NamespaceNotFound: nothing to drop
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await model.createCollection();
+      break;
+    } catch (err) {
+      const { code, message } = err as { code?: number; message?: string };
+      if (code === 48) break; // NamespaceExists
+      if (attempt >= attempts || !/already exists/.test(String(message))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await model.createIndexes();
+      return;
+    } catch (err) {
+      // the same race between this call and a concurrent one that made the collection; asked again it finds the
+      // index and does nothing
+      if (attempt >= attempts || !/already exists/.test(String((err as Error)?.message))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
 export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();
 }

@@ -3,6 +3,7 @@ import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { findByIds } from '../db/findByIds';
 import { onlyDuplicateKeys } from '../db/errors';
+import { recreateCollection } from '../db/connect';
 import { periodic } from '../periodic';
 import type { ReportRepository } from '../reports/reportRepository';
 import { diff, emitContribution, factFromStored, factOf, labelsOf, type ReportLike, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
@@ -1047,20 +1048,7 @@ export function createRollupWriter(deps: {
     const phases: Record<string, number> = { read: 0, compute: 0, factsWait: 0, buckets: 0, geo: 0 };
     // Dropped and made again, not emptied: FerretDB deletes a document at a time, decoding each first
     // (a million facts took longer than writing them).
-    for (const model of [FactModel, Bucket, GeoCell]) {
-      await model.collection.drop().catch((err: { code?: number }) => {
-        if (err.code !== 26) throw err; // NamespaceNotFound: nothing to drop
-      });
-      await model.createCollection().catch((err: { code?: number }) => {
-        if (err.code !== 48) throw err; // NamespaceExists: a reader's query made it meanwhile
-      });
-      await model.createIndexes().catch(async (err: { message?: string }) => {
-        // The embedded database can lose a race between this call and a concurrent one that made the
-        // collection (SQLite: "index … already exists"); asked again it finds the index and does nothing.
-        if (!/already exists/.test(String(err?.message))) throw err;
-        await model.createIndexes();
-      });
-    }
+    for (const model of [FactModel, Bucket, GeoCell]) await recreateCollection(model);
     knownLabels.clear();
     knownBuckets.clear();
     appliedV.clear();
