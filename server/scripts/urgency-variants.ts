@@ -6,7 +6,7 @@
  * thresholds reaching recall 0.90 and 0.95 (pooled over the folds), and 紧急 / 次紧急 P and R at two
  * fixed threshold pairs. `errors` prints every text the chosen design gets wrong (tab-separated:
  * writer, register, truth, prediction, probabilities, rule verdict, text) — what the rules were
- * revised from. The comparison table is in the README (issue 12, third round).
+ * revised from. The comparison table is in docs/LOG.md (issue 12, third round).
  */
 import { readdirSync } from 'node:fs';
 import { URGENCY_MODEL_DEFAULTS, URGENCY_THRESHOLDS, urgencyInput } from '../src/classification/classifier';
@@ -245,7 +245,7 @@ export function scopedTokens(text: string, grams: 'u' | 'ub' = 'u', markOnly = f
 }
 
 /**
- * The fourth round's comparison (README): every design with all its parts named. Run it twice, as
+ * The fourth round's comparison (docs/LOG.md, "Classification, fourth round"): every design with all its parts named. Run it twice, as
  * leave-one-writer-out and with FRESH=w9.jsonl,w10.jsonl (models trained without w9 and w10, scored on
  * them: the only writers no rule was revised from).
  */

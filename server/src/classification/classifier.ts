@@ -45,8 +45,8 @@ export interface ClassifierTrainOptions {
 /**
  * The leaf and first-level models' weights, rounded after training to 8-bit integers with a float32 scale per
  * feature row (issue 12, branch `clq8`): 3.9 MB instead of 15.6 MB, and a quarter of the bytes read per feature of
- * a text. Chosen by leave-one-writer-out over the 19 training writers against float32 and int16 (README,
- * "Classification weights in 8 bits"). The urgency models stay float32 (about 1 MB, and their thresholds are fine).
+ * a text. Chosen by leave-one-writer-out over the 19 training writers against float32 and int16 (docs/LOG.md,
+ * "Classifier weights in 8 bits"). The urgency models stay float32 (about 1 MB, and their thresholds are fine).
  */
 export const DEFAULT_WEIGHT_FORMAT: WeightFormat = 'int8';
 
@@ -55,7 +55,7 @@ export const DEFAULT_WEIGHT_FORMAT: WeightFormat = 'int8';
  * round a second softmax regression; now a naive-Bayes-style scorer on the same TF-IDF vectors (naiveBayes.ts),
  * which weighs each n-gram by how much more often it occurs in one category than in the others and so leans
  * less on the training writers' exact phrasing: leave-one-writer-out over the 13 training writers, first level
- * 0.863 → see README "Classification, sixth round" for the table it was chosen by. Every kind is a linear model
+ * 0.863 → see docs/LOG.md "Classification, sixth round" for the table it was chosen by. Every kind is a linear model
  * of the same shape (features × 15 + bias), so storage, size and scoring are unchanged.
  */
 export const FIRST_LEVEL_MODELS = {
@@ -70,17 +70,17 @@ export const DEFAULT_FIRST_LEVEL_MODEL: FirstLevelModelKind = 'mnb';
  * Urgency from the trained model (text features + characters + the rules' signals, averaged with the
  * same without the signals): 紧急 when P(urgent) reaches `urgent`, otherwise 次紧急 when P(urgent) +
  * P(semi_urgent) reaches `semiUrgent`. Chosen by leave-one-writer-out validation on the training
- * corpus (scripts/urgency-variants.ts, tables in the README, fourth round), leaning to recall: a false
+ * corpus (scripts/urgency-variants.ts, tables in docs/LOG.md, "Classification, fourth round"), leaning to recall: a false
  * 紧急 costs a glance, a missed one a life. There, over 11 writers: 紧急 P 0.831 R 0.969, 次紧急 P 0.570
  * R 0.847; on the folds of the four writers no rule was written from (w9–w12): 紧急 P 0.892 R 0.963,
  * 次紧急 P 0.824 R 0.850.
- * Sixth round (README, "次紧急 recall on new writers"): 0.18 / 0.08 with urgentOverSemi 0.5, chosen by
+ * Sixth round (docs/LOG.md, "Urgency, sixth round (issue 12): 次紧急 recall on new writers"): 0.18 / 0.08 with urgentOverSemi 0.5, chosen by
  * leave-one-writer-out over all 13 writers (scripts/writer-cv.ts --urgency): 紧急 P 0.840 R 0.964,
  * 次紧急 P 0.619 R 0.878, where 0.2 / 0.08 alone gave 0.840 / 0.967 and 0.611 / 0.864 with the same rules.
  * After merging the sixth round (naive-Bayes first level, 17 writers with w15–w18), the same validation over all
- * 17 writers (README, "Urgency after the sixth-round merges"): ×0.5 紧急 P 0.866 R 0.974, 次紧急 P 0.602 R 0.886;
+ * 17 writers (docs/LOG.md: "Urgency, sixth round", its "With w15–w18 in the corpus"; "After the second 2026-11-30 session's merges"): ×0.5 紧急 P 0.866 R 0.974, 次紧急 P 0.602 R 0.886;
  * ×0.7 紧急 P 0.882 R 0.969, 次紧急 P 0.605 R 0.907 — ×0.7 taken (紧急 recall −0.005, both other figures up).
- * Issue-12 review (README, "Set-aside dangers"): where the rules set every danger aside, 0.7 for 紧急 and 0.7 for
+ * Issue-12 review (docs/LOG.md, "Set-aside dangers"): where the rules set every danger aside, 0.7 for 紧急 and 0.7 for
  * 次紧急 (from 0.18 / 0.08). Leave-one-writer-out over the 19 writers is flat from 0.4 to 0.7 (紧急) and from 0.6 to 0.7
  * (次紧急): 紧急 P 0.881 → 0.883 R 0.975 → 0.974, 次紧急 P 0.661 → 0.671 R 0.919 → 0.913, no set-aside text labelled 普通
  * raised (29 before); the top of that range, because the shipped model gives short set-aside texts P(紧急) up to
@@ -102,7 +102,7 @@ export interface UrgencyThresholds {
    * (2026-11-30, seventh round) A live 紧急 rule match is 紧急 whenever P(紧急) ≥ ruleFloor: neither the `urgent`
    * threshold nor the ratio may overrule it, only a model all but sure it is no emergency (a rule wording
    * the writers use in a harmless sense). On fresh writers the model talked live matches down to 次紧急
-   * (井盖丢了…黑洞在路中间, P(紧急) 0.38 against P(次紧急) 0.58). 0.08 chosen by leave-one-writer-out (README,
+   * (井盖丢了…黑洞在路中间, P(紧急) 0.38 against P(次紧急) 0.58). 0.08 chosen by leave-one-writer-out (docs/LOG.md,
    * "紧急 recall on new writers"): the largest floor that keeps the folds' highest 紧急 recall. Absent = no floor.
    */
   ruleFloor?: number;
@@ -111,7 +111,7 @@ export interface UrgencyThresholds {
    * `allDangerSetAside`: negated, over, or the resident says 不紧急) and none fires live, 紧急 needs P(紧急) ≥
    * setAsideUrgent and 次紧急 needs P(紧急) + P(次紧急) ≥ setAsideSemi instead of `urgent` / `semiUrgent`. The model
    * had overruled the rules there (上周煤气味已经处理好了 came out 次紧急, 没有煤气味 紧急 with the 119 banner). Chosen by
-   * leave-one-writer-out (README, "Set-aside dangers"); above 1 = never. Absent = the ordinary thresholds.
+   * leave-one-writer-out (docs/LOG.md, "Set-aside dangers"); above 1 = never. Absent = the ordinary thresholds.
    */
   setAsideUrgent?: number;
   setAsideSemi?: number;
@@ -127,7 +127,7 @@ const URGENCY_LEVELS: Urgency[] = ['normal', 'semi_urgent', 'urgent'];
  * single characters as a block of their own (features.ts `charFeatures`, L2-normalised × `charScale`),
  * then the rules' signals (urgency.ts URGENCY_SIGNALS), each appended as one more column with
  * `signalScale` (the text part is L2-normalised, so 1 is "as strong as the whole text").
- * charScale 0.5 was chosen by leave-one-writer-out (README, fourth round: 0.3, 0.5, 0.7 and 1 compared).
+ * charScale 0.5 was chosen by leave-one-writer-out (docs/LOG.md, "Classification, fourth round": 0.3, 0.5, 0.7 and 1 compared).
  */
 export const URGENCY_MODEL_DEFAULTS = { signalScale: 1, charScale: 0.5, textOnlyWeight: 0.5 };
 
@@ -137,7 +137,7 @@ export const URGENCY_MODEL_DEFAULTS = { signalScale: 1, charScale: 0.5, textOnly
  * averaged in with weight `textOnlyWeight`. The rules were written from the training writers' wording;
  * a model that reads them leans on them, and on a writer no rule was written from (w9, w10 before
  * import) the average found 紧急 at recall 0.90 with precision 0.90 where the rules-led model alone
- * had 0.85 (README, fourth round).
+ * had 0.85 (docs/LOG.md, "Classification, fourth round").
  */
 export interface UrgencyTextPart {
   chars: CharVocabulary;
@@ -206,7 +206,7 @@ const PRAISE = /想(说声|说一声)?谢谢|谢谢(他们|师傅|那位|这位)
  * A live urgency rule (negation, past and fear already ruled out) names its category as surely as
  * an admin's keyword: 「燃气味很重」 is a gas leak (公共安全) however the rest of the text reads, where the
  * words pulled it to 水电燃气. Its leaf gets `BLEND.ruleBoost`, like a keyword hit (cross-register,
- * README fourth round). Only rules whose category the writers agree on; a code missing from the tree is skipped.
+ * docs/LOG.md, "Classification, fourth round"). Only rules whose category the writers agree on; a code missing from the tree is skipped.
  */
 const RULE_LEAVES: Record<string, string> = { 燃气泄漏: 'gas_leak', 火情: 'fire_hazard', 外墙或高空坠物: 'falling_objects', 电梯困人: 'elevator' };
 const NEGATIVE_KEYWORD_PENALTY = 3;
@@ -489,7 +489,7 @@ export class Classifier {
     // Admin keywords reach the first level through the leaves (their boosts are in fromLeaves). The older softmax
     // direct model got the trained keywords a second time; the NB direct model gets only keywords added after
     // training (an edit tried or saved before the next retrain): on the leave-one-writer-out folds boosting it with
-    // the trained ones cost 2 points (0.935 → 0.912, README sixth round) — their words already weigh in its counts,
+    // the trained ones cost 2 points (0.935 → 0.912, docs/LOG.md "Classification, sixth round") — their words already weigh in its counts,
     // while an edit's new words are news to it.
     for (let f = 0; f < this.firstCodes.length; f++) direct[f] += BLEND.keywordBoost * Math.min(firstHits[f], MAX_KEYWORD_HITS);
     softmaxInPlace(direct);

@@ -31,7 +31,7 @@ jieba.loadDict(Buffer.from(DOMAIN_WORDS.map((w) => `${w} 100000 n`).join('\n')))
 /**
  * Which n-grams a model uses and how a letter's title counts. Stored with the
  * model (a model trained with trigrams must be scored with trigrams); chosen by
- * cross-register validation (scripts/classify-cv.ts, figures in the README).
+ * cross-register validation (scripts/classify-cv.ts, figures in docs/LOG.md, the classification rounds).
  */
 export interface FeatureOptions {
   /** character trigrams besides bigrams */
@@ -75,14 +75,14 @@ export interface FeatureOptions {
   dropNumbers?: boolean;
 }
 
-// Cross-register validation on the writers' corpus (README): trigrams were neutral to slightly worse
+// Cross-register validation on the writers' corpus (docs/LOG.md, first round): trigrams were neutral to slightly worse
 // (address 0.776 vs 0.781, consult 0.795 vs 0.805) at ~40 % more features; the title weight and
 // dropping letter formulas helped letters (0.922 vs 0.916) and cost nothing elsewhere. Second round
 // (w1–w8): numbers reduced and house addresses dropped raised the address register 0.807 → 0.821 with
 // the cross-register mean unchanged (0.865 → 0.867).
 // Fourth round: dropping a resident's self-introduction (persona) raised the elderly register 0.862 → 0.877
 // with the other registers unchanged (±0.003).
-// Fifth round (leave-one-writer-out over the ten writers of two_issues/address texts, w13/w14 included, README):
+// Fifth round (leave-one-writer-out over the ten writers of two_issues/address texts, w13/w14 included, docs/LOG.md):
 // main-problem clause weights (main ×3, set aside ×0.3, requests main, keywords of set-aside clauses ignored)
 // raised two_issues 0.797 → 0.834; ×× placeholders and dropping the leftover number digit, address 0.843 → 0.846
 // alone (0.843 in the combination); the pooled accuracy 0.844 → 0.852. places (学校门口 …) gained nothing, off.

@@ -94,7 +94,7 @@ test('on the held-out files, int8 answers stay within what leave-one-writer-out 
   const summary = `n=${n} first level differs ${firstLevel}, urgency ${urgency}, accuracy ${rightFloat / n} → ${rightInt8 / n}, max |Δconfidence| ${maxConfidence}`;
   t.log(summary);
   // leave-one-writer-out over the 19 writers (9,080 texts): 2 first levels differed, accuracy 0.9385 → 0.9383, max
-  // |Δconfidence| 0.0051 (README, "Classifier weights in 8 bits"); allowed here: 1 text in 1,000, 0.1 point, 0.02
+  // |Δconfidence| 0.0051 (docs/LOG.md, "Classifier weights in 8 bits"); allowed here: 1 text in 1,000, 0.1 point, 0.02
   t.true(firstLevel / n <= 0.001, summary);
   // the urgency models read the text's features and the rules, never the leaf or first-level weights
   t.is(urgency, 0, summary);

@@ -7,7 +7,7 @@ import type { Urgency } from './urgency';
 export const DATA_DIR = path.join(import.meta.dirname, 'data');
 export const SEED_CORPUS = path.join(DATA_DIR, 'seed-corpus.tsv');
 export const HELD_OUT = path.join(DATA_DIR, 'heldout.jsonl');
-/** the writers' training corpus (data/corpus/README.md); the held-out sets in data/heldout/ are never trained on */
+/** the writers' training corpus (provenance: data/README.md); the held-out sets in data/heldout/ are never trained on */
 export const CORPUS_DIR = path.join(DATA_DIR, 'corpus');
 export const HELD_OUT_DIR = path.join(DATA_DIR, 'heldout');
 

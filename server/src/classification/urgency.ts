@@ -71,7 +71,7 @@ const STILL = /现在|又|还在|仍然|至今|到现在|今天|刚刚|刚才/;
 export const NOT_URGENT = /(不|并不|不是很|没那么)(紧急|着急|急)|不急|有空.{0,4}(来|处理)/;
 /**
  * 不急 said of the other of two problems (这个不急, 那个不急, 一件急一件不急, 先不急; 急的是…, 要紧的是…): the resident ranks
- * two things, and the danger told beside it is not called harmless. Leave-one-writer-out (README, "Set-aside dangers"):
+ * two things, and the danger told beside it is not called harmless. Leave-one-writer-out (docs/LOG.md, "Set-aside dangers"):
  * 9 texts labelled 紧急 and 6 labelled 次紧急 were set aside by a 不急 about the other problem. Read for the rules'
  * verdict only; the model's `not_urgent` signal keeps NOT_URGENT (stored models read the signal as trained).
  */

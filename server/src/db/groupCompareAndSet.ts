@@ -10,7 +10,7 @@ const PER_STATEMENT = 'sspMatched';
  * Group commit of single-document compare-and-sets by `_id`, where each
  * caller learns whether ITS condition held (`true`: its update was applied).
  *
- * Why (README "Submit path: one write transaction per batch"): the rate-limit
+ * Why (docs/LOG.md "Submit path: one write transaction per batch"): the rate-limit
  * write is a compare-and-set per resident, and each was its own write
  * transaction on the embedded database — one per submit, while the report and
  * outbox inserts are one per batch. The statements that arrive while one

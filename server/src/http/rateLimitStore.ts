@@ -29,7 +29,7 @@ type Change = { window: string; points: number; msDuration: number; resolve: (w:
 /**
  * The windows of one rule, stored together and written together.
  *
- * Why (README "Benchmarks", issue 8): the library's own `RateLimiterMongo`
+ * Why (docs/LOG.md "Issue 8, submit path: rate limits keyed by `_id`"): the library's own `RateLimiterMongo`
  * keeps each window in its own document, found by a `key` field. A submit
  * (hour and day) then cost two read-modify-writes, each its own SQLite write
  * transaction on the embedded database, and with a filter that pins no `_id`

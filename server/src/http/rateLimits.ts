@@ -75,7 +75,7 @@ export function createRateLimits(settings: Partial<LimitSettings> = {}) {
    * database), so nothing is let through past a limit, across instances. Concurrent takes of all
    * residents share one command (db/groupCompareAndSet.ts), on the embedded database one SQLite
    * transaction: the rate-limit write was one transaction per submit, the submit's only write that
-   * was not grouped (README "Submit path: one write transaction per batch"). False — a window not
+   * was not grouped (docs/LOG.md "Submit path: one write transaction per batch"). False — a window not
    * started or ended, a request that does not fit, no document yet — sends the request the library's
    * way (`consume` below), which decides exactly as before.
    */

@@ -69,7 +69,7 @@ export function reportRoutes(deps: { reports: ReportService; duplicates: Duplica
     };
     // The quota is asked while the report is checked and its outbox document written, not before: the
     // rate-limit write and the outbox insert are then one wait on the database instead of two in a row
-    // (README "Submit path: one write transaction per batch"). The report itself is stored only after a
+    // (docs/LOG.md "Submit path: one write transaction per batch"). The report itself is stored only after a
     // yes (`create` waits for it), so a refused submit stores nothing, as before.
     const admitted = admit();
     admitted.catch(() => {}); // its refusal is thrown below, whichever way `create` ends
