@@ -15,7 +15,9 @@ export const NO_QUOTAS = {
  * the fault test and the benchmarks: resolves once it says it is running.
  * `nodeArgs` go to node before the script (a benchmark's `--cpu-prof`).
  */
-export function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = [], startMs = 60_000): Promise<ChildProcess> {
+// 300 s by default: a process that trains its first model before it listens (a cold classifier cache) took more than
+// 60 s in a CI run on a machine loaded to 20; the wait only matters when something is wrong.
+export function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = [], startMs = 300_000): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, '--import=tsx', 'src/main.ts'], { env: { NODE_ENV: 'test', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     // Not left running when it is given up on (it would hold the test's process open).
