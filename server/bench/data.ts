@@ -27,11 +27,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { OPEN_STATUSES, type ReportStatus } from '@ssp/shared';
 import { startFerretDbBuild } from '../src/db/embeddedDatabase';
-// Only for its index list (the bench writes with the driver, not through the model), so the
-// bench seeds exactly the indexes the application creates.
-// eslint-disable-next-line import-x/no-restricted-paths
-import { DeliveryOutbox, Report } from '../src/reports/reportModel';
-import { EFFECTS_PENDING, UNDATED_PENDING, undelivered } from '../src/reports/reportRepository';
+import { declaredIndexes, EFFECTS_PENDING, UNDATED_PENDING, undelivered } from '../src/reports/reportRepository';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -163,9 +159,9 @@ function makeReport(i: number, total: number, state: Seeded, seqByDay: Map<strin
   };
 }
 
-// reports/reportModel.ts's indexes, with their options (unique ones).
-const INDEXES = Report.schema.indexes() as [Record<string, 1 | -1>, { unique?: boolean }][];
-const OUTBOX_INDEXES = DeliveryOutbox.schema.indexes() as [Record<string, 1 | -1>, { unique?: boolean }][];
+// reports/reportModel.ts's indexes, with their options (unique ones), so the bench seeds exactly the indexes the
+// application creates (it writes with the driver, not through the repository).
+const { reports: INDEXES, deliveries: OUTBOX_INDEXES } = declaredIndexes();
 
 /**
  * The report's document in the delivery outbox (`deliveries`, one per report, as reportRepository.insert

@@ -27,13 +27,14 @@ import { baseTrainingExamples, leavesOf, loadJsonl, seedTreeAsNodes } from '../s
 import { connectDatabase } from '../src/db/connect';
 import { createLogger } from '../src/log';
 import { createReportRepository } from '../src/reports/reportRepository';
+import { createCategoryMoves } from '../src/reports/categoryMoves';
 
 const [command, arg] = process.argv.slice(2);
 
 async function classifierFromDatabase(uri: string, retrain: boolean) {
   await connectDatabase(uri);
   const repo = createReportRepository();
-  const categories = createCategoryService({ usage: repo });
+  const categories = createCategoryService({ usage: createCategoryMoves(repo) });
   await categories.seedIfEmpty();
   const service = createClassificationService({ categories, reviewed: repo, log: createLogger('warn', (l) => process.stderr.write(l + '\n')), confidenceThreshold: 0.5, retrainEvery: 1e9 });
   if (retrain) return { service, result: await service.retrain('command line') };

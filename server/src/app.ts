@@ -37,6 +37,7 @@ import { createDeadlineMonitor } from './pipeline/deadlineMonitor';
 import { createPipelineEvents } from './pipeline/pipelineEvents';
 import { pipelineRoutes } from './pipeline/pipelineRoutes';
 import { createTicketService } from './reports/ticketService';
+import { createCategoryMoves } from './reports/categoryMoves';
 import { createReportService } from './reports/reportService';
 import { createDuplicateService } from './reports/duplicates';
 import { createJoinOffers } from './reports/joinOffers';
@@ -114,7 +115,7 @@ export function createApp(deps: AppDeps) {
   // (categories, classification) get the few queries they need as ports; domains above it
   // (pipeline, notifications) subscribe to its events.
   const repo = createReportRepository();
-  const categories = createCategoryService({ usage: repo });
+  const categories = createCategoryService({ usage: createCategoryMoves(repo) });
   const classification = createClassificationService({
     categories,
     reviewed: repo,

@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { ESLint } from 'eslint';
@@ -29,6 +30,17 @@ test('the Report model: only the repository (and the tests\' report store) may i
   for (const file of ['server/src/reports/reportRepository.ts', 'server/test/reportStore.ts']) {
     t.deepEqual(await restrictedPaths(file, "import { Report } from '../reports/reportModel.js';\nexport const r = Report;\n".replace('../reports/', file.includes('/test/') ? '../src/reports/' : './')), [], file);
   }
+});
+
+test('the model rule has no exemptions in code: no file under server/ switches import-x/no-restricted-paths off', async (t) => {
+  // An `eslint-disable` comment would let a file import the Report model while `npm run lint` stays clean.
+  const files = (await readdir(path.join(REPO_ROOT, 'server'), { recursive: true })).filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.includes('node_modules'));
+  // Spelt in two parts so that this line does not match itself.
+  const directive = new RegExp(`eslint-${'disable'}[^\\n]*no-restricted-paths`);
+  const exempt: string[] = [];
+  for (const f of files) if (directive.test(await readFile(path.join(REPO_ROOT, 'server', f), 'utf8'))) exempt.push(f);
+  t.true(files.length > 100, 'the walk found the server\'s files');
+  t.deepEqual(exempt, []);
 });
 
 test('layers: http/ and db/ use no domain, metrics or audit; metrics and audit use no domain; nothing below reports uses staff', async (t) => {

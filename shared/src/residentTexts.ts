@@ -51,6 +51,8 @@ const TIMELINE_EN: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^已超过办理时限，已督办承办部门$/, () => 'Past its deadline; the department has been pressed to act'],
   [/^又有一位市民反映了同一问题$/, () => 'Another resident reported the same problem'],
   [/^合并了重复诉求 (\S+)$/, (m) => `Merged the duplicate report ${m[1]}`],
+  // A category merge (server reports/categoryMoves.ts); category names stay as staff wrote them.
+  [/^分类已调整为：(.+)（原分类已并入此分类）$/, (m) => `The category is now ${m[1]} (its former category was merged into it)`],
 ];
 
 export function timelineMessageEn(message: string): string {

@@ -40,6 +40,7 @@ test('every text the server writes into a resident\'s timeline or messages has a
     ['与诉求 SH20261129-000002 为同一问题，已合并办理，进展请在该诉求中查看', 'The same problem as report SH20261129-000002: merged into it; follow the progress there'],
     ['办结 7 天内未申请重新办理，诉求自动关闭', 'Closed automatically: no request to reopen within 7 days of resolution'],
     ['已超过办理时限，已督办承办部门', 'Past its deadline; the department has been pressed to act'],
+    ['分类已调整为：噪声扰民 / 夜间施工（原分类已并入此分类）', 'The category is now 噪声扰民 / 夜间施工 (its former category was merged into it)'],
   ];
   for (const [zh, en] of cases) t.is(timelineMessageEn(zh), en, zh);
 });

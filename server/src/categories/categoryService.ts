@@ -37,11 +37,15 @@ export interface CategoryTreeNode extends CategoryNodeView {
 /**
  * What categories need to know about the reports filed under them, without
  * depending on the reports domain (which sits above categories): app.ts
- * hands in the report repository.
+ * hands in reports/categoryMoves.ts. A move carries the successor's time
+ * limits: a moved ticket's deadline follows from its new category.
  */
 export interface CategoryUsage {
   countUsingCategory(code: string): Promise<number>;
-  moveCategory(from: string, to: { code: string; name: string; parentCode: string | null; parentName: string | null }): Promise<number>;
+  moveCategory(
+    from: string,
+    to: { code: string; name: string; parentCode: string | null; parentName: string | null; deadlineHours: { normal: number; urgent: number; semiUrgent: number | null } },
+  ): Promise<number>;
 }
 
 export interface CategoryInfo {
@@ -226,7 +230,8 @@ export function createCategoryService(deps: { usage: CategoryUsage }) {
 
     /**
      * Folds `code` into `into` (same level, enabled): its reports move with it
-     * and it stays as a disabled node pointing at its successor.
+     * (open ones with the successor's deadline, told to the pipeline) and it
+     * stays as a disabled node pointing at its successor.
      */
     async merge(code: string, into: string, by: string): Promise<{ moved: number }> {
       const source = await find(code);
@@ -234,7 +239,7 @@ export function createCategoryService(deps: { usage: CategoryUsage }) {
       if (code === into || (source.parentCode ?? null) !== (target.parentCode ?? null) || target.enabled === false || !source.parentCode) {
         throw new AppError(400, 'CATEGORY_MERGE_INVALID');
       }
-      const targetRef = { code: target.code, name: target.name, parentCode: target.parentCode ?? null, parentName: (await find(target.parentCode!)).name };
+      const targetRef = { code: target.code, name: target.name, parentCode: target.parentCode ?? null, parentName: (await find(target.parentCode!)).name, deadlineHours: hoursOf(target.deadlineHours!) };
       const moved = await deps.usage.moveCategory(code, targetRef);
       generation++;
       await Category.updateOne({ code }, { $set: { enabled: false, mergedInto: into } });

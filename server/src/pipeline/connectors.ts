@@ -40,8 +40,9 @@ export interface FollowUpPayload {
   message: string;
   mediaUrls: string[];
   rating?: string;
-  /** `recategorized`: the category staff chose, and the deadline that follows from it (replaces the `dueAt` delivered) */
+  /** `recategorized`: the category staff chose (in triage, or by merging categories) */
   category?: PipelinePayload['category'];
+  /** `recategorized`: the deadline that follows from the new category; `reopened`: the new round's. Replaces the `dueAt` delivered. */
   dueAt?: string;
   at: string;
 }

@@ -6,6 +6,9 @@ import mongoose from 'mongoose';
 import { PENDING_EFFECTS_DATED } from '../reports/reportRepository';
 import { forgetMigration, migrationDone, rawReport, setReportFields, storedReport } from '../../test/reportStore';
 import { makeJpeg, multipart } from '../../test/images';
+import { limitHours } from '../reports/deadline';
+import { silentLogger } from '../log';
+import { createDeadlineMonitor } from './deadlineMonitor';
 
 let s: TestServer;
 let fake: FakePipeline;
@@ -72,6 +75,84 @@ test.serial('a triage decision after delivery: the stored deadline and the one t
   t.is(last.category.code, 'night_construction');
   t.is(Date.parse(last.dueAt), stored.dueAt!.getTime(), "the pipeline's last word on the deadline is the stored one");
   t.is(decided.body.dueAt, stored.dueAt!.toISOString(), 'and staff see it');
+});
+
+test.serial('a category merge: an open ticket gets the new category\'s deadline, stored and told to the pipeline; a finished one keeps its own', async (t) => {
+  const me = await s.loginCitizen();
+  const admin = await s.loginAdmin();
+  // Two siblings whose limits differ at every level, so whichever level the ticket has, its deadline must change.
+  const leaf = (hours: { normal: number; urgent: number; semiUrgent: number }) => ({ code: `test_${randomUUID().slice(0, 8)}`, parentCode: 'noise', name: `合并测试${hours.normal}`, keywords: ['合并测试'], deadlineHours: hours });
+  const from = leaf({ normal: 48, urgent: 4, semiUrgent: 24 });
+  const into = leaf({ normal: 240, urgent: 24, semiUrgent: 72 });
+  for (const c of [from, into]) t.is((await s.request('POST', '/api/v1/admin/categories', { token: admin.token, json: c })).status, 201);
+  const file = async (description: string) => {
+    const res = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint({ categoryCode: from.code, description }), headers: { 'Idempotency-Key': randomUUID() } });
+    t.is(res.status, 201, JSON.stringify(res.body));
+    t.is(res.body.category?.code, from.code, 'filed under the category the resident picked');
+    return res.body as { id: string; createdAt: string };
+  };
+  const open = await file('晚上楼下一直很吵，影响休息');
+  const finished = await file('楼上装修电钻声音太大');
+  const filedAt = Date.parse(open.createdAt);
+  const level = (await storedReport(open.id))!;
+  t.is((await s.deliverNow(open.id)).delivery?.state, 'delivered');
+  const told = fake.received.find((r) => r.body.event === 'created' && r.body.reportId === open.id)!.body;
+  t.is(Date.parse(told.dueAt), filedAt + limitHours(level, from.deadlineHours) * 3600_000, 'told the first category\'s deadline at delivery');
+  await s.deliverNow(finished.id);
+  t.is((await s.request('POST', `/api/v1/reports/${finished.id}/withdraw`, { token: me.token, json: { reason: '已经解决了' } })).status, 200);
+  await until(async () => ((await storedReport(finished.id))?.effects ?? []).length === 0);
+  const finishedBefore = (await storedReport(finished.id))!;
+
+  const merged = await s.request('POST', `/api/v1/admin/categories/${from.code}/merge`, { token: admin.token, json: { into: into.code } });
+  t.is(merged.status, 200, JSON.stringify(merged.body));
+  await until(() => followUpsFor(open.id).some((f) => f.event === 'recategorized'));
+
+  const stored = (await storedReport(open.id))!;
+  t.is(stored.category?.code, into.code);
+  t.truthy(stored.dueAt, 'the merge stores the deadline of the new category');
+  t.is(stored.dueAt!.getTime(), filedAt + limitHours(stored, into.deadlineHours) * 3600_000, 'counted from filing with the new category\'s limit (reports/deadline.ts)');
+  const last = followUpsFor(open.id).filter((f) => f.dueAt).at(-1)!;
+  t.is(last.event, 'recategorized');
+  t.is(last.category.code, into.code);
+  t.is(Date.parse(last.dueAt), stored.dueAt!.getTime(), "the pipeline's last word on the deadline is the stored one");
+  t.regex(stored.timeline.at(-1)!.message, /原分类已并入此分类/, 'the resident sees why the category and deadline changed');
+  const view = await s.request('GET', `/api/v1/reports/${open.id}`, { token: me.token });
+  t.is(view.body.dueAt, stored.dueAt!.toISOString());
+
+  // The withdrawn ticket moves category, and nothing else: no new deadline, timeline entry or follow-up.
+  await until(async () => ((await storedReport(finished.id))?.effects ?? []).length === 0);
+  const after = (await storedReport(finished.id))!;
+  t.is(after.category?.code, into.code);
+  t.deepEqual(after.dueAt ?? null, finishedBefore.dueAt ?? null);
+  t.is(after.timeline.length, finishedBefore.timeline.length);
+  t.false(followUpsFor(finished.id).some((f) => f.event === 'recategorized'));
+});
+
+test.serial('a reopen starts a new round: its deadline is stored with the reopen and told to the pipeline, and the monitor holds the ticket to it', async (t) => {
+  const me = await s.loginCitizen();
+  const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint({ description: '小区路灯坏了好几天' }), headers: { 'Idempotency-Key': randomUUID() } });
+  t.is(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id as string;
+  t.is((await s.deliverNow(id)).delivery?.state, 'delivered');
+  // Handled in time in its first round, resolved yesterday; that round's deadline has passed since.
+  const firstDue = new Date(Date.now() - 3600_000);
+  await setReportFields(id, { status: 'resolved', resolvedAt: new Date(Date.now() - 24 * 3600_000), dueAt: firstDue, overdueAt: null });
+  const reopened = await s.request('POST', `/api/v1/reports/${id}/reopen`, { token: me.token, json: { reason: '路灯还是不亮' } });
+  t.is(reopened.status, 200, JSON.stringify(reopened.body));
+
+  const stored = (await storedReport(id))!;
+  const round = stored.timeline.filter((e) => e.status === 'reopened').at(-1)!;
+  const info = stored.category?.code ? await s.services.categories.info(stored.category.code) : null;
+  t.is(stored.dueAt?.getTime(), round.at.getTime() + limitHours(stored, info?.deadlineHours ?? null) * 3600_000, 'counted from the reopen (reports/deadline.ts)');
+  t.is(reopened.body.dueAt, stored.dueAt!.toISOString());
+  await until(() => followUpsFor(id).some((f) => f.event === 'reopened'));
+  const told = followUpsFor(id).find((f) => f.event === 'reopened')!;
+  t.is(Date.parse(told.dueAt), stored.dueAt!.getTime(), 'the pipeline is told the new round\'s deadline with the reopen');
+
+  await createDeadlineMonitor({ repo: s.services.repo, tickets: s.services.tickets, log: silentLogger }).tick();
+  const after = (await storedReport(id))!;
+  t.is(after.overdueAt ?? null, null, 'not escalated against the finished round\'s deadline');
+  t.false(after.timeline.some((e) => e.message.includes('督办')));
 });
 
 // One test: the fake pipeline's failure switch is shared.

@@ -9,6 +9,8 @@ import { silentLogger } from '../log';
 import { createOpen311Poller, open311Connector, PollCursor, serviceCodeFor } from './open311';
 import { buildPayload } from './dispatcher';
 import { loadConfig } from '../config';
+import { makeJpeg, multipart } from '../../test/images';
+import { storedReport } from '../../test/reportStore';
 
 let s: TestServer;
 let fake: Awaited<ReturnType<typeof startFakePipeline>>;
@@ -79,6 +81,34 @@ test.serial('updates are polled with updated_after and walk the ticket through t
   t.is(await s.services.open311Poller!.poll(), 0, 'a repeat of the same update changes nothing');
   const cursor = await PollCursor.findById('open311').lean();
   t.is(cursor?.updatedAfter?.toISOString(), fake.open311.requests.get(srId)!.updated_datetime);
+});
+
+test.serial('a category decided after delivery stays ours: GeoReport v2 has no update call, so no second request is posted (it would be a second ticket)', async (t) => {
+  const me = await s.loginCitizen();
+  const admin = await s.loginAdmin();
+  // A photo without text or chip: no category at delivery; triage decides it afterwards.
+  const up = await s.request('POST', '/api/v1/media', { token: me.token, body: multipart('file', 'x.jpg', await makeJpeg()) });
+  const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: { kind: 'snap', location: validComplaint().location, mediaIds: [up.body.id] }, headers: { 'Idempotency-Key': randomUUID() } });
+  t.is(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id as string;
+  t.is((await s.deliverNow(id)).delivery?.state, 'delivered');
+  t.is(fake.open311.posts.at(-1)!.get('service_code'), 'unclassified');
+  const posts = fake.open311.posts.length;
+  const requests = fake.open311.requests.size;
+
+  const decided = await s.request('POST', `/api/v1/admin/reports/${id}/category`, { token: admin.token, json: { categoryCode: 'road_damage' } });
+  t.is(decided.status, 200, JSON.stringify(decided.body));
+  const end = Date.now() + 10_000;
+  while (((await storedReport(id))?.effects ?? []).length && Date.now() < end) {
+    await s.services.effects.runOnce();
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  const stored = (await storedReport(id))!;
+  t.deepEqual(stored.effects, [], 'the follow-up was worked (dropped for this connector), not left waiting');
+  t.is(stored.category?.code, 'road_damage');
+  t.truthy(stored.dueAt, 'our deadline (超期/督办) follows the decision');
+  t.is(fake.open311.posts.length, posts, 'nothing more was posted');
+  t.is(fake.open311.requests.size, requests, 'no second service request');
 });
 
 test('errors from an Open311 server are reported with its code and description', async (t) => {

@@ -54,6 +54,14 @@ export function serviceCodeFor(payload: PipelinePayload, codes: Record<string, s
   return codes[c.code] ?? (c.parentCode ? codes[c.parentCode] : undefined) ?? c.code;
 }
 
+/**
+ * No `forward`: GeoReport v2 has no call that changes or annotates a request already posted (`POST
+ * requests.json` creates one; everything else reads), so follow-ups (催办, 补充, 撤回, 重新办理, 评价) and
+ * staff's category changes after delivery (`recategorized`: triage, a category merge) stay in our timeline,
+ * and the effects worker drops them for this connector. Sending a second request for the same ticket would be
+ * a duplicate ticket in the city's system, not an update. A category decided before delivery is carried: the
+ * request is built from the report as it is when delivered.
+ */
 export function open311Connector(opts: Open311Options): Connector {
   return {
     name: 'open311',

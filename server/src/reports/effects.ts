@@ -3,7 +3,8 @@ import type { ReportStatus } from '@ssp/shared';
 
 /** Follow-ups the pipeline is told about once it has the ticket. */
 /**
- * `recategorized`: staff chose the category in triage, which changes the deadline; the pipeline gets the
+ * `recategorized`: staff chose the category in triage, or folded the ticket's category into another (a category
+ * merge, reports/categoryMoves.ts), which changes the deadline; the pipeline gets the
  * category and the deadline now stored, so what it was told at delivery (maybe the 120 h fallback of a report
  * without a category) does not stay different from ours.
  */

@@ -82,6 +82,18 @@ function outboxUpdate(set: Partial<Omit<DeliveryDoc, '_id' | 'createdAt'>>): mon
   return { $set: set };
 }
 
+/** An index as the models declare it: its keys and options (only `unique` matters to a copy of it). */
+export type DeclaredIndex = [Record<string, 1 | -1>, { unique?: boolean }];
+
+/**
+ * The indexes reportModel.ts declares on the reports and on the delivery outbox. For bench:data, which seeds
+ * a million reports with the driver in bulk (not through the repository) and must build exactly the indexes
+ * the application does, without importing the model itself (only this module may).
+ */
+export function declaredIndexes(): { reports: DeclaredIndex[]; deliveries: DeclaredIndex[] } {
+  return { reports: Report.schema.indexes() as DeclaredIndex[], deliveries: DeliveryOutbox.schema.indexes() as DeclaredIndex[] };
+}
+
 /** Statuses in which the deadline monitor watches the deadline. */
 const WATCHED_FOR_DEADLINE: ReportStatus[] = ['dispatched', 'in_progress', 'returned', 'reopened'];
 
@@ -614,18 +626,15 @@ export function createReportRepository() {
     },
 
     /**
-     * A category folded into another (categories' merge): every report filed
-     * under it, or picked by the resident as it, moves to the successor. One
-     * compare-and-set per report, so a concurrent change of a report's
-     * category (triage) is never overwritten with a stale one.
+     * Ids of the reports filed under, or picked by the resident as, this category (a category merge moves
+     * them: reports/categoryMoves.ts).
      */
-    async moveCategory(from: string, to: { code: string; name: string; parentCode: string | null; parentName: string | null }): Promise<number> {
-      let moved = 0;
-      const filed = await Report.find({ 'category.code': from }, { _id: 1 }).lean<{ _id: string }[]>();
-      for (const r of filed) if (await this.update(r._id, { 'category.code': from }, { set: { category: to } })) moved++;
-      const chosen = await Report.find({ 'citizenCategory.code': from }, { _id: 1 }).lean<{ _id: string }[]>();
-      for (const r of chosen) await this.update(r._id, { 'citizenCategory.code': from }, { set: { citizenCategory: { code: to.code, name: to.name } } });
-      return moved;
+    async idsUsingCategory(code: string): Promise<{ filed: string[]; chosen: string[] }> {
+      const [filed, chosen] = await Promise.all([
+        Report.find({ 'category.code': code }, { _id: 1 }).lean<{ _id: string }[]>().exec(),
+        Report.find({ 'citizenCategory.code': code }, { _id: 1 }).lean<{ _id: string }[]>().exec(),
+      ]);
+      return { filed: filed.map((r) => r._id), chosen: chosen.map((r) => r._id) };
     },
 
     /** Every report one resident filed, oldest first (their data export and deletion). */

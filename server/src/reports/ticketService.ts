@@ -70,6 +70,14 @@ export function createTicketService(deps: {
       set.department = input.department || info?.department || doc.department || null;
       set.dueAt = deadlineFor(doc, info?.deadlineHours ?? null);
     }
+    if (to === 'reopened') {
+      // A reopen starts a new round of handling, and the deadline counts from it (reports/deadline.ts). Stored
+      // with the reopen, not only at the next dispatch: the deadline monitor watches reopened tickets, and held
+      // to the finished round's date (often past by now) one would be escalated the moment it was reopened.
+      // The pipeline is told the same date with the reopen (below).
+      const info = doc.category?.code ? await deps.categories.info(doc.category.code) : null;
+      set.dueAt = deadlineFor({ ...doc, timeline: [...(doc.timeline ?? []), { at, status: to }] }, info?.deadlineHours ?? null);
+    }
     if (to === 'resolved') set.resolvedAt = at;
     const department = (set.department as string | undefined) ?? input.department;
     const entry = {
@@ -83,7 +91,7 @@ export function createTicketService(deps: {
     // the pipeline hears of every move the resident made.
     const effects: ReportEffect[] = [];
     if (actorKind !== 'citizen' || to === 'reopened') effects.push(notifyEffect(to, entry.message, at));
-    if (actorKind === 'citizen') effects.push(forwardEffect(to === 'closed' ? 'rated' : (to as FollowUpEvent), entry.message, at, { rating: (extra.rating as { value?: string } | undefined)?.value }));
+    if (actorKind === 'citizen') effects.push(forwardEffect(to === 'closed' ? 'rated' : (to as FollowUpEvent), entry.message, at, { rating: (extra.rating as { value?: string } | undefined)?.value, dueAt: to === 'reopened' ? (set.dueAt as Date) : undefined }));
     const updated = await deps.repo.updateAndGet(doc._id, { ...guard, status: from }, { set, timeline: entry, effects });
     if (!updated) throw new AppError(409, 'ILLEGAL_TRANSITION', '诉求状态已被其他操作更新，请刷新后重试');
     return updated;
