@@ -2,7 +2,7 @@ import test from 'ava';
 import { DEFAULT_TREE } from '../categories/defaultTree';
 import { Classifier } from './classifier';
 import { FeatureTable } from './featureTable';
-import { buildVocabulary, clauseLength, DEFAULT_FEATURES, featureTable, featurize, tableVocabulary, termCounts, vectorize } from './features';
+import { buildVocabulary, clauseLength, DEFAULT_FEATURES, denoise, featureTable, featurize, tableVocabulary, termCounts, vectorize } from './features';
 import { examplesOf, leavesOf, loadSeedCorpus, seedTreeAsNodes } from './trainingData';
 
 test('the feature table finds every name’s column and nothing else, whatever the kind', (t) => {
@@ -57,4 +57,17 @@ test('a stored model reads back to the same predictions and the same bytes', (t)
 test('clauseLength counts what the regular expression it replaced kept', (t) => {
   const byRegex = (c: string) => c.replace(/[\s\p{P}\p{S}]/gu, '').length;
   for (const c of ['', '路灯坏了，', '  主要是：油烟！！', '😡😡太吵了', 'abc 123 ×× ￥5', '\uD83D', '\uDE21x', 'a\uD83Db', '\u3000全角空格\u00a0', '—…《》「」+=<>|~^`$']) t.is(clauseLength(c), byRegex(c), JSON.stringify(c));
+});
+
+test('denoise turns every run of whitespace, punctuation and symbols into one space, as the regular expression it replaced', (t) => {
+  const byRegex = (s: string) => s.replace(/[\s\p{P}\p{S}]+/gu, ' ');
+  // every UTF-16 code unit alone and between kept characters (lone surrogates included), then runs and pairs
+  for (let u = 0; u < 0x10000; u++) {
+    const c = String.fromCharCode(u);
+    for (const s of [c, `路${c}灯`, `${c}${c}坏`]) if (denoise(s) !== byRegex(s)) return t.fail(`code unit ${u.toString(16)}: ${JSON.stringify(s)}`);
+  }
+  const cases = ['', ' ', '，，', '路灯坏了', '路灯坏了，', '  主要是：油烟！！', '😡😡太吵了😡', 'abc 123 ×× ￥5', '\uD83D', '\uDE21x', 'a\uD83Db', '\uD83D\uD83D\uDE21', '\u3000全角空格\u00a0', '—…《》「」+=<>|~^`$', '𠀀字𠀀', '\n标题：路灯\n正文'];
+  for (const s of cases) t.is(denoise(s), byRegex(s), JSON.stringify(s));
+  // and every seed sentence, lower-cased as the featurizer sees it
+  for (const e of loadSeedCorpus()) t.is(denoise(e.text.toLowerCase()), byRegex(e.text.toLowerCase()));
 });

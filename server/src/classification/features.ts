@@ -100,7 +100,6 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   dropNumbers: true,
 };
 
-const NOISE = /[\s\p{P}\p{S}]+/gu;
 const STOP = new Set(['的', '了', '在', '是', '我', '我们', '有', '和', '就', '都', '也', '很', '还', '一个', '这', '那', '着', '吗', '吧', '呢', '啊', '请', '希望', '一下']);
 const TITLE = /^\s*标题[:：]\s*([^\n]*)\n/;
 const FORMULAS = /尊敬的[^：:，,\n]{0,14}[：:，,]|(各位)?(领导|同志|工作人员)(们)?[，,]?(你们|您)好[！!，,。]?|(你|您)好[！!，,。]|此致[，,]?\s*敬礼[！!。]?|谢谢(你们|您)?[！!。]?|感谢(你们|您)[^。！!]{0,6}[。！!]?|特此(反映|来信)[。！!]?/g;
@@ -245,6 +244,65 @@ export function mainProblemText(text: string, opts: FeatureOptions): string {
 const MAY_ADDRESS = /[路道街巷]0|0[号弄支室栋幢单楼层户]/;
 const ADDRESS = /[\p{sc=Han}]{1,4}(中路|东路|西路|南路|北路|大道|公路|路|街|巷)(?=0)|0(号楼|号|弄|支弄|室|栋|幢|单元|楼|层|户)/gu;
 
+/**
+ * One piece of text cleaned for counting: lower case, placeholders, numbers, addresses, then noise to spaces.
+ * A module function, not a closure made per text: under tsx (esbuild keepNames) every named closure costs a
+ * `__name` call (Object.defineProperty) each time it is made, which showed in the profile of `bench:classify`.
+ */
+function normalise(raw: string, opts: FeatureOptions): string {
+  let s = raw.toLowerCase();
+  if (opts.places) s = s.replace(PLACES, ' ');
+  if (opts.placeholders) s = s.replace(PLACEHOLDERS, placeholder);
+  // every NUMBERS match holds a latin letter or a digit (after lower-casing): the cheap test skips the slow scan
+  if (opts.numbers && MAY_NUMBER.test(s)) s = s.replace(NUMBERS, '0');
+  if (opts.addresses) {
+    s = s.replace(DISTRICTS, ' ');
+    // every ADDRESS match holds the number placeholder: most texts have none, and the Han-class scan is slow (2 % of bench:classify)
+    // (and every match with `numbers` has 路/道/街/巷 right before a 0 or a 0 right before 号/弄/室 …: one quick scan)
+    if (!opts.numbers || MAY_ADDRESS.test(s)) s = s.replace(ADDRESS, ' ');
+  }
+  if (opts.dropNumbers && opts.numbers) s = s.replace(/0/g, ' ');
+  return denoise(s);
+}
+
+/**
+ * `s.replace(NOISE, ' ')` (every run of whitespace, punctuation and symbols becomes one space) by a table of code
+ * units instead of the regular expression, whose Unicode property classes cost about 40 ns a character (as much as
+ * every other cleaning pattern together). Code points as the `u` flag reads them: a surrogate pair (an emoji is a
+ * symbol) is tested as one, a lone surrogate is no noise. Tested against the pattern (features.test.ts).
+ */
+export function denoise(s: string): string {
+  let out = '';
+  let from = 0; // start of the text not yet copied to `out`
+  let i = 0;
+  while (i < s.length) {
+    const first = noiseAt(s, i);
+    if (first < 0) {
+      i -= first;
+      continue;
+    }
+    // a run of noise from i: one space for all of it
+    out += s.slice(from, i) + ' ';
+    i += first;
+    for (let n = noiseAt(s, i); i < s.length && n > 0; n = noiseAt(s, i)) i += n;
+    from = i;
+  }
+  return from === 0 ? s : out + s.slice(from);
+}
+
+/** At `i`: the code units of one noise code point (> 0), or minus those of a kept one (< 0); 0 past the end. */
+function noiseAt(s: string, i: number): number {
+  if (i >= s.length) return 0;
+  const u = s.charCodeAt(i);
+  if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length) {
+    const v = s.charCodeAt(i + 1);
+    if (v >= 0xdc00 && v <= 0xdfff) return NOT_COUNTED_ONE.test(s.slice(i, i + 2)) ? 2 : -2;
+  }
+  let k = notCounted[u];
+  if (k === 2) k = notCounted[u] = NOT_COUNTED_ONE.test(String.fromCharCode(u)) ? 1 : 0;
+  return k ? 1 : -1;
+}
+
 /** The text as counted: title and body separately, cleaned; `weight` is how often each counts. */
 function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: number }[] {
   let body = text;
@@ -254,36 +312,26 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
   // the full pattern backtracks at every 我 (a third of featurize's time); most texts hold none of its words
   if (opts.persona && PERSONA_WORDS.test(body)) body = body.replace(PERSONA, ' ');
   const parts: { clean: string; weight: number }[] = [];
-  const normalise = (raw: string) => {
-    let s = raw.toLowerCase();
-    if (opts.places) s = s.replace(PLACES, ' ');
-    if (opts.placeholders) s = s.replace(PLACEHOLDERS, placeholder);
-    // every NUMBERS match holds a latin letter or a digit (after lower-casing): the cheap test skips the slow scan
-    if (opts.numbers && MAY_NUMBER.test(s)) s = s.replace(NUMBERS, '0');
-    if (opts.addresses) {
-      s = s.replace(DISTRICTS, ' ');
-      // every ADDRESS match holds the number placeholder: most texts have none, and the Han-class scan is slow (2 % of bench:classify)
-      // (and every match with `numbers` has 路/道/街/巷 right before a 0 or a 0 right before 号/弄/室 …: one quick scan)
-      if (!opts.numbers || MAY_ADDRESS.test(s)) s = s.replace(ADDRESS, ' ');
-    }
-    if (opts.dropNumbers && opts.numbers) s = s.replace(/0/g, ' ');
-    return s.replace(NOISE, ' ');
-  };
-  const part = (raw: string, weight: number) => {
-    const clean = normalise(raw).trim();
-    if (clean && weight > 0) parts.push({ clean, weight });
-  };
-  if (title) part(title[1], opts.titleWeight);
+  if (title) {
+    const clean = normalise(title[1], opts).trim();
+    if (clean && opts.titleWeight > 0) parts.push({ clean, weight: opts.titleWeight });
+  }
   const pieces = opts.mainProblem && (MARKERS.test(body) || (opts.mainProblem.requests && REQUEST.test(body))) ? clauseWeights(body, opts.mainProblem) : null;
   if (pieces && pieces.length > 1) {
     // the weighted pieces normalised in one pass, not one per piece (each pass is five regular expressions):
     // joined by a private-use character no pattern matches or removes, then cut there again
-    const cleaned = normalise(pieces.map((p) => p.text).join(PIECE_MARK)).split(PIECE_MARK);
-    pieces.forEach((p, k) => {
+    let joined = pieces[0].text;
+    for (let k = 1; k < pieces.length; k++) joined += PIECE_MARK + pieces[k].text;
+    const cleaned = normalise(joined, opts).split(PIECE_MARK);
+    for (let k = 0; k < pieces.length; k++) {
       const clean = cleaned[k].trim();
-      if (clean && p.weight > 0) parts.push({ clean, weight: p.weight });
-    });
-  } else part(body, pieces ? pieces[0]?.weight ?? 1 : 1);
+      if (clean && pieces[k].weight > 0) parts.push({ clean, weight: pieces[k].weight });
+    }
+  } else {
+    const weight = pieces ? pieces[0]?.weight ?? 1 : 1;
+    const clean = normalise(body, opts).trim();
+    if (clean && weight > 0) parts.push({ clean, weight });
+  }
   return parts;
 }
 
@@ -306,12 +354,15 @@ function words(pieces: string[]): string[] {
  * space goes to the next part, where it is no feature.
  */
 function cutParts(parts: { clean: string }[]): string[][] {
-  if (parts.length < 2) return parts.map((p) => jieba.cut(p.clean, false));
+  if (parts.length === 0) return [];
+  if (parts.length === 1) return [jieba.cut(parts[0].clean, false)];
   const out: string[][] = parts.map(() => []);
   let k = 0;
   let end = parts[0].clean.length; // one past part k's last character
   let pos = 0;
-  for (const piece of jieba.cut(parts.map((p) => p.clean).join(' '), false)) {
+  let joined = parts[0].clean;
+  for (let p = 1; p < parts.length; p++) joined += ' ' + parts[p].clean;
+  for (const piece of jieba.cut(joined, false)) {
     while (k < parts.length - 1 && pos >= end) end += 1 + parts[++k].clean.length;
     out[k].push(piece);
     pos += piece.length;
@@ -373,8 +424,9 @@ interface FastIndex {
   counts: Float64Array;
   /**
    * `touched` and `tf` hold one entry per distinct column of a text, not one per column of the vocabulary: they
-   * start small and double when a text needs more. Sized by the vocabulary, the two were 0.5 MB of a loaded
-   * model's memory (issue 12's ≤ 20 MB) for texts that touch a few hundred columns; the arithmetic is unchanged.
+   * start small and grow when a text may need more (`featurize` sizes `touched` for the text's length before
+   * counting). Sized by the vocabulary, the two were 0.5 MB of a loaded model's memory (issue 12's ≤ 20 MB) for
+   * texts that touch a few hundred columns; the arithmetic is unchanged.
    */
   touched: Int32Array;
   /** the touched columns' counts handed to `weigh` (a scratch array: no allocation per text) */
@@ -460,33 +512,32 @@ export function vectorize(tokens: string[] | Map<string, number>, vocab: Vocabul
 export function featurize(text: string, vocab: Vocabulary): SparseVector {
   const fast = fastIndex(vocab);
   const { table, counts } = fast;
-  let touched = fast.touched;
   const opts = vocab.options;
-  let n = 0;
-  const bump = (j: number, weight: number) => {
-    if (j < 0) return;
-    if (counts[j] === 0) {
-      if (n === touched.length) {
-        const grown = new Int32Array(2 * n);
-        grown.set(touched);
-        touched = fast.touched = grown;
-      }
-      touched[n++] = j;
-    }
-    counts[j] += weight;
-  };
   const parts = partsOf(text, opts);
   const cut = cutParts(parts);
+  // Columns in first-seen order: `touched` must hold one per distinct column, and a text has at most one word per
+  // code unit plus one n-gram of each kind per code unit, so sizing it once per text up front replaces the check
+  // (and the closure that held it) on every occurrence.
+  let bound = 0;
+  for (let p = 0; p < parts.length; p++) bound += parts[p].clean.length;
+  const kinds = 2 + (opts.unigrams ? 1 : 0) + (opts.trigrams ? 1 : 0);
+  if (fast.touched.length < kinds * bound) fast.touched = new Int32Array(2 * kinds * bound);
+  const touched = fast.touched;
+  let n = 0;
   for (let p = 0; p < parts.length; p++) {
     const { clean, weight } = parts[p];
     // jieba's pieces straight to their columns (no filtered copy); a stop word is simply not in the vocabulary
-    for (const piece of cut[p]) {
+    const pieces = cut[p];
+    for (let q = 0; q < pieces.length; q++) {
+      const piece = pieces[q];
       let j = table.word(piece, 0, piece.length);
       if (j < 0 && piece.length > 1 && (piece.charCodeAt(0) === 32 || piece.charCodeAt(piece.length - 1) === 32)) {
         const w = piece.trim();
         j = table.word(w, 0, w.length);
       }
-      bump(j, weight);
+      if (j < 0) continue;
+      if (counts[j] === 0) touched[n++] = j;
+      counts[j] += weight;
     }
     // n-grams never cross a space (the runs of `clean.split(' ')`)
     let a = -1; // code unit two back, or -1 at a run start
@@ -497,9 +548,27 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
         a = b = -1;
         continue;
       }
-      if (opts.unigrams) bump(table.gram(U, c), weight);
-      if (b >= 0) bump(table.bigram(b, c), weight);
-      if (opts.trigrams && a >= 0) bump(table.gram(T, a, b, c), weight);
+      if (opts.unigrams) {
+        const j = table.gram(U, c);
+        if (j >= 0) {
+          if (counts[j] === 0) touched[n++] = j;
+          counts[j] += weight;
+        }
+      }
+      if (b >= 0) {
+        const j = table.bigram(b, c);
+        if (j >= 0) {
+          if (counts[j] === 0) touched[n++] = j;
+          counts[j] += weight;
+        }
+      }
+      if (opts.trigrams && a >= 0) {
+        const j = table.gram(T, a, b, c);
+        if (j >= 0) {
+          if (counts[j] === 0) touched[n++] = j;
+          counts[j] += weight;
+        }
+      }
       a = b;
       b = c;
     }

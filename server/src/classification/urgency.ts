@@ -240,20 +240,35 @@ export function urgencySignals(text: string): number[] {
 
 /** `detectUrgency` and `urgencySignals` from one pass of the rules (the classifier needs both per text). */
 export function analyseUrgency(text: string): { rules: UrgencyResult; signals: number[] } {
-  const on = new Set<number>();
-  const put = (name: string) => on.add(SIGNAL_INDEX.get(name)!);
+  // signal positions collected in a flag per position and read back in order: the same ascending list a Set,
+  // a spread and a sort gave, without them or a named closure per text (each showed in the profile; under tsx a
+  // named closure costs an Object.defineProperty each time it is made)
+  const on = signalFlags.fill(0);
   const urgent = live(text, URGENT_RULES);
   const semi = live(text, SEMI_URGENT_RULES, false);
   const notUrgent = NOT_URGENT.test(text);
   const rules: UrgencyResult = notUrgent && saysNotUrgent(text) ? { level: 'normal', urgent: false, reasons: [], defused: true } : rulesResult(urgent, semi);
-  for (const r of urgent.reasons) put(`urgent:${r}`);
-  for (const r of semi.reasons) put(`semi:${r}`);
-  if (urgent.reasons.length) put('urgent:any');
-  if (semi.reasons.length) put('semi:any');
-  if (urgent.defused || semi.defused) put('defused');
-  if (urgent.hypothetical || semi.hypothetical) put('hypothetical');
-  if (notUrgent) put('not_urgent');
-  if (PAST.test(text)) put('past');
-  if (RESOLVED.test(text)) put('resolved');
-  return { rules, signals: [...on].sort((a, b) => a - b) };
+  for (const r of urgent.reasons) on[SIGNAL_INDEX.get(`urgent:${r}`)!] = 1;
+  for (const r of semi.reasons) on[SIGNAL_INDEX.get(`semi:${r}`)!] = 1;
+  if (urgent.reasons.length) on[SIGNAL.urgentAny] = 1;
+  if (semi.reasons.length) on[SIGNAL.semiAny] = 1;
+  if (urgent.defused || semi.defused) on[SIGNAL.defused] = 1;
+  if (urgent.hypothetical || semi.hypothetical) on[SIGNAL.hypothetical] = 1;
+  if (notUrgent) on[SIGNAL.notUrgent] = 1;
+  if (PAST.test(text)) on[SIGNAL.past] = 1;
+  if (RESOLVED.test(text)) on[SIGNAL.resolved] = 1;
+  const signals: number[] = [];
+  for (let k = 0; k < on.length; k++) if (on[k]) signals.push(k);
+  return { rules, signals };
 }
+/** scratch flags of `analyseUrgency` (synchronous, never re-entered) */
+const signalFlags = new Uint8Array(URGENCY_SIGNALS.length);
+const SIGNAL = {
+  urgentAny: SIGNAL_INDEX.get('urgent:any')!,
+  semiAny: SIGNAL_INDEX.get('semi:any')!,
+  defused: SIGNAL_INDEX.get('defused')!,
+  hypothetical: SIGNAL_INDEX.get('hypothetical')!,
+  notUrgent: SIGNAL_INDEX.get('not_urgent')!,
+  past: SIGNAL_INDEX.get('past')!,
+  resolved: SIGNAL_INDEX.get('resolved')!,
+};
