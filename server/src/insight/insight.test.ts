@@ -896,7 +896,9 @@ test.serial('a scan from far behind its reports (a first scan) reads each report
   });
   await insertRawReports(docs);
   await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { cursor: 0 } });
-  const repo = s.services.repo;
+  // The app's writer runs on a thread of its own with its own repository (writerThread.ts): the scan's reads are
+  // counted on a writer made here, the same writer on this thread.
+  const repo = createReportRepository();
   const changedSince = repo.changedSince;
   // The scan reads the earlier tests' reports too (from a cursor of 0); only these are counted, whose times are
   // known: distinct, but for the one crowded instant.
@@ -907,9 +909,11 @@ test.serial('a scan from far behind its reports (a first scan) reads each report
     read += rows.filter((r) => mine.has(String(r._id))).length;
     return rows;
   };
+  const writer = createRollupWriter({ repo, log: silentLogger, announce: null });
   try {
-    await s.services.insightWriter.drain();
+    await writer.drain();
   } finally {
+    await writer.stop();
     repo.changedSince = changedSince;
   }
   // Each report once; again: the crowded instant's reports on the pages that reached it before it was read whole

@@ -1202,6 +1202,23 @@ export function createRollupWriter(deps: {
         if (!stopped && queue.size && !timer) arm(0);
       });
   }
+  /**
+   * A report was stored or changed. With its fact (from the `stored` event's document, as inserted): nothing
+   * to read later. Without (a `changed` event): read when the batch runs, and an earlier event's fact no longer
+   * counts. A report already held keeps its place and the time it was first heard (its lag counts from then).
+   */
+  function heard(id: string, fact: Fact | null) {
+    const now = Date.now();
+    lastHeardAt = now;
+    heardAny = true;
+    const held = queue.get(id);
+    const f = fact && held?.fact !== null ? fact : null;
+    if (held) held.fact = f;
+    else queue.set(id, { fact: f, at: now });
+    if (maxLagMs <= 0 && (queue.size >= BATCH || tickMs <= 0)) kickNow();
+    else if (maxLagMs > 0 && queue.size >= MAX_QUEUE) check();
+    else if (!timer && !kick) arm(tickMs);
+  }
   return {
     /**
      * A report was stored or changed: its contribution is brought up to date within a tick, or, while
@@ -1211,19 +1228,15 @@ export function createRollupWriter(deps: {
      */
     enqueue(id: string, report?: ReportLike) {
       if (!enabled) return;
-      const now = Date.now();
-      lastHeardAt = now;
-      heardAny = true;
-      // With the report (the `stored` event's document, as inserted): its fact now, nothing to read later.
-      // Without (a `changed` event): read when the batch runs, and an earlier event's fact no longer counts.
-      // A report already held keeps its place and the time it was first heard (its lag counts from then).
-      const held = queue.get(id);
-      const fact = report && held?.fact !== null ? factOf(report) : null;
-      if (held) held.fact = fact;
-      else queue.set(id, { fact, at: now });
-      if (maxLagMs <= 0 && (queue.size >= BATCH || tickMs <= 0)) kickNow();
-      else if (maxLagMs > 0 && queue.size >= MAX_QUEUE) check();
-      else if (!timer && !kick) arm(tickMs);
+      heard(id, report ? factOf(report) : null);
+    },
+    /**
+     * `enqueue` with the fact already computed (`factOf` of the stored event's document; null: only the id
+     * was heard): the writer's thread (writerThread.ts) is told facts, computed on the API's thread.
+     */
+    heard(id: string, fact: Fact | null) {
+      if (!enabled) return;
+      heard(id, fact);
     },
     /** What the writer holds now: reports heard and not yet written, and how long ago the oldest came (the bench). */
     lag: () => ({ held: queue.size, oldestMs: queue.size ? Date.now() - queue.values().next().value!.at : 0, passes, forced }),
