@@ -6,6 +6,8 @@
  * lag) answered by id. Its log lines and its hotspot announcements go to the API's thread, which owns the
  * logger and the pipeline's connector.
  */
+import { readlinkSync } from 'node:fs';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import mongoose from 'mongoose';
 import { attachDatabase } from '../db/connect';
@@ -36,6 +38,20 @@ const announce = opts.announce
         send({ t: 'announce', id, payload });
       })
   : null;
+
+/**
+ * This thread runs below the API's priority (nice 10, `PRIORITY_BELOW_NORMAL`): on a busy machine the OS gives
+ * the CPU to the API's thread (and the database) first, and the writer takes what is left — the thread-level
+ * form of "the writer yields to the submits" (its lag, INSIGHT_MAX_LAG_MS, is then a wish, not a bound, while the
+ * CPU is saturated). On Linux a thread's nice value is its own: the thread's id (from /proc/thread-self) is
+ * given to setpriority. Elsewhere, or where it is refused, the thread keeps the process's priority.
+ */
+try {
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0 && tid !== process.pid) os.setPriority(tid, os.constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // not Linux, or not allowed: the same priority as the API's thread
+}
 
 // Messages posted before this point wait in the port's queue until the listener below is attached.
 await attachDatabase(opts.uri, opts.dbName);
