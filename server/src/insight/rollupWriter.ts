@@ -541,8 +541,16 @@ export function createRollupWriter(deps: {
     const stored = await geoListings(adds.map(([doc]) => doc), cellCache);
     const fresh = adds.filter(([doc]) => !stored.has(doc));
     const more = adds.filter(([doc]) => stored.has(doc));
+    // A new cell's own document holds no points, only the listing (`b`) of its batches' documents, its first
+    // batch's among them. Why: every later batch `$push`es its sequence to the listing, and the embedded database
+    // rewrites the whole document for it; when the first batch was large (a writer catching up on a busy spot's
+    // hundreds or thousands of reports), each flush rewrote all those points in a transaction that held the
+    // database's one writer for up to 190 ms (bench:insight BENCH_TRACE, load 12–17: 9 listing updates, 1.5 s). The
+    // batch's document goes before the cell's, so a cell that exists lists only documents that exist; a crash
+    // between the two leaves the cell missing, and the replay inserts both (the first a duplicate, ignored). Cells
+    // written with their points (by the rebuild, or by earlier versions) are read as they are.
     const inserts = [
-      ...fresh.map(([doc, pts]) => ({ _id: doc, pts, j: j.seq })),
+      ...fresh.flatMap(([doc, pts]) => [{ _id: `${doc}#${j.seq}`, pts }, { _id: doc, pts: [], b: [j.seq], j: j.seq }]),
       ...more.map(([doc, pts]) => ({ _id: `${doc}#${j.seq}`, pts })),
     ].map((d) => ({ insertOne: { document: d } }) as unknown as AnyBulkWriteOperation);
     for (let i = 0; i < inserts.length; i += CHUNK) await bulkIgnoringApplied(geo, inserts.slice(i, i + CHUNK));
@@ -551,8 +559,12 @@ export function createRollupWriter(deps: {
     // What was written is what the writer now knows, so geoPoints reads neither again. Not on a replay: what
     // a crashed pass wrote before is not known (a guard may have skipped a write), so those are read.
     for (const [doc, pts] of fresh) {
-      if (replaying) cellCache.delete(doc);
-      else cellCache.set(doc, { pts, b: [] });
+      if (replaying) {
+        cellCache.delete(doc);
+        continue;
+      }
+      cellCache.set(doc, { pts: [], b: [j.seq] });
+      geoCache.set(`${doc}#${j.seq}`, pts);
     }
     for (const [doc, pts] of more) {
       if (replaying) {
