@@ -511,9 +511,9 @@ async function main() {
         commands?.reset();
         runs.inProcess.push(await measured(one, true));
         if (commands) out({ step: 'in-process writer commands', reports: SUBMITS + WARMUP, ...commands.summary(SUBMITS + WARMUP) });
-        // (main's writer, for a before/after pair, has no lag())
-        const w = one.services.insightWriter as { lag?: () => Record<string, number> };
-        if (w.lag) out({ step: 'writer passes', ...w.lag() });
+        // (main's writer, for a before/after pair, has no lag(); before the writer thread its lag() was not a promise)
+        const w = one.services.insightWriter as { lag?: () => Record<string, number> | Promise<Record<string, number>>; where?: string };
+        if (w.lag) out({ step: 'writer passes', where: w.where ?? 'here', ...(await w.lag()) });
         await one.close();
       }
       if (TRACE && loop) {

@@ -48,7 +48,7 @@ import { notificationRoutes } from './notifications/notificationRoutes';
 import { createWechatMessenger, type WechatMessengerOptions } from './notifications/wechatMessenger';
 import { createInsightService } from './insight/insightService';
 import { insightRoutes } from './insight/insightRoutes';
-import { createRollupWriter } from './insight/rollupWriter';
+import { createRollupWriterThread } from './insight/writerThread';
 import { createZoneService } from './zones/zoneService';
 import { zoneRoutes } from './zones/zoneRoutes';
 import { createPrivacyService } from './privacy/privacyService';
@@ -154,7 +154,8 @@ export function createApp(deps: AppDeps) {
   repo.on('effects', (id) => effectsWorker.enqueue(id));
   // Above reports too: the 数据看板's rollups follow every stored or changed report.
   const insight = createInsightService({ repo });
-  const insightWriter = createRollupWriter({
+  // On a worker thread of this process (writerThread.ts): its Node work off the API's event loop.
+  const insightWriter = createRollupWriterThread({
     repo,
     log: deps.log,
     announce: connector.announce ? (payload) => connector.announce!(payload) : null,

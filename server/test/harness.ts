@@ -126,6 +126,9 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
       return (await services.repo.findById(reportId))!;
     },
     async close() {
+      // The rollup writer (a thread of its own since writerThread.ts) writes what it holds and stops before the
+      // database goes.
+      await services.insightWriter.stop().catch(() => {});
       await services.dispatcher.stop();
       await services.effects.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -34,16 +34,13 @@ export async function dropRetiredIndexes(db = mongoose.connection.db!): Promise<
   return dropped;
 }
 
+/** Where connectDatabase connected this process (null: not through it): a worker thread connects there too. */
+let connectedTo: { uri: string; dbName?: string } | null = null;
+export const databaseSettings = () => connectedTo;
+
 /** Connects mongoose and creates every schema-declared index before serving. */
 export async function connectDatabase(uri: string, dbName?: string): Promise<void> {
-  mongoose.set('strictQuery', true);
-  // Mongoose formats a stack trace (`new Error().stack`) at every query's exec, only to show it if the same
-  // query object is ever run twice (a bug we would see as "Query was already executed" anyway). Under tsx
-  // source maps make each one costly: 3 % of the server's CPU in bench:pipeline's drain (docs/ARCHITECTURE.md,
-  // "Speed of the delivery path, sixth pass").
-  mongoose.set('skipOriginalStackTraces', true);
-  await mongoose.connect(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 10_000 });
-  await detectDialect(mongoose.connection.db!);
+  await attachDatabase(uri, dbName);
   // Create every collection before serving, so concurrent first inserts do not
   // race to create it (FerretDB v1.24 serialises collection creation per database).
   const exists = (err: { code?: number }) => {
@@ -53,6 +50,22 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<voi
   for (const name of GRIDFS_COLLECTIONS) await mongoose.connection.db!.createCollection(name).catch(exists);
   await Promise.all(registeredModels().map((m) => m.createIndexes()));
   await dropRetiredIndexes();
+  connectedTo = { uri, dbName };
+}
+
+/**
+ * Connects mongoose only, to a database another thread has prepared with connectDatabase (its collections and
+ * indexes exist): the rollup writer's worker thread (insight/writerThread.ts), which has a mongoose of its own.
+ */
+export async function attachDatabase(uri: string, dbName?: string): Promise<void> {
+  mongoose.set('strictQuery', true);
+  // Mongoose formats a stack trace (`new Error().stack`) at every query's exec, only to show it if the same
+  // query object is ever run twice (a bug we would see as "Query was already executed" anyway). Under tsx
+  // source maps make each one costly: 3 % of the server's CPU in bench:pipeline's drain (docs/ARCHITECTURE.md,
+  // "Speed of the delivery path, sixth pass").
+  mongoose.set('skipOriginalStackTraces', true);
+  await mongoose.connect(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 10_000 });
+  await detectDialect(mongoose.connection.db!);
 }
 
 /**

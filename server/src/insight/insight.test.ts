@@ -763,7 +763,9 @@ test.serial('while reports keep coming the writer waits (up to its maximum lag),
   const second = await make(250);
   await burst(second);
   const { held, forced } = w.lag();
-  t.true(forced >= 1 && held > 0 && held < second.length, `written during the burst: ${forced} forced, ${held} held`);
+  // In batches, not a write per report; what is still held at the end depends on where the last forced write fell
+  // (on a loaded machine it can fall on the last report, holding none), so only "not all of them" is asked of it.
+  t.true(forced >= 1 && forced <= second.length / 10 && held < second.length, `written during the burst: ${forced} forced, ${held} held`);
   t.true((await facts(second.map((r) => r._id))) > 0);
   // Changes heard during a wait (a `changed` event, read when the batch runs) are counted as they are then.
   await setReportFields(second[0]._id, { status: 'resolved', updatedAt: new Date() });
@@ -896,7 +898,9 @@ test.serial('a scan from far behind its reports (a first scan) reads each report
   });
   await insertRawReports(docs);
   await InsightState.collection.updateOne({ _id: 'writer' } as never, { $set: { cursor: 0 } });
-  const repo = s.services.repo;
+  // The app's writer runs on a thread of its own with its own repository (writerThread.ts): the scan's reads are
+  // counted on a writer made here, the same writer on this thread.
+  const repo = createReportRepository();
   const changedSince = repo.changedSince;
   // The scan reads the earlier tests' reports too (from a cursor of 0); only these are counted, whose times are
   // known: distinct, but for the one crowded instant.
@@ -907,9 +911,11 @@ test.serial('a scan from far behind its reports (a first scan) reads each report
     read += rows.filter((r) => mine.has(String(r._id))).length;
     return rows;
   };
+  const writer = createRollupWriter({ repo, log: silentLogger, announce: null });
   try {
-    await s.services.insightWriter.drain();
+    await writer.drain();
   } finally {
+    await writer.stop();
     repo.changedSince = changedSince;
   }
   // Each report once; again: the crowded instant's reports on the pages that reached it before it was read whole

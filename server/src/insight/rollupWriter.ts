@@ -541,8 +541,16 @@ export function createRollupWriter(deps: {
     const stored = await geoListings(adds.map(([doc]) => doc), cellCache);
     const fresh = adds.filter(([doc]) => !stored.has(doc));
     const more = adds.filter(([doc]) => stored.has(doc));
+    // A new cell's own document holds no points, only the listing (`b`) of its batches' documents, its first
+    // batch's among them. Why: every later batch `$push`es its sequence to the listing, and the embedded database
+    // rewrites the whole document for it; when the first batch was large (a writer catching up on a busy spot's
+    // hundreds or thousands of reports), each flush rewrote all those points in a transaction that held the
+    // database's one writer for up to 190 ms (bench:insight BENCH_TRACE, load 12–17: 9 listing updates, 1.5 s). The
+    // batch's document goes before the cell's, so a cell that exists lists only documents that exist; a crash
+    // between the two leaves the cell missing, and the replay inserts both (the first a duplicate, ignored). Cells
+    // written with their points (by the rebuild, or by earlier versions) are read as they are.
     const inserts = [
-      ...fresh.map(([doc, pts]) => ({ _id: doc, pts, j: j.seq })),
+      ...fresh.flatMap(([doc, pts]) => [{ _id: `${doc}#${j.seq}`, pts }, { _id: doc, pts: [], b: [j.seq], j: j.seq }]),
       ...more.map(([doc, pts]) => ({ _id: `${doc}#${j.seq}`, pts })),
     ].map((d) => ({ insertOne: { document: d } }) as unknown as AnyBulkWriteOperation);
     for (let i = 0; i < inserts.length; i += CHUNK) await bulkIgnoringApplied(geo, inserts.slice(i, i + CHUNK));
@@ -551,8 +559,12 @@ export function createRollupWriter(deps: {
     // What was written is what the writer now knows, so geoPoints reads neither again. Not on a replay: what
     // a crashed pass wrote before is not known (a guard may have skipped a write), so those are read.
     for (const [doc, pts] of fresh) {
-      if (replaying) cellCache.delete(doc);
-      else cellCache.set(doc, { pts, b: [] });
+      if (replaying) {
+        cellCache.delete(doc);
+        continue;
+      }
+      cellCache.set(doc, { pts: [], b: [j.seq] });
+      geoCache.set(`${doc}#${j.seq}`, pts);
     }
     for (const [doc, pts] of more) {
       if (replaying) {
@@ -1202,6 +1214,23 @@ export function createRollupWriter(deps: {
         if (!stopped && queue.size && !timer) arm(0);
       });
   }
+  /**
+   * A report was stored or changed. With its fact (from the `stored` event's document, as inserted): nothing
+   * to read later. Without (a `changed` event): read when the batch runs, and an earlier event's fact no longer
+   * counts. A report already held keeps its place and the time it was first heard (its lag counts from then).
+   */
+  function heard(id: string, fact: Fact | null) {
+    const now = Date.now();
+    lastHeardAt = now;
+    heardAny = true;
+    const held = queue.get(id);
+    const f = fact && held?.fact !== null ? fact : null;
+    if (held) held.fact = f;
+    else queue.set(id, { fact: f, at: now });
+    if (maxLagMs <= 0 && (queue.size >= BATCH || tickMs <= 0)) kickNow();
+    else if (maxLagMs > 0 && queue.size >= MAX_QUEUE) check();
+    else if (!timer && !kick) arm(tickMs);
+  }
   return {
     /**
      * A report was stored or changed: its contribution is brought up to date within a tick, or, while
@@ -1211,19 +1240,15 @@ export function createRollupWriter(deps: {
      */
     enqueue(id: string, report?: ReportLike) {
       if (!enabled) return;
-      const now = Date.now();
-      lastHeardAt = now;
-      heardAny = true;
-      // With the report (the `stored` event's document, as inserted): its fact now, nothing to read later.
-      // Without (a `changed` event): read when the batch runs, and an earlier event's fact no longer counts.
-      // A report already held keeps its place and the time it was first heard (its lag counts from then).
-      const held = queue.get(id);
-      const fact = report && held?.fact !== null ? factOf(report) : null;
-      if (held) held.fact = fact;
-      else queue.set(id, { fact, at: now });
-      if (maxLagMs <= 0 && (queue.size >= BATCH || tickMs <= 0)) kickNow();
-      else if (maxLagMs > 0 && queue.size >= MAX_QUEUE) check();
-      else if (!timer && !kick) arm(tickMs);
+      heard(id, report ? factOf(report) : null);
+    },
+    /**
+     * `enqueue` with the fact already computed (`factOf` of the stored event's document; null: only the id
+     * was heard): the writer's thread (writerThread.ts) is told facts, computed on the API's thread.
+     */
+    heard(id: string, fact: Fact | null) {
+      if (!enabled) return;
+      heard(id, fact);
     },
     /** What the writer holds now: reports heard and not yet written, and how long ago the oldest came (the bench). */
     lag: () => ({ held: queue.size, oldestMs: queue.size ? Date.now() - queue.values().next().value!.at : 0, passes, forced }),
