@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { createApp, type AppDeps } from '../src/app';
+import { makeJpeg, multipart } from './images';
 import { createWechatClient } from '../src/auth/wechatClient';
 import { startWechatStandIn, type WechatStandIn } from '../src/auth/wechatStandIn';
 import { connectDatabase } from '../src/db/connect';
@@ -138,6 +139,19 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
       await stopDb();
     },
   };
+}
+
+/**
+ * A 随申拍 photo without text or chip, as a resident sends it: no category at filing, so it is delivered with the
+ * 120 h fallback deadline and triage decides the category later. Returns the report as the submit answered it.
+ */
+export async function submitPhotoOnly(s: TestServer, token: string): Promise<{ id: string; createdAt: string } & Record<string, unknown>> {
+  const up = await s.request('POST', '/api/v1/media', { token, body: multipart('file', 'x.jpg', await makeJpeg()) });
+  if (up.status !== 201) throw new Error(`upload: ${up.status} ${JSON.stringify(up.body)}`);
+  const created = await s.request('POST', '/api/v1/reports', { token, json: { kind: 'snap', location: validComplaint().location, mediaIds: [up.body.id] }, headers: { 'Idempotency-Key': randomUUID() } });
+  if (created.status !== 201) throw new Error(`submit: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.body.category !== null) throw new Error(`a photo alone was given the category ${JSON.stringify(created.body.category)}`);
+  return created.body;
 }
 
 export function validComplaint(overrides: Record<string, unknown> = {}) {

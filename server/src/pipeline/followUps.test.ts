@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { validComplaint, type TestServer } from '../../test/harness';
+import { submitPhotoOnly, validComplaint, type TestServer } from '../../test/harness';
 import { startServerWithFakePipeline, type FakePipeline } from '../../test/fakePipeline';
 import mongoose from 'mongoose';
 import { PENDING_EFFECTS_DATED } from '../reports/reportRepository';
 import { forgetMigration, migrationDone, rawReport, setReportFields, storedReport } from '../../test/reportStore';
-import { makeJpeg, multipart } from '../../test/images';
 import { limitHours } from '../reports/deadline';
 import { silentLogger } from '../log';
 import { createDeadlineMonitor } from './deadlineMonitor';
@@ -53,15 +52,12 @@ test.serial('a triage decision after delivery: the stored deadline and the one t
   const me = await s.loginCitizen();
   const admin = await s.loginAdmin();
   // A 随申拍 photo without text or chip: no category, so delivered with the 120 h fallback, and triage decides later.
-  const up = await s.request('POST', '/api/v1/media', { token: me.token, body: multipart('file', 'x.jpg', await makeJpeg()) });
-  const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: { kind: 'snap', location: validComplaint().location, mediaIds: [up.body.id] }, headers: { 'Idempotency-Key': randomUUID() } });
-  t.is(created.status, 201, JSON.stringify(created.body));
-  const id = created.body.id as string;
-  t.is(created.body.category, null);
+  const created = await submitPhotoOnly(s, me.token);
+  const id = created.id;
   const delivered = await s.deliverNow(id);
   t.is(delivered.delivery?.state, 'delivered');
   const told = fake.received.find((r) => r.body.event === 'created' && r.body.reportId === id)!.body;
-  t.is(Date.parse(told.dueAt) - Date.parse(created.body.createdAt), 120 * 3600_000, 'told the fallback at delivery');
+  t.is(Date.parse(told.dueAt) - Date.parse(created.createdAt), 120 * 3600_000, 'told the fallback at delivery');
 
   // 夜间施工: 24 h.
   const decided = await s.request('POST', `/api/v1/admin/reports/${id}/category`, { token: admin.token, json: { categoryCode: 'night_construction' } });
@@ -69,7 +65,7 @@ test.serial('a triage decision after delivery: the stored deadline and the one t
   await until(() => followUpsFor(id).some((f) => f.event === 'recategorized'));
   const stored = (await storedReport(id))!;
   t.truthy(stored.dueAt, 'the decision stores the deadline');
-  t.is(stored.dueAt!.getTime() - new Date(created.body.createdAt).getTime(), 24 * 3600_000);
+  t.is(stored.dueAt!.getTime() - new Date(created.createdAt).getTime(), 24 * 3600_000);
   const last = followUpsFor(id).filter((f) => f.dueAt).at(-1)!;
   t.is(last.event, 'recategorized');
   t.is(last.category.code, 'night_construction');

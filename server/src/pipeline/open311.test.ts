@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { startTestServer, submitPhotoOnly, validComplaint, type TestServer } from '../../test/harness';
 import { FAKE_OPEN311_KEY, startFakePipeline } from '../../test/fakePipeline';
 import { wgs84ToGcj02 } from '../geo/coords';
 import http from 'node:http';
@@ -9,7 +9,6 @@ import { silentLogger } from '../log';
 import { createOpen311Poller, open311Connector, PollCursor, serviceCodeFor } from './open311';
 import { buildPayload } from './dispatcher';
 import { loadConfig } from '../config';
-import { makeJpeg, multipart } from '../../test/images';
 import { storedReport } from '../../test/reportStore';
 
 let s: TestServer;
@@ -87,10 +86,8 @@ test.serial('a category decided after delivery stays ours: GeoReport v2 has no u
   const me = await s.loginCitizen();
   const admin = await s.loginAdmin();
   // A photo without text or chip: no category at delivery; triage decides it afterwards.
-  const up = await s.request('POST', '/api/v1/media', { token: me.token, body: multipart('file', 'x.jpg', await makeJpeg()) });
-  const created = await s.request('POST', '/api/v1/reports', { token: me.token, json: { kind: 'snap', location: validComplaint().location, mediaIds: [up.body.id] }, headers: { 'Idempotency-Key': randomUUID() } });
-  t.is(created.status, 201, JSON.stringify(created.body));
-  const id = created.body.id as string;
+  const created = await submitPhotoOnly(s, me.token);
+  const id = created.id;
   t.is((await s.deliverNow(id)).delivery?.state, 'delivered');
   t.is(fake.open311.posts.at(-1)!.get('service_code'), 'unclassified');
   const posts = fake.open311.posts.length;
