@@ -1,5 +1,5 @@
 import Taro, { useDidShow } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { StaffRole } from '@ssp/shared';
 import { currentSession } from '../services/api';
 
@@ -16,6 +16,14 @@ export function useAdminGuard(): boolean {
     else if (s.user.mustChangePassword && !here.includes('admin/password')) void Taro.redirectTo({ url: '/admin/password/index' });
     else setOk(true);
   });
+  // Also on mount, for a staff session that needs nothing first: in the H5 build a hash-only navigation has left a
+  // page without its didShow (the 个人信息 page once, then 数据看板 at phone width in a CI browser run), and an admin
+  // page renders nothing before `ok`, so it stayed blank. Redirects stay with useDidShow (where the page's own path
+  // is known), so the mount never sends anyone anywhere.
+  useEffect(() => {
+    const s = currentSession();
+    if (s?.user.role === 'admin' && !s.user.mustChangePassword) setOk(true);
+  }, []);
   return ok;
 }
 
