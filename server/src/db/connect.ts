@@ -82,24 +82,21 @@ export async function recreateCollection(model: mongoose.Model<any>, attempts = 
   await model.collection.drop().catch((err: { code?: number }) => {
     if (err.code !== 26) throw err; // NamespaceNotFound: nothing to drop
   });
+  // The collection, then its indexes (the same race between that call and a concurrent one that made the
+  // collection; asked again it finds the index and does nothing).
+  await askAgainIfAlreadyExists(() => model.createCollection().then(() => undefined, (err: { code?: number }) => {
+    if (err.code !== 48) throw err; // NamespaceExists
+  }), attempts);
+  await askAgainIfAlreadyExists(() => model.createIndexes(), attempts);
+}
+
+/** Runs `op`, and again (up to `attempts` times in all, 20 ms × attempt apart) while it fails with "… already exists". */
+async function askAgainIfAlreadyExists(op: () => Promise<unknown>, attempts: number): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await model.createCollection();
-      break;
-    } catch (err) {
-      const { code, message } = err as { code?: number; message?: string };
-      if (code === 48) break; // NamespaceExists
-      if (attempt >= attempts || !/already exists/.test(String(message))) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
-    }
-  }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await model.createIndexes();
+      await op();
       return;
     } catch (err) {
-      // the same race between this call and a concurrent one that made the collection; asked again it finds the
-      // index and does nothing
       if (attempt >= attempts || !/already exists/.test(String((err as Error)?.message))) throw err;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
