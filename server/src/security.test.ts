@@ -66,6 +66,17 @@ test('TRUST_PROXY: off by default; a hop count or a list of proxies; nonsense is
   t.regex(t.throws(() => loadConfig({ ...base, RATE_GEO_PER_HOUR: 'lots' }))!.message, /RATE_GEO_PER_HOUR/);
 });
 
+test('ADMIN_PASSWORD meets the staff password policy: too short, common or containing the username stops the start by name', (t) => {
+  const base = { NODE_ENV: 'test', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-cfg-')) };
+  t.is(loadConfig({ ...base, ADMIN_PASSWORD: 'a-long-enough-secret' }).ADMIN_PASSWORD, 'a-long-enough-secret');
+  t.is(loadConfig(base).ADMIN_PASSWORD, undefined, 'unset: a password is generated at first start');
+  const short = t.throws(() => loadConfig({ ...base, ADMIN_PASSWORD: 'short-pw' }))!;
+  t.true(short instanceof ConfigError);
+  t.regex(short.message, /ADMIN_PASSWORD: 密码至少 12 个字符 \(too_short\)/);
+  t.regex(t.throws(() => loadConfig({ ...base, ADMIN_PASSWORD: 'aaaaaaaaaaaaaaaa' }))!.message, /ADMIN_PASSWORD: .*\(too_common\)/);
+  t.regex(t.throws(() => loadConfig({ ...base, ADMIN_USERNAME: 'chief', ADMIN_PASSWORD: 'chief-of-the-console' }))!.message, /ADMIN_PASSWORD: .*\(contains_username\)/);
+});
+
 test('fails closed: unset NODE_ENV is production (no stand-in, no generated secrets); development listens on 127.0.0.1', async (t) => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssp-cfg-'));
   const unset = t.throws(() => loadConfig({ DATA_DIR: dataDir }));
