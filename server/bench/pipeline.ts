@@ -102,7 +102,7 @@ async function main() {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
     ...NO_QUOTAS,
-    ADMIN_PASSWORD: 'bench-admin-pass',
+    ADMIN_PASSWORD: 'bench-console-passphrase',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-data-')),
     PIPELINE_CONNECTOR: 'webhook',
     PIPELINE_WEBHOOK_URL: fake.url,

@@ -154,7 +154,7 @@ if (process.argv[2] === 'baseline') {
   }
   const oursPort = await freePort();
   const basePort = await freePort();
-  const ours = await startChild(['src/main.ts'], { NODE_ENV: 'test', ...NO_QUOTAS, MONGODB_URI: `${uri}/bench_ours`, PORT: String(oursPort), HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'bench-admin-pass', PIPELINE_DISPATCHER: process.env.BENCH_DISPATCHER === 'on' ? 'on' : 'off', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-data-')) }, (l) => l.includes('is running'));
+  const ours = await startChild(['src/main.ts'], { NODE_ENV: 'test', ...NO_QUOTAS, MONGODB_URI: `${uri}/bench_ours`, PORT: String(oursPort), HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'bench-console-passphrase', PIPELINE_DISPATCHER: process.env.BENCH_DISPATCHER === 'on' ? 'on' : 'off', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-bench-data-')) }, (l) => l.includes('is running'));
   const idxPort = await freePort();
   const baseline = await startChild([import.meta.filename, 'baseline', uri, String(basePort), 'bare'], {}, () => false);
   const indexedBaseline = await startChild([import.meta.filename, 'baseline', uri, String(idxPort), 'indexed'], {}, () => false);

@@ -166,7 +166,7 @@ if (process.argv[2]) {
   const dir = process.env.PROFILE_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'ssp-cpuprof-'));
   const port = await freePort();
   const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import=tsx', 'src/main.ts'], {
-    env: { ...process.env, NODE_ENV: 'test', ...NO_QUOTAS, MONGODB_URI: `${db.uri}/profile_submit`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'bench-admin-pass', PIPELINE_DISPATCHER: 'off', DATA_DIR: dataDir },
+    env: { ...process.env, NODE_ENV: 'test', ...NO_QUOTAS, MONGODB_URI: `${db.uri}/profile_submit`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'bench-console-passphrase', PIPELINE_DISPATCHER: 'off', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -38,7 +38,7 @@ test(`${TOTAL} submits over two API instances + a worker, pipeline outage, SIGKI
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
     ...NO_QUOTAS,
-    ADMIN_PASSWORD: 'chaos-admin-password',
+    ADMIN_PASSWORD: 'chaos-console-passphrase',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssp-chaos-')),
     JWT_SECRET: 'chaos-jwt-secret-0123456789-0123456789',
     PIPELINE_CONNECTOR: 'webhook',

@@ -28,7 +28,7 @@ const WORK_DIR = path.join(REPO_ROOT, '.data/fuzz');
 mkdirSync(WORK_DIR, { recursive: true });
 const maxExamples = process.env.FUZZ_MAX_EXAMPLES ?? '25';
 const METRICS_TOKEN = 'fuzz-metrics-token-0123456789';
-const ADMIN_PASSWORD = 'fuzz-admin-password';
+const ADMIN_PASSWORD = 'fuzz-console-passphrase';
 
 const port = await freePort();
 const server = await startServerProcess({

@@ -88,7 +88,7 @@ test('npm run insight -- rebuild on the embedded database: with the server runni
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    ADMIN_PASSWORD: 'insight-cli-admin-password',
+    ADMIN_PASSWORD: 'insight-cli-console-passphrase',
     DATA_DIR: dataDir,
     JWT_SECRET: 'insight-cli-jwt-secret-0123456789-0123456789',
     INSIGHT_WRITER: 'on',

@@ -48,8 +48,8 @@ test('a new account gets a one-time password it must change before doing anythin
   t.is(blocked.status, 403);
   t.is(blocked.body.error.code, 'PASSWORD_CHANGE_REQUIRED');
 
-  // Policy: 12+ characters, not common, not containing the username.
-  for (const [next, code] of [['short-pw', 'too_short'], ['hp.operator-2026!', 'contains_username'], ['aaaaaaaaaaaaaaaa', 'too_common']] as const) {
+  // Policy: 12+ characters, hard to guess (a common word with digits, a digit run, a keyboard walk are not), not containing the username.
+  for (const [next, code] of [['short-pw', 'too_short'], ['hp.operator-2026!', 'contains_username'], ['aaaaaaaaaaaaaaaa', 'too_common'], ['password1234', 'too_common'], ['123456789012', 'too_common'], ['qwertyuiop12', 'too_common']] as const) {
     const weak = await s.request('POST', '/api/v1/auth/password', { token: login.body.token, json: { current: created.body.initialPassword, next } });
     t.is(weak.status, 400, next);
     t.is(weak.body.error.code, 'PASSWORD_TOO_WEAK');

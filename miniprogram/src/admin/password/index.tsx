@@ -32,7 +32,7 @@ export default function PasswordPage() {
     <ConsoleLayout active='home' title='修改密码'>
       <View className='panel' style={{ maxWidth: '480PX' }}>
         {forced && <Text className='banner warn' data-testid='must-change'>这是管理员为您设置的初始密码，请先设置自己的密码。</Text>}
-        <Text className='hint'>至少 {PASSWORD_MIN_LENGTH} 个字符，不能是常见密码，不能包含用户名。</Text>
+        <Text className='hint'>至少 {PASSWORD_MIN_LENGTH} 个字符，不能是常见密码、连续数字或键盘顺序，不能包含用户名；几个不相关的词连起来就很好。</Text>
         <View className='form-row'><Input className='f-input' password value={current} placeholder='当前密码' onInput={(e) => setCurrent(e.detail.value)} data-testid='pw-current' /></View>
         <View className='form-row'><Input className='f-input' password value={next} placeholder='新密码' onInput={(e) => setNext(e.detail.value)} data-testid='pw-next' /></View>
         <View className='form-row'><Input className='f-input' password value={again} placeholder='再次输入新密码' onInput={(e) => setAgain(e.detail.value)} data-testid='pw-again' /></View>
