@@ -23,6 +23,7 @@ export const en: DeepPartialStrings<Dict> = {
     mine: 'My reports', mineDesc: 'Follow progress, add information, rate the result',
     messages: 'Messages', messagesDesc: 'Updates when your report is accepted, assigned, resolved', unread: '{{count}} unread messages',
     staff: 'You are signed in as staff — tap to open the console',
+    staffEntry: 'Staff sign-in',
     emergency: 'In an emergency call 110 / 119 / 120. For other matters you can also call the 12345 hotline.',
     call12345: 'Call the 12345 hotline', zones: 'Themed sections',
     elderOn: 'Large-text mode', elderOff: 'Standard mode', elderSwitch: 'Large-text mode (bigger, simpler)', language: '中文', switchLanguage: 'Switch to Chinese (中文)',

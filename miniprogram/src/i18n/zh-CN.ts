@@ -20,6 +20,7 @@ export const zhCN = {
     mine: '我的诉求', mineDesc: '查看办理进度、补充信息、评价',
     messages: '消息通知', messagesDesc: '受理、派单、办结等进度提醒', unread: '{{count}} 条未读消息',
     staff: '您已作为工作人员登录，点此进入管理后台',
+    staffEntry: '工作人员入口',
     emergency: '紧急情况请直接拨打 110 / 119 / 120。非紧急诉求也可拨打 12345 热线。',
     call12345: '拨打 12345 热线', zones: '专区',
     elderOn: '长辈模式', elderOff: '标准模式', elderSwitch: '长辈模式（大字、简单）', language: 'English', switchLanguage: '切换为英文（English）',

@@ -134,6 +134,12 @@ export default function Home() {
       )}
       <Settings />
       <Text className='hint home-foot'>{t('home.emergency')}</Text>
+      {/* The H5 build is also the staff console; residents use the mini-program, where this entry is not shown. */}
+      {process.env.TARO_ENV === 'h5' && !isStaff && (
+        <View className='staff-entry' role='link' {...KEYBOARD} onClick={() => void Taro.navigateTo({ url: '/auth/login/index' })} data-testid='staff-entry'>
+          <Text>{t('home.staffEntry')}</Text>
+        </View>
+      )}
     </View>
   );
 }
