@@ -185,6 +185,15 @@ export function createApp(deps: AppDeps) {
     ctx.request.ip = trust ? proxyaddr(ctx.req, trust) : (ctx.req.socket.remoteAddress ?? '');
     await next();
   });
+  // Koa reports what fails after our middleware has returned (a body stream piped to a client that went away, a
+  // file stream failing) with app.emit('error'); without a listener it prints a multi-line stack to stderr, which
+  // breaks the log's one-JSON-object-per-line format. A client closing the connection mid-download is routine
+  // (a resident leaving the page while a photo loads): debug. Anything else is an error the operator should see.
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: { method?: string; path?: string }) => {
+    const fields = { code: err.code, method: ctx?.method, path: ctx?.path };
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') deps.log.debug('client closed the connection before the response was sent', fields);
+    else deps.log.error('response failed after it started', { ...fields, error: err.message });
+  });
   app.use(requestMetrics());
   app.use(errorHandler(deps.log, errorCounters));
   app.use(accessLog(deps.log));
