@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,7 @@ test('a client leaving mid-download is logged as one debug line, not as a stack 
   const s = await startTestServer({ h5Dist: dist, log });
   t.teardown(() => {
     console.error = original;
+    rmSync(dist, { recursive: true, force: true });
     return s.close();
   });
   await new Promise<void>((resolve, reject) => {
