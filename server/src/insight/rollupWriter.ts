@@ -66,7 +66,7 @@ export const DEFAULT_MAX_LAG_MS = 25_000;
  * its fact, ~1 KB, so ≤ ~5 MB). 25 s at the bench's 80–125 submits/s is 2,000–3,100, under it: the lag, not
  * the memory, decides there. At 200+/s the queue fills first and flushes come sooner than the lag. A flush of
  * 5,000 (FLUSH_MAX) is still short paced commands of CHUNK, but for its journal: one document holding the
- * flush's facts (~0.5 KB of JSON each), written in one command (see applyJournal's callers).
+ * flush's facts (~0.5 KB of JSON each), written in one command (processReports).
  */
 const MAX_QUEUE = 5000;
 /** reports the scan keeps aside while it reads the older part of a window (see scan) */
