@@ -224,14 +224,21 @@ async function submitP99(app: Awaited<ReturnType<typeof startApp>>, count = SUBM
   // A resident may file 10 reports a day (RATE_LIMIT defaults): one resident per 5 submits.
   // A login that fails (under heavy load the WeChat stand-in may time out) is said as such: before, its missing
   // token went out as "Bearer undefined" and the run stopped later on a submit's 401.
-  const citizens = await Promise.all(
-    Array.from({ length: Math.ceil(SUBMITS / 5) }, async () => {
-      const res = await fetch(`${app.base}/api/v1/auth/wechat-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: `c-${randomUUID()}` }) });
-      const body = (await res.json()) as { token?: string; error?: { code: string } };
-      if (res.status !== 200 || !body.token) throw new Error(`resident login ${res.status} ${body.error?.code ?? ''}`);
-      return body.token;
-    }),
-  );
+  // 50 logins at a time: a sustained arm (BENCH_SUBMITS=15000) needs 3,000, which all at once were as many
+  // connections to the WeChat stand-in.
+  const citizens: string[] = [];
+  for (let i = 0; i < Math.ceil(SUBMITS / 5); i += 50) {
+    citizens.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(50, Math.ceil(SUBMITS / 5) - i) }, async () => {
+          const res = await fetch(`${app.base}/api/v1/auth/wechat-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: `c-${randomUUID()}` }) });
+          const body = (await res.json()) as { token?: string; error?: { code: string } };
+          if (res.status !== 200 || !body.token) throw new Error(`resident login ${res.status} ${body.error?.code ?? ''}`);
+          return body.token;
+        }),
+      )),
+    );
+  }
   const times: number[] = [];
   const ids: string[] = [];
   const spans: ClientSpan[] = [];
@@ -291,6 +298,24 @@ async function catchUp(ids: string[]) {
 }
 
 let pollUri: string | undefined;
+
+/**
+ * Waits until the database process is idle: its CPU below 5 % of a core over two 250 ms windows in a row (at
+ * most 15 s). Called before every arm, so work left by the arm before (a writer's deferred flush, SQLite's
+ * checkpoint after it) is not charged to the next one: with a long INSIGHT_MAX_LAG_MS the in-process writer
+ * writes most of an arm's reports after the arm, and off2 follows it. Returns the time waited (ms).
+ */
+async function databaseIdle(): Promise<number> {
+  if (!dbPid) return 0;
+  const t0 = performance.now();
+  let calm = 0;
+  while (calm < 2 && performance.now() - t0 < 15_000) {
+    const c0 = cpuSeconds().db;
+    await new Promise((r) => setTimeout(r, 250));
+    calm = cpuSeconds().db - c0 < 0.0125 ? calm + 1 : 0;
+  }
+  return Math.round(performance.now() - t0);
+}
 
 /** The rollup writer on its own instance: a child process running only the writer (INSIGHT_WRITER=on there, off here). */
 function startWriterProcess(uri: string, dbName: string) {
@@ -457,7 +482,7 @@ async function main() {
   // measures, not a backlog of others or a process starting (a fixed 3 s wait before left both inside).
   if (STEPS.has('submit')) await noFutureReports();
   const api = await startApp(false, uri, dbName);
-  type Run = { p50: number; p99: number; n: number; behindAtEnd?: number; catchUpMs?: number };
+  type Run = { p50: number; p99: number; n: number; submitMs: number; idleWaitMs: number; heldAtEnd?: number; behindAtEnd?: number; catchUpMs?: number; settledMs?: number };
   const runs = Object.fromEntries(ARMS.map((a) => [a, [] as Run[]])) as Record<Arm, Run[]>;
   /** every measured submit's latency per arm, all rounds: the pooled p99 is less noisy than a median of per-round p99s */
   const pooled = Object.fromEntries(ARMS.map((a) => [a, [] as number[]])) as Record<Arm, number[]>;
@@ -474,25 +499,37 @@ async function main() {
       let cpuAll = { nodeCpuS: NaN, dbCpuS: NaN };
       let clientSpans: ClientSpan[] = [];
       let loop: ReturnType<ReturnType<typeof traceEventLoop>['stop']> | null = null;
-      const measured = async (app: Awaited<ReturnType<typeof startApp>>, writer: boolean) => {
+      /** `inProcess`: the writer that holds the arm's reports (its lag() and settle()) */
+      const measured = async (app: Awaited<ReturnType<typeof startApp>>, writer: boolean, own?: { lag: () => Promise<{ held: number }> | { held: number }; settle: () => Promise<unknown> }) => {
         // Not counted: WARMUP submits first, so no arm measures an instance's first requests (the in-process
         // arm's instance is new: its classifier's lookup tables are built at its first classification).
         if (WARMUP) {
           const warm = await submitP99(app, WARMUP);
           if (writer) await catchUp(warm.ids);
         }
+        // The previous arm's work (and the warm-up's) done: the database idle before the measured submits.
+        const idleWaitMs = await databaseIdle();
         tracer?.take();
         app.requests?.take();
         const el = TRACE ? traceEventLoop() : null;
         const cpu0 = cpuSeconds();
+        const t0 = performance.now();
         const { ids, times, spans, ...r } = await submitP99(app);
+        const submitMs = Math.round(performance.now() - t0);
         cpu = cpuSince(cpu0);
         loop = el?.stop() ?? null;
         clientSpans = spans;
         pooled[arm].push(...times);
+        // In-process: how many reports the writer held unwritten when the submits ended (its backlog), then
+        // how long until every submitted report was counted (catchUp), and until the writer had nothing left
+        // in flight (settle: the rest of its flush, hotspots, the journal log).
+        const t1 = performance.now();
+        const heldAtEnd = own ? (await own.lag()).held : undefined;
         const lag = writer ? await catchUp(ids) : {};
+        if (own) await own.settle();
+        const settledMs = own ? Math.round(performance.now() - t1) : undefined;
         cpuAll = cpuSince(cpu0);
-        return { ...r, ...lag };
+        return { ...r, submitMs, idleWaitMs, heldAtEnd, ...lag, settledMs };
       };
       let writerSpans: CommandSpan[] = [];
       let app = api;
@@ -509,7 +546,7 @@ async function main() {
         await one.services.insightWriter.drain();
         one.services.insightWriter.start();
         commands?.reset();
-        runs.inProcess.push(await measured(one, true));
+        runs.inProcess.push(await measured(one, true, one.services.insightWriter as never));
         if (commands) out({ step: 'in-process writer commands', reports: SUBMITS + WARMUP, ...commands.summary(SUBMITS + WARMUP) });
         // (main's writer, for a before/after pair, has no lag(); before the writer thread its lag() was not a promise)
         const w = one.services.insightWriter as { lag?: () => Record<string, number> | Promise<Record<string, number>>; where?: string };
@@ -552,7 +589,9 @@ async function main() {
         min: Math.min(...rs.map((r) => r.p99)),
         max: Math.max(...rs.map((r) => r.p99)),
         // Writer arms: reports not yet counted when the submits ended, and the time until all were.
-        ...(arm === 'off' || arm === 'off2' ? {} : { behindAtEnd: rs.map((r) => r.behindAtEnd), catchUpMs: rs.map((r) => r.catchUpMs) }),
+        ...(arm === 'off' || arm === 'off2' ? {} : { heldAtEnd: rs.map((r) => r.heldAtEnd), behindAtEnd: rs.map((r) => r.behindAtEnd), catchUpMs: rs.map((r) => r.catchUpMs), settledMs: rs.map((r) => r.settledMs) }),
+        submitMs: rs.map((r) => r.submitMs),
+        idleWaitMs: rs.map((r) => r.idleWaitMs),
       },
     ]),
   );
@@ -566,6 +605,13 @@ async function main() {
     off2VsOff: ratio('off2'),
     // p99 of every measured submit of the arm, all rounds pooled, over off's
     pooledVsOff: { ownInstance: pooledRatio('ownInstance'), inProcess: pooledRatio('inProcess'), off2: pooledRatio('off2') },
+    // the in-process arm's pooled p99 over off2's, and over the mean of the two off arms' (off against off is the noise)
+    ...(pooled.inProcess?.length && pooled.off2?.length && pooled.off?.length
+      ? {
+          inProcessPooledVsOff2: Math.round((pct(pooled.inProcess, 0.99) / pct(pooled.off2, 0.99)) * 100) / 100,
+          inProcessPooledVsOffMean: Math.round((pct(pooled.inProcess, 0.99) / ((pct(pooled.off, 0.99) + pct(pooled.off2, 0.99)) / 2)) * 100) / 100,
+        }
+      : {}),
     load: load(),
   });
   if (!DATA_DIR) await mongoose.connection.dropDatabase().catch(() => {});

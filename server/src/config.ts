@@ -81,8 +81,8 @@ const envSchema = z.object({
   INSIGHT_REBUILD_PARALLEL: z.coerce.number().int().min(1).max(16).default(3),
   /** how long the in-process rollup writer gathers the reports it hears into one batch (insight/rollupWriter.ts) */
   INSIGHT_TICK_MS: z.coerce.number().int().min(0).max(10_000).default(250),
-  /** how long the rollup writer may put off its writes while reports are being written (insight/rollupWriter.ts; 0: never) */
-  INSIGHT_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
+  /** how long the rollup writer may put off its writes while reports are being written (insight/rollupWriter.ts, DEFAULT_MAX_LAG_MS says why 25 s; 0: never) */
+  INSIGHT_MAX_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   /** `events` only where this instance writes every report (one instance doing everything): the rollup writer's scan then skips what its events applied */
   INSIGHT_CURSOR: z.enum(['scan', 'events']).default('scan'),
   /**

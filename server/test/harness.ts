@@ -49,7 +49,7 @@ export const TEST_LIMITS = {
   geoPerHour: 100_000,
 };
 
-export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log']; metrics?: AppDeps['metrics']; dbName?: string; keepDatabase?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log']; metrics?: AppDeps['metrics']; dbName?: string; keepDatabase?: boolean; insight?: AppDeps['insight'] } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
   let stopDb = async () => {};
   if (!uri) {
@@ -79,6 +79,7 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
     // about the mechanics (swap, triage, corrections as training data), so they train on the seed corpus.
     classifier: { classifyPerMinute: opts.classifyPerMinute ?? 10_000, retrainEvery: opts.retrainEvery ?? 1000, trainingCorpus: false },
     metrics: opts.metrics,
+    insight: opts.insight,
   });
   await prepare();
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});
