@@ -85,6 +85,11 @@ export async function startTestServer(opts: { geocoder?: TencentGeocoder | null;
   await services.auth.seedAdmin(TEST_ADMIN.username, TEST_ADMIN.password, () => {});
   services.effects.start();
   const server = http.createServer(app.callback());
+  // Node's server closes an idle keep-alive socket after 5 s; fetch (undici) may pick that socket for its next
+  // request just as it closes, and the request fails with "fetch failed" (the likely cause of one such failure in a
+  // burst of ~90 concurrent staff moves at load 17, 2026-11-30; the error did not say). Tests are the only clients here: let the client side close idle sockets (undici: 4 s),
+  // so the server never closes one under a request. server.close() still ends idle sockets at once.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
