@@ -1,0 +1,328 @@
+import { dict } from '@node-rs/jieba/dict';
+import { LN_GLIBC } from './segmenterLn';
+
+/**
+ * jieba's exact cut (hmm off), in TypeScript, for classification's speed (issue 12).
+ *
+ * The native `@node-rs/jieba` (jieba-rs 0.10.3) cost ~22 % of a classification, mostly crossing N-API: the
+ * text converted to UTF-8 and back, then one JS string per piece. This is the same algorithm over the same
+ * dictionary working on the text's UTF-16 code units and handing back piece boundaries (offsets), no
+ * strings. It must give exactly jieba's pieces: segmenter.test.ts compares it with `jieba.cut(text, false)` on
+ * every text compare-predictions uses and on random strings.
+ *
+ * jieba-rs's no-HMM cut (lib.rs `cut_internal`, `dag`, `calc`, `cut_dag_no_hmm`):
+ * - the text is split into "han" blocks (runs of CJK ideographs, ASCII letters and digits and `+#&._%-`) and the
+ *   rest; outside a block every character is a piece of its own ("\r\n" is one piece);
+ * - in a block, from every character start, every dictionary word that starts there is an edge (a word of
+ *   frequency 0 too: it is in jieba's trie); a character that starts no word gets one edge to the next
+ *   character, frequency 1;
+ * - the route from the block's end backwards: route[x] = max over edges x→y of (ln freq − ln total + route[y],
+ *   y), compared as a pair (a tie on the log probability goes to the longer word);
+ * - the route's pieces in order; consecutive single ASCII letters or digits are merged into one piece.
+ *
+ * The dictionary as a trie in ONE open-addressing table: a node is its slot number, keyed by (parent node,
+ * code unit); per slot the parent, the code unit and the index of the word's ln frequency (NONE for a prefix
+ * that is no word), plus the root's children in a dense table. 498,188 nodes (349,045 dictionary words and the
+ * city's 92) in 2^20 slots: 8 MB, 0.25 MB for the root, 40 kB of ln values, where the native jieba held its
+ * trie, a record (frequency and a tag string) per word, and the strings it made per cut.
+ */
+export class Segmenter {
+  /**
+   * Two Int32 per slot, side by side so a probe touches one cache line (the table is larger than the caches,
+   * and the walk is a chain of dependent probes): [2s] the parent node (EMPTY: a free slot), [2s + 1] the code
+   * unit | the index into `lnFreq` << 16 (NONE when the node is a prefix only).
+   */
+  private readonly slots: Int32Array;
+  /** the root's children by code unit (-1: none): the first probe of every walk, in a small dense table */
+  private readonly first: Int32Array;
+  /** ln of each distinct word frequency, as jieba-rs (glibc's `log`) computes it */
+  private readonly lnFreq: Float64Array;
+  private readonly lnTotal: number;
+  private readonly mask: number;
+  /** trie nodes (distinct prefixes of the words) */
+  readonly nodes: number;
+  /** scratch: route[x] of the block being cut (log probability, end) */
+  private routeP = new Float64Array(256);
+  private routeEnd = new Int32Array(256);
+
+  /**
+   * `lines`: jieba's dictionary format ("word freq tag" per line; a later line for a word already there sets its
+   * frequency, as jieba-rs's `load_dict` does). Call it with the base dictionary, then the extra words.
+   */
+  constructor(...dictionaries: string[]) {
+    const freqOf = new Map<string, number>();
+    for (const text of dictionaries) {
+      for (const line of text.split('\n')) {
+        const fields = line.trim().split(/\s+/);
+        if (!fields[0]) continue;
+        const freq = fields.length > 1 ? Number(fields[1]) : 0;
+        if (!Number.isSafeInteger(freq) || freq < 0) throw new Error(`jieba dictionary: frequency of ${fields[0]} is not a count: ${fields[1]}`);
+        freqOf.set(fields[0], freq);
+      }
+    }
+    // jieba-rs: total = the sum of every word's frequency after loading
+    let total = 0;
+    const lnIndex = new Map<number, number>();
+    for (const freq of freqOf.values()) {
+      total += freq;
+      if (!lnIndex.has(freq)) lnIndex.set(freq, lnIndex.size);
+    }
+    // trie nodes = distinct prefixes: in sorted order, each word adds the units past what it shares with the one before
+    const sorted = [...freqOf.keys()].sort();
+    let nodes = 0;
+    for (let k = 0; k < sorted.length; k++) {
+      const w = sorted[k];
+      const prev = k > 0 ? sorted[k - 1] : '';
+      let common = 0;
+      while (common < w.length && common < prev.length && w.charCodeAt(common) === prev.charCodeAt(common)) common++;
+      nodes += w.length - common;
+    }
+    this.nodes = nodes;
+    if (lnIndex.size >= NONE) throw new Error('jieba dictionary: too many distinct frequencies');
+    this.lnFreq = new Float64Array(lnIndex.size);
+    for (const [freq, k] of lnIndex) this.lnFreq[k] = ln(freq);
+    this.lnTotal = ln(total);
+
+    let cap = 16;
+    while (cap < nodes * 2) cap *= 2; // at most half full: probes stay short
+    this.mask = cap - 1;
+    this.slots = new Int32Array(2 * cap);
+    for (let s = 0; s < cap; s++) this.slots[2 * s] = EMPTY;
+    this.first = new Int32Array(65536).fill(-1);
+    for (const [word, freq] of freqOf) {
+      let node = ROOT;
+      for (let i = 0; i < word.length; i++) node = this.childOrAdd(node, word.charCodeAt(i));
+      this.slots[2 * node + 1] = (this.slots[2 * node + 1] & 0xffff) | (lnIndex.get(freq)! << 16);
+    }
+  }
+
+  private childOrAdd(node: number, c: number): number {
+    const slots = this.slots;
+    let s = slotOf(node, c, this.mask);
+    for (;;) {
+      const p = slots[2 * s];
+      if (p === EMPTY) {
+        slots[2 * s] = node;
+        slots[2 * s + 1] = c | (NONE << 16);
+        if (node === ROOT) this.first[c] = s;
+        return s;
+      }
+      if (p === node && (slots[2 * s + 1] & 0xffff) === c) return s;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** the node reached from `node` by code unit `c`, or -1 */
+  private child(node: number, c: number): number {
+    if (node === ROOT) return this.first[c];
+    const mask = this.mask;
+    const slots = this.slots;
+    let s = slotOf(node, c, mask);
+    for (;;) {
+      const p = slots[2 * s];
+      if (p === EMPTY) return -1;
+      if (p === node && (slots[2 * s + 1] & 0xffff) === c) return s;
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** bytes held by the tables */
+  get byteLength(): number {
+    return this.slots.byteLength + this.first.byteLength + this.lnFreq.byteLength + this.routeP.byteLength + this.routeEnd.byteLength;
+  }
+
+  /**
+   * Cuts `s[from, to)`: writes each piece's end offset to `ends` (a piece starts where the previous one ends,
+   * the first at `from`) and returns how many pieces. `ends` needs room for `to - from` entries.
+   */
+  cut(s: string, from: number, to: number, ends: Int32Array): number {
+    let n = 0;
+    let i = from;
+    while (i < to) {
+      const w = charWidth(s, i, to);
+      if (isHan(s, i, w)) {
+        let j = i + w;
+        for (let v = j < to ? charWidth(s, j, to) : 0; j < to && isHan(s, j, v); v = j < to ? charWidth(s, j, to) : 0) j += v;
+        n = this.cutBlock(s, i, j, ends, n);
+        i = j;
+      } else {
+        // outside a block: one piece per character; "\r\n" is one piece (jieba's skip pattern `\r\n|\s`)
+        const step = s.charCodeAt(i) === 13 && i + 1 < to && s.charCodeAt(i + 1) === 10 ? 2 : w;
+        i += step;
+        ends[n++] = i;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The pieces of `s[from, to)` as strings (training, tests), exactly as `jieba.cut` returned them: a lone
+   * surrogate, which N-API turned into U+FFFD on its way to Rust's UTF-8, comes back as U+FFFD (`isLoneSurrogate`).
+   */
+  pieces(s: string, from = 0, to = s.length): string[] {
+    const ends = new Int32Array(Math.max(1, to - from));
+    const n = this.cut(s, from, to, ends);
+    const out: string[] = [];
+    for (let k = 0, at = from; k < n; at = ends[k++]) out.push(isLoneSurrogate(s, at, ends[k]) ? REPLACEMENT : s.slice(at, ends[k]));
+    return out;
+  }
+
+  /** One han block `s[a, b)`: the max-probability route over the dictionary DAG, then its pieces. */
+  private cutBlock(s: string, a: number, b: number, ends: Int32Array, n: number): number {
+    const len = b - a;
+    if (this.routeP.length < len + 1) {
+      this.routeP = new Float64Array(2 * len + 2);
+      this.routeEnd = new Int32Array(2 * len + 2);
+    }
+    const routeP = this.routeP;
+    const routeEnd = this.routeEnd;
+    const lnFreq = this.lnFreq;
+    const slots = this.slots;
+    const lnTotal = this.lnTotal;
+    routeP[len] = 0;
+    let next = len; // the next character's start (relative): the fallback edge of a character that starts no word
+    for (let x = len - 1; x >= 0; x--) {
+      // a low surrogate after a high one is inside a character, not a start (astral ideographs are han)
+      const u = s.charCodeAt(a + x);
+      if (u >= 0xdc00 && u <= 0xdfff && x > 0) {
+        const h = s.charCodeAt(a + x - 1);
+        if (h >= 0xd800 && h <= 0xdbff) continue;
+      }
+      let bestP = 0;
+      let bestEnd = -1;
+      let node = ROOT;
+      for (let y = x; y < len; y++) {
+        node = this.child(node, s.charCodeAt(a + y));
+        if (node < 0) break;
+        const f = slots[2 * node + 1] >>> 16;
+        if (f === NONE) continue;
+        // the same arithmetic, in the same order, as jieba-rs: (ln freq − ln total) + route[end]
+        const p = lnFreq[f] - lnTotal + routeP[y + 1];
+        // Rust's max_by over (p, end) pairs: a larger p, or an equal p (−∞ included) with a larger end
+        if (bestEnd < 0 || p > bestP || (p === bestP && y + 1 > bestEnd)) {
+          bestP = p;
+          bestEnd = y + 1;
+        }
+      }
+      if (bestEnd < 0) {
+        bestP = 0 - lnTotal + routeP[next]; // ln 1 = 0
+        bestEnd = next;
+      }
+      routeP[x] = bestP;
+      routeEnd[x] = bestEnd;
+      next = x;
+    }
+    // the route's pieces; single ASCII letters or digits in a row become one piece
+    let left = -1;
+    let x = 0;
+    while (x < len) {
+      const y = routeEnd[x];
+      if (y - x === 1 && isAsciiAlnum(s.charCodeAt(a + x))) {
+        if (left < 0) left = x;
+      } else {
+        if (left >= 0) {
+          ends[n++] = a + x;
+          left = -1;
+        }
+        ends[n++] = a + y;
+      }
+      x = y;
+    }
+    if (left >= 0) ends[n++] = b;
+    return n;
+  }
+}
+
+const EMPTY = -2;
+const ROOT = -1;
+const NONE = 0xffff;
+const slotOf = (node: number, c: number, mask: number) => {
+  let h = Math.imul(node ^ (c << 20) ^ c, 0x9e3779b1);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca6b);
+  return (h ^ (h >>> 13)) & mask;
+};
+
+/** code units of the character at i: 2 for a surrogate pair, else 1 */
+function charWidth(s: string, i: number, to: number): number {
+  const u = s.charCodeAt(i);
+  if (u >= 0xd800 && u <= 0xdbff && i + 1 < to) {
+    const v = s.charCodeAt(i + 1);
+    if (v >= 0xdc00 && v <= 0xdfff) return 2;
+  }
+  return 1;
+}
+
+/** U+FFFD, what a lone surrogate became in the native jieba's pieces */
+export const REPLACEMENT = '\uFFFD';
+/**
+ * Whether the piece `s[from, to)` is a lone surrogate. It is always a piece of its own (no han block holds it),
+ * and the native cut saw U+FFFD in its place (JS string → UTF-8), so a feature must be looked up as U+FFFD.
+ */
+export function isLoneSurrogate(s: string, from: number, to: number): boolean {
+  if (to - from !== 1) return false;
+  const u = s.charCodeAt(from);
+  return u >= 0xd800 && u <= 0xdfff;
+}
+
+const isAsciiAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** per BMP code unit: 1 when a han block may hold it (jieba-rs's RE_HAN_DEFAULT) */
+const HAN_BMP = new Uint8Array(65536);
+for (const [lo, hi] of [
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xf900, 0xfaff],
+  [48, 57],
+  [65, 90],
+  [97, 122],
+]) HAN_BMP.fill(1, lo, hi + 1);
+for (const ch of '+#&._%-') HAN_BMP[ch.charCodeAt(0)] = 1;
+/** RE_HAN_DEFAULT's ideograph ranges outside the BMP */
+const HAN_ASTRAL = [
+  [0x20000, 0x2a6df],
+  [0x2a700, 0x2b73f],
+  [0x2b740, 0x2b81f],
+  [0x2b820, 0x2ceaf],
+  [0x2ceb0, 0x2ebef],
+  [0x2f800, 0x2fa1f],
+];
+function isHan(s: string, i: number, width: number): boolean {
+  if (width === 1) return HAN_BMP[s.charCodeAt(i)] === 1;
+  const cp = s.codePointAt(i)!;
+  for (const [lo, hi] of HAN_ASTRAL) if (cp >= lo && cp <= hi) return true;
+  return false;
+}
+
+/**
+ * ln as jieba-rs computes it (Rust's f64::ln = glibc's `log`): V8's Math.log differs from it in the last bit for
+ * some integers (77 of the dictionary's 5,088 distinct frequencies), and a route is chosen by comparing sums of
+ * these logs, so a tie could break the other way. LN_GLIBC holds glibc's value where the two differ.
+ */
+function ln(x: number): number {
+  return LN_GLIBC.get(x) ?? Math.log(x);
+}
+
+/** the city's own words, each as frequent as jieba's commonest (they must win over any split) */
+export const DOMAIN_WORDS = [
+  '占道经营', '乱设摊', '破墙开店', '小广告', '牛皮癣', '店招店牌', '违章搭建', '违法建筑',
+  '垃圾清运', '垃圾分类', '湿垃圾', '干垃圾', '除四害', '行道树',
+  '餐饮油烟', '油烟机', '废气', '黑臭', '河浜', '偷排', '扬尘', '渣土车', '秸秆',
+  '夜间施工', '广场舞', '空调外机', '冷却塔', '低音炮',
+  '窨井盖', '井盖', '路灯', '积水', '盲道', '护栏',
+  '违停', '红绿灯', '网约车', '共享单车', '电单车', '拒载',
+  '物业费', '业委会', '加装电梯', '群租', '二房东', '隔断间', '押金',
+  '停水', '停电', '水压', '燃气', '燃气泄漏', '煤气味', '爆管', '宽带',
+  '预付卡', '网购', '直播带货', '三无产品', '价格欺诈', '虚假宣传',
+  '欠薪', '拖欠工资', '劳动合同', '社保', '公积金', '养老金', '工伤',
+  '医保', '挂号', '疫苗', '救护车', '处方药',
+  '学区', '培训机构', '双减', '课后服务',
+  '消防通道', '安全出口', '飞线充电', '电瓶车', '电动车', '高空抛物', '外墙脱落', '电梯困人',
+  '一网通办', '随申办', '居住证', '落户', '营业执照',
+  '市民来电', '来电人',
+];
+/** DOMAIN_WORDS as a jieba dictionary (what the native reference loads too, in the test) */
+export const DOMAIN_DICT = DOMAIN_WORDS.map((w) => `${w} 100000 n`).join('\n');
+
+/** jieba's dictionary with the city's words: what features.ts cuts with */
+export const segmenter = new Segmenter(dict.toString('utf8'), DOMAIN_DICT);
