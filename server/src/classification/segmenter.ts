@@ -30,7 +30,8 @@ export class Segmenter {
   /**
    * Two Int32 per slot, side by side so a probe touches one cache line (the table is larger than the caches,
    * and the walk is a chain of dependent probes): [2s] the parent node (EMPTY: a free slot), [2s + 1] the code
-   * unit | the index into `lnFreq` << 16 (NONE when the node is a prefix only).
+   * unit | the index into `lnFreq` << 16 (NONE when the node is a prefix only) | PARENT when the node has
+   * children (a walk that reaches a node without stops there, without a probe that could only miss).
    */
   private readonly slots: Int32Array;
   /** the root's children by code unit (-1: none): the first probe of every walk, in a small dense table */
@@ -91,8 +92,11 @@ export class Segmenter {
     this.first = new Int32Array(65536).fill(-1);
     for (const [word, freq] of freqOf) {
       let node = ROOT;
-      for (let i = 0; i < word.length; i++) node = this.childOrAdd(node, word.charCodeAt(i));
-      this.slots[2 * node + 1] = (this.slots[2 * node + 1] & 0xffff) | (lnIndex.get(freq)! << 16);
+      for (let i = 0; i < word.length; i++) {
+        if (node !== ROOT) this.slots[2 * node + 1] |= PARENT;
+        node = this.childOrAdd(node, word.charCodeAt(i));
+      }
+      this.slots[2 * node + 1] = (this.slots[2 * node + 1] & ~(NONE << 16)) | (lnIndex.get(freq)! << 16);
     }
   }
 
@@ -194,15 +198,18 @@ export class Segmenter {
       for (let y = x; y < len; y++) {
         node = this.child(node, s.charCodeAt(a + y));
         if (node < 0) break;
-        const f = slots[2 * node + 1] >>> 16;
-        if (f === NONE) continue;
-        // the same arithmetic, in the same order, as jieba-rs: (ln freq − ln total) + route[end]
-        const p = lnFreq[f] - lnTotal + routeP[y + 1];
-        // Rust's max_by over (p, end) pairs: a larger p, or an equal p (−∞ included) with a larger end
-        if (bestEnd < 0 || p > bestP || (p === bestP && y + 1 > bestEnd)) {
-          bestP = p;
-          bestEnd = y + 1;
+        const info = slots[2 * node + 1];
+        const f = (info >>> 16) & NONE;
+        if (f !== NONE) {
+          // the same arithmetic, in the same order, as jieba-rs: (ln freq − ln total) + route[end]
+          const p = lnFreq[f] - lnTotal + routeP[y + 1];
+          // Rust's max_by over (p, end) pairs: a larger p, or an equal p (−∞ included) with a larger end
+          if (bestEnd < 0 || p > bestP || (p === bestP && y + 1 > bestEnd)) {
+            bestP = p;
+            bestEnd = y + 1;
+          }
         }
+        if (!(info & PARENT)) break;
       }
       if (bestEnd < 0) {
         bestP = 0 - lnTotal + routeP[next]; // ln 1 = 0
@@ -235,7 +242,9 @@ export class Segmenter {
 
 const EMPTY = -2;
 const ROOT = -1;
-const NONE = 0xffff;
+/** 13 bits of ln-frequency index (the dictionary has 5,089 distinct frequencies); all ones: no word */
+const NONE = 0x1fff;
+const PARENT = 1 << 29;
 const slotOf = (node: number, c: number, mask: number) => {
   let h = Math.imul(node ^ (c << 20) ^ c, 0x9e3779b1);
   h ^= h >>> 15;
