@@ -20,26 +20,25 @@ import { LN_GLIBC } from './segmenterLn';
  *   y), compared as a pair (a tie on the log probability goes to the longer word);
  * - the route's pieces in order; consecutive single ASCII letters or digits are merged into one piece.
  *
- * The dictionary as a trie in ONE open-addressing table: a node is its slot number, keyed by (parent node,
- * code unit); per slot the parent, the code unit and the index of the word's ln frequency (NONE for a prefix
- * that is no word), plus the root's children in a dense table. 498,188 nodes (349,045 dictionary words and the
- * city's 92) in 2^20 slots: 8 MB, 0.25 MB for the root, 40 kB of ln values, where the native jieba held its
- * trie, a record (frequency and a tag string) per word, and the strings it made per cut.
+ * The dictionary as a compact trie in typed arrays: nodes numbered level by level, a node's children consecutive
+ * and sorted by code unit (a binary search finds one), the level-1 nodes in a table by code unit. Per node a
+ * code unit (2 bytes) and two Int32 (first child; child count and ln-frequency index): 498,188 nodes (349,045
+ * dictionary words and the city's 92) in 5 MB, 0.25 MB for the level-1 table, 40 kB of ln values, where the
+ * native jieba held its own trie, a record (frequency and a tag string) per word and the strings it made per cut.
+ * A first version kept the nodes in one open-addressing table keyed by (parent, code unit): 8 MB, and ~2.5
+ * cache misses per character on a busy host (each probe a random line of the table); here a walk's probes stay
+ * in the few lines of one node's children, and a popular character's children stay in the cache.
  */
 export class Segmenter {
-  /**
-   * Two Int32 per slot, side by side so a probe touches one cache line (the table is larger than the caches,
-   * and the walk is a chain of dependent probes): [2s] the parent node (EMPTY: a free slot), [2s + 1] the code
-   * unit | the index into `lnFreq` << 16 (NONE when the node is a prefix only) | PARENT when the node has
-   * children (a walk that reaches a node without stops there, without a probe that could only miss).
-   */
-  private readonly slots: Int32Array;
-  /** the root's children by code unit (-1: none): the first probe of every walk, in a small dense table */
+  /** per node: its last code unit (a node's children are consecutive and sorted by it: binary search) */
+  private readonly units: Uint16Array;
+  /** per node, two Int32: [2n] its first child, [2n + 1] how many children | the index into `lnFreq` << COUNT_BITS (NONE: no word) */
+  private readonly info: Int32Array;
+  /** the level-1 nodes by code unit (-1: no word starts with it): the first step of every walk */
   private readonly first: Int32Array;
   /** ln of each distinct word frequency, as jieba-rs (glibc's `log`) computes it */
   private readonly lnFreq: Float64Array;
   private readonly lnTotal: number;
-  private readonly mask: number;
   /** trie nodes (distinct prefixes of the words) */
   readonly nodes: number;
   /** scratch: route[x] of the block being cut (log probability, end) */
@@ -68,71 +67,87 @@ export class Segmenter {
       total += freq;
       if (!lnIndex.has(freq)) lnIndex.set(freq, lnIndex.size);
     }
-    // trie nodes = distinct prefixes: in sorted order, each word adds the units past what it shares with the one before
-    const sorted = [...freqOf.keys()].sort();
-    let nodes = 0;
-    for (let k = 0; k < sorted.length; k++) {
-      const w = sorted[k];
-      const prev = k > 0 ? sorted[k - 1] : '';
-      let common = 0;
-      while (common < w.length && common < prev.length && w.charCodeAt(common) === prev.charCodeAt(common)) common++;
-      nodes += w.length - common;
-    }
-    this.nodes = nodes;
     if (lnIndex.size >= NONE) throw new Error('jieba dictionary: too many distinct frequencies');
     this.lnFreq = new Float64Array(lnIndex.size);
     for (const [freq, k] of lnIndex) this.lnFreq[k] = ln(freq);
     this.lnTotal = ln(total);
 
-    let cap = 16;
-    while (cap < nodes * 2) cap *= 2; // at most half full: probes stay short
-    this.mask = cap - 1;
-    this.slots = new Int32Array(2 * cap);
-    for (let s = 0; s < cap; s++) this.slots[2 * s] = EMPTY;
+    // Nodes numbered level by level (all prefixes of length 1, then 2 …), each level in sorted order: the words
+    // sorted by code unit give every level's prefixes in order, a prefix shared by neighbours is one node, and a
+    // node's children are consecutive, sorted by their last code unit.
+    const sorted = [...freqOf.keys()].sort();
+    const W = sorted.length;
+    /** lcp[k]: code units sorted[k] shares with sorted[k - 1] */
+    const lcp = new Int32Array(W);
+    let nodes = 0;
+    let longest = 0;
+    for (let k = 0; k < W; k++) {
+      const w = sorted[k];
+      const prev = k > 0 ? sorted[k - 1] : '';
+      let common = 0;
+      while (common < w.length && common < prev.length && w.charCodeAt(common) === prev.charCodeAt(common)) common++;
+      lcp[k] = common;
+      nodes += w.length - common;
+      longest = Math.max(longest, w.length);
+    }
+    this.nodes = nodes;
+    this.units = new Uint16Array(nodes);
+    this.info = new Int32Array(2 * nodes);
+    for (let n = 0; n < nodes; n++) this.info[2 * n + 1] = NONE << COUNT_BITS;
     this.first = new Int32Array(65536).fill(-1);
-    for (const [word, freq] of freqOf) {
-      let node = ROOT;
-      for (let i = 0; i < word.length; i++) {
-        if (node !== ROOT) this.slots[2 * node + 1] |= PARENT;
-        node = this.childOrAdd(node, word.charCodeAt(i));
+    /** per word: its node at the level being built (its prefix of that length) */
+    const nodeAt = new Int32Array(W).fill(-1);
+    let id = 0;
+    for (let d = 1; d <= longest; d++) {
+      let gap = 0; // the least lcp since the last word long enough for this level: below d, a new prefix
+      let seen = false;
+      for (let k = 0; k < W; k++) {
+        gap = k === 0 ? 0 : Math.min(gap, lcp[k]);
+        const w = sorted[k];
+        if (w.length < d) continue;
+        if (!seen || gap < d) {
+          const c = w.charCodeAt(d - 1);
+          this.units[id] = c;
+          if (d === 1) this.first[c] = id;
+          else {
+            const parent = nodeAt[k];
+            if ((this.info[2 * parent + 1] & COUNT_MASK) === 0) this.info[2 * parent] = id;
+            if ((this.info[2 * parent + 1] & COUNT_MASK) === COUNT_MASK) throw new Error('jieba dictionary: a prefix with too many continuations');
+            this.info[2 * parent + 1]++;
+          }
+          id++;
+        }
+        nodeAt[k] = id - 1;
+        if (w.length === d) this.info[2 * nodeAt[k] + 1] = (this.info[2 * nodeAt[k] + 1] & COUNT_MASK) | (lnIndex.get(freqOf.get(w)!)! << COUNT_BITS);
+        seen = true;
+        gap = w.length;
       }
-      this.slots[2 * node + 1] = (this.slots[2 * node + 1] & ~(NONE << 16)) | (lnIndex.get(freq)! << 16);
     }
+    if (id !== nodes) throw new Error(`jieba dictionary: ${id} trie nodes built, ${nodes} expected`);
   }
 
-  private childOrAdd(node: number, c: number): number {
-    const slots = this.slots;
-    let s = slotOf(node, c, this.mask);
-    for (;;) {
-      const p = slots[2 * s];
-      if (p === EMPTY) {
-        slots[2 * s] = node;
-        slots[2 * s + 1] = c | (NONE << 16);
-        if (node === ROOT) this.first[c] = s;
-        return s;
-      }
-      if (p === node && (slots[2 * s + 1] & 0xffff) === c) return s;
-      s = (s + 1) & this.mask;
-    }
-  }
-
-  /** the node reached from `node` by code unit `c`, or -1 */
+  /** the node reached from `node` by code unit `c`, or -1 (`node` has children: its count is not 0) */
   private child(node: number, c: number): number {
-    if (node === ROOT) return this.first[c];
-    const mask = this.mask;
-    const slots = this.slots;
-    let s = slotOf(node, c, mask);
-    for (;;) {
-      const p = slots[2 * s];
-      if (p === EMPTY) return -1;
-      if (p === node && (slots[2 * s + 1] & 0xffff) === c) return s;
-      s = (s + 1) & mask;
+    const info = this.info;
+    const units = this.units;
+    let lo = info[2 * node];
+    let hi = lo + (info[2 * node + 1] & COUNT_MASK); // children are units[lo, hi), sorted
+    while (hi - lo > 8) {
+      const mid = (lo + hi) >>> 1;
+      if (units[mid] <= c) lo = mid;
+      else hi = mid;
     }
+    for (; lo < hi; lo++) {
+      const u = units[lo];
+      if (u === c) return lo;
+      if (u > c) return -1;
+    }
+    return -1;
   }
 
   /** bytes held by the tables */
   get byteLength(): number {
-    return this.slots.byteLength + this.first.byteLength + this.lnFreq.byteLength + this.routeP.byteLength + this.routeEnd.byteLength;
+    return this.units.byteLength + this.info.byteLength + this.first.byteLength + this.lnFreq.byteLength + this.routeP.byteLength + this.routeEnd.byteLength;
   }
 
   /**
@@ -181,7 +196,6 @@ export class Segmenter {
     const routeP = this.routeP;
     const routeEnd = this.routeEnd;
     const lnFreq = this.lnFreq;
-    const slots = this.slots;
     const lnTotal = this.lnTotal;
     routeP[len] = 0;
     let next = len; // the next character's start (relative): the fallback edge of a character that starts no word
@@ -194,12 +208,10 @@ export class Segmenter {
       }
       let bestP = 0;
       let bestEnd = -1;
-      let node = ROOT;
-      for (let y = x; y < len; y++) {
-        node = this.child(node, s.charCodeAt(a + y));
-        if (node < 0) break;
-        const info = slots[2 * node + 1];
-        const f = (info >>> 16) & NONE;
+      let node = this.first[s.charCodeAt(a + x)];
+      for (let y = x; node >= 0; ) {
+        const word = this.info[2 * node + 1];
+        const f = word >>> COUNT_BITS;
         if (f !== NONE) {
           // the same arithmetic, in the same order, as jieba-rs: (ln freq − ln total) + route[end]
           const p = lnFreq[f] - lnTotal + routeP[y + 1];
@@ -209,7 +221,8 @@ export class Segmenter {
             bestEnd = y + 1;
           }
         }
-        if (!(info & PARENT)) break;
+        if (++y >= len || (word & COUNT_MASK) === 0) break;
+        node = this.child(node, s.charCodeAt(a + y));
       }
       if (bestEnd < 0) {
         bestP = 0 - lnTotal + routeP[next]; // ln 1 = 0
@@ -240,17 +253,11 @@ export class Segmenter {
   }
 }
 
-const EMPTY = -2;
-const ROOT = -1;
+/** a node's child count takes the low bits of its info word, the index of its ln frequency the rest */
+const COUNT_BITS = 18;
+const COUNT_MASK = (1 << COUNT_BITS) - 1;
 /** 13 bits of ln-frequency index (the dictionary has 5,089 distinct frequencies); all ones: no word */
 const NONE = 0x1fff;
-const PARENT = 1 << 29;
-const slotOf = (node: number, c: number, mask: number) => {
-  let h = Math.imul(node ^ (c << 20) ^ c, 0x9e3779b1);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x85ebca6b);
-  return (h ^ (h >>> 13)) & mask;
-};
 
 /** code units of the character at i: 2 for a surrogate pair, else 1 */
 function charWidth(s: string, i: number, to: number): number {
