@@ -136,6 +136,10 @@ test('the trie: words, prefixes that are no words, frequency 0, a later line ove
   const n = s.cut('看甲乙丙丁了', 1, 5, ends);
   t.deepEqual([...ends.subarray(0, n)], [4, 5]);
   t.throws(() => new Segmenter('甲 x\n'), { message: /not a count/ });
+  // lines off the common "word 123 tag" shape: tabs, several spaces, no frequency (0), no tag, CRLF, blank lines
+  const odd = new Segmenter('甲乙\t7\tn\r\n\n  丙丁   3 \n戊己\n庚辛 5\r\n');
+  t.deepEqual(odd.pieces('甲乙丙丁戊己庚辛'), ['甲乙', '丙丁', '戊己', '庚辛']);
+  t.is(odd.nodes, 8);
 });
 
 test('the shipped dictionary loads as jieba does and states its size', (t) => {
