@@ -366,4 +366,4 @@ export const DOMAIN_WORDS = [
 export const DOMAIN_DICT = DOMAIN_WORDS.map((w) => `${w} 100000 n`).join('\n');
 
 /** jieba's dictionary with the city's words: what features.ts cuts with */
-export const segmenter = new Segmenter(dict.toString('utf8'), DOMAIN_DICT);
+export const segmenter = new Segmenter(new TextDecoder().decode(dict), DOMAIN_DICT);
