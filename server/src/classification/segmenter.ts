@@ -1,4 +1,5 @@
-import { dict } from '@node-rs/jieba/dict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { LN_GLIBC } from './segmenterLn';
 
 /**
@@ -365,5 +366,11 @@ export const DOMAIN_WORDS = [
 /** DOMAIN_WORDS as a jieba dictionary (what the native reference loads too, in the test) */
 export const DOMAIN_DICT = DOMAIN_WORDS.map((w) => `${w} 100000 n`).join('\n');
 
+/**
+ * jieba's dictionary file (the one `@node-rs/jieba/dict` exports), read once to build the trie and then let go:
+ * importing the package's `dict` would keep it and the 6 MB idf.txt as Buffers for the life of the process.
+ */
+const JIEBA_DICT_FILE = createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt');
+
 /** jieba's dictionary with the city's words: what features.ts cuts with */
-export const segmenter = new Segmenter(new TextDecoder().decode(dict), DOMAIN_DICT);
+export const segmenter = new Segmenter(readFileSync(JIEBA_DICT_FILE, 'utf8'), DOMAIN_DICT);
