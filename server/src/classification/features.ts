@@ -1,32 +1,10 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
 import { FeatureTable } from './featureTable';
+import { isLoneSurrogate, REPLACEMENT, segmenter } from './segmenter';
 
 /**
- * Text → sparse TF-IDF vector. Features are jieba words (with the city's own
- * vocabulary added) plus character bigrams, which catch what segmentation
- * splits wrongly and what residents misspell.
+ * Text → sparse TF-IDF vector. Features are jieba words (with the city's own vocabulary added: segmenter.ts,
+ * DOMAIN_WORDS) plus character bigrams, which catch what segmentation splits wrongly and what residents misspell.
  */
-const DOMAIN_WORDS = [
-  '占道经营', '乱设摊', '破墙开店', '小广告', '牛皮癣', '店招店牌', '违章搭建', '违法建筑',
-  '垃圾清运', '垃圾分类', '湿垃圾', '干垃圾', '除四害', '行道树',
-  '餐饮油烟', '油烟机', '废气', '黑臭', '河浜', '偷排', '扬尘', '渣土车', '秸秆',
-  '夜间施工', '广场舞', '空调外机', '冷却塔', '低音炮',
-  '窨井盖', '井盖', '路灯', '积水', '盲道', '护栏',
-  '违停', '红绿灯', '网约车', '共享单车', '电单车', '拒载',
-  '物业费', '业委会', '加装电梯', '群租', '二房东', '隔断间', '押金',
-  '停水', '停电', '水压', '燃气', '燃气泄漏', '煤气味', '爆管', '宽带',
-  '预付卡', '网购', '直播带货', '三无产品', '价格欺诈', '虚假宣传',
-  '欠薪', '拖欠工资', '劳动合同', '社保', '公积金', '养老金', '工伤',
-  '医保', '挂号', '疫苗', '救护车', '处方药',
-  '学区', '培训机构', '双减', '课后服务',
-  '消防通道', '安全出口', '飞线充电', '电瓶车', '电动车', '高空抛物', '外墙脱落', '电梯困人',
-  '一网通办', '随申办', '居住证', '落户', '营业执照',
-  '市民来电', '来电人',
-];
-
-const jieba = Jieba.withDict(dict);
-jieba.loadDict(Buffer.from(DOMAIN_WORDS.map((w) => `${w} 100000 n`).join('\n')));
 
 /**
  * Which n-grams a model uses and how a letter's title counts. Stored with the
@@ -348,26 +326,17 @@ function words(pieces: string[]): string[] {
 }
 
 /**
- * jieba's pieces of each part, in order, from ONE native call over the parts joined by spaces (a text cut
- * into weighted clauses would otherwise cost a call per clause). jieba always cuts at a space and its
- * pieces concatenate to its input, so a piece belongs to the part its first character is in; a separator
- * space goes to the next part, where it is no feature.
+ * jieba's pieces of each part, in order (segmenter.ts: jieba-rs's cut in TypeScript). Each part is cut alone: jieba
+ * always cuts at a space, so that is what the one native call over the parts joined by spaces gave, less the
+ * separator spaces, which were never features.
  */
 function cutParts(parts: { clean: string }[]): string[][] {
-  if (parts.length === 0) return [];
-  if (parts.length === 1) return [jieba.cut(parts[0].clean, false)];
-  const out: string[][] = parts.map(() => []);
-  let k = 0;
-  let end = parts[0].clean.length; // one past part k's last character
-  let pos = 0;
-  let joined = parts[0].clean;
-  for (let p = 1; p < parts.length; p++) joined += ' ' + parts[p].clean;
-  for (const piece of jieba.cut(joined, false)) {
-    while (k < parts.length - 1 && pos >= end) end += 1 + parts[++k].clean.length;
-    out[k].push(piece);
-    pos += piece.length;
-  }
-  return out;
+  return parts.map((p) => segmenter.pieces(p.clean));
+}
+
+/** The cleaned pieces of a text that are cut and counted (title, weighted clauses), in order: for tests. */
+export function cleanedParts(text: string, opts: FeatureOptions): string[] {
+  return partsOf(text, opts).map((p) => p.clean);
 }
 
 /** Calls `add` once per feature occurrence; `weight` is how often it counts. For training and tools: allocates a string per n-gram. */
@@ -514,7 +483,6 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
   const { table, counts } = fast;
   const opts = vocab.options;
   const parts = partsOf(text, opts);
-  const cut = cutParts(parts);
   // Columns in first-seen order: `touched` must hold one per distinct column, and a text has at most one word per
   // code unit plus one n-gram of each kind per code unit, so sizing it once per text up front replaces the check
   // (and the closure that held it) on every occurrence.
@@ -526,13 +494,18 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
   let n = 0;
   for (let p = 0; p < parts.length; p++) {
     const { clean, weight } = parts[p];
-    // jieba's pieces straight to their columns (no filtered copy); a stop word is simply not in the vocabulary
-    const pieces = cut[p];
-    for (let q = 0; q < pieces.length; q++) {
-      const piece = pieces[q];
-      let j = table.word(piece, 0, piece.length);
-      if (j < 0 && piece.length > 1 && (piece.charCodeAt(0) === 32 || piece.charCodeAt(piece.length - 1) === 32)) {
-        const w = piece.trim();
+    // jieba's pieces straight to their columns, as offsets into `clean` (no string per piece); a stop word is
+    // simply not in the vocabulary
+    if (pieceEnds.length < clean.length) pieceEnds = new Int32Array(2 * clean.length);
+    const ends = pieceEnds;
+    const count = segmenter.cut(clean, 0, clean.length, ends);
+    for (let q = 0, from = 0; q < count; from = ends[q++]) {
+      const to = ends[q];
+      // a lone surrogate: the native cut this replaces saw U+FFFD there (segmenter.ts, `isLoneSurrogate`)
+      let j = isLoneSurrogate(clean, from, to) ? table.word(REPLACEMENT, 0, 1) : table.word(clean, from, to);
+      if (j < 0 && to - from > 1 && (clean.charCodeAt(from) === 32 || clean.charCodeAt(to - 1) === 32)) {
+        // what training counted: the piece trimmed (never happens on cleaned text: kept for exactness)
+        const w = clean.slice(from, to).trim();
         j = table.word(w, 0, w.length);
       }
       if (j < 0) continue;
@@ -584,6 +557,8 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
   }
   return weigh(indices, tf, vocab);
 }
+/** featurize's scratch: the piece ends of the part being counted */
+let pieceEnds = new Int32Array(1024);
 const U = 'u'.charCodeAt(0);
 const T = 't'.charCodeAt(0);
 
