@@ -76,7 +76,7 @@ export function CategoryChooser({ title, tree, current, askReason, busy, error, 
               onInput={(e) => setQuery(e.detail.value)}
               data-testid='cc-search'
             />
-            <Text className='cc-count' role='status'>{count === 0 ? '没有匹配的分类，换个词试试' : `${count} 个分类`}</Text>
+            <View className='cc-count' role='status'>{count === 0 ? '没有匹配的分类，换个词试试' : `${count} 个分类`}</View>
             <View className='cc-list' data-testid='cc-list'>
               {groups.map((g) => (
                 <View key={g.code} className='cc-group' role='group' aria-label={g.name}>
@@ -105,10 +105,10 @@ export function CategoryChooser({ title, tree, current, askReason, busy, error, 
               <View className='cc-reason'>
                 <Text className='kv-k'>更正原因（必填，记入操作记录，市民看不到）</Text>
                 <Textarea className='f-input cc-reason-input' value={reason} maxlength={200} aria-label='更正原因' onInput={(e) => (setReason(e.detail.value), setReasonError(''))} data-testid='cc-reason' />
-                {reasonError && <Text className='error-text' role='alert'>{reasonError}</Text>}
+                {reasonError && <View className='error-text' role='alert'>{reasonError}</View>}
               </View>
             )}
-            {error && <Text className='error-text' role='alert' data-testid='cc-error'>{error}</Text>}
+            {error && <View className='error-text' role='alert' data-testid='cc-error'>{error}</View>}
             <View className='cc-actions'>
               <View className='c-btn' role='button' aria-disabled={busy} onClick={confirm} data-testid='cc-confirm'>{busy ? '保存中…' : '确认归入'}</View>
               <View className='c-btn ghost' role='button' onClick={() => !busy && setChosen(null)} data-testid='cc-back'>重新选择</View>
