@@ -28,7 +28,7 @@ async function photoReport(): Promise<{ id: string; ticketNo: string }> {
   // A second photo sent later as a 补充: it belongs on the detail as well.
   const up = await server.request('POST', '/api/v1/media', { token: citizen.token, body: multipart('file', 'more.jpg', await makeJpeg({ width: 320, height: 240 })) });
   const sup = await server.request('POST', `/api/v1/reports/${report.id}/supplement`, { token: citizen.token, json: { text: '', mediaIds: [up.body.id] }, headers: { 'Idempotency-Key': randomUUID() } });
-  if (sup.status !== 200) throw new Error(`supplement: ${sup.status} ${JSON.stringify(sup.body)}`);
+  if (sup.status !== 200 && sup.status !== 201) throw new Error(`supplement: ${sup.status} ${JSON.stringify(sup.body)}`);
   return report;
 }
 
