@@ -50,6 +50,16 @@ export const classifyRequestSchema = z.object({
 
 export const triageDecisionSchema = z.object({
   categoryCode: z.string({ required_error: '请选择分类' }).regex(CATEGORY_CODE_PATTERN, { message: '分类编码格式不正确' }),
+  /**
+   * Why. Required to correct a report that is no longer waiting for triage (更正分类); a decision on a waiting
+   * report may give one. Kept in the audit log, not shown to the resident.
+   */
+  reason: z.string().trim().max(200, { message: '原因不能超过 200 个字' }).optional(),
+  /**
+   * 更正分类: the category the staff member saw (null: none). When someone changed it meanwhile the correction
+   * is refused (409 CATEGORY_CHANGED) rather than silently overwriting theirs.
+   */
+  expectedCategoryCode: z.string().regex(CATEGORY_CODE_PATTERN, { message: '分类编码格式不正确' }).nullable().optional(),
 });
 
 export type CreateCategoryInput = z.infer<typeof createCategorySchema>;

@@ -28,6 +28,7 @@ export const ErrorCodes = {
   CATEGORY_HAS_ENABLED_CHILDREN: '请先停用或合并该一级分类下的所有二级分类',
   CATEGORY_DISABLED: '该分类已停用',
   TRIAGE_NOT_PENDING: '这条诉求不在待分拣队列中（可能已被其他人处理）',
+  CATEGORY_CHANGED: '这条诉求的分类刚被其他人改过，请刷新后再看',
   CLASSIFIER_BUSY: '模型正在训练中，请稍后再试',
   ILLEGAL_TRANSITION: '当前状态下不能进行这个操作',
   REASON_REQUIRED: '请填写原因',

@@ -31,6 +31,7 @@ export const ErrorMessagesEn: Partial<Record<ErrorCode, string>> = {
   CATEGORY_HAS_ENABLED_CHILDREN: 'Disable or merge all its second-level categories first',
   CATEGORY_DISABLED: 'This category is disabled',
   TRIAGE_NOT_PENDING: 'This report is no longer waiting for triage',
+  CATEGORY_CHANGED: 'Someone else has just changed this report\'s category; reload and look again',
   CLASSIFIER_BUSY: 'The model is training, please try again shortly',
   ILLEGAL_TRANSITION: 'This is not possible in the current state',
   REASON_REQUIRED: 'Please give a reason',

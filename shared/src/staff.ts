@@ -98,6 +98,7 @@ export const AUDIT_ACTIONS = {
   'report.merge': '合并诉求',
   'report.description_public': '公开诉求描述',
   'report.triage': '分拣决定',
+  'report.recategorize': '更正分类',
   'delivery.retry': '重新投递',
   'classifier.retrain': '重新训练模型',
   'staff.create': '创建账号',

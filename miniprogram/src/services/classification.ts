@@ -27,6 +27,13 @@ export const admin = {
   keywordImpact: (code: string, edit: KeywordImpactInput) => call<KeywordImpactView>('POST', `/admin/categories/${code}/keyword-impact`, edit),
   triage: () => call<{ items: ReportView[] }>('GET', '/admin/triage'),
   decide: (id: string, categoryCode: string) => call<ReportView>('POST', `/admin/reports/${id}/category`, { categoryCode }),
+  /**
+   * 更正分类 from the report detail. A report still waiting for triage is decided (the reason, if any, goes to
+   * the audit log); any other needs the reason, and is refused (409 CATEGORY_CHANGED) if its category is no
+   * longer `expected`.
+   */
+  correct: (id: string, categoryCode: string, reason: string, expected: string | null) =>
+    call<ReportView>('POST', `/admin/reports/${id}/category`, { categoryCode, ...(reason ? { reason } : {}), expectedCategoryCode: expected }),
   classifier: () => call<{ current: ClassifierInfo | null; confidenceThreshold: number }>('GET', '/admin/classifier'),
   retrain: () => call<{ before: ClassifierInfo | null; after: ClassifierInfo }>('POST', '/admin/classifier/retrain'),
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
-import { checkAnswers, hasCoordinates, LIMITS, type Language, type Question, type ClassificationView, type CreateReport, type Page, type ReportView } from '@ssp/shared';
+import { checkAnswers, hasCoordinates, isOpen, LIMITS, type Language, type Question, type ClassificationView, type CreateReport, type Page, type ReportView } from '@ssp/shared';
 import type { CategoryInfo, CategoryService } from '../categories/categoryService';
 import type { ClassificationService } from '../classification/classificationService';
 import { distanceMeters } from '../geo/coords';
@@ -269,6 +269,49 @@ export function createReportService(deps: {
       if (!updated) throw new AppError(409, 'TRIAGE_NOT_PENDING');
       void deps.classification.noteReview().catch((err) => deps.log.warn('review bookkeeping failed', { error: err }));
       return present(updated, true);
+    },
+
+    /**
+     * 更正分类: staff put a report that is no longer waiting for triage (filed by the classifier, or decided
+     * by someone earlier) under another leaf category, saying why. The reason goes to the audit log (the
+     * route records it); the timeline the resident reads says only what changed.
+     *
+     * It counts as a correction for training (triage state `corrected`, the same as a triage decision that
+     * overrode the model), so a wrong category does not keep teaching the model. While the ticket is open, the
+     * deadline follows the new category and the pipeline is told, as for a triage decision; a finished ticket
+     * keeps its deadline (the work is done) and only its category changes, for the figures and the model.
+     *
+     * `expected` is the category the staff member saw: if someone changed it meanwhile, 409 CATEGORY_CHANGED.
+     */
+    async correctCategory(admin: AuthUser, id: string, code: string, reason: string, expected?: string | null): Promise<{ view: ReportView; before: CategoryRef | null }> {
+      if (!mongoose.isValidObjectId(id)) throw notFound('REPORT_NOT_FOUND');
+      if (reason.trim().length < 2) throw validationFailed([{ path: 'reason', code: 'required', message: '请填写更正原因' }]);
+      const chosen = await deps.categories.info(code);
+      if (!chosen || !chosen.parentCode) throw validationFailed([{ path: 'categoryCode', code: 'unknown_category', message: '请选择一个启用的二级分类' }]);
+      const doc = await deps.repo.findById(id);
+      if (!doc || !inScope(admin, doc)) throw notFound('REPORT_NOT_FOUND');
+      const current = doc.category?.code ? (doc.category as CategoryRef) : null;
+      if (expected !== undefined && (current?.code ?? null) !== expected) throw new AppError(409, 'CATEGORY_CHANGED');
+      if (current?.code === code) throw validationFailed([{ path: 'categoryCode', code: 'unchanged', message: '已经是这个分类了' }]);
+      const now = new Date();
+      const before = current ? `${current.parentName ?? ''} / ${current.name ?? current.code}` : '未分类';
+      const entry = { at: now, status: doc.status, actor: 'admin', message: `工作人员更正分类：${before} → ${chosen.parentName} / ${chosen.name}` };
+      const category = refOf(chosen);
+      const open = isOpen(doc.status);
+      const dueAt = open ? deadlineFor(doc, chosen.deadlineHours) : doc.dueAt;
+      const updated = await deps.repo.updateAndGet(
+        doc._id,
+        // Unchanged since it was read: same category, same triage state, same status.
+        { 'category.code': current?.code ?? null, 'triage.state': doc.triage?.state ?? null, status: doc.status },
+        {
+          set: { category, ...(open ? { dueAt } : {}), triage: { state: 'corrected', reason: doc.triage?.reason ?? null, resolvedAt: now, resolvedBy: admin.id } },
+          timeline: entry,
+          effects: open ? [forwardEffect('recategorized', entry.message, now, { category, dueAt: dueAt ?? undefined })] : [],
+        },
+      );
+      if (!updated) throw new AppError(409, 'CATEGORY_CHANGED');
+      void deps.classification.noteReview().catch((err) => deps.log.warn('review bookkeeping failed', { error: err }));
+      return { view: present(updated, true), before: current };
     },
 
     /**

@@ -13,10 +13,10 @@ export const triageOperations: ApiOperation[] = [
   {
     method: 'post',
     path: '/api/v1/admin/reports/:id/category',
-    summary: 'Confirm or correct the category of a report in triage',
+    summary: 'Decide the category of a report in triage; with a reason, correct the category of any report (更正分类)',
     auth: 'admin',
     body: triageDecisionSchema,
     ok: { status: 200, schema: reportViewSchema, description: 'the report, routed' },
-    errors: { 400: ['CATEGORY_NOT_FOUND', 'CATEGORY_DISABLED'], 404: ['REPORT_NOT_FOUND', 'CATEGORY_NOT_FOUND'], 409: ['TRIAGE_NOT_PENDING'] },
+    errors: { 400: ['CATEGORY_NOT_FOUND', 'CATEGORY_DISABLED'], 404: ['REPORT_NOT_FOUND', 'CATEGORY_NOT_FOUND'], 409: ['TRIAGE_NOT_PENDING', 'CATEGORY_CHANGED'] },
   },
 ];

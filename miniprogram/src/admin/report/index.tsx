@@ -1,12 +1,15 @@
 import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
-import { useEffect, useState } from 'react';
-import { answerText, AUDIT_ACTIONS, type AuditEntryView, type ReportView } from '@ssp/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { answerText, AUDIT_ACTIONS, type AuditEntryView, type CategoryNodeView, type ReportView } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi } from '../../services/console';
 import { formatTime } from '../../lib/format';
 import { ConsoleLayout } from '../ConsoleLayout';
-import { useAdminGuard } from '../useAdmin';
+import { can, useAdminGuard } from '../useAdmin';
+import { admin } from '../../services/classification';
+import { CategoryChooser } from '../CategoryChooser';
+import { ReportPhotos } from '../ReportPhotos';
 
 /** One report as staff see it: timeline, the classifier's explanation, delivery, followers and the audit entries about it. */
 export default function ReportDetailPage() {
@@ -14,11 +17,57 @@ export default function ReportDetailPage() {
   const { params } = useRouter();
   const [data, setData] = useState<{ report: ReportView; followers: { via: string; at: string }[]; audit: AuditEntryView[] } | null>(null);
   const [error, setError] = useState('');
+  // 更正分类: the tree is fetched when the chooser first opens.
+  const [tree, setTree] = useState<CategoryNodeView[] | null>(null);
+  const [correcting, setCorrecting] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [correctError, setCorrectError] = useState('');
+  const [notice, setNotice] = useState('');
 
+  const load = useCallback(async () => {
+    const next = await consoleApi.report(params.id!);
+    setData(next);
+    return next;
+  }, [params.id]);
   useEffect(() => {
     if (!ok || !params.id) return;
-    consoleApi.report(params.id).then(setData).catch((err) => setError(err instanceof ApiError ? err.message : '加载失败'));
-  }, [ok, params.id]);
+    load().catch((err) => setError(err instanceof ApiError ? err.message : '加载失败'));
+  }, [ok, params.id, load]);
+  // Photo links are signed for about an hour: a thumbnail that no longer loads fetches the report again, at most once a minute.
+  const lastRefresh = useRef(0);
+  const refreshLinks = useCallback(() => {
+    if (Date.now() - lastRefresh.current < 60_000) return;
+    lastRefresh.current = Date.now();
+    void load().catch(() => undefined);
+  }, [load]);
+
+  const openCorrection = async () => {
+    setCorrectError('');
+    setNotice('');
+    try {
+      if (!tree) setTree((await admin.tree()).categories);
+      setCorrecting(true);
+    } catch (err) {
+      setNotice(err instanceof ApiError ? err.message : '分类加载失败，请重试');
+    }
+  };
+  const correct = async (code: string, label: string, reason: string) => {
+    const r = data!.report;
+    setSaving(true);
+    setCorrectError('');
+    try {
+      // A report still in 待分拣 is decided there the same way; `expectedCategoryCode` stops us overwriting a change made meanwhile.
+      await admin.correct(r.id, code, reason, r.category?.code ?? null);
+      setCorrecting(false);
+      await load();
+      setNotice(`已更正为「${label}」`);
+    } catch (err) {
+      setCorrectError(err instanceof ApiError ? err.details[0]?.message ?? err.message : '未能保存，请重试');
+      if (err instanceof ApiError && err.code === 'CATEGORY_CHANGED') void load();
+    } finally {
+      setSaving(false);
+    }
+  };
 
   if (!ok) return <View />;
   const r = data?.report;
@@ -32,10 +81,23 @@ export default function ReportDetailPage() {
             <View className='panel' data-testid='report-detail'>
               <Text className='panel-title'>基本信息</Text>
               <View className='kv'><Text className='kv-k'>状态</Text><Text>{r.statusLabel}{r.urgent ? '（紧急）' : ''}{r.overdue ? '（超期）' : ''}</Text></View>
-              <View className='kv'><Text className='kv-k'>分类</Text><Text>{r.category ? `${r.category.parentName} / ${r.category.name}` : '待分拣'}</Text></View>
+              <View className='kv'>
+                <Text className='kv-k'>分类</Text>
+                <Text data-testid='detail-category'>{r.category ? `${r.category.parentName} / ${r.category.name}` : '待分拣'}</Text>
+                {can('category_admin', 'operator') && r.status !== 'merged' && (
+                  <View className='cell-link' role='button' onClick={() => void openCorrection()} data-testid='correct-category'>{r.triage?.state === 'pending' ? '分拣…' : '更正分类…'}</View>
+                )}
+              </View>
+              {notice && <View className='kv' role='status'><Text className='muted-text' data-testid='detail-notice'>{notice}</Text></View>}
               <View className='kv'><Text className='kv-k'>区</Text><Text data-testid='detail-district'>{r.district?.name ?? '需人工派单'}</Text></View>
               <View className='kv'><Text className='kv-k'>地址</Text><Text>{r.location.address ?? '—'}</Text></View>
-              <View className='kv'><Text className='kv-k'>内容</Text><Text>{r.description || '（随申拍照片）'}</Text></View>
+              <View className='kv'><Text className='kv-k'>内容</Text><Text>{r.description || (r.media.length ? '（无文字，见照片）' : '（无文字）')}</Text></View>
+              {r.media.length > 0 && (
+                <View className='kv' data-testid='report-photos'>
+                  <Text className='kv-k'>照片（{r.media.length}）</Text>
+                  <ReportPhotos media={r.media} label='市民照片' fresh={async () => (await load()).report.media} onBroken={refreshLinks} />
+                </View>
+              )}
               <View className='kv'><Text className='kv-k'>联系电话</Text><Text>{r.contactPhone ?? '—'}</Text></View>
               <View className='kv'><Text className='kv-k'>承办部门</Text><Text>{r.department ?? '—'}</Text></View>
               <View className='kv'><Text className='kv-k'>办理时限</Text><Text>{r.dueAt ? formatTime(r.dueAt) : '—'}</Text></View>
@@ -62,6 +124,17 @@ export default function ReportDetailPage() {
                 <View key={i} className='tl-item'>
                   <Text className='tl-at'>{formatTime(e.at)} · {e.actor}</Text>
                   <Text>{e.message}</Text>
+                  {/* The resident's supplement photos and staff's completion photos come with their timeline entry. */}
+                  {e.media && e.media.length > 0 && (
+                    <ReportPhotos
+                      media={e.media}
+                      label={e.actor === 'citizen' ? '市民补充照片' : '办理照片'}
+                      size='small'
+                      testId='timeline-photo'
+                      fresh={async () => (await load()).report.timeline[i]?.media ?? e.media!}
+                      onBroken={refreshLinks}
+                    />
+                  )}
                 </View>
               ))}
             </View>
@@ -98,6 +171,18 @@ export default function ReportDetailPage() {
             </View>
           </View>
         </View>
+      )}
+      {correcting && r && tree && (
+        <CategoryChooser
+          title={r.triage?.state === 'pending' ? `为 ${r.ticketNo} 选择分类` : `更正 ${r.ticketNo} 的分类`}
+          tree={tree}
+          current={r.category?.code ?? null}
+          askReason={r.triage?.state !== 'pending'}
+          busy={saving}
+          error={correctError}
+          onCancel={() => setCorrecting(false)}
+          onConfirm={(c, reason) => void correct(c.code, c.name, reason)}
+        />
       )}
     </ConsoleLayout>
   );

@@ -8,6 +8,9 @@ import { formatTime } from '../../lib/format';
 import { ApiError } from '../../services/api';
 import { admin } from '../../services/classification';
 import { useAdminGuard } from '../useAdmin';
+import { consoleApi } from '../../services/console';
+import { ReportPhotos } from '../ReportPhotos';
+import { CategoryChooser } from '../CategoryChooser';
 import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
 import '../categories/categories.scss';
 
@@ -29,7 +32,11 @@ type Row = ReportView & { reasonLabel: string; confidence: number };
 export default function TriageQueue() {
   const ok = useAdminGuard();
   const [items, setItems] = useState<Row[]>([]);
-  const [leaves, setLeaves] = useState<(CategoryNodeView & { parentName: string })[]>([]);
+  const [tree, setTree] = useState<CategoryNodeView[]>([]);
+  /** the report whose category is being chosen from the whole tree (「其他分类…」) */
+  const [choosing, setChoosing] = useState<Row | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [chooserError, setChooserError] = useState('');
   const [loading, setLoading] = useState(true);
   const [reason, setReason] = useState(0);
   const [urgentOnly, setUrgentOnly] = useState(false);
@@ -41,23 +48,34 @@ export default function TriageQueue() {
     setLoading(true);
     const [queue, tree] = await Promise.all([admin.triage(), admin.tree()]);
     setItems(queue.items.map((r) => ({ ...r, reasonLabel: REASONS[r.triage?.reason ?? ''] ?? r.triage?.reason ?? '', confidence: r.classification?.confidence ?? 0 })));
-    setLeaves(tree.categories.flatMap((f) => (f.children ?? []).filter((c) => c.enabled).map((c) => ({ ...c, parentName: f.name }))));
+    setTree(tree.categories);
     setLoading(false);
   }, []);
   useEffect(() => {
     if (ok) void load().catch(() => (setLoading(false), setError('加载失败')));
   }, [ok, load]);
 
-  const decide = async (r: Row, code: string, label: string) => {
+  const decide = async (r: Row, code: string, label: string): Promise<boolean> => {
     setError('');
     try {
       await admin.decide(r.id, code);
       setItems((list) => list.filter((x) => x.id !== r.id));
       setNotice(`${r.ticketNo} 已归入「${label}」`);
+      return true;
     } catch (err) {
       setError(err instanceof ApiError ? err.message : '未能保存，请重试');
       void load();
+      return false;
     }
+  };
+  const decideChosen = async (code: string, label: string) => {
+    if (!choosing) return;
+    setSaving(true);
+    setChooserError('');
+    const done = await decide(choosing, code, label);
+    setSaving(false);
+    if (done) setChoosing(null);
+    else setChooserError('未能保存，请看页面上的提示');
   };
 
   const shown = items.filter((r) => (reason === 0 || r.reasonLabel === REASON_OPTIONS[reason]) && (!urgentOnly || r.urgent));
@@ -73,9 +91,11 @@ export default function TriageQueue() {
       key: 'description',
       title: '内容',
       render: (r: Row) => (
-        <View className='tk-desc'>
+        <View className='tk-desc' data-ticket={r.ticketNo}>
           {r.urgent && <Text className='badge red'>紧急</Text>}
-          <Text>{r.description || '（无文字，见照片）'}</Text>
+          <Text>{r.description || (r.media.length ? '（无文字，见照片）' : '（无文字）')}</Text>
+          {/* A photo-only report is classified from its photo: show it here, no need to open the report. */}
+          <ReportPhotos media={r.media} label={`${r.ticketNo} 的照片`} size='small' testId='triage-photo' fresh={async () => (await consoleApi.report(r.id)).report.media} />
           {r.citizenCategory && <Text className='muted-text'>市民选择：{r.citizenCategory.name}</Text>}
         </View>
       ),
@@ -84,15 +104,13 @@ export default function TriageQueue() {
       key: 'ops',
       title: '分拣',
       render: (r: Row) => (
-        <View className='tr-suggest' data-testid='triage-item'>
+        <View className='tr-suggest' data-testid='triage-item' data-ticket={r.ticketNo}>
           {(r.classification?.top3 ?? []).map((s, i) => (
             <View key={s.code} className={`tr-btn ${i === 0 ? 'top' : ''}`} role='button' onClick={() => void decide(r, s.code, s.name)} data-testid={i === 0 ? 'confirm-top' : undefined}>
               {i === 0 ? '确认：' : ''}{s.parentName} / {s.name} {Math.round(s.probability * 100)}%
             </View>
           ))}
-          <Picker mode='selector' range={leaves.map((l) => `${l.parentName} / ${l.name}`)} onChange={(e) => { const l = leaves[Number(e.detail.value)]; void decide(r, l.code, l.name); }}>
-            <View className='cell-link' role='button'>其他分类…</View>
-          </Picker>
+          <View className='cell-link' role='button' onClick={() => (setChooserError(''), setChoosing(r))} data-testid='triage-other'>其他分类…</View>
         </View>
       ),
     },
@@ -111,6 +129,16 @@ export default function TriageQueue() {
       <TableWrap label='待分拣诉求'>
         <Table columns={columns as never} data={pageRows} bordered striped noData={<Text className='empty'>{loading ? '加载中…' : '没有待分拣的诉求'}</Text>} />
       </TableWrap>
+      {choosing && (
+        <CategoryChooser
+          title={`为 ${choosing.ticketNo} 选择分类`}
+          tree={tree}
+          busy={saving}
+          error={chooserError}
+          onCancel={() => setChoosing(null)}
+          onConfirm={(c) => void decideChosen(c.code, c.name)}
+        />
+      )}
       <Pager page={page} hasNext={(page + 1) * PAGE < shown.length} onPrev={() => setPage(page - 1)} onNext={() => setPage(page + 1)} />
     </ConsoleLayout>
   );
