@@ -119,6 +119,8 @@ const inShanghai = (iso: string) => {
 };
 
 test('exports give times in Shanghai time as spreadsheets read them, and name the file by the Shanghai date', async (t) => {
+  // A deadline three days on, at an odd second, so both time columns have something to show.
+  await setReportFields(ids.noiseXuhui.id, { dueAt: new Date(Math.floor(Date.now() / 1000) * 1000 + 3 * 86_400_000 + 7_000) });
   const row = (await s.request('GET', `/api/v1/admin/reports/${ids.noiseXuhui.id}`, { token: admin.token })).body.report;
   t.truthy(row.dueAt);
   const today = inShanghai(new Date().toISOString()).slice(0, 10);
