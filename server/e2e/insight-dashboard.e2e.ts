@@ -22,13 +22,13 @@ const CATS = [
  * at the resident pages' phone scale: a period chip and the filter bar's inputs measure the same.
  */
 async function consoleScale(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => {
-    const size = (sel: string) => {
-      const el = [...document.querySelectorAll(sel)].find((e) => (e as HTMLElement).offsetParent !== null);
-      return el ? getComputedStyle(el).fontSize : 'missing';
-    };
-    return { chip: size('[data-testid="period-7"]'), button: size('.insight .c-btn'), title: size('.console-title'), nav: size('.console-nav-item'), metric: size('.insight-metric-label'), cardTitle: size('.insight .card-title') };
-  });
+  // A plain string: tsx wraps named functions in a `__name` helper that does not exist in the page.
+  const sels = { chip: '[data-testid="period-7"]', button: '.insight .c-btn', title: '.console-title', nav: '.console-nav-item', metric: '.insight-metric-label', cardTitle: '.insight .card-title' };
+  const out: Record<string, string> = {};
+  for (const [k, sel] of Object.entries(sels)) {
+    out[k] = await page.evaluate(`(() => { const el = [...document.querySelectorAll(${JSON.stringify(sel)})].find((e) => e.offsetParent !== null); return el ? getComputedStyle(el).fontSize : 'missing'; })()`);
+  }
+  return out;
 }
 
 /** Only a year earlier (the year-earlier trend list shows it falling). */
