@@ -189,9 +189,10 @@ function HotspotSettingsCard({ tip }: { tip: string }) {
                 value={draft[f.key]}
                 onInput={(e) => setDraft({ ...draft, [f.key]: e.detail.value })}
                 data-testid={`hotspot-${f.key}`}
-                // aria-label, as on the other console inputs: Taro's H5 Input hands it to the inner <input>, and
-                // aria-labelledby on the wrapper left the field itself unnamed (axe: label, critical).
-                {...({ 'aria-label': `${f.label}（${f.unit}）` } as object)}
+                // The name must reach the inner <input>: Taro's H5 Input (taro-input-core) keeps attributes on its
+                // wrapper and hands only `nativeProps` to the <input>. aria-labelledby or aria-label on the wrapper left
+                // the field unnamed (axe: label, critical); the other console inputs pass through their placeholder.
+                {...({ 'aria-label': `${f.label}（${f.unit}）`, nativeProps: { 'aria-label': `${f.label}（${f.unit}）` } } as object)}
               />
               {errors[f.key] && (
                 <Text className='insight-field-error' data-testid={`hotspot-${f.key}-error`}>
