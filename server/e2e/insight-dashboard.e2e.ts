@@ -4,6 +4,8 @@ import mongoose from 'mongoose';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { insertRawReports } from '../test/reportStore';
 import { createStaff } from '../test/staff';
+import type { Page } from 'playwright-core';
+import { seriousViolations } from './axe';
 import { ARTIFACTS, inside, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 
 const e2e = withAppAndBrowser(test);
@@ -14,6 +16,20 @@ const CATS = [
   { code: 'road_damage', name: '道路破损', parentCode: 'roads_facilities', parentName: '道路与市政设施' },
   { code: 'noise_construction', name: '施工噪声', parentCode: 'noise', parentName: '噪声扰民' },
 ];
+
+/**
+ * 数据看板 is drawn at the console's scale (14 px controls, as on 诉求检索 and every other console page), not
+ * at the resident pages' phone scale: a period chip and the filter bar's inputs measure the same.
+ */
+async function consoleScale(page: Page): Promise<Record<string, string>> {
+  // A plain string: tsx wraps named functions in a `__name` helper that does not exist in the page.
+  const sels = { chip: '[data-testid="period-7"]', button: '.insight .c-btn', title: '.console-title', nav: '.console-nav-item', metric: '.insight-metric-label', cardTitle: '.insight .card-title' };
+  const out: Record<string, string> = {};
+  for (const [k, sel] of Object.entries(sels)) {
+    out[k] = await page.evaluate(`(() => { const el = [...document.querySelectorAll(${JSON.stringify(sel)})].find((e) => e.offsetParent !== null); return el ? getComputedStyle(el).fontSize : 'missing'; })()`);
+  }
+  return out;
+}
 
 /** Only a year earlier (the year-earlier trend list shows it falling). */
 const GARBAGE = { code: 'garbage_sorting', name: '垃圾分类', parentCode: 'environment', parentName: '环境保护' };
@@ -91,6 +107,9 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   t.regex(await list.innerText(), /热点提醒：1 个新热点未读/);
   await page.waitForTimeout(800);
   await snap(page, '40-insight-dashboard-1440');
+  t.like(await consoleScale(page), { chip: '14px', button: '14px', title: '22px', nav: '15px', metric: '13px', cardTitle: '15px' });
+  // axe: no critical or serious violation (the 热点规则 inputs had no label).
+  t.deepEqual(await seriousViolations(page), [], 'axe at 1440');
   // The map panel on its own (the page scrolls inside Taro's container, so a page shot shows the top only).
   await page.locator('[data-testid="panel-map"]:visible').screenshot({ path: `${ARTIFACTS}/42-insight-map.png` });
   await page.locator('[data-testid="panel-days"]:visible').screenshot({ path: `${ARTIFACTS}/43-insight-days.png` });
@@ -118,6 +137,10 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   t.is(tickets.length, 6);
   t.true(tickets.every((x) => /^E2E-100\d-/.test(x)), tickets.join());
   t.regex(await spot.innerText(), /违章停车[\s\S]*已提交/);
+  // One time format across the console: 2026-12-01 02:43, Shanghai time.
+  t.regex(await spot.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b/);
+  t.notRegex(await spot.innerText(), /\d{4}\/\d{1,2}\/\d{1,2}|\d{2}:\d{2}:\d{2}/);
+  t.regex(await list.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} — \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
   await spot.screenshot({ path: `${ARTIFACTS}/48-insight-hotspot-reports-1440.png` });
   await spot.locator('[data-testid="listed-report"]').first().click();
   await waitForRoute(page, 'admin/report');
@@ -218,6 +241,9 @@ test.serial('数据看板 at phone width (390): panels, trend lists, a hotspot\'
   await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
   await page.waitForTimeout(800);
   await snap(page, '52-insight-phone-390');
+  // The console's phone scale: the same 14 px controls as the other console pages at this width.
+  t.like(await consoleScale(page), { chip: '14px', button: '14px', nav: '14px', metric: '13px' });
+  t.deepEqual(await seriousViolations(page), [], 'axe at 390');
   for (const id of ['overview', 'panel-days', 'panel-first-level', 'panel-trends-year', 'hotspot-settings']) {
     const el = page.locator(`[data-testid="${id}"]:visible`);
     await el.scrollIntoViewIfNeeded();

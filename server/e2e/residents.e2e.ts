@@ -3,7 +3,7 @@ import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { makeJpeg } from '../test/images';
-import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { ARTIFACTS, inside, PHONE, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 import { seriousViolations } from './axe';
 
 const e2e = withAppAndBrowser(test);
@@ -271,6 +271,9 @@ test.serial('a resident downloads then deletes their data; staff then see the re
   await page.locator('[data-testid="submit"]:visible').click();
   await waitForRoute(page, 'report/success');
   const id = new URL(page.url().replace('#', '')).searchParams.get('id')!;
+  const admin = await server.loginAdmin();
+  const exports = async () => (await server.request('GET', '/api/v1/admin/audit?action=resident.data_export&limit=100', { token: admin.token })).body.items as { actor: { name: string } }[];
+  const exportsBefore = (await exports()).length;
 
   // A hash-only change is a same-document navigation: wait for the router to reach the page, then for the page
   // to load the resident's summary.
@@ -283,12 +286,34 @@ test.serial('a resident downloads then deletes their data; staff then see the re
   });
   await snap(page, 'r40-profile');
   await expectAccessible(t, page, 'personal data (zh)');
+  t.regex(await page.locator('[data-testid="profile-summary"]:visible').innerText(), /1/);
+  // Opening the page (twice: a reload shows it again) shows counts; it is not an export, so nothing is recorded.
+  await page.reload();
+  await page.locator('[data-testid="profile-summary"]:visible').waitFor({ timeout: 15_000 });
+  await page.waitForLoadState('networkidle');
+  t.is((await exports()).length, exportsBefore, 'viewing 个人信息 is not recorded as a data export');
   const download = page.waitForEvent('download');
   await page.locator('[data-testid="profile-download"]:visible').click();
   const file = await (await download).path();
   const data = JSON.parse(readFileSync(file!, 'utf8'));
   t.deepEqual(data.phoneNumbers, ['13912345678']);
   t.is(data.reports[0].id, id);
+  const after = await exports();
+  t.is(after.length, exportsBefore + 1, 'the download is');
+
+  // 操作日志 names the resident (居民 and the end of the account id), never the openid or a phone number.
+  const desk = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const console_ = await desk.newPage();
+  await signInAsStaff(console_, server.baseUrl);
+  await console_.goto(server.baseUrl + '/#/admin/audit/index');
+  await waitForRoute(console_, 'admin/audit');
+  const row = console_.locator('.nut-table-main-body-tr', { has: console_.locator('[data-action="resident.data_export"]') }).first();
+  await row.waitFor({ timeout: 15_000 });
+  t.regex(await row.locator('[data-testid="audit-actor"]').innerText(), /^居民 …[0-9a-f]{6}$/);
+  t.regex(await row.innerText(), /居民下载个人信息/);
+  t.notRegex(await row.innerText(), /1391234|openid|wx:/);
+  await snap(console_, 'r43-audit-resident-desk');
+  await desk.close();
 
   await page.locator('[data-testid="profile-delete"]:visible').click();
   await page.getByText('确定要删除您的个人信息吗？').waitFor();
@@ -302,7 +327,6 @@ test.serial('a resident downloads then deletes their data; staff then see the re
   await page.locator('[data-testid="profile-home"]:visible').click();
   await page.locator('[data-testid="entry-complaint"]:visible').first().waitFor();
 
-  const admin = await server.loginAdmin();
   const seen = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });
   t.is(seen.body.reporter, null);
   t.is(seen.body.contactPhone, null);

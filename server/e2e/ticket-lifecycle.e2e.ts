@@ -4,6 +4,7 @@ import test from 'ava';
 import type { Page } from 'playwright-core';
 import { makeJpeg } from '../test/images';
 import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff, agreeToPrivacy } from './browser';
+import { seriousViolations } from './axe';
 
 const e2e = withAppAndBrowser(test);
 
@@ -68,6 +69,9 @@ test('a report goes through the local pipeline: accepted, dispatched, resolved w
   t.true(steps.includes('已更换路灯灯泡'));
   t.is(await resident.locator('[data-testid="timeline-photo"]:visible').count(), 1, 'the handler\'s photo is shown');
   await snap(resident, '21-resident-resolved');
+  // axe on the resolved ticket (with the handler's photo and the 评价/重新办理 actions): no critical or serious violation.
+  await resident.waitForTimeout(400);
+  t.deepEqual(await seriousViolations(resident), [], 'axe on a resolved ticket');
 
   await resident.locator('[data-testid="action-rate"]:visible').click();
   await resident.locator('[data-testid="rating-unsatisfied"]:visible').click();

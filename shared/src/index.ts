@@ -17,3 +17,4 @@ export * from './residentTexts';
 export * from './urgency';
 export * from './responseSchemas';
 export * from './staff';
+export * from './time';

@@ -86,7 +86,13 @@ export interface AuditEntryView {
   requestId: string;
 }
 
-/** What staff do, as recorded in the audit trail. */
+/**
+ * How 操作日志 names a resident: they have no display name, and their openid and phone never show; the end of
+ * the account id is enough to tell one resident's entries from another's (the full id is the entry's 对象).
+ */
+export const residentActorName = (accountId: string): string => `居民 …${accountId.slice(-6)}`;
+
+/** What staff (and residents, about their own data) do, as recorded in the audit trail. */
 export const AUDIT_ACTIONS = {
   'category.create': '新增分类',
   'zone.create': '新建专区',
@@ -107,6 +113,9 @@ export const AUDIT_ACTIONS = {
   'reports.export': '导出诉求',
   'audit.export': '导出操作日志',
   'insight.settings': '修改热点参数',
+  // What residents do with their own personal data (privacy/residentAudit.ts).
+  'resident.data_export': '居民下载个人信息',
+  'resident.delete': '居民删除个人信息',
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

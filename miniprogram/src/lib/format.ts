@@ -1,5 +1,9 @@
+import { shanghaiMinute } from '@ssp/shared';
+
+/**
+ * `2026-12-01 02:17`, in Shanghai time whatever the zone of the phone or browser: staff compare it with
+ * exports and with what residents tell them on the phone, and residents with the hotline's answers.
+ */
 export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return shanghaiMinute(iso);
 }

@@ -12,6 +12,21 @@ export interface MyData {
   messages: number;
 }
 
+/** What `GET /me/data/summary` returns: counts for the 个人信息 page (opening it is not an export). */
+export interface MyDataSummary {
+  reports: number;
+  phoneNumbers: number;
+  photos: number;
+  subscriptions: number;
+  following: number;
+  messages: number;
+}
+
+export function myDataSummary(): Promise<MyDataSummary> {
+  return call<MyDataSummary>('GET', '/me/data/summary');
+}
+
+/** The full data: only for the resident's 下载, which the server records as an export. */
 export function myData(): Promise<MyData> {
   return call<MyData>('GET', '/me/data');
 }

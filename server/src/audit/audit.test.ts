@@ -147,7 +147,7 @@ test.serial('admins browse entries by actor, action, target and time, page with 
   t.is(csv.status, 200);
   t.regex(csv.headers.get('content-type')!, /text\/csv/);
   const lines = String(csv.body).trim().split('\r\n');
-  t.regex(lines[0], /时间,操作人/);
+  t.regex(lines[0], /^\uFEFF?时间（北京时间）,操作人/);
   t.is(lines.length - 1, byAction.body.items.length);
 
   const op = await createStaff(s, admin.token, { roles: ['operator', 'category_admin', 'analyst'] });

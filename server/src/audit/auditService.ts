@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import mongoose from 'mongoose';
-import type { AuditAction, AuditEntryView } from '@ssp/shared';
+import { residentActorName, shanghaiDateTime, type AuditAction, type AuditEntryView } from '@ssp/shared';
 import type { AppContext } from '../http/context';
 import { csvLine, writeLine } from '../http/csv';
 import { Audit, type AuditDoc } from './auditModel';
@@ -15,11 +15,17 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** The actor's name as staff read it: a resident's entries are stored with no name (see privacy/residentAudit.ts). */
+function actorName(actor: AuditDoc['actor'] | undefined): string {
+  if (actor?.name) return actor.name;
+  return actor?.roles?.includes('citizen') && actor.id ? residentActorName(actor.id) : '';
+}
+
 export function presentAudit(doc: AuditDoc): AuditEntryView {
   return {
     id: doc._id,
     at: doc.at.toISOString(),
-    actor: { id: doc.actor?.id ?? '', name: doc.actor?.name ?? '', roles: doc.actor?.roles ?? [] },
+    actor: { id: doc.actor?.id ?? '', name: actorName(doc.actor), roles: doc.actor?.roles ?? [] },
     action: doc.action,
     target: { type: doc.target?.type ?? '', id: doc.target?.id ?? '', ...(doc.target?.label ? { label: doc.target.label } : {}) },
     summary: (doc.summary ?? {}) as AuditEntryView['summary'],
@@ -76,11 +82,11 @@ export function createAuditService() {
 
     /** CSV of the filtered entries, streamed; returns the row count. */
     async exportCsv(q: Omit<AuditQuery, 'limit' | 'cursor'>, out: Writable, maxRows = 100_000): Promise<number> {
-      await writeLine(out, '\uFEFF' + csvLine(['时间', '操作人', '操作人ID', '角色', '操作', '对象类型', '对象', '对象名称', '内容', 'IP', '请求ID']));
+      await writeLine(out, '\uFEFF' + csvLine(['时间（北京时间）', '操作人', '操作人ID', '角色', '操作', '对象类型', '对象', '对象名称', '内容', 'IP', '请求ID']));
       let n = 0;
       for await (const doc of Audit.find(filterOf(q)).sort({ _id: -1 }).limit(maxRows).lean<AuditDoc[]>().cursor()) {
         const d = doc as unknown as AuditDoc;
-        await writeLine(out, csvLine([d.at.toISOString(), d.actor?.name, d.actor?.id, (d.actor?.roles ?? []).join('|'), d.action, d.target?.type, d.target?.id, d.target?.label ?? '', JSON.stringify(d.summary ?? {}), d.ip, d.requestId]));
+        await writeLine(out, csvLine([shanghaiDateTime(d.at), actorName(d.actor), d.actor?.id, (d.actor?.roles ?? []).join('|'), d.action, d.target?.type, d.target?.id, d.target?.label ?? '', JSON.stringify(d.summary ?? {}), d.ip, d.requestId]));
         n++;
       }
       out.end();

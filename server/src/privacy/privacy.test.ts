@@ -65,6 +65,39 @@ test('a resident downloads everything held about them, then deletes it; reports 
   t.like(audit[2].summary, { reports: 1, photos: 1 });
 });
 
+test('opening 个人信息 reads counts and is not an export; downloading is, and 操作日志 names the resident without their openid or phone', async (t) => {
+  const me = await s.loginCitizen();
+  await submit(me.token, validComplaint({ contactPhone: '13955556666' }));
+  const audited = () => mongoose.connection.collection('audit').countDocuments({ 'target.id': me.userId, action: 'resident.data_export' });
+
+  for (let i = 0; i < 2; i++) {
+    const summary = await s.request('GET', '/api/v1/me/data/summary', { token: me.token });
+    t.is(summary.status, 200);
+    t.deepEqual(summary.body, { reports: 1, phoneNumbers: 1, photos: 0, subscriptions: 0, following: 0, messages: summary.body.messages });
+    t.is(summary.headers.get('cache-control'), 'no-store');
+  }
+  t.is(await audited(), 0, 'looking at the counts is not recorded as an export');
+  t.is((await s.request('GET', '/api/v1/me/data/summary')).status, 401);
+
+  t.is((await s.request('GET', '/api/v1/me/data?download=1', { token: me.token })).status, 200);
+  t.is(await audited(), 1, 'the download is');
+
+  const admin = await s.loginAdmin();
+  const list = await s.request('GET', `/api/v1/admin/audit?target=${me.userId}`, { token: admin.token });
+  t.is(list.status, 200);
+  t.is(list.body.items.length, 1);
+  t.is(list.body.items[0].action, 'resident.data_export');
+  t.is(list.body.items[0].actor.name, `居民 …${me.userId.slice(-6)}`);
+  const csv = String((await s.request('GET', `/api/v1/admin/audit/export?target=${me.userId}`, { token: admin.token })).body);
+  t.true(csv.split('\r\n')[1].includes(`,居民 …${me.userId.slice(-6)},`));
+  const openid = (await mongoose.connection.collection('users').findOne({ _id: new mongoose.Types.ObjectId(me.userId) }))?.openid;
+  t.truthy(openid);
+  for (const shown of [JSON.stringify(list.body), csv]) {
+    t.false(shown.includes(openid), 'no openid');
+    t.false(shown.includes('13955556666'), 'no phone');
+  }
+});
+
 test('in English, the report the resident sees speaks English; staff see the stored Chinese', async (t) => {
   const me = await s.loginCitizen();
   const res = await s.request('POST', '/api/v1/reports', { token: me.token, json: validComplaint(), headers: { 'Idempotency-Key': randomUUID(), 'Accept-Language': 'en-US,en;q=0.9' } });

@@ -6,8 +6,15 @@ import type { ApiOperation } from '../http/openapi';
 export const privacyOperations: ApiOperation[] = [
   {
     method: 'get',
+    path: '/api/v1/me/data/summary',
+    summary: 'How much is held about the caller (counts; not recorded as an export)',
+    auth: 'citizen',
+    ok: { status: 200, schema: z.object({ reports: z.number(), phoneNumbers: z.number(), photos: z.number(), subscriptions: z.number(), following: z.number(), messages: z.number() }), description: 'counts for the 个人信息 page' },
+  },
+  {
+    method: 'get',
     path: '/api/v1/me/data',
-    summary: 'Everything held about the caller (download with ?download=1)',
+    summary: 'Everything held about the caller (download with ?download=1); recorded as resident.data_export',
     auth: 'citizen',
     query: z.object({ download: z.string().optional() }),
     ok: { status: 200, schema: z.object({ exportedAt: z.string() }).passthrough(), description: 'account, reports, phone numbers, photos, subscriptions, follows' },

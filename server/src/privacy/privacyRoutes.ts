@@ -9,6 +9,14 @@ export function privacyRoutes(deps: { privacy: PrivacyService; tokens: TokenVeri
   const router = new Router<AppState>({ prefix: '/api/v1' });
   const citizen = requireRole(deps.tokens, 'citizen');
 
+  // What 个人信息 shows when it opens: counts only, and not an export, so not in the audit trail (the resident
+  // sees how much is held about them; nothing personal leaves). The data itself comes only from /me/data,
+  // and every such answer is recorded as resident.data_export.
+  router.get('/me/data/summary', citizen, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await deps.privacy.summary(ctx.state.user!);
+  });
+
   router.get('/me/data', citizen, async (ctx) => {
     const data = await deps.privacy.export(ctx.state.user!);
     await recordResidentAudit(ctx, 'resident.data_export', { reports: data.reports.length, photos: data.photos.length });

@@ -24,6 +24,16 @@ export interface MyData {
   retention: string;
 }
 
+/** `GET /api/v1/me/data/summary`: how much is held, for the 个人信息 page; counts only, nothing personal. */
+export interface MyDataSummary {
+  reports: number;
+  phoneNumbers: number;
+  photos: number;
+  subscriptions: number;
+  following: number;
+  messages: number;
+}
+
 /**
  * The resident's rights over their personal data (PIPL art. 45 and 47):
  * see everything held about them, and have it deleted. Reports themselves
@@ -54,6 +64,11 @@ export function createPrivacyService(deps: { repo: ReportRepository; media: Medi
         messages: notes.messages,
         retention: '诉求记录作为政务服务档案保存；删除个人信息后，诉求内容匿名保留，手机号、照片、订阅与账号一并删除。',
       };
+    },
+
+    async summary(user: AuthUser): Promise<MyDataSummary> {
+      const data = await this.export(user);
+      return { reports: data.reports.length, phoneNumbers: data.phoneNumbers.length, photos: data.photos.length, subscriptions: data.subscriptions.length, following: data.following.length, messages: data.messages };
     },
 
     /**

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
-import { EXPORT_MAX_ROWS, exportQuerySchema, reportSearchSchema } from '@ssp/shared';
+import { EXPORT_MAX_ROWS, exportQuerySchema, reportSearchSchema, shanghaiDate } from '@ssp/shared';
 import type { AppState } from '../http/context';
 import { notFound } from '../http/errors';
 import { allow, parse } from '../http/middleware';
@@ -30,7 +30,7 @@ export function adminReportRoutes(deps: { repo: ReportRepository; reports: Repor
     await deps.audit.record(ctx, 'reports.export', { type: 'reports', id: 'search' }, { format, filters: q });
     const out = new PassThrough();
     ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    ctx.set('Content-Disposition', `attachment; filename="reports-${new Date().toISOString().slice(0, 10)}.${format}"`);
+    ctx.set('Content-Disposition', `attachment; filename="reports-${shanghaiDate()}.${format}"`);
     ctx.body = out;
     void exportReports(deps.repo, ctx.state.user!, q, format, out, EXPORT_MAX_ROWS).catch((err) => {
       deps.log.error('export failed', { requestId: ctx.state.requestId, error: err });

@@ -111,6 +111,52 @@ test('CSV export takes the same filters, has a BOM and quoted fields', async (t)
   t.true(lines[1].includes('不满意'));
 });
 
+// Written out here, not through shared/time.ts, so the test does not share the code it checks.
+const inShanghai = (iso: string) => {
+  const d = new Date(Date.parse(iso) + 8 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+};
+
+test('exports give times in Shanghai time as spreadsheets read them, and name the file by the Shanghai date', async (t) => {
+  // A deadline three days on, at an odd second, so both time columns have something to show.
+  await setReportFields(ids.noiseXuhui.id, { dueAt: new Date(Math.floor(Date.now() / 1000) * 1000 + 3 * 86_400_000 + 7_000) });
+  const row = (await s.request('GET', `/api/v1/admin/reports/${ids.noiseXuhui.id}`, { token: admin.token })).body.report;
+  t.truthy(row.dueAt);
+  const today = inShanghai(new Date().toISOString()).slice(0, 10);
+
+  const csv = await s.request('GET', `/api/v1/admin/reports/export?format=csv&q=${ids.noiseXuhui.ticketNo}`, { token: admin.token });
+  t.is(csv.headers.get('content-disposition'), `attachment; filename="reports-${today}.csv"`);
+  const [header, line] = (csv.body as Buffer).toString('utf8').replace('\uFEFF', '').trim().split('\r\n').map((l) => l.split(','));
+  t.is(line[header.indexOf('提交时间（北京时间）')], inShanghai(row.createdAt));
+  t.is(line[header.indexOf('办理时限（北京时间）')], inShanghai(row.dueAt));
+  t.regex(line[1], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+  // XLSX: real date cells holding the Shanghai wall clock, shown in the same form as the CSV's text.
+  const xlsx = await s.request('GET', `/api/v1/admin/reports/export?format=xlsx&q=${ids.noiseXuhui.ticketNo}`, { token: admin.token });
+  t.is(xlsx.headers.get('content-disposition'), `attachment; filename="reports-${today}.xlsx"`);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+  const sheet = wb.worksheets[0];
+  const heads = (sheet.getRow(1).values as unknown[]).map(String);
+  for (const [name, iso] of [['提交时间（北京时间）', row.createdAt], ['办理时限（北京时间）', row.dueAt]] as const) {
+    const cell = sheet.getRow(2).getCell(heads.indexOf(name));
+    t.true(cell.value instanceof Date, name);
+    t.is((cell.value as Date).toISOString().slice(0, 19).replace('T', ' '), inShanghai(iso), name);
+    t.is(cell.numFmt, 'yyyy-mm-dd hh:mm:ss', name);
+  }
+
+  // Listed before the CSV is asked for: the trail only grows, so every one of these is in it (other tests export too).
+  const entries: { at: string }[] = (await s.request('GET', '/api/v1/admin/audit?action=reports.export&limit=100', { token: admin.token })).body.items;
+  t.true(entries.length >= 2);
+  const audit = await s.request('GET', '/api/v1/admin/audit/export?action=reports.export', { token: admin.token });
+  t.is(audit.headers.get('content-disposition'), `attachment; filename="audit-${today}.csv"`);
+  const auditLines = String(audit.body).replace('\uFEFF', '').trim().split('\r\n');
+  t.true(auditLines[0].startsWith('时间（北京时间）,操作人'));
+  const times = new Set(auditLines.slice(1).map((l) => l.split(',')[0]));
+  for (const e of entries) t.true(times.has(inShanghai(e.at)), e.at);
+});
+
 test('report detail for staff: timeline, classification, delivery, followers and audit entries', async (t) => {
   const op = await createStaff(s, admin.token, { roles: ['operator'] });
   await s.request('POST', `/api/v1/admin/reports/${ids.snapHuangpu.id}/transitions`, { token: op.token, json: { to: 'accepted' } });

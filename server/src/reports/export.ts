@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { csvLine, writeLine } from '../http/csv';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { maskPhone, RATING_LABELS, type ReportSearch } from '@ssp/shared';
+import { maskPhone, RATING_LABELS, shanghaiDateTime, shanghaiWallClock, type ReportSearch } from '@ssp/shared';
 import type { AuthUser } from '../http/context';
 import { presentRow, streamSearch } from './reportSearch';
 import type { ReportRepository } from './reportRepository';
@@ -17,7 +17,8 @@ export function maySeePhones(user: AuthUser): boolean {
   return roles.includes('admin') || (roles.includes('operator') && !roles.includes('analyst'));
 }
 
-const HEADERS = ['工单号', '提交时间', '类型', '状态', '一级分类', '二级分类', '区', '地址', '内容', '紧急', '超期', '评价', '承办部门', '办理时限', '联系电话', '专区'];
+// Times are Shanghai wall-clock times (staff read them against the console, which shows Shanghai time).
+const HEADERS = ['工单号', '提交时间（北京时间）', '类型', '状态', '一级分类', '二级分类', '区', '地址', '内容', '紧急', '超期', '评价', '承办部门', '办理时限（北京时间）', '联系电话', '专区'];
 
 function cells(doc: Parameters<typeof presentRow>[0], phones: boolean): (string | Date)[] {
   const row = presentRow(doc);
@@ -42,6 +43,10 @@ function cells(doc: Parameters<typeof presentRow>[0], phones: boolean): (string 
   ];
 }
 
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+/** 1-based columns of 提交时间 and 办理时限. */
+const DATE_COLUMNS = [HEADERS.indexOf('提交时间（北京时间）') + 1, HEADERS.indexOf('办理时限（北京时间）') + 1];
+
 /**
  * Streams the search result into `out` as XLSX (exceljs's streaming writer:
  * each row is committed and leaves memory) or CSV (UTF-8 with BOM, so Excel
@@ -54,7 +59,8 @@ export async function exportReports(repo: ReportRepository, user: AuthUser, q: O
   if (format === 'csv') {
     await writeLine(out, '\uFEFF' + csvLine(HEADERS));
     for await (const doc of streamSearch(repo, user, q, maxRows)) {
-      await writeLine(out, csvLine(cells(doc, phones).map((c) => (c instanceof Date ? c.toISOString() : c))));
+      // `2026-12-01 02:17:32`: Excel, WPS and LibreOffice read this text as a date and time when they open a CSV.
+      await writeLine(out, csvLine(cells(doc, phones).map((c) => (c instanceof Date ? shanghaiDateTime(c) : c))));
       n++;
     }
     out.end();
@@ -64,7 +70,11 @@ export async function exportReports(repo: ReportRepository, user: AuthUser, q: O
   const sheet = workbook.addWorksheet('诉求');
   sheet.columns = HEADERS.map((header, i) => ({ header, key: String(i), width: [20, 20, 8, 8, 16, 18, 10, 30, 60, 6, 6, 10, 20, 20, 16, 16][i] }));
   for await (const doc of streamSearch(repo, user, q, maxRows)) {
-    sheet.addRow(cells(doc, phones)).commit();
+    // Real date cells (staff sort, filter and subtract them), holding the Shanghai wall clock: a spreadsheet
+    // cell has no time zone, so it shows what was stored, formatted as the CSV's text is.
+    const row = sheet.addRow(cells(doc, phones).map((c) => (c instanceof Date ? shanghaiWallClock(c) : c)));
+    for (const col of DATE_COLUMNS) row.getCell(col).numFmt = DATE_FORMAT;
+    row.commit();
     n++;
     // exceljs writes into its zip stream without waiting; wait here when the client is slow.
     if (out.writableNeedDrain) await once(out, 'drain');

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { auditQuerySchema, createStaffSchema, EXPORT_MAX_ROWS, updateStaffSchema } from '@ssp/shared';
+import { auditQuerySchema, createStaffSchema, EXPORT_MAX_ROWS, updateStaffSchema, shanghaiDate } from '@ssp/shared';
 import { PassThrough } from 'node:stream';
 import type { AppState } from '../http/context';
 import { allow, bodyOf, parse } from '../http/middleware';
@@ -41,7 +41,7 @@ export function staffRoutes(deps: { staff: StaffService; audit: AuditService; to
     await deps.audit.record(ctx, 'audit.export', { type: 'audit', id: 'audit' }, { filters: ctx.query, format: 'csv' });
     const out = new PassThrough();
     ctx.set('Content-Type', 'text/csv; charset=utf-8');
-    ctx.set('Content-Disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`);
+    ctx.set('Content-Disposition', `attachment; filename="audit-${shanghaiDate()}.csv"`);
     ctx.body = out;
     void deps.audit.exportCsv(q, out, EXPORT_MAX_ROWS).catch((err) => out.destroy(err));
   });

@@ -2,7 +2,7 @@ import { Input, Picker, Text, View } from '@tarojs/components';
 import { Table } from '@nutui/nutui-react-taro';
 import '@nutui/nutui-react-taro/dist/es/packages/table/style/css';
 import { useCallback, useEffect, useState } from 'react';
-import { AUDIT_ACTIONS, type AuditEntryView } from '@ssp/shared';
+import { AUDIT_ACTIONS, shanghaiDate, type AuditEntryView } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
@@ -68,7 +68,7 @@ export default function AuditPage() {
     <ConsoleLayout
       active='audit'
       title='操作日志'
-      actions={<View className='c-btn ghost' role='button' onClick={() => void download(`/admin/audit/export?${filters().toString()}`, `操作日志-${new Date().toISOString().slice(0, 10)}.csv`).catch((err) => setError(err.message))} data-testid='audit-export'>导出 CSV</View>}
+      actions={<View className='c-btn ghost' role='button' onClick={() => void download(`/admin/audit/export?${filters().toString()}`, `操作日志-${shanghaiDate()}.csv`).catch((err) => setError(err.message))} data-testid='audit-export'>导出 CSV</View>}
     >
       <View className='filters'>
         <Input className='f-input' value={actor} placeholder='操作人姓名或账号 ID' onInput={(e) => setActor(e.detail.value)} data-testid='audit-actor-filter' />

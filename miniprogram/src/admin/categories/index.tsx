@@ -3,7 +3,7 @@ import { Dialog, Table } from '@nutui/nutui-react-taro';
 import '@nutui/nutui-react-taro/dist/es/packages/table/style/css';
 import '@nutui/nutui-react-taro/dist/es/packages/dialog/style/css';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { CategoryFigures, CategoryNodeView, CategoryTreeView, KeywordImpactView, Question } from '@ssp/shared';
+import { shanghaiClock, type CategoryFigures, type CategoryNodeView, type CategoryTreeView, type KeywordImpactView, type Question } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { admin } from '../../services/classification';
 import { useAdminGuard } from '../useAdmin';
@@ -164,7 +164,7 @@ export default function CategoriesAdmin() {
     <ConsoleLayout
       active='categories'
       title='分类管理'
-      actions={<Text className='cat-version'>分类版本 v{tree.version}{figuresAt ? ` · 数字截至 ${figuresAt.slice(11, 16)}` : ''}</Text>}
+      actions={<Text className='cat-version'>分类版本 v{tree.version}{figuresAt ? ` · 数字截至 ${shanghaiClock(figuresAt)}` : ''}</Text>}
     >
       <View className='cat-layout'>
         <View className='cat-tree' role='navigation' aria-label='一级分类'>

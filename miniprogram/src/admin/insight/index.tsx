@@ -6,6 +6,7 @@ import { ApiError, currentSession } from '../../services/api';
 import { categoryTree } from '../../services/categories';
 import { insight, type Blocker, type HotspotSettings, type HotspotView, type ListedReport, type Overview, type Trends, type TrendItem } from '../../services/insight';
 import { ConsoleLayout } from '../ConsoleLayout';
+import { formatTime } from '../../lib/format';
 import { can, useAdminGuard } from '../useAdmin';
 import { Chart } from './Chart';
 import { exportCsv } from './csv';
@@ -19,7 +20,7 @@ const num = (n: number | null | undefined, unit = '') => (n == null ? '—' : `$
 const signed = (n: number | null) => (n == null ? '—' : `${n > 0 ? '+' : ''}${(n * 100).toFixed(0)}%`);
 const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const minusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
-const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+const time = formatTime;
 const PERIODS = [7, 30, 90, 365];
 /** The district choices; for a district-scoped account, the others are marked (the server refuses them with a clear message). */
 function districtOptions(scope: string[] | undefined) {
@@ -188,7 +189,10 @@ function HotspotSettingsCard({ tip }: { tip: string }) {
                 value={draft[f.key]}
                 onInput={(e) => setDraft({ ...draft, [f.key]: e.detail.value })}
                 data-testid={`hotspot-${f.key}`}
-                {...({ 'aria-labelledby': `hs-${f.key}` } as object)}
+                // The name must reach the inner <input>: Taro's H5 Input (taro-input-core) keeps attributes on its
+                // wrapper and hands only `nativeProps` to the <input>. aria-labelledby or aria-label on the wrapper left
+                // the field unnamed (axe: label, critical); the other console inputs pass through their placeholder.
+                {...({ 'aria-label': `${f.label}（${f.unit}）`, nativeProps: { 'aria-label': `${f.label}（${f.unit}）` } } as object)}
               />
               {errors[f.key] && (
                 <Text className='insight-field-error' data-testid={`hotspot-${f.key}-error`}>

@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { Table } from '@nutui/nutui-react-taro';
 import '@nutui/nutui-react-taro/dist/es/packages/table/style/css';
 import { useCallback, useEffect, useState } from 'react';
-import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, type CategoryNodeView, type ReportRowView } from '@ssp/shared';
+import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, shanghaiDate, type CategoryNodeView, type ReportRowView } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
@@ -92,7 +92,7 @@ export default function SearchPage() {
     try {
       const p = filters();
       p.set('format', format);
-      await download(`/admin/reports/export?${p.toString()}`, `诉求-${new Date().toISOString().slice(0, 10)}.${format}`);
+      await download(`/admin/reports/export?${p.toString()}`, `诉求-${shanghaiDate()}.${format}`);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : '导出失败');
     }

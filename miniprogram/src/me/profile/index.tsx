@@ -6,7 +6,7 @@ import { usePageMode } from '../../lib/elder';
 import { usePageTitle } from '../../lib/pageTitle';
 import { requireLogin } from '../../lib/session';
 import { ApiError, logout } from '../../services/api';
-import { deleteMe, myData, type MyData } from '../../services/me';
+import { deleteMe, myData, myDataSummary, type MyDataSummary } from '../../services/me';
 import { saveJsonFile } from '../../services/download';
 
 /**
@@ -17,7 +17,7 @@ export default function ProfilePage() {
   const t = useT();
   const mode = usePageMode();
   usePageTitle('profile');
-  const [data, setData] = useState<MyData | null>(null);
+  const [data, setData] = useState<MyDataSummary | null>(null);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   // After 删除 the page has nothing left to show: without a way on, the resident sat on a lone banner.
@@ -33,7 +33,8 @@ export default function ProfilePage() {
     void (async () => {
       try {
         if (!(await requireLogin())) return;
-        await myData().then(setData, (err) => setError(err instanceof ApiError ? err.message : t('common.loadFailed')));
+        // Counts only: opening the page is not an export (the full data is fetched, and recorded, on 下载).
+        await myDataSummary().then(setData, (err) => setError(err instanceof ApiError ? err.message : t('common.loadFailed')));
       } finally {
         loading.current = false;
       }
@@ -82,10 +83,10 @@ export default function ProfilePage() {
       {data && (
         <View className='card' data-testid='profile-summary'>
           <Text className='card-title'>{t('profile.what')}</Text>
-          <Text className='detail-line'>{t('profile.reports', { count: data.reports.length })}</Text>
-          <Text className='detail-line'>{t('profile.phones', { count: data.phoneNumbers.length })}</Text>
-          <Text className='detail-line'>{t('profile.photos', { count: data.photos.length })}</Text>
-          <Text className='detail-line'>{t('profile.subscriptions', { count: data.subscriptions.length })}</Text>
+          <Text className='detail-line'>{t('profile.reports', { count: data.reports })}</Text>
+          <Text className='detail-line'>{t('profile.phones', { count: data.phoneNumbers })}</Text>
+          <Text className='detail-line'>{t('profile.photos', { count: data.photos })}</Text>
+          <Text className='detail-line'>{t('profile.subscriptions', { count: data.subscriptions })}</Text>
           <View style={{ height: '24px' }} />
           <Button className='btn secondary' onClick={() => void download()} data-testid='profile-download'>{t('profile.download')}</Button>
         </View>
