@@ -121,10 +121,16 @@ test.serial('desktop 1440: in 工单处理 the side navigation, filters, 查询 
   await tabTo(page, 'checkbox:紧急');
   await page.keyboard.press(' ');
   await t.notThrowsAsync(page.locator('.f-check[role="checkbox"][aria-checked="true"]:visible').filter({ hasText: '紧急' }).waitFor({ timeout: 10_000 }), '紧急 ticked by Space');
+  await page.keyboard.press(' ');
+  await t.notThrowsAsync(page.locator('.f-check[role="checkbox"][aria-checked="false"]:visible').filter({ hasText: '紧急' }).waitFor({ timeout: 10_000 }), '紧急 unticked by Space');
+  await row.waitFor({ timeout: 15_000 });
+  // A keyword only takes effect on 查询: typed (no query yet), then Enter on 查询 runs it and the row goes.
+  await page.locator('input[placeholder="工单号或内容关键词"]:visible').fill('没有这样的内容');
   await tabTo(page, 'button:查询', 10);
+  t.true(await row.isVisible(), 'typing alone does not query');
   await snap(page, 'keyboard-06-console-query-focus-desk');
   await page.keyboard.press('Enter');
-  await t.notThrowsAsync(row.waitFor({ state: 'detached', timeout: 15_000 }), '查询 by Enter applied the 紧急 filter');
+  await t.notThrowsAsync(row.waitFor({ state: 'detached', timeout: 15_000 }), '查询 ran by Enter');
   await tabTo(page, '#nav-search', 30, 'Shift+Tab');
   await page.keyboard.press('Enter');
   await waitForRoute(page, 'admin/search');
