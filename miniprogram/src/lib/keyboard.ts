@@ -21,13 +21,15 @@ const ROLES = ['button', 'switch', 'tab', 'link', 'checkbox', 'radio', 'menuitem
 /** Roles a native control answers to Space as well as Enter (a link answers to Enter only). */
 const SPACE_ROLES = new Set(['button', 'switch', 'checkbox', 'radio', 'tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option']);
 
-/** Taro's H5 Button, and the element Taro's Picker listens on for its click (the overlay's 取消/确定 are plain divs). */
-const TARO_CONTROLS = 'taro-button-core, taro-picker-core > div:first-child, .weui-picker__action';
+/**
+ * Taro's H5 Button, and the element Taro's Picker listens on for its click. An open Picker's columns and 取消/确定
+ * live in Taro's shadow root, out of this module's reach: a Picker opens by keyboard but its value is still chosen
+ * by pointer (docs/LOG.md, branch keyboard).
+ */
+const TARO_CONTROLS = 'taro-button-core, taro-picker-core > div:first-child';
 const ROLE_SELECTOR = ROLES.map((r) => `[role="${r}"]`).join(', ');
 const CONTROL_SELECTOR = `${ROLE_SELECTOR}, ${TARO_CONTROLS}`;
-/** A column of an open Picker: Taro only scrolls it by drag, so it takes the focus and the arrow keys (below). */
-const PICKER_COLUMN = 'taro-picker-group';
-const PREPARE_SELECTOR = `${CONTROL_SELECTOR}, ${PICKER_COLUMN}`;
+const PREPARE_SELECTOR = CONTROL_SELECTOR;
 /** The browser already makes these focusable and answers their keys itself. */
 const NATIVE = 'button, a[href], input, textarea, select, summary, [contenteditable=""], [contenteditable="true"]';
 
@@ -39,10 +41,6 @@ function roleOf(el: Element): string {
 
 function prepare(el: Element): void {
   if (el.matches(NATIVE)) return;
-  if (el.matches(PICKER_COLUMN)) {
-    if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
-    return;
-  }
   const taro = el.matches(TARO_CONTROLS);
   // A Picker whose trigger already holds a control with a role (a View marked role='button'): that one takes the
   // focus and its click bubbles to the trigger, so the trigger would only be a second, silent tab stop.
@@ -75,21 +73,8 @@ function prepareTree(root: ParentNode): void {
   root.querySelectorAll(PREPARE_SELECTOR).forEach(prepare);
 }
 
-/** Moves a Picker column one item by the drag its own mouse handlers understand (34 px is Taro's item height). */
-function stepPickerColumn(column: Element, down: boolean): void {
-  const drag = (type: string, clientY: number) => column.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, clientY }));
-  drag('mousedown', 100);
-  drag('mousemove', down ? 66 : 134);
-  drag('mouseup', down ? 66 : 134);
-}
-
 function onKeyDown(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
-  if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && e.target instanceof Element && e.target.matches(PICKER_COLUMN)) {
-    e.preventDefault();
-    stepPickerColumn(e.target, e.key === 'ArrowDown');
-    return;
-  }
   const space = e.key === ' ' || e.key === 'Spacebar';
   if (e.key !== 'Enter' && !space) return;
   const el = e.target;
