@@ -77,3 +77,113 @@ test('a resident logs in, files a complaint with a photo, and follows it in 我�
   t.deepEqual(errors, []);
   await context.close();
 });
+
+test('a submit whose answer is lost, then edited and sent again: the resident is told it was filed and the edit waits as 补充信息', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto(server.baseUrl + '/');
+  await agreeToPrivacy(page);
+  await page.getByText('我要反映', { exact: true }).click();
+  await page.getByText('本地体验登录', { exact: true }).last().click();
+  await waitForRoute(page, 'report/complaint');
+  await page.locator('[data-testid="district"]:visible').getByText('黄浦区').waitFor({ timeout: 15_000 });
+
+  // The first submit reaches the server and is stored; its answer never reaches the phone.
+  let dropped = 0;
+  await page.route('**/api/v1/reports', async (route) => {
+    if (route.request().method() !== 'POST' || dropped > 0) return route.continue();
+    dropped++;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await page.locator(inside('description', 'textarea')).fill('南京东路步行街的垃圾桶已经满了两天，没人清理，气味很大。');
+  await page.locator('[data-testid="submit"]:visible').click();
+  await page.locator('[data-testid="submit-error"]:visible').getByText(/可放心重试/).waitFor({ timeout: 15_000 });
+
+  const edited = '南京东路步行街的垃圾桶已经满了三天，没人清理，气味很大。';
+  await page.locator(inside('description', 'textarea')).fill(edited);
+  await page.locator('[data-testid="submit"]:visible').click();
+
+  // Not a developer error and not a stuck draft: the report is opened, said to be filed, the edit ready to add.
+  await waitForRoute(page, 'tickets/detail');
+  const banner = page.locator('[data-testid="already-filed"]:visible');
+  await banner.waitFor({ timeout: 15_000 });
+  const ticketNo = (await page.locator('[data-testid="detail-ticket"]:visible').innerText()).trim();
+  t.regex(await banner.innerText(), new RegExp(`之前的提交已经成功，工单号 ${ticketNo}`));
+  t.regex(await banner.innerText(), /补充信息/);
+  t.is(await page.locator(inside('actions', 'textarea')).inputValue(), edited);
+  t.true((await page.locator('[data-testid="detail-description"]:visible').innerText()).includes('满了两天'), 'the report is the first version');
+  await snap(page, '05-already-filed');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await snap(page, '05-already-filed-desktop');
+  await page.setViewportSize({ width: 390, height: 844 });
+  t.false(/Idempotency/i.test(await page.locator('body').innerText()));
+
+  await page.locator('[data-testid="action-submit"]:visible').click();
+  await page.locator('[data-testid="timeline"]:visible').getByText(`您补充了信息：${edited}`).waitFor({ timeout: 15_000 });
+
+  // One report, and the draft is gone: a new 我要反映 starts empty.
+  const admin = await server.loginAdmin();
+  const id = new URL(page.url().replace('/#/', '/')).searchParams.get('id')!;
+  const stored = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });
+  t.is(stored.body.ticketNo, ticketNo);
+  const mine = await page.evaluate(async () => {
+    const session = JSON.parse(localStorage.getItem('session') ?? 'null');
+    const token = (session?.data ?? session)?.token;
+    return (await fetch('/api/v1/me/reports', { headers: { Authorization: `Bearer ${token}` } })).json();
+  });
+  t.is(mine.items.length, 1, JSON.stringify(mine).slice(0, 300));
+  await page.goto(server.baseUrl + '/#/report/complaint/index');
+  await page.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  t.is(await page.locator(inside('description', 'textarea')).inputValue(), '');
+  t.deepEqual(errors, []);
+  await context.close();
+});
+
+test('随申拍: a file that is not a photo (a text file named .jpg) is refused with a message, not silently', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  // The reviewer's trace was Taro's console.error of an image-load `Event`; a resource 404 on this page is another matter.
+  page.on('console', (m) => m.type() === 'error' && !/^Failed to load resource/.test(m.text()) && problems.push(m.text()));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const fake = path.join(ARTIFACTS, 'fixture-not-a-photo.jpg');
+  writeFileSync(fake, '这不是照片，只是一个改了扩展名的文本文件。\n');
+  const real = path.join(ARTIFACTS, 'fixture-snap.jpg');
+  writeFileSync(real, await makeJpeg({ width: 800, height: 600 }));
+
+  await page.goto(server.baseUrl + '/');
+  await agreeToPrivacy(page);
+  await page.locator('[data-testid="entry-snap"]:visible').click();
+  // 随申拍 opens the camera/album picker by itself once signed in.
+  const first = page.waitForEvent('filechooser', { timeout: 20_000 });
+  await page.locator('[data-testid="local-login"]:visible').click();
+  await waitForRoute(page, 'report/snap');
+  await (await first).setFiles(fake);
+
+  const pick = async (...files: string[]) => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.locator('[data-testid="photo-add"]:visible').click();
+    await (await chooser).setFiles(files);
+  };
+  const message = page.getByText(/所选的文件不是照片，没有添加/).first();
+  await message.waitFor({ timeout: 15_000 });
+  await snap(page, '06-not-a-photo');
+  await page.getByText('知道了', { exact: true }).first().click();
+  await message.waitFor({ state: 'hidden', timeout: 10_000 });
+  t.is(await page.locator('[data-testid="photo-tile"]:visible').count(), 0);
+
+  // A real photo with a fake one: the photo is added, the other named.
+  await pick(real, fake);
+  await page.getByText(/有 1 个文件不是照片，没有添加；其余照片已添加/).first().waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="photo-tile"]:visible').first().waitFor({ timeout: 15_000 });
+  t.is(await page.locator('[data-testid="photo-tile"]:visible').count(), 1);
+  t.deepEqual(problems, []);
+  await context.close();
+});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { makeJpeg } from '../test/images';
+import { setReportFields } from '../test/reportStore';
 import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff, agreeToPrivacy } from './browser';
 import { seriousViolations } from './axe';
 
@@ -88,4 +89,77 @@ test('a report goes through the local pipeline: accepted, dispatched, resolved w
   await back.waitFor({ timeout: 10_000 });
   t.true((await back.innerText()).includes('重新办理'));
   t.true(await back.locator('[data-testid="console-dispatched"]').isVisible(), 'staff can dispatch it again');
+});
+
+test('补充信息 and 重新办理 sent empty are named at the box; 催办 says when it opens and opens once the deadline has passed', async (t) => {
+  const { server, browser } = e2e;
+  const context = await browser.newContext(PHONE);
+  const resident = await context.newPage();
+  const errors: string[] = [];
+  resident.on('pageerror', (e) => errors.push(e.message));
+  await resident.goto(server.baseUrl + '/');
+  await agreeToPrivacy(resident);
+  await resident.locator('[data-testid="entry-complaint"]:visible').click();
+  await resident.locator('[data-testid="local-login"]:visible').click();
+  await waitForRoute(resident, 'report/complaint');
+  await resident.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  await resident.locator(inside('description', 'textarea')).fill('黄浦区人民大道的窨井盖松动，车辆经过时响声很大');
+  await resident.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(resident, 'report/success');
+  await resident.locator('[data-testid="view-ticket"]:visible').click();
+  await waitForRoute(resident, 'tickets/detail');
+  const id = new URL(resident.url().replace('/#/', '/')).searchParams.get('id')!;
+
+  // 催办: not yet, and the page says from when (no deadline yet: 24 h after filing).
+  const urgeFrom = resident.locator('[data-testid="urge-from"]:visible');
+  await urgeFrom.waitFor({ timeout: 15_000 });
+  t.regex(await urgeFrom.innerText(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 起可以催办/);
+  t.is(await resident.locator('[data-testid="action-urge"]:visible').count(), 0);
+
+  // An empty 补充信息: the reason sits under the box, before anything is sent.
+  let supplements = 0;
+  resident.on('request', (r) => r.url().endsWith('/supplement') && supplements++);
+  await resident.locator('[data-testid="action-supplement"]:visible').click();
+  await resident.locator('[data-testid="action-submit"]:visible').click();
+  const boxError = resident.locator('[data-testid="action-text-error"]:visible');
+  await boxError.waitFor();
+  t.is((await boxError.innerText()).trim(), '请填写补充内容或添加照片');
+  t.false(/请求内容有误/.test(await resident.locator('[data-testid="actions"]:visible').innerText()));
+  t.is(supplements, 0);
+  await snap(resident, '22-supplement-empty');
+  await resident.locator(inside('actions', 'textarea')).fill('井盖在公交站东侧约十米处');
+  t.is(await boxError.count(), 0, 'typing clears the message');
+  // With a photo, through the same picker as the report form.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const extra = path.join(ARTIFACTS, 'fixture-supplement.jpg');
+  writeFileSync(extra, await makeJpeg({ width: 800, height: 600 }));
+  const chooser = resident.waitForEvent('filechooser');
+  await resident.locator('[data-testid="actions"]:visible [data-testid="photo-add"]').click();
+  await (await chooser).setFiles(extra);
+  await resident.locator('[data-testid="actions"]:visible [data-testid="photo-tile"]').first().waitFor();
+  await resident.waitForFunction(() => !/\d+%/.test(document.querySelector('[data-testid="actions"]')?.textContent ?? ''), null, { timeout: 15_000 });
+  await snap(resident, '22b-supplement-photo');
+  await resident.locator('[data-testid="action-submit"]:visible').click();
+  await resident.locator('[data-testid="timeline"]:visible').getByText('您补充了信息：井盖在公交站东侧约十米处').waitFor({ timeout: 15_000 });
+  const admin = await server.loginAdmin();
+  t.is((await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token })).body.mediaIds.length, 1, 'the photo is on the report');
+
+  // The deadline (an urgent ticket's can be an hour) has passed: 催办 is offered within the first 24 h.
+  await setReportFields(id, { status: 'dispatched', dueAt: new Date(Date.now() - 60_000) });
+  await resident.reload();
+  await resident.locator('[data-testid="action-urge"]:visible').click();
+  await resident.locator('[data-testid="timeline"]:visible').getByText(/催办/).first().waitFor({ timeout: 15_000 });
+  await resident.locator('[data-testid="urge-from"]:visible').waitFor({ timeout: 15_000 }); // next one: in 24 h
+
+  // An empty 重新办理 reason, likewise.
+  await setReportFields(id, { status: 'resolved', resolvedAt: new Date() });
+  await resident.reload();
+  await resident.locator('[data-testid="action-reopen"]:visible').click();
+  await resident.locator('[data-testid="action-submit"]:visible').click();
+  await boxError.waitFor();
+  t.is((await boxError.innerText()).trim(), '请说明需要重新办理的原因');
+  await resident.setViewportSize({ width: 1440, height: 900 });
+  await snap(resident, '23-reopen-empty-desktop');
+  t.deepEqual(errors, []);
+  await context.close();
 });

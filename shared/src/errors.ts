@@ -16,7 +16,7 @@ export const ErrorCodes = {
   MEDIA_CORRUPT: '图片文件已损坏，无法读取',
   MEDIA_NOT_OWNED: '所附图片不存在或不属于当前用户',
   IDEMPOTENCY_KEY_INVALID: '请求缺少有效的 Idempotency-Key（应为 UUID）',
-  IDEMPOTENCY_KEY_REUSED: '同一个 Idempotency-Key 已用于内容不同的诉求',
+  IDEMPOTENCY_KEY_REUSED: '这份诉求之前已经提交成功，修改后的内容还没有发送',
   INVALID_CREDENTIALS: '用户名或密码错误',
   WECHAT_LOGIN_FAILED: '微信登录失败，请稍后重试',
   WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后重试',
@@ -33,7 +33,7 @@ export const ErrorCodes = {
   ILLEGAL_TRANSITION: '当前状态下不能进行这个操作',
   REASON_REQUIRED: '请填写原因',
   REPLY_REQUIRED: '办结时请填写处理答复',
-  URGE_TOO_EARLY: '诉求提交满 24 小时后才能催办，且每 24 小时最多催办一次',
+  URGE_TOO_EARLY: '提交满 24 小时或超过办理时限后可以催办，每 24 小时最多催办一次',
   REOPEN_WINDOW_CLOSED: '办结已超过 7 天，不能再申请重新办理',
   RATING_NOT_ALLOWED: '诉求办结后才能评价，且只能评价一次',
   PIPELINE_SIGNATURE_INVALID: '签名校验失败',
@@ -72,5 +72,6 @@ export interface FieldIssue {
 }
 
 export interface ApiErrorBody {
-  error: { code: ErrorCode; message: string; details?: FieldIssue[] };
+  /** `existing`: with IDEMPOTENCY_KEY_REUSED, the resident's report already filed under that key. */
+  error: { code: ErrorCode; message: string; details?: FieldIssue[]; existing?: { id: string; ticketNo: string } };
 }

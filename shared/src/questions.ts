@@ -27,7 +27,7 @@ export const questionSchema = z
     required: z.boolean().default(false),
     /** choices for single/multi; for text, quick answers the resident may tap (e.g. 看不到编号) */
     options: z.array(option).max(30, { message: '最多 30 个选项' }).optional(),
-    /** blocking: the explanation shown when the answer is "yes" (e.g. 燃气泄漏请立即拨打 962777) */
+    /** blocking (紧急提示): what to do at once when the answer is "yes" (e.g. 燃气泄漏请立即拨打 962777), shown with call buttons; the report still goes in */
     blockMessage: z.string().trim().max(200).optional(),
     blockMessageEn: z.string().trim().max(400).optional(),
     /** number: bounds */
@@ -77,8 +77,8 @@ function empty(v: unknown): boolean {
 /**
  * Checks answers against the questions in force. Returns the cleaned answers
  * (only known codes, text trimmed) and issues with `answers.<code>` paths.
- * A blocking question answered "yes" is an issue too: its message is the
- * explanation (what to do instead), and the report is not filed.
+ * A "blocking" (紧急提示) question answered "yes" is not an issue: the app
+ * shows its message with call buttons, and the server files the report as 紧急.
  */
 export function checkAnswers(questions: Question[], answers: Answers | undefined, lang: Lang = 'zh-CN'): { answers: Answers; issues: FieldIssue[] } {
   const input = answers ?? {};
@@ -116,9 +116,10 @@ export function checkAnswers(questions: Question[], answers: Answers | undefined
         break;
       }
       case 'blocking':
+        // "Yes" (现在闻到燃气味) is the answer that matters most: the app shows its message with one-tap call
+        // buttons, and the report still goes in (stopping it hid a live hazard from the hotline).
         if (typeof v !== 'boolean') issue(q, 'invalid_answer', T.yesno[lang]);
-        else if (v) issue(q, 'blocked', (lang === 'en' ? q.blockMessageEn : undefined) || q.blockMessage || T.required[lang]);
-        else out[q.code] = false;
+        else out[q.code] = v;
         break;
     }
   }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { checkAnswers, ErrorCodes, ErrorMessagesEn, fieldMessageEn, questionsSchema, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type Question } from './index';
+import { checkAnswers, emergencyCallsFor, ErrorCodes, ErrorMessagesEn, fieldMessageEn, questionsSchema, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type Question } from './index';
 
 test('every error code and every status has an English text', (t) => {
   for (const code of Object.keys(ErrorCodes)) t.truthy(ErrorMessagesEn[code as keyof typeof ErrorCodes], code);
@@ -54,7 +54,7 @@ const questions: Question[] = questionsSchema.parse([
   { code: 'note', type: 'notice', label: '请勿拍摄人脸' },
 ]);
 
-test('answers: required, choices, numbers, blocking; cleaned output; issues carry answers.<code>', (t) => {
+test('answers: required, choices, numbers, 紧急提示 yes/no; cleaned output; issues carry answers.<code>', (t) => {
   const ok = checkAnswers(questions, { pole: ' 看不到编号 ', when: 'night', kinds: ['a', 'a', 'b'], floor: '12', gas: false, gone: 'x' });
   t.deepEqual(ok.issues, []);
   t.deepEqual(ok.answers, { pole: '看不到编号', when: 'night', kinds: ['a', 'b'], floor: 12, gas: false });
@@ -64,10 +64,10 @@ test('answers: required, choices, numbers, blocking; cleaned output; issues carr
     ['answers.when', 'invalid_option'],
     ['answers.kinds', 'invalid_option'],
     ['answers.floor', 'out_of_range'],
-    ['answers.gas', 'blocked'],
   ]);
-  t.is(bad.issues[4].message, '请拨打 962777');
-  t.is(checkAnswers(questions, { gas: true, pole: '1' }, 'en').issues[0].message, 'Call 962777');
+  // 紧急提示 "yes" is an answer, not an issue: the report goes in (the app shows the call buttons).
+  t.deepEqual(checkAnswers(questions, { gas: true, pole: '1' }, 'en'), { answers: { gas: true, pole: '1' }, issues: [] });
+  t.like(checkAnswers(questions, { gas: 'yes', pole: '1' }).issues[0], { path: 'answers.gas', code: 'invalid_answer' });
   t.is(checkAnswers(questions, {}, 'en').issues[0].message, 'Please answer this question');
 });
 
@@ -80,4 +80,15 @@ test('question definitions are checked: options for choices, a message for block
   const paths = r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
   t.true(paths.includes('0.options'));
   t.true(paths.includes('1.blockMessage'));
+});
+
+test('call numbers: gas → 119 and 962777; a question\'s message adds the numbers it names; else the one number', (t) => {
+  const numbers = (reasons: string[], named?: string) => emergencyCallsFor(reasons, named).map((c) => c.number);
+  t.deepEqual(numbers(['煤气味']), ['119', '962777']);
+  t.deepEqual(numbers(['现在是否闻到燃气味？'], '燃气泄漏请立即离开并拨打 962777（上海燃气抢修）'), ['119', '962777']);
+  t.deepEqual(numbers(['起火']), ['119']);
+  t.deepEqual(numbers(['有人昏迷']), ['120']);
+  t.deepEqual(numbers(['是否有人被困'], '请拨打 110'), ['110']);
+  t.deepEqual(numbers(['持刀']), ['110']);
+  t.deepEqual(numbers(['电梯困人'], '请拨打 96333 电梯应急'), ['96333']);
 });

@@ -21,7 +21,7 @@ export const fieldIssueSchema = z.object({ path: z.string(), code: z.string(), m
 export function errorBodySchema(codes: readonly ErrorCode[]) {
   const all = Object.keys(ErrorCodes) as [ErrorCode, ...ErrorCode[]];
   const code = codes.length ? z.enum(codes as [ErrorCode, ...ErrorCode[]]) : z.enum(all);
-  return z.object({ error: z.object({ code, message: z.string(), details: z.array(fieldIssueSchema).optional() }) });
+  return z.object({ error: z.object({ code, message: z.string(), details: z.array(fieldIssueSchema).optional(), existing: z.object({ id: z.string(), ticketNo: z.string() }).optional() }) });
 }
 
 export const userViewSchema = z.object({ id: z.string(), role: z.enum(['citizen', 'admin']), displayName: z.string().optional() });
@@ -74,6 +74,7 @@ export const reportViewSchema = z.object({
   overdue: z.boolean(),
   rating: z.object({ value: z.enum(RATINGS), comment: z.string() }).nullable().optional(),
   allowedActions: z.object({ withdraw: z.boolean(), urge: z.boolean(), supplement: z.boolean(), rate: z.boolean(), reopen: z.boolean() }),
+  urgeFrom: isoTime.nullable().optional(),
   delivery: z.object({ state: z.enum(['pending', 'delivered', 'dead']), attempts: z.number(), lastError: z.string().nullable() }).optional(),
   classification: classificationViewSchema.nullable().optional(),
   triage: z.object({ state: z.enum(['auto', 'pending', 'confirmed', 'corrected']), reason: z.string().nullable() }).optional(),

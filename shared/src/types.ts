@@ -103,6 +103,8 @@ export interface ReportView {
   rating: { value: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment: string } | null;
   /** what the resident may do now (the state machine and the follow-up rules decide) */
   allowedActions: AllowedActions;
+  /** when 催办 becomes possible (ISO), while the ticket is open and it is not possible yet; else null */
+  urgeFrom?: string | null;
   /** staff only */
   delivery?: { state: 'pending' | 'delivered' | 'dead'; attempts: number; lastError: string | null };
   /** staff only */

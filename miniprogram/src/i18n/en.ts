@@ -51,7 +51,7 @@ export const en: DeepPartialStrings<Dict> = {
   fields: { description: 'description', mediaIds: 'photos', location: 'location', contactPhone: 'phone', answers: 'questions', categoryCode: 'category' },
   emergency: {
     title: 'An emergency? Call first', call: 'Call {{label}} now', hint: 'You can still send your report; the department will follow up.',
-    n119: 'fire 119', n120: 'ambulance 120', n110: 'police 110',
+    n119: 'fire 119', n120: 'ambulance 120', n110: 'police 110', n962777: 'gas emergency 962777',
   },
   submit: {
     similarTitle: 'Already reported nearby', similarHint: 'A similar report within 200 m from the last 7 days is being handled. Join it to get its updates instead of filing again.',
@@ -66,7 +66,8 @@ export const en: DeepPartialStrings<Dict> = {
     addressPlaceholder: 'E.g. east side of 200 People’s Avenue, Huangpu', addressLabel: 'Address', relocate: 'Locate again', onMap: 'Pick on map', openSettings: 'Turn on location',
     denied: 'No permission to use your location: please type the address', unavailable: 'Location is not available right now: please type the address',
   },
-  photos: { failed: 'Upload failed', retry: 'Tap to retry', remove: 'Remove photo', add: 'Camera / album', addLabel: 'Add photos', camera: 'Take a photo', album: 'Choose from album', hint: 'Up to {{max}} photos; they are compressed and place details removed', photo: 'Photo {{n}}' },
+  photos: { failed: 'Upload failed', retry: 'Tap to retry', remove: 'Remove photo', add: 'Camera / album', addLabel: 'Add photos', camera: 'Take a photo', album: 'Choose from album', hint: 'Up to {{max}} photos; they are compressed and place details removed', photo: 'Photo {{n}}',
+    notPhotoTitle: 'Not added', notPhoto: 'The file you chose is not a photo, so it was not added. Please choose a JPG, PNG or WebP photo.', notPhotoSome: '{{count}} of the files are not photos and were not added; the other photos were added.', notPhotoOk: 'OK' },
   success: {
     title: 'Report sent', ticketNo: 'Ticket number', next: 'What happens next',
     step1: '1. The 12345 hotline checks and accepts it, usually within one working day.', step2: '2. It then goes to the department in your district, with a deadline.', step3: '3. When it is resolved you get a reply and can rate the result.',
@@ -80,6 +81,8 @@ export const en: DeepPartialStrings<Dict> = {
     empty: 'You have not reported anything yet', profile: 'Personal data', settings: 'Settings',
   },
   detail: {
+    alreadyFiled: 'Your earlier submission went through: ticket {{ticketNo}}. Nothing was filed twice.',
+    editKept: 'Your latest changes were not sent yet; they are in "Add information" below — check them and tap Submit.',
     joined: 'Joined! ', followerNote: 'Another resident filed this report; you follow it and will be told of progress.', merged: 'Handled together with {{ticketNo}} — tap to see its progress ›',
     filedAt: '{{kind}} · sent {{time}}', supporters: '{{count}} more residents reported the same problem', description: 'Description', noText: '(no description)', followerHidden: '(only the person who filed it can see the description)',
     place: 'Location', notGiven: 'Not given', manual: 'District to be decided by staff', yourCategory: 'Your category: {{name}}', phone: 'Phone: {{phone}}', anonymous: 'Anonymous',
@@ -87,6 +90,7 @@ export const en: DeepPartialStrings<Dict> = {
     ratings: { satisfied: 'Satisfied', basically_satisfied: 'Mostly satisfied', unsatisfied: 'Not satisfied' },
   },
   actions: {
+    urgeFrom: 'You can send a reminder from {{time}} (24 hours after filing or once the deadline has passed, whichever is first)',
     title: 'I can', rate: 'Rate', reopen: 'Reopen', urge: 'Send a reminder', supplement: 'Add information', withdraw: 'Withdraw',
     urged: 'Reminder sent', thanks: 'Thank you for rating', rateText: 'How was it handled? (optional)', reopenHint: 'If you choose "Not satisfied" you can ask for it to be reopened within 7 days.', sendRating: 'Send rating',
     withdrawReason: 'Why are you withdrawing it?', reopenReason: 'What is still not solved?', supplementText: 'More information', withdrawn: 'Withdrawn', reopened: 'Reopen requested', supplemented: 'Added',

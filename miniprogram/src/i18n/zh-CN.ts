@@ -50,7 +50,7 @@ export const zhCN = {
   fields: { description: '问题描述', mediaIds: '照片', location: '地点', contactPhone: '联系电话', answers: '补充信息', categoryCode: '分类' },
   emergency: {
     title: '情况紧急？请先打电话', call: '一键拨打 {{label}}', hint: '诉求仍可照常提交，相关部门会跟进处理。',
-    n119: '火警 119', n120: '急救 120', n110: '报警 110',
+    n119: '火警 119', n120: '急救 120', n110: '报警 110', n962777: '燃气抢修 962777',
   },
   submit: {
     similarTitle: '附近已有人反映', similarHint: '附近 200 米内，最近 7 天已有相似的诉求正在办理。加入后您会收到它的办理进度，不必重复提交。',
@@ -65,7 +65,8 @@ export const zhCN = {
     addressPlaceholder: '例如：黄浦区人民大道200号东侧', addressLabel: '地址', relocate: '重新定位', onMap: '地图选点', openSettings: '去开启定位',
     denied: '未获得定位权限，请填写地址', unavailable: '暂时无法定位，请填写地址',
   },
-  photos: { failed: '上传失败', retry: '点此重试', remove: '删除照片', add: '拍照/相册', addLabel: '添加照片', camera: '拍摄', album: '从相册选择', hint: '最多 {{max}} 张，照片会自动压缩，位置等隐私信息会被清除', photo: '照片 {{n}}' },
+  photos: { failed: '上传失败', retry: '点此重试', remove: '删除照片', add: '拍照/相册', addLabel: '添加照片', camera: '拍摄', album: '从相册选择', hint: '最多 {{max}} 张，照片会自动压缩，位置等隐私信息会被清除', photo: '照片 {{n}}',
+    notPhotoTitle: '没有添加', notPhoto: '所选的文件不是照片，没有添加。请选择 JPG、PNG 或 WebP 格式的照片。', notPhotoSome: '有 {{count}} 个文件不是照片，没有添加；其余照片已添加。', notPhotoOk: '知道了' },
   success: {
     title: '诉求已提交', ticketNo: '工单号', next: '接下来会怎样',
     step1: '1. 12345 热线工作人员审核受理，一般在 1 个工作日内。', step2: '2. 受理后派发至所在区的承办部门，按时限办理。', step3: '3. 办结后您会收到答复，并可对办理结果进行评价。',
@@ -79,6 +80,8 @@ export const zhCN = {
     empty: '您还没有反映过问题', profile: '个人信息', settings: '设置',
   },
   detail: {
+    alreadyFiled: '您之前的提交已经成功，工单号 {{ticketNo}}，不会重复提交。',
+    editKept: '刚才修改的内容还没有发送，已放在下方「补充信息」里，确认后点「提交」即可。',
     joined: '已加入！', followerNote: '这是其他市民提交的诉求，您已关注，办理进展会通知您。', merged: '已与诉求 {{ticketNo}} 合并办理，点此查看它的进度 ›',
     filedAt: '{{kind}} · 提交于 {{time}}', supporters: '另有 {{count}} 位市民反映了同一问题', description: '问题描述', noText: '（未填写文字说明）', followerHidden: '（诉求内容仅提交人可见）',
     place: '地点', notGiven: '未提供', manual: '待人工确定所属区', yourCategory: '您选择的分类：{{name}}', phone: '联系电话：{{phone}}', anonymous: '匿名反映',
@@ -86,6 +89,7 @@ export const zhCN = {
     ratings: { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' },
   },
   actions: {
+    urgeFrom: '{{time}} 起可以催办（提交满 24 小时或超过办理时限，以先到者为准）',
     title: '我可以', rate: '评价', reopen: '重新办理', urge: '催办', supplement: '补充信息', withdraw: '撤回',
     urged: '已催办', thanks: '感谢评价', rateText: '说说办理情况（可选）', reopenHint: '选择「不满意」后，7 天内可以申请重新办理。', sendRating: '提交评价',
     withdrawReason: '请说明撤回原因', reopenReason: '请说明哪里没有解决', supplementText: '补充说明', withdrawn: '已撤回', reopened: '已申请重新办理', supplemented: '已补充',

@@ -1,6 +1,7 @@
 import { Input, Text, View } from '@tarojs/components';
-import type { AnswerValue, Question } from '@ssp/shared';
-import { localName, useT } from '../i18n';
+import { emergencyCallsFor, type AnswerValue, type Question } from '@ssp/shared';
+import { CallBanner } from '../components/EmergencyCallBanner';
+import { currentLanguage, localName, useT } from '../i18n';
 
 interface Props {
   questions: Question[];
@@ -24,7 +25,7 @@ export function Questions({ questions, answers, onAnswer, errors, showErrors }: 
       {questions.map((q) => {
         const label = localName(q) + (q.required ? t('question.required') : '');
         const value = answers[q.code];
-        const error = showErrors || (q.type === 'blocking' && value === true) ? errors[`answers.${q.code}`] : undefined;
+        const error = showErrors ? errors[`answers.${q.code}`] : undefined;
         const choice = (v: string, text: string, selected: boolean, onTap: () => void) => (
           <View key={v} className={`chip ${selected ? 'active' : ''}`} role='button' aria-pressed={selected} aria-label={text} onClick={onTap} data-testid={`answer-${q.code}-${v}`}>
             <Text>{text}</Text>
@@ -73,6 +74,14 @@ export function Questions({ questions, answers, onAnswer, errors, showErrors }: 
                 {choice('yes', t('question.yes'), value === true, () => onAnswer(q.code, true))}
                 {choice('no', t('question.no'), value === false, () => onAnswer(q.code, false))}
               </View>
+            )}
+            {q.type === 'blocking' && value === true && (
+              // The same call banner as an urgent text gets (119 and 962777 for a gas smell); the report still goes in.
+              <CallBanner
+                calls={emergencyCallsFor([q.label], q.blockMessage ?? '')}
+                reason={(currentLanguage() === 'en' && q.blockMessageEn) || q.blockMessage || ''}
+                testId={`emergency-call-${q.code}`}
+              />
             )}
             {error && <Text className='error-text' data-testid={`answer-error-${q.code}`}>{error}</Text>}
           </View>

@@ -4,7 +4,7 @@ import { checkAnswers, createReportSchema, hasCoordinates, LIMITS, toFieldIssues
 import { currentLanguage, fieldMessage, t } from '../i18n';
 import { categoryTree, findLeaf } from '../services/categories';
 import { ApiError } from '../services/api';
-import { discardDraft, loadDraft, saveDraft, type Draft, type PhotoDraft } from '../services/drafts';
+import { discardDraft, keepPendingSupplement, loadDraft, saveDraft, type Draft, type PhotoDraft } from '../services/drafts';
 import { chooseOnMap, locate, openLocationSettings, reverseGeocode } from '../services/geo';
 import { choosePhotos, uploadImage } from '../services/media';
 import { createReport, joinTicket, similarTickets } from '../services/reports';
@@ -214,6 +214,14 @@ export function useReportDraft(kind: Draft['kind']) {
       void Taro.redirectTo({ url: successUrl(report) });
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', t('common.networkFailed'));
+      if (e.code === 'IDEMPOTENCY_KEY_REUSED' && e.existing) {
+        // An earlier send of this draft went through (its answer was lost) and the draft was edited since:
+        // the report exists, so open it, with the edited text waiting in its 补充信息 form; the draft is done.
+        keepPendingSupplement({ reportId: e.existing.id, ticketNo: e.existing.ticketNo, text: input.description ?? '' });
+        discardDraft(kind);
+        void Taro.redirectTo({ url: `/tickets/detail/index?id=${encodeURIComponent(e.existing.id)}&filed=1` });
+        return;
+      }
       // Keep the draft and its key: a retry is recognised by the server and never makes a second report.
       const detail = e.details[0]?.message;
       update((d) => ({ ...d, submit: { state: 'failed', message: detail ? `${e.message} — ${detail}` : e.message, network: e.isNetwork } }));

@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'NETWORK' | 'NEED_LOGIN',
     message: string,
     readonly details: FieldIssue[] = [],
+    /** with IDEMPOTENCY_KEY_REUSED: the resident's report already filed from this draft */
+    readonly existing?: { id: string; ticketNo: string },
   ) {
     super(message);
     this.name = 'ApiError';
@@ -67,7 +69,7 @@ async function raw<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path:
   }
   if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T;
   const body = res.data as Partial<ApiErrorBody> | undefined;
-  if (body?.error) throw new ApiError(res.statusCode, body.error.code, body.error.message, body.error.details);
+  if (body?.error) throw new ApiError(res.statusCode, body.error.code, body.error.message, body.error.details, body.error.existing);
   throw new ApiError(res.statusCode, 'INTERNAL', t('common.serviceDown'));
 }
 

@@ -89,3 +89,24 @@ export function discardDraft(kind: Draft['kind']): void {
 export function hasContent(draft: Draft): boolean {
   return Boolean(draft.description.trim() || draft.photos.length || draft.contactPhone);
 }
+
+/**
+ * The text of a draft edited after its first submit went through unseen (a lost response): kept for that
+ * report's 补充信息 form, so the edit is not lost when the draft is cleared.
+ */
+export interface PendingSupplement {
+  reportId: string;
+  ticketNo: string;
+  text: string;
+}
+const PENDING_SUPPLEMENT = 'pendingSupplement';
+export function keepPendingSupplement(p: PendingSupplement): void {
+  save(PENDING_SUPPLEMENT, p);
+}
+/** The kept text for this report, once (it is removed when read). */
+export function takePendingSupplement(reportId: string): PendingSupplement | null {
+  const p = load<PendingSupplement>(PENDING_SUPPLEMENT);
+  if (!p || p.reportId !== reportId) return null;
+  remove(PENDING_SUPPLEMENT);
+  return p;
+}

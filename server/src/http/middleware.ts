@@ -45,7 +45,9 @@ export function errorHandler(log: Logger, counters: ErrorCounters): Middleware<A
         const en = languageOf(ctx.get('Accept-Language')) === 'en';
         const message = en ? (appError.messageEn ?? ErrorMessagesEn[appError.code] ?? appError.message) : appError.message;
         const details = appError.details && en ? appError.details.map((d) => ({ ...d, message: fieldMessageEn(d) })) : appError.details;
-        ctx.body = { error: { code: appError.code, message, ...(details ? { details } : {}) } };
+        // A resubmit refused because the draft was filed already names that report (its owner's only; reportService.ts).
+        const existing = (appError as { existing?: { id: string; ticketNo: string } }).existing;
+        ctx.body = { error: { code: appError.code, message, ...(details ? { details } : {}), ...(existing ? { existing } : {}) } };
         return;
       }
       if (/^Mongo|^Mongoose|CastError|ValidationError/.test((err as Error)?.name ?? '')) counters.databaseError((err as Error).name);

@@ -69,7 +69,7 @@ test('"看不到编号" is a valid answer; answers are stored, returned, shown t
   t.deepEqual(delivery?.body.answers, { pole_number: 'HP-0231' }, 'webhook field `answers`');
 });
 
-test('choices, numbers and a blocking yes/no are checked; a blocking "yes" explains what to do instead', async (t) => {
+test('choices, numbers and a 紧急提示 yes/no are checked; "yes" files the report as 紧急', async (t) => {
   const { token } = await s.loginCitizen();
   const noise = (answers: Record<string, unknown>) => validComplaint({ description: '楼下广场舞音响太响，每天都吵', categoryCode: 'square_dancing', answers });
   const bad = await submit(token, noise({ when: 'sometimes' }));
@@ -85,12 +85,13 @@ test('choices, numbers and a blocking yes/no are checked; a blocking "yes" expla
   t.deepEqual(ok.body.answers, { floor: 12, room: '1203' });
 
   const gas = (smell: unknown) => validComplaint({ description: '小区燃气供应不稳定，火很小', categoryCode: 'gas_supply', answers: { smell_gas: smell } });
-  const blocked = await submit(token, gas(true));
-  t.is(blocked.status, 400);
-  t.like(blocked.body.error.details[0], { path: 'answers.smell_gas', code: 'blocked' });
-  t.regex(blocked.body.error.details[0].message, /962777/);
-  const blockedEn = await submit(token, gas(true), { 'Accept-Language': 'en' });
-  t.regex(blockedEn.body.error.details[0].message, /^If gas is leaking.*962777/);
+  // Smelling gas now: the report goes in (the app shows the call buttons), filed as 紧急 with the answer kept.
+  const smelled = await submit(token, gas(true));
+  t.is(smelled.status, 201, JSON.stringify(smelled.body));
+  t.deepEqual(smelled.body.answers, { smell_gas: true });
+  t.is(smelled.body.urgency, 'urgent');
+  t.true(smelled.body.urgent);
+  t.like((await submit(token, gas('yes'))).body.error.details[0], { path: 'answers.smell_gas', code: 'invalid_answer' });
   t.is((await submit(token, gas(false))).status, 201);
 });
 

@@ -1,7 +1,7 @@
-import { maskPhone, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type AnswerValue, type Language, type Question, type ReportView, type Urgency } from '@ssp/shared';
+import { isOpen, maskPhone, STATUS_LABELS, STATUS_LABELS_EN, timelineMessageEn, type AnswerValue, type Language, type Question, type ReportView, type Urgency } from '@ssp/shared';
 import type { MediaSigner } from '../media/mediaSigner';
 import type { ReportDoc } from './reportRepository';
-import { allowedActions } from './followUp';
+import { allowedActions, urgeAllowedFrom } from './followUp';
 
 /** The report's urgency level; reports stored before the levels existed have only `urgent`. */
 /** The routing facts every view of a ticket shows alike: category, urgency, department, deadline. */
@@ -112,6 +112,8 @@ export function presentReport(doc: ReportDoc, signer: MediaSigner, opts: { forSt
     ...routingFacts(doc),
     rating: doc.rating?.value ? { value: doc.rating.value as 'satisfied', comment: doc.rating.comment ?? '' } : null,
     allowedActions: follower ? NO_ACTIONS : actions,
+    // For the resident's 催办 hint: when it becomes possible, while the ticket is open and it is not yet.
+    urgeFrom: !follower && isOpen(doc.status) && !actions.urge ? new Date(urgeAllowedFrom(doc)).toISOString() : null,
     ...(opts.forStaff ? { delivery: { state: doc.delivery?.state === 'delivered' || doc.delivery?.state === 'dead' ? doc.delivery.state : 'pending', attempts: doc.delivery?.attempts ?? 0, lastError: doc.delivery?.lastError ?? null } } : {}),
     ...(opts.forStaff
       ? {

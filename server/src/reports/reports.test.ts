@@ -164,6 +164,31 @@ test('reusing a key for a different report is refused', async (t) => {
   t.is(res.body.error.code, 'IDEMPOTENCY_KEY_REUSED');
 });
 
+test.serial('an edited resend after a lost response names the report already filed, and takes no ticket number', async (t) => {
+  const { token, userId } = await s.loginCitizen();
+  const key = randomUUID();
+  const first = await submit(token, validComplaint(), key); // the response the resident never saw
+  const seqOf = (ticketNo: string) => Number(ticketNo.split('-')[1]);
+  for (let i = 0; i < 3; i++) {
+    const edited = await submit(token, validComplaint({ description: `小区门口路灯坏了一个星期，晚上很黑（第${i}次修改）` }), key);
+    t.is(edited.status, 409);
+    t.is(edited.body.error.code, 'IDEMPOTENCY_KEY_REUSED');
+    t.deepEqual(edited.body.error.existing, { id: first.body.id, ticketNo: first.body.ticketNo });
+    t.true(edited.body.error.message.includes(first.body.ticketNo), edited.body.error.message);
+  }
+  t.is(await countReports({ citizenId: userId }), 1);
+  // The refused attempts used no numbers: the next report takes the one right after (one server process, its
+  // own database, and a serial test: nothing else submits in between).
+  const next = await submit(token, validComplaint({ description: '另一件事：楼下垃圾桶满了没人清理' }));
+  t.is(next.status, 201);
+  t.is(seqOf(next.body.ticketNo), seqOf(first.body.ticketNo) + 1);
+  // Another resident using the same key learns nothing about this report.
+  const other = await s.loginCitizen();
+  const theirs = await submit(other.token, validComplaint({ description: '别人的诉求：路面坑洼需要修补' }), key);
+  t.is(theirs.status, 201);
+  t.not(theirs.body.id, first.body.id);
+});
+
 test('the same key from two residents makes two reports', async (t) => {
   const a = await s.loginCitizen();
   const b = await s.loginCitizen();

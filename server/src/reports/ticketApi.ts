@@ -16,7 +16,7 @@ const followUp = (action: string, summary: string, body: z.ZodTypeAny, errors: A
 /** The OpenAPI operations of ticketRoutes.ts. */
 export const ticketOperations: ApiOperation[] = [
   followUp('withdraw', '撤回: withdraw a ticket', withdrawSchema, { 409: ['ILLEGAL_TRANSITION'] }),
-  followUp('urge', '催办: ask for speed (24 h after filing, once per 24 h)', urgeSchema, { 429: ['URGE_TOO_EARLY', 'RATE_LIMITED'] }),
+  followUp('urge', '催办: ask for speed (24 h after filing or once past the deadline, whichever is first; once per 24 h)', urgeSchema, { 429: ['URGE_TOO_EARLY', 'RATE_LIMITED'] }),
   followUp('supplement', '补充: add text or photos', supplementSchema, { 400: ['MEDIA_NOT_OWNED'], 409: ['ILLEGAL_TRANSITION'] }),
   followUp('rate', '评价: rate a resolved ticket', rateSchema, { 409: ['RATING_NOT_ALLOWED'] }),
   followUp('reopen', '重新办理: reopen within 7 days of resolution', reopenSchema, { 409: ['ILLEGAL_TRANSITION', 'REOPEN_WINDOW_CLOSED'] }),

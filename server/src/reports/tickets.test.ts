@@ -95,6 +95,36 @@ test('urge: only after 24 h open, at most once per 24 h; shown in the timeline',
   t.is((await urge()).status, 429, 'closed tickets cannot be urged');
 });
 
+test('urge: once the deadline has passed, even within 24 h of filing; the view says when it becomes possible', async (t) => {
+  const { id, citizen } = await newReport();
+  const urge = () => s.request('POST', `/api/v1/reports/${id}/urge`, { token: citizen.token, json: {} });
+  const view = async () => (await s.request('GET', `/api/v1/reports/${id}`, { token: citizen.token })).body;
+  const created = Date.parse((await view()).createdAt);
+  // No deadline (or a later one): 24 h after filing.
+  await setReportFields(id, { dueAt: null });
+  t.is(Date.parse((await view()).urgeFrom), created + 24 * 3600_000);
+  // An urgent ticket's 1-hour deadline comes first: that is when 催办 opens.
+  const due = new Date(Date.now() + 3600_000);
+  await setReportFields(id, { dueAt: due, status: 'dispatched' });
+  const before = await view();
+  t.false(before.allowedActions.urge);
+  t.is(Date.parse(before.urgeFrom), due.getTime());
+  t.is((await urge()).body.error.code, 'URGE_TOO_EARLY');
+  // Past the deadline, an hour after filing.
+  await setReportFields(id, { dueAt: new Date(Date.now() - 60_000) });
+  const after = await view();
+  t.true(after.allowedActions.urge);
+  t.is(after.urgeFrom, null);
+  const ok = await urge();
+  t.is(ok.status, 200);
+  // Still at most once per 24 h.
+  t.false(ok.body.allowedActions.urge);
+  t.is(Date.parse(ok.body.urgeFrom), Date.parse((await storedReport(id))!.lastUrgedAt!.toISOString()) + 24 * 3600_000);
+  t.is((await urge()).body.error.code, 'URGE_TOO_EARLY');
+  await setStatus(id, 'closed');
+  t.is((await view()).urgeFrom, null, 'closed: nothing to wait for');
+});
+
 test('rating: satisfied closes; unsatisfied keeps 重新办理 open for 7 days, then it is refused', async (t) => {
   const a = await newReport();
   await setStatus(a.id, 'resolved', { resolvedAt: new Date() });

@@ -8,7 +8,7 @@ const TYPE_LABELS: Record<QuestionType, string> = {
   single: '单选',
   multi: '多选',
   number: '数字',
-  blocking: '拦截（是/否，答“是”则不能提交）',
+  blocking: '紧急提示（是/否，答“是”时显示提示和一键拨打的电话，诉求仍可提交）',
   notice: '提示（只显示，不用回答）',
 };
 

@@ -91,7 +91,8 @@ export default function ComplaintPage() {
             <Text className='link'>{t('form.use')}</Text>
           </View>
         ) : null}
-        <EmergencyCallBanner suggestion={form.suggestion} />
+        {/* One banner: a 紧急提示 question answered 「是」 shows its own (in the questions), with the same buttons. */}
+        {!form.questions.some((q) => q.type === 'blocking' && draft.answers[q.code] === true) && <EmergencyCallBanner suggestion={form.suggestion} />}
       </View>
 
       <Questions questions={form.questions} answers={draft.answers} onAnswer={form.setAnswer} errors={fieldErrors} showErrors={Boolean(touched.answers) || draft.submit.state === 'failed'} />

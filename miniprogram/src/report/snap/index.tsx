@@ -67,7 +67,8 @@ export default function SnapPage() {
           onInput={(e) => form.update((d) => ({ ...d, description: e.detail.value }))}
           data-testid='snap-note'
         />
-        <EmergencyCallBanner suggestion={form.suggestion} />
+        {/* One banner: a 紧急提示 question answered 「是」 shows its own (in the questions), with the same buttons. */}
+        {!form.questions.some((q) => q.type === 'blocking' && draft.answers[q.code] === true) && <EmergencyCallBanner suggestion={form.suggestion} />}
       </View>
       <Questions questions={form.questions} answers={draft.answers} onAnswer={form.setAnswer} errors={fieldErrors} showErrors={draft.submit.state === 'failed'} />
       <SubmitBar form={form} />

@@ -9,6 +9,7 @@ import { requireLogin } from '../../lib/session';
 import { ApiError } from '../../services/api';
 import { absoluteUrl } from '../../services/media';
 import { getReport } from '../../services/reports';
+import { takePendingSupplement } from '../../services/drafts';
 import { Actions } from './Actions';
 import { PrivacyNotice } from '../../components/PrivacyNotice';
 import './detail.scss';
@@ -25,6 +26,8 @@ export default function ReportDetail() {
   const { params } = useRouter();
   const [report, setReport] = useState<ReportView | null>(null);
   const [error, setError] = useState('');
+  // Opened after an edited resubmit of a draft that had been filed already (useReportDraft): the edit waits here.
+  const [pending] = useState(() => (params.filed ? takePendingSupplement(params.id ?? '') : null));
 
   const load = useCallback(async () => {
     try {
@@ -52,6 +55,14 @@ export default function ReportDetail() {
       {report.viewer === 'follower' && (
         <View className='banner info' data-testid='follower-banner'>
           <Text>{params.joined ? t('detail.joined') : ''}{t('detail.followerNote')}</Text>
+        </View>
+      )}
+      {params.filed && (
+        <View className='banner info' data-testid='already-filed'>
+          <Text>
+            {t('detail.alreadyFiled', { ticketNo: report.ticketNo })}
+            {pending?.text.trim() && report.allowedActions.supplement ? t('detail.editKept') : ''}
+          </Text>
         </View>
       )}
       {report.mergedInto && (
@@ -118,7 +129,7 @@ export default function ReportDetail() {
         </View>
       )}
 
-      <Actions report={report} onChange={setReport} />
+      <Actions report={report} onChange={setReport} initialSupplement={pending?.text.trim() || undefined} />
 
       {/* Focusable and named: in the H5 build the page scrolls inside Taro's page element, and axe wants keyboard
           access to a scrolling region (scrollable-region-focusable) when nothing else in it takes focus. */}
