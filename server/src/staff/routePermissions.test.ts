@@ -40,6 +40,7 @@ const TABLE: Record<string, Expected> = {
   'POST /api/v1/admin/zones': { staff: ['admin', 'category_admin'] },
   'PATCH /api/v1/admin/zones/:id': { staff: ['admin', 'category_admin'] },
   'GET /api/v1/me/data': { citizen: true, staff: [] },
+  'GET /api/v1/me/data/summary': { citizen: true, staff: [] },
   'DELETE /api/v1/me': { citizen: true, staff: [] },
   'GET /api/v1/categories/nearby': { citizen: true, staff: ALL },
   'GET /api/v1/admin/categories': { staff: ALL },
