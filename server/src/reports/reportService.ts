@@ -205,8 +205,8 @@ export function createReportService(deps: {
           if (winner) {
             // A retry or an edited resend. The key is not looked up before the insert (dropping that read before
             // every submit was one of the two gains that took a submit from 12–13 to 6–8 ms of CPU,
-            // docs/ARCHITECTURE.md "Submit"), so this attempt took a number: it goes back, to be handed out next.
-            ticketNumbers.giveBack(now, ticketNo);
+            // docs/ARCHITECTURE.md "Submit"), so this attempt used up a number: a gap, like the rest of a block a
+            // restart drops. Handing it back to the next submit would make numbers go backwards in submit order.
             return replay(winner, requestHash, lang);
           }
           if (attempt >= MAX_NUMBER_ATTEMPTS) throw err;

@@ -55,8 +55,6 @@ export function createTicketNumberAllocator(repo: ReportRepository) {
   let block = { day: '', next: 1, last: 0 };
   let spare: { day: string; next: number; last: number } | null = null;
   let fetching: Promise<void> | null = null;
-  /** numbers proposed but not used (see giveBack), smallest first */
-  let returned: { day: string; seqs: number[] } = { day: '', seqs: [] };
 
   async function take(day: string): Promise<{ day: string; next: number; last: number }> {
     let high = await addToCounter(counterOf(day), TICKET_BLOCK);
@@ -87,7 +85,6 @@ export function createTicketNumberAllocator(repo: ReportRepository) {
     /** The next number for `now`'s day. Synchronous hand-out from the block: no two callers here get the same one. */
     async propose(now: Date): Promise<string> {
       const day = shanghaiDate(now);
-      if (returned.day === day && returned.seqs.length) return formatTicketNo(day, returned.seqs.shift()!);
       for (;;) {
         if (block.day === day && block.next <= block.last) {
           const seq = block.next++;
@@ -102,18 +99,6 @@ export function createTicketNumberAllocator(repo: ReportRepository) {
         spare = null;
         await fetchSpare(day);
       }
-    },
-    /**
-     * A proposed number went unused (its submit turned out to be a retry of a stored draft): it is handed out
-     * before the block's next ones. Kept in this process only; a restart leaves it a gap, as with a block.
-     */
-    giveBack(now: Date, ticketNo: string): void {
-      const day = shanghaiDate(now);
-      const prefix = `SH${day}-`;
-      if (!ticketNo.startsWith(prefix)) return;
-      if (returned.day !== day) returned = { day, seqs: [] };
-      returned.seqs.push(Number(ticketNo.slice(prefix.length)));
-      returned.seqs.sort((a, b) => a - b);
     },
     /** A proposed number was taken already: move the counter past every issued number and drop the rest of the block. */
     async resync(now: Date): Promise<void> {
