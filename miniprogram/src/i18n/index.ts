@@ -40,6 +40,8 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
   initAsync: false,
+  // i18next ≥ 25 otherwise prints an advertisement to every resident's console on start
+  showSupportNotice: false,
 });
 
 export function currentLanguage(): Language {
