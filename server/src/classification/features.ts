@@ -107,7 +107,7 @@ const PLACES = /(学校|小学|中学|幼儿园|校|医院|卫生院|诊所|药�
 /**
  * Main-problem clause markers (fifth round). MAIN: the writer says which problem is the one; SIDE_START: a clause
  * or sentence that opens a second, lesser problem; SIDE: a problem set aside (以后再说, 先不急, 就算了, 是小事).
- * MARKERS is the cheap test every text gets before the split.
+ * MARKERS is the cheap test every text gets before the split (by `markerWords`, not the pattern itself: below).
  */
 const MARKERS = /主要|急|烦|要紧|关键|先|另外|还有|顺便|此外|其次|再说|小事|算了|放一边|不提|不说|二是|第二|再谈|再问|担心|受不了|大问题|重点|顺带/;
 const MAIN = /主要|最急|最烦|更急|急的是|急事|最要紧|要紧的?是|更要紧|最关键|关键是|最担心|更担心|最受不了|受不了的是|大问题|最重要|重点是|(?<![首优原事预争])先(?!生|后|前|不|放|说好|看看)[\p{sc=Han}]|比[^，。；]{0,8}(着急|急|要紧)/u;
@@ -146,13 +146,16 @@ const notCounted = new Uint8Array(65536).fill(2);
 
 /** The body as (text, weight) pieces in order: main clauses × main, set-aside clauses × side, the rest × 1. */
 export function clauseWeights(body: string, w: { main: number; side: number; requests?: boolean }): { text: string; weight: number }[] {
-  const { clauses, kinds } = clauseKinds(body, !!w.requests);
+  const { ends, kinds, count } = clauseKinds(body, !!w.requests);
   const out: { text: string; weight: number }[] = [];
-  for (let i = 0; i < clauses.length; i++) {
+  // consecutive clauses of one weight are one piece: one slice of the body, not a string per clause joined up
+  let from = 0;
+  for (let i = 0; i < count; i++) {
     const weight = kinds[i] === 1 ? w.main : kinds[i] === 2 ? w.side : 1;
-    const last = out[out.length - 1];
-    if (last && last.weight === weight) last.text += clauses[i];
-    else out.push({ text: clauses[i], weight });
+    const nextWeight = i + 1 < count ? (kinds[i + 1] === 1 ? w.main : kinds[i + 1] === 2 ? w.side : 1) : NaN;
+    if (nextWeight === weight) continue;
+    out.push({ text: body.slice(from, ends[i]), weight });
+    from = ends[i];
   }
   return out;
 }
@@ -161,30 +164,88 @@ export function clauseWeights(body: string, w: { main: number; side: number; req
 const BREAK = new Uint8Array(65536);
 for (const ch of '。！？!?；;\n') BREAK[ch.charCodeAt(0)] = 1;
 for (const ch of '，,：:') BREAK[ch.charCodeAt(0)] = 2;
-/** the last text's clauses: featurize and the keyword search ask for the same text one after the other */
-let lastKinds: { body: string; requests: boolean; clauses: string[]; kinds: ClauseKind[] } | null = null;
 
-/** The body's clauses in order (their concatenation is the body) and each one's kind. */
-function clauseKinds(body: string, requests: boolean): { clauses: string[]; kinds: ClauseKind[] } {
+/**
+ * MARKERS and REQUEST are alternations of plain words: `hasWord` finds them by the first code unit (a table) and a
+ * `startsWith` of the few words starting with it, so the clause split learns which clauses hold one in the same pass
+ * that finds the clause ends, instead of a slice and one or two regular expressions per clause (6 % of
+ * `bench:classify`'s profile went to the split and these tests). Equal to the patterns (features.test.ts); no word
+ * holds a clause break, so a word found in the body lies inside one clause.
+ */
+const WORDS_OF = (re: RegExp) => re.source.split('|');
+const MARKER_WORDS = WORDS_OF(MARKERS);
+const REQUEST_WORDS = WORDS_OF(REQUEST);
+/** per code unit: 0, or the slot in WORDS / WORD_BITS of the words starting with it (a table read, no Map, per position) */
+const WORD_SLOT = new Uint8Array(65536);
+const WORDS: string[][] = [[]];
+/** per slot and word: 1 a MARKERS word, 2 a REQUEST word */
+const WORD_BITS: number[][] = [[]];
+for (const [words, bit] of [[MARKER_WORDS, 1], [REQUEST_WORDS, 2]] as const) {
+  for (const word of words) {
+    if (!/^[\p{sc=Han}]+$/u.test(word) || [...word].some((ch) => BREAK[ch.charCodeAt(0)])) throw new Error(`clause marker ${word}: not a plain word`);
+    const c = word.charCodeAt(0);
+    if (!WORD_SLOT[c]) {
+      WORD_SLOT[c] = WORDS.length;
+      WORDS.push([]);
+      WORD_BITS.push([]);
+    }
+    WORDS[WORD_SLOT[c]].push(word);
+    WORD_BITS[WORD_SLOT[c]].push(bit);
+  }
+}
+if (WORDS.length > 256) throw new Error('clause markers: too many first characters');
+/** Which of MARKERS (bit 1) and REQUEST (bit 2) have a word starting at `i`. */
+function wordsAt(s: string, i: number): number {
+  const slot = WORD_SLOT[s.charCodeAt(i)];
+  if (!slot) return 0;
+  const words = WORDS[slot];
+  const bits = WORD_BITS[slot];
+  let found = 0;
+  for (let k = 0; k < words.length; k++) {
+    if (found & bits[k]) continue;
+    const word = words[k];
+    if (i + word.length > s.length) continue;
+    let j = 1; // the first code unit is the slot's
+    while (j < word.length && s.charCodeAt(i + j) === word.charCodeAt(j)) j++;
+    if (j === word.length) found |= bits[k];
+  }
+  return found;
+}
+/** the two word patterns `markerWords` stands for (for its test) */
+export const MARKER_PATTERNS = { MARKERS, REQUEST };
+/** Which of MARKERS (bit 1) and REQUEST (bit 2) match somewhere in `s`: `MARKERS.test(s)`, `REQUEST.test(s)` in one pass. */
+export function markerWords(s: string): number {
+  let bits = 0;
+  for (let i = 0; i < s.length && bits !== 3; i++) bits |= wordsAt(s, i);
+  return bits;
+}
+
+/** the last text's clauses: featurize and the keyword search ask for the same text one after the other */
+let lastKinds: { body: string; requests: boolean; ends: number[]; kinds: ClauseKind[]; count: number } | null = null;
+
+/** The body's clauses in order, as their end offsets (the first starts at 0, each next where one ends), and each one's kind. */
+function clauseKinds(body: string, requests: boolean): { ends: number[]; kinds: ClauseKind[]; count: number } {
   if (lastKinds && lastKinds.body === body && lastKinds.requests === requests) return lastKinds;
-  const clauses: string[] = [];
+  const ends: number[] = [];
   const kinds: ClauseKind[] = [];
   let first = 0; // index of the current sentence's first clause
   let rest: ClauseKind = 0; // a short marker clause carries its kind to the rest of the sentence
   let from = 0;
+  let words = 0; // MARKERS / REQUEST words in the current clause (bits of `wordsAt`)
   for (let i = 0; i < body.length; i++) {
     const brk = BREAK[body.charCodeAt(i)];
+    if (!brk) words |= wordsAt(body, i);
     const endsSentence = brk === 1;
     if (!brk && i < body.length - 1) continue;
-    const c = body.slice(from, i + 1);
-    from = i + 1;
-    const at = clauses.length;
-    clauses.push(c);
+    const at = ends.length;
+    ends.push(i + 1);
     let kind: ClauseKind = rest;
-    // most clauses hold no marker word at all: one test, not four
-    if (MARKERS.test(c) || (requests && REQUEST.test(c))) {
+    // most clauses hold no marker word at all: the rest of the tests only for those that do
+    const request = requests && (words & 2) !== 0;
+    if ((words & 1) !== 0 || request) {
+      const c = body.slice(from, i + 1);
       const side = SIDE.test(c);
-      if ((MAIN.test(c) || (requests && REQUEST.test(c))) && !side) {
+      if ((MAIN.test(c) || request) && !side) {
         kind = 1;
         rest = clauseLength(c) <= 8 ? 1 : 0;
       } else if (SIDE_START.test(c)) {
@@ -198,23 +259,27 @@ function clauseKinds(body: string, requests: boolean): { clauses: string[]; kind
       }
     }
     kinds.push(kind);
+    from = i + 1;
+    words = 0;
     if (endsSentence) {
-      first = clauses.length;
+      first = ends.length;
       rest = 0;
     }
   }
-  lastKinds = { body, requests, clauses, kinds };
+  lastKinds = { body, requests, ends, kinds, count: ends.length };
   return lastKinds;
 }
 
 /** The text with its set-aside clauses blanked (what an admin keyword is looked for in, with `mainProblem.keywords`). */
 export function mainProblemText(text: string, opts: FeatureOptions): string {
   const mp = opts.mainProblem;
-  if (!mp?.keywords || !(MARKERS.test(text) || (mp.requests && REQUEST.test(text)))) return text;
-  const { clauses, kinds } = clauseKinds(text, !!mp.requests);
+  if (!mp?.keywords) return text;
+  const words = markerWords(text);
+  if (!(words & 1 || (mp.requests && words & 2))) return text;
+  const { ends, kinds, count } = clauseKinds(text, !!mp.requests);
   if (!kinds.includes(2)) return text;
   let out = '';
-  for (let i = 0; i < clauses.length; i++) out += kinds[i] === 2 ? ' '.repeat(clauses[i].length) : clauses[i];
+  for (let i = 0, from = 0; i < count; from = ends[i++]) out += kinds[i] === 2 ? ' '.repeat(ends[i] - from) : text.slice(from, ends[i]);
   return out;
 }
 
@@ -294,7 +359,8 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
     const clean = normalise(title[1], opts).trim();
     if (clean && opts.titleWeight > 0) parts.push({ clean, weight: opts.titleWeight });
   }
-  const pieces = opts.mainProblem && (MARKERS.test(body) || (opts.mainProblem.requests && REQUEST.test(body))) ? clauseWeights(body, opts.mainProblem) : null;
+  const words = opts.mainProblem ? markerWords(body) : 0;
+  const pieces = opts.mainProblem && (words & 1 || (opts.mainProblem.requests && words & 2)) ? clauseWeights(body, opts.mainProblem) : null;
   if (pieces && pieces.length > 1) {
     // the weighted pieces normalised in one pass, not one per piece (each pass is five regular expressions):
     // joined by a private-use character no pattern matches or removes, then cut there again
