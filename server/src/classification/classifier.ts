@@ -5,6 +5,7 @@ import { allDangerSetAside } from './urgency';
 import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { multinomialNB, nbLogisticRegression } from './naiveBayes';
 import { quantize, scores, scoresRowScaled, softmaxInPlace, train, weightAt, weightFormatOf, type LinearModel, type RowScaledModel, type TrainOptions, type WeightFormat } from './softmaxRegression';
+import { KeywordTrie } from './keywordTrie';
 import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
 /** One second-level category as the classifier sees it. */
@@ -285,23 +286,13 @@ export class Classifier {
       const words = new Set([...children[0].parentKeywords, ...children.flatMap((l) => l.keywords)].filter(Boolean).map((k) => k.toLowerCase()));
       for (const k of words) use(k).first.push(f);
     });
-    this.keywordLengths = [...new Set([...this.keywordUse.keys()].map((k) => k.length))].sort((x, y) => x - y);
-    this.keywordStarts = new Map();
-    this.singleCharKeywords = new Uint8Array(65536);
-    for (const k of this.keywordUse.keys()) {
-      if (k.length === 1) this.singleCharKeywords[k.charCodeAt(0)] |= 1;
-      else {
-        this.singleCharKeywords[k.charCodeAt(0)] |= 2;
-        const start = ((k.charCodeAt(0) << 16) | k.charCodeAt(1)) >>> 0;
-        this.keywordStarts.set(start, (this.keywordStarts.get(start) ?? 0) | (k.length < 31 ? 1 << k.length : 1 << 31));
-      }
-    }
+    this.keywords = new KeywordTrie(this.keywordUse.keys());
+    this.keywordIds = new Int32Array(this.keywords.words.length);
   }
 
-  /** first two code units of every keyword of two or more → bit set of those keywords' lengths (bit 31: 31 or more): a position no keyword starts at costs one lookup, not a substring per length */
-  private readonly keywordStarts: Map<number, number>;
-  /** per char code: 1 = a keyword of one character, 2 = the first character of a longer keyword (checked before the Set, whose keys are heap numbers) */
-  private readonly singleCharKeywords: Uint8Array;
+  /** the keys of `keywordUse` as a trie (keywordTrie.ts), and the scratch ids of its `find` */
+  private readonly keywords: KeywordTrie;
+  private readonly keywordIds: Int32Array;
 
   private readonly firstPos: Int32Array;
   /**
@@ -323,26 +314,14 @@ export class Classifier {
   private readonly firstNames: string[];
   /** keyword (lower case) → leaves it boosts, leaves whose parent it names, leaves it penalises, first levels it boosts */
   private readonly keywordUse: Map<string, { leaf: number[]; parentOf: number[]; negative: number[]; first: number[] }>;
-  private readonly keywordLengths: number[];
 
-  /** Every distinct keyword in the text: one hash lookup per position and keyword length, not a scan per keyword. */
+  /** Every distinct keyword in the text, in the order of first occurrence (by position, then length): one trie walk per position. */
   private findKeywords(lowered: string): Set<string> {
     const found = new Set<string>();
-    for (let i = 0; i < lowered.length; i++) {
-      const flags = this.singleCharKeywords[lowered.charCodeAt(i)];
-      if (flags & 1) found.add(lowered[i]);
-      if (!(flags & 2) || i + 1 >= lowered.length) continue;
-      const lengths = this.keywordStarts.get(((lowered.charCodeAt(i) << 16) | lowered.charCodeAt(i + 1)) >>> 0);
-      if (lengths === undefined) continue;
-      for (const len of this.keywordLengths) {
-        if (len < 2) continue;
-        if (i + len > lowered.length) break;
-        // only the lengths of keywords that start with these two characters (same finds, same order)
-        if (!(lengths & (len < 31 ? 1 << len : 1 << 31))) continue;
-        const piece = lowered.substr(i, len);
-        if (this.keywordUse.has(piece)) found.add(piece);
-      }
-    }
+    const ids = this.keywordIds;
+    const words = this.keywords.words;
+    const n = this.keywords.find(lowered, ids);
+    for (let k = 0; k < n; k++) found.add(words[ids[k]]);
     return found;
   }
 

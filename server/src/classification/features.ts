@@ -107,7 +107,7 @@ const PLACES = /(学校|小学|中学|幼儿园|校|医院|卫生院|诊所|药�
 /**
  * Main-problem clause markers (fifth round). MAIN: the writer says which problem is the one; SIDE_START: a clause
  * or sentence that opens a second, lesser problem; SIDE: a problem set aside (以后再说, 先不急, 就算了, 是小事).
- * MARKERS is the cheap test every text gets before the split.
+ * MARKERS is the cheap test every text gets before the split (by `markerWords`, not the pattern itself: below).
  */
 const MARKERS = /主要|急|烦|要紧|关键|先|另外|还有|顺便|此外|其次|再说|小事|算了|放一边|不提|不说|二是|第二|再谈|再问|担心|受不了|大问题|重点|顺带/;
 const MAIN = /主要|最急|最烦|更急|急的是|急事|最要紧|要紧的?是|更要紧|最关键|关键是|最担心|更担心|最受不了|受不了的是|大问题|最重要|重点是|(?<![首优原事预争])先(?!生|后|前|不|放|说好|看看)[\p{sc=Han}]|比[^，。；]{0,8}(着急|急|要紧)/u;
@@ -146,13 +146,16 @@ const notCounted = new Uint8Array(65536).fill(2);
 
 /** The body as (text, weight) pieces in order: main clauses × main, set-aside clauses × side, the rest × 1. */
 export function clauseWeights(body: string, w: { main: number; side: number; requests?: boolean }): { text: string; weight: number }[] {
-  const { clauses, kinds } = clauseKinds(body, !!w.requests);
+  const { ends, kinds, count } = clauseKinds(body, !!w.requests);
   const out: { text: string; weight: number }[] = [];
-  for (let i = 0; i < clauses.length; i++) {
+  // consecutive clauses of one weight are one piece: one slice of the body, not a string per clause joined up
+  let from = 0;
+  for (let i = 0; i < count; i++) {
     const weight = kinds[i] === 1 ? w.main : kinds[i] === 2 ? w.side : 1;
-    const last = out[out.length - 1];
-    if (last && last.weight === weight) last.text += clauses[i];
-    else out.push({ text: clauses[i], weight });
+    const nextWeight = i + 1 < count ? (kinds[i + 1] === 1 ? w.main : kinds[i + 1] === 2 ? w.side : 1) : NaN;
+    if (nextWeight === weight) continue;
+    out.push({ text: body.slice(from, ends[i]), weight });
+    from = ends[i];
   }
   return out;
 }
@@ -161,30 +164,88 @@ export function clauseWeights(body: string, w: { main: number; side: number; req
 const BREAK = new Uint8Array(65536);
 for (const ch of '。！？!?；;\n') BREAK[ch.charCodeAt(0)] = 1;
 for (const ch of '，,：:') BREAK[ch.charCodeAt(0)] = 2;
-/** the last text's clauses: featurize and the keyword search ask for the same text one after the other */
-let lastKinds: { body: string; requests: boolean; clauses: string[]; kinds: ClauseKind[] } | null = null;
 
-/** The body's clauses in order (their concatenation is the body) and each one's kind. */
-function clauseKinds(body: string, requests: boolean): { clauses: string[]; kinds: ClauseKind[] } {
+/**
+ * MARKERS and REQUEST are alternations of plain words: `hasWord` finds them by the first code unit (a table) and a
+ * `startsWith` of the few words starting with it, so the clause split learns which clauses hold one in the same pass
+ * that finds the clause ends, instead of a slice and one or two regular expressions per clause (6 % of
+ * `bench:classify`'s profile went to the split and these tests). Equal to the patterns (features.test.ts); no word
+ * holds a clause break, so a word found in the body lies inside one clause.
+ */
+const WORDS_OF = (re: RegExp) => re.source.split('|');
+const MARKER_WORDS = WORDS_OF(MARKERS);
+const REQUEST_WORDS = WORDS_OF(REQUEST);
+/** per code unit: 0, or the slot in WORDS / WORD_BITS of the words starting with it (a table read, no Map, per position) */
+const WORD_SLOT = new Uint8Array(65536);
+const WORDS: string[][] = [[]];
+/** per slot and word: 1 a MARKERS word, 2 a REQUEST word */
+const WORD_BITS: number[][] = [[]];
+for (const [words, bit] of [[MARKER_WORDS, 1], [REQUEST_WORDS, 2]] as const) {
+  for (const word of words) {
+    if (!/^[\p{sc=Han}]+$/u.test(word) || [...word].some((ch) => BREAK[ch.charCodeAt(0)])) throw new Error(`clause marker ${word}: not a plain word`);
+    const c = word.charCodeAt(0);
+    if (!WORD_SLOT[c]) {
+      WORD_SLOT[c] = WORDS.length;
+      WORDS.push([]);
+      WORD_BITS.push([]);
+    }
+    WORDS[WORD_SLOT[c]].push(word);
+    WORD_BITS[WORD_SLOT[c]].push(bit);
+  }
+}
+if (WORDS.length > 256) throw new Error('clause markers: too many first characters');
+/** Which of MARKERS (bit 1) and REQUEST (bit 2) have a word starting at `i`. */
+function wordsAt(s: string, i: number): number {
+  const slot = WORD_SLOT[s.charCodeAt(i)];
+  if (!slot) return 0;
+  const words = WORDS[slot];
+  const bits = WORD_BITS[slot];
+  let found = 0;
+  for (let k = 0; k < words.length; k++) {
+    if (found & bits[k]) continue;
+    const word = words[k];
+    if (i + word.length > s.length) continue;
+    let j = 1; // the first code unit is the slot's
+    while (j < word.length && s.charCodeAt(i + j) === word.charCodeAt(j)) j++;
+    if (j === word.length) found |= bits[k];
+  }
+  return found;
+}
+/** the two word patterns `markerWords` stands for (for its test) */
+export const MARKER_PATTERNS = { MARKERS, REQUEST };
+/** Which of MARKERS (bit 1) and REQUEST (bit 2) match somewhere in `s`: `MARKERS.test(s)`, `REQUEST.test(s)` in one pass. */
+export function markerWords(s: string): number {
+  let bits = 0;
+  for (let i = 0; i < s.length && bits !== 3; i++) bits |= wordsAt(s, i);
+  return bits;
+}
+
+/** the last text's clauses: featurize and the keyword search ask for the same text one after the other */
+let lastKinds: { body: string; requests: boolean; ends: number[]; kinds: ClauseKind[]; count: number } | null = null;
+
+/** The body's clauses in order, as their end offsets (the first starts at 0, each next where one ends), and each one's kind. */
+function clauseKinds(body: string, requests: boolean): { ends: number[]; kinds: ClauseKind[]; count: number } {
   if (lastKinds && lastKinds.body === body && lastKinds.requests === requests) return lastKinds;
-  const clauses: string[] = [];
+  const ends: number[] = [];
   const kinds: ClauseKind[] = [];
   let first = 0; // index of the current sentence's first clause
   let rest: ClauseKind = 0; // a short marker clause carries its kind to the rest of the sentence
   let from = 0;
+  let words = 0; // MARKERS / REQUEST words in the current clause (bits of `wordsAt`)
   for (let i = 0; i < body.length; i++) {
     const brk = BREAK[body.charCodeAt(i)];
+    if (!brk) words |= wordsAt(body, i);
     const endsSentence = brk === 1;
     if (!brk && i < body.length - 1) continue;
-    const c = body.slice(from, i + 1);
-    from = i + 1;
-    const at = clauses.length;
-    clauses.push(c);
+    const at = ends.length;
+    ends.push(i + 1);
     let kind: ClauseKind = rest;
-    // most clauses hold no marker word at all: one test, not four
-    if (MARKERS.test(c) || (requests && REQUEST.test(c))) {
+    // most clauses hold no marker word at all: the rest of the tests only for those that do
+    const request = requests && (words & 2) !== 0;
+    if ((words & 1) !== 0 || request) {
+      const c = body.slice(from, i + 1);
       const side = SIDE.test(c);
-      if ((MAIN.test(c) || (requests && REQUEST.test(c))) && !side) {
+      if ((MAIN.test(c) || request) && !side) {
         kind = 1;
         rest = clauseLength(c) <= 8 ? 1 : 0;
       } else if (SIDE_START.test(c)) {
@@ -198,29 +259,85 @@ function clauseKinds(body: string, requests: boolean): { clauses: string[]; kind
       }
     }
     kinds.push(kind);
+    from = i + 1;
+    words = 0;
     if (endsSentence) {
-      first = clauses.length;
+      first = ends.length;
       rest = 0;
     }
   }
-  lastKinds = { body, requests, clauses, kinds };
+  lastKinds = { body, requests, ends, kinds, count: ends.length };
   return lastKinds;
 }
 
 /** The text with its set-aside clauses blanked (what an admin keyword is looked for in, with `mainProblem.keywords`). */
 export function mainProblemText(text: string, opts: FeatureOptions): string {
   const mp = opts.mainProblem;
-  if (!mp?.keywords || !(MARKERS.test(text) || (mp.requests && REQUEST.test(text)))) return text;
-  const { clauses, kinds } = clauseKinds(text, !!mp.requests);
+  if (!mp?.keywords) return text;
+  const words = markerWords(text);
+  if (!(words & 1 || (mp.requests && words & 2))) return text;
+  const { ends, kinds, count } = clauseKinds(text, !!mp.requests);
   if (!kinds.includes(2)) return text;
   let out = '';
-  for (let i = 0; i < clauses.length; i++) out += kinds[i] === 2 ? ' '.repeat(clauses[i].length) : clauses[i];
+  for (let i = 0, from = 0; i < count; from = ends[i++]) out += kinds[i] === 2 ? ' '.repeat(ends[i] - from) : text.slice(from, ends[i]);
   return out;
 }
 
 /** what every ADDRESS match contains once numbers are 0: a road word before the 0 (中路, 大道, 公路 … all end so) or a unit word after it */
 const MAY_ADDRESS = /[路道街巷]0|0[号弄支室栋幢单楼层户]/;
 const ADDRESS = /[\p{sc=Han}]{1,4}(中路|东路|西路|南路|北路|大道|公路|路|街|巷)(?=0)|0(号楼|号|弄|支弄|室|栋|幢|单元|楼|层|户)/gu;
+
+/** ADDRESS tried at one position only (sticky) */
+const ADDRESS_AT = new RegExp(ADDRESS.source, 'uy');
+/** per code unit: 1 ends every road word of ADDRESS (路, 道, 街, 巷), 2 starts a unit word (号, 弄, 支, 室 …) */
+const ADDRESS_EDGE = new Uint8Array(65536);
+for (const ch of '路道街巷') ADDRESS_EDGE[ch.charCodeAt(0)] = 1;
+for (const ch of '号弄支室栋幢单楼层户') ADDRESS_EDGE[ch.charCodeAt(0)] = 2;
+/** dropAddresses' scratch: which positions a match may start at */
+let addressStarts = new Uint8Array(1024);
+
+/**
+ * `s.replace(ADDRESS, ' ')` for a text whose numbers are 0, trying the pattern only where a match can start. A match
+ * is either 1–4 Han characters (up to 8 code units) and a road word (1–2, ending in 路/道/街/巷) right before a 0, so it
+ * starts 2–10 code units before such a 0, or a 0 followed by a unit word. Trying those positions in order, each
+ * at that position alone, finds the same leftmost matches the global scan finds (the scan tried every position and
+ * its Unicode-property class made that slow: up to 30 CPU-µs of a 600-character letter). Tested against the pattern.
+ */
+export function dropAddresses(s: string): string {
+  const n = s.length;
+  if (addressStarts.length < n) addressStarts = new Uint8Array(2 * n);
+  const starts = addressStarts.fill(0, 0, n);
+  let any = false;
+  for (let z = s.indexOf('0'); z >= 0; z = s.indexOf('0', z + 1)) {
+    if (z > 0 && ADDRESS_EDGE[s.charCodeAt(z - 1)] === 1) {
+      starts.fill(1, Math.max(0, z - 10), Math.max(0, z - 1));
+      any = true;
+    }
+    if (z + 1 < n && ADDRESS_EDGE[s.charCodeAt(z + 1)] === 2) {
+      starts[z] = 1;
+      any = true;
+    }
+  }
+  if (!any) return s;
+  let out = '';
+  let copied = 0; // s[0, copied) is in `out`
+  for (let p = 0; p < n; p++) {
+    if (!starts[p]) continue;
+    // the global scan never starts inside a surrogate pair
+    const u = s.charCodeAt(p);
+    if (u >= 0xdc00 && u <= 0xdfff && p > 0) {
+      const h = s.charCodeAt(p - 1);
+      if (h >= 0xd800 && h <= 0xdbff) continue;
+    }
+    ADDRESS_AT.lastIndex = p;
+    const m = ADDRESS_AT.exec(s);
+    if (!m) continue;
+    out += s.slice(copied, p) + ' ';
+    copied = p + m[0].length;
+    p = copied - 1; // the scan goes on after the match
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}
 
 /**
  * One piece of text cleaned for counting: lower case, placeholders, numbers, addresses, then noise to spaces.
@@ -237,7 +354,8 @@ function normalise(raw: string, opts: FeatureOptions): string {
     s = s.replace(DISTRICTS, ' ');
     // every ADDRESS match holds the number placeholder: most texts have none, and the Han-class scan is slow (2 % of bench:classify)
     // (and every match with `numbers` has 路/道/街/巷 right before a 0 or a 0 right before 号/弄/室 …: one quick scan)
-    if (!opts.numbers || MAY_ADDRESS.test(s)) s = s.replace(ADDRESS, ' ');
+    if (!opts.numbers) s = s.replace(ADDRESS, ' ');
+    else if (MAY_ADDRESS.test(s)) s = dropAddresses(s);
   }
   if (opts.dropNumbers && opts.numbers) s = s.replace(/0/g, ' ');
   return denoise(s);
@@ -247,39 +365,52 @@ function normalise(raw: string, opts: FeatureOptions): string {
  * `s.replace(NOISE, ' ')` (every run of whitespace, punctuation and symbols becomes one space) by a table of code
  * units instead of the regular expression, whose Unicode property classes cost about 40 ns a character (as much as
  * every other cleaning pattern together). Code points as the `u` flag reads them: a surrogate pair (an emoji is a
- * symbol) is tested as one, a lone surrogate is no noise. Tested against the pattern (features.test.ts).
+ * symbol) is tested as one, a lone surrogate is no noise. Tested against the pattern (featureTable.test.ts).
+ * The kept code units go to a scratch buffer and become one string at the end: the slices and concatenations
+ * this did before (a cons string to flatten later) cost a third more.
  */
 export function denoise(s: string): string {
-  let out = '';
-  let from = 0; // start of the text not yet copied to `out`
-  let i = 0;
-  while (i < s.length) {
-    const first = noiseAt(s, i);
-    if (first < 0) {
-      i -= first;
-      continue;
+  const n = s.length;
+  if (denoiseBuffer.length < n) denoiseBuffer = new Uint16Array(2 * n);
+  const buf = denoiseBuffer;
+  let k = 0;
+  let noisy = false; // the previous code point was noise (its run's space is written)
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    const u = s.charCodeAt(i);
+    if (u >= 0xd800 && u <= 0xdbff && i + 1 < n) {
+      const v = s.charCodeAt(i + 1);
+      if (v >= 0xdc00 && v <= 0xdfff) {
+        if (NOT_COUNTED_ONE.test(s.slice(i, i + 2))) {
+          if (!noisy) buf[k++] = 32;
+          noisy = any = true;
+        } else {
+          buf[k++] = u;
+          buf[k++] = v;
+          noisy = false;
+        }
+        i++;
+        continue;
+      }
     }
-    // a run of noise from i: one space for all of it
-    out += s.slice(from, i) + ' ';
-    i += first;
-    for (let n = noiseAt(s, i); i < s.length && n > 0; n = noiseAt(s, i)) i += n;
-    from = i;
+    let t = notCounted[u];
+    if (t === 2) t = notCounted[u] = NOT_COUNTED_ONE.test(String.fromCharCode(u)) ? 1 : 0;
+    if (t === 1) {
+      if (!noisy) buf[k++] = 32;
+      noisy = any = true;
+    } else {
+      buf[k++] = u;
+      noisy = false;
+    }
   }
-  return from === 0 ? s : out + s.slice(from);
+  if (!any) return s;
+  let out = '';
+  // in chunks: `apply` puts every code unit on the stack
+  for (let a = 0; a < k; a += 4096) out += String.fromCharCode.apply(null, buf.subarray(a, Math.min(k, a + 4096)) as unknown as number[]);
+  return out;
 }
-
-/** At `i`: the code units of one noise code point (> 0), or minus those of a kept one (< 0); 0 past the end. */
-function noiseAt(s: string, i: number): number {
-  if (i >= s.length) return 0;
-  const u = s.charCodeAt(i);
-  if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length) {
-    const v = s.charCodeAt(i + 1);
-    if (v >= 0xdc00 && v <= 0xdfff) return NOT_COUNTED_ONE.test(s.slice(i, i + 2)) ? 2 : -2;
-  }
-  let k = notCounted[u];
-  if (k === 2) k = notCounted[u] = NOT_COUNTED_ONE.test(String.fromCharCode(u)) ? 1 : 0;
-  return k ? 1 : -1;
-}
+/** denoise's scratch: the kept code units */
+let denoiseBuffer = new Uint16Array(1024);
 
 /** The text as counted: title and body separately, cleaned; `weight` is how often each counts. */
 function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: number }[] {
@@ -294,7 +425,8 @@ function partsOf(text: string, opts: FeatureOptions): { clean: string; weight: n
     const clean = normalise(title[1], opts).trim();
     if (clean && opts.titleWeight > 0) parts.push({ clean, weight: opts.titleWeight });
   }
-  const pieces = opts.mainProblem && (MARKERS.test(body) || (opts.mainProblem.requests && REQUEST.test(body))) ? clauseWeights(body, opts.mainProblem) : null;
+  const words = opts.mainProblem ? markerWords(body) : 0;
+  const pieces = opts.mainProblem && (words & 1 || (opts.mainProblem.requests && words & 2)) ? clauseWeights(body, opts.mainProblem) : null;
   if (pieces && pieces.length > 1) {
     // the weighted pieces normalised in one pass, not one per piece (each pass is five regular expressions):
     // joined by a private-use character no pattern matches or removes, then cut there again
