@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
 import { FeatureTable } from './featureTable';
 import { allDangerSetAside } from './urgency';
-import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
+import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, type IdfRows, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { multinomialNB, nbLogisticRegression } from './naiveBayes';
+import { PackedRows } from './packedRows';
 import { quantize, scores, scoresRowScaled, softmaxInPlace, train, weightAt, weightFormatOf, type LinearModel, type RowScaledModel, type TrainOptions, type WeightFormat } from './softmaxRegression';
 import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
 
@@ -257,6 +258,8 @@ export class Classifier {
     this.vocab = tableVocabulary(this.features, vocab.idf, vocab.options);
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     this.firstPos = Int32Array.from(leaves, (l) => firstIndex.get(l.parentCode)!);
+    this.packed = packedRowsOf(model, firstModel, vocab.idf, urgencyModel, urgencyText);
+    this.idfRows = this.packed?.idfRows;
     this.scratch = {
       logits: new Float32Array(leaves.length),
       direct: new Float32Array(firstCodes.length),
@@ -304,6 +307,9 @@ export class Classifier {
   private readonly singleCharKeywords: Uint8Array;
 
   private readonly firstPos: Int32Array;
+  /** int8 models: every number a text feature needs in one row (packedRows.ts); null for int16 / float32 weights */
+  private readonly packed: PackedRows | null;
+  private readonly idfRows: IdfRows | undefined;
   /**
    * Per-text arrays reused from text to text (classification is synchronous and never re-entered): a typed
    * array of a few hundred bytes each is allocated outside the JS heap, and eight of them per text showed
@@ -438,9 +444,11 @@ export class Classifier {
     const FU = F + (t ? t.chars.idf.length : 0);
     // one input vector: text ⊕ characters ⊕ signals; the text-only twin scores its prefix (no copy)
     const input = urgencyInput(x, signals, FU, undefined, chars, this.scratch.urgencyInput);
-    const p = softmaxInPlace(scores(this.urgencyModel, input, this.scratch.urgencyP));
+    const packed = this.packed?.urgencyClasses ? this.packed : null;
+    const p = softmaxInPlace(packed ? packed.urgencyScores(input, this.scratch.urgencyP) : scores(this.urgencyModel, input, this.scratch.urgencyP));
     if (t) {
-      const q = softmaxInPlace(scores(t.model, input, this.scratch.urgencyQ, x.indices.length + (chars?.indices.length ?? 0)));
+      const count = x.indices.length + (chars?.indices.length ?? 0);
+      const q = softmaxInPlace(packed ? packed.textOnlyScores(input, this.scratch.urgencyQ, count) : scores(t.model, input, this.scratch.urgencyQ, count));
       for (let k = 0; k < 3; k++) p[k] = (1 - t.textOnlyWeight) * p[k] + t.textOnlyWeight * q[k];
     }
     const r = decideUrgency(rules, p[2], p[1], t ? URGENCY_THRESHOLDS : THIRD_ROUND_URGENCY_THRESHOLDS, about);
@@ -450,8 +458,8 @@ export class Classifier {
 
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
   private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
-    const x = featurize(text, this.vocab);
-    const logits = scoresRowScaled(this.model, x, this.scratch.logits);
+    const x = featurize(text, this.vocab, this.idfRows);
+    const logits = this.packed ? this.packed.leafScores(x, this.scratch.logits) : scoresRowScaled(this.model, x, this.scratch.logits);
     // with mainProblem.keywords, a keyword only in a set-aside clause (另外…, …以后再说) boosts nothing
     const found = this.findKeywords(mainProblemText(text, this.vocab.options).toLowerCase());
     const matched: string[] = [];
@@ -485,7 +493,7 @@ export class Classifier {
     // First level: blend the first-level model with the sum over each parent's leaves (geometric mean).
     const fromLeaves = this.scratch.fromLeaves.fill(0);
     for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
-    const direct = scoresRowScaled(this.firstModel, x, this.scratch.direct);
+    const direct = this.packed ? this.packed.firstScores(x, this.scratch.direct) : scoresRowScaled(this.firstModel, x, this.scratch.direct);
     // Admin keywords reach the first level through the leaves (their boosts are in fromLeaves). The older softmax
     // direct model got the trained keywords a second time; the NB direct model gets only keywords added after
     // training (an edit tried or saved before the next retrain): on the leave-one-writer-out folds boosting it with
@@ -549,6 +557,7 @@ export class Classifier {
   /** The terms that pushed the winning category up most: matched keywords first, then the heaviest features. */
   private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[], code: string): string[] {
     const model = this.model;
+    const packed = this.packed;
     // The 12 largest positive contributions, kept in order by insertion (no array per feature and no
     // full sort: a letter has hundreds of features and this ran for every classification).
     const TOP = 12;
@@ -557,7 +566,7 @@ export class Classifier {
     let n = 0;
     for (let k = 0; k < x.indices.length; k++) {
       const j = x.indices[k];
-      const w = x.values[k] * weightAt(model, j, cls);
+      const w = x.values[k] * (packed ? packed.leafWeight(j, cls) : weightAt(model, j, cls));
       if (w <= 0 || (n === TOP && w <= topW[TOP - 1])) continue;
       let at = n < TOP ? n++ : TOP - 1;
       while (at > 0 && topW[at - 1] < w) {
@@ -726,6 +735,15 @@ export class Classifier {
     const rows = (m: RowScaledModel) => m.weights.byteLength + (m.rowScale?.byteLength ?? 0);
     return rows(this.model) + rows(this.firstModel) + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.features.byteLength;
   }
+}
+
+/** one PackedRows per leaf model: a classifier's copies (`withKeywords`, an admin's preview) share the model's */
+const packedRows = new WeakMap<RowScaledModel, PackedRows>();
+function packedRowsOf(model: RowScaledModel, firstModel: RowScaledModel, idf: Float32Array, urgency: LinearModel | null, text: UrgencyTextPart | null): PackedRows | null {
+  if (!model.rowScale || !(model.weights instanceof Int8Array) || !(firstModel.weights instanceof Int8Array)) return null;
+  let rows = packedRows.get(model);
+  if (!rows) packedRows.set(model, (rows = new PackedRows(model, firstModel, idf, urgency, text?.model ?? null)));
+  return rows;
 }
 
 /**
