@@ -258,7 +258,16 @@ export class Classifier {
     this.vocab = tableVocabulary(this.features, vocab.idf, vocab.options);
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     this.firstPos = Int32Array.from(leaves, (l) => firstIndex.get(l.parentCode)!);
-    this.packed = packedRowsOf(model, firstModel, vocab.idf, urgencyModel, urgencyText);
+    // int8 models: the rows hold every weight classification reads; the classifier keeps the models' shapes and
+    // biases only (`full` unpacks them for storage and conversion), so the weights are not held twice
+    const packed = packedModelsOf(model, firstModel, vocab.idf, urgencyModel, urgencyText);
+    this.packed = packed?.rows ?? null;
+    if (packed) {
+      this.model = packed.model;
+      this.firstModel = packed.firstModel;
+      this.urgencyModel = packed.urgencyModel;
+      this.urgencyText = packed.urgencyText;
+    }
     this.idfRows = this.packed?.idfRows;
     this.scratch = {
       logits: new Float32Array(leaves.length),
@@ -610,6 +619,19 @@ export class Classifier {
     return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText, this.firstModelKind, untrained, this.storedWeightFormat);
   }
 
+  /** The models with their weights (unpacked from the rows when packed: copies, for storage and conversion). */
+  private full(): { model: RowScaledModel; firstModel: RowScaledModel; urgencyModel: LinearModel | null; urgencyText: UrgencyTextPart | null } {
+    const rows = this.packed;
+    if (!rows) return { model: this.model, firstModel: this.firstModel, urgencyModel: this.urgencyModel, urgencyText: this.urgencyText };
+    const packedUrgency = rows.urgencyClasses > 0;
+    return {
+      model: rows.leafModel(),
+      firstModel: rows.firstModel(),
+      urgencyModel: packedUrgency ? rows.urgencyModel() : this.urgencyModel,
+      urgencyText: packedUrgency && this.urgencyText ? { ...this.urgencyText, model: rows.textOnlyModel()! } : this.urgencyText,
+    };
+  }
+
   /** How the leaf and first-level weights are held now. */
   get weightFormat(): WeightFormat {
     return weightFormatOf(this.model);
@@ -621,7 +643,8 @@ export class Classifier {
    * on one training per fold (scripts/writer-cv.ts --weights).
    */
   withWeightFormat(format: WeightFormat): Classifier {
-    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, this.leaves, this.vocab, quantize(this.model, format), quantize(this.firstModel, format), this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText, this.firstModelKind, this.untrainedKeywords);
+    const full = this.full();
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, this.leaves, this.vocab, quantize(full.model, format), quantize(full.firstModel, format), this.firstCodes, this.trainedOn, this.temperature, full.urgencyModel, this.urgencySignalCount, full.urgencyText, this.firstModelKind, this.untrainedKeywords);
   }
 
   /**
@@ -633,6 +656,7 @@ export class Classifier {
    */
   serialize(): Buffer {
     const format = this.weightFormat;
+    const full = this.full();
     if (weightFormatOf(this.firstModel) !== format) throw new Error('the leaf and first-level models must share a weight format');
     const header = Buffer.from(
       JSON.stringify({
@@ -642,18 +666,18 @@ export class Classifier {
         leaves: this.leaves,
         features: this.features.names(),
         idf: Array.from(this.vocab.idf),
-        numFeatures: this.model.numFeatures,
-        numClasses: this.model.numClasses,
+        numFeatures: full.model.numFeatures,
+        numClasses: full.model.numClasses,
         firstCodes: this.firstCodes,
         trainedOn: this.trainedOn,
         featureOptions: this.vocab.options,
         temperature: this.temperature,
-        urgencyClasses: this.urgencyModel ? 3 : 0,
+        urgencyClasses: full.urgencyModel ? 3 : 0,
         urgencySignals: this.urgencySignalCount,
         firstModelKind: this.firstModelKind,
         firstLevelKeywords: [...this.untrainedKeywords],
-        ...(this.urgencyText
-          ? { urgencyChars: this.urgencyText.chars.chars, urgencyCharIdf: Array.from(this.urgencyText.chars.idf), urgencyCharScale: this.urgencyText.charScale, urgencyTextOnlyWeight: this.urgencyText.textOnlyWeight }
+        ...(full.urgencyText
+          ? { urgencyChars: full.urgencyText.chars.chars, urgencyCharIdf: Array.from(full.urgencyText.chars.idf), urgencyCharScale: full.urgencyText.charScale, urgencyTextOnlyWeight: full.urgencyText.textOnlyWeight }
           : {}),
         ...(format === 'float32' ? {} : { weightFormat: format }),
       }),
@@ -661,11 +685,11 @@ export class Classifier {
     const len = Buffer.alloc(4);
     len.writeUInt32LE(header.length);
     const bytes = (a: Float32Array | Int16Array | Int8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-    const urgency = this.urgencyModel ? [bytes(this.urgencyModel.weights), bytes(this.urgencyModel.bias)] : [];
-    if (this.urgencyText) urgency.push(bytes(this.urgencyText.model.weights), bytes(this.urgencyText.model.bias));
-    if (format === 'float32') return Buffer.concat([len, header, bytes(this.model.weights), bytes(this.model.bias), bytes(this.firstModel.weights), bytes(this.firstModel.bias), ...urgency]);
-    const m = this.model;
-    const f = this.firstModel;
+    const urgency = full.urgencyModel ? [bytes(full.urgencyModel.weights), bytes(full.urgencyModel.bias)] : [];
+    if (full.urgencyText) urgency.push(bytes(full.urgencyText.model.weights), bytes(full.urgencyText.model.bias));
+    if (format === 'float32') return Buffer.concat([len, header, bytes(full.model.weights), bytes(full.model.bias), bytes(full.firstModel.weights), bytes(full.firstModel.bias), ...urgency]);
+    const m = full.model;
+    const f = full.firstModel;
     return Buffer.concat([len, header, bytes(m.bias), bytes(m.rowScale!), bytes(f.bias), bytes(f.rowScale!), ...urgency, bytes(m.weights), bytes(f.weights)]);
   }
 
@@ -733,17 +757,37 @@ export class Classifier {
     const t = this.urgencyText;
     const extra = t ? t.chars.column.byteLength + t.chars.idf.byteLength + 2 * t.chars.chars.length + t.model.weights.byteLength : 0;
     const rows = (m: RowScaledModel) => m.weights.byteLength + (m.rowScale?.byteLength ?? 0);
-    return rows(this.model) + rows(this.firstModel) + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.features.byteLength;
+    // with packed rows the models hold no weights (0 bytes above) and the rows hold them all
+    return rows(this.model) + rows(this.firstModel) + (this.urgencyModel?.weights.byteLength ?? 0) + (this.packed?.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.features.byteLength;
   }
 }
 
-/** one PackedRows per leaf model: a classifier's copies (`withKeywords`, an admin's preview) share the model's */
-const packedRows = new WeakMap<RowScaledModel, PackedRows>();
-function packedRowsOf(model: RowScaledModel, firstModel: RowScaledModel, idf: Float32Array, urgency: LinearModel | null, text: UrgencyTextPart | null): PackedRows | null {
-  if (!model.rowScale || !(model.weights instanceof Int8Array) || !(firstModel.weights instanceof Int8Array)) return null;
-  let rows = packedRows.get(model);
-  if (!rows) packedRows.set(model, (rows = new PackedRows(model, firstModel, idf, urgency, text?.model ?? null)));
-  return rows;
+/** What a classifier with packed rows holds: the rows, and the models without their weights (shapes and biases). */
+interface PackedModels {
+  rows: PackedRows;
+  model: RowScaledModel;
+  firstModel: RowScaledModel;
+  urgencyModel: LinearModel | null;
+  urgencyText: UrgencyTextPart | null;
+}
+/** keyed by the weightless leaf model a classifier holds: its copies (`withKeywords`, an admin's preview) share the rows */
+const packedModels = new WeakMap<RowScaledModel, PackedModels>();
+function packedModelsOf(model: RowScaledModel, firstModel: RowScaledModel, idf: Float32Array, urgency: LinearModel | null, text: UrgencyTextPart | null): PackedModels | null {
+  const known = packedModels.get(model);
+  if (known) return known;
+  if (!model.rowScale || !(model.weights instanceof Int8Array) || !(firstModel.weights instanceof Int8Array) || !firstModel.rowScale) return null;
+  const rows = new PackedRows(model, firstModel, idf, urgency, text?.model ?? null);
+  const weightless = <M extends RowScaledModel | LinearModel>(m: M): M => ({ ...m, weights: new (m.weights.constructor as Int8ArrayConstructor | Float32ArrayConstructor)(0), ...('rowScale' in m ? { rowScale: new Float32Array(0) } : {}) });
+  const packed: PackedModels = {
+    rows,
+    model: weightless(model),
+    firstModel: weightless(firstModel),
+    // the urgency models are in the rows only when both are (PackedRows.urgencyClasses)
+    urgencyModel: rows.urgencyClasses && urgency ? weightless(urgency) : urgency,
+    urgencyText: rows.urgencyClasses && text ? { ...text, model: weightless(text.model) } : text,
+  };
+  packedModels.set(packed.model, packed);
+  return packed;
 }
 
 /**

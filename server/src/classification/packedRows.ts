@@ -207,6 +207,49 @@ export class PackedRows {
     return out;
   }
 
+  /** The leaf model as it was packed (a copy: the classifier keeps only the rows). */
+  leafModel(): RowScaledModel {
+    return this.unpackInt8(0, 0, this.leafClasses, this.leafBias);
+  }
+
+  /** The first-level model as it was packed (a copy). */
+  firstModel(): RowScaledModel {
+    return this.unpackInt8(this.leafClasses, 1, this.firstClasses, this.firstBias);
+  }
+
+  /** The urgency model (text ⊕ characters ⊕ signals) as it was packed (a copy); null when the rows hold none. */
+  urgencyModel(): LinearModel | null {
+    return this.unpackFloat(3, this.urgencyTail, this.textTail, this.urgencyBias);
+  }
+
+  /** The text-only urgency model (text ⊕ characters) as it was packed (a copy); null when the rows hold none. */
+  textOnlyModel(): LinearModel | null {
+    return this.unpackFloat(3 + this.urgencyClasses, this.textTail, this.f.length, this.textBias);
+  }
+
+  private unpackInt8(byteAt: number, scaleAt: number, C: number, bias: Float32Array): RowScaledModel {
+    const F = this.numFeatures;
+    const weights = new Int8Array(F * C);
+    const rowScale = new Float32Array(F);
+    for (let j = 0; j < F; j++) {
+      const b = j * this.stride + byteAt;
+      for (let c = 0; c < C; c++) weights[j * C + c] = this.q[b + c];
+      rowScale[j] = this.f[j * this.rowFloats + this.floatAt + scaleAt];
+    }
+    return { numFeatures: F, numClasses: C, weights, rowScale, bias };
+  }
+
+  private unpackFloat(rowAt: number, tail: number, end: number, bias: Float32Array): LinearModel | null {
+    const U = this.urgencyClasses;
+    if (!U) return null;
+    const F = this.numFeatures;
+    const N = F + (end - tail) / U;
+    const weights = new Float32Array(N * U);
+    for (let j = 0; j < F; j++) for (let c = 0; c < U; c++) weights[j * U + c] = this.f[j * this.rowFloats + this.floatAt + rowAt + c];
+    weights.set(this.f.subarray(tail, end), F * U);
+    return { numFeatures: N, numClasses: U, weights, bias };
+  }
+
   /** bytes held */
   get byteLength(): number {
     return this.f.byteLength;
