@@ -468,7 +468,10 @@ export class Classifier {
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
   private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
     const x = featurize(text, this.vocab, this.idfRows);
-    const logits = this.packed ? this.packed.leafScores(x, this.scratch.logits) : scoresRowScaled(this.model, x, this.scratch.logits);
+    // int8 rows: both models' scores in one pass (the first level's are used below, after the keywords)
+    const logits = this.scratch.logits;
+    if (this.packed) this.packed.bothScores(x, logits, this.scratch.direct);
+    else scoresRowScaled(this.model, x, logits);
     // with mainProblem.keywords, a keyword only in a set-aside clause (另外…, …以后再说) boosts nothing
     const found = this.findKeywords(mainProblemText(text, this.vocab.options).toLowerCase());
     const matched: string[] = [];
@@ -502,7 +505,7 @@ export class Classifier {
     // First level: blend the first-level model with the sum over each parent's leaves (geometric mean).
     const fromLeaves = this.scratch.fromLeaves.fill(0);
     for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
-    const direct = this.packed ? this.packed.firstScores(x, this.scratch.direct) : scoresRowScaled(this.firstModel, x, this.scratch.direct);
+    const direct = this.packed ? this.scratch.direct : scoresRowScaled(this.firstModel, x, this.scratch.direct);
     // Admin keywords reach the first level through the leaves (their boosts are in fromLeaves). The older softmax
     // direct model got the trained keywords a second time; the NB direct model gets only keywords added after
     // training (an edit tried or saved before the next retrain): on the leave-one-writer-out folds boosting it with

@@ -389,14 +389,8 @@ export interface Vocabulary {
  */
 interface FastIndex {
   table: FeatureTable;
-  /**
-   * the current text's counts (featurize's `bump`): column (or -1) and weighted count per slot of an
-   * open-addressing table, emptied after each text; `touched` lists the columns seen, in first-seen order, `slots`
-   * their slots
-   */
-  keys: Int32Array;
-  sums: Float64Array;
-  slots: Int32Array;
+  /** per column: count in the current text; `touched` lists the columns seen, in first-seen order */
+  counts: Float64Array;
   /**
    * `touched` and `tf` hold one entry per distinct column of a text, not one per column of the vocabulary: they
    * start small and grow when a text may need more (`featurize` sizes `touched` for the text's length before
@@ -418,13 +412,7 @@ function fastIndex(vocab: Vocabulary): FastIndex {
   return fast;
 }
 
-const scratchFor = (size: number) => ({
-  keys: new Int32Array(1024).fill(-1),
-  sums: new Float64Array(1024),
-  touched: new Int32Array(Math.min(size, 1024)),
-  slots: new Int32Array(Math.min(size, 1024)),
-  tf: new Float64Array(Math.min(size, 1024)),
-});
+const scratchFor = (size: number) => ({ counts: new Float64Array(size), touched: new Int32Array(Math.min(size, 1024)), tf: new Float64Array(Math.min(size, 1024)) });
 
 /** The feature table of a vocabulary (its names in column order, for explanations and storage). */
 export function featureTable(vocab: Vocabulary): FeatureTable {
@@ -492,7 +480,7 @@ export function vectorize(tokens: string[] | Map<string, number>, vocab: Vocabul
  */
 export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): SparseVector {
   const fast = fastIndex(vocab);
-  const table = fast.table;
+  const { table, counts } = fast;
   const opts = vocab.options;
   const parts = partsOf(text, opts);
   // Columns in first-seen order: `touched` must hold one per distinct column, and a text has at most one word per
@@ -501,22 +489,8 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): Spars
   let bound = 0;
   for (let p = 0; p < parts.length; p++) bound += parts[p].clean.length;
   const kinds = 2 + (opts.unigrams ? 1 : 0) + (opts.trigrams ? 1 : 0);
-  if (fast.touched.length < kinds * bound) {
-    fast.touched = new Int32Array(2 * kinds * bound);
-    fast.slots = new Int32Array(2 * kinds * bound);
-  }
+  if (fast.touched.length < kinds * bound) fast.touched = new Int32Array(2 * kinds * bound);
   const touched = fast.touched;
-  const slots = fast.slots;
-  // the counts: a table of at least 1.5 × that bound (never full), sized per text so a short text's stays small
-  let size = 64;
-  while (size < 1.5 * kinds * bound) size *= 2;
-  if (fast.keys.length < size) {
-    fast.keys = new Int32Array(size).fill(-1);
-    fast.sums = new Float64Array(size);
-  }
-  const keys = fast.keys;
-  const sums = fast.sums;
-  const mask = size - 1;
   let n = 0;
   for (let p = 0; p < parts.length; p++) {
     const { clean, weight } = parts[p];
@@ -535,7 +509,8 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): Spars
         j = table.word(w, 0, w.length);
       }
       if (j < 0) continue;
-      n = bump(keys, sums, touched, slots, n, mask, j, weight);
+      if (counts[j] === 0) touched[n++] = j;
+      counts[j] += weight;
     }
     // n-grams never cross a space (the runs of `clean.split(' ')`)
     let a = -1; // code unit two back, or -1 at a run start
@@ -548,15 +523,24 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): Spars
       }
       if (opts.unigrams) {
         const j = table.gram(U, c);
-        if (j >= 0) n = bump(keys, sums, touched, slots, n, mask, j, weight);
+        if (j >= 0) {
+          if (counts[j] === 0) touched[n++] = j;
+          counts[j] += weight;
+        }
       }
       if (b >= 0) {
         const j = table.bigram(b, c);
-        if (j >= 0) n = bump(keys, sums, touched, slots, n, mask, j, weight);
+        if (j >= 0) {
+          if (counts[j] === 0) touched[n++] = j;
+          counts[j] += weight;
+        }
       }
       if (opts.trigrams && a >= 0) {
         const j = table.gram(T, a, b, c);
-        if (j >= 0) n = bump(keys, sums, touched, slots, n, mask, j, weight);
+        if (j >= 0) {
+          if (counts[j] === 0) touched[n++] = j;
+          counts[j] += weight;
+        }
       }
       a = b;
       b = c;
@@ -566,38 +550,12 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): Spars
   if (fast.tf.length < n) fast.tf = new Float64Array(touched.length);
   const tf = fast.tf;
   for (let k = 0; k < n; k++) {
-    const s = slots[k];
-    indices[k] = touched[k];
-    tf[k] = sums[s];
-    sums[s] = 0;
-    keys[s] = -1;
+    const j = touched[k];
+    indices[k] = j;
+    tf[k] = counts[j];
+    counts[j] = 0;
   }
   return weigh(indices, tf, vocab, idf);
-}
-
-/**
- * Adds `weight` to column j's count in featurize's open-addressing table (keys: column or -1; the table is never
- * full), listing j in `touched` (and its slot in `slots`) when first seen; returns the new number of columns. The
- * same adds, in the same order, as a vocabulary-sized array of counts, in a table of a few kB that stays in the
- * first-level cache (the array was 320 kB, read at random).
- */
-function bump(keys: Int32Array, sums: Float64Array, touched: Int32Array, slots: Int32Array, n: number, mask: number, j: number, weight: number): number {
-  let s = (Math.imul(j, 0x9e3779b1) >>> 16) & mask;
-  for (;;) {
-    const key = keys[s];
-    if (key === j) {
-      sums[s] += weight;
-      return n;
-    }
-    if (key === -1) {
-      keys[s] = j;
-      sums[s] = weight;
-      touched[n] = j;
-      slots[n] = s;
-      return n + 1;
-    }
-    s = (s + 1) & mask;
-  }
 }
 /** featurize's scratch: the piece ends of the part being counted */
 let pieceEnds = new Int32Array(1024);
@@ -606,7 +564,7 @@ const T = 't'.charCodeAt(0);
 
 /**
  * The vocabulary's idf held elsewhere, column j's at `floats[j * rowFloats + at]` (packedRows.ts: beside the
- * column's weights, so reading it brings in the line the scoring reads next). The same float32 values.
+ * column's weights, so reading it brings in the row the scoring reads next). The same float32 values.
  */
 export interface IdfRows {
   floats: Float32Array;

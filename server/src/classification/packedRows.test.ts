@@ -53,6 +53,9 @@ for (const [C, K, F, chars, signals] of [
       const x = vector(rand, n, F);
       t.deepEqual(rows.leafScores(x, new Float32Array(C)), scoresRowScaled(leaf, x, new Float32Array(C)), `leaf, ${n} features`);
       t.deepEqual(rows.firstScores(x, new Float32Array(K)), scoresRowScaled(first, x, new Float32Array(K)), `first level, ${n} features`);
+      const both = [new Float32Array(C), new Float32Array(K)];
+      rows.bothScores(x, both[0], both[1]);
+      t.deepEqual(both, [scoresRowScaled(leaf, x, new Float32Array(C)), scoresRowScaled(first, x, new Float32Array(K))], `both in one pass, ${n} features`);
       // the urgency input: text ⊕ characters ⊕ signals, the text-only model reading its prefix
       const c = vector(rand, Math.min(chars, 1 + (n % chars)), F + chars, F);
       const s = vector(rand, Math.min(signals, 2), F + chars + signals, F + chars);

@@ -40,6 +40,7 @@ export class PackedRows {
   private readonly textBias: Float32Array;
   /** float64 accumulators and the urgency kernel's row offsets (scoring is synchronous) */
   private acc: Float64Array;
+  private readonly firstAcc: Float64Array;
   private offsets = new Int32Array(1024);
 
   /**
@@ -91,6 +92,7 @@ export class PackedRows {
     this.urgencyBias = urgency?.bias ?? new Float32Array(0);
     this.textBias = textOnly?.bias ?? new Float32Array(0);
     this.acc = new Float64Array(Math.max(C, K, 3));
+    this.firstAcc = new Float64Array(K);
   }
 
   /** where the rows keep the idf, for `featurize` (features.ts IdfRows) */
@@ -111,6 +113,65 @@ export class PackedRows {
   /** `scoresRowScaled(first-level model, x, out)` */
   firstScores(x: SparseVector, out: Float32Array): Float32Array {
     return this.int8Scores(this.leafClasses, 1, this.firstClasses, this.firstBias, x, out);
+  }
+
+  /**
+   * `leafScores` and `firstScores` in one pass over the text's features: each row's int8 part is read once, the
+   * first-level bytes right after the leaf bytes they share a cache line with. Each model's sums are the same adds
+   * in the same order as its own pass.
+   */
+  bothScores(x: SparseVector, leafOut: Float32Array, firstOut: Float32Array): void {
+    const w = this.q;
+    const f = this.f;
+    const S = this.stride;
+    const R = this.rowFloats;
+    const s0 = this.floatAt;
+    const C = this.leafClasses;
+    const K = this.firstClasses;
+    const indices = x.indices;
+    const values = x.values;
+    const acc = this.acc;
+    const bcc = this.firstAcc;
+    for (let c = 0; c < C; c++) acc[c] = this.leafBias[c];
+    for (let c = 0; c < K; c++) bcc[c] = this.firstBias[c];
+    const n = indices.length;
+    let k = 0;
+    for (; k + 8 <= n; k += 8) {
+      const j1 = indices[k], j2 = indices[k + 1], j3 = indices[k + 2], j4 = indices[k + 3];
+      const j5 = indices[k + 4], j6 = indices[k + 5], j7 = indices[k + 6], j8 = indices[k + 7];
+      const r1 = j1 * S, r2 = j2 * S, r3 = j3 * S, r4 = j4 * S, r5 = j5 * S, r6 = j6 * S, r7 = j7 * S, r8 = j8 * S;
+      const a1 = j1 * R + s0, a2 = j2 * R + s0, a3 = j3 * R + s0, a4 = j4 * R + s0, a5 = j5 * R + s0, a6 = j6 * R + s0, a7 = j7 * R + s0, a8 = j8 * R + s0;
+      const x1 = values[k], x2 = values[k + 1], x3 = values[k + 2], x4 = values[k + 3], x5 = values[k + 4], x6 = values[k + 5], x7 = values[k + 6], x8 = values[k + 7];
+      const v1 = x1 * f[a1], v2 = x2 * f[a2], v3 = x3 * f[a3], v4 = x4 * f[a4], v5 = x5 * f[a5], v6 = x6 * f[a6], v7 = x7 * f[a7], v8 = x8 * f[a8];
+      for (let c = 0; c < C; c++) {
+        acc[c] = acc[c] + (v1 * w[r1 + c] + v2 * w[r2 + c] + v3 * w[r3 + c] + v4 * w[r4 + c]) + (v5 * w[r5 + c] + v6 * w[r6 + c] + v7 * w[r7 + c] + v8 * w[r8 + c]);
+      }
+      const u1 = x1 * f[a1 + 1], u2 = x2 * f[a2 + 1], u3 = x3 * f[a3 + 1], u4 = x4 * f[a4 + 1], u5 = x5 * f[a5 + 1], u6 = x6 * f[a6 + 1], u7 = x7 * f[a7 + 1], u8 = x8 * f[a8 + 1];
+      for (let c = 0; c < K; c++) {
+        bcc[c] = bcc[c] + (u1 * w[r1 + C + c] + u2 * w[r2 + C + c] + u3 * w[r3 + C + c] + u4 * w[r4 + C + c]) + (u5 * w[r5 + C + c] + u6 * w[r6 + C + c] + u7 * w[r7 + C + c] + u8 * w[r8 + C + c]);
+      }
+    }
+    for (; k + 4 <= n; k += 4) {
+      const j1 = indices[k], j2 = indices[k + 1], j3 = indices[k + 2], j4 = indices[k + 3];
+      const r1 = j1 * S, r2 = j2 * S, r3 = j3 * S, r4 = j4 * S;
+      const a1 = j1 * R + s0, a2 = j2 * R + s0, a3 = j3 * R + s0, a4 = j4 * R + s0;
+      const x1 = values[k], x2 = values[k + 1], x3 = values[k + 2], x4 = values[k + 3];
+      const v1 = x1 * f[a1], v2 = x2 * f[a2], v3 = x3 * f[a3], v4 = x4 * f[a4];
+      for (let c = 0; c < C; c++) acc[c] += v1 * w[r1 + c] + v2 * w[r2 + c] + v3 * w[r3 + c] + v4 * w[r4 + c];
+      const u1 = x1 * f[a1 + 1], u2 = x2 * f[a2 + 1], u3 = x3 * f[a3 + 1], u4 = x4 * f[a4 + 1];
+      for (let c = 0; c < K; c++) bcc[c] += u1 * w[r1 + C + c] + u2 * w[r2 + C + c] + u3 * w[r3 + C + c] + u4 * w[r4 + C + c];
+    }
+    for (; k < n; k++) {
+      const j = indices[k];
+      const row = j * S;
+      const a = j * R + s0;
+      const v = values[k] * f[a];
+      for (let c = 0; c < C; c++) acc[c] += v * w[row + c];
+      const u = values[k] * f[a + 1];
+      for (let c = 0; c < K; c++) bcc[c] += u * w[row + C + c];
+    }
+    for (let c = 0; c < C; c++) leafOut[c] = acc[c];
+    for (let c = 0; c < K; c++) firstOut[c] = bcc[c];
   }
 
   /** `scores(urgency model, input, out, count)`: input = text (columns < F) ⊕ characters ⊕ signals */
