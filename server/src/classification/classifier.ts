@@ -454,10 +454,10 @@ export class Classifier {
     // one input vector: text ⊕ characters ⊕ signals; the text-only twin scores its prefix (no copy)
     const input = urgencyInput(x, signals, FU, undefined, chars, this.scratch.urgencyInput);
     const packed = this.packed?.urgencyClasses ? this.packed : null;
-    const p = softmaxInPlace(packed ? packed.urgencyScores(input, this.scratch.urgencyP, undefined, x) : scores(this.urgencyModel, input, this.scratch.urgencyP));
+    const p = softmaxInPlace(packed ? packed.urgencyScores(input, this.scratch.urgencyP) : scores(this.urgencyModel, input, this.scratch.urgencyP));
     if (t) {
       const count = x.indices.length + (chars?.indices.length ?? 0);
-      const q = softmaxInPlace(packed ? packed.textOnlyScores(input, this.scratch.urgencyQ, count, x) : scores(t.model, input, this.scratch.urgencyQ, count));
+      const q = softmaxInPlace(packed ? packed.textOnlyScores(input, this.scratch.urgencyQ, count) : scores(t.model, input, this.scratch.urgencyQ, count));
       for (let k = 0; k < 3; k++) p[k] = (1 - t.textOnlyWeight) * p[k] + t.textOnlyWeight * q[k];
     }
     const r = decideUrgency(rules, p[2], p[1], t ? URGENCY_THRESHOLDS : THIRD_ROUND_URGENCY_THRESHOLDS, about);

@@ -63,12 +63,6 @@ for (const [C, K, F, chars, signals] of [
       t.deepEqual(rows.urgencyScores(input, new Float32Array(3)), scores(urgency, input, new Float32Array(3)), `urgency, ${n} features`);
       const prefix = x.indices.length + c.indices.length;
       t.deepEqual(rows.textOnlyScores(input, new Float32Array(3), prefix), scores(textOnly, input, new Float32Array(3), prefix), `text-only urgency, ${n} features`);
-      // taking up bothScores' sums over x's groups of eight: only for the x it last ran on
-      rows.bothScores(x, new Float32Array(C), new Float32Array(K));
-      t.deepEqual(rows.urgencyScores(input, new Float32Array(3), undefined, x), scores(urgency, input, new Float32Array(3)), `urgency after bothScores, ${n} features`);
-      t.deepEqual(rows.textOnlyScores(input, new Float32Array(3), prefix, x), scores(textOnly, input, new Float32Array(3), prefix), `text-only urgency after bothScores, ${n} features`);
-      const other = vector(rand, n, F);
-      t.deepEqual(rows.urgencyScores(concat(other, c, s), new Float32Array(3), undefined, other), scores(urgency, concat(other, c, s), new Float32Array(3)), `another text's features, ${n}`);
     }
     const { floats, rowFloats, at } = rows.idfRows;
     for (let j = 0; j < F; j++) {

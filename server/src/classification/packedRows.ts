@@ -40,11 +40,6 @@ export class PackedRows {
   private readonly textBias: Float32Array;
   /** float64 accumulators and the urgency kernel's row offsets (scoring is synchronous) */
   private acc: Float64Array;
-  /** the urgency models' sums after bothScores' groups of eight of `partialOf`, which end at `partialAt` */
-  private readonly urgencyPartial = new Float64Array(3);
-  private readonly textPartial = new Float64Array(3);
-  private partialOf: SparseVector | null = null;
-  private partialAt = 0;
   private readonly firstAcc: Float64Array;
   private offsets = new Int32Array(1024);
 
@@ -123,12 +118,9 @@ export class PackedRows {
   /**
    * `leafScores` and `firstScores` in one pass over the text's features: each row's int8 part is read once, the
    * first-level bytes right after the leaf bytes they share a cache line with. Each model's sums are the same adds
-   * in the same order as its own pass. With urgency rows, the two urgency models' sums over the same whole groups
-   * of eight are kept too: their inputs begin with these features, so `urgencyScores` / `textOnlyScores` given this
-   * `x` go on from there (the adds their own pass would make, in the same order).
+   * in the same order as its own pass.
    */
   bothScores(x: SparseVector, leafOut: Float32Array, firstOut: Float32Array): void {
-    this.partialOf = null;
     const w = this.q;
     const f = this.f;
     const S = this.stride;
@@ -142,13 +134,6 @@ export class PackedRows {
     const bcc = this.firstAcc;
     for (let c = 0; c < C; c++) acc[c] = this.leafBias[c];
     for (let c = 0; c < K; c++) bcc[c] = this.firstBias[c];
-    const U = this.urgencyClasses;
-    const ucc = this.urgencyPartial;
-    const tcc = this.textPartial;
-    for (let c = 0; c < U; c++) {
-      ucc[c] = this.urgencyBias[c];
-      tcc[c] = this.textBias[c];
-    }
     const n = indices.length;
     let k = 0;
     for (; k + 8 <= n; k += 8) {
@@ -165,16 +150,7 @@ export class PackedRows {
       for (let c = 0; c < K; c++) {
         bcc[c] = bcc[c] + (u1 * w[r1 + C + c] + u2 * w[r2 + C + c] + u3 * w[r3 + C + c] + u4 * w[r4 + C + c]) + (u5 * w[r5 + C + c] + u6 * w[r6 + C + c] + u7 * w[r7 + C + c] + u8 * w[r8 + C + c]);
       }
-      // both urgency models over the same groups of eight (their inputs start with these features, unscaled)
-      for (let c = 0; c < U; c++) {
-        const e = 3 + c;
-        ucc[c] = ucc[c] + (x1 * f[a1 + e] + x2 * f[a2 + e] + x3 * f[a3 + e] + x4 * f[a4 + e]) + (x5 * f[a5 + e] + x6 * f[a6 + e] + x7 * f[a7 + e] + x8 * f[a8 + e]);
-        const g = e + U;
-        tcc[c] = tcc[c] + (x1 * f[a1 + g] + x2 * f[a2 + g] + x3 * f[a3 + g] + x4 * f[a4 + g]) + (x5 * f[a5 + g] + x6 * f[a6 + g] + x7 * f[a7 + g] + x8 * f[a8 + g]);
-      }
     }
-    this.partialOf = x;
-    this.partialAt = k;
     for (; k + 4 <= n; k += 4) {
       const j1 = indices[k], j2 = indices[k + 1], j3 = indices[k + 2], j4 = indices[k + 3];
       const r1 = j1 * S, r2 = j2 * S, r3 = j3 * S, r4 = j4 * S;
@@ -198,19 +174,14 @@ export class PackedRows {
     for (let c = 0; c < K; c++) firstOut[c] = bcc[c];
   }
 
-  /**
-   * `scores(urgency model, input, out, count)`: input = text (columns < F) ⊕ characters ⊕ signals. `text`: the
-   * text features `input` begins with; when they are the last `bothScores` ran on, its sums are taken up.
-   */
-  urgencyScores(input: SparseVector, out: Float32Array, count = input.indices.length, text?: SparseVector): Float32Array {
-    const from = text && text === this.partialOf ? this.partialAt : 0;
-    return this.floatScores(3, this.urgencyTail, from ? this.urgencyPartial : this.urgencyBias, input, count, out, from);
+  /** `scores(urgency model, input, out, count)`: input = text (columns < F) ⊕ characters ⊕ signals */
+  urgencyScores(input: SparseVector, out: Float32Array, count = input.indices.length): Float32Array {
+    return this.floatScores(3, this.urgencyTail, this.urgencyBias, input, count, out);
   }
 
-  /** `scores(text-only urgency model, input, out, count)` (count: the text and character prefix of `input`; `text` as in urgencyScores) */
-  textOnlyScores(input: SparseVector, out: Float32Array, count: number, text?: SparseVector): Float32Array {
-    const from = text && text === this.partialOf ? this.partialAt : 0;
-    return this.floatScores(3 + this.urgencyClasses, this.textTail, from ? this.textPartial : this.textBias, input, count, out, from);
+  /** `scores(text-only urgency model, input, out, count)` (count: the text and character prefix of `input`) */
+  textOnlyScores(input: SparseVector, out: Float32Array, count: number): Float32Array {
+    return this.floatScores(3 + this.urgencyClasses, this.textTail, this.textBias, input, count, out);
   }
 
   /** `scoresInt8` over the rows' int8 part from byte `byteAt`, the row scale at float `floatAt + scaleAt`: the same adds in the same order */
@@ -257,7 +228,7 @@ export class PackedRows {
    * `scores` (float32 weights, 3 classes) with each input column's row found in the packed array: a text column's
    * in its row from float `rowAt`, any later column's in the tail from `tail`. Same adds in the same order.
    */
-  private floatScores(rowAt: number, tail: number, start: Float32Array | Float64Array, x: SparseVector, n: number, out: Float32Array, from = 0): Float32Array {
+  private floatScores(rowAt: number, tail: number, bias: Float32Array, x: SparseVector, n: number, out: Float32Array): Float32Array {
     const U = this.urgencyClasses;
     const F = this.numFeatures;
     const R = this.rowFloats;
@@ -265,16 +236,15 @@ export class PackedRows {
     if (this.offsets.length < n) this.offsets = new Int32Array(2 * n);
     const o = this.offsets;
     const indices = x.indices;
-    for (let k = from; k < n; k++) {
+    for (let k = 0; k < n; k++) {
       const j = indices[k];
       o[k] = j < F ? j * R + at : tail + (j - F) * U;
     }
     const w = this.f;
     const values = x.values;
     const acc = this.acc;
-    // the bias, or the sums bothScores reached at `from`
-    for (let c = 0; c < U; c++) acc[c] = start[c];
-    let k = from;
+    for (let c = 0; c < U; c++) acc[c] = bias[c];
+    let k = 0;
     for (; k + 8 <= n; k += 8) {
       const r1 = o[k], r2 = o[k + 1], r3 = o[k + 2], r4 = o[k + 3];
       const r5 = o[k + 4], r6 = o[k + 5], r7 = o[k + 6], r8 = o[k + 7];
