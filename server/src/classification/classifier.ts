@@ -362,9 +362,11 @@ export class Classifier {
   }
 
   static train(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number, opts: ClassifierTrainOptions = {}): Classifier {
-    const raw = Classifier.fit(examples, leaves, taxonomyVersion, opts, 1);
     const folds = opts.calibrationFolds ?? 3;
-    if (folds < 2) return raw;
+    // Without folds, T = 1. With them, the temperature comes from the folds' own models; a fit at T = 1 made first
+    // was thrown away (a whole training on all the texts, about a fifth of `train`'s time: 61 CPU-s on this host,
+    // over issue 12's 60 s; branch clspeed4). fit is deterministic, so the model is byte for byte the same.
+    if (folds < 2) return Classifier.fit(examples, leaves, taxonomyVersion, opts, 1);
     return Classifier.fit(examples, leaves, taxonomyVersion, opts, fitTemperature(examples, leaves, opts, folds));
   }
 
