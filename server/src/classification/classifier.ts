@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
 import { FeatureTable } from './featureTable';
 import { allDangerSetAside } from './urgency';
-import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
+import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, type IdfRows, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { multinomialNB, nbLogisticRegression } from './naiveBayes';
+import { PackedRows } from './packedRows';
 import { quantize, scores, scoresRowScaled, softmaxInPlace, train, weightAt, weightFormatOf, type LinearModel, type RowScaledModel, type TrainOptions, type WeightFormat } from './softmaxRegression';
 import { KeywordTrie } from './keywordTrie';
 import { analyseUrgency, detectUrgency, URGENCY_SIGNALS, urgencySignals, type Urgency, type UrgencyResult } from './urgency';
@@ -258,6 +259,17 @@ export class Classifier {
     this.vocab = tableVocabulary(this.features, vocab.idf, vocab.options);
     const firstIndex = new Map(firstCodes.map((c, i) => [c, i]));
     this.firstPos = Int32Array.from(leaves, (l) => firstIndex.get(l.parentCode)!);
+    // int8 models: the rows hold every weight classification reads; the classifier keeps the models' shapes and
+    // biases only (`full` unpacks them for storage and conversion), so the weights are not held twice
+    const packed = packedModelsOf(model, firstModel, vocab.idf, urgencyModel, urgencyText);
+    this.packed = packed?.rows ?? null;
+    if (packed) {
+      this.model = packed.model;
+      this.firstModel = packed.firstModel;
+      this.urgencyModel = packed.urgencyModel;
+      this.urgencyText = packed.urgencyText;
+    }
+    this.idfRows = this.packed?.idfRows;
     this.scratch = {
       logits: new Float32Array(leaves.length),
       direct: new Float32Array(firstCodes.length),
@@ -295,6 +307,9 @@ export class Classifier {
   private readonly keywordIds: Int32Array;
 
   private readonly firstPos: Int32Array;
+  /** int8 models: every number a text feature needs in one row (packedRows.ts); null for int16 / float32 weights */
+  private readonly packed: PackedRows | null;
+  private readonly idfRows: IdfRows | undefined;
   /**
    * Per-text arrays reused from text to text (classification is synchronous and never re-entered): a typed
    * array of a few hundred bytes each is allocated outside the JS heap, and eight of them per text showed
@@ -326,9 +341,11 @@ export class Classifier {
   }
 
   static train(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number, opts: ClassifierTrainOptions = {}): Classifier {
-    const raw = Classifier.fit(examples, leaves, taxonomyVersion, opts, 1);
     const folds = opts.calibrationFolds ?? 3;
-    if (folds < 2) return raw;
+    // Without folds, T = 1. With them, the temperature comes from the folds' own models; a fit at T = 1 made first
+    // was thrown away (a whole training on all the texts, about a fifth of `train`'s time: 61 CPU-s on this host,
+    // over issue 12's 60 s; branch clspeed4). fit is deterministic, so the model is byte for byte the same.
+    if (folds < 2) return Classifier.fit(examples, leaves, taxonomyVersion, opts, 1);
     return Classifier.fit(examples, leaves, taxonomyVersion, opts, fitTemperature(examples, leaves, opts, folds));
   }
 
@@ -417,9 +434,11 @@ export class Classifier {
     const FU = F + (t ? t.chars.idf.length : 0);
     // one input vector: text ⊕ characters ⊕ signals; the text-only twin scores its prefix (no copy)
     const input = urgencyInput(x, signals, FU, undefined, chars, this.scratch.urgencyInput);
-    const p = softmaxInPlace(scores(this.urgencyModel, input, this.scratch.urgencyP));
+    const packed = this.packed?.urgencyClasses ? this.packed : null;
+    const p = softmaxInPlace(packed ? packed.urgencyScores(input, this.scratch.urgencyP) : scores(this.urgencyModel, input, this.scratch.urgencyP));
     if (t) {
-      const q = softmaxInPlace(scores(t.model, input, this.scratch.urgencyQ, x.indices.length + (chars?.indices.length ?? 0)));
+      const count = x.indices.length + (chars?.indices.length ?? 0);
+      const q = softmaxInPlace(packed ? packed.textOnlyScores(input, this.scratch.urgencyQ, count) : scores(t.model, input, this.scratch.urgencyQ, count));
       for (let k = 0; k < 3; k++) p[k] = (1 - t.textOnlyWeight) * p[k] + t.textOnlyWeight * q[k];
     }
     const r = decideUrgency(rules, p[2], p[1], t ? URGENCY_THRESHOLDS : THIRD_ROUND_URGENCY_THRESHOLDS, about);
@@ -429,8 +448,11 @@ export class Classifier {
 
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
   private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
-    const x = featurize(text, this.vocab);
-    const logits = scoresRowScaled(this.model, x, this.scratch.logits);
+    const x = featurize(text, this.vocab, this.idfRows);
+    // int8 rows: both models' scores in one pass (the first level's are used below, after the keywords)
+    const logits = this.scratch.logits;
+    if (this.packed) this.packed.bothScores(x, logits, this.scratch.direct);
+    else scoresRowScaled(this.model, x, logits);
     // with mainProblem.keywords, a keyword only in a set-aside clause (另外…, …以后再说) boosts nothing
     const found = this.findKeywords(mainProblemText(text, this.vocab.options).toLowerCase());
     const matched: string[] = [];
@@ -464,7 +486,7 @@ export class Classifier {
     // First level: blend the first-level model with the sum over each parent's leaves (geometric mean).
     const fromLeaves = this.scratch.fromLeaves.fill(0);
     for (let c = 0; c < this.leaves.length; c++) fromLeaves[this.firstPos[c]] += leafP[c];
-    const direct = scoresRowScaled(this.firstModel, x, this.scratch.direct);
+    const direct = this.packed ? this.scratch.direct : scoresRowScaled(this.firstModel, x, this.scratch.direct);
     // Admin keywords reach the first level through the leaves (their boosts are in fromLeaves). The older softmax
     // direct model got the trained keywords a second time; the NB direct model gets only keywords added after
     // training (an edit tried or saved before the next retrain): on the leave-one-writer-out folds boosting it with
@@ -528,6 +550,7 @@ export class Classifier {
   /** The terms that pushed the winning category up most: matched keywords first, then the heaviest features. */
   private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[], code: string): string[] {
     const model = this.model;
+    const packed = this.packed;
     // The 12 largest positive contributions, kept in order by insertion (no array per feature and no
     // full sort: a letter has hundreds of features and this ran for every classification).
     const TOP = 12;
@@ -536,7 +559,7 @@ export class Classifier {
     let n = 0;
     for (let k = 0; k < x.indices.length; k++) {
       const j = x.indices[k];
-      const w = x.values[k] * weightAt(model, j, cls);
+      const w = x.values[k] * (packed ? packed.leafWeight(j, cls) : weightAt(model, j, cls));
       if (w <= 0 || (n === TOP && w <= topW[TOP - 1])) continue;
       let at = n < TOP ? n++ : TOP - 1;
       while (at > 0 && topW[at - 1] < w) {
@@ -580,6 +603,19 @@ export class Classifier {
     return new Classifier(this.version, this.createdAt, this.taxonomyVersion, leaves, this.vocab, this.model, this.firstModel, this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText, this.firstModelKind, untrained, this.storedWeightFormat);
   }
 
+  /** The models with their weights (unpacked from the rows when packed: copies, for storage and conversion). */
+  private full(): { model: RowScaledModel; firstModel: RowScaledModel; urgencyModel: LinearModel | null; urgencyText: UrgencyTextPart | null } {
+    const rows = this.packed;
+    if (!rows) return { model: this.model, firstModel: this.firstModel, urgencyModel: this.urgencyModel, urgencyText: this.urgencyText };
+    const packedUrgency = rows.urgencyClasses > 0;
+    return {
+      model: rows.leafModel(),
+      firstModel: rows.firstModel(),
+      urgencyModel: packedUrgency ? rows.urgencyModel() : this.urgencyModel,
+      urgencyText: packedUrgency && this.urgencyText ? { ...this.urgencyText, model: rows.textOnlyModel()! } : this.urgencyText,
+    };
+  }
+
   /** How the leaf and first-level weights are held now. */
   get weightFormat(): WeightFormat {
     return weightFormatOf(this.model);
@@ -591,7 +627,8 @@ export class Classifier {
    * on one training per fold (scripts/writer-cv.ts --weights).
    */
   withWeightFormat(format: WeightFormat): Classifier {
-    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, this.leaves, this.vocab, quantize(this.model, format), quantize(this.firstModel, format), this.firstCodes, this.trainedOn, this.temperature, this.urgencyModel, this.urgencySignalCount, this.urgencyText, this.firstModelKind, this.untrainedKeywords);
+    const full = this.full();
+    return new Classifier(this.version, this.createdAt, this.taxonomyVersion, this.leaves, this.vocab, quantize(full.model, format), quantize(full.firstModel, format), this.firstCodes, this.trainedOn, this.temperature, full.urgencyModel, this.urgencySignalCount, full.urgencyText, this.firstModelKind, this.untrainedKeywords);
   }
 
   /**
@@ -603,6 +640,7 @@ export class Classifier {
    */
   serialize(): Buffer {
     const format = this.weightFormat;
+    const full = this.full();
     if (weightFormatOf(this.firstModel) !== format) throw new Error('the leaf and first-level models must share a weight format');
     const header = Buffer.from(
       JSON.stringify({
@@ -612,18 +650,18 @@ export class Classifier {
         leaves: this.leaves,
         features: this.features.names(),
         idf: Array.from(this.vocab.idf),
-        numFeatures: this.model.numFeatures,
-        numClasses: this.model.numClasses,
+        numFeatures: full.model.numFeatures,
+        numClasses: full.model.numClasses,
         firstCodes: this.firstCodes,
         trainedOn: this.trainedOn,
         featureOptions: this.vocab.options,
         temperature: this.temperature,
-        urgencyClasses: this.urgencyModel ? 3 : 0,
+        urgencyClasses: full.urgencyModel ? 3 : 0,
         urgencySignals: this.urgencySignalCount,
         firstModelKind: this.firstModelKind,
         firstLevelKeywords: [...this.untrainedKeywords],
-        ...(this.urgencyText
-          ? { urgencyChars: this.urgencyText.chars.chars, urgencyCharIdf: Array.from(this.urgencyText.chars.idf), urgencyCharScale: this.urgencyText.charScale, urgencyTextOnlyWeight: this.urgencyText.textOnlyWeight }
+        ...(full.urgencyText
+          ? { urgencyChars: full.urgencyText.chars.chars, urgencyCharIdf: Array.from(full.urgencyText.chars.idf), urgencyCharScale: full.urgencyText.charScale, urgencyTextOnlyWeight: full.urgencyText.textOnlyWeight }
           : {}),
         ...(format === 'float32' ? {} : { weightFormat: format }),
       }),
@@ -631,11 +669,11 @@ export class Classifier {
     const len = Buffer.alloc(4);
     len.writeUInt32LE(header.length);
     const bytes = (a: Float32Array | Int16Array | Int8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-    const urgency = this.urgencyModel ? [bytes(this.urgencyModel.weights), bytes(this.urgencyModel.bias)] : [];
-    if (this.urgencyText) urgency.push(bytes(this.urgencyText.model.weights), bytes(this.urgencyText.model.bias));
-    if (format === 'float32') return Buffer.concat([len, header, bytes(this.model.weights), bytes(this.model.bias), bytes(this.firstModel.weights), bytes(this.firstModel.bias), ...urgency]);
-    const m = this.model;
-    const f = this.firstModel;
+    const urgency = full.urgencyModel ? [bytes(full.urgencyModel.weights), bytes(full.urgencyModel.bias)] : [];
+    if (full.urgencyText) urgency.push(bytes(full.urgencyText.model.weights), bytes(full.urgencyText.model.bias));
+    if (format === 'float32') return Buffer.concat([len, header, bytes(full.model.weights), bytes(full.model.bias), bytes(full.firstModel.weights), bytes(full.firstModel.bias), ...urgency]);
+    const m = full.model;
+    const f = full.firstModel;
     return Buffer.concat([len, header, bytes(m.bias), bytes(m.rowScale!), bytes(f.bias), bytes(f.rowScale!), ...urgency, bytes(m.weights), bytes(f.weights)]);
   }
 
@@ -703,8 +741,37 @@ export class Classifier {
     const t = this.urgencyText;
     const extra = t ? t.chars.column.byteLength + t.chars.idf.byteLength + 2 * t.chars.chars.length + t.model.weights.byteLength : 0;
     const rows = (m: RowScaledModel) => m.weights.byteLength + (m.rowScale?.byteLength ?? 0);
-    return rows(this.model) + rows(this.firstModel) + (this.urgencyModel?.weights.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.features.byteLength;
+    // with packed rows the models hold no weights (0 bytes above) and the rows hold them all
+    return rows(this.model) + rows(this.firstModel) + (this.urgencyModel?.weights.byteLength ?? 0) + (this.packed?.byteLength ?? 0) + this.vocab.idf.byteLength + extra + this.features.byteLength;
   }
+}
+
+/** What a classifier with packed rows holds: the rows, and the models without their weights (shapes and biases). */
+interface PackedModels {
+  rows: PackedRows;
+  model: RowScaledModel;
+  firstModel: RowScaledModel;
+  urgencyModel: LinearModel | null;
+  urgencyText: UrgencyTextPart | null;
+}
+/** keyed by the weightless leaf model a classifier holds: its copies (`withKeywords`, an admin's preview) share the rows */
+const packedModels = new WeakMap<RowScaledModel, PackedModels>();
+function packedModelsOf(model: RowScaledModel, firstModel: RowScaledModel, idf: Float32Array, urgency: LinearModel | null, text: UrgencyTextPart | null): PackedModels | null {
+  const known = packedModels.get(model);
+  if (known) return known;
+  if (!model.rowScale || !(model.weights instanceof Int8Array) || !(firstModel.weights instanceof Int8Array) || !firstModel.rowScale) return null;
+  const rows = new PackedRows(model, firstModel, idf, urgency, text?.model ?? null);
+  const weightless = <M extends RowScaledModel | LinearModel>(m: M): M => ({ ...m, weights: new (m.weights.constructor as Int8ArrayConstructor | Float32ArrayConstructor)(0), ...('rowScale' in m ? { rowScale: new Float32Array(0) } : {}) });
+  const packed: PackedModels = {
+    rows,
+    model: weightless(model),
+    firstModel: weightless(firstModel),
+    // the urgency models are in the rows only when both are (PackedRows.urgencyClasses)
+    urgencyModel: rows.urgencyClasses && urgency ? weightless(urgency) : urgency,
+    urgencyText: rows.urgencyClasses && text ? { ...text, model: weightless(text.model) } : text,
+  };
+  packedModels.set(packed.model, packed);
+  return packed;
 }
 
 /**

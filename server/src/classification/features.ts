@@ -610,7 +610,7 @@ export function vectorize(tokens: string[] | Map<string, number>, vocab: Vocabul
  * hashing as the largest cost), n-grams absent from the vocabulary dropped on the spot.
  * Must give exactly what `vectorize(tokenize(text), vocab)` gives (tested).
  */
-export function featurize(text: string, vocab: Vocabulary): SparseVector {
+export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): SparseVector {
   const fast = fastIndex(vocab);
   const { table, counts } = fast;
   const opts = vocab.options;
@@ -687,21 +687,34 @@ export function featurize(text: string, vocab: Vocabulary): SparseVector {
     tf[k] = counts[j];
     counts[j] = 0;
   }
-  return weigh(indices, tf, vocab);
+  return weigh(indices, tf, vocab, idf);
 }
 /** featurize's scratch: the piece ends of the part being counted */
 let pieceEnds = new Int32Array(1024);
 const U = 'u'.charCodeAt(0);
 const T = 't'.charCodeAt(0);
 
+/**
+ * The vocabulary's idf held elsewhere, column j's at `floats[j * rowFloats + at]` (packedRows.ts: beside the
+ * column's weights, so reading it brings in the row the scoring reads next). The same float32 values.
+ */
+export interface IdfRows {
+  floats: Float32Array;
+  rowFloats: number;
+  at: number;
+}
+
 /** Term counts → sublinear TF × IDF, L2-normalised. */
-function weigh(indices: Int32Array, tf: Float64Array, vocab: Vocabulary): SparseVector {
+function weigh(indices: Int32Array, tf: Float64Array, vocab: Vocabulary, rows?: IdfRows): SparseVector {
   // tf may be longer than indices (featurize's scratch): entries past indices.length are not read
   const values = new Float32Array(indices.length);
+  const idf = rows ? rows.floats : vocab.idf;
+  const R = rows ? rows.rowFloats : 1;
+  const at = rows ? rows.at : 0;
   let norm = 0;
   for (let k = 0; k < indices.length; k++) {
     // sublinear above one occurrence; below it (a set-aside clause's fraction) linear, so a term never turns negative
-    const v = (tf[k] >= 1 ? 1 + Math.log(tf[k]) : tf[k]) * vocab.idf[indices[k]];
+    const v = (tf[k] >= 1 ? 1 + Math.log(tf[k]) : tf[k]) * idf[indices[k] * R + at];
     values[k] = v;
     norm += v * v;
   }
