@@ -42,7 +42,9 @@ test('int8 is the default; training with it gives the float32 training rounded, 
   t.is(f.body, 4 * (F * C + C + F * K + K) + urgencyBytes);
   // int8: biases and a scale per row in float32, one byte per weight
   t.is(q.body, 4 * (C + F + K + F) + urgencyBytes + F * C + F * K);
-  t.true(int8.sizeBytes < float.sizeBytes - 2.9 * F * (C + K));
+  // in memory (clspeed4's packed rows): a quarter of the leaf and first-level weight bytes, plus per feature at most
+  // 16 bytes of row scales, an idf copy and padding to the row's alignment
+  t.true(int8.sizeBytes < float.sizeBytes - 3 * F * (C + K) + 16 * F, `int8 ${int8.sizeBytes} float ${float.sizeBytes} F ${F} C+K ${C + K}`);
 });
 
 test('a round trip through storage gives the same answers and the same bytes, int8 and int16', (t) => {
