@@ -3,7 +3,7 @@ import test from 'ava';
 import type { Locator, Page } from 'playwright-core';
 import { submitPhotoOnly } from '../test/harness';
 import { makeJpeg, multipart } from '../test/images';
-import { signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { openPage, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 
 /** Staff's report detail and 待分拣 (cold review 2026-11-30: photos never shown; category could not be corrected). */
 const e2e = withAppAndBrowser(test);
@@ -32,6 +32,13 @@ async function photoReport(): Promise<{ id: string; ticketNo: string }> {
   return report;
 }
 
+/** 待分拣, loaded afresh (a reload: the queue is read when the page opens). */
+async function openTriage(page: Page, baseUrl: string) {
+  await page.goto(`${baseUrl}/#/admin/triage/index`);
+  await page.reload();
+  await waitForRoute(page, 'admin/triage');
+}
+
 async function openDetail(page: Page, baseUrl: string, id: string) {
   await page.goto(`${baseUrl}/#/admin/report/index?id=${id}`);
   await page.reload();
@@ -42,16 +49,11 @@ for (const width of WIDTHS) {
   test.serial(`${width.name}: a photo-only report shows its photo in 待分拣 and on the detail, and the photo opens large`, async (t) => {
     const { server, browser } = e2e;
     const report = await photoReport();
-    const context = await browser.newContext({ viewport: width.viewport, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await openPage(browser, { viewport: width.viewport, locale: 'zh-CN' });
     await signInAsStaff(page, server.baseUrl);
 
     // 待分拣: the row of the photo-only report carries a thumbnail, so staff can classify it there.
-    await page.goto(`${server.baseUrl}/#/admin/triage/index`);
-    await page.reload();
-    await waitForRoute(page, 'admin/triage');
+    await openTriage(page, server.baseUrl);
     const thumb = page.locator(`[data-ticket="${report.ticketNo}"]:visible [data-testid="triage-photo"]`).first();
     await thumb.waitFor({ timeout: 15_000 });
     t.true(await loadedImage(thumb), 'the triage thumbnail shows the photo');
@@ -126,15 +128,10 @@ for (const width of WIDTHS) {
     const { server, browser } = e2e;
     const citizen = await server.loginCitizen();
     const report = (await submitPhotoOnly(server, citizen.token)) as unknown as { id: string; ticketNo: string };
-    const context = await browser.newContext({ viewport: width.viewport, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await openPage(browser, { viewport: width.viewport, locale: 'zh-CN' });
     await signInAsStaff(page, server.baseUrl);
 
-    await page.goto(`${server.baseUrl}/#/admin/triage/index`);
-    await page.reload();
-    await waitForRoute(page, 'admin/triage');
+    await openTriage(page, server.baseUrl);
     await page.locator(`[data-testid="triage-item"][data-ticket="${report.ticketNo}"]:visible [data-testid="triage-other"]`).click();
     const chooser = page.locator('[data-testid="category-chooser"]:visible');
     await chooser.waitFor({ timeout: 10_000 });

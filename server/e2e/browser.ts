@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { TestFn } from 'ava';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../test/harness';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../src/config';
 
 /** Debian's Chromium, headless, with the flags this sandboxed machine needs. */
@@ -104,4 +104,36 @@ export function watchContentSecurityPolicy(browser: Browser, violations: string[
  */
 export async function agreeToPrivacy(page: Page): Promise<void> {
   await page.locator('[data-testid="privacy-agree"]:visible').click();
+}
+
+/**
+ * A new context of `browser` (a phone unless `options` say otherwise) with one page, and the page's uncaught
+ * errors as they happen: a test checks `errors` is still empty at its end.
+ */
+export async function openPage(browser: Browser, options: BrowserContextOptions = PHONE): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page, errors };
+}
+
+/**
+ * A resident's first visit on the web: the home page, the privacy notice agreed to, 我要反映, and (not signed
+ * in yet) the login page's 本地体验登录, which goes straight on to the complaint form.
+ */
+export async function openComplaintForm(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(baseUrl + '/');
+  await agreeToPrivacy(page);
+  await page.locator('[data-testid="entry-complaint"]:visible').getByText('我要反映', { exact: true }).click();
+  await page.locator('[data-testid="local-login"]:visible', { hasText: '本地体验登录' }).click();
+  await waitForRoute(page, 'report/complaint');
+}
+
+/**
+ * The complaint form's location has filled itself in: the browser's GPS point shown as its district
+ * (PHONE's point lies in 黄浦区). Rejects if it does not appear within 15 s.
+ */
+export function waitForDistrict(page: Page, district = '黄浦区'): Promise<void> {
+  return page.locator('[data-testid="district"]:visible').getByText(district).waitFor({ timeout: 15_000 });
 }

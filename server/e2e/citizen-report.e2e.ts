@@ -2,31 +2,23 @@ import path from 'node:path';
 import test from 'ava';
 import { makeJpeg } from '../test/images';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { PHONE, snap, inside, ARTIFACTS, waitForRoute, withAppAndBrowser, agreeToPrivacy } from './browser';
+import { snap, inside, ARTIFACTS, waitForRoute, withAppAndBrowser, agreeToPrivacy, openComplaintForm, openPage, waitForDistrict } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
 test('a resident logs in, files a complaint with a photo, and follows it in 我的诉求', async (t) => {
   const { server, browser } = e2e;
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { context, page, errors } = await openPage(browser);
 
   const photo = path.join(ARTIFACTS, 'fixture-pothole.jpg');
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(photo, await makeJpeg({ width: 1200, height: 900, withGps: true }));
 
-  await page.goto(server.baseUrl + '/');
-  await agreeToPrivacy(page);
-  await page.getByText('我要反映', { exact: true }).click();
-
-  // Not logged in on the web: the login page, then straight back to the form.
-  await page.getByText('本地体验登录', { exact: true }).last().click();
-  await waitForRoute(page, 'report/complaint');
+  // Not logged in on the web: 我要反映 goes through the login page, then straight back to the form.
+  await openComplaintForm(page, server.baseUrl);
 
   // The location fills itself in: the browser's GPS point lands in 黄浦区.
-  await t.notThrowsAsync(page.locator('[data-testid="district"]:visible').getByText('黄浦区').waitFor({ timeout: 15_000 }));
+  await t.notThrowsAsync(waitForDistrict(page, '黄浦区'));
 
   const submit = page.locator('[data-testid="submit"]:visible');
   t.regex((await submit.getAttribute('class')) ?? '', /disabled/, 'submit is disabled while the form is invalid');
@@ -80,17 +72,9 @@ test('a resident logs in, files a complaint with a photo, and follows it in 我�
 
 test('a submit whose answer is lost, then edited and sent again: the resident is told it was filed and the edit waits as 补充信息', async (t) => {
   const { server, browser } = e2e;
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-
-  await page.goto(server.baseUrl + '/');
-  await agreeToPrivacy(page);
-  await page.getByText('我要反映', { exact: true }).click();
-  await page.getByText('本地体验登录', { exact: true }).last().click();
-  await waitForRoute(page, 'report/complaint');
-  await page.locator('[data-testid="district"]:visible').getByText('黄浦区').waitFor({ timeout: 15_000 });
+  const { context, page, errors } = await openPage(browser);
+  await openComplaintForm(page, server.baseUrl);
+  await waitForDistrict(page);
 
   // The first submit reaches the server and is stored; its answer never reaches the phone.
   let dropped = 0;
@@ -146,10 +130,7 @@ test('a submit whose answer is lost, then edited and sent again: the resident is
 
 test('随申拍: a file that is not a photo (a text file named .jpg) is refused with a message, not silently', async (t) => {
   const { server, browser } = e2e;
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
+  const { context, page, errors: problems } = await openPage(browser);
   // The reviewer's trace was Taro's console.error of an image-load `Event`; a resource 404 on this page is another matter.
   page.on('console', (m) => m.type() === 'error' && !/^Failed to load resource/.test(m.text()) && problems.push(m.text()));
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,21 +1,13 @@
 import test from 'ava';
-import { PHONE, snap, inside, waitForRoute, withAppAndBrowser, agreeToPrivacy } from './browser';
+import { snap, inside, waitForRoute, withAppAndBrowser, openComplaintForm, openPage, waitForDistrict } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
 test('typing a 紧急 text shows a one-tap call banner with the right number; the report still goes in', async (t) => {
   const { server, browser } = e2e;
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-
-  await page.goto(server.baseUrl + '/');
-  await agreeToPrivacy(page);
-  await page.getByText('我要反映', { exact: true }).click();
-  await page.getByText('本地体验登录', { exact: true }).last().click();
-  await waitForRoute(page, 'report/complaint');
-  await page.locator('[data-testid="district"]:visible').getByText('黄浦区').waitFor({ timeout: 15_000 });
+  const { context, page, errors } = await openPage(browser);
+  await openComplaintForm(page, server.baseUrl);
+  await waitForDistrict(page);
 
   const banner = page.locator('[data-testid="emergency-call"]:visible');
   // An ordinary complaint: no banner.
@@ -42,17 +34,9 @@ test('typing a 紧急 text shows a one-tap call banner with the right number; th
 
 test('燃气供应, answering 是 to 「现在是否闻到燃气味？」: the same call banner with 119 and 962777, and the report still goes in as 紧急', async (t) => {
   const { server, browser } = e2e;
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-
-  await page.goto(server.baseUrl + '/');
-  await agreeToPrivacy(page);
-  await page.getByText('我要反映', { exact: true }).click();
-  await page.getByText('本地体验登录', { exact: true }).last().click();
-  await waitForRoute(page, 'report/complaint');
-  await page.locator('[data-testid="district"]:visible').getByText('黄浦区').waitFor({ timeout: 15_000 });
+  const { context, page, errors } = await openPage(browser);
+  await openComplaintForm(page, server.baseUrl);
+  await waitForDistrict(page);
 
   await page.locator(inside('description', 'textarea')).fill('家里燃气灶打不着火，好像停气了，已经一整天了。');
   const suggestion = page.locator('[data-testid="category-suggestion"]:visible');

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Page } from 'playwright-core';
 import { validComplaint } from '../test/harness';
-import { PHONE, inside, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { inside, openPage, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
@@ -29,10 +29,7 @@ async function tabTo(page: Page, want: string | RegExp, max = 60, key: 'Tab' | '
 
 test.serial('phone 390: a resident reaches 我要反映 by Tab and opens it with Enter, signs in with Enter, and toggles 长辈模式 with Space', async (t) => {
   const { server, browser } = e2e;
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { context, page, errors } = await openPage(browser);
 
   await page.goto(server.baseUrl + '/');
   // The privacy notice's 同意 is a Taro Button (<taro-button-core>): reachable and operable like a <button>.
@@ -86,10 +83,7 @@ test.serial('desktop 1440: in 工单处理 the side navigation, filters, 查询 
   t.is(submitted.status, 201);
   const ticketNo = (submitted.body as { ticketNo: string }).ticketNo;
 
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { context, page, errors } = await openPage(browser, { viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
   await signInAsStaff(page, server.baseUrl);
   await page.goto(server.baseUrl + '/#/admin/tickets/index');
   await waitForRoute(page, 'admin/tickets');

@@ -1,16 +1,12 @@
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff, agreeToPrivacy } from './browser';
+import { inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff, openComplaintForm, waitForDistrict } from './browser';
 
 const e2e = withAppAndBrowser(test);
 
 async function startComplaint(page: Page, text: string) {
-  await page.goto(e2e.server.baseUrl + '/');
-  await agreeToPrivacy(page);
-  await page.locator('[data-testid="entry-complaint"]:visible').click();
-  await page.locator('[data-testid="local-login"]:visible').click();
-  await waitForRoute(page, 'report/complaint');
-  await page.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
+  await openComplaintForm(page, e2e.server.baseUrl);
+  await waitForDistrict(page);
   await page.locator(inside('description', 'textarea')).fill(text);
   await page.locator('[data-testid="submit"]:visible').click();
 }

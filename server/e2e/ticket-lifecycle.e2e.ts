@@ -4,10 +4,23 @@ import test from 'ava';
 import type { Page } from 'playwright-core';
 import { makeJpeg } from '../test/images';
 import { setReportFields } from '../test/reportStore';
-import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff, agreeToPrivacy } from './browser';
+import { ARTIFACTS, inside, PHONE, snap, waitForRoute, withAppAndBrowser, signInAsStaff, openComplaintForm, openPage, waitForDistrict } from './browser';
 import { seriousViolations } from './axe';
 
 const e2e = withAppAndBrowser(test);
+
+/** A resident, new on the site, files a complaint with this description and opens it; returns its ticket number. */
+async function fileAndOpen(resident: Page, description: string): Promise<string> {
+  await openComplaintForm(resident, e2e.server.baseUrl);
+  await waitForDistrict(resident);
+  await resident.locator(inside('description', 'textarea')).fill(description);
+  await resident.locator('[data-testid="submit"]:visible').click();
+  await waitForRoute(resident, 'report/success');
+  const ticketNo = (await resident.locator('[data-testid="ticket-no"]:visible').innerText()).trim();
+  await resident.locator('[data-testid="view-ticket"]:visible').click();
+  await waitForRoute(resident, 'tickets/detail');
+  return ticketNo;
+}
 
 async function staffAct(page: Page, ticketNo: string, action: string, text?: string, photo?: string) {
   const card = page.locator(`[data-testid="console-ticket"][data-ticket="${ticketNo}"]:visible`);
@@ -29,18 +42,7 @@ async function staffAct(page: Page, ticketNo: string, action: string, text?: str
 test('a report goes through the local pipeline: accepted, dispatched, resolved with a photo; the resident rates 不满意 and reopens; staff see it back', async (t) => {
   const { server, browser } = e2e;
   const resident = await (await browser.newContext(PHONE)).newPage();
-  await resident.goto(server.baseUrl + '/');
-  await agreeToPrivacy(resident);
-  await resident.locator('[data-testid="entry-complaint"]:visible').click();
-  await resident.locator('[data-testid="local-login"]:visible').click();
-  await waitForRoute(resident, 'report/complaint');
-  await resident.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
-  await resident.locator(inside('description', 'textarea')).fill('人民广场东侧人行道的路灯连续一周不亮，晚上很黑');
-  await resident.locator('[data-testid="submit"]:visible').click();
-  await waitForRoute(resident, 'report/success');
-  const ticketNo = (await resident.locator('[data-testid="ticket-no"]:visible').innerText()).trim();
-  await resident.locator('[data-testid="view-ticket"]:visible').click();
-  await waitForRoute(resident, 'tickets/detail');
+  const ticketNo = await fileAndOpen(resident, '人民广场东侧人行道的路灯连续一周不亮，晚上很黑');
   const reportUrl = resident.url();
 
   const staff = await (await browser.newContext({ ...PHONE, viewport: { width: 430, height: 932 } })).newPage();
@@ -93,21 +95,8 @@ test('a report goes through the local pipeline: accepted, dispatched, resolved w
 
 test('补充信息 and 重新办理 sent empty are named at the box; 催办 says when it opens and opens once the deadline has passed', async (t) => {
   const { server, browser } = e2e;
-  const context = await browser.newContext(PHONE);
-  const resident = await context.newPage();
-  const errors: string[] = [];
-  resident.on('pageerror', (e) => errors.push(e.message));
-  await resident.goto(server.baseUrl + '/');
-  await agreeToPrivacy(resident);
-  await resident.locator('[data-testid="entry-complaint"]:visible').click();
-  await resident.locator('[data-testid="local-login"]:visible').click();
-  await waitForRoute(resident, 'report/complaint');
-  await resident.locator('[data-testid="district"]:visible').waitFor({ timeout: 15_000 });
-  await resident.locator(inside('description', 'textarea')).fill('黄浦区人民大道的窨井盖松动，车辆经过时响声很大');
-  await resident.locator('[data-testid="submit"]:visible').click();
-  await waitForRoute(resident, 'report/success');
-  await resident.locator('[data-testid="view-ticket"]:visible').click();
-  await waitForRoute(resident, 'tickets/detail');
+  const { context, page: resident, errors } = await openPage(browser);
+  await fileAndOpen(resident, '黄浦区人民大道的窨井盖松动，车辆经过时响声很大');
   const id = new URL(resident.url().replace('/#/', '/')).searchParams.get('id')!;
 
   // 催办: not yet, and the page says from when (no deadline yet: 24 h after filing).

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import type { TestFn } from 'ava';
 import { createApp, type AppDeps } from '../src/app';
 import { makeJpeg, multipart } from './images';
 import { createWechatClient } from '../src/auth/wechatClient';
@@ -48,6 +49,24 @@ export const TEST_LIMITS = {
   similarPerHour: 100_000,
   geoPerHour: 100_000,
 };
+
+export type TestServerOptions = NonNullable<Parameters<typeof startTestServer>[0]>;
+
+/**
+ * What most API test files set up: one test server for the file, started before its tests and closed after them
+ * all (even when one failed), with the seeded admin signed in. `ready` is handed both once they are up; the file
+ * keeps them in its own variables, so its tests read `s.request(…)` and `admin.token` as before.
+ */
+export function serverForFile(test: TestFn, ready: (s: TestServer, admin: { token: string; userId: string }) => void, opts: TestServerOptions = {}): void {
+  let server: TestServer | undefined;
+  test.before(async () => {
+    server = await startTestServer(opts);
+    ready(server, await server.loginAdmin());
+  });
+  test.after.always(async () => {
+    await server?.close();
+  });
+}
 
 export async function startTestServer(opts: { geocoder?: TencentGeocoder | null; h5Dist?: string; classifyPerMinute?: number; retrainEvery?: number; pipeline?: AppDeps['pipeline']; wechatTokenTtlSeconds?: number; limits?: AppDeps['limits']; trustProxy?: AppDeps['trustProxy']; log?: AppDeps['log']; metrics?: AppDeps['metrics']; dbName?: string; keepDatabase?: boolean; insight?: AppDeps['insight'] } = {}): Promise<TestServer> {
   let uri = process.env.TEST_MONGODB_URI;
@@ -158,6 +177,18 @@ export async function submitPhotoOnly(s: TestServer, token: string): Promise<{ i
   if (created.status !== 201) throw new Error(`submit: ${created.status} ${JSON.stringify(created.body)}`);
   if (created.body.category !== null) throw new Error(`a photo alone was given the category ${JSON.stringify(created.body.category)}`);
   return created.body;
+}
+
+/**
+ * A new resident (a fresh WeChat sign-in unless `citizen` is given) files `validComplaint(overrides)` once, as the
+ * app does (with an Idempotency-Key). Throws unless it is accepted (201). Returns the report as the submit
+ * answered it, and the resident.
+ */
+export async function submitComplaint(s: TestServer, overrides: Record<string, unknown> = {}, citizen?: { token: string; userId: string }) {
+  const who = citizen ?? (await s.loginCitizen());
+  const res = await s.request('POST', '/api/v1/reports', { token: who.token, json: validComplaint(overrides), headers: { 'Idempotency-Key': randomUUID() } });
+  if (res.status !== 201) throw new Error(`submit: ${res.status} ${JSON.stringify(res.body)}`);
+  return { report: res.body as { id: string; ticketNo: string; category: { code: string } | null; dueAt: string } & Record<string, unknown>, citizen: who };
 }
 
 export function validComplaint(overrides: Record<string, unknown> = {}) {

@@ -30,6 +30,8 @@ export const hotspotSettingsSchema = z
     windowHours: z.number({ invalid_type_error: '时间窗应为数字', required_error: '请填写时间窗' }).int({ message: '时间窗应为整数（小时）' }).min(1, { message: '时间窗至少 1 小时' }).max(24 * 14, { message: '时间窗最多 14 天（336 小时）' }),
   })
   .strict();
+/** The hotspot rule (`GET`/`PUT /admin/insight/settings`). */
+export type HotspotSettings = z.infer<typeof hotspotSettingsSchema>;
 
 export const markAlertsSeenSchema = z.object({ ids: z.array(z.string().max(64)).min(1).max(500) }).strict();
 

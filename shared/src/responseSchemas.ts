@@ -193,3 +193,18 @@ export const keywordImpactViewSchema = z.object({
   modelKnowsCategory: z.boolean(),
   examples: z.array(z.object({ id: z.string(), ticketNo: z.string(), description: z.string(), from: categoryRef, to: categoryRef })),
 });
+
+/**
+ * `GET /me/data/summary`: how much is held about the resident, for the 个人信息
+ * page; counts only, nothing personal (the server's privacy service answers it,
+ * the mini-program shows it).
+ */
+export const myDataSummarySchema = z.object({
+  reports: z.number(),
+  phoneNumbers: z.number(),
+  photos: z.number(),
+  subscriptions: z.number(),
+  following: z.number(),
+  messages: z.number(),
+});
+export type MyDataSummary = z.infer<typeof myDataSummarySchema>;

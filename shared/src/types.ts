@@ -139,6 +139,16 @@ export interface ReportView {
   reporter?: { id: string } | null;
 }
 
+/** A report in a 堵点's or a hotspot's list on the 数据看板 (the console links to it by id). */
+export interface ListedReport {
+  id: string;
+  ticketNo: string | null;
+  category: CategoryRef | null;
+  district: CategoryRef | null;
+  createdAt: string;
+  status: string | null;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

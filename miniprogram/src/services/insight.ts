@@ -1,5 +1,9 @@
 import Taro from '@tarojs/taro';
+import type { HotspotSettings, ListedReport } from '@ssp/shared';
 import { call } from './api';
+
+// Declared once in shared (the server answers with them); re-exported so the pages import the 数据看板 API from one place.
+export type { HotspotSettings, ListedReport };
 
 /** Fired with the new unseen count when alerts are marked seen (the navigation badge listens). */
 export const ALERTS_CHANGED = 'insight:alerts-changed';
@@ -70,15 +74,6 @@ export interface TrendItem {
   spark: number[];
 }
 
-/** A report in a 堵点's or a hotspot's list (links to its console page by id). */
-export interface ListedReport {
-  id: string;
-  ticketNo: string | null;
-  category: Named | null;
-  district: Named | null;
-  createdAt: string;
-  status: string | null;
-}
 export interface Trends {
   items: TrendItem[];
   /** ranked by the change against the previous period */
@@ -87,11 +82,6 @@ export interface Trends {
   /** ranked by the change against the same dates a year earlier */
   risingYear: TrendItem[];
   fallingYear: TrendItem[];
-}
-export interface HotspotSettings {
-  minReports: number;
-  radiusM: number;
-  windowHours: number;
 }
 
 const qs = (f: InsightFilter) =>

@@ -1,4 +1,4 @@
-import { DELETE_ME_CONFIRM } from '@ssp/shared';
+import { DELETE_ME_CONFIRM, type MyDataSummary } from '@ssp/shared';
 import { call } from './api';
 
 /** What `GET /me/data` returns (see server privacy/privacyService.ts). */
@@ -12,15 +12,8 @@ export interface MyData {
   messages: number;
 }
 
-/** What `GET /me/data/summary` returns: counts for the 个人信息 page (opening it is not an export). */
-export interface MyDataSummary {
-  reports: number;
-  phoneNumbers: number;
-  photos: number;
-  subscriptions: number;
-  following: number;
-  messages: number;
-}
+// What `GET /me/data/summary` returns (counts for the 个人信息 page; opening it is not an export) is shared's MyDataSummary.
+export type { MyDataSummary };
 
 export function myDataSummary(): Promise<MyDataSummary> {
   return call<MyDataSummary>('GET', '/me/data/summary');

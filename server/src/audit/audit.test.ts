@@ -1,23 +1,18 @@
 import test from 'ava';
-import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { serverForFile, submitComplaint, type TestServer } from '../../test/harness';
 import { createStaff } from '../../test/staff';
 import { setReportFields } from '../../test/reportStore';
 import { Audit, type AuditDoc } from './auditModel';
 
 let s: TestServer;
 let admin: { token: string; userId: string };
-test.before(async () => {
-  s = await startTestServer();
-  admin = await s.loginAdmin();
-});
-test.after.always(async () => {
-  await s?.close();
+serverForFile(test, (server, signedIn) => {
+  s = server;
+  admin = signedIn;
 });
 
 async function newReport(body: Record<string, unknown> = {}) {
-  const citizen = await s.loginCitizen();
-  const res = await s.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint(body), headers: { 'Idempotency-Key': crypto.randomUUID() } });
-  return res.body as { id: string; ticketNo: string };
+  return (await submitComplaint(s, body)).report;
 }
 
 /** Runs one request and returns the audit entries it left. */

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { FIRST_LEVEL_CATEGORIES } from '@ssp/shared';
-import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { serverForFile, validComplaint, type TestServer } from '../../test/harness';
 
 let s: TestServer;
 let admin: { token: string };
-test.before(async () => {
-  s = await startTestServer();
-  admin = await s.loginAdmin();
-});
-test.after.always(async () => {
-  await s?.close();
+serverForFile(test, (server, signedIn) => {
+  s = server;
+  admin = signedIn;
 });
 
 const newLeaf = (overrides: Record<string, unknown> = {}) => ({

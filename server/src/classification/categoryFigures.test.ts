@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { startTestServer, type TestServer } from '../../test/harness';
+import { serverForFile, type TestServer } from '../../test/harness';
 import { insertRawReports } from '../../test/reportStore';
 import { createStaff } from '../../test/staff';
 import { SEED_CORPUS } from './trainingData';
 
 let s: TestServer;
 let admin: { token: string };
-test.before(async () => {
-  s = await startTestServer();
-  admin = await s.loginAdmin();
-});
-test.after.always(async () => {
-  await s?.close();
+serverForFile(test, (server, signedIn) => {
+  s = server;
+  admin = signedIn;
 });
 
 const DAY = 24 * 3600 * 1000;

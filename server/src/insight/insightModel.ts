@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import type { HotspotSettings } from '@ssp/shared';
 
 /**
  * The insight domain's own collections. All are keyed by `_id` (the only
@@ -81,11 +82,6 @@ export const AlertSeen = mongoose.model('InsightAlertSeen', new Schema({ _id: St
 export const InsightState = mongoose.model('InsightState', new Schema({ _id: String }, loose), 'insight_state');
 export const InsightSettings = mongoose.model('InsightSettings', new Schema({ _id: String }, loose), 'insight_settings');
 
-export interface HotspotSettings {
-  minReports: number;
-  radiusM: number;
-  windowHours: number;
-}
 export const DEFAULT_HOTSPOT_SETTINGS: HotspotSettings = { minReports: 5, radiusM: 300, windowHours: 24 };
 
 export interface HotspotPoint {

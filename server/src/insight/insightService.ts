@@ -1,8 +1,8 @@
-import { SHANGHAI_DISTRICTS } from '@ssp/shared';
+import { SHANGHAI_DISTRICTS, type HotspotSettings, type ListedReport } from '@ssp/shared';
 import type { ReportRepository } from '../reports/reportRepository';
 import { createBucketCache, type BucketDoc } from './bucketCache';
 import { addDays, bucketId, CITY, COUNTERS, daysBetween, factFromStored, shanghaiDay, dayStart, LABELS_ID, NONE, zoneScope, type Counters, type Part, type Timing } from './contribution';
-import { AlertSeen, Fact as FactModel, Hotspot, InsightSettings, reportIdsOf, type HotspotDoc, type HotspotSettings, type StoredFact } from './insightModel';
+import { AlertSeen, Fact as FactModel, Hotspot, InsightSettings, reportIdsOf, type HotspotDoc, type StoredFact } from './insightModel';
 import { hotspotSettings } from './rollupWriter';
 import { hotspotDistrictCode, presentHotspot } from './hotspotPresenter';
 
@@ -121,15 +121,6 @@ export function previousPeriod(from: string, to: string) {
 const yearEarlier = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4) === '-02-29' ? '-02-28' : d.slice(4)}`;
 
 /** A report as a 数据看板 list shows it (a 堵点's or a hotspot's reports), linking to its console page by `id`. */
-export interface ListedReport {
-  id: string;
-  ticketNo: string | null;
-  category: { code: string; name: string } | null;
-  district: { code: string; name: string } | null;
-  createdAt: string;
-  status: string | null;
-}
-
 /** The most reports one 堵点 or hotspot list returns (its `total` says how many there are). */
 export const LIST_LIMIT = 200;
 

@@ -1,4 +1,5 @@
 import type { mongo } from 'mongoose';
+import type { HotspotSettings } from '@ssp/shared';
 import { distanceMeters } from '../geo/coords';
 import type { Logger } from '../log';
 import { findByIds } from '../db/findByIds';
@@ -8,7 +9,7 @@ import { periodic } from '../periodic';
 import type { ReportRepository } from '../reports/reportRepository';
 import { diff, emitContribution, factFromStored, factOf, labelsOf, type ReportLike, shanghaiDay, addDays, storedFact, LABELS_ID, type Fact, type Increments } from './contribution';
 import { presentHotspot } from './hotspotPresenter';
-import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, HotspotMember, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, reportIdsOf, type HotspotDoc, type HotspotMemberDoc, type HotspotPoint, type HotspotSettings } from './insightModel';
+import { Bucket, DEFAULT_HOTSPOT_SETTINGS, Fact as FactModel, GeoCell, Hotspot, HotspotMember, InsightSettings, InsightState, JournalLog, ROLLUP_LAYOUT, reportIdsOf, type HotspotDoc, type HotspotMemberDoc, type HotspotPoint } from './insightModel';
 
 /**
  * Keeps the rollups in step with the reports. ONE writer, and every write it

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { startTestServer, submitComplaint, type TestServer } from '../../test/harness';
 import { silentLogger } from '../log';
 import { setReportFields } from '../../test/reportStore';
 import { createDeadlineMonitor } from './deadlineMonitor';
@@ -14,9 +13,8 @@ test.after.always(async () => {
 });
 
 async function newReport() {
-  const citizen = await s.loginCitizen();
-  const res = await s.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint(), headers: { 'Idempotency-Key': randomUUID() } });
-  return { id: res.body.id as string, citizen };
+  const { report, citizen } = await submitComplaint(s);
+  return { id: report.id, citizen };
 }
 
 // Serial: monitors from one test must not act on another test's tickets mid-check.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteMeSchema } from '@ssp/shared';
+import { deleteMeSchema, myDataSummarySchema } from '@ssp/shared';
 import type { ApiOperation } from '../http/openapi';
 
 /** The OpenAPI operations of privacyRoutes.ts (the resident's own personal data). */
@@ -9,7 +9,7 @@ export const privacyOperations: ApiOperation[] = [
     path: '/api/v1/me/data/summary',
     summary: 'How much is held about the caller (counts; not recorded as an export)',
     auth: 'citizen',
-    ok: { status: 200, schema: z.object({ reports: z.number(), phoneNumbers: z.number(), photos: z.number(), subscriptions: z.number(), following: z.number(), messages: z.number() }), description: 'counts for the 个人信息 page' },
+    ok: { status: 200, schema: myDataSummarySchema, description: 'counts for the 个人信息 page' },
   },
   {
     method: 'get',

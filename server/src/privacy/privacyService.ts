@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { MediaView, ReportView } from '@ssp/shared';
+import type { MediaView, MyDataSummary, ReportView } from '@ssp/shared';
 import { User } from '../auth/userModel';
 import type { AuthUser } from '../http/context';
 import { notFound } from '../http/errors';
@@ -22,16 +22,6 @@ export interface MyData {
   following: { reportId: string; since: string }[];
   messages: number;
   retention: string;
-}
-
-/** `GET /api/v1/me/data/summary`: how much is held, for the 个人信息 page; counts only, nothing personal. */
-export interface MyDataSummary {
-  reports: number;
-  phoneNumbers: number;
-  photos: number;
-  subscriptions: number;
-  following: number;
-  messages: number;
 }
 
 /**

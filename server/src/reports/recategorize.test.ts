@@ -1,26 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import test from 'ava';
-import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { serverForFile, submitComplaint, type TestServer } from '../../test/harness';
 import { createStaff } from '../../test/staff';
 import { setReportFields, storedReport } from '../../test/reportStore';
 
 /** 更正分类: staff correct the category of a report after triage (cold review 2026-11-30: a slip could not be undone). */
 let s: TestServer;
 let admin: { token: string };
-test.before(async () => {
-  s = await startTestServer();
-  admin = await s.loginAdmin();
-});
-test.after.always(async () => {
-  await s?.close();
+serverForFile(test, (server, signedIn) => {
+  s = server;
+  admin = signedIn;
 });
 
 const XUHUI = { lat: 31.188, lng: 121.4365, coordSystem: 'gcj02', accuracy: 10, address: '徐汇区华山路' };
 const submit = async (body: Record<string, unknown> = {}) => {
-  const citizen = await s.loginCitizen();
-  const res = await s.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint(body), headers: { 'Idempotency-Key': randomUUID() } });
-  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-  return { ...(res.body as { id: string; ticketNo: string; category: { code: string } | null; dueAt: string }), citizen };
+  const { report, citizen } = await submitComplaint(s, body);
+  return { ...report, citizen };
 };
 const correct = (token: string, id: string, json: Record<string, unknown>) => s.request('POST', `/api/v1/admin/reports/${id}/category`, { token, json });
 

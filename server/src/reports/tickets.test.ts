@@ -1,24 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { canTransition, REPORT_STATUSES, type ReportStatus } from '@ssp/shared';
-import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
+import { serverForFile, submitComplaint, type TestServer } from '../../test/harness';
 import { setReportFields, storedReport } from '../../test/reportStore';
 import { deadlineFor, defaultSemiUrgentHours, FALLBACK_DEADLINE_HOURS, limitHours } from './deadline';
 
 let s: TestServer;
 let admin: { token: string };
-test.before(async () => {
-  s = await startTestServer();
-  admin = await s.loginAdmin();
-});
-test.after.always(async () => {
-  await s?.close();
+serverForFile(test, (server, signedIn) => {
+  s = server;
+  admin = signedIn;
 });
 
 async function newReport() {
-  const citizen = await s.loginCitizen();
-  const res = await s.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint({ description: '路灯坏了一个星期，晚上一片漆黑' }), headers: { 'Idempotency-Key': randomUUID() } });
-  return { id: res.body.id as string, citizen };
+  const { report, citizen } = await submitComplaint(s, { description: '路灯坏了一个星期，晚上一片漆黑' });
+  return { id: report.id, citizen };
 }
 const staffMove = (id: string, to: string, extra: Record<string, unknown> = {}) => s.request('POST', `/api/v1/admin/reports/${id}/transitions`, { token: admin.token, json: { to, message: '处理说明', ...extra } });
 const setStatus = (id: string, status: ReportStatus, extra: Record<string, unknown> = {}) => setReportFields(id, { status, ...extra });
