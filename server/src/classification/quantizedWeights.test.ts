@@ -42,9 +42,11 @@ test('int8 is the default; training with it gives the float32 training rounded, 
   t.is(f.body, 4 * (F * C + C + F * K + K) + urgencyBytes);
   // int8: biases and a scale per row in float32, one byte per weight
   t.is(q.body, 4 * (C + F + K + F) + urgencyBytes + F * C + F * K);
-  // in memory (clspeed4's packed rows): a quarter of the leaf and first-level weight bytes, plus per feature at most
-  // 16 bytes of row scales, an idf copy and padding to the row's alignment
-  t.true(int8.sizeBytes < float.sizeBytes - 3 * F * (C + K) + 16 * F, `int8 ${int8.sizeBytes} float ${float.sizeBytes} F ${F} C+K ${C + K}`);
+  // a quarter of the bytes per weight; an int8 model's packed rows (packedRows.ts, branch clspeed4) also hold a copy of
+  // the idf and pad each row's integers to 4 bytes, which is not the weights' format: allowed for here
+  const rowExtra = (4 + 4 * Math.ceil((C + K) / 4) - (C + K)) * F;
+  t.true(int8.sizeBytes < float.sizeBytes - 2.9 * F * (C + K) + rowExtra);
+  t.true(int8.sizeBytes <= float.sizeBytes - 3 * F * (C + K) + 8 * F + rowExtra, 'integers, two row scales and the rows\' extra: nothing else');
 });
 
 test('a round trip through storage gives the same answers and the same bytes, int8 and int16', (t) => {
