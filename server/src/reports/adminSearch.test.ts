@@ -46,6 +46,7 @@ test('search filters: ticket number, text, status, category (either level), dist
   t.deepEqual(await search('status=submitted,resolved&district=310104'), ['noiseXuhui']);
   const noise = (await s.request('GET', `/api/v1/admin/reports/${ids.noiseXuhui.id}`, { token: admin.token })).body.report;
   t.is(noise.category.parentCode, 'noise');
+  t.like(noise, { urgent: true, urgency: 'urgent' }, 'a report stored without `urgency` reads as its `urgent` says');
   t.deepEqual(await search('category=noise'), ['noiseXuhui']);
   t.deepEqual(await search(`category=${noise.category.code}`), ['noiseXuhui']);
   t.deepEqual(await search('kind=snap'), ['snapHuangpu']);
