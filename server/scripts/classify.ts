@@ -14,7 +14,7 @@
  * with `train --out FILE` and pass CLASSIFIER_MODEL_FILE=FILE to skip it. This works on a fresh clone with no
  * database. With MONGODB_URI it uses the live model and tree.
  */
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -99,8 +99,20 @@ async function main() {
     // `-` is stdin (`zcat history.jsonl.gz | … predict-file -`). A file is opened before the model is trained, so a
     // wrong path fails at once with its name, not after a minute of training.
     const input = arg === '-' ? process.stdin : await openInput(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
+    const outFile = outAt > 0 ? path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[outAt + 1]) : null;
+    // Opened before training too: a wrong --out directory is named at once, not after the model is built.
+    const outHandle = outFile
+      ? await open(outFile, 'w').catch((err: NodeJS.ErrnoException) => {
+          throw new Error(`predict-file: 无法写入 ${outFile}（${err.code ?? err.message}）`);
+        })
+      : null;
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
-    const output = outAt > 0 ? createWriteStream(path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[outAt + 1])) : process.stdout;
+    const output = outHandle ? outHandle.createWriteStream() : process.stdout;
+    // A write that fails later (a full disk) ends the command with its reason, not an unhandled 'error' event.
+    if (outHandle) output.on('error', (err) => {
+      console.error(`predict-file: 写入 ${outFile} 失败：${err.message}`);
+      process.exit(1);
+    });
     // `predict-file … | head`: the reader left, so stop quietly (as cat does) instead of dying with a stack trace.
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;

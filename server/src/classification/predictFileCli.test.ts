@@ -96,6 +96,13 @@ test.serial('predict-file: a wrong path is named at once, exit 1', async (t) => 
   t.regex(r.stderr, new RegExp(`无法读取 .*no-such\\.jsonl（ENOENT）`));
 });
 
+test.serial('predict-file --out in a directory that does not exist: named at once, exit 1, no unhandled error event', async (t) => {
+  const out = await run(['run', '-s', 'classify', '--', 'predict-file', inputFile, '--out', path.join(dir, 'no-such-dir', 'out.jsonl')]);
+  t.is(out.code, 1);
+  t.regex(out.stderr, /无法写入 .*out\.jsonl（ENOENT）/);
+  t.notRegex(out.stderr, /Unhandled/);
+});
+
 test.serial('predict-file: a BOM, CRLF line ends, an empty or blank text, an overlong line and a last line without a newline stay aligned', async (t) => {
   const file = path.join(dir, 'windows.jsonl');
   const lines = [
