@@ -19,11 +19,12 @@ const inputFile = path.join(dir, 'in.jsonl');
 const input = [JSON.stringify({ text: '楼下广场舞每天晚上太吵了', id: 7 }), 'not json', '', JSON.stringify({ id: 4 }), JSON.stringify({ text: '老板拖欠了三个月工资' })];
 writeFileSync(inputFile, input.join('\n') + '\n');
 
-/** Runs npm in `cwd`; `stdin` is written to the child's standard input (then closed); `firstLineOnly` closes our end of
+/** Runs npm in `cwd` (or, for args starting with 'classify', the script itself without npm's two processes, where what
+ * is tested is the line handling, not the npm path); `stdin` is written to the child's standard input (then closed); `firstLineOnly` closes our end of
  * its stdout after the first full line, as `| head -1` does. */
 function run(args: string[], opts: { cwd?: string; stdin?: string; firstLineOnly?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: opts.cwd ?? root, env: { ...process.env, CLASSIFIER_MODEL_FILE: modelFile, MONGODB_URI: '' } });
+    const child = spawn(args[0] === 'classify' ? process.execPath : 'npm', args[0] === 'classify' ? ['--import=tsx', path.join(root, 'server/scripts/classify.ts'), ...args.slice(1)] : args, { cwd: opts.cwd ?? root, env: { ...process.env, CLASSIFIER_MODEL_FILE: modelFile, MONGODB_URI: '' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -82,7 +83,7 @@ test.serial('predict-file | head: the reader leaving ends the command quietly, e
   const many = path.join(dir, 'many.jsonl');
   // ~600 KB of answers: far more than a pipe holds, so the command is still writing when the reader leaves.
   writeFileSync(many, Array.from({ length: 4000 }, (_, i) => JSON.stringify({ text: `第${i}号楼下广场舞每天晚上太吵了` })).join('\n') + '\n');
-  const r = await run(['run', '-s', 'classify', '--', 'predict-file', many], { firstLineOnly: true });
+  const r = await run(['classify', 'predict-file', many], { firstLineOnly: true });
   t.is(JSON.parse(r.stdout.split('\n')[0]).firstLevel, 'noise');
   t.is(r.code, 0, r.stderr);
   t.notRegex(r.stderr, /EPIPE|Error/);
@@ -90,14 +91,14 @@ test.serial('predict-file | head: the reader leaving ends the command quietly, e
 
 test.serial('predict-file: a wrong path is named at once, exit 1', async (t) => {
   const missing = path.join(dir, 'no-such.jsonl');
-  const r = await run(['run', '-s', 'classify', '--', 'predict-file', missing]);
+  const r = await run(['classify', 'predict-file', missing]);
   t.is(r.code, 1);
   t.is(r.stdout, '');
   t.regex(r.stderr, new RegExp(`无法读取 .*no-such\\.jsonl（ENOENT）`));
 });
 
 test.serial('predict-file --out in a directory that does not exist: named at once, exit 1, no unhandled error event', async (t) => {
-  const out = await run(['run', '-s', 'classify', '--', 'predict-file', inputFile, '--out', path.join(dir, 'no-such-dir', 'out.jsonl')]);
+  const out = await run(['classify', 'predict-file', inputFile, '--out', path.join(dir, 'no-such-dir', 'out.jsonl')]);
   t.is(out.code, 1);
   t.regex(out.stderr, /无法写入 .*out\.jsonl（ENOENT）/);
   t.notRegex(out.stderr, /Unhandled/);
@@ -113,7 +114,7 @@ test.serial('predict-file: a BOM, CRLF line ends, an empty or blank text, an ove
     JSON.stringify({ text: '  楼下广场舞每天晚上太吵了  ' }),
   ];
   writeFileSync(file, '\uFEFF' + lines.join('\r\n') + '\r\n' + JSON.stringify({ text: '老板拖欠了三个月工资' }));
-  const r = await run(['run', '-s', 'classify', '--', 'predict-file', file]);
+  const r = await run(['classify', 'predict-file', file]);
   t.is(r.code, 0, r.stderr);
   const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
   t.is(rows.length, 6);
