@@ -3,7 +3,7 @@
  * npm run classify -- train [--out FILE]   train a model; with MONGODB_URI, store it and make it the live one;
  *                                          --out saves it, and CLASSIFIER_MODEL_FILE=FILE makes the other commands use it
  * npm run classify -- predict "文字"        classify one text
- * npm run -s classify -- predict-file FILE.jsonl [--out OUT.jsonl]
+ * npm run -s classify -- predict-file FILE.jsonl|- [--out OUT.jsonl]   (- reads stdin)
  *                                          one JSON line per input line {"text",…}, in order, streamed (blank or bad
  *                                          lines answered in place with {"line","error"}); to OUT.jsonl with --out,
  *                                          else to stdout. `-s` keeps npm's "> ssp@… classify" banner off stdout, so
@@ -14,7 +14,8 @@
  * with `train --out FILE` and pass CLASSIFIER_MODEL_FILE=FILE to skip it. This works on a fresh clone with no
  * database. With MONGODB_URI it uses the live model and tree.
  */
-import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { DEFAULT_TREE } from '../src/categories/defaultTree';
@@ -40,6 +41,19 @@ async function classifierFromDatabase(uri: string, retrain: boolean) {
   if (retrain) return { service, result: await service.retrain('command line') };
   await service.init();
   return { service, result: null };
+}
+
+/** Opens FILE for reading, or fails with a message naming it (ENOENT, EISDIR, EACCES). */
+async function openInput(file: string) {
+  const handle = await open(file).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`predict-file: 无法读取 ${file}（${err.code ?? err.message}）`);
+  });
+  const stats = await handle.stat();
+  if (stats.isDirectory()) {
+    await handle.close();
+    throw new Error(`predict-file: ${file} 是目录，不是文件`);
+  }
+  return handle.createReadStream();
 }
 
 /** CLASSIFIER_MODEL_FILE: a model saved by `train --out FILE`, so eval, predict and predict-file need not retrain. */
@@ -79,17 +93,36 @@ async function main() {
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
     console.log(JSON.stringify(classify.classify(arg), null, 2));
   } else if (command === 'predict-file') {
-    if (!arg || arg.startsWith('--')) throw new Error('usage: classify predict-file FILE.jsonl [--out OUT.jsonl]');
-    const input = createReadStream(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
+    if (!arg || arg.startsWith('--')) throw new Error('usage: classify predict-file FILE.jsonl|- [--out OUT.jsonl]');
     const outAt = process.argv.indexOf('--out');
     if (outAt > 0 && !process.argv[outAt + 1]) throw new Error('usage: --out OUT.jsonl');
+    // `-` is stdin (`zcat history.jsonl.gz | … predict-file -`). A file is opened before the model is trained, so a
+    // wrong path fails at once with its name, not after a minute of training.
+    const input = arg === '-' ? process.stdin : await openInput(path.resolve(process.env.INIT_CWD ?? process.cwd(), arg));
+    const outFile = outAt > 0 ? path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[outAt + 1]) : null;
+    // Opened before training too: a wrong --out directory is named at once, not after the model is built.
+    const outHandle = outFile
+      ? await open(outFile, 'w').catch((err: NodeJS.ErrnoException) => {
+          throw new Error(`predict-file: 无法写入 ${outFile}（${err.code ?? err.message}）`);
+        })
+      : null;
     const classify = uri ? (await classifierFromDatabase(uri, false)).service : localClassifier();
-    const output = outAt > 0 ? createWriteStream(path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[outAt + 1])) : process.stdout;
+    const output = outHandle ? outHandle.createWriteStream() : process.stdout;
+    // A write that fails later (a full disk) ends the command with its reason, not an unhandled 'error' event.
+    if (outHandle) output.on('error', (err) => {
+      console.error(`predict-file: 写入 ${outFile} 失败：${err.message}`);
+      process.exit(1);
+    });
+    // `predict-file … | head`: the reader left, so stop quietly (as cat does) instead of dying with a stack trace.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(0);
+    });
     const { lines, errors } = await predictStream(classify, input, output);
     if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((err?: Error | null) => (err ? reject(err) : resolve())));
     console.error(`predict-file: ${lines} lines, ${errors} errors${outAt > 0 ? ` → ${process.argv[outAt + 1]}` : ''}, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } else {
-    console.error('usage: classify eval FILE.jsonl | train [--out FILE] | predict "文字" | predict-file FILE.jsonl [--out OUT.jsonl]');
+    console.error('usage: classify eval FILE.jsonl | train [--out FILE] | predict "文字" | predict-file FILE.jsonl|- [--out OUT.jsonl]');
     process.exit(2);
   }
   if (uri) await mongoose.disconnect();

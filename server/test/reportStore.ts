@@ -7,6 +7,11 @@ export function setReportFields(id: string, set: Record<string, unknown>): Promi
   return Report.collection.updateOne({ _id: id } as never, { $set: set });
 }
 
+/** Removes raw fields of a stored report (a document as stored before the field existed). */
+export function unsetReportFields(id: string, fields: string[]): Promise<unknown> {
+  return Report.collection.updateOne({ _id: id } as never, { $unset: Object.fromEntries(fields.map((f) => [f, ''])) });
+}
+
 /** The stored report with its delivery state from the outbox collection as `delivery` (as the repository shows it). */
 export async function storedReport(id: string): Promise<ReportDoc | null> {
   const doc = await Report.findById(id).lean<ReportDoc>().exec();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SHANGHAI_DISTRICTS } from './districts';
 import { REPORT_STATUSES, type ReportStatus } from './status';
+import type { Urgency } from './urgency';
 
 /**
  * Staff roles; an account holds any combination. `admin` can do everything;
@@ -176,6 +177,8 @@ export interface ReportRowView {
   district: { code: string; name: string } | null;
   address: string;
   urgent: boolean;
+  /** 紧急 / 次紧急 / 普通, as on every report view (`urgent` is `urgency === 'urgent'`, kept for older clients) */
+  urgency: Urgency;
   overdue: boolean;
   rating: string | null;
   department: string | null;

@@ -64,14 +64,23 @@ export interface LabelledText {
  * a writer's file carries (`parentOf` maps it: a new held-out file can be scored as the writer delivered it).
  */
 export function loadJsonl(file: string, parentOf?: Map<string, string>): LabelledText[] {
+  // Errors name the line as an editor numbers it (blank lines counted): a scored file must be fixed, not guessed at.
   return readFileSync(file, 'utf8')
+    .replace(/^\uFEFF/, '')
     .split('\n')
-    .filter((l) => l.trim())
-    .map((l, i) => {
-      const row = JSON.parse(l);
-      if (typeof row.label !== 'string' && typeof row.category === 'string' && parentOf?.has(row.category)) row.label = parentOf.get(row.category);
-      if (typeof row.text !== 'string' || typeof row.label !== 'string') throw new Error(`${file}:${i + 1}: needs "text" and "label" (or a known "category")`);
-      return row as LabelledText;
+    .flatMap((l, i) => {
+      if (!l.trim()) return [];
+      let row;
+      try {
+        row = JSON.parse(l);
+      } catch {
+        throw new Error(`${file}:${i + 1}: not JSON`);
+      }
+      if (typeof row?.label !== 'string' && typeof row?.category === 'string' && parentOf?.has(row.category)) row.label = parentOf.get(row.category);
+      if (typeof row?.text !== 'string' || typeof row.label !== 'string') throw new Error(`${file}:${i + 1}: needs "text" and "label" (or a known "category")`);
+      // An unknown level would be scored as 普通 without a word and skew the 紧急/次紧急 figures.
+      if (row.urgency !== undefined && !['urgent', 'semi_urgent', 'normal'].includes(row.urgency)) throw new Error(`${file}:${i + 1}: "urgency" must be "urgent", "semi_urgent" or "normal"`);
+      return [row as LabelledText];
     });
 }
 

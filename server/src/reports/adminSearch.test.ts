@@ -2,7 +2,7 @@ import test from 'ava';
 import ExcelJS from 'exceljs';
 import { startTestServer, validComplaint, type TestServer } from '../../test/harness';
 import { createStaff } from '../../test/staff';
-import { setReportFields } from '../../test/reportStore';
+import { setReportFields, unsetReportFields } from '../../test/reportStore';
 
 let s: TestServer;
 let admin: { token: string; userId: string };
@@ -23,7 +23,11 @@ test.before(async () => {
   await setReportFields(ids.manholeHuangpu.id, { status: 'resolved', overdueAt: new Date(), rating: { value: 'unsatisfied', comment: '', at: new Date() } });
   // A 随申拍 needs a photo to be filed; its kind is what matters here.
   await setReportFields(ids.snapHuangpu.id, { kind: 'snap' });
+  // noiseXuhui as a report stored before the urgency levels: `urgent: true` and no `urgency` (read as 紧急);
+  // manholeHuangpu 次紧急, which `urgent` alone cannot say.
   await setReportFields(ids.noiseXuhui.id, { urgent: true });
+  await unsetReportFields(ids.noiseXuhui.id, ['urgency']);
+  await setReportFields(ids.manholeHuangpu.id, { urgency: 'semi_urgent', urgent: false });
 });
 test.after.always(async () => {
   await s?.close();
@@ -42,10 +46,17 @@ test('search filters: ticket number, text, status, category (either level), dist
   t.deepEqual(await search('status=submitted,resolved&district=310104'), ['noiseXuhui']);
   const noise = (await s.request('GET', `/api/v1/admin/reports/${ids.noiseXuhui.id}`, { token: admin.token })).body.report;
   t.is(noise.category.parentCode, 'noise');
+  t.like(noise, { urgent: true, urgency: 'urgent' }, 'a report stored without `urgency` reads as its `urgent` says');
   t.deepEqual(await search('category=noise'), ['noiseXuhui']);
   t.deepEqual(await search(`category=${noise.category.code}`), ['noiseXuhui']);
   t.deepEqual(await search('kind=snap'), ['snapHuangpu']);
   t.deepEqual(await search('urgent=1'), ['noiseXuhui']);
+  // Every row carries the level (issue 12), the old report's read from its `urgent`.
+  const rows = (await s.request('GET', '/api/v1/admin/reports', { token: admin.token })).body.items as { id: string; urgent: boolean; urgency: string }[];
+  const level = (name: string) => rows.find((r) => r.id === ids[name].id)!;
+  t.like(level('noiseXuhui'), { urgent: true, urgency: 'urgent' });
+  t.like(level('manholeHuangpu'), { urgent: false, urgency: 'semi_urgent' });
+  t.like(level('snapHuangpu'), { urgent: false, urgency: 'normal' });
   t.deepEqual(await search('overdue=1'), ['manholeHuangpu']);
   t.deepEqual(await search('rating=unsatisfied'), ['manholeHuangpu']);
   t.deepEqual(await search(`from=${new Date(Date.now() + 60_000).toISOString()}`), []);
@@ -88,6 +99,10 @@ test('XLSX export of the current search: one row per report, full phones for an 
   t.is(noiseRow[phoneCol], '13812345678');
   t.is(noiseRow[rows[0].indexOf('区')], '徐汇区');
   t.is(noiseRow[rows[0].indexOf('紧急')], '是');
+  t.is(noiseRow[rows[0].indexOf('紧急程度')], '紧急');
+  const manholeRow = rows.find((r) => r[0] === ids.manholeHuangpu.ticketNo)!;
+  t.falsy(manholeRow[rows[0].indexOf('紧急')], '次紧急 is not 紧急 (an empty cell)');
+  t.is(manholeRow[rows[0].indexOf('紧急程度')], '次紧急');
 
   const analyst = await createStaff(s, admin.token, { roles: ['analyst'] });
   const masked = await readXlsx((await s.request('GET', '/api/v1/admin/reports/export?format=xlsx', { token: analyst.token })).body);

@@ -18,7 +18,10 @@ export function maySeePhones(user: AuthUser): boolean {
 }
 
 // Times are Shanghai wall-clock times (staff read them against the console, which shows Shanghai time).
-const HEADERS = ['工单号', '提交时间（北京时间）', '类型', '状态', '一级分类', '二级分类', '区', '地址', '内容', '紧急', '超期', '评价', '承办部门', '办理时限（北京时间）', '联系电话', '专区'];
+// 「紧急」 stays 是/空 where it was (spreadsheets and imports built on it read columns by position); 「紧急程度」 gives the
+// three levels, 次紧急 included, at the end for the same reason.
+const HEADERS = ['工单号', '提交时间（北京时间）', '类型', '状态', '一级分类', '二级分类', '区', '地址', '内容', '紧急', '超期', '评价', '承办部门', '办理时限（北京时间）', '联系电话', '专区', '紧急程度'];
+const URGENCY_LABELS = { urgent: '紧急', semi_urgent: '次紧急', normal: '普通' } as const;
 
 function cells(doc: Parameters<typeof presentRow>[0], phones: boolean): (string | Date)[] {
   const row = presentRow(doc);
@@ -40,6 +43,7 @@ function cells(doc: Parameters<typeof presentRow>[0], phones: boolean): (string 
     doc.dueAt ?? '',
     phone,
     row.zone?.title ?? '',
+    URGENCY_LABELS[row.urgency],
   ];
 }
 
@@ -68,7 +72,7 @@ export async function exportReports(repo: ReportRepository, user: AuthUser, q: O
   }
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet('诉求');
-  sheet.columns = HEADERS.map((header, i) => ({ header, key: String(i), width: [20, 20, 8, 8, 16, 18, 10, 30, 60, 6, 6, 10, 20, 20, 16, 16][i] }));
+  sheet.columns = HEADERS.map((header, i) => ({ header, key: String(i), width: [20, 20, 8, 8, 16, 18, 10, 30, 60, 6, 6, 10, 20, 20, 16, 16, 10][i] }));
   for await (const doc of streamSearch(repo, user, q, maxRows)) {
     // Real date cells (staff sort, filter and subtract them), holding the Shanghai wall clock: a spreadsheet
     // cell has no time zone, so it shows what was stored, formatted as the CSV's text is.

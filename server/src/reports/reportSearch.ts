@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { STATUS_LABELS, type ReportRowView, type ReportSearch, type ReportStatus } from '@ssp/shared';
 import type { AuthUser } from '../http/context';
 import type { ReportDoc, ReportRepository } from './reportRepository';
+import { urgencyOf } from './reportPresenter';
 
 /**
  * Staff reads of reports: 诉求检索, its export, and the district scope every
@@ -68,7 +69,7 @@ export function searchFilter(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'so
 
 /** Only what a row shows is read from the database. */
 export const ROW_FIELDS: Record<string, 1> = {
-  ticketNo: 1, kind: 1, status: 1, description: 1, category: 1, district: 1, 'location.address': 1, urgent: 1, overdueAt: 1,
+  ticketNo: 1, kind: 1, status: 1, description: 1, category: 1, district: 1, 'location.address': 1, urgent: 1, urgency: 1, overdueAt: 1,
   'rating.value': 1, department: 1, supporters: 1, dueAt: 1, createdAt: 1, contactPhone: 1, zone: 1,
 };
 
@@ -84,6 +85,7 @@ export function presentRow(doc: ReportDoc): ReportRowView {
     district: doc.district?.code ? { code: doc.district.code, name: doc.district.name ?? '' } : null,
     address: doc.location?.address ?? '',
     urgent: Boolean(doc.urgent),
+    urgency: urgencyOf(doc),
     overdue: Boolean(doc.overdueAt),
     rating: doc.rating?.value ?? null,
     department: doc.department ?? null,

@@ -14,7 +14,7 @@ const auditEntry = z.object({
 const row = z.object({
   id: z.string(), ticketNo: z.string(), kind: z.enum(['complaint', 'snap']), status: z.string(), statusLabel: z.string(), description: z.string(),
   category: z.object({ code: z.string(), name: z.string(), parentCode: z.string().nullable(), parentName: z.string().nullable() }).nullable(),
-  district: z.object({ code: z.string(), name: z.string() }).nullable(), address: z.string(), urgent: z.boolean(), overdue: z.boolean(),
+  district: z.object({ code: z.string(), name: z.string() }).nullable(), address: z.string(), urgent: z.boolean(), urgency: z.enum(['urgent', 'semi_urgent', 'normal']), overdue: z.boolean(),
   rating: z.string().nullable(), department: z.string().nullable(), dueAt: z.string().nullable(), supporters: z.number(), createdAt: z.string(),
   zone: z.object({ id: z.string(), title: z.string() }).nullable().optional(),
 });
