@@ -27,7 +27,8 @@ const SPACE_ROLES = new Set(['button', 'switch', 'checkbox', 'radio', 'tab', 'me
 
 /**
  * Taro's H5 Button, the element Taro's Picker listens on for its click, and an open Picker's 取消/确定. (Taro's
- * Picker renders into the light DOM, not a shadow root: its columns and buttons are reachable from here.)
+ * Picker has no shadow root: it moves its overlay, columns and buttons, to the end of <body> when it mounts and
+ * keeps it as its `overlay` property; they are reachable from here.)
  */
 const TARO_CONTROLS = 'taro-button-core, taro-picker-core > div:first-child, .weui-picker__action';
 /** One column of an open Picker. */
@@ -103,7 +104,7 @@ function onKeyDown(e: KeyboardEvent): void {
   e.preventDefault(); // Space would scroll the page; Enter would do nothing else
   if (e.repeat || el.getAttribute('aria-disabled') === 'true') return;
   el.click();
-  const picker = el.closest('taro-picker-core');
+  const picker = pickerOf(el);
   if (!picker) return;
   // 取消/确定 closed the picker: back to its trigger. The trigger (or a control in it) opened it: to its first column.
   if (el.closest('.weui-picker__overlay')) focusTrigger(picker);
@@ -125,14 +126,20 @@ type PickerColumn = HTMLElement & {
   updateHeight?: (height: number, columnId: string, needRevise?: boolean) => void;
   updateDay?: (value: number, column: number) => void;
 };
-type PickerElement = HTMLElement & { height?: number[] };
+type PickerElement = HTMLElement & { height?: number[]; overlay?: HTMLElement };
 
-const overlayOf = (picker: Element) => picker.querySelector<HTMLElement>('.weui-picker__overlay');
+const overlayOf = (picker: Element) => (picker as PickerElement).overlay ?? picker.querySelector<HTMLElement>('.weui-picker__overlay');
+/** The Picker an element of an overlay belongs to (the overlay lives under <body>, away from its Picker). */
+function pickerOf(el: Element): PickerElement | null {
+  const overlay = el.closest('.weui-picker__overlay');
+  if (!overlay) return el.closest<PickerElement>('taro-picker-core');
+  return Array.from(document.querySelectorAll<PickerElement>('taro-picker-core')).find((p) => overlayOf(p) === overlay) ?? null;
+}
 const isOpen = (picker: Element) => {
   const overlay = overlayOf(picker);
   return Boolean(overlay && getComputedStyle(overlay).display !== 'none');
 };
-const columnsOf = (picker: Element) => Array.from(picker.querySelectorAll<PickerColumn>(PICKER_COLUMN));
+const columnsOf = (picker: Element) => Array.from(overlayOf(picker)?.querySelectorAll<PickerColumn>(PICKER_COLUMN) ?? []);
 
 /** Time columns carry four padding rows at each end (Taro draws the wheel as endless): never land on those. */
 function bounds(col: PickerColumn): [number, number] {
@@ -142,7 +149,7 @@ function bounds(col: PickerColumn): [number, number] {
 
 /** The row a column shows now: from the Picker's own state, which updateHeight changes at once (the column's prop follows a frame later). */
 function rowOf(col: PickerColumn): number {
-  const picker = col.closest('taro-picker-core') as PickerElement | null;
+  const picker = pickerOf(col);
   const height = picker?.height?.[Number(col.columnId ?? 0)] ?? col.height ?? TOP;
   return Math.round((TOP - height) / LINE_HEIGHT);
 }
@@ -203,7 +210,7 @@ function moveColumn(col: PickerColumn, row: number): void {
   // A multi-column Picker tells the page (onColumnChange), as after a drag.
   (col as unknown as { onColumnChange?: { emit?: (d: unknown) => void } }).onColumnChange?.emit?.({ columnId: col.columnId, height });
   // A new month may have moved the day column too (fewer days): every column says its row again.
-  const picker = col.closest('taro-picker-core');
+  const picker = pickerOf(col);
   (picker ? columnsOf(picker) : [col]).forEach((c) => describeColumn(c));
 }
 
@@ -227,7 +234,7 @@ function pickerKey(e: KeyboardEvent): boolean {
   const el = e.target;
   if (!(el instanceof HTMLElement)) return false;
   const overlay = el.closest<HTMLElement>('.weui-picker__overlay');
-  const picker = overlay?.closest('taro-picker-core');
+  const picker = overlay && pickerOf(overlay);
   if (!overlay || !picker || !isOpen(picker)) return false;
   const action = (i: number) => overlay.querySelectorAll<HTMLElement>('.weui-picker__action')[i];
   if (e.key === 'Escape' || e.key === 'Esc') {
