@@ -98,8 +98,8 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   const rows = page.locator('[data-testid="panel-blockers-table"]:visible .insight-tr');
   await rows.nth(1).waitFor();
   t.true((await rows.count()) > 5, '堵点 table has rows');
-  // Every figure says what it counts.
-  t.regex((await page.locator('[data-testid="metric-total"]:visible').getAttribute('title')) ?? '', /收到的全部诉求件数/);
+  // Every figure says what it counts (shown on tap or keyboard focus: the explanations test below).
+  t.regex((await page.locator('[data-testid="metric-total-tip"]').textContent()) ?? '', /收到的全部诉求件数/);
   // One alert place on the page (the navigation badge carries the count): the unseen hotspot is listed.
   t.is(await page.locator('[data-testid="alert-badge"]').count(), 0);
   const list = page.locator('[data-testid="alert-list"]:visible');
@@ -166,8 +166,8 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   const firstLevel = await page.locator('[data-testid="panel-first-level-table"]:visible .insight-tr:not(.insight-th)').allInnerTexts();
   t.is(firstLevel.reduce((n, r) => n + Number(r.split(/\s+/).at(-1)), 0), 206);
   // 堵点 columns say what they count.
-  t.regex((await page.locator('[data-testid="panel-blockers-table"]:visible .insight-th .insight-td', { hasText: '解决率' }).getAttribute('title')) ?? '', /解决率 = 目前已办结或已关闭的件数/);
-  t.regex((await page.locator('[data-testid="panel-blockers-table"]:visible .insight-th .insight-td', { hasText: '环比' }).getAttribute('title')) ?? '', /与上一个等长时间段相比/);
+  t.regex((await page.locator('[data-testid="panel-blockers-tip-解决率-text"]').textContent()) ?? '', /解决率 = 目前已办结或已关闭的件数/);
+  t.regex((await page.locator('[data-testid="panel-blockers-tip-环比-text"]').textContent()) ?? '', /与上一个等长时间段相比/);
 
   // The category filter: a second-level category narrows the figures; hotspots follow its first level.
   const admin = await server.loginAdmin();
@@ -257,6 +257,66 @@ test.serial('数据看板 at phone width (390): panels, trend lists, a hotspot\'
   await spot.screenshot({ path: `${ARTIFACTS}/53-insight-phone-hotspot-reports.png` });
   t.deepEqual(errors, []);
   await context.close();
+});
+
+test.serial('数据看板\'s explanations show on tap and on keyboard focus, at 390 and 1440, and no explanation is a title attribute only', async (t) => {
+  const { server, browser } = e2e;
+  for (const width of [390, 1440]) {
+    const phone = width === 390;
+    const context = await browser.newContext({ viewport: { width, height: phone ? 844 : 900 }, deviceScaleFactor: phone ? 2 : 1, hasTouch: phone, isMobile: phone, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signInAsStaff(page, server.baseUrl);
+    await page.goto(server.baseUrl + '/#/admin/insight/index');
+    await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+    // A title attribute shows only under a resting mouse pointer: none may carry an explanation on this page.
+    t.deepEqual(await page.evaluate(() => [...document.querySelectorAll('[data-testid="insight-page"] [title]')].map((el) => el.getAttribute('title'))), [], `${width}: no title attributes`);
+
+    // Tap (or click) a 堵点 column's ⓘ: its explanation shows, inside the screen; a second tap hides it.
+    const icon = page.locator('[data-testid="panel-blockers-tip-综合分"]:visible');
+    const text = page.locator('[data-testid="panel-blockers-tip-综合分-text"]');
+    await icon.scrollIntoViewIfNeeded();
+    t.false(await text.isVisible(), `${width}: hidden at first`);
+    if (phone) await icon.tap();
+    else await icon.click();
+    await t.notThrowsAsync(text.waitFor({ state: 'visible', timeout: 10_000 }), `${width}: shown on tap`);
+    t.regex(await text.innerText(), /综合分 0–1/);
+    const box = (await text.boundingBox())!;
+    t.true(box.x >= 0 && box.x + box.width <= width + 1, `${width}: the explanation fits the screen (${box.x}+${box.width})`);
+    t.is(await icon.getAttribute('aria-expanded'), 'true');
+    await snap(page, `insight-tip-tap-${width}`);
+    if (phone) await icon.tap();
+    else {
+      await icon.click();
+      await page.mouse.move(0, 0); // a mouse resting on the ⓘ shows it too
+    }
+    await t.notThrowsAsync(text.waitFor({ state: 'hidden', timeout: 10_000 }), `${width}: hidden on a second tap`);
+
+    // A figure's sentence shows when its card is tapped.
+    const metric = page.locator('[data-testid="metric-total"]:visible');
+    if (phone) await metric.tap();
+    else await metric.click();
+    await t.notThrowsAsync(page.locator('[data-testid="metric-total-tip"]:visible').waitFor({ timeout: 10_000 }), `${width}: a figure's sentence on tap`);
+
+    // Keyboard: Tab reaches the category filter's ⓘ, and its explanation shows while it has the focus.
+    await page.reload();
+    await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'category-picker-tip');
+    }
+    t.true(reached, `${width}: the category filter's ⓘ is a tab stop`);
+    await t.notThrowsAsync(page.locator('[data-testid="category-picker-tip-text"]:visible').waitFor({ timeout: 10_000 }), `${width}: shown on keyboard focus`);
+    t.regex(await page.locator('[data-testid="category-picker-tip-text"]').innerText(), /只看某个一级分类/);
+    await snap(page, `insight-tip-keyboard-${width}`);
+    await page.keyboard.press('Tab');
+    await t.notThrowsAsync(page.locator('[data-testid="category-picker-tip-text"]').waitFor({ state: 'hidden', timeout: 10_000 }), `${width}: hidden when the focus moves on`);
+    t.deepEqual(await seriousViolations(page), [], `axe at ${width}`);
+    t.deepEqual(errors, []);
+    await context.close();
+  }
 });
 
 test.serial('a 徐汇区 analyst sees only 徐汇区: figures, map, hotspots and alerts; another district is refused with a clear message', async (t) => {

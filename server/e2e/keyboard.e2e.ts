@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { Page } from 'playwright-core';
+import { REPORT_STATUSES, STATUS_LABELS } from '@ssp/shared';
 import { validComplaint } from '../test/harness';
 import { inside, openPage, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 
@@ -107,7 +108,7 @@ test.serial('desktop 1440: in 工单处理 the side navigation, filters, 查询 
   await tabTo(page, 'button:状态：全部在办');
   await page.keyboard.press('Enter');
   await page.locator('.weui-picker__action:visible').filter({ hasText: '确定' }).waitFor({ timeout: 10_000 });
-  // (The open picker's wheel lives in Taro's shadow root: not reachable from here, see docs/LOG.md.)
+  // Escape closes it (取消); choosing a value by keyboard: the 诉求检索 test below.
   await page.keyboard.press('Escape');
   await page.reload();
   await row.waitFor({ timeout: 15_000 });
@@ -128,6 +129,79 @@ test.serial('desktop 1440: in 工单处理 the side navigation, filters, 查询 
   await tabTo(page, '#nav-search', 30, 'Shift+Tab');
   await page.keyboard.press('Enter');
   await waitForRoute(page, 'admin/search');
+  t.deepEqual(errors, []);
+  await context.close();
+});
+
+test.serial('desktop 1440: in 诉求检索 the keyboard chooses a Picker value (a list, a date) and sorts the table by a header', async (t) => {
+  const { server, browser } = e2e;
+  const citizen = await server.loginCitizen();
+  for (let i = 0; i < 2; i++) {
+    const res = await server.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint({}), headers: { 'Idempotency-Key': crypto.randomUUID() } });
+    t.is(res.status, 201);
+  }
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInAsStaff(page, server.baseUrl);
+  await page.goto(server.baseUrl + '/#/admin/search/index');
+  await waitForRoute(page, 'admin/search');
+  const rows = page.locator('[data-testid="search-row"]:visible');
+  await rows.nth(1).waitFor({ timeout: 15_000 });
+  /** The focused Picker column: its role and the value it shows. */
+  const column = () => page.evaluate(() => ({ role: document.activeElement?.getAttribute('role'), value: document.activeElement?.getAttribute('aria-valuetext') }));
+  const inColumn = () => page.waitForFunction(() => document.activeElement?.matches('taro-picker-group'), undefined, { timeout: 10_000 });
+
+  // 状态: Enter opens the Picker on its column; ↓↓ moves two rows; Enter is 确定 and the focus is back on the trigger.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await tabTo(page, 'button:状态：全部');
+  await page.keyboard.press('Enter');
+  await inColumn();
+  t.deepEqual(await column(), { role: 'spinbutton', value: '全部' });
+  await snap(page, 'keyboard-07-picker-column-focus-desk');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const chosen = STATUS_LABELS[REPORT_STATUSES[1]];
+  t.deepEqual(await column(), { role: 'spinbutton', value: chosen });
+  await page.keyboard.press('Enter');
+  await t.notThrowsAsync(page.locator('.f-picker:visible').filter({ hasText: `状态：${chosen}` }).waitFor({ timeout: 10_000 }), '确定 by Enter');
+  t.is(await focused(page), `button:状态：${chosen}`, 'the focus is back on the Picker');
+  // Escape is 取消: the value stays.
+  await page.keyboard.press('Enter');
+  await inColumn();
+  t.is((await column()).value, chosen, 'opens on the value chosen');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Escape');
+  await page.locator('.weui-picker__overlay:visible').waitFor({ state: 'hidden', timeout: 10_000 });
+  t.is(await focused(page), `button:状态：${chosen}`, 'Escape: the value stays and the focus is back');
+
+  // 起 (a date): Tab moves between the columns of the open Picker; the month moves by one; Enter takes the date shown.
+  await tabTo(page, 'button:起：不限');
+  await page.keyboard.press('Enter');
+  await inColumn();
+  await page.keyboard.press('Tab');
+  const month = Number((await column()).value?.replace(/\D/g, ''));
+  t.true(month >= 1 && month <= 12, `the month column has the focus (${month})`);
+  await page.keyboard.press(month > 1 ? 'ArrowUp' : 'ArrowDown');
+  const shown = await page.evaluate(() => [...document.querySelectorAll('.weui-picker__overlay')].filter((o) => getComputedStyle(o).display !== 'none').flatMap((o) => [...o.querySelectorAll('taro-picker-group')].map((c) => (c.getAttribute('aria-valuetext') ?? '').replace(/\D/g, ''))));
+  t.is(shown.length, 3, shown.join());
+  t.is(Number(shown[1]), month > 1 ? month - 1 : month + 1, 'the month moved by one');
+  await page.keyboard.press('Enter');
+  const date = `${shown[0]}-${shown[1].padStart(2, '0')}-${shown[2].padStart(2, '0')}`;
+  await t.notThrowsAsync(page.locator('.f-picker:visible').filter({ hasText: `起：${date}` }).waitFor({ timeout: 10_000 }), `the date chosen by keyboard: ${date}`);
+
+  // The 工单号 header sorts by Enter (NutUI sorts the page's rows), and restores the order by Space.
+  const order = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-ticket') ?? ''));
+  const before = await order();
+  const ascending = [...before].sort((a, b) => a.localeCompare(b, 'zh-Hans-CN', { numeric: true }));
+  t.notDeepEqual(before, ascending, 'newest first: sorting by 工单号 changes the order');
+  await tabTo(page, /^button:工单号/);
+  await page.keyboard.press('Enter');
+  await t.notThrowsAsync(page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('[data-testid="search-row"]')].map((e) => e.getAttribute('data-ticket'))) === want, JSON.stringify(ascending), { timeout: 10_000 }), 'sorted by Enter');
+  await snap(page, 'keyboard-08-sorted-by-keyboard-desk');
+  await page.keyboard.press(' ');
+  await t.notThrowsAsync(page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('[data-testid="search-row"]')].map((e) => e.getAttribute('data-ticket'))) === want, JSON.stringify(before), { timeout: 10_000 }), 'the first order again by Space');
   t.deepEqual(errors, []);
   await context.close();
 });

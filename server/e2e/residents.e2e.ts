@@ -134,6 +134,12 @@ test.serial('an English browser gets the app in English, English messages and an
   t.regex(timeline, /Submitted/);
   await snap(page, 'r12-en-detail');
   await expectAccessible(t, page, 'detail (en)');
+  // 个人信息 in English: one report reads "1 report" (English singulars), not "1 reports".
+  await page.goto(server.baseUrl + '/#/me/profile/index');
+  const summary = page.locator('[data-testid="profile-summary"]:visible');
+  await summary.waitFor({ timeout: 15_000 });
+  t.regex(await summary.innerText(), /\b1 report(?!s)/);
+  t.regex(await summary.innerText(), /\b0 photos\b/);
   await context.close();
 });
 
@@ -330,6 +336,38 @@ test.serial('a resident downloads then deletes their data; staff then see the re
   const seen = await server.request('GET', `/api/v1/reports/${id}`, { token: admin.token });
   t.is(seen.body.reporter, null);
   t.is(seen.body.contactPhone, null);
+  await context.close();
+});
+
+test.serial('我的诉求 opened first by its address (a new tab, a reload) is styled: its 个人信息 row is the same card as after 首页', async (t) => {
+  const { server, browser } = e2e;
+  const rowStyle = (page: Page) =>
+    page.locator('[data-testid="entry-profile"]:visible').evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { display: s.display, background: s.backgroundColor, radius: s.borderTopLeftRadius, height: Math.round(el.getBoundingClientRect().height) };
+    });
+  // Signed in with the privacy notice answered, then a NEW page whose first address is 我的诉求: no page before it.
+  const context = await browser.newContext(PHONE);
+  const first = await context.newPage();
+  await openAsResident(first, server.baseUrl);
+  await first.goto(server.baseUrl + '/#/auth/login/index');
+  await signIn(first);
+  await first.locator('[data-testid="entry-complaint"]:visible').waitFor({ timeout: 15_000 }); // signed in: back on 首页
+  await first.close();
+  const page = await context.newPage();
+  await page.goto(server.baseUrl + '/#/pages/tickets/index');
+  await page.locator('[data-testid="entry-profile"]:visible').waitFor({ timeout: 15_000 });
+  const fresh = await rowStyle(page);
+  await snap(page, 'r40-my-reports-direct');
+  // The same row once 首页 has been shown in this page (what used to be the only way it was styled).
+  await page.goto(server.baseUrl + '/#/pages/index/index');
+  await page.locator('[data-testid="entry-complaint"]:visible').waitFor({ timeout: 15_000 });
+  await page.goto(server.baseUrl + '/#/pages/tickets/index');
+  await page.locator('[data-testid="entry-profile"]:visible').waitFor({ timeout: 15_000 });
+  const afterHome = await rowStyle(page);
+  t.like(fresh, { display: 'flex', background: 'rgb(255, 255, 255)' }, '个人信息 is a white card, laid out as a row');
+  t.not(fresh.radius, '0px', 'with rounded corners');
+  t.deepEqual(fresh, afterHome, 'styled the same whether or not 首页 was opened first');
   await context.close();
 });
 

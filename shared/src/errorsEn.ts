@@ -103,6 +103,20 @@ const FIELD_EN: Record<string, string> = {
   所选分类不存在或已停用: 'The chosen category does not exist or is disabled',
   '请输入“删除”以确认删除您的个人信息': 'Type “删除” to confirm deleting your personal data',
   该分类不属于此专区: 'This category is not offered in this themed section',
+  // 补充信息 photos (server reports/ticketService.ts)
+  图片不存在或不属于您: 'A photo does not exist or is not yours',
+  图片不存在或不是您上传的: 'A photo does not exist or was not uploaded by you',
+  // Passwords (server auth/passwords.ts, auth/authService.ts; shared/schemas.ts), shown on the web's sign-in and password pages
+  请输入密码: 'Please enter the password',
+  密码不能包含用户名: 'The password must not contain the user name',
+  '这个密码太容易被猜到（常见密码、连续数字或键盘顺序），请换一个，例如几个不相关的词连起来':
+    'This password is too easy to guess (a common password, a run of digits or a keyboard pattern); choose another, for example a few unrelated words together',
+  当前密码不正确: 'The current password is wrong',
+  新密码不能与当前密码相同: 'The new password must differ from the current one',
+  // Triage and 更正分类 (server reports/reportService.ts; shared/categorySchemas.ts)
+  请填写更正原因: 'Please say why the category is corrected',
+  已经是这个分类了: 'The report is already in this category',
+  请选择一个启用的二级分类: 'Please choose an enabled second-level category',
 };
 
 const FIELD_PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
@@ -110,6 +124,9 @@ const FIELD_PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^问题描述不能超过 (\d+) 个字$/, (m) => `The description must be ${m[1]} characters or fewer`],
   [/^补充说明不能超过 (\d+) 个字$/, (m) => `The note must be ${m[1]} characters or fewer`],
   [/^最多上传 (\d+) 张照片$/, (m) => `At most ${m[1]} photos`],
+  [/^最多补充 (\d+) 张照片$/, (m) => `At most ${m[1]} photos can be added`],
+  [/^密码至少 (\d+) 个字符$/, (m) => `The password needs at least ${m[1]} characters`],
+  [/^原因不能超过 (\d+) 个字$/, (m) => `The reason must be ${m[1]} characters or fewer`],
   [/^至少 (\d+) 个字$/, (m) => `At least ${m[1]} characters`],
   [/^不能超过 (\d+) 个字$/, (m) => `${m[1]} characters at most`],
   [/^包含无法识别的字段：(.*)$/, (m) => `Unrecognised fields: ${m[1].replace(/、/g, ', ')}`],

@@ -53,6 +53,10 @@ const TIMELINE_EN: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^合并了重复诉求 (\S+)$/, (m) => `Merged the duplicate report ${m[1]}`],
   // A category merge (server reports/categoryMoves.ts); category names stay as staff wrote them.
   [/^分类已调整为：(.+)（原分类已并入此分类）$/, (m) => `The category is now ${m[1]} (its former category was merged into it)`],
+  // A triage decision and a 更正分类 (server reports/reportService.ts decideCategory, correctCategory); names as above.
+  [/^工作人员确认分类：(.+)$/s, (m) => `Staff confirmed the category: ${m[1]}`],
+  [/^工作人员将分类调整为：(.+)$/s, (m) => `Staff set the category to ${m[1]}`],
+  [/^工作人员更正分类：(.+) → (.+)$/s, (m) => `Staff corrected the category: ${m[1] === '未分类' ? 'none' : m[1]} → ${m[2]}`],
 ];
 
 export function timelineMessageEn(message: string): string {

@@ -11,6 +11,12 @@ test('field messages in English: exact texts, texts with numbers, and a fallback
   t.is(fieldMessageEn({ path: 'location.address', code: 'location_required', message: '请开启定位或填写问题发生的地址' }), 'Please allow location or type the address where the problem is');
   t.is(fieldMessageEn({ path: 'x', code: 'weird', message: '某个没有翻译的句子' }), 'Invalid value (weird)');
   t.is(fieldMessageEn({ path: 'answers.a', code: 'blocked', message: 'Call 962777' }), 'Call 962777', 'already English stays');
+  // 补充信息 with photos, and 更正分类: English, not "Invalid value (…)".
+  t.is(fieldMessageEn({ path: 'mediaIds', code: 'too_big', message: '最多补充 9 张照片' }), 'At most 9 photos can be added');
+  t.is(fieldMessageEn({ path: 'mediaIds.0', code: 'media_not_owned', message: '图片不存在或不属于您' }), 'A photo does not exist or is not yours');
+  t.is(fieldMessageEn({ path: 'mediaIds.0', code: 'media_not_owned', message: '图片不存在或不是您上传的' }), 'A photo does not exist or was not uploaded by you');
+  t.is(fieldMessageEn({ path: 'reason', code: 'required', message: '请填写更正原因' }), 'Please say why the category is corrected');
+  t.is(fieldMessageEn({ path: 'reason', code: 'too_big', message: '原因不能超过 200 个字' }), 'The reason must be 200 characters or fewer');
   t.is(timelineMessageEn('您已撤回诉求：已自行解决'), 'You withdrew the report: 已自行解决');
   t.is(timelineMessageEn('处理完毕，已更换灯泡'), '处理完毕，已更换灯泡', "staff replies are left as written");
 });
@@ -41,6 +47,10 @@ test('every text the server writes into a resident\'s timeline or messages has a
     ['办结 7 天内未申请重新办理，诉求自动关闭', 'Closed automatically: no request to reopen within 7 days of resolution'],
     ['已超过办理时限，已督办承办部门', 'Past its deadline; the department has been pressed to act'],
     ['分类已调整为：噪声扰民 / 夜间施工（原分类已并入此分类）', 'The category is now 噪声扰民 / 夜间施工 (its former category was merged into it)'],
+    ['工作人员确认分类：市容环境 / 道路破损', 'Staff confirmed the category: 市容环境 / 道路破损'],
+    ['工作人员将分类调整为：市容环境 / 道路破损', 'Staff set the category to 市容环境 / 道路破损'],
+    ['工作人员更正分类：市容环境 / 道路破损 → 噪声扰民 / 夜间施工', 'Staff corrected the category: 市容环境 / 道路破损 → 噪声扰民 / 夜间施工'],
+    ['工作人员更正分类：未分类 → 噪声扰民 / 夜间施工', 'Staff corrected the category: none → 噪声扰民 / 夜间施工'],
   ];
   for (const [zh, en] of cases) t.is(timelineMessageEn(zh), en, zh);
 });

@@ -1,6 +1,10 @@
 import type { Dict } from './zh-CN';
 
-type DeepPartialStrings<T> = { [K in keyof T]?: T[K] extends string ? string : DeepPartialStrings<T[K]> };
+/**
+ * Every key of the Chinese texts, optional; plus English singulars. Chinese has one form for any number, English
+ * says "1 report" but "2 reports": i18next picks `<key>_one` for a count of 1 (Intl.PluralRules), else `<key>`.
+ */
+type DeepPartialStrings<T> = { [K in keyof T]?: T[K] extends string ? string : DeepPartialStrings<T[K]> } & { [K in `${string}_one`]?: string };
 
 /** English texts. A missing key falls back to Chinese (i18next fallbackLng), never to the key itself. */
 export const en: DeepPartialStrings<Dict> = {
@@ -21,7 +25,7 @@ export const en: DeepPartialStrings<Dict> = {
     complaint: 'Report a problem', complaintDesc: 'Describe it, add photos if you like; handled by the 12345 hotline',
     snap: 'Snap a problem', snapDesc: 'Take a photo, the location fills itself in, send in three steps',
     mine: 'My reports', mineDesc: 'Follow progress, add information, rate the result',
-    messages: 'Messages', messagesDesc: 'Updates when your report is accepted, assigned, resolved', unread: '{{count}} unread messages',
+    messages: 'Messages', messagesDesc: 'Updates when your report is accepted, assigned, resolved', unread: '{{count}} unread messages', unread_one: '{{count}} unread message',
     staff: 'You are signed in as staff — tap to open the console',
     staffEntry: 'Staff sign-in',
     emergency: 'In an emergency call 110 / 119 / 120. For other matters you can also call the 12345 hotline.',
@@ -55,7 +59,7 @@ export const en: DeepPartialStrings<Dict> = {
   },
   submit: {
     similarTitle: 'Already reported nearby', similarHint: 'A similar report within 200 m from the last 7 days is being handled. Join it to get its updates instead of filing again.',
-    distance: '{{status}} · about {{meters}} m', place: '{{status}} · {{place}}', others: '{{count}} residents reported it', join: 'Same problem — follow it (+1)', anyway: 'Not the same — send mine',
+    distance: '{{status}} · about {{meters}} m', place: '{{status}} · {{place}}', others: '{{count}} residents reported it', others_one: '{{count}} resident reported it', join: 'Same problem — follow it (+1)', anyway: 'Not the same — send mine',
     notSent: 'Not sent: ', draftSafe: '. Your draft is saved; retrying is safe and never files twice.',
     submitting: 'Sending…', resubmit: 'Send again', submit: 'Send report', missing: 'Still needed: {{fields}}', saved: 'Your draft is saved on this device',
   },
@@ -67,7 +71,8 @@ export const en: DeepPartialStrings<Dict> = {
     denied: 'No permission to use your location: please type the address', unavailable: 'Location is not available right now: please type the address',
   },
   photos: { failed: 'Upload failed', retry: 'Tap to retry', remove: 'Remove photo', add: 'Camera / album', addLabel: 'Add photos', camera: 'Take a photo', album: 'Choose from album', hint: 'Up to {{max}} photos; they are compressed and place details removed', photo: 'Photo {{n}}',
-    notPhotoTitle: 'Not added', notPhoto: 'The file you chose is not a photo, so it was not added. Please choose a JPG, PNG or WebP photo.', notPhotoSome: '{{count}} of the files are not photos and were not added; the other photos were added.', notPhotoOk: 'OK' },
+    notPhotoTitle: 'Not added', notPhoto: 'The file you chose is not a photo, so it was not added. Please choose a JPG, PNG or WebP photo.', notPhotoSome: '{{count}} of the files are not photos and were not added; the other photos were added.',
+    notPhotoSome_one: '{{count}} of the files is not a photo and was not added; the other photos were added.', notPhotoOk: 'OK' },
   success: {
     title: 'Report sent', ticketNo: 'Ticket number', next: 'What happens next',
     step1: '1. The 12345 hotline checks and accepts it, usually within one working day.', step2: '2. It then goes to the department in your district, with a deadline.', step3: '3. When it is resolved you get a reply and can rate the result.',
@@ -77,14 +82,14 @@ export const en: DeepPartialStrings<Dict> = {
     subscribed: 'Done — you will be told in WeChat when there is progress', view: 'See progress',
   },
   tickets: {
-    following: 'Following ({{count}})', othersReported: '{{category}} · {{count}} residents reported it', mine: 'Sent by me', snapFallback: 'Photo report',
+    following: 'Following ({{count}})', othersReported: '{{category}} · {{count}} residents reported it', othersReported_one: '{{category}} · {{count}} resident reported it', mine: 'Sent by me', snapFallback: 'Photo report',
     empty: 'You have not reported anything yet', profile: 'Personal data', settings: 'Settings',
   },
   detail: {
     alreadyFiled: 'Your earlier submission went through: ticket {{ticketNo}}. Nothing was filed twice.',
     editKept: 'Your latest changes were not sent yet; they are in "Add information" below — check them and tap Submit.',
     joined: 'Joined! ', followerNote: 'Another resident filed this report; you follow it and will be told of progress.', merged: 'Handled together with {{ticketNo}} — tap to see its progress ›',
-    filedAt: '{{kind}} · sent {{time}}', supporters: '{{count}} more residents reported the same problem', description: 'Description', noText: '(no description)', followerHidden: '(only the person who filed it can see the description)',
+    filedAt: '{{kind}} · sent {{time}}', supporters: '{{count}} more residents reported the same problem', supporters_one: '{{count}} more resident reported the same problem', description: 'Description', noText: '(no description)', followerHidden: '(only the person who filed it can see the description)',
     place: 'Location', notGiven: 'Not given', manual: 'District to be decided by staff', yourCategory: 'Your category: {{name}}', phone: 'Phone: {{phone}}', anonymous: 'Anonymous',
     handling: 'Handling', department: 'Department: {{name}}', due: 'Due by {{time}}', myRating: 'My rating: {{rating}}', progress: 'Progress', answers: 'Answers', answerLine: '{{question}}: {{answer}}', zone: 'Section: {{title}}',
     ratings: { satisfied: 'Satisfied', basically_satisfied: 'Mostly satisfied', unsatisfied: 'Not satisfied' },
@@ -103,6 +108,7 @@ export const en: DeepPartialStrings<Dict> = {
   },
   profile: {
     title: 'Personal data', what: 'What we hold about you', reports: '{{count}} reports', phones: '{{count}} phone numbers given', photos: '{{count}} photos', subscriptions: '{{count}} message subscriptions',
+    reports_one: '{{count}} report', phones_one: '{{count}} phone number given', photos_one: '{{count}} photo', subscriptions_one: '{{count}} message subscription',
     download: 'Download my personal data (JSON)', downloaded: 'File ready', delete: 'Delete my personal data',
     deleteExplain: 'This deletes your phone numbers, photos, subscriptions and account, and cuts the link between you and your reports. The reports stay, anonymised, as public records; open ones are still handled to the end. This cannot be undone.',
     confirm1: 'Delete your personal data?', confirm2: 'Please confirm again: this cannot be undone.', confirmWord: 'Delete', deleted: 'Your personal data has been deleted', elder: 'Large-text mode', language: 'Language',

@@ -14,7 +14,11 @@
  *      switch answers to Space. Native controls (button, a[href], input, textarea, select, summary) are left to
  *      the browser, so nothing fires twice and Space still types a space in text fields; a handler that already
  *      took the key (preventDefault) wins;
- *  (c) an open Picker's columns (Taro scrolls them only by drag) take the focus and move one item per arrow key.
+ *  (c) an open Picker takes the focus on its first column (a spinbutton: ↑/↓ move one item, PageUp/PageDown
+ *      five, Home/End to the ends; Enter is 确定, Escape is 取消; Tab goes round the columns and 取消/确定 while
+ *      it is open); closed by keyboard, the focus goes back to what opened it. Taro scrolls the columns only by
+ *      drag or tap: the keys move them through the same functions the drag ends in;
+ *  (d) a NutUI Table header cell that sorts (it carries NutUI's sort icon) is a button like the others.
  */
 
 const ROLES = ['button', 'switch', 'tab', 'link', 'checkbox', 'radio', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option'];
@@ -22,14 +26,18 @@ const ROLES = ['button', 'switch', 'tab', 'link', 'checkbox', 'radio', 'menuitem
 const SPACE_ROLES = new Set(['button', 'switch', 'checkbox', 'radio', 'tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option']);
 
 /**
- * Taro's H5 Button, and the element Taro's Picker listens on for its click. An open Picker's columns and 取消/确定
- * live in Taro's shadow root, out of this module's reach: a Picker opens by keyboard but its value is still chosen
- * by pointer (docs/LOG.md, branch keyboard).
+ * Taro's H5 Button, the element Taro's Picker listens on for its click, and an open Picker's 取消/确定. (Taro's
+ * Picker has no shadow root: it moves its overlay, columns and buttons, to the end of <body> when it mounts and
+ * keeps it as its `overlay` property; they are reachable from here.)
  */
-const TARO_CONTROLS = 'taro-button-core, taro-picker-core > div:first-child';
+const TARO_CONTROLS = 'taro-button-core, taro-picker-core > div:first-child, .weui-picker__action';
+/** One column of an open Picker. */
+const PICKER_COLUMN = 'taro-picker-group';
+/** NutUI Table's header cells; only those with NutUI's sort icon sort (see sortable()). */
+const TABLE_HEADER = '.nut-table-main-head-tr-th';
 const ROLE_SELECTOR = ROLES.map((r) => `[role="${r}"]`).join(', ');
 const CONTROL_SELECTOR = `${ROLE_SELECTOR}, ${TARO_CONTROLS}`;
-const PREPARE_SELECTOR = CONTROL_SELECTOR;
+const PREPARE_SELECTOR = `${CONTROL_SELECTOR}, ${PICKER_COLUMN}, ${TABLE_HEADER}`;
 /** The browser already makes these focusable and answers their keys itself. */
 const NATIVE = 'button, a[href], input, textarea, select, summary, [contenteditable=""], [contenteditable="true"]';
 
@@ -39,8 +47,19 @@ function roleOf(el: Element): string {
   return 'button'; // Taro controls without a role of their own act as buttons
 }
 
+/** A header cell NutUI sorts by on click: it holds the sort icon (`sorter` set on the column), others do not. */
+function sortable(el: Element): boolean {
+  return Boolean(el.querySelector('.nut-icon, svg, img'));
+}
+
 function prepare(el: Element): void {
   if (el.matches(NATIVE)) return;
+  if (el.matches(PICKER_COLUMN)) return preparePickerColumn(el as PickerColumn);
+  if (el.matches(TABLE_HEADER)) {
+    // A plain header stays a header; a sorting one becomes a button (Enter/Space click it, as NutUI's click sorts).
+    if (!sortable(el) || el.hasAttribute('role')) return;
+    el.setAttribute('role', 'button');
+  }
   const taro = el.matches(TARO_CONTROLS);
   // A Picker whose trigger already holds a control with a role (a View marked role='button'): that one takes the
   // focus and its click bubbles to the trigger, so the trigger would only be a second, silent tab stop.
@@ -75,6 +94,7 @@ function prepareTree(root: ParentNode): void {
 
 function onKeyDown(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
+  if (pickerKey(e)) return;
   const space = e.key === ' ' || e.key === 'Spacebar';
   if (e.key !== 'Enter' && !space) return;
   const el = e.target;
@@ -84,6 +104,168 @@ function onKeyDown(e: KeyboardEvent): void {
   e.preventDefault(); // Space would scroll the page; Enter would do nothing else
   if (e.repeat || el.getAttribute('aria-disabled') === 'true') return;
   el.click();
+  const picker = pickerOf(el);
+  if (!picker) return;
+  // 取消/确定 closed the picker: back to its trigger. The trigger (or a control in it) opened it: to its first column.
+  if (el.closest('.weui-picker__overlay')) focusTrigger(picker);
+  else void focusWhenOpen(picker);
+}
+
+// ——— Taro's Picker (H5: taro-picker-core; one taro-picker-group per column) ———
+
+/** Row height and the offset of the first row in Taro's picker columns (picker-group.js: LINE_HEIGHT, TOP). */
+const LINE_HEIGHT = 34;
+const TOP = 102;
+/** The properties Taro's column and Picker components expose on their elements (Stencil: the element is the instance). */
+type PickerColumn = HTMLElement & {
+  range?: unknown[];
+  rangeKey?: string;
+  mode?: string;
+  height?: number;
+  columnId?: string;
+  updateHeight?: (height: number, columnId: string, needRevise?: boolean) => void;
+  updateDay?: (value: number, column: number) => void;
+};
+type PickerElement = HTMLElement & { height?: number[]; overlay?: HTMLElement };
+
+const overlayOf = (picker: Element) => (picker as PickerElement).overlay ?? picker.querySelector<HTMLElement>('.weui-picker__overlay');
+/** The Picker an element of an overlay belongs to (the overlay lives under <body>, away from its Picker). */
+function pickerOf(el: Element): PickerElement | null {
+  const overlay = el.closest('.weui-picker__overlay');
+  if (!overlay) return el.closest<PickerElement>('taro-picker-core');
+  return Array.from(document.querySelectorAll<PickerElement>('taro-picker-core')).find((p) => overlayOf(p) === overlay) ?? null;
+}
+const isOpen = (picker: Element) => {
+  const overlay = overlayOf(picker);
+  return Boolean(overlay && getComputedStyle(overlay).display !== 'none');
+};
+const columnsOf = (picker: Element) => Array.from(overlayOf(picker)?.querySelectorAll<PickerColumn>(PICKER_COLUMN) ?? []);
+
+/** Time columns carry four padding rows at each end (Taro draws the wheel as endless): never land on those. */
+function bounds(col: PickerColumn): [number, number] {
+  const n = col.range?.length ?? 0;
+  return col.mode === 'time' ? [4, n - 5] : [0, n - 1];
+}
+
+/** The row a column shows now: from the Picker's own state, which updateHeight changes at once (the column's prop follows a frame later). */
+function rowOf(col: PickerColumn): number {
+  const picker = pickerOf(col);
+  const height = picker?.height?.[Number(col.columnId ?? 0)] ?? col.height ?? TOP;
+  return Math.round((TOP - height) / LINE_HEIGHT);
+}
+
+function rowText(col: PickerColumn, row: number): string {
+  const item = col.range?.[row];
+  const text = col.rangeKey && item && typeof item === 'object' ? (item as Record<string, unknown>)[col.rangeKey] : item;
+  return String(text ?? '').trim();
+}
+
+/**
+ * Sets an attribute only when it changes. Setting one to the value it has still makes a mutation record, and the
+ * observer below answers `role` records by preparing the element again: writing the same role each time would
+ * never end.
+ */
+function setAttr(el: Element, name: string, value: string): void {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/** What a screen reader says for a column: a spinbutton, its value the row's text. */
+function describeColumn(col: PickerColumn, row = rowOf(col)): void {
+  const [min, max] = bounds(col);
+  const columns = col.parentElement ? col.parentElement.querySelectorAll(PICKER_COLUMN).length : 1;
+  const en = document.documentElement.lang.startsWith('en');
+  setAttr(col, 'role', 'spinbutton');
+  setAttr(col, 'aria-valuemin', String(min));
+  setAttr(col, 'aria-valuemax', String(max));
+  setAttr(col, 'aria-valuenow', String(row));
+  setAttr(col, 'aria-valuetext', rowText(col, row));
+  if (!col.hasAttribute('aria-label') || col.hasAttribute('data-kb-label')) {
+    const n = Number(col.columnId ?? 0) + 1;
+    setAttr(col, 'aria-label', en ? (columns > 1 ? `Choose (column ${n} of ${columns})` : 'Choose') : columns > 1 ? `选择（第 ${n} 列，共 ${columns} 列）` : '选择');
+    setAttr(col, 'data-kb-label', '');
+  }
+}
+
+function preparePickerColumn(col: PickerColumn): void {
+  if (!col.hasAttribute('tabindex')) {
+    col.setAttribute('tabindex', '0');
+    col.setAttribute('data-kb-tabindex', '');
+  }
+  if (!col.hasAttribute('data-kb-column')) {
+    col.setAttribute('data-kb-column', '');
+    // A drag or tap may have moved it since: say its row again whenever it takes the focus.
+    col.addEventListener('focus', () => describeColumn(col));
+  }
+  describeColumn(col);
+}
+
+/** Moves a column to `row` the way a finished drag does (picker-group.js handleMoveEnd): date columns first re-range the days. */
+function moveColumn(col: PickerColumn, row: number): void {
+  const [min, max] = bounds(col);
+  const to = Math.min(max, Math.max(min, row));
+  if (to === rowOf(col) || !col.updateHeight) return;
+  const height = TOP - LINE_HEIGHT * to;
+  if (col.mode === 'date' && col.updateDay) col.updateDay(Number(rowText(col, to).replace(/[^0-9]/g, '')), Number(col.columnId ?? 0));
+  col.updateHeight(height, col.columnId ?? '0', col.mode === 'time');
+  // A multi-column Picker tells the page (onColumnChange), as after a drag.
+  (col as unknown as { onColumnChange?: { emit?: (d: unknown) => void } }).onColumnChange?.emit?.({ columnId: col.columnId, height });
+  // A new month may have moved the day column too (fewer days): every column says its row again.
+  const picker = pickerOf(col);
+  (picker ? columnsOf(picker) : [col]).forEach((c) => describeColumn(c));
+}
+
+function focusTrigger(picker: Element): void {
+  const trigger = picker.querySelector<HTMLElement>(':scope > div:first-child');
+  const target = trigger?.querySelector<HTMLElement>('[tabindex]') ?? trigger;
+  target?.focus();
+}
+
+/** After the trigger's click the Picker shows its overlay on its next render: then its first column takes the focus. */
+async function focusWhenOpen(picker: Element): Promise<void> {
+  for (let i = 0; i < 100 && !isOpen(picker); i++) await new Promise((r) => setTimeout(r, 20));
+  const first = columnsOf(picker)[0];
+  if (!first || !isOpen(picker)) return;
+  preparePickerColumn(first);
+  first.focus();
+}
+
+/** Keys inside an open Picker. True when the key was the Picker's. */
+function pickerKey(e: KeyboardEvent): boolean {
+  const el = e.target;
+  if (!(el instanceof HTMLElement)) return false;
+  const overlay = el.closest<HTMLElement>('.weui-picker__overlay');
+  const picker = overlay && pickerOf(overlay);
+  if (!overlay || !picker || !isOpen(picker)) return false;
+  const action = (i: number) => overlay.querySelectorAll<HTMLElement>('.weui-picker__action')[i];
+  if (e.key === 'Escape' || e.key === 'Esc') {
+    e.preventDefault();
+    action(0)?.click(); // 取消
+    focusTrigger(picker);
+    return true;
+  }
+  if (e.key === 'Tab') {
+    // The open Picker covers the page: the focus goes round its columns and buttons, not off behind it.
+    const stops = Array.from(overlay.querySelectorAll<HTMLElement>(`.weui-picker__action, ${PICKER_COLUMN}`)).filter((x) => x.getAttribute('tabindex') !== '-1');
+    const at = stops.indexOf(el);
+    if (stops.length === 0) return false;
+    e.preventDefault();
+    stops[(at + (e.shiftKey ? -1 : 1) + stops.length) % stops.length].focus();
+    return true;
+  }
+  if (!el.matches(PICKER_COLUMN)) return false;
+  const col = el as PickerColumn;
+  const [min, max] = bounds(col);
+  const step: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 5, PageUp: -5 };
+  if (e.key in step) moveColumn(col, rowOf(col) + step[e.key]);
+  else if (e.key === 'Home') moveColumn(col, min);
+  else if (e.key === 'End') moveColumn(col, max);
+  else if (e.key === 'Enter' || e.key === ' ') {
+    if (e.repeat) return true;
+    action(1)?.click(); // 确定
+    focusTrigger(picker);
+  } else return false;
+  e.preventDefault(); // the arrows would scroll the page behind
+  return true;
 }
 
 /**
@@ -114,7 +296,13 @@ export function installKeyboardAccess(): void {
         if (r.type === 'attributes') {
           if (r.target instanceof Element && r.target.matches(PREPARE_SELECTOR)) prepare(r.target);
         } else {
-          r.addedNodes.forEach((n) => n instanceof Element && prepareTree(n));
+          r.addedNodes.forEach((n) => {
+            if (!(n instanceof Element)) return;
+            prepareTree(n);
+            // A sort icon drawn into a header cell after the cell itself: the cell becomes sortable now.
+            const header = n.parentElement?.closest(TABLE_HEADER);
+            if (header) prepare(header);
+          });
         }
       }
     }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['role', 'disabled'] });

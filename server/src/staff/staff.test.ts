@@ -55,6 +55,13 @@ test('a new account gets a one-time password it must change before doing anythin
     t.is(weak.body.error.code, 'PASSWORD_TOO_WEAK');
     t.true(weak.body.error.details.some((d: { code: string }) => d.code === code), next);
   }
+  // A browser in English gets each problem in English (they were "Invalid value (too_common)" and the like).
+  for (const next of ['short-pw', 'hp.operator-2026!', 'password1234']) {
+    const weak = await s.request('POST', '/api/v1/auth/password', { token: login.body.token, json: { current: created.body.initialPassword, next }, headers: { 'Accept-Language': 'en' } });
+    t.is(weak.body.error.message, 'The new password does not meet the requirements');
+    t.true(weak.body.error.details.length > 0, next);
+    for (const d of weak.body.error.details as { message: string }[]) t.notRegex(d.message, /Invalid value|[\u4e00-\u9fff]/, `${next}: ${d.message}`);
+  }
   const wrong = await s.request('POST', '/api/v1/auth/password', { token: login.body.token, json: { current: 'not-the-password', next: 'Violet-tram-crosses-bund' } });
   t.is(wrong.body.error.code, 'CURRENT_PASSWORD_WRONG');
 

@@ -6,6 +6,7 @@ import { AUDIT_ACTIONS, shanghaiDate, type AuditEntryView } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
+import { withSorters } from '../tableSort';
 import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 
@@ -79,7 +80,7 @@ export default function AuditPage() {
       </View>
       {error && <Text className='error-text'>{error}</Text>}
       <TableWrap label='操作记录'>
-        <Table columns={columns as never} data={items} bordered striped noData={<Text className='empty'>没有记录</Text>} />
+        <Table columns={withSorters(columns) as never} data={items} bordered striped noData={<Text className='empty'>没有记录</Text>} />
       </TableWrap>
       <CursorPager page={page} cursors={cursors} next={next} load={load} />
     </ConsoleLayout>

@@ -7,6 +7,7 @@ import { shanghaiClock, type CategoryFigures, type CategoryNodeView, type Catego
 import { ApiError } from '../../services/api';
 import { admin } from '../../services/classification';
 import { useAdminGuard } from '../useAdmin';
+import { withSorters } from '../tableSort';
 import { ConsoleLayout, TableWrap } from '../ConsoleLayout';
 import { CategoryForm, defaultSemiUrgentHours, fromNode, keywordsChanged, splitWords, toPayload, type CategoryFormValue } from './CategoryForm';
 import { QuestionEditor } from './QuestionEditor';
@@ -248,7 +249,7 @@ export default function CategoriesAdmin() {
           )}
 
           <TableWrap label='二级分类'>
-            <Table columns={columns as never} data={rows} bordered striped noData={<Text className='empty'>没有符合条件的分类</Text>} />
+            <Table columns={withSorters(columns) as never} data={rows} bordered striped noData={<Text className='empty'>没有符合条件的分类</Text>} />
           </TableWrap>
         </View>
       </View>

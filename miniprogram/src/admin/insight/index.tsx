@@ -9,6 +9,7 @@ import { ConsoleLayout } from '../ConsoleLayout';
 import { formatTime } from '../../lib/format';
 import { can, useAdminGuard } from '../useAdmin';
 import { Chart } from './Chart';
+import { InfoTip, useTip } from '../../components/InfoTip';
 import { exportCsv } from './csv';
 import '../admin.scss';
 import './insight.scss';
@@ -28,15 +29,20 @@ function districtOptions(scope: string[] | undefined) {
   return [{ code: '', name: all }, ...SHANGHAI_DISTRICTS.map((d) => ({ code: d.code as string, name: scope?.length && !scope.includes(d.code) ? `${d.name}（无权限）` : d.name }))];
 }
 
-/** A figure with the sentence that says what it counts (hover on the web, tap to show in the mini-program). */
+/**
+ * A figure with the sentence that says what it counts: the whole card is the button (tap, click, Enter/Space;
+ * keyboard focus opens it too), the sentence shows under the figure.
+ */
 function Metric({ label, value, sub, tip, testId }: { label: string; value: string; sub?: string; tip: string; testId?: string }) {
-  const [open, setOpen] = useState(false);
+  const { open, id, trigger } = useTip();
   return (
-    <View className='insight-metric' data-testid={testId} onClick={() => setOpen(!open)} {...({ title: tip } as object)}>
+    <View className='insight-metric' data-testid={testId} {...(trigger as object)}>
       <Text className='insight-metric-label'>{label} ⓘ</Text>
       <Text className='insight-metric-value'>{value}</Text>
       {sub && <Text className='muted'>{sub}</Text>}
-      {open && <Text className='insight-tip'>{tip}</Text>}
+      <Text className={`insight-tip${open ? '' : ' insight-tip-closed'}`} id={id} data-testid={testId ? `${testId}-tip` : undefined}>
+        {tip}
+      </Text>
     </View>
   );
 }
@@ -47,9 +53,8 @@ function Panel(props: { title: string; tip: string; testId: string; header: stri
   return (
     <View className='card insight-panel' data-testid={props.testId}>
       <View className='insight-panel-head'>
-        <Text className='card-title' {...({ title: props.tip } as object)}>
-          {props.title} <Text className='muted'>ⓘ</Text>
-        </Text>
+        {/* The explanation is printed under the title (insight-panel-tip): no hover-only copy of it here. */}
+        <Text className='card-title'>{props.title}</Text>
         <View className='insight-panel-actions'>
           {IS_H5 && props.chart && (
             <Text className='insight-link' onClick={() => setAsTable(!asTable)} data-testid={`${props.testId}-toggle`}>
@@ -68,9 +73,9 @@ function Panel(props: { title: string; tip: string; testId: string; header: stri
         <View className='insight-table' data-testid={`${props.testId}-table`}>
           <View className='insight-tr insight-th'>
             {props.header.map((h) => (
-              <Text key={h} className='insight-td' {...(props.headerTips?.[h] ? ({ title: props.headerTips[h] } as object) : {})}>
+              <Text key={h} className='insight-td'>
                 {h}
-                {props.headerTips?.[h] ? ' ⓘ' : ''}
+                {props.headerTips?.[h] && <InfoTip text={props.headerTips[h]} label={`${h}：说明`} testId={`${props.testId}-tip-${h}`} />}
               </Text>
             ))}
           </View>
@@ -167,9 +172,7 @@ function HotspotSettingsCard({ tip }: { tip: string }) {
   };
   return (
     <View className='card insight-settings' data-testid='hotspot-settings'>
-      <Text className='card-title' {...({ title: tip } as object)}>
-        热点规则 <Text className='muted'>ⓘ</Text>
-      </Text>
+      <Text className='card-title'>热点规则</Text>
       <Text className='muted insight-panel-tip'>{tip}</Text>
       {!editable && saved && (
         <Text data-testid='hotspot-settings-readonly'>
@@ -419,17 +422,20 @@ export default function InsightDashboard() {
             <Text className='insight-chip' data-testid='district-picker'>{DISTRICT_OPTIONS.find((d) => d.code === district)?.name} ▾</Text>
           </Picker>
           <Picker mode='selector' range={CATEGORY_OPTIONS.map((c) => c.label)} onChange={(e) => setCategory(CATEGORY_OPTIONS[Number(e.detail.value)].code)}>
-            <Text className='insight-chip' data-testid='category-picker' {...({ title: T.category } as object)}>
+            <Text className='insight-chip' data-testid='category-picker'>
               {CATEGORY_OPTIONS.find((c) => c.code === category)?.name ?? category} ▾
             </Text>
           </Picker>
+          {/* Beside the picker, not inside it: a tap on the ⓘ must not open the picker. */}
+          <InfoTip text={T.category} label='分类筛选：说明' testId='category-picker-tip' />
           {zones.length > 0 && (
             <Picker mode='selector' range={zoneOptions.map((z) => z.title)} onChange={(e) => setZone(zoneOptions[Number(e.detail.value)].id)}>
-              <Text className='insight-chip' data-testid='zone-picker' {...({ title: '只看通过某个专区提交的诉求（概览、堵点、趋势）' } as object)}>
+              <Text className='insight-chip' data-testid='zone-picker'>
                 {zoneOptions.find((z) => z.id === zone)?.title} ▾
               </Text>
             </Picker>
           )}
+          {zones.length > 0 && <InfoTip text='只看通过某个专区提交的诉求（概览、堵点、趋势）' label='专区筛选：说明' testId='zone-picker-tip' />}
         </View>
       </View>
       <Text className='muted'>
@@ -443,8 +449,10 @@ export default function InsightDashboard() {
 
       {/* The one alert place on the page (the navigation's badge on 数据看板 carries the count). */}
       {alerts.length > 0 && (
-        <View className='card insight-alerts' data-testid='alert-list' {...({ role: 'alert', title: T.hotspot } as object)}>
-          <Text className='card-title'>热点提醒：{alerts.length} 个新热点未读</Text>
+        <View className='card insight-alerts' data-testid='alert-list' {...({ role: 'alert' } as object)}>
+          <Text className='card-title'>
+            热点提醒：{alerts.length} 个新热点未读 <InfoTip text={T.hotspot} label='热点：说明' testId='alert-tip' />
+          </Text>
           {alerts.map((a) => (
             <View key={a.id} className='insight-alert-item'>
               <Text>

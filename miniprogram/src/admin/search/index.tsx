@@ -7,6 +7,7 @@ import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, shanghaiDate, type 
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
+import { withSorters } from '../tableSort';
 import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 
@@ -136,7 +137,7 @@ export default function SearchPage() {
       {error && <Text className='error-text' data-testid='search-error'>{error}</Text>}
       {scanNote && <Text className='muted-text' data-testid='search-scan-limited'>{scanNote}</Text>}
       <TableWrap label='检索结果'>
-        <Table columns={columns as never} data={rows} bordered striped noData={<Text className='empty'>没有符合条件的诉求</Text>} />
+        <Table columns={withSorters(columns) as never} data={rows} bordered striped noData={<Text className='empty'>没有符合条件的诉求</Text>} />
       </TableWrap>
       <CursorPager page={page} cursors={cursors} next={next} load={load} />
     </ConsoleLayout>

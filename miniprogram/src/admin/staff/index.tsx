@@ -7,6 +7,7 @@ import { SHANGHAI_DISTRICTS, STAFF_ROLE_LABELS, STAFF_ROLES, type StaffAccountVi
 import { ApiError } from '../../services/api';
 import { consoleApi } from '../../services/console';
 import { formatTime } from '../../lib/format';
+import { withSorters } from '../tableSort';
 import { ConsoleLayout, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 
@@ -108,7 +109,7 @@ export default function StaffPage() {
       )}
       {error && <Text className='error-text' data-testid='staff-error'>{error}</Text>}
       <TableWrap label='账号列表'>
-        <Table columns={columns as never} data={items} bordered striped />
+        <Table columns={withSorters(columns) as never} data={items} bordered striped />
       </TableWrap>
       <Dialog
         visible={Boolean(secret)}

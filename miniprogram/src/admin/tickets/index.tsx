@@ -10,6 +10,7 @@ import { consoleApi } from '../../services/console';
 import { absoluteUrl, choosePhotos, uploadImage } from '../../services/media';
 import { staff } from '../../services/reports';
 import { useAdminGuard } from '../useAdmin';
+import { withSorters } from '../tableSort';
 import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import '../categories/categories.scss';
 
@@ -193,7 +194,7 @@ export default function TicketConsole() {
       {notice && <View className='cat-notice' role='status'><Text>{notice}</Text></View>}
       {error && <Text className='error-text' data-testid='tickets-error'>{error}</Text>}
       <TableWrap label='待办工单'>
-        <Table columns={columns as never} data={items} bordered striped noData={<Text className='empty'>没有待处理的工单</Text>} />
+        <Table columns={withSorters(columns) as never} data={items} bordered striped noData={<Text className='empty'>没有待处理的工单</Text>} />
       </TableWrap>
       <CursorPager page={page} cursors={cursors} next={next} load={load} />
     </ConsoleLayout>

@@ -11,6 +11,7 @@ import { useAdminGuard } from '../useAdmin';
 import { consoleApi } from '../../services/console';
 import { ReportPhotos } from '../ReportPhotos';
 import { CategoryChooser } from '../CategoryChooser';
+import { withSorters } from '../tableSort';
 import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
 import '../categories/categories.scss';
 
@@ -127,7 +128,7 @@ export default function TriageQueue() {
       {notice && <View className='cat-notice' role='status'><Text>{notice}</Text></View>}
       {error && <Text className='error-text'>{error}</Text>}
       <TableWrap label='待分拣诉求'>
-        <Table columns={columns as never} data={pageRows} bordered striped noData={<Text className='empty'>{loading ? '加载中…' : '没有待分拣的诉求'}</Text>} />
+        <Table columns={withSorters(columns) as never} data={pageRows} bordered striped noData={<Text className='empty'>{loading ? '加载中…' : '没有待分拣的诉求'}</Text>} />
       </TableWrap>
       {choosing && (
         <CategoryChooser

@@ -6,6 +6,7 @@ import type { CategoryNodeView, CreateZoneInput, Question, ZoneAdminView } from 
 import { ApiError } from '../../services/api';
 import { consoleApi } from '../../services/console';
 import { formatTime } from '../../lib/format';
+import { withSorters } from '../tableSort';
 import { ConsoleLayout, TableWrap } from '../ConsoleLayout';
 import { QuestionEditor } from '../categories/QuestionEditor';
 import { useAdminGuard } from '../useAdmin';
@@ -211,7 +212,7 @@ export default function ZonesPage() {
       )}
       {!editing && error && <Text className='error-text'>{error}</Text>}
       <TableWrap label='专区列表'>
-        <Table columns={columns as never} data={items} bordered striped noData={<Text className='empty'>还没有专区</Text>} />
+        <Table columns={withSorters(columns) as never} data={items} bordered striped noData={<Text className='empty'>还没有专区</Text>} />
       </TableWrap>
     </ConsoleLayout>
   );

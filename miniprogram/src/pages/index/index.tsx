@@ -11,6 +11,7 @@ import { usePageTitle } from '../../lib/pageTitle';
 import { useElderMode } from '../../lib/elder';
 import { PrivacyNotice } from '../../components/PrivacyNotice';
 import { Settings } from '../../components/Settings';
+import '../../components/HomeEntry.scss';
 import './index.scss';
 
 // Taro's View does not type tabIndex; H5 passes it to the element, so these entries take keyboard focus (axe: scrollable-region-focusable).

@@ -7,6 +7,7 @@ import { formatTime } from '../../lib/format';
 import { usePagedList } from '../../lib/usePagedList';
 import { absoluteUrl } from '../../services/media';
 import { listFollowing, listMyReports } from '../../services/reports';
+import '../../components/HomeEntry.scss';
 import './index.scss';
 import { categoryName, districtName, useT } from '../../i18n';
 import { usePageTitle } from '../../lib/pageTitle';
