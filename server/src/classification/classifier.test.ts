@@ -56,7 +56,7 @@ test('urgency: danger now is urgent, with the reason', (t) => {
     ['外墙瓷砖脱落砸到了人行道上', '外墙或高空坠物'],
     ['自来水总管爆管了，马路都淹了', '爆管'],
     ['大树被风吹倒了，挡住整条路', '倒树挡路'],
-    ['救护车被堵在小区里进不来，病人很危急', '危重病人就医受阻'],
+    ['救护车被堵在小区里进不来，病人很危急', '有人昏迷、急病或中毒'],
   ] as const) {
     const u = detectUrgency(text);
     t.true(u.urgent, text);

@@ -210,7 +210,7 @@ test('the urgency model decides with its thresholds; reasons come from an agreei
 test('the call banner number follows the reasons: fire/gas 119, illness 120, otherwise 110', (t) => {
   t.is(emergencyNumberFor(['燃气泄漏']).number, '119');
   t.is(emergencyNumberFor(['火情']).number, '119');
-  t.is(emergencyNumberFor(['危重病人就医受阻']).number, '120');
+  t.is(emergencyNumberFor(['有人昏迷、急病或中毒']).number, '120');
   t.is(emergencyNumberFor(['电梯困人']).number, '110');
   t.is(emergencyNumberFor(['人身安全']).number, '110');
 });
