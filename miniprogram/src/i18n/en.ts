@@ -18,6 +18,7 @@ export const en: DeepPartialStrings<Dict> = {
     needLogin: 'Please sign in first', uploadFailed: 'Upload failed, please retry', uploadNetwork: 'Unstable network: the photo was not uploaded',
     uploadInterrupted: 'Upload interrupted, please retry', submitInterrupted: 'The last send did not finish: please send again (it will not be filed twice)', noSuggestion: 'No category suggestion right now',
     listSep: ', ', kindSnap: 'Snap a problem', kindComplaint: 'Report a problem', yes: 'Yes', no: 'No',
+    pickerColumn: 'Choose (column {{n}} of {{columns}})', pickerChoose: 'Choose',
   },
   home: {
     title: 'Suishenpai · 12345 Citizen Hotline', sub: 'See a problem nearby? Report it in a minute and follow it to the end',

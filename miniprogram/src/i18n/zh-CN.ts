@@ -11,6 +11,7 @@ export const zhCN = {
     needLogin: '请先登录', uploadFailed: '上传失败，请重试', uploadNetwork: '网络不稳定，图片未能上传',
     uploadInterrupted: '上传中断，请重试', submitInterrupted: '上次提交未完成，请再次提交（不会重复）', noSuggestion: '暂时无法推荐分类',
     listSep: '、', kindSnap: '随申拍', kindComplaint: '我要反映', yes: '是', no: '否',
+    pickerColumn: '选择（第 {{n}} 列，共 {{columns}} 列）', pickerChoose: '选择',
   },
   home: {
     title: '随申拍 · 12345 市民诉求', sub: '发现身边问题，随手反映，全程可查',

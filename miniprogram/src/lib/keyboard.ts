@@ -20,6 +20,7 @@
  *      drag or tap: the keys move them through the same functions the drag ends in;
  *  (d) a NutUI Table header cell that sorts (it carries NutUI's sort icon) is a button like the others.
  */
+import { t } from '../i18n';
 
 const ROLES = ['button', 'switch', 'tab', 'link', 'checkbox', 'radio', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option'];
 /** Roles a native control answers to Space as well as Enter (a link answers to Enter only). */
@@ -173,7 +174,6 @@ function setAttr(el: Element, name: string, value: string): void {
 function describeColumn(col: PickerColumn, row = rowOf(col)): void {
   const [min, max] = bounds(col);
   const columns = col.parentElement ? col.parentElement.querySelectorAll(PICKER_COLUMN).length : 1;
-  const en = document.documentElement.lang.startsWith('en');
   setAttr(col, 'role', 'spinbutton');
   setAttr(col, 'aria-valuemin', String(min));
   setAttr(col, 'aria-valuemax', String(max));
@@ -181,7 +181,7 @@ function describeColumn(col: PickerColumn, row = rowOf(col)): void {
   setAttr(col, 'aria-valuetext', rowText(col, row));
   if (!col.hasAttribute('aria-label') || col.hasAttribute('data-kb-label')) {
     const n = Number(col.columnId ?? 0) + 1;
-    setAttr(col, 'aria-label', en ? (columns > 1 ? `Choose (column ${n} of ${columns})` : 'Choose') : columns > 1 ? `选择（第 ${n} 列，共 ${columns} 列）` : '选择');
+    setAttr(col, 'aria-label', columns > 1 ? t('common.pickerColumn', { n, columns }) : t('common.pickerChoose'));
     setAttr(col, 'data-kb-label', '');
   }
 }
