@@ -32,7 +32,7 @@ async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
-let seeded: { huangpu: { id: string; ticketNo: string }; xuhui: { id: string; ticketNo: string } } | null = null;
+let seeded: { huangpu: { id: string; ticketNo: string }; xuhui: { id: string; ticketNo: string }; water: { id: string; ticketNo: string; urgency: string } } | null = null;
 
 for (const width of WIDTHS) {
   test.serial(`${width.name} ${width.viewport.width}×${width.viewport.height}: admin creates a 黄浦区 operator; the operator changes the password, sees only 黄浦区, exports; the admin sees it in 操作日志`, async (t) => {
@@ -43,9 +43,11 @@ for (const width of WIDTHS) {
       seeded = {
         huangpu: await submit({}),
         xuhui: await submit({ description: '徐家汇天桥下的人行道砖块翘起来了，容易绊倒', location: { lat: 31.188, lng: 121.4365, coordSystem: 'gcj02', accuracy: 10, address: '徐汇区华山路' } }),
+        // 次紧急 (a whole building without water): staff must tell it from 普通 in the list and the detail
+        water: await submit({ description: '我们这栋楼从早上开始整栋停水，到现在还没来水，楼里住的大多是老人' }),
       };
     }
-    const { huangpu, xuhui } = seeded!;
+    const { huangpu, xuhui, water } = seeded!;
     const errors: string[] = [];
 
     // The admin creates the operator.
@@ -93,6 +95,10 @@ for (const width of WIDTHS) {
     t.true(districts.length > 0);
     t.true(districts.every((d) => d === '黄浦区'), districts.join(','));
     await snap(op, `32-${width.name}-operator-search`);
+    t.is(water.urgency, 'semi_urgent', 'the seed text is 次紧急');
+    await op.locator(`[data-testid="search-row"][data-ticket="${water.ticketNo}"]:visible`).waitFor({ timeout: 10_000 });
+    t.is(await op.locator(`[data-testid="badge-semi-urgent"][data-ticket="${water.ticketNo}"]:visible`).count(), 1, '次紧急 is marked in the list');
+    t.is(await op.locator(`[data-testid="badge-semi-urgent"][data-ticket="${huangpu.ticketNo}"]`).count(), 0);
 
     // An export downloads: an XLSX with the operator's rows only.
     const [download] = await Promise.all([op.waitForEvent('download', { timeout: 20_000 }), op.locator('[data-testid="export-xlsx"]:visible').click()]);
@@ -109,6 +115,9 @@ for (const width of WIDTHS) {
     await op.locator('[data-testid="report-detail"]:visible').waitFor({ timeout: 10_000 });
     t.is(await op.locator('[data-testid="detail-district"]:visible').innerText(), '黄浦区');
     await snap(op, `33-${width.name}-report-detail`);
+    await op.goto(`${server.baseUrl}/#/admin/report/index?id=${water.id}`);
+    await op.reload();
+    await op.locator('[data-testid="report-detail"]:visible').getByText('（次紧急）').waitFor({ timeout: 10_000 });
     await op.goto(`${server.baseUrl}/#/admin/report/index?id=${xuhui.id}`);
     await op.reload();
     const notFound = op.locator('[data-testid="report-not-found"]:visible');

@@ -80,7 +80,7 @@ export default function ReportDetailPage() {
           <View>
             <View className='panel' data-testid='report-detail'>
               <Text className='panel-title'>基本信息</Text>
-              <View className='kv'><Text className='kv-k'>状态</Text><Text>{r.statusLabel}{r.urgent ? '（紧急）' : ''}{r.overdue ? '（超期）' : ''}</Text></View>
+              <View className='kv'><Text className='kv-k'>状态</Text><Text>{r.statusLabel}{r.urgent ? '（紧急）' : r.urgency === 'semi_urgent' ? '（次紧急）' : ''}{r.overdue ? '（超期）' : ''}</Text></View>
               <View className='kv'>
                 <Text className='kv-k'>分类</Text>
                 <Text data-testid='detail-category'>{r.category ? `${r.category.parentName} / ${r.category.name}` : '待分拣'}</Text>
