@@ -91,10 +91,10 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   await page.locator('[data-testid="nav-dashboard"]:visible').click();
   await waitForRoute(page, 'admin/insight');
 
-  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
   t.regex(await page.locator('[data-testid="metric-total"]:visible').innerText(), /206/);
   // The map is drawn: ECharts puts a canvas in the container.
-  await page.locator('[data-testid="map-chart"]:visible canvas').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="map-chart"]:visible canvas').waitFor({ timeout: 60_000 });
   const rows = page.locator('[data-testid="panel-blockers-table"]:visible .insight-tr');
   await rows.nth(1).waitFor();
   t.true((await rows.count()) > 5, '堵点 table has rows');
@@ -144,9 +144,9 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   await spot.screenshot({ path: `${ARTIFACTS}/48-insight-hotspot-reports-1440.png` });
   await spot.locator('[data-testid="listed-report"]').first().click();
   await waitForRoute(page, 'admin/report');
-  await page.locator('[data-testid="report-detail"]:visible').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="report-detail"]:visible').waitFor({ timeout: 60_000 });
   // The report's console page, titled with its ticket number.
-  await page.getByText(`诉求 ${tickets[0]}`).first().waitFor({ timeout: 15_000 });
+  await page.getByText(`诉求 ${tickets[0]}`).first().waitFor({ timeout: 60_000 });
   t.regex(await page.locator('[data-testid="report-detail"]:visible').innerText(), /违章停车/);
   await page.goBack();
   await waitForRoute(page, 'admin/insight');
@@ -161,7 +161,7 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   t.regex(yearDown, /垃圾分类\s*▼ 8（去年同期 8，同比 -100%）/);
   await page.locator('[data-testid="panel-trends-year"]:visible').screenshot({ path: `${ARTIFACTS}/49-insight-trends-year-1440.png` });
   // The first-level distribution: chart, and a table that adds up to the total.
-  await page.locator('[data-testid="first-level-chart"]:visible canvas').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="first-level-chart"]:visible canvas').waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="panel-first-level-toggle"]:visible').click();
   const firstLevel = await page.locator('[data-testid="panel-first-level-table"]:visible .insight-tr:not(.insight-th)').allInnerTexts();
   t.is(firstLevel.reduce((n, r) => n + Number(r.split(/\s+/).at(-1)), 0), 206);
@@ -178,14 +178,14 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   // Opened on a category (a shared link, `?category=`; the picker sets the same filter).
   await page.goto(server.baseUrl + '/#/admin/insight/index?category=illegal_parking');
   await page.reload();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="metric-total"]')?.textContent?.includes(String(n)), parking, { timeout: 15_000 });
+  await page.waitForFunction((n) => document.querySelector('[data-testid="metric-total"]')?.textContent?.includes(String(n)), parking, { timeout: 60_000 });
   t.regex(await page.locator('[data-testid="category-picker"]:visible').innerText(), /违章停车/);
   t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /城市管理\s+徐汇区\s+6/);
   t.regex(await page.locator('[data-testid="panel-hotspots"]:visible').innerText(), /已按「城市管理」显示/);
   await snap(page, '50-insight-category-filter-1440');
   await page.goto(server.baseUrl + '/#/admin/insight/index');
   await page.reload();
-  await page.waitForFunction(() => /206/.test(document.querySelector('[data-testid="metric-total"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => /206/.test(document.querySelector('[data-testid="metric-total"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
 
   // The hotspot rule: an admin changes it in the form; a bad value is refused at its field, in Chinese.
   const settings = page.locator('[data-testid="hotspot-settings"]:visible');
@@ -204,8 +204,8 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   t.deepEqual((await server.request('GET', '/api/v1/admin/insight/settings', { token: admin.token })).body, { minReports: 6, radiusM: 400, windowHours: 24 });
   // Shown after a reload: the saved values.
   await page.reload();
-  await page.locator(inside('hotspot-minReports', 'input')).waitFor({ timeout: 15_000 });
-  await page.waitForFunction(() => (document.querySelector('[data-testid="hotspot-radiusM"] input') as HTMLInputElement | null)?.value === '400', undefined, { timeout: 15_000 });
+  await page.locator(inside('hotspot-minReports', 'input')).waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => (document.querySelector('[data-testid="hotspot-radiusM"] input') as HTMLInputElement | null)?.value === '400', undefined, { timeout: 60_000 });
   t.is(await page.locator(inside('hotspot-minReports', 'input')).inputValue(), '6');
   // One audit entry for the save.
   const audit = (await server.request('GET', '/api/v1/admin/audit?action=insight.settings', { token: admin.token })).body.items;
@@ -213,7 +213,7 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
   t.like(audit[0].summary, { after: { minReports: 6, radiusM: 400, windowHours: 24 } });
   await server.request('PUT', '/api/v1/admin/insight/settings', { token: admin.token, json: { minReports: 5, radiusM: 300, windowHours: 24 } });
   await page.reload();
-  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
 
   // CSV export of the 堵点 table downloads a file with its header.
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="panel-blockers-csv"]:visible').click()]);
@@ -238,7 +238,7 @@ test.serial('数据看板 at phone width (390): panels, trend lists, a hotspot\'
   page.on('pageerror', (e) => errors.push(e.message));
   await signInAsStaff(page, server.baseUrl);
   await page.goto(server.baseUrl + '/#/admin/insight/index');
-  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
   await page.waitForTimeout(800);
   await snap(page, '52-insight-phone-390');
   // The console's phone scale: the same 14 px controls as the other console pages at this width.
@@ -269,7 +269,7 @@ test.serial('数据看板\'s explanations show on tap and on keyboard focus, at 
     page.on('pageerror', (e) => errors.push(e.message));
     await signInAsStaff(page, server.baseUrl);
     await page.goto(server.baseUrl + '/#/admin/insight/index');
-    await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
     // A title attribute shows only under a resting mouse pointer: none may carry an explanation on this page.
     t.deepEqual(await page.evaluate(() => [...document.querySelectorAll('[data-testid="insight-page"] [title]')].map((el) => el.getAttribute('title'))), [], `${width}: no title attributes`);
 
@@ -301,7 +301,7 @@ test.serial('数据看板\'s explanations show on tap and on keyboard focus, at 
 
     // Keyboard: Tab reaches the category filter's ⓘ, and its explanation shows while it has the focus.
     await page.reload();
-    await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
     let reached = false;
     for (let i = 0; i < 60 && !reached; i++) {
       await page.keyboard.press('Tab');
@@ -353,10 +353,10 @@ test.serial('a 徐汇区 analyst sees only 徐汇区: figures, map, hotspots and
   await waitForRoute(page, 'admin/insight');
 
   const total = page.locator('[data-testid="metric-total"]:visible');
-  await total.waitFor({ timeout: 15_000 });
+  await total.waitFor({ timeout: 60_000 });
   t.regex(await total.innerText(), new RegExp(`^收到 ⓘ\\s*${expected.total}\\b`));
   t.regex(await page.locator('[data-testid="district-picker"]:visible').innerText(), /全部（所辖区）/);
-  await page.locator('[data-testid="map-chart"]:visible canvas').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="map-chart"]:visible canvas').waitFor({ timeout: 60_000 });
   await page.waitForTimeout(800);
   await page.locator('[data-testid="panel-map"]:visible').screenshot({ path: `${ARTIFACTS}/45-insight-scoped-map.png` });
   await snap(page, '46-insight-scoped-1440');
@@ -386,7 +386,7 @@ test.serial('a 徐汇区 analyst sees only 徐汇区: figures, map, hotspots and
   await page.goto(server.baseUrl + '/#/admin/insight/index?district=310101');
   await page.reload();
   const error = page.locator('[data-testid="insight-error"]:visible');
-  await error.waitFor({ timeout: 15_000 });
+  await error.waitFor({ timeout: 60_000 });
   t.regex(await error.innerText(), /你的账号只能查看徐汇区的数据/);
   t.is(await page.locator('[data-testid="metric-total"]:visible').count(), 0);
   await snap(page, '47-insight-scoped-refused');
