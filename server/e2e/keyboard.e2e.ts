@@ -184,7 +184,8 @@ test.serial('desktop 1440: in 诉求检索 the keyboard chooses a Picker value (
   const month = Number((await column()).value?.replace(/\D/g, ''));
   t.true(month >= 1 && month <= 12, `the month column has the focus (${month})`);
   await page.keyboard.press(month > 1 ? 'ArrowUp' : 'ArrowDown');
-  const shown = await page.evaluate(() => [...document.querySelectorAll('.weui-picker__overlay')].filter((o) => getComputedStyle(o).display !== 'none').flatMap((o) => [...o.querySelectorAll('taro-picker-group')].map((c) => (c.getAttribute('aria-valuetext') ?? '').replace(/\D/g, ''))));
+  // the date picker's overlay only: 状态's, closed just before, can still be display:block while it fades (ci-K)
+  const shown = await page.evaluate(() => [...document.querySelectorAll('.weui-picker__overlay')].filter((o) => getComputedStyle(o).display !== 'none' && o.querySelectorAll('taro-picker-group').length === 3).flatMap((o) => [...o.querySelectorAll('taro-picker-group')].map((c) => (c.getAttribute('aria-valuetext') ?? '').replace(/\D/g, ''))));
   t.is(shown.length, 3, shown.join());
   t.is(Number(shown[1]), month > 1 ? month - 1 : month + 1, 'the month moved by one');
   await page.keyboard.press('Enter');
