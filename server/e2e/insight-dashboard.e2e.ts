@@ -4,11 +4,20 @@ import mongoose from 'mongoose';
 import { SHANGHAI_DISTRICTS } from '@ssp/shared';
 import { insertRawReports } from '../test/reportStore';
 import { createStaff } from '../test/staff';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { seriousViolations } from './axe';
-import { ARTIFACTS, inside, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { ARTIFACTS, inside, openPage, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
 
 const e2e = withAppAndBrowser(test);
+
+/** A new context signed in as the admin, on 数据看板 once its first figure is shown. */
+async function openInsight(browser: Browser, baseUrl: string, options: BrowserContextOptions) {
+  const opened = await openPage(browser, options);
+  await signInAsStaff(opened.page, baseUrl);
+  await opened.page.goto(baseUrl + '/#/admin/insight/index');
+  await opened.page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
+  return opened;
+}
 
 const CATS = [
   { code: 'illegal_parking', name: '违章停车', parentCode: 'city_management', parentName: '城市管理' },
@@ -232,13 +241,7 @@ test.serial('数据看板 at 1440×900: map, 堵点 table, and an alert for a se
 
 test.serial('数据看板 at phone width (390): panels, trend lists, a hotspot\'s reports and the settings form fit', async (t) => {
   const { server, browser } = e2e;
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await signInAsStaff(page, server.baseUrl);
-  await page.goto(server.baseUrl + '/#/admin/insight/index');
-  await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
+  const { context, page, errors } = await openInsight(browser, server.baseUrl, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' });
   await page.waitForTimeout(800);
   await snap(page, '52-insight-phone-390');
   // The console's phone scale: the same 14 px controls as the other console pages at this width.
@@ -263,13 +266,7 @@ test.serial('数据看板\'s explanations show on tap and on keyboard focus, at 
   const { server, browser } = e2e;
   for (const width of [390, 1440]) {
     const phone = width === 390;
-    const context = await browser.newContext({ viewport: { width, height: phone ? 844 : 900 }, deviceScaleFactor: phone ? 2 : 1, hasTouch: phone, isMobile: phone, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signInAsStaff(page, server.baseUrl);
-    await page.goto(server.baseUrl + '/#/admin/insight/index');
-    await page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
+    const { context, page, errors } = await openInsight(browser, server.baseUrl, { viewport: { width, height: phone ? 844 : 900 }, deviceScaleFactor: phone ? 2 : 1, hasTouch: phone, isMobile: phone, locale: 'zh-CN' });
     // A title attribute shows only under a resting mouse pointer: none may carry an explanation on this page.
     t.deepEqual(await page.evaluate(() => [...document.querySelectorAll('[data-testid="insight-page"] [title]')].map((el) => el.getAttribute('title'))), [], `${width}: no title attributes`);
 
