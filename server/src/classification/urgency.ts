@@ -225,9 +225,11 @@ const FIXED_G = new RegExp(FIXED.source, 'g');
  */
 function fixedAround(sentence: string, at: number, fix: RegExp): boolean {
   let lastEnd = -1;
-  for (const m of sentence.matchAll(fix)) {
-    if (m.index! >= at) return true;
-    lastEnd = m.index! + m[0].length;
+  // the global pattern itself from the start, not matchAll (which clones the pattern on every call): the same matches
+  fix.lastIndex = 0;
+  for (let m = fix.exec(sentence); m; m = nextMatch(fix, sentence, m)) {
+    if (m.index >= at) return true;
+    lastEnd = m.index + m[0].length;
   }
   return lastEnd >= 0 && !STILL.test(sentence.slice(lastEnd, at));
 }
