@@ -96,26 +96,34 @@ export const PATTERN_NEEDS = { notUrgent: '急 有空', past: '份 初 底 月 �
 const RULE_BIT = new Map<Rule, number>([...URGENT_RULES, ...SEMI_URGENT_RULES].map((r, k) => [r, 1 << k]));
 const GATE = { notUrgent: 1 << RULE_BIT.size, past: 1 << (RULE_BIT.size + 1), resolved: 1 << (RULE_BIT.size + 2), thanks: 1 << (RULE_BIT.size + 3) };
 if (RULE_BIT.size + 4 > 32) throw new Error('urgency gate: more than 32 patterns');
-/** per char code: a slot in GATE_MASKS (0: needed alone by no pattern); two small tables instead of a 256 kB one */
-const GATE_SLOT = new Uint8Array(65536);
+/**
+ * per char code: its slot in GATE_MASKS (low byte; 0: needed alone by no pattern) | its slot in PAIR_FILTER << 8 (0:
+ * starts no needed pair). One read per character; 128 kB, of which a text touches the lines of its own characters.
+ */
+const GATE_SLOT = new Uint16Array(65536);
 const GATE_MASKS = new Int32Array(256);
-/** per char code: 1 if a needed two-character string starts with it */
-const PAIR_START = new Uint8Array(65536);
+/**
+ * per pair-start slot, 64 bits (two Int32) over the second character's low six bits: set when a needed pair starting
+ * with that character may end with it. The 167 pair-start characters include the commonest ones (在 有 不 上 的 …),
+ * and most pairs they start are needed by no pattern: the filter turns those away before the hash probe.
+ */
+const PAIR_FILTER = new Int32Array(2 * 256);
 /** needed two-character strings, open addressing, per slot [c1 << 16 | c2, bits] (bits 0: empty) */
 const PAIRS = new Int32Array(2 * 1024);
 const PAIR_SLOTS = PAIRS.length / 2 - 1;
 const pairSlot = (key: number) => (Math.imul(key, 0x9e3779b1) >>> 22) & PAIR_SLOTS;
 let gateSlots = 0;
+let pairStarts = 0;
 let pairs = 0;
 function gateNeeds(need: string, bit: number): void {
   for (const piece of need.split(' ')) {
     const c = piece.charCodeAt(0);
     if (piece.length === 1) {
-      if (!GATE_SLOT[c]) {
+      if (!(GATE_SLOT[c] & 0xff)) {
         if (++gateSlots > 255) throw new Error('urgency gate: more than 255 needed characters');
-        GATE_SLOT[c] = gateSlots;
+        GATE_SLOT[c] |= gateSlots;
       }
-      GATE_MASKS[GATE_SLOT[c]] |= bit;
+      GATE_MASKS[GATE_SLOT[c] & 0xff] |= bit;
     } else if (piece.length === 2) {
       const key = (c << 16) | piece.charCodeAt(1);
       let slot = pairSlot(key);
@@ -123,7 +131,12 @@ function gateNeeds(need: string, bit: number): void {
       if (PAIRS[2 * slot + 1] === 0 && ++pairs > PAIR_SLOTS / 2) throw new Error('urgency gate: too many needed pairs');
       PAIRS[2 * slot] = key;
       PAIRS[2 * slot + 1] |= bit;
-      PAIR_START[c] = 1;
+      if (!(GATE_SLOT[c] >> 8)) {
+        if (++pairStarts > 255) throw new Error('urgency gate: more than 255 pair-start characters');
+        GATE_SLOT[c] |= pairStarts << 8;
+      }
+      const c2 = piece.charCodeAt(1);
+      PAIR_FILTER[2 * (GATE_SLOT[c] >> 8) + ((c2 >> 5) & 1)] |= 1 << (c2 & 31);
     } else throw new Error(`urgency gate: a need of one or two characters, not ${JSON.stringify(piece)}`);
   }
 }
@@ -139,16 +152,32 @@ function pairBits(c1: number, c2: number): number {
   }
 }
 
-/** The patterns that may match `text`: the union of the gate bits of its characters and pairs (one pass, two table reads per character). */
-function gateOf(text: string): number {
+/** The patterns that may match `text`: the union of the gate bits of its characters and pairs (one pass, one table read per character). */
+export function gateOf(text: string): number {
   let gate = 0;
   const last = text.length - 1;
   for (let i = 0; i <= last; i++) {
     const c = text.charCodeAt(i);
-    const slot = GATE_SLOT[c];
-    if (slot) gate |= GATE_MASKS[slot];
-    if (PAIR_START[c] && i < last) gate |= pairBits(c, text.charCodeAt(i + 1));
+    const slots = GATE_SLOT[c];
+    if (slots === 0) continue;
+    if (slots & 0xff) gate |= GATE_MASKS[slots & 0xff];
+    const start = slots >> 8;
+    if (start && i < last) {
+      const c2 = text.charCodeAt(i + 1);
+      if (PAIR_FILTER[2 * start + ((c2 >> 5) & 1)] & (1 << (c2 & 31))) gate |= pairBits(c, c2);
+    }
   }
+  return gate;
+}
+
+/**
+ * `gateOf` the plain way (each need looked for with `includes`): what urgencyGate.test.ts compares it with. Bits in
+ * RULE_BIT's order, then notUrgent, past, resolved, thanks.
+ */
+export function gateOfPlain(text: string): number {
+  let gate = 0;
+  for (const [rule, bit] of RULE_BIT) if (rule.need.split(' ').some((w) => text.includes(w))) gate |= bit;
+  for (const key of Object.keys(PATTERN_NEEDS) as (keyof typeof PATTERN_NEEDS)[]) if (PATTERN_NEEDS[key].split(' ').some((w) => text.includes(w))) gate |= GATE[key];
   return gate;
 }
 
@@ -196,15 +225,30 @@ const FIXED_G = new RegExp(FIXED.source, 'g');
  */
 function fixedAround(sentence: string, at: number, fix: RegExp): boolean {
   let lastEnd = -1;
-  for (const m of sentence.matchAll(fix)) {
-    if (m.index! >= at) return true;
-    lastEnd = m.index! + m[0].length;
+  // the global pattern itself from the start, not matchAll (which clones the pattern on every call): the same matches
+  fix.lastIndex = 0;
+  for (let m = fix.exec(sentence); m; m = nextMatch(fix, sentence, m)) {
+    if (m.index >= at) return true;
+    lastEnd = m.index + m[0].length;
   }
   return lastEnd >= 0 && !STILL.test(sentence.slice(lastEnd, at));
 }
 
-/** Global twins of each rule's pattern, compiled once (matchAll needs the g flag). */
-const GLOBAL = new Map<Rule, RegExp>([...URGENT_RULES, ...SEMI_URGENT_RULES].map((r) => [r, new RegExp(r.pattern.source, 'g')]));
+/** Global twins of each rule's pattern, compiled once. */
+const GLOBAL = new Map<Rule, RegExp>(
+  [...URGENT_RULES, ...SEMI_URGENT_RULES].map((r) => {
+    if (r.pattern.flags) throw new Error(`urgency rule ${r.reason}: flags ${r.pattern.flags} (nextMatch steps over an empty match by one code unit)`);
+    return [r, new RegExp(r.pattern.source, 'g')];
+  }),
+);
+/** each rule's gate bit, in the rule lists' order */
+const URGENT_BITS = URGENT_RULES.map((r) => RULE_BIT.get(r)!);
+const SEMI_URGENT_BITS = SEMI_URGENT_RULES.map((r) => RULE_BIT.get(r)!);
+/** the match after `last` of a global pattern, as matchAll's iteration finds it (an empty match steps one code unit on) */
+function nextMatch(global: RegExp, text: string, last: RegExpExecArray): RegExpExecArray | null {
+  if (last[0].length === 0) global.lastIndex++;
+  return global.exec(text);
+}
 
 interface Live {
   reasons: string[];
@@ -228,11 +272,19 @@ function live(text: string, gate: number, rules: Rule[], askedAbout = true): Liv
   let setAside = false;
   let hypothetical = false;
   let thanks: boolean | undefined; // THANKS.test(text), asked once a rule matches
-  for (const rule of rules) {
-    // most texts match no rule: most rules are skipped by the gate (no needed character), the rest cost one test each
-    if (!(gate & RULE_BIT.get(rule)!) || !rule.pattern.test(text)) continue;
+  const bits = rules === URGENT_RULES ? URGENT_BITS : rules === SEMI_URGENT_RULES ? SEMI_URGENT_BITS : rules.map((r) => RULE_BIT.get(r)!);
+  for (let k = 0; k < rules.length; k++) {
+    // most texts match no rule: most rules are skipped by the gate (no needed character), the rest cost one scan each
+    if (!(gate & bits[k])) continue;
+    const rule = rules[k];
+    // the global twin from the start: its first match is the test (no second scan to the same place, as a test and
+    // then matchAll made); then each next match, as matchAll gave them
+    const global = GLOBAL.get(rule)!;
+    global.lastIndex = 0;
+    let match = global.exec(text);
+    if (!match) continue;
     thanks ??= (gate & GATE.thanks) !== 0 && THANKS.test(text);
-    for (const match of text.matchAll(GLOBAL.get(rule)!)) {
+    for (; match; match = nextMatch(global, text, match)) {
       const before = text.slice(Math.max(0, match.index! - 4), match.index);
       const after = text.slice(match.index! + match[0].length, match.index! + match[0].length + 6);
       const end = match.index! + match[0].length;

@@ -1,6 +1,8 @@
 import { RegExpParser, type AST } from '@eslint-community/regexpp';
 import test from 'ava';
-import { analyseUrgency, detectUrgency, gatedPatterns } from './urgency';
+import { DEFAULT_TREE } from '../categories/defaultTree';
+import { baseTrainingExamples, seedTreeAsNodes } from './trainingData';
+import { analyseUrgency, detectUrgency, gatedPatterns, gateOf, gateOfPlain } from './urgency';
 
 /**
  * Whether every string `node` matches holds at least one of the characters or two-character strings of `need`, read
@@ -102,4 +104,36 @@ test('urgency gate: rules are still found, negated and dated in texts the gate l
   t.true(signals.length > 0);
   // a text holding no needed character of any pattern: nothing fires and no signal is set
   t.deepEqual(analyseUrgency('abc 小区绿化修剪').signals, []);
+});
+
+/** mulberry32: the same random strings on every run */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('urgency gate: the one-pass gate (a table read per character, a pair filter, a hash) gives the bits of looking for every need', (t) => {
+  const texts = baseTrainingExamples(seedTreeAsNodes(DEFAULT_TREE)).map((e) => e.text);
+  t.true(texts.length > 9000);
+  // random strings of needed characters and pairs, their halves, characters sharing a pair filter's low six bits, and others
+  const needs = gatedPatterns().flatMap((p) => p.need.split(' '));
+  const pieces = [...needs, ...needs.filter((w) => w.length === 2).flatMap((w) => [w[0], w[1], w[0] + String.fromCharCode(w.charCodeAt(1) ^ 64), w[0] + String.fromCharCode(w.charCodeAt(1) ^ 1)]), '的', '了', '，', '。', 'a', '0', ' ', '\n', '😡', '\ud83d'];
+  const rnd = random(11);
+  for (let i = 0; i < 40000; i++) {
+    let s = '';
+    const n = Math.floor(rnd() * 10);
+    for (let k = 0; k < n; k++) s += pieces[Math.floor(rnd() * pieces.length)];
+    texts.push(s);
+  }
+  let nonzero = 0;
+  for (const text of texts) {
+    const gate = gateOf(text);
+    if (gate !== gateOfPlain(text)) return t.fail(JSON.stringify(text));
+    if (gate) nonzero++;
+  }
+  t.true(nonzero > texts.length / 2, `${nonzero} of ${texts.length} texts with a gate bit`);
 });
