@@ -56,6 +56,9 @@ function fakeReport(i: number, now: number) {
     classification: null,
     triage: { state: 'auto', reason: null, resolvedAt: null, resolvedBy: null },
     urgent: i % 17 === 0,
+    // 紧急程度 (issue 12) on the newer half; the older half is stored as before the levels (only `urgent`), so
+    // the urgency searches below read both forms, as on a system that has run since before issue 12.
+    ...(i < N / 2 ? { urgency: i % 17 === 0 ? 'urgent' : i % 11 === 0 ? 'semi_urgent' : 'normal' } : {}),
     urgentReasons: [],
     location: { lat: 31.2, lng: 121.4, coordSystem: 'gcj02', address: `${district.name}某路${i % 500}号` },
     point: { lat: 31.2, lng: 121.4 },
@@ -161,6 +164,15 @@ async function main() {
     ['text 路灯不亮 in 徐汇区 last week', `q=${encodeURIComponent('路灯不亮')}&district=310104&from=${week}`],
     ['2nd page of 徐汇区 (cursor)', 'district=310104', 2],
     ['2nd page of open (cursor)', `status=${OPEN}`, 2],
+    // 紧急程度 (urgency=, an `$or` over the stored level and, for old reports, `urgent`), after the others so
+    // BENCH_FROM=21 measures only these; `urgent=1` again beside them for comparison within the run.
+    ['urgent (urgent=1, again)', 'urgent=1'],
+    ['紧急 (urgency=urgent)', 'urgency=urgent'],
+    ['次紧急 (urgency=semi_urgent)', 'urgency=semi_urgent'],
+    ['open 紧急+次紧急 (what must be done today)', `status=${OPEN}&urgency=urgent,semi_urgent`],
+    ['普通 (urgency=normal)', 'urgency=normal'],
+    ['次紧急 in 徐汇区, open', `urgency=semi_urgent&district=310104&status=${OPEN}`],
+    ['2nd page of open 紧急+次紧急 (cursor)', `status=${OPEN}&urgency=urgent,semi_urgent`, 2],
   ];
   if (ONLY !== 'categories') console.log(`\n诉求检索 via GET /api/v1/admin/reports?limit=20&…, ${RUNS} runs each (ms; load ${load()}):`);
   // BENCH_FROM=n starts at the n-th search (0-based): a run interrupted by the machine's load can be completed.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SHANGHAI_DISTRICTS } from './districts';
 import { REPORT_STATUSES, type ReportStatus } from './status';
-import type { Urgency } from './urgency';
+import { URGENCY_LEVELS, type Urgency } from './urgency';
 
 /**
  * Staff roles; an account holds any combination. `admin` can do everything;
@@ -151,6 +151,9 @@ export const reportSearchSchema = z.object({
   from: isoDate.optional(),
   to: isoDate.optional(),
   urgent: flag.optional(),
+  // 紧急程度, any of the three levels (urgency=urgent,semi_urgent: what must be done today); `urgent=1` stays for
+  // old links. A report stored before the levels is filtered by its `urgent`, as urgencyOf reads it.
+  urgency: csv(z.enum(URGENCY_LEVELS, { errorMap: () => ({ message: '紧急程度只能是 urgent（紧急）、semi_urgent（次紧急）或 normal（普通）' }) }), 'urgency').optional(),
   overdue: flag.optional(),
   rating: z.enum(['satisfied', 'basically_satisfied', 'unsatisfied'], { errorMap: () => ({ message: 'rating 只能是 satisfied、basically_satisfied 或 unsatisfied' }) }).optional(),
   zone: z.string().trim().max(64).optional(),

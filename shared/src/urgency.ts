@@ -1,5 +1,8 @@
 /** 12345's urgency levels: 紧急 (life or safety at risk now), 次紧急 (to handle within a day), 普通. */
 export type Urgency = 'urgent' | 'semi_urgent' | 'normal';
+/** The levels from most to least urgent (the order staff choose them in 诉求检索). */
+export const URGENCY_LEVELS = ['urgent', 'semi_urgent', 'normal'] as const satisfies readonly Urgency[];
+export const URGENCY_LABELS: Record<Urgency, string> = { urgent: '紧急', semi_urgent: '次紧急', normal: '普通' };
 
 /**
  * The emergency number to offer a resident for a 紧急 text, from the

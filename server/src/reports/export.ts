@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { csvLine, writeLine } from '../http/csv';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { maskPhone, RATING_LABELS, shanghaiDateTime, shanghaiWallClock, type ReportSearch } from '@ssp/shared';
+import { maskPhone, RATING_LABELS, shanghaiDateTime, shanghaiWallClock, URGENCY_LABELS, type ReportSearch } from '@ssp/shared';
 import type { AuthUser } from '../http/context';
 import { presentRow, streamSearch } from './reportSearch';
 import type { ReportRepository } from './reportRepository';
@@ -21,7 +21,6 @@ export function maySeePhones(user: AuthUser): boolean {
 // 「紧急」 stays 是/空 where it was (spreadsheets and imports built on it read columns by position); 「紧急程度」 gives the
 // three levels, 次紧急 included, at the end for the same reason.
 const HEADERS = ['工单号', '提交时间（北京时间）', '类型', '状态', '一级分类', '二级分类', '区', '地址', '内容', '紧急', '超期', '评价', '承办部门', '办理时限（北京时间）', '联系电话', '专区', '紧急程度'];
-const URGENCY_LABELS = { urgent: '紧急', semi_urgent: '次紧急', normal: '普通' } as const;
 
 function cells(doc: Parameters<typeof presentRow>[0], phones: boolean): (string | Date)[] {
   const row = presentRow(doc);

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { STATUS_LABELS, type ReportRowView, type ReportSearch, type ReportStatus } from '@ssp/shared';
+import { STATUS_LABELS, type ReportRowView, type ReportSearch, type ReportStatus, type Urgency } from '@ssp/shared';
 import type { AuthUser } from '../http/context';
 import type { ReportDoc, ReportRepository } from './reportRepository';
 import { urgencyOf } from './reportPresenter';
@@ -34,6 +34,19 @@ export async function ticketVisibleTo(repo: ReportRepository, user: AuthUser, ti
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const TICKET_NO = /^SH\d{8}-\d{6}$/i;
 
+/**
+ * 紧急程度 as the database filter: the stored level, or, for a report stored before the levels existed (no
+ * `urgency`; `null` matches a missing field), its `urgent` flag read as urgencyOf reads it (true → 紧急, false or
+ * missing → 普通). 次紧急 has no old form. Plain equality, `$in` and `$or` only: FerretDB evaluates them as
+ * MongoDB does (a missing field included, checked on the embedded database by adminSearch.test.ts).
+ */
+function urgencyFilter(levels: Urgency[]): Record<string, unknown> {
+  const or: Record<string, unknown>[] = [{ urgency: { $in: levels } }];
+  const legacy = [...(levels.includes('urgent') ? [true] : []), ...(levels.includes('normal') ? [false, null] : [])];
+  if (legacy.length) or.push({ urgency: null, urgent: { $in: legacy } });
+  return { $or: or };
+}
+
 /** The query for a search: filters, the account's district scope, and the cursor. */
 export function searchFilter(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'sort'> & { sort?: 'asc' | 'desc' }): Record<string, unknown> {
   const and: Record<string, unknown>[] = [];
@@ -53,6 +66,7 @@ export function searchFilter(user: AuthUser, q: Omit<ReportSearch, 'limit' | 'so
   if (q.kind) and.push({ kind: q.kind });
   if (q.from || q.to) and.push({ createdAt: { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) } });
   if (q.urgent !== undefined) and.push({ urgent: q.urgent });
+  if (q.urgency?.length) and.push(urgencyFilter(q.urgency));
   // overdueAt is a date or null; "any date" (a range) is filtered inside the embedded database, `$ne` is not.
   if (q.overdue !== undefined) and.push(q.overdue ? { overdueAt: { $gte: new Date(-8.64e15) } } : { overdueAt: null });
   if (q.rating) and.push({ 'rating.value': q.rating });

@@ -22,6 +22,7 @@ const page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item
 const searchQuery = z.object({
   q: z.string().optional(), status: z.string().optional().describe('comma-separated statuses'), category: z.string().optional(), district: z.string().optional().describe('comma-separated 6-digit codes'),
   kind: z.enum(['complaint', 'snap']).optional(), from: z.string().optional(), to: z.string().optional(), urgent: z.enum(['1', '0', 'true', 'false']).optional(),
+  urgency: z.string().optional().describe('comma-separated levels: urgent (紧急), semi_urgent (次紧急), normal (普通); reports stored before the levels count by `urgent`'),
   overdue: z.enum(['1', '0', 'true', 'false']).optional(), rating: z.enum(['satisfied', 'basically_satisfied', 'unsatisfied']).optional(), sort: z.enum(['desc', 'asc']).optional(),
   cursor: z.string().optional(), limit: z.string().optional(),
 });

@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { Table } from '@nutui/nutui-react-taro';
 import '@nutui/nutui-react-taro/dist/es/packages/table/style/css';
 import { useCallback, useEffect, useState } from 'react';
-import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, shanghaiDate, type CategoryNodeView, type ReportRowView } from '@ssp/shared';
+import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, URGENCY_LABELS, URGENCY_LEVELS, shanghaiDate, type CategoryNodeView, type ReportRowView, type Urgency } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
@@ -27,7 +27,9 @@ export default function SearchPage() {
   const [zones, setZones] = useState<{ id: string; title: string }[]>([]);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [flags, setFlags] = useState({ urgent: false, overdue: false, unsatisfied: false });
+  const [flags, setFlags] = useState({ overdue: false, unsatisfied: false });
+  // 紧急程度: none ticked is no filter; 紧急 + 次紧急 answers a dispatcher's "what must be done today".
+  const [levels, setLevels] = useState<Urgency[]>([]);
   const [categories, setCategories] = useState<{ code: string; label: string }[]>([]);
   const [rows, setRows] = useState<ReportRowView[]>([]);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -49,11 +51,12 @@ export default function SearchPage() {
     if (from) p.set('from', new Date(`${from}T00:00:00+08:00`).toISOString());
     if (to) p.set('to', new Date(`${to}T23:59:59+08:00`).toISOString());
     if (zone > 0 && zones[zone - 1]) p.set('zone', zones[zone - 1].id);
-    if (flags.urgent) p.set('urgent', '1');
+    // In the levels' own order, whatever the order they were ticked in (one URL per choice).
+    if (levels.length) p.set('urgency', URGENCY_LEVELS.filter((l) => levels.includes(l)).join(','));
     if (flags.overdue) p.set('overdue', '1');
     if (flags.unsatisfied) p.set('rating', 'unsatisfied');
     return p;
-  }, [q, status, kind, district, category, categories, zone, zones, from, to, flags]);
+  }, [q, status, kind, district, category, categories, zone, zones, from, to, levels, flags]);
 
   const load = useCallback(async (cursor: string | null, pageNo: number, stack: (string | null)[]) => {
     setBusy(true);
@@ -129,7 +132,15 @@ export default function SearchPage() {
         <Picker mode='selector' range={KIND_OPTIONS} value={kind} onChange={(e) => setKind(Number(e.detail.value))}><View className='f-picker'>类型：{KIND_OPTIONS[kind]}</View></Picker>
         <Picker mode='date' value={from} onChange={(e) => setFrom(e.detail.value)}><View className='f-picker'>起：{from || '不限'}</View></Picker>
         <Picker mode='date' value={to} onChange={(e) => setTo(e.detail.value)}><View className='f-picker'>止：{to || '不限'}</View></Picker>
-        {([['urgent', '紧急'], ['overdue', '超期'], ['unsatisfied', '评价不满意']] as const).map(([k, label]) => (
+        {/* 紧急程度 replaces the former 紧急 flag (which sent urgent=1, still accepted by the server): the levels are
+            checkboxes in a named group, so a screen reader says 「紧急程度」 before 紧急 / 次紧急 / 普通. */}
+        <View className='f-group' {...({ role: 'group', 'aria-labelledby': 'search-urgency-label' } as object)} data-testid='search-urgency'>
+          <Text className='f-group-label' id='search-urgency-label'>紧急程度</Text>
+          {URGENCY_LEVELS.map((l) => (
+            <View key={l} className={`f-check ${levels.includes(l) ? 'on' : ''}`} role='checkbox' aria-checked={levels.includes(l)} onClick={() => setLevels(levels.includes(l) ? levels.filter((x) => x !== l) : [...levels, l])} data-testid={`urgency-${l}`}>{URGENCY_LABELS[l]}</View>
+          ))}
+        </View>
+        {([['overdue', '超期'], ['unsatisfied', '评价不满意']] as const).map(([k, label]) => (
           <View key={k} className={`f-check ${flags[k] ? 'on' : ''}`} role='checkbox' aria-checked={flags[k]} onClick={() => setFlags({ ...flags, [k]: !flags[k] })}>{label}</View>
         ))}
         <View className='c-btn' role='button' onClick={() => void load(null, 0, [null])} data-testid='search-go'>{busy ? '查询中…' : '查询'}</View>
