@@ -3,7 +3,6 @@ import type { MediaSigner } from '../media/mediaSigner';
 import type { ReportDoc } from './reportRepository';
 import { allowedActions, urgeAllowedFrom } from './followUp';
 
-/** The report's urgency level; reports stored before the levels existed have only `urgent`. */
 /** The routing facts every view of a ticket shows alike: category, urgency, department, deadline. */
 function routingFacts(doc: ReportDoc) {
   return {
@@ -21,6 +20,7 @@ function routingFacts(doc: ReportDoc) {
 /** What a viewer who is not the reporter may do: nothing. */
 const NO_ACTIONS = { withdraw: false, urge: false, supplement: false, rate: false, reopen: false };
 
+/** The report's urgency level; reports stored before the levels existed have only `urgent`. */
 export function urgencyOf(doc: Pick<ReportDoc, 'urgent' | 'urgency'>): Urgency {
   return (doc.urgency as Urgency | undefined) ?? (doc.urgent ? 'urgent' : 'normal');
 }
