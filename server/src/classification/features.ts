@@ -521,16 +521,15 @@ export interface Vocabulary {
  */
 interface FastIndex {
   table: FeatureTable;
-  /** per column: count in the current text; `touched` lists the columns seen, in first-seen order */
-  counts: Float64Array;
   /**
-   * `touched` and `tf` hold one entry per distinct column of a text, not one per column of the vocabulary: they
-   * start small and grow when a text may need more (`featurize` sizes `touched` for the text's length before
-   * counting). Sized by the vocabulary, the two were 0.5 MB of a loaded model's memory (issue 12's ≤ 20 MB) for
-   * texts that touch a few hundred columns; the arithmetic is unchanged.
+   * the slots (of `table`, whose slots hold the counts) seen in the current text, in first-seen order. `touched` and
+   * `tf` hold one entry per distinct column of a text, not one per column of the vocabulary: they start small and grow
+   * when a text may need more (`featurize` sizes `touched` for the text's length before counting). Sized by the
+   * vocabulary, the two were 0.5 MB of a loaded model's memory (issue 12's ≤ 20 MB) for texts that touch a few
+   * hundred columns; the arithmetic is unchanged.
    */
   touched: Int32Array;
-  /** the touched columns' counts handed to `weigh` (a scratch array: no allocation per text) */
+  /** the touched columns' counts (a scratch array: no allocation per text) */
   tf: Float64Array;
   /** and their idf (the same length as `tf`) */
   idf: Float64Array;
@@ -546,7 +545,7 @@ function fastIndex(vocab: Vocabulary): FastIndex {
   return fast;
 }
 
-const scratchFor = (size: number) => ({ counts: new Float64Array(size), touched: new Int32Array(Math.min(size, 1024)), tf: new Float64Array(Math.min(size, 1024)), idf: new Float64Array(Math.min(size, 1024)) });
+const scratchFor = (size: number) => ({ touched: new Int32Array(Math.min(size, 1024)), tf: new Float64Array(Math.min(size, 1024)), idf: new Float64Array(Math.min(size, 1024)) });
 
 /** The feature table of a vocabulary (its names in column order, for explanations and storage). */
 export function featureTable(vocab: Vocabulary): FeatureTable {
@@ -614,7 +613,9 @@ export function vectorize(tokens: string[] | Map<string, number>, vocab: Vocabul
  */
 export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?: FeatureScratch): SparseVector {
   const fast = fastIndex(vocab);
-  const { table, counts } = fast;
+  const table = fast.table;
+  // counts by the table's slots (featureTable.ts): `touched` lists slots, in first-seen order
+  const counts = table.counts;
   const opts = vocab.options;
   const parts = partsOf(text, opts);
   // Columns in first-seen order: `touched` must hold one per distinct column, and a text has at most one word per
@@ -636,15 +637,15 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?:
     for (let q = 0, from = 0; q < count; from = ends[q++]) {
       const to = ends[q];
       // a lone surrogate: the native cut this replaces saw U+FFFD there (segmenter.ts, `isLoneSurrogate`)
-      let j = isLoneSurrogate(clean, from, to) ? table.word(REPLACEMENT, 0, 1) : table.word(clean, from, to);
-      if (j < 0 && to - from > 1 && (clean.charCodeAt(from) === 32 || clean.charCodeAt(to - 1) === 32)) {
+      let s = isLoneSurrogate(clean, from, to) ? table.wordSlot(REPLACEMENT, 0, 1) : table.wordSlot(clean, from, to);
+      if (s < 0 && to - from > 1 && (clean.charCodeAt(from) === 32 || clean.charCodeAt(to - 1) === 32)) {
         // what training counted: the piece trimmed (never happens on cleaned text: kept for exactness)
         const w = clean.slice(from, to).trim();
-        j = table.word(w, 0, w.length);
+        s = table.wordSlot(w, 0, w.length);
       }
-      if (j < 0) continue;
-      if (counts[j] === 0) touched[n++] = j;
-      counts[j] += weight;
+      if (s < 0) continue;
+      if (counts[2 * s + 1] === 0) touched[n++] = s;
+      counts[2 * s + 1] += weight;
     }
     // n-grams never cross a space (the runs of `clean.split(' ')`)
     let a = -1; // code unit two back, or -1 at a run start
@@ -656,24 +657,24 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?:
         continue;
       }
       if (opts.unigrams) {
-        const j = table.gram(U, c);
-        if (j >= 0) {
-          if (counts[j] === 0) touched[n++] = j;
-          counts[j] += weight;
+        const s = table.gramSlot(U, c);
+        if (s >= 0) {
+          if (counts[2 * s + 1] === 0) touched[n++] = s;
+          counts[2 * s + 1] += weight;
         }
       }
       if (b >= 0) {
-        const j = table.bigram(b, c);
-        if (j >= 0) {
-          if (counts[j] === 0) touched[n++] = j;
-          counts[j] += weight;
+        const s = table.bigramSlot(b, c);
+        if (s >= 0) {
+          if (counts[2 * s + 1] === 0) touched[n++] = s;
+          counts[2 * s + 1] += weight;
         }
       }
       if (opts.trigrams && a >= 0) {
-        const j = table.gram(T, a, b, c);
-        if (j >= 0) {
-          if (counts[j] === 0) touched[n++] = j;
-          counts[j] += weight;
+        const s = table.gramSlot(T, a, b, c);
+        if (s >= 0) {
+          if (counts[2 * s + 1] === 0) touched[n++] = s;
+          counts[2 * s + 1] += weight;
         }
       }
       a = b;
@@ -702,11 +703,13 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?:
   const at = idf ? idf.at : 0;
   // every column's idf read in a loop of loads only, before any Math.log: the reads miss the cache (the rows are
   // 5 MB), and with a call between them they waited one after another (7 % of classify's profile on this line)
+  const slots = table.slots;
   for (let k = 0; k < n; k++) {
-    const j = touched[k];
+    const s = touched[k];
+    const j = slots[4 * s + 1];
     indices[k] = j;
-    tf[k] = counts[j];
-    counts[j] = 0;
+    tf[k] = counts[2 * s + 1];
+    counts[2 * s + 1] = 0;
     idfOf[k] = from[j * R + at];
   }
   // `weigh`, the same arithmetic in the same order
