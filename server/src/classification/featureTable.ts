@@ -12,23 +12,27 @@
  *   hit is confirmed against the name table, so a lookup is exact: a hash collision can never give
  *   another feature's column.
  *
- * Both kinds of slot live in one array of 16-byte slots (named first, then bigrams): (key or hash, column, count), the
- * count a float64 that `featurize` adds a text's occurrences into (and zeroes after). A column is in exactly one slot,
- * so counting by slot is counting by column; the count sits in the cache line the probe just read, where a
- * vocabulary-sized count array was one more random access per occurrence (3 % of classify's profile; branch clspeed7).
+ * Both kinds of slot live in one buffer, and each holds a float64 count that `featurize` adds a text's occurrences
+ * into (and zeroes after). A column is in exactly one slot, so counting by slot is counting by column, and the count
+ * sits in the cache line the probe just read, where a vocabulary-sized count array was one more random access per
+ * occurrence (3 % of classify's profile; branch clspeed7). A slot is named by its count's index in `counts` (a
+ * "handle" h); its column is `slots[2h − 1]`.
+ * - bigram slot, 16 bytes: key, column, count;
+ * - named slot, 32 bytes: hash, column, count, then the name itself when it is at most 7 code units (a word of up to
+ *   five characters after 'w:', nearly every word jieba gives): length | unit 0 << 16, units 1–2, 3–4, 5–6, zeros
+ *   past the end. A word is then confirmed inside the slot; the name table (`start`, then `text`: two more random
+ *   reads, 2.5 % of the profile) only for longer names.
  */
 export class FeatureTable {
   readonly size: number;
   private readonly text: Uint16Array;
   private readonly start: Int32Array;
-  /**
-   * per slot s: `slots[4s]` the key (bigram: b << 16 | c) or the name's hash, `slots[4s + 1]` the column (-1 = empty),
-   * `counts[2s + 1]` (the same bytes as slots[4s + 2 … 4s + 3]) featurize's count; named slots from 0, bigram slots
-   * from `bigramBase`
-   */
+  /** the slots as 32-bit integers (see above) */
   readonly slots: Int32Array;
+  /** the same bytes as float64: the counts */
   readonly counts: Float64Array;
   private readonly namedMask: number;
+  /** bigram slots start at this byte */
   private readonly bigramBase: number;
   private readonly bigramMask: number;
 
@@ -50,29 +54,37 @@ export class FeatureTable {
     }
     this.start[n] = at;
     this.namedMask = capacity(n - bigramCount) - 1;
-    this.bigramBase = this.namedMask + 1;
+    this.bigramBase = 32 * (this.namedMask + 1);
     this.bigramMask = capacity(bigramCount) - 1;
-    const buffer = new ArrayBuffer(16 * (this.bigramBase + this.bigramMask + 1));
+    const buffer = new ArrayBuffer(this.bigramBase + 16 * (this.bigramMask + 1));
     this.slots = new Int32Array(buffer);
     this.counts = new Float64Array(buffer);
     const slots = this.slots;
-    for (let s = 0; s < slots.length; s += 4) slots[s + 1] = -1;
+    for (let s = 0; s <= this.namedMask; s++) slots[8 * s + 1] = -1;
+    for (let s = 0; s <= this.bigramMask; s++) slots[this.bigramBase / 4 + 4 * s + 1] = -1;
     for (let j = 0; j < n; j++) {
       const name = names[j];
       if (isBigram(name)) {
         const key = (name.charCodeAt(2) << 16) | name.charCodeAt(3);
         let s = bigramSlot(key, this.bigramMask);
-        while (slots[4 * (this.bigramBase + s) + 1] !== -1) s = (s + 1) & this.bigramMask;
-        slots[4 * (this.bigramBase + s)] = key;
-        slots[4 * (this.bigramBase + s) + 1] = j;
+        while (slots[this.bigramBase / 4 + 4 * s + 1] !== -1) s = (s + 1) & this.bigramMask;
+        slots[this.bigramBase / 4 + 4 * s] = key;
+        slots[this.bigramBase / 4 + 4 * s + 1] = j;
       } else {
         let h = HASH_SEED;
         for (let i = 0; i < name.length; i++) h = mix(h, name.charCodeAt(i));
         h = finish(h);
         let s = h & this.namedMask;
-        while (slots[4 * s + 1] !== -1) s = (s + 1) & this.namedMask;
-        slots[4 * s] = h;
-        slots[4 * s + 1] = j;
+        while (slots[8 * s + 1] !== -1) s = (s + 1) & this.namedMask;
+        slots[8 * s] = h;
+        slots[8 * s + 1] = j;
+        if (name.length <= INLINE) {
+          const u = (i: number) => (i < name.length ? name.charCodeAt(i) : 0);
+          slots[8 * s + 4] = name.length | (u(0) << 16);
+          slots[8 * s + 5] = u(1) | (u(2) << 16);
+          slots[8 * s + 6] = u(3) | (u(4) << 16);
+          slots[8 * s + 7] = u(5) | (u(6) << 16);
+        }
       }
     }
   }
@@ -100,53 +112,66 @@ export class FeatureTable {
 
   /** the column of bigram (b, c), or -1 */
   bigram(b: number, c: number): number {
-    const s = this.bigramSlot(b, c);
-    return s < 0 ? -1 : this.slots[4 * s + 1];
+    const h = this.bigramSlot(b, c);
+    return h < 0 ? -1 : this.slots[2 * h - 1];
   }
 
-  /** the slot of bigram (b, c), or -1 */
+  /** the handle of bigram (b, c)'s slot, or -1 */
   bigramSlot(b: number, c: number): number {
     const key = (b << 16) | c;
     const t = this.slots;
-    const base = this.bigramBase;
+    const base = this.bigramBase >> 2;
     let s = bigramSlot(key, this.bigramMask);
     for (;;) {
-      const at = 4 * (base + s);
+      const at = base + 4 * s;
       const col = t[at + 1];
       if (col === -1) return -1;
-      if (t[at] === key) return base + s;
+      if (t[at] === key) return (at >> 1) + 1;
       s = (s + 1) & this.bigramMask;
     }
   }
 
   /** the column of the word `s[from, to)` ('w:' + it), or -1 */
   word(s: string, from: number, to: number): number {
-    const slot = this.wordSlot(s, from, to);
-    return slot < 0 ? -1 : this.slots[4 * slot + 1];
+    const h = this.wordSlot(s, from, to);
+    return h < 0 ? -1 : this.slots[2 * h - 1];
   }
 
-  /** the slot of the word `s[from, to)`, or -1 */
+  /** the handle of the word `s[from, to)`'s slot, or -1 */
   wordSlot(s: string, from: number, to: number): number {
     let h = WORD_SEED;
     for (let i = from; i < to; i++) h = mix(h, s.charCodeAt(i));
     h = finish(h);
     const t = this.slots;
+    const length = to - from + 2;
+    // the name as a slot holds it inline ('w', ':', the word, zeros)
+    let e4 = 0;
+    let e5 = 0;
+    let e6 = 0;
+    let e7 = 0;
+    if (length <= INLINE) {
+      e4 = length | (W << 16);
+      e5 = COLON | (from < to ? s.charCodeAt(from) << 16 : 0);
+      e6 = (from + 1 < to ? s.charCodeAt(from + 1) : 0) | (from + 2 < to ? s.charCodeAt(from + 2) << 16 : 0);
+      e7 = (from + 3 < to ? s.charCodeAt(from + 3) : 0) | (from + 4 < to ? s.charCodeAt(from + 4) << 16 : 0);
+    }
     let slot = h & this.namedMask;
     for (;;) {
-      const col = t[4 * slot + 1];
+      const at = 8 * slot;
+      const col = t[at + 1];
       if (col === -1) return -1;
-      if (t[4 * slot] === h && this.isWord(col, s, from, to)) return slot;
+      if (t[at] === h && (length <= INLINE ? t[at + 4] === e4 && t[at + 5] === e5 && t[at + 6] === e6 && t[at + 7] === e7 : this.isWord(col, s, from, to))) return 4 * slot + 1;
       slot = (slot + 1) & this.namedMask;
     }
   }
 
   /** the column of a single character or a trigram (kind 'u' or 't') from its code units, or -1 */
   gram(kind: number, c1: number, c2 = -1, c3 = -1): number {
-    const slot = this.gramSlot(kind, c1, c2, c3);
-    return slot < 0 ? -1 : this.slots[4 * slot + 1];
+    const h = this.gramSlot(kind, c1, c2, c3);
+    return h < 0 ? -1 : this.slots[2 * h - 1];
   }
 
-  /** the slot of a single character or a trigram, or -1 */
+  /** the handle of a single character's or a trigram's slot, or -1 */
   gramSlot(kind: number, c1: number, c2 = -1, c3 = -1): number {
     let h = mix(mix(HASH_SEED, kind), COLON);
     h = mix(h, c1);
@@ -156,12 +181,12 @@ export class FeatureTable {
     const t = this.slots;
     let slot = h & this.namedMask;
     for (;;) {
-      const col = t[4 * slot + 1];
+      const col = t[8 * slot + 1];
       if (col === -1) return -1;
-      if (t[4 * slot] === h) {
+      if (t[8 * slot] === h) {
         const at = this.start[col];
         const x = this.text;
-        if (this.start[col + 1] - at === length && x[at] === kind && x[at + 1] === COLON && x[at + 2] === c1 && (length === 3 || (x[at + 3] === c2 && x[at + 4] === c3))) return slot;
+        if (this.start[col + 1] - at === length && x[at] === kind && x[at + 1] === COLON && x[at + 2] === c1 && (length === 3 || (x[at + 3] === c2 && x[at + 4] === c3))) return 4 * slot + 1;
       }
       slot = (slot + 1) & this.namedMask;
     }
@@ -183,6 +208,8 @@ export class FeatureTable {
 }
 
 const W = 'w'.charCodeAt(0);
+/** names of at most this many code units are held in their slot */
+const INLINE = 7;
 const COLON = ':'.charCodeAt(0);
 const HASH_SEED = 0x811c9dc5 | 0;
 /** FNV-1a step over one UTF-16 code unit */

@@ -644,8 +644,8 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?:
         s = table.wordSlot(w, 0, w.length);
       }
       if (s < 0) continue;
-      if (counts[2 * s + 1] === 0) touched[n++] = s;
-      counts[2 * s + 1] += weight;
+      if (counts[s] === 0) touched[n++] = s;
+      counts[s] += weight;
     }
     // n-grams never cross a space (the runs of `clean.split(' ')`)
     let a = -1; // code unit two back, or -1 at a run start
@@ -659,22 +659,22 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?:
       if (opts.unigrams) {
         const s = table.gramSlot(U, c);
         if (s >= 0) {
-          if (counts[2 * s + 1] === 0) touched[n++] = s;
-          counts[2 * s + 1] += weight;
+          if (counts[s] === 0) touched[n++] = s;
+          counts[s] += weight;
         }
       }
       if (b >= 0) {
         const s = table.bigramSlot(b, c);
         if (s >= 0) {
-          if (counts[2 * s + 1] === 0) touched[n++] = s;
-          counts[2 * s + 1] += weight;
+          if (counts[s] === 0) touched[n++] = s;
+          counts[s] += weight;
         }
       }
       if (opts.trigrams && a >= 0) {
         const s = table.gramSlot(T, a, b, c);
         if (s >= 0) {
-          if (counts[2 * s + 1] === 0) touched[n++] = s;
-          counts[2 * s + 1] += weight;
+          if (counts[s] === 0) touched[n++] = s;
+          counts[s] += weight;
         }
       }
       a = b;
@@ -706,10 +706,10 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?:
   const slots = table.slots;
   for (let k = 0; k < n; k++) {
     const s = touched[k];
-    const j = slots[4 * s + 1];
+    const j = slots[2 * s - 1];
     indices[k] = j;
-    tf[k] = counts[2 * s + 1];
-    counts[2 * s + 1] = 0;
+    tf[k] = counts[s];
+    counts[s] = 0;
     idfOf[k] = from[j * R + at];
   }
   // `weigh`, the same arithmetic in the same order
