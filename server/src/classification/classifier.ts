@@ -584,13 +584,17 @@ export class Classifier {
     }
     // names only for the few that can be shown (five, after dropping one-character ones)
     const keywordsOfWinner = this.leaves[cls].keywords;
-    const terms = new Set<string>();
-    for (const m of matched) if (m.length > 1 && keywordsOfWinner.includes(m)) terms.add(m);
-    for (let k = 0; k < n && terms.size < 5; k++) {
-      const t = this.features.term(topJ[k]);
-      if (t.length > 1) terms.add(t);
+    // distinct, in order of first sight (what a Set gave): a handful of strings, compared in an array
+    const terms: string[] = [];
+    for (let i = 0; i < matched.length; i++) {
+      const m = matched[i];
+      if (m.length > 1 && !terms.includes(m) && keywordsOfWinner.includes(m)) terms.push(m);
     }
-    return [...terms].slice(0, 5);
+    for (let k = 0; k < n && terms.length < 5; k++) {
+      const t = this.features.term(topJ[k]);
+      if (t.length > 1 && !terms.includes(t)) terms.push(t);
+    }
+    return terms.length > 5 ? terms.slice(0, 5) : terms;
   }
   private readonly explainJ = new Int32Array(12);
   private readonly explainW = new Float64Array(12);

@@ -166,8 +166,25 @@ export class PackedRows {
         acc[c] = acc[c] + (v1 * w[r1 + c] + v2 * w[r2 + c] + v3 * w[r3 + c] + v4 * w[r4 + c]) + (v5 * w[r5 + c] + v6 * w[r6 + c] + v7 * w[r7 + c] + v8 * w[r8 + c]);
       }
       const u1 = x1 * f[a1 + 1], u2 = x2 * f[a2 + 1], u3 = x3 * f[a3 + 1], u4 = x4 * f[a4 + 1], u5 = x5 * f[a5 + 1], u6 = x6 * f[a6 + 1], u7 = x7 * f[a7 + 1], u8 = x8 * f[a8 + 1];
-      for (let c = 0; c < K; c++) {
-        bcc[c] = bcc[c] + (u1 * w[r1 + C + c] + u2 * w[r2 + C + c] + u3 * w[r3 + C + c] + u4 * w[r4 + C + c]) + (u5 * w[r5 + C + c] + u6 * w[r6 + C + c] + u7 * w[r7 + C + c] + u8 * w[r8 + C + c]);
+      // first-level weights: bytes up to a multiple of 4, then four per load, then the rest
+      let e = 0;
+      const head = w4 ? Math.min(K, (4 - (C & 3)) & 3) : K;
+      for (; e < head; e++) {
+        bcc[e] = bcc[e] + (u1 * w[r1 + C + e] + u2 * w[r2 + C + e] + u3 * w[r3 + C + e] + u4 * w[r4 + C + e]) + (u5 * w[r5 + C + e] + u6 * w[r6 + C + e] + u7 * w[r7 + C + e] + u8 * w[r8 + C + e]);
+      }
+      if (w4) {
+        const m0 = (C + e) >> 2;
+        const b1 = j1 * S4 + m0, b2 = j2 * S4 + m0, b3 = j3 * S4 + m0, b4 = j4 * S4 + m0, b5 = j5 * S4 + m0, b6 = j6 * S4 + m0, b7 = j7 * S4 + m0, b8 = j8 * S4 + m0;
+        for (let m = 0; e + 4 <= K; m++, e += 4) {
+          const q1 = w4[b1 + m], q2 = w4[b2 + m], q3 = w4[b3 + m], q4 = w4[b4 + m], q5 = w4[b5 + m], q6 = w4[b6 + m], q7 = w4[b7 + m], q8 = w4[b8 + m];
+          bcc[e] = bcc[e] + (u1 * ((q1 << 24) >> 24) + u2 * ((q2 << 24) >> 24) + u3 * ((q3 << 24) >> 24) + u4 * ((q4 << 24) >> 24)) + (u5 * ((q5 << 24) >> 24) + u6 * ((q6 << 24) >> 24) + u7 * ((q7 << 24) >> 24) + u8 * ((q8 << 24) >> 24));
+          bcc[e + 1] = bcc[e + 1] + (u1 * ((q1 << 16) >> 24) + u2 * ((q2 << 16) >> 24) + u3 * ((q3 << 16) >> 24) + u4 * ((q4 << 16) >> 24)) + (u5 * ((q5 << 16) >> 24) + u6 * ((q6 << 16) >> 24) + u7 * ((q7 << 16) >> 24) + u8 * ((q8 << 16) >> 24));
+          bcc[e + 2] = bcc[e + 2] + (u1 * ((q1 << 8) >> 24) + u2 * ((q2 << 8) >> 24) + u3 * ((q3 << 8) >> 24) + u4 * ((q4 << 8) >> 24)) + (u5 * ((q5 << 8) >> 24) + u6 * ((q6 << 8) >> 24) + u7 * ((q7 << 8) >> 24) + u8 * ((q8 << 8) >> 24));
+          bcc[e + 3] = bcc[e + 3] + (u1 * (q1 >> 24) + u2 * (q2 >> 24) + u3 * (q3 >> 24) + u4 * (q4 >> 24)) + (u5 * (q5 >> 24) + u6 * (q6 >> 24) + u7 * (q7 >> 24) + u8 * (q8 >> 24));
+        }
+      }
+      for (; e < K; e++) {
+        bcc[e] = bcc[e] + (u1 * w[r1 + C + e] + u2 * w[r2 + C + e] + u3 * w[r3 + C + e] + u4 * w[r4 + C + e]) + (u5 * w[r5 + C + e] + u6 * w[r6 + C + e] + u7 * w[r7 + C + e] + u8 * w[r8 + C + e]);
       }
     }
     for (; k + 4 <= n; k += 4) {
