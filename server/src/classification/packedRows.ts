@@ -100,7 +100,7 @@ export class PackedRows {
 
   /** where the rows keep the idf, for `featurize` (features.ts IdfRows) */
   get idfRows(): IdfRows {
-    return { floats: this.f, rowFloats: this.rowFloats, at: this.floatAt + 2 };
+    return { floats: this.f, rowFloats: this.rowFloats, at: this.floatAt + 2, bytes: this.q };
   }
 
   /** the leaf model's weight of column j for class c, as scoring uses it (`weightAt`) */
