@@ -131,6 +131,35 @@ export class FeatureTable {
     }
   }
 
+  /**
+   * Reads the first slot every bigram of `s` (runs between spaces) and every piece `s[ends[q − 1], ends[q])` hashes
+   * to, and returns a sum of what it read (for the caller to keep: the reads must not be dropped as unused). The
+   * probes that follow then find their lines in cache: here the reads are independent of one another and their
+   * misses overlap, where in the counting loop each waited for the probe before it to be counted.
+   */
+  touch(s: string, ends: Int32Array, count: number): number {
+    const t = this.slots;
+    let sink = 0;
+    for (let q = 0, from = 0; q < count; from = ends[q++]) {
+      let h = WORD_SEED;
+      for (let i = from; i < ends[q]; i++) h = mix(h, s.charCodeAt(i));
+      sink += t[8 * (finish(h) & this.namedMask)];
+    }
+    const base = this.bigramBase >> 2;
+    const mask = this.bigramMask;
+    let b = -1;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 32) {
+        b = -1;
+        continue;
+      }
+      if (b >= 0) sink += t[base + 4 * bigramSlot((b << 16) | c, mask)];
+      b = c;
+    }
+    return sink;
+  }
+
   /** the column of the word `s[from, to)` ('w:' + it), or -1 */
   word(s: string, from: number, to: number): number {
     const h = this.wordSlot(s, from, to);

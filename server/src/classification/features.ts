@@ -634,6 +634,7 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?:
     if (pieceEnds.length < clean.length) pieceEnds = new Int32Array(2 * clean.length);
     const ends = pieceEnds;
     const count = segmenter.cut(clean, 0, clean.length, ends);
+    rowSink += table.touch(clean, ends, count);
     for (let q = 0, from = 0; q < count; from = ends[q++]) {
       const to = ends[q];
       // a lone surrogate: the native cut this replaces saw U+FFFD there (segmenter.ts, `isLoneSurrogate`)
@@ -717,7 +718,7 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?:
       idfOf[k] = from[j * R + at];
       sink += bytes[j * B] + bytes[j * B + B - 1];
     }
-    rowSink = sink;
+    rowSink += sink;
   } else
     for (let k = 0; k < n; k++) {
       const s = touched[k];
