@@ -55,7 +55,8 @@ export class FeatureTable {
     this.start[n] = at;
     this.namedMask = capacity(n - bigramCount) - 1;
     this.bigramBase = 32 * (this.namedMask + 1);
-    this.bigramMask = capacity(bigramCount) - 1;
+    // bigrams up to a little over half full (32,816 bigrams: 65,536 slots, 1 MB, where "twice the entries" made it 2 MB)
+    this.bigramMask = capacity(bigramCount, 1.8) - 1;
     const buffer = new ArrayBuffer(this.bigramBase + 16 * (this.bigramMask + 1));
     this.slots = new Int32Array(buffer);
     this.counts = new Float64Array(buffer);
@@ -252,9 +253,9 @@ const finish = (h: number) => {
 const WORD_SEED = mix(mix(HASH_SEED, W), COLON);
 const bigramSlot = (key: number, mask: number) => finish(Math.imul(key, 0x9e3779b1)) & mask;
 const isBigram = (name: string) => name.length === 4 && name.charCodeAt(0) === 98 /* b */ && name.charCodeAt(1) === COLON;
-/** a power of two at least twice the entries: probes stay short */
-function capacity(entries: number): number {
+/** a power of two at least `room` times the entries (twice unless told): probes stay short */
+function capacity(entries: number, room = 2): number {
   let cap = 16;
-  while (cap < entries * 2) cap *= 2;
+  while (cap < entries * room) cap *= 2;
   return cap;
 }
