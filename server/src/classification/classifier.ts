@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ClassificationView } from '@ssp/shared';
 import { FeatureTable } from './featureTable';
 import { allDangerSetAside } from './urgency';
-import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, type IdfRows, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
+import { buildCharVocabulary, buildVocabulary, charFeatures, charVocabulary, DEFAULT_FEATURES, featureTable, featurize, mainProblemText, type FeatureScratch, type IdfRows, tableVocabulary, termCounts, vectorize, type CharVocabulary, type FeatureOptions, type SparseVector, type Vocabulary } from './features';
 import { multinomialNB, nbLogisticRegression } from './naiveBayes';
 import { PackedRows } from './packedRows';
 import { quantize, scores, scoresRowScaled, softmaxInPlace, train, weightAt, weightFormatOf, type LinearModel, type RowScaledModel, type TrainOptions, type WeightFormat } from './softmaxRegression';
@@ -178,10 +178,10 @@ export function urgencyInput(
     values.set(chars.values, x.indices.length);
   }
   const at = x.indices.length + c;
-  signals.forEach((s, k) => {
-    indices[at + k] = numFeatures + s;
+  for (let k = 0; k < signals.length; k++) {
+    indices[at + k] = numFeatures + signals[k];
     values[at + k] = scale;
-  });
+  }
   return { indices, values };
 }
 const MIN_URGENCY_EXAMPLES = 30;
@@ -278,6 +278,8 @@ export class Classifier {
       urgencyP: new Float32Array(3),
       urgencyQ: new Float32Array(3),
       urgencyInput: { indices: new Int32Array(0), values: new Float32Array(0) },
+      x: { indices: new Int32Array(256), values: new Float32Array(256) },
+      firstP: new Float64Array(firstCodes.length),
     };
     this.hits = { leafHits: new Uint8Array(leaves.length), parentHit: new Uint8Array(leaves.length), firstHits: new Uint8Array(firstCodes.length) };
     this.firstNames = firstCodes.map((c) => leaves.find((l) => l.parentCode === c)!.parentName);
@@ -300,7 +302,11 @@ export class Classifier {
     });
     this.keywords = new KeywordTrie(this.keywordUse.keys());
     this.keywordIds = new Int32Array(this.keywords.words.length);
+    // the trie's ids are the Map's keys in order (each key once): what a found keyword does, by id, with no Map lookup
+    this.keywordUses = this.keywords.words.map((k) => ({ ...this.keywordUse.get(k)!, untrained: this.untrainedKeywords.has(k) }));
   }
+  /** `keywordUse` by the trie's keyword id, and whether the keyword was added after training */
+  private readonly keywordUses: { leaf: number[]; parentOf: number[]; negative: number[]; first: number[]; untrained: boolean }[];
 
   /** the keys of `keywordUse` as a trie (keywordTrie.ts), and the scratch ids of its `find` */
   private readonly keywords: KeywordTrie;
@@ -324,21 +330,14 @@ export class Classifier {
     urgencyP: Float32Array;
     urgencyQ: Float32Array;
     urgencyInput: { indices: Int32Array; values: Float32Array };
+    /** the text's vector (featurize's result: views of these, valid until the next text) */
+    x: FeatureScratch;
+    firstP: Float64Array;
   };
   private readonly hits: { leafHits: Uint8Array; parentHit: Uint8Array; firstHits: Uint8Array };
   private readonly firstNames: string[];
   /** keyword (lower case) → leaves it boosts, leaves whose parent it names, leaves it penalises, first levels it boosts */
   private readonly keywordUse: Map<string, { leaf: number[]; parentOf: number[]; negative: number[]; first: number[] }>;
-
-  /** Every distinct keyword in the text, in the order of first occurrence (by position, then length): one trie walk per position. */
-  private findKeywords(lowered: string): Set<string> {
-    const found = new Set<string>();
-    const ids = this.keywordIds;
-    const words = this.keywords.words;
-    const n = this.keywords.find(lowered, ids);
-    for (let k = 0; k < n; k++) found.add(words[ids[k]]);
-    return found;
-  }
 
   static train(examples: TrainingExample[], leaves: TaxonomyLeaf[], taxonomyVersion: number, opts: ClassifierTrainOptions = {}): Classifier {
     const folds = opts.calibrationFolds ?? 3;
@@ -448,28 +447,34 @@ export class Classifier {
 
   /** First-level probabilities before the temperature (for calibration), in firstCodes order. */
   private firstLevelRaw(text: string, analysis = analyseUrgency(text)): { x: ReturnType<typeof featurize>; leafP: Float32Array; fromLeaves: Float64Array; firstP: Float64Array; matched: string[] } {
-    const x = featurize(text, this.vocab, this.idfRows);
+    const x = featurize(text, this.vocab, this.idfRows, this.scratch.x);
     // int8 rows: both models' scores in one pass (the first level's are used below, after the keywords)
     const logits = this.scratch.logits;
     if (this.packed) this.packed.bothScores(x, logits, this.scratch.direct);
     else scoresRowScaled(this.model, x, logits);
     // with mainProblem.keywords, a keyword only in a set-aside clause (另外…, …以后再说) boosts nothing
-    const found = this.findKeywords(mainProblemText(text, this.vocab.options).toLowerCase());
+    // every distinct keyword in order of first occurrence (as `findKeywords`), by its trie id: no Set, no Map lookup
+    const ids = this.keywordIds;
+    const found = this.keywords.find(mainProblemText(text, this.vocab.options).toLowerCase(), ids);
+    const words = this.keywords.words;
     const matched: string[] = [];
     // scratch counts, zeroed here (classification is synchronous): no three arrays per text
     const { leafHits, parentHit, firstHits } = this.hits;
     leafHits.fill(0);
     parentHit.fill(0);
     firstHits.fill(0);
-    for (const k of found) {
-      const use = this.keywordUse.get(k)!;
-      for (const c of use.leaf) {
-        leafHits[c]++;
+    const softmaxFirst = this.firstModelKind === 'softmax';
+    for (let i = 0; i < found; i++) {
+      const k = words[ids[i]];
+      const use = this.keywordUses[ids[i]];
+      const leaf = use.leaf;
+      for (let u = 0; u < leaf.length; u++) {
+        leafHits[leaf[u]]++;
         matched.push(k);
       }
-      for (const c of use.parentOf) parentHit[c] = 1;
-      for (const c of use.negative) logits[c] -= NEGATIVE_KEYWORD_PENALTY;
-      if (this.firstModelKind === 'softmax' || this.untrainedKeywords.has(k)) for (const f of use.first) firstHits[f]++;
+      for (let u = 0; u < use.parentOf.length; u++) parentHit[use.parentOf[u]] = 1;
+      for (let u = 0; u < use.negative.length; u++) logits[use.negative[u]] -= NEGATIVE_KEYWORD_PENALTY;
+      if (softmaxFirst || use.untrained) for (let u = 0; u < use.first.length; u++) firstHits[use.first[u]]++;
     }
     if (analysis.rules.level === 'urgent') {
       for (const reason of analysis.rules.reasons) {
@@ -495,7 +500,7 @@ export class Classifier {
     for (let f = 0; f < this.firstCodes.length; f++) direct[f] += BLEND.keywordBoost * Math.min(firstHits[f], MAX_KEYWORD_HITS);
     softmaxInPlace(direct);
     const a = BLEND.firstLevelWeight;
-    const firstP = new Float64Array(this.firstCodes.length);
+    const firstP = this.scratch.firstP;
     let total = 0;
     for (let f = 0; f < firstP.length; f++) {
       firstP[f] = Math.exp(a * Math.log(direct[f] + 1e-12) + (1 - a) * Math.log(fromLeaves[f] + 1e-12));
@@ -507,7 +512,8 @@ export class Classifier {
 
   /** First-level probabilities before the temperature, in `firstCodes` order (for calibration). */
   firstLevelProbabilities(text: string): Float64Array {
-    return this.firstLevelRaw(text).firstP;
+    // a copy: the scratch array is the next text's (calibration keeps these)
+    return this.firstLevelRaw(text).firstP.slice();
   }
 
   classify(text: string): ClassificationView {
@@ -524,31 +530,37 @@ export class Classifier {
 
     const order = top3Of(p);
     // the three best first levels, ties in firstCodes order as the stable sort this replaces gave them
-    const firstLevelRanked = top3Of(firstP).map((f) => ({ code: this.firstCodes[f], name: this.firstNames[f], probability: firstP[f] }));
+    const firstOrder = top3Of(firstP);
     const best = this.leaves[order[0]];
     const urgency = this.urgencyOf(text, x, best.name, analysis);
+    // the view's objects built at once, in the key order the spreads and maps this replaces gave
+    const top3: ClassificationView['top3'] = [];
+    for (let i = 0; i < order.length; i++) {
+      const leaf = this.leaves[order[i]];
+      top3.push({ code: leaf.code, name: leaf.name, parentCode: leaf.parentCode, parentName: leaf.parentName, probability: round(p[order[i]]) });
+    }
+    const firstLevelTop3: ClassificationView['firstLevelTop3'] = [];
+    for (let i = 0; i < firstOrder.length; i++) {
+      const f = firstOrder[i];
+      firstLevelTop3.push({ code: this.firstCodes[f], name: this.firstNames[f], probability: round(firstP[f]) });
+    }
+    const confidence = round(firstP[firstOrder[0]]);
     return {
-      top3: order.slice(0, 3).map((c) => ({
-        code: this.leaves[c].code,
-        name: this.leaves[c].name,
-        parentCode: this.leaves[c].parentCode,
-        parentName: this.leaves[c].parentName,
-        probability: round(p[c]),
-      })),
-      firstLevel: { ...firstLevelRanked[0], probability: round(firstLevelRanked[0].probability) },
-      firstLevelTop3: firstLevelRanked.slice(0, 3).map((f) => ({ ...f, probability: round(f.probability) })),
-      confidence: round(firstLevelRanked[0].probability),
+      top3,
+      firstLevel: { code: this.firstCodes[firstOrder[0]], name: this.firstNames[firstOrder[0]], probability: confidence },
+      firstLevelTop3,
+      confidence,
       urgent: urgency.level === 'urgent',
       urgency: urgency.level,
       urgentReasons: urgency.reasons,
-      explanation: this.explain(x, order[0], matched, best.code),
+      explanation: this.explain(x, order[0], matched),
       modelVersion: this.version,
       taxonomyVersion: this.taxonomyVersion,
     };
   }
 
   /** The terms that pushed the winning category up most: matched keywords first, then the heaviest features. */
-  private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[], code: string): string[] {
+  private explain(x: ReturnType<typeof vectorize>, cls: number, matched: string[]): string[] {
     const model = this.model;
     const packed = this.packed;
     // The 12 largest positive contributions, kept in order by insertion (no array per feature and no
@@ -571,14 +583,18 @@ export class Classifier {
       topJ[at] = j;
     }
     // names only for the few that can be shown (five, after dropping one-character ones)
-    const keywordsOfWinner = this.leaves[this.leafIndex.get(code)!].keywords;
-    const terms = new Set<string>();
-    for (const m of matched) if (m.length > 1 && keywordsOfWinner.includes(m)) terms.add(m);
-    for (let k = 0; k < n && terms.size < 5; k++) {
-      const t = this.features.name(topJ[k]).slice(2);
-      if (t.length > 1) terms.add(t);
+    const keywordsOfWinner = this.leaves[cls].keywords;
+    // distinct, in order of first sight (what a Set gave): a handful of strings, compared in an array
+    const terms: string[] = [];
+    for (let i = 0; i < matched.length; i++) {
+      const m = matched[i];
+      if (m.length > 1 && !terms.includes(m) && keywordsOfWinner.includes(m)) terms.push(m);
     }
-    return [...terms].slice(0, 5);
+    for (let k = 0; k < n && terms.length < 5; k++) {
+      const t = this.features.term(topJ[k]);
+      if (t.length > 1 && !terms.includes(t)) terms.push(t);
+    }
+    return terms.length > 5 ? terms.slice(0, 5) : terms;
   }
   private readonly explainJ = new Int32Array(12);
   private readonly explainW = new Float64Array(12);
@@ -845,13 +861,20 @@ export function bestTemperature(rows: { p: Float64Array; right: number }[]): num
 
 /** The three largest entries' positions, best first (a full sort of ~80 leaves per text showed in the profile). */
 function top3Of(p: Float64Array): number[] {
-  const best = [-1, -1, -1];
+  let b0 = -1;
+  let b1 = -1;
+  let b2 = -1;
   for (let c = 0; c < p.length; c++) {
-    if (best[0] < 0 || p[c] > p[best[0]]) [best[0], best[1], best[2]] = [c, best[0], best[1]];
-    else if (best[1] < 0 || p[c] > p[best[1]]) [best[1], best[2]] = [c, best[1]];
-    else if (best[2] < 0 || p[c] > p[best[2]]) best[2] = c;
+    if (b0 < 0 || p[c] > p[b0]) {
+      b2 = b1;
+      b1 = b0;
+      b0 = c;
+    } else if (b1 < 0 || p[c] > p[b1]) {
+      b2 = b1;
+      b1 = c;
+    } else if (b2 < 0 || p[c] > p[b2]) b2 = c;
   }
-  return best.filter((c) => c >= 0);
+  return b0 < 0 ? [] : b1 < 0 ? [b0] : b2 < 0 ? [b0, b1] : [b0, b1, b2];
 }
 
 function round(n: number): number {

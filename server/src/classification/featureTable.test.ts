@@ -29,6 +29,66 @@ test('the feature table finds every name’s column and nothing else, whatever t
   t.is(table.word('看路灯了', 1, 3), 0);
 });
 
+test('random names: every lookup gives exactly the Map’s column, its slot names that column, and touch changes nothing', (t) => {
+  // a small alphabet (so names share prefixes and lengths), code units whose high bit is set (the slots pack two per
+  // 32-bit integer), lone surrogates, and names around the length held in the slot (7 code units: 'w:' + 5)
+  const alphabet = ['路', '灯', 'a', 'w', ':', 'b', '\u8000', '\uffff', '\ud800', '\udc00', '\u0000'];
+  let seed = 12;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 8) / 16777216;
+  const pick = () => alphabet[Math.floor(rand() * alphabet.length)];
+  const str = (n: number) => Array.from({ length: n }, pick).join('');
+  const names = new Set<string>();
+  while (names.size < 3000) {
+    const kind = ['w:', 'w:', 'w:', 'b:', 'u:', 't:', '', 'x:'][Math.floor(rand() * 8)];
+    const length = kind === 'b:' ? 2 : kind === 'u:' ? 1 : kind === 't:' ? 3 : Math.floor(rand() * 10);
+    names.add(kind + str(length));
+  }
+  const list = [...names];
+  const index = new Map(list.map((name, j) => [name, j]));
+  const table = new FeatureTable(list);
+  const code = (c: string) => c.charCodeAt(0);
+  const column = (h: number) => (h < 0 ? -1 : table.slots[2 * h - 1]);
+  const check = () => {
+    for (let q = 0; q < 20000; q++) {
+      const w = str(Math.floor(rand() * 10));
+      const want = index.get('w:' + w) ?? -1;
+      if (table.word(w, 0, w.length) !== want || column(table.wordSlot(w, 0, w.length)) !== want) return t.fail(`word ${JSON.stringify(w)}`);
+      // the same piece inside a longer string
+      const padded = str(2) + w + str(1);
+      if (table.word(padded, 2, 2 + w.length) !== want) return t.fail(`word in a string ${JSON.stringify(padded)}`);
+      const [a, b, c] = [pick(), pick(), pick()];
+      if (table.bigram(code(a), code(b)) !== (index.get('b:' + a + b) ?? -1) || column(table.bigramSlot(code(a), code(b))) !== (index.get('b:' + a + b) ?? -1)) return t.fail(`bigram ${a}${b}`);
+      if (table.gram(code('u'), code(a)) !== (index.get('u:' + a) ?? -1)) return t.fail(`unigram ${a}`);
+      if (table.gram(code('t'), code(a), code(b), code(c)) !== (index.get('t:' + a + b + c) ?? -1)) return t.fail(`trigram ${a}${b}${c}`);
+    }
+    for (const [name, j] of index) {
+      const rest = name.slice(2);
+      // (a name of another shape, e.g. 'b:' and three code units, is held but found by no lookup of these kinds)
+      const found = name.startsWith('w:') ? table.word(rest, 0, rest.length) : name.startsWith('b:') && rest.length === 2 ? table.bigram(code(rest[0]), code(rest[1])) : name.startsWith('u:') && rest.length === 1 ? table.gram(code('u'), code(rest)) : name.startsWith('t:') && rest.length === 3 ? table.gram(code('t'), code(rest[0]), code(rest[1]), code(rest[2])) : j;
+      if (found !== j) return t.fail(`name ${JSON.stringify(name)}: ${found}, not ${j}`);
+    }
+    t.pass();
+  };
+  check();
+  // touch only reads: the counts stay zero and every lookup stays the same
+  const text = Array.from({ length: 300 }, () => (rand() < 0.1 ? ' ' : pick())).join('');
+  const ends = Int32Array.from({ length: 60 }, (_, q) => 5 * (q + 1));
+  t.is(typeof table.touch(text, ends, ends.length), 'number');
+  const handleOf = (name: string) => {
+    const rest = name.slice(2);
+    if (name.startsWith('w:')) return table.wordSlot(rest, 0, rest.length);
+    if (name.startsWith('b:') && rest.length === 2) return table.bigramSlot(code(rest[0]), code(rest[1]));
+    if (name.startsWith('u:') && rest.length === 1) return table.gramSlot(code('u'), code(rest));
+    if (name.startsWith('t:') && rest.length === 3) return table.gramSlot(code('t'), code(rest[0]), code(rest[1]), code(rest[2]));
+    return -1;
+  };
+  for (const name of list) {
+    const h = handleOf(name);
+    if (h >= 0 && table.counts[h] !== 0) return t.fail(`count of ${JSON.stringify(name)} is ${table.counts[h]}`);
+  }
+  check();
+});
+
 test('a vocabulary from its table scores exactly like the Map it came from, and builds the Map only when asked', (t) => {
   const opts = { ...DEFAULT_FEATURES, unigrams: true, trigrams: true };
   const texts = loadSeedCorpus().map((e) => e.text);

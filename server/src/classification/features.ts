@@ -521,17 +521,18 @@ export interface Vocabulary {
  */
 interface FastIndex {
   table: FeatureTable;
-  /** per column: count in the current text; `touched` lists the columns seen, in first-seen order */
-  counts: Float64Array;
   /**
-   * `touched` and `tf` hold one entry per distinct column of a text, not one per column of the vocabulary: they
-   * start small and grow when a text may need more (`featurize` sizes `touched` for the text's length before
-   * counting). Sized by the vocabulary, the two were 0.5 MB of a loaded model's memory (issue 12's ≤ 20 MB) for
-   * texts that touch a few hundred columns; the arithmetic is unchanged.
+   * the slots (of `table`, whose slots hold the counts) seen in the current text, in first-seen order. `touched` and
+   * `tf` hold one entry per distinct column of a text, not one per column of the vocabulary: they start small and grow
+   * when a text may need more (`featurize` sizes `touched` for the text's length before counting). Sized by the
+   * vocabulary, the two were 0.5 MB of a loaded model's memory (issue 12's ≤ 20 MB) for texts that touch a few
+   * hundred columns; the arithmetic is unchanged.
    */
   touched: Int32Array;
-  /** the touched columns' counts handed to `weigh` (a scratch array: no allocation per text) */
+  /** the touched columns' counts (a scratch array: no allocation per text) */
   tf: Float64Array;
+  /** and their idf (the same length as `tf`) */
+  idf: Float64Array;
 }
 const fastIndexes = new WeakMap<Vocabulary, FastIndex>();
 function fastIndex(vocab: Vocabulary): FastIndex {
@@ -544,7 +545,7 @@ function fastIndex(vocab: Vocabulary): FastIndex {
   return fast;
 }
 
-const scratchFor = (size: number) => ({ counts: new Float64Array(size), touched: new Int32Array(Math.min(size, 1024)), tf: new Float64Array(Math.min(size, 1024)) });
+const scratchFor = (size: number) => ({ touched: new Int32Array(Math.min(size, 1024)), tf: new Float64Array(Math.min(size, 1024)), idf: new Float64Array(Math.min(size, 1024)) });
 
 /** The feature table of a vocabulary (its names in column order, for explanations and storage). */
 export function featureTable(vocab: Vocabulary): FeatureTable {
@@ -610,9 +611,11 @@ export function vectorize(tokens: string[] | Map<string, number>, vocab: Vocabul
  * hashing as the largest cost), n-grams absent from the vocabulary dropped on the spot.
  * Must give exactly what `vectorize(tokenize(text), vocab)` gives (tested).
  */
-export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): SparseVector {
+export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows, into?: FeatureScratch): SparseVector {
   const fast = fastIndex(vocab);
-  const { table, counts } = fast;
+  const table = fast.table;
+  // counts by the table's slots (featureTable.ts): `touched` lists slots, in first-seen order
+  const counts = table.counts;
   const opts = vocab.options;
   const parts = partsOf(text, opts);
   // Columns in first-seen order: `touched` must hold one per distinct column, and a text has at most one word per
@@ -631,18 +634,19 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): Spars
     if (pieceEnds.length < clean.length) pieceEnds = new Int32Array(2 * clean.length);
     const ends = pieceEnds;
     const count = segmenter.cut(clean, 0, clean.length, ends);
+    rowSink += table.touch(clean, ends, count);
     for (let q = 0, from = 0; q < count; from = ends[q++]) {
       const to = ends[q];
       // a lone surrogate: the native cut this replaces saw U+FFFD there (segmenter.ts, `isLoneSurrogate`)
-      let j = isLoneSurrogate(clean, from, to) ? table.word(REPLACEMENT, 0, 1) : table.word(clean, from, to);
-      if (j < 0 && to - from > 1 && (clean.charCodeAt(from) === 32 || clean.charCodeAt(to - 1) === 32)) {
+      let s = isLoneSurrogate(clean, from, to) ? table.wordSlot(REPLACEMENT, 0, 1) : table.wordSlot(clean, from, to);
+      if (s < 0 && to - from > 1 && (clean.charCodeAt(from) === 32 || clean.charCodeAt(to - 1) === 32)) {
         // what training counted: the piece trimmed (never happens on cleaned text: kept for exactness)
         const w = clean.slice(from, to).trim();
-        j = table.word(w, 0, w.length);
+        s = table.wordSlot(w, 0, w.length);
       }
-      if (j < 0) continue;
-      if (counts[j] === 0) touched[n++] = j;
-      counts[j] += weight;
+      if (s < 0) continue;
+      if (counts[s] === 0) touched[n++] = s;
+      counts[s] += weight;
     }
     // n-grams never cross a space (the runs of `clean.split(' ')`)
     let a = -1; // code unit two back, or -1 at a run start
@@ -654,41 +658,101 @@ export function featurize(text: string, vocab: Vocabulary, idf?: IdfRows): Spars
         continue;
       }
       if (opts.unigrams) {
-        const j = table.gram(U, c);
-        if (j >= 0) {
-          if (counts[j] === 0) touched[n++] = j;
-          counts[j] += weight;
+        const s = table.gramSlot(U, c);
+        if (s >= 0) {
+          if (counts[s] === 0) touched[n++] = s;
+          counts[s] += weight;
         }
       }
       if (b >= 0) {
-        const j = table.bigram(b, c);
-        if (j >= 0) {
-          if (counts[j] === 0) touched[n++] = j;
-          counts[j] += weight;
+        const s = table.bigramSlot(b, c);
+        if (s >= 0) {
+          if (counts[s] === 0) touched[n++] = s;
+          counts[s] += weight;
         }
       }
       if (opts.trigrams && a >= 0) {
-        const j = table.gram(T, a, b, c);
-        if (j >= 0) {
-          if (counts[j] === 0) touched[n++] = j;
-          counts[j] += weight;
+        const s = table.gramSlot(T, a, b, c);
+        if (s >= 0) {
+          if (counts[s] === 0) touched[n++] = s;
+          counts[s] += weight;
         }
       }
       a = b;
       b = c;
     }
   }
-  const indices = new Int32Array(n);
-  if (fast.tf.length < n) fast.tf = new Float64Array(touched.length);
-  const tf = fast.tf;
-  for (let k = 0; k < n; k++) {
-    const j = touched[k];
-    indices[k] = j;
-    tf[k] = counts[j];
-    counts[j] = 0;
+  let indices: Int32Array;
+  let values: Float32Array;
+  if (into) {
+    if (into.indices.length < n) into.indices = new Int32Array(2 * n);
+    if (into.values.length < n) into.values = new Float32Array(2 * n);
+    indices = into.indices.subarray(0, n);
+    values = into.values.subarray(0, n);
+  } else {
+    indices = new Int32Array(n);
+    values = new Float32Array(n);
   }
-  return weigh(indices, tf, vocab, idf);
+  if (fast.tf.length < n) {
+    fast.tf = new Float64Array(touched.length);
+    fast.idf = new Float64Array(touched.length);
+  }
+  const tf = fast.tf;
+  const idfOf = fast.idf;
+  const from = idf ? idf.floats : vocab.idf;
+  const R = idf ? idf.rowFloats : 1;
+  const at = idf ? idf.at : 0;
+  // every column's idf read in a loop of loads only, before any Math.log: the reads miss the cache (the rows are
+  // 5 MB), and with a call between them they waited one after another (7 % of classify's profile on this line)
+  const slots = table.slots;
+  const bytes = idf?.bytes;
+  if (bytes) {
+    const B = 4 * R;
+    let sink = 0;
+    for (let k = 0; k < n; k++) {
+      const s = touched[k];
+      const j = slots[2 * s - 1];
+      indices[k] = j;
+      tf[k] = counts[s];
+      counts[s] = 0;
+      idfOf[k] = from[j * R + at];
+      sink += bytes[j * B] + bytes[j * B + B - 1];
+    }
+    rowSink += sink;
+  } else
+    for (let k = 0; k < n; k++) {
+      const s = touched[k];
+      const j = slots[2 * s - 1];
+      indices[k] = j;
+      tf[k] = counts[s];
+      counts[s] = 0;
+      idfOf[k] = from[j * R + at];
+    }
+  // `weigh`, the same arithmetic in the same order
+  let norm = 0;
+  for (let k = 0; k < n; k++) {
+    const v = sublinear(tf[k]) * idfOf[k];
+    values[k] = v;
+    norm += v * v;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let k = 0; k < n; k++) values[k] /= norm;
+  return { indices, values };
 }
+/**
+ * 1 + ln(tf) above one occurrence, tf itself below (a set-aside clause's fraction: linear, so a term never turns
+ * negative). Most counts are exactly 1, whose 1 + Math.log(1) is exactly 1: no call for those.
+ */
+const sublinear = (tf: number) => (tf === 1 ? 1 : tf >= 1 ? 1 + Math.log(tf) : tf);
+
+/** Arrays `featurize` may write its result into (grown when short): the vector is then a view of them, valid until the next call. */
+export interface FeatureScratch {
+  indices: Int32Array;
+  values: Float32Array;
+}
+/** where featurize's reads of the rows' bytes go (kept, so the reads are not dropped as unused) */
+let rowSink = 0;
+export const rowsRead = () => rowSink;
 /** featurize's scratch: the piece ends of the part being counted */
 let pieceEnds = new Int32Array(1024);
 const U = 'u'.charCodeAt(0);
@@ -702,6 +766,12 @@ export interface IdfRows {
   floats: Float32Array;
   rowFloats: number;
   at: number;
+  /**
+   * the rows' bytes (PackedRows): `featurize` reads each touched row's first and last byte while it reads the idf, so
+   * every cache line of the row the scoring reads next is on its way in one loop of independent loads (a miss each),
+   * not met one after another inside the dot products
+   */
+  bytes?: Int8Array;
 }
 
 /** Term counts → sublinear TF × IDF, L2-normalised. */
@@ -713,8 +783,7 @@ function weigh(indices: Int32Array, tf: Float64Array, vocab: Vocabulary, rows?: 
   const at = rows ? rows.at : 0;
   let norm = 0;
   for (let k = 0; k < indices.length; k++) {
-    // sublinear above one occurrence; below it (a set-aside clause's fraction) linear, so a term never turns negative
-    const v = (tf[k] >= 1 ? 1 + Math.log(tf[k]) : tf[k]) * idf[indices[k] * R + at];
+    const v = sublinear(tf[k]) * idf[indices[k] * R + at];
     values[k] = v;
     norm += v * v;
   }
@@ -734,8 +803,8 @@ export interface CharVocabulary {
   /** the characters, in column order ('0' stands for any run of digits) */
   chars: string;
   idf: Float32Array;
-  /** char code → column, -1 when not in the vocabulary */
-  column: Int32Array;
+  /** char code → column, -1 when not in the vocabulary (16-bit while the columns fit: half the cache lines touched per character) */
+  column: Int16Array | Int32Array;
 }
 
 const CHAR_SKIP = /[\s\p{P}\p{S}]/u;
@@ -774,7 +843,7 @@ export function buildCharVocabulary(texts: string[]): CharVocabulary {
 
 /** The lookup table for stored characters and IDFs (also what `deserialize` calls). */
 export function charVocabulary(chars: string, idf: Float32Array): CharVocabulary {
-  const column = new Int32Array(65536).fill(-1);
+  const column = (chars.length < 0x8000 ? new Int16Array(65536) : new Int32Array(65536)).fill(-1);
   for (let j = 0; j < chars.length; j++) column[chars.charCodeAt(j)] = j;
   return { chars, idf, column };
 }
@@ -812,7 +881,7 @@ export function charFeatures(text: string, vocab: CharVocabulary, offset: number
   let norm = 0;
   for (let k = 0; k < n; k++) {
     const j = touched[k];
-    const v = (1 + Math.log(counts[j])) * vocab.idf[j];
+    const v = sublinear(counts[j]) * vocab.idf[j];
     counts[j] = 0;
     indices[k] = offset + j;
     values[k] = v;

@@ -37,6 +37,11 @@ for (const [C, K, F, chars, signals] of [
   [83, 15, 500, 40, 12],
   [7, 3, 64, 5, 2],
   [1, 1, 9, 1, 1],
+  // four weights per load (branch clspeed7): leaf and first-level parts starting at every offset modulo 4, and shorter than the first load
+  [84, 16, 200, 10, 3],
+  [6, 9, 100, 4, 2],
+  [81, 2, 50, 3, 1],
+  [2, 5, 40, 2, 1],
 ]) {
   test(`${C} leaves, ${K} first levels, ${F} features: scores, idf and weights are the separate arrays' to the bit`, (t) => {
     const rand = random(C * 1000 + F);

@@ -33,6 +33,8 @@ export class PackedRows {
   private readonly urgencyTail: number;
   private readonly textTail: number;
   private readonly q: Int8Array;
+  /** the same bytes four at a time (little-endian hosts; null elsewhere): `bothScores` reads four leaf weights per load */
+  private readonly q32: Int32Array | null;
   private readonly f: Float32Array;
   private readonly leafBias: Float32Array;
   private readonly firstBias: Float32Array;
@@ -68,6 +70,7 @@ export class PackedRows {
     const buffer = new ArrayBuffer(4 * floats);
     this.q = new Int8Array(buffer);
     this.f = new Float32Array(buffer);
+    this.q32 = LITTLE_ENDIAN ? new Int32Array(buffer) : null;
     const lw = leaf.weights;
     const fw = first.weights;
     for (let j = 0; j < F; j++) {
@@ -97,7 +100,7 @@ export class PackedRows {
 
   /** where the rows keep the idf, for `featurize` (features.ts IdfRows) */
   get idfRows(): IdfRows {
-    return { floats: this.f, rowFloats: this.rowFloats, at: this.floatAt + 2 };
+    return { floats: this.f, rowFloats: this.rowFloats, at: this.floatAt + 2, bytes: this.q };
   }
 
   /** the leaf model's weight of column j for class c, as scoring uses it (`weightAt`) */
@@ -135,6 +138,11 @@ export class PackedRows {
     for (let c = 0; c < C; c++) acc[c] = this.leafBias[c];
     for (let c = 0; c < K; c++) bcc[c] = this.firstBias[c];
     const n = indices.length;
+    const w4 = this.q32;
+    // leaf weights four per 32-bit load (a row starts on a multiple of 4 bytes): a quarter of the loads and index
+    // checks of a byte at a time; each weight is the same int8, each sum the same adds in the same order
+    const C4 = w4 ? C >> 2 : 0;
+    const S4 = S >> 2;
     let k = 0;
     for (; k + 8 <= n; k += 8) {
       const j1 = indices[k], j2 = indices[k + 1], j3 = indices[k + 2], j4 = indices[k + 3];
@@ -143,12 +151,40 @@ export class PackedRows {
       const a1 = j1 * R + s0, a2 = j2 * R + s0, a3 = j3 * R + s0, a4 = j4 * R + s0, a5 = j5 * R + s0, a6 = j6 * R + s0, a7 = j7 * R + s0, a8 = j8 * R + s0;
       const x1 = values[k], x2 = values[k + 1], x3 = values[k + 2], x4 = values[k + 3], x5 = values[k + 4], x6 = values[k + 5], x7 = values[k + 6], x8 = values[k + 7];
       const v1 = x1 * f[a1], v2 = x2 * f[a2], v3 = x3 * f[a3], v4 = x4 * f[a4], v5 = x5 * f[a5], v6 = x6 * f[a6], v7 = x7 * f[a7], v8 = x8 * f[a8];
-      for (let c = 0; c < C; c++) {
+      let c = 0;
+      if (w4) {
+        const b1 = j1 * S4, b2 = j2 * S4, b3 = j3 * S4, b4 = j4 * S4, b5 = j5 * S4, b6 = j6 * S4, b7 = j7 * S4, b8 = j8 * S4;
+        for (let m = 0; m < C4; m++, c += 4) {
+          const q1 = w4[b1 + m], q2 = w4[b2 + m], q3 = w4[b3 + m], q4 = w4[b4 + m], q5 = w4[b5 + m], q6 = w4[b6 + m], q7 = w4[b7 + m], q8 = w4[b8 + m];
+          acc[c] = acc[c] + (v1 * ((q1 << 24) >> 24) + v2 * ((q2 << 24) >> 24) + v3 * ((q3 << 24) >> 24) + v4 * ((q4 << 24) >> 24)) + (v5 * ((q5 << 24) >> 24) + v6 * ((q6 << 24) >> 24) + v7 * ((q7 << 24) >> 24) + v8 * ((q8 << 24) >> 24));
+          acc[c + 1] = acc[c + 1] + (v1 * ((q1 << 16) >> 24) + v2 * ((q2 << 16) >> 24) + v3 * ((q3 << 16) >> 24) + v4 * ((q4 << 16) >> 24)) + (v5 * ((q5 << 16) >> 24) + v6 * ((q6 << 16) >> 24) + v7 * ((q7 << 16) >> 24) + v8 * ((q8 << 16) >> 24));
+          acc[c + 2] = acc[c + 2] + (v1 * ((q1 << 8) >> 24) + v2 * ((q2 << 8) >> 24) + v3 * ((q3 << 8) >> 24) + v4 * ((q4 << 8) >> 24)) + (v5 * ((q5 << 8) >> 24) + v6 * ((q6 << 8) >> 24) + v7 * ((q7 << 8) >> 24) + v8 * ((q8 << 8) >> 24));
+          acc[c + 3] = acc[c + 3] + (v1 * (q1 >> 24) + v2 * (q2 >> 24) + v3 * (q3 >> 24) + v4 * (q4 >> 24)) + (v5 * (q5 >> 24) + v6 * (q6 >> 24) + v7 * (q7 >> 24) + v8 * (q8 >> 24));
+        }
+      }
+      for (; c < C; c++) {
         acc[c] = acc[c] + (v1 * w[r1 + c] + v2 * w[r2 + c] + v3 * w[r3 + c] + v4 * w[r4 + c]) + (v5 * w[r5 + c] + v6 * w[r6 + c] + v7 * w[r7 + c] + v8 * w[r8 + c]);
       }
       const u1 = x1 * f[a1 + 1], u2 = x2 * f[a2 + 1], u3 = x3 * f[a3 + 1], u4 = x4 * f[a4 + 1], u5 = x5 * f[a5 + 1], u6 = x6 * f[a6 + 1], u7 = x7 * f[a7 + 1], u8 = x8 * f[a8 + 1];
-      for (let c = 0; c < K; c++) {
-        bcc[c] = bcc[c] + (u1 * w[r1 + C + c] + u2 * w[r2 + C + c] + u3 * w[r3 + C + c] + u4 * w[r4 + C + c]) + (u5 * w[r5 + C + c] + u6 * w[r6 + C + c] + u7 * w[r7 + C + c] + u8 * w[r8 + C + c]);
+      // first-level weights: bytes up to a multiple of 4, then four per load, then the rest
+      let e = 0;
+      const head = w4 ? Math.min(K, (4 - (C & 3)) & 3) : K;
+      for (; e < head; e++) {
+        bcc[e] = bcc[e] + (u1 * w[r1 + C + e] + u2 * w[r2 + C + e] + u3 * w[r3 + C + e] + u4 * w[r4 + C + e]) + (u5 * w[r5 + C + e] + u6 * w[r6 + C + e] + u7 * w[r7 + C + e] + u8 * w[r8 + C + e]);
+      }
+      if (w4) {
+        const m0 = (C + e) >> 2;
+        const b1 = j1 * S4 + m0, b2 = j2 * S4 + m0, b3 = j3 * S4 + m0, b4 = j4 * S4 + m0, b5 = j5 * S4 + m0, b6 = j6 * S4 + m0, b7 = j7 * S4 + m0, b8 = j8 * S4 + m0;
+        for (let m = 0; e + 4 <= K; m++, e += 4) {
+          const q1 = w4[b1 + m], q2 = w4[b2 + m], q3 = w4[b3 + m], q4 = w4[b4 + m], q5 = w4[b5 + m], q6 = w4[b6 + m], q7 = w4[b7 + m], q8 = w4[b8 + m];
+          bcc[e] = bcc[e] + (u1 * ((q1 << 24) >> 24) + u2 * ((q2 << 24) >> 24) + u3 * ((q3 << 24) >> 24) + u4 * ((q4 << 24) >> 24)) + (u5 * ((q5 << 24) >> 24) + u6 * ((q6 << 24) >> 24) + u7 * ((q7 << 24) >> 24) + u8 * ((q8 << 24) >> 24));
+          bcc[e + 1] = bcc[e + 1] + (u1 * ((q1 << 16) >> 24) + u2 * ((q2 << 16) >> 24) + u3 * ((q3 << 16) >> 24) + u4 * ((q4 << 16) >> 24)) + (u5 * ((q5 << 16) >> 24) + u6 * ((q6 << 16) >> 24) + u7 * ((q7 << 16) >> 24) + u8 * ((q8 << 16) >> 24));
+          bcc[e + 2] = bcc[e + 2] + (u1 * ((q1 << 8) >> 24) + u2 * ((q2 << 8) >> 24) + u3 * ((q3 << 8) >> 24) + u4 * ((q4 << 8) >> 24)) + (u5 * ((q5 << 8) >> 24) + u6 * ((q6 << 8) >> 24) + u7 * ((q7 << 8) >> 24) + u8 * ((q8 << 8) >> 24));
+          bcc[e + 3] = bcc[e + 3] + (u1 * (q1 >> 24) + u2 * (q2 >> 24) + u3 * (q3 >> 24) + u4 * (q4 >> 24)) + (u5 * (q5 >> 24) + u6 * (q6 >> 24) + u7 * (q7 >> 24) + u8 * (q8 >> 24));
+        }
+      }
+      for (; e < K; e++) {
+        bcc[e] = bcc[e] + (u1 * w[r1 + C + e] + u2 * w[r2 + C + e] + u3 * w[r3 + C + e] + u4 * w[r4 + C + e]) + (u5 * w[r5 + C + e] + u6 * w[r6 + C + e] + u7 * w[r7 + C + e] + u8 * w[r8 + C + e]);
       }
     }
     for (; k + 4 <= n; k += 4) {
@@ -316,3 +352,6 @@ export class PackedRows {
     return this.f.byteLength;
   }
 }
+
+/** typed arrays read in the host's byte order: four int8 weights from one 32-bit load need it little-endian */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

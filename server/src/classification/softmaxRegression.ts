@@ -78,7 +78,7 @@ export function scores(model: LinearModel, x: SparseVector, out: Float32Array = 
 
 export function softmaxInPlace(z: Float32Array): Float32Array {
   let max = -Infinity;
-  for (const v of z) if (v > max) max = v;
+  for (let i = 0; i < z.length; i++) if (z[i] > max) max = z[i];
   let sum = 0;
   for (let i = 0; i < z.length; i++) {
     z[i] = Math.exp(z[i] - max);
