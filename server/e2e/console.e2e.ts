@@ -124,6 +124,13 @@ for (const width of WIDTHS) {
     await notFound.waitFor({ timeout: 10_000 });
     t.regex(await notFound.innerText(), /找不到这条诉求/);
     await snap(op, `34-${width.name}-other-district-not-found`);
+    // 工单处理 marks 次紧急 as 诉求检索 does (the dispatcher works from this list)
+    await op.goto(`${server.baseUrl}/#/admin/tickets/index`);
+    await op.reload();
+    await waitForRoute(op, 'admin/tickets');
+    await op.locator(`[data-testid="badge-semi-urgent"][data-ticket="${water.ticketNo}"]:visible`).waitFor({ timeout: 20_000 });
+    t.is(await op.locator(`[data-testid="badge-semi-urgent"][data-ticket="${huangpu.ticketNo}"]`).count(), 0);
+    await snap(op, `34b-${width.name}-tickets-semi-urgent`);
 
     // The admin sees the operator's actions in 操作日志.
     await admin.locator('[data-testid="nav-audit"]:visible').click();

@@ -94,6 +94,7 @@ export default function TriageQueue() {
       render: (r: Row) => (
         <View className='tk-desc' data-ticket={r.ticketNo}>
           {r.urgent && <Text className='badge red'>紧急</Text>}
+          {r.urgency === 'semi_urgent' && <Text className='badge amber' data-testid='badge-semi-urgent'>次紧急</Text>}
           <Text>{r.description || (r.media.length ? '（无文字，见照片）' : '（无文字）')}</Text>
           {/* A photo-only report is classified from its photo: show it here, no need to open the report. */}
           <ReportPhotos media={r.media} label={`${r.ticketNo} 的照片`} size='small' testId='triage-photo' fresh={async () => (await consoleApi.report(r.id)).report.media} />
