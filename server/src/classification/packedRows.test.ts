@@ -1,19 +1,13 @@
 import test from 'ava';
 import { buildVocabulary, DEFAULT_FEATURES, featurize, termCounts, vectorize, type SparseVector } from './features';
 import { PackedRows } from './packedRows';
-import { quantize, scores, scoresRowScaled, weightAt, type LinearModel, type RowScaledModel } from './softmaxRegression';
+import { mulberry32, quantize, scores, scoresRowScaled, weightAt, type LinearModel, type RowScaledModel } from './softmaxRegression';
 
 // Issue 12, speed (branch clspeed4): the packed rows must score exactly as the separate arrays did, bit for bit, and
 // give back the models they were built from. Random models and vectors, seeded.
 
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the same random inputs on every run */
+const random = mulberry32;
 
 function floatModel(rand: () => number, F: number, C: number): LinearModel {
   // rows of very different sizes (as the NB log-ratios are), some all zero

@@ -19,8 +19,8 @@ export interface TrainOptions {
   seed?: number;
 }
 
-/** Small deterministic PRNG so a retrain on the same data gives the same model. */
-function mulberry32(seed: number) {
+/** Small deterministic PRNG (mulberry32) so a retrain on the same data gives the same model; tests draw their random inputs from it too. */
+export function mulberry32(seed: number) {
   return () => {
     seed |= 0;
     seed = (seed + 0x6d2b79f5) | 0;

@@ -3,6 +3,7 @@ import test from 'ava';
 import { DEFAULT_TREE } from '../categories/defaultTree';
 import { baseTrainingExamples, seedTreeAsNodes } from './trainingData';
 import { analyseUrgency, detectUrgency, gatedPatterns, gateOf, gateOfPlain } from './urgency';
+import { mulberry32 } from './softmaxRegression';
 
 /**
  * Whether every string `node` matches holds at least one of the characters or two-character strings of `need`, read
@@ -106,15 +107,8 @@ test('urgency gate: rules are still found, negated and dated in texts the gate l
   t.deepEqual(analyseUrgency('abc 小区绿化修剪').signals, []);
 });
 
-/** mulberry32: the same random strings on every run */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the same random inputs on every run */
+const random = mulberry32;
 
 test('urgency gate: the one-pass gate (a table read per character, a pair filter, a hash) gives the bits of looking for every need', (t) => {
   const texts = baseTrainingExamples(seedTreeAsNodes(DEFAULT_TREE)).map((e) => e.text);
