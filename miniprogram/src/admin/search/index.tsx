@@ -1,35 +1,42 @@
 import { Input, Picker, Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { Table } from '@nutui/nutui-react-taro';
 import '@nutui/nutui-react-taro/dist/es/packages/table/style/css';
-import { useCallback, useEffect, useState } from 'react';
-import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, URGENCY_LABELS, URGENCY_LEVELS, shanghaiDate, type CategoryNodeView, type ReportRowView, type Urgency } from '@ssp/shared';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { REPORT_STATUSES, SHANGHAI_DISTRICTS, STATUS_LABELS, URGENCY_LABELS, URGENCY_LEVELS, shanghaiDate, type CategoryNodeView, type ReportRowView, type ReportStatus, type Urgency } from '@ssp/shared';
 import { ApiError } from '../../services/api';
 import { consoleApi, download } from '../../services/console';
 import { formatTime } from '../../lib/format';
 import { withSorters } from '../tableSort';
 import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
+import { OPEN, parseSearchLink, sameStatuses } from './searchLink';
 
 const ANY = '全部';
-const STATUS_OPTIONS = [ANY, ...REPORT_STATUSES.map((s) => STATUS_LABELS[s])];
+/** 未办结 (every open status) is what 工作台's 办理中的诉求 opens; a single status follows. */
+const OPEN_LABEL = '未办结';
+const STATUS_CHOICES: ReportStatus[][] = [[], OPEN, ...REPORT_STATUSES.map((s) => [s])];
 const KIND_OPTIONS = [ANY, '诉求', '随申拍'];
 
 /** 诉求检索: filters → the server's search (cursor paging, newest first); the current result exports as XLSX or CSV. */
 export default function SearchPage() {
   const ok = useAdminGuard();
-  const [q, setQ] = useState('');
-  const [status, setStatus] = useState(0);
-  const [kind, setKind] = useState(0);
-  const [district, setDistrict] = useState(0);
-  const [category, setCategory] = useState(0);
+  // The page opens on the filters its URL asks for (工作台's figures link here with theirs); bad values are dropped.
+  const { params } = useRouter();
+  const initial = useMemo(() => parseSearchLink(params), []); // eslint-disable-line react-hooks/exhaustive-deps
+  const [q, setQ] = useState(initial.q ?? '');
+  const [statuses, setStatuses] = useState<ReportStatus[]>(initial.status ?? []);
+  const [kind, setKind] = useState(initial.kind === 'complaint' ? 1 : initial.kind === 'snap' ? 2 : 0);
+  const [district, setDistrict] = useState(initial.district ? SHANGHAI_DISTRICTS.findIndex((d) => d.code === initial.district) + 1 : 0);
+  // A category code, '' for any: the tree loads after the page, the code is kept meanwhile.
+  const [category, setCategory] = useState(initial.category ?? '');
   const [zone, setZone] = useState(0);
   const [zones, setZones] = useState<{ id: string; title: string }[]>([]);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [flags, setFlags] = useState({ overdue: false, unsatisfied: false });
+  const [flags, setFlags] = useState({ overdue: initial.overdue ?? false, unsatisfied: initial.unsatisfied ?? false });
   // 紧急程度: none ticked is no filter; 紧急 + 次紧急 answers a dispatcher's "what must be done today".
-  const [levels, setLevels] = useState<Urgency[]>([]);
+  const [levels, setLevels] = useState<Urgency[]>(initial.urgency ?? []);
   const [categories, setCategories] = useState<{ code: string; label: string }[]>([]);
   const [rows, setRows] = useState<ReportRowView[]>([]);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -41,13 +48,19 @@ export default function SearchPage() {
   const [scanNote, setScanNote] = useState('');
 
   const districtOptions = [ANY, ...SHANGHAI_DISTRICTS.map((d) => d.name)];
+  // The 状态 picker: 全部, 未办结, each status; a list from a URL that is none of these shows as one more choice.
+  let statusIndex = STATUS_CHOICES.findIndex((c) => sameStatuses(c, statuses));
+  const statusChoices = statusIndex < 0 ? [...STATUS_CHOICES, statuses] : STATUS_CHOICES;
+  if (statusIndex < 0) statusIndex = STATUS_CHOICES.length;
+  const statusOptions = statusChoices.map((c, i) => (i === 0 ? ANY : i === 1 ? OPEN_LABEL : c.map((s) => STATUS_LABELS[s]).join('、')));
+  const categoryIndex = categories.findIndex((c) => c.code === category) + 1;
   const filters = useCallback(() => {
     const p = new URLSearchParams();
     if (q.trim()) p.set('q', q.trim());
-    if (status > 0) p.set('status', REPORT_STATUSES[status - 1]);
+    if (statuses.length) p.set('status', REPORT_STATUSES.filter((s) => statuses.includes(s)).join(','));
     if (kind > 0) p.set('kind', kind === 1 ? 'complaint' : 'snap');
     if (district > 0) p.set('district', SHANGHAI_DISTRICTS[district - 1].code);
-    if (category > 0 && categories[category - 1]) p.set('category', categories[category - 1].code);
+    if (category) p.set('category', category);
     if (from) p.set('from', new Date(`${from}T00:00:00+08:00`).toISOString());
     if (to) p.set('to', new Date(`${to}T23:59:59+08:00`).toISOString());
     if (zone > 0 && zones[zone - 1]) p.set('zone', zones[zone - 1].id);
@@ -56,7 +69,7 @@ export default function SearchPage() {
     if (flags.overdue) p.set('overdue', '1');
     if (flags.unsatisfied) p.set('rating', 'unsatisfied');
     return p;
-  }, [q, status, kind, district, category, categories, zone, zones, from, to, levels, flags]);
+  }, [q, statuses, kind, district, category, zone, zones, from, to, levels, flags]);
 
   const load = useCallback(async (cursor: string | null, pageNo: number, stack: (string | null)[]) => {
     setBusy(true);
@@ -78,18 +91,26 @@ export default function SearchPage() {
     }
   }, [filters]);
 
+  // A category from the URL that the tree does not know is dropped, as any bad value is.
+  const [categoryChecked, setCategoryChecked] = useState(!initial.category);
   useEffect(() => {
     if (!ok) return;
-    void load(null, 0, [null]);
+    if (categoryChecked) void load(null, 0, [null]);
     void consoleApi.categories().then((tree) => {
       const list: { code: string; label: string }[] = [];
       const walk = (nodes: CategoryNodeView[], depth: number) => nodes.forEach((n) => (list.push({ code: n.code, label: `${depth ? '　' : ''}${n.name}` }), walk(n.children ?? [], depth + 1)));
       walk(tree.categories, 0);
       setCategories(list);
-    }).catch(() => {});
+      if (initial.category && !list.some((c) => c.code === initial.category)) setCategory('');
+    }).catch(() => setCategory('')).finally(() => setCategoryChecked(true));
     void consoleApi.zones().then((res) => setZones(res.items.map((z) => ({ id: z.id, title: z.title })))).catch(() => {});
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ok]);
+  // With a category in the URL the first search waits for the tree (above), then runs with the checked filters.
+  useEffect(() => {
+    if (ok && initial.category && categoryChecked) void load(null, 0, [null]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ok, categoryChecked]);
 
   const exportAs = async (format: 'xlsx' | 'csv') => {
     setError('');
@@ -125,8 +146,8 @@ export default function SearchPage() {
     >
       <View className='filters'>
         <Input className='f-input' value={q} placeholder='工单号或内容关键词' onInput={(e) => setQ(e.detail.value)} onConfirm={() => void load(null, 0, [null])} data-testid='search-q' />
-        <Picker mode='selector' range={STATUS_OPTIONS} value={status} onChange={(e) => setStatus(Number(e.detail.value))}><View className='f-picker'>状态：{STATUS_OPTIONS[status]}</View></Picker>
-        <Picker mode='selector' range={[ANY, ...categories.map((c) => c.label)]} value={category} onChange={(e) => setCategory(Number(e.detail.value))}><View className='f-picker'>分类：{category ? categories[category - 1]?.label.trim() : ANY}</View></Picker>
+        <Picker mode='selector' range={statusOptions} value={statusIndex} onChange={(e) => setStatuses(statusChoices[Number(e.detail.value)] ?? [])}><View className='f-picker' data-testid='search-status'>状态：{statusOptions[statusIndex]}</View></Picker>
+        <Picker mode='selector' range={[ANY, ...categories.map((c) => c.label)]} value={categoryIndex} onChange={(e) => setCategory(categories[Number(e.detail.value) - 1]?.code ?? '')}><View className='f-picker'>分类：{categoryIndex ? categories[categoryIndex - 1]?.label.trim() : ANY}</View></Picker>
         <Picker mode='selector' range={districtOptions} value={district} onChange={(e) => setDistrict(Number(e.detail.value))}><View className='f-picker'>区：{districtOptions[district]}</View></Picker>
         {zones.length > 0 && <Picker mode='selector' range={[ANY, ...zones.map((z) => z.title)]} value={zone} onChange={(e) => setZone(Number(e.detail.value))}><View className='f-picker' data-testid='search-zone'>专区：{zone ? zones[zone - 1]?.title : ANY}</View></Picker>}
         <Picker mode='selector' range={KIND_OPTIONS} value={kind} onChange={(e) => setKind(Number(e.detail.value))}><View className='f-picker'>类型：{KIND_OPTIONS[kind]}</View></Picker>
@@ -141,7 +162,7 @@ export default function SearchPage() {
           ))}
         </View>
         {([['overdue', '超期'], ['unsatisfied', '评价不满意']] as const).map(([k, label]) => (
-          <View key={k} className={`f-check ${flags[k] ? 'on' : ''}`} role='checkbox' aria-checked={flags[k]} onClick={() => setFlags({ ...flags, [k]: !flags[k] })}>{label}</View>
+          <View key={k} className={`f-check ${flags[k] ? 'on' : ''}`} role='checkbox' aria-checked={flags[k]} onClick={() => setFlags({ ...flags, [k]: !flags[k] })} data-testid={`search-${k}`}>{label}</View>
         ))}
         <View className='c-btn' role='button' onClick={() => void load(null, 0, [null])} data-testid='search-go'>{busy ? '查询中…' : '查询'}</View>
       </View>
