@@ -77,6 +77,9 @@ for (const width of WIDTHS) {
       ['link', '次紧急：1，打开列表'],
     ]);
     t.true(names.slice(4).every(([role]) => role === 'link'), '待分拣 too');
+    // 常用's links are keyboard stops too (lib/keyboard.ts gives every element with a link role a tabindex)
+    const menu = await page.locator('[data-testid^="menu-"]:visible').evaluateAll((els) => els.map((e) => [e.getAttribute('role'), (e as HTMLElement).tabIndex]));
+    t.true(menu.length > 0 && menu.every(([role, tabIndex]) => role === 'link' && Number(tabIndex) >= 0), JSON.stringify(menu));
     await snap(page, `home-links-01-${width.name}-figures`);
     t.deepEqual(await seriousViolations(page), [], 'axe: 工作台');
 
