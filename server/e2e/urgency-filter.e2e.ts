@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { validComplaint } from '../test/harness';
+import { submitComplaint } from '../test/harness';
 import { setReportFields, unsetReportFields } from '../test/reportStore';
 import { seriousViolations } from './axe';
 import { openPage, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
@@ -21,11 +21,7 @@ let seeded: Seeded | null = null;
 async function seed(): Promise<Seeded> {
   const { server } = e2e;
   const citizen = await server.loginCitizen();
-  const submit = async (body: Record<string, unknown>) => {
-    const res = await server.request('POST', '/api/v1/reports', { token: citizen.token, json: validComplaint(body), headers: { 'Idempotency-Key': crypto.randomUUID() } });
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-    return res.body as { id: string; ticketNo: string; urgency: string };
-  };
+  const submit = async (body: Record<string, unknown>) => (await submitComplaint(server, body, citizen)).report as unknown as { id: string; ticketNo: string; urgency: string };
   // 次紧急 as the classifier files it (the same text as console.e2e.ts's badge test).
   const water = await submit({ description: '我们这栋楼从早上开始整栋停水，到现在还没来水，楼里住的大多是老人' });
   // 普通, and a 紧急 report stored before the levels existed (`urgent: true`, no `urgency`): set directly, so the
