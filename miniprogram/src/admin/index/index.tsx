@@ -54,11 +54,11 @@ export default function AdminHome() {
       <View className='panel'>
         <Text className='panel-title'>常用</Text>
         <View className='form-row'>
-          <Text className='cell-link' role='link' onClick={() => void Taro.navigateTo({ url: '/admin/search/index' })} data-testid='menu-search'>诉求检索与导出</Text>
-          {can('operator') && <Text className='cell-link' role='link' onClick={() => void Taro.navigateTo({ url: '/admin/tickets/index' })} data-testid='menu-tickets'>工单处理</Text>}
-          {can('category_admin') && <Text className='cell-link' role='link' onClick={() => void Taro.navigateTo({ url: '/admin/categories/index' })} data-testid='menu-categories'>分类管理</Text>}
-          {can('category_admin', 'operator') && <Text className='cell-link' role='link' onClick={() => void Taro.navigateTo({ url: '/admin/triage/index' })} data-testid='menu-triage'>待分拣诉求</Text>}
-          {can('category_admin') && <Text className='cell-link' role='link' onClick={() => void Taro.navigateTo({ url: '/admin/classifier/index' })} data-testid='menu-classifier'>分类模型</Text>}
+          <Text className='cell-link' {...({ role: 'link' } as object)} onClick={() => void Taro.navigateTo({ url: '/admin/search/index' })} data-testid='menu-search'>诉求检索与导出</Text>
+          {can('operator') && <Text className='cell-link' {...({ role: 'link' } as object)} onClick={() => void Taro.navigateTo({ url: '/admin/tickets/index' })} data-testid='menu-tickets'>工单处理</Text>}
+          {can('category_admin') && <Text className='cell-link' {...({ role: 'link' } as object)} onClick={() => void Taro.navigateTo({ url: '/admin/categories/index' })} data-testid='menu-categories'>分类管理</Text>}
+          {can('category_admin', 'operator') && <Text className='cell-link' {...({ role: 'link' } as object)} onClick={() => void Taro.navigateTo({ url: '/admin/triage/index' })} data-testid='menu-triage'>待分拣诉求</Text>}
+          {can('category_admin') && <Text className='cell-link' {...({ role: 'link' } as object)} onClick={() => void Taro.navigateTo({ url: '/admin/classifier/index' })} data-testid='menu-classifier'>分类模型</Text>}
         </View>
       </View>
     </ConsoleLayout>
