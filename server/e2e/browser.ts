@@ -46,9 +46,24 @@ export async function signInAsStaff(page: Page, baseUrl: string): Promise<void> 
   await waitForRoute(page, 'admin/index');
 }
 
-/** H5 uses hash routing: wait for the route, not for a page load. */
+/**
+ * H5 uses hash routing: wait for the route, not for a page load — and for the page the route names to be the one
+ * on screen. The hash changes before Taro's router has loaded the page, and the router does not serialise the
+ * loads of two different pages: a navigation started while the previous page was still loading (a `goto` to another
+ * hash straight after sign-in, in CI's slower runs) could leave the new page hidden under the old one, with the
+ * hash already naming the new one (docs/LOG.md, "Tenth session").
+ */
 export async function waitForRoute(page: Page, fragment: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction((f) => location.hash.includes(f), fragment, { timeout });
+  await page.waitForFunction(
+    (f) => {
+      if (!location.hash.includes(f)) return false;
+      const path = location.hash.slice(1).split('?')[0];
+      const shown = [...document.querySelectorAll<HTMLElement>('.taro_page')].filter((p) => getComputedStyle(p).display !== 'none');
+      return shown.length === 1 && shown[0].id.split('?')[0] === path;
+    },
+    fragment,
+    { timeout },
+  );
 }
 
 /**

@@ -129,3 +129,24 @@ for (const width of WIDTHS) {
     await context.close();
   });
 }
+
+test.serial('phone 390: a 工作台 figure that cannot be read is named in an alert, in Chinese; the others still show', async (t) => {
+  const { server, browser } = e2e;
+  const { context, page, errors } = await openPage(browser, { viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  await signInAsStaff(page, server.baseUrl);
+  // 待分拣's count fails (a gateway's bare 503); the other figures' answers come back.
+  await page.route('**/api/v1/admin/triage', (route) => route.fulfill({ status: 503, contentType: 'text/html', body: '<html>503</html>' }));
+  await page.reload();
+  await waitForRoute(page, 'admin/index');
+  const alert = page.locator('[data-testid="home-error"]:visible');
+  await alert.waitFor({ timeout: 30_000 });
+  t.is(await alert.getAttribute('role'), 'alert');
+  t.is(await alert.innerText(), '待分拣未能加载：服务暂时不可用，请稍后重试');
+  // The figures that were read still show; the one that was not is absent, not shown as 0.
+  await figure(page, 'fig-semi-urgent').waitFor({ timeout: 30_000 });
+  t.is(await figure(page, 'fig-open').count(), 1);
+  t.is(await figure(page, 'fig-triage').count(), 0);
+  await snap(page, 'home-figures-error-390');
+  t.deepEqual(errors, []);
+  await context.close();
+});

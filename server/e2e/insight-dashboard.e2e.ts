@@ -15,6 +15,7 @@ async function openInsight(browser: Browser, baseUrl: string, options: BrowserCo
   const opened = await openPage(browser, options);
   await signInAsStaff(opened.page, baseUrl);
   await opened.page.goto(baseUrl + '/#/admin/insight/index');
+  await waitForRoute(opened.page, 'admin/insight');
   await opened.page.locator('[data-testid="metric-total"]:visible').waitFor({ timeout: 60_000 });
   return opened;
 }

@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { ConsoleLayout } from '../ConsoleLayout';
 import { consoleApi } from '../../services/console';
-import { call } from '../../services/api';
+import { ApiError, call } from '../../services/api';
 import { can, useAdminGuard } from '../useAdmin';
 import { OPEN, searchLink, searchQuery, type SearchLink } from '../search/searchLink';
 
@@ -20,6 +20,7 @@ const FIGURES: { label: string; link: SearchLink; testId: string }[] = [
 export default function AdminHome() {
   const ok = useAdminGuard();
   const [figures, setFigures] = useState<{ label: string; value: string; url: string; testId: string }[]>([]);
+  const [error, setError] = useState('');
 
   useEffect(() => {
     if (!ok) return;
@@ -27,20 +28,29 @@ export default function AdminHome() {
       const res = await consoleApi.search(`${qs}&limit=200`);
       return res.nextCursor ? '200+' : String(res.items.length);
     };
-    void (async () => {
-      const out: typeof figures = [];
-      for (const f of FIGURES) out.push({ label: f.label, value: await count(searchQuery(f.link)), url: searchLink(f.link), testId: f.testId });
-      if (can('category_admin', 'operator')) {
-        const triage = await call<{ items: unknown[] }>('GET', '/admin/triage');
-        out.push({ label: '待分拣', value: String(triage.items.length), url: '/admin/triage/index', testId: 'fig-triage' });
-      }
-      setFigures(out);
-    })().catch(() => {});
+    // The figures are independent reads: asked together, the page waits for the slowest, not for their sum. One that
+    // fails is named on the page (a 工作台 short of a figure, with no word, would read as "nothing there"); the
+    // others still show.
+    const asks: { label: string; value: Promise<string>; url: string; testId: string }[] = FIGURES.map((f) => ({ label: f.label, value: count(searchQuery(f.link)), url: searchLink(f.link), testId: f.testId }));
+    if (can('category_admin', 'operator')) {
+      asks.push({ label: '待分拣', value: call<{ items: unknown[] }>('GET', '/admin/triage').then((r) => String(r.items.length)), url: '/admin/triage/index', testId: 'fig-triage' });
+    }
+    void Promise.allSettled(asks.map((a) => a.value)).then((results) => {
+      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ label: asks[i].label, reason: r.reason as unknown }] : []));
+      setFigures(results.flatMap((r, i) => (r.status === 'fulfilled' ? [{ ...asks[i], value: r.value }] : [])));
+      const why = failed[0] && (failed[0].reason instanceof ApiError ? failed[0].reason.message : '请刷新页面重试');
+      setError(failed.length ? `${failed.map((f) => f.label).join('、')}未能加载：${why}` : '');
+    });
   }, [ok]);
 
   if (!ok) return <View />;
   return (
     <ConsoleLayout active='home' title='工作台'>
+      {error && (
+        <Text className='error-text' data-testid='home-error' {...({ role: 'alert' } as object)}>
+          {error}
+        </Text>
+      )}
       <View className='filters' style={{ gap: '12PX' }}>
         {figures.map((f) => (
           // A link by role (lib/keyboard.ts makes it a Tab stop that Enter opens), named with its figure; the texts
