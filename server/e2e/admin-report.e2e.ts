@@ -3,15 +3,10 @@ import test from 'ava';
 import type { Locator, Page } from 'playwright-core';
 import { submitPhotoOnly } from '../test/harness';
 import { makeJpeg, multipart } from '../test/images';
-import { openPage, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { openPage, signInAsStaff, snap, waitForRoute, WIDTHS, withAppAndBrowser } from './browser';
 
 /** Staff's report detail and 待分拣 (cold review 2026-11-30: photos never shown; category could not be corrected). */
 const e2e = withAppAndBrowser(test);
-
-const WIDTHS = [
-  { name: 'desk', viewport: { width: 1440, height: 900 } },
-  { name: 'phone', viewport: { width: 390, height: 844 } },
-] as const;
 
 /** The photo itself arrived: the <img> inside Taro's <Image> decoded a real picture. */
 async function loadedImage(thumb: Locator): Promise<boolean> {

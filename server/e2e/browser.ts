@@ -22,6 +22,15 @@ export const PHONE: BrowserContextOptions = {
   permissions: ['geolocation'],
 };
 
+/** The console's two widths the staff-page tests run at: a desk and a phone. */
+export const WIDTHS = [
+  { name: 'desk', viewport: { width: 1440, height: 900 } },
+  { name: 'phone', viewport: { width: 390, height: 844 } },
+] as const;
+
+/** 诉求检索's rows on screen, by ticket number, sorted. */
+export const shownTickets = async (page: Page) => (await page.locator('[data-testid="search-row"]:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-ticket')))).sort();
+
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 export const H5_DIST = path.join(REPO_ROOT, 'miniprogram/dist/h5');
 

@@ -5,15 +5,10 @@ import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { TEST_ADMIN } from '../test/harness';
 import { validComplaint } from '../test/harness';
-import { inside, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { inside, snap, waitForRoute, WIDTHS, withAppAndBrowser } from './browser';
 
 const e2e = withAppAndBrowser(test);
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const WIDTHS = [
-  { name: 'desk', viewport: { width: 1440, height: 900 } },
-  { name: 'phone', viewport: { width: 390, height: 844 } },
-] as const;
 
 async function signIn(page: Page, baseUrl: string, username: string, password: string) {
   await page.goto(baseUrl + '/#/auth/login/index');

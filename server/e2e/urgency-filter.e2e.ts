@@ -4,16 +4,11 @@ import type { Page } from 'playwright-core';
 import { submitComplaint } from '../test/harness';
 import { setReportFields, unsetReportFields } from '../test/reportStore';
 import { seriousViolations } from './axe';
-import { openPage, signInAsStaff, snap, waitForRoute, withAppAndBrowser } from './browser';
+import { openPage, shownTickets, signInAsStaff, snap, waitForRoute, WIDTHS, withAppAndBrowser } from './browser';
 
 // 诉求检索's 紧急程度 filter in the browser: a dispatcher ticks 次紧急 (then 紧急 as well) and sees only those rows;
 // the export follows the ticks. At a desk (1440) and on a phone (390).
 const e2e = withAppAndBrowser(test);
-
-const WIDTHS = [
-  { name: 'desk', viewport: { width: 1440, height: 900 } },
-  { name: 'phone', viewport: { width: 390, height: 844 } },
-] as const;
 
 type Seeded = Record<'water' | 'plain' | 'oldUrgent', { id: string; ticketNo: string; urgency?: string }>;
 let seeded: Seeded | null = null;
@@ -35,7 +30,6 @@ async function seed(): Promise<Seeded> {
 }
 
 const row = (page: Page, ticketNo: string) => page.locator(`[data-testid="search-row"][data-ticket="${ticketNo}"]:visible`);
-const shownTickets = async (page: Page) => (await page.locator('[data-testid="search-row"]:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-ticket')))).sort();
 const checkbox = (page: Page, level: string) => page.locator(`[data-testid="urgency-${level}"]:visible`);
 
 for (const width of WIDTHS) {

@@ -11,6 +11,7 @@ import { withSorters } from '../tableSort';
 import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import { useAdminGuard } from '../useAdmin';
 import { OPEN, parseSearchLink, sameStatuses } from './searchLink';
+import { UrgencyBadges } from '../UrgencyBadges';
 
 const ANY = '全部';
 /** 未办结 (every open status) is what 工作台's 办理中的诉求 opens; a single status follows. */
@@ -131,7 +132,7 @@ export default function SearchPage() {
     { key: 'district', title: '区', render: (r: ReportRowView) => <Text data-testid='row-district'>{r.district?.name ?? '—'}</Text> },
     { key: 'zone', title: '专区', render: (r: ReportRowView) => <Text data-testid='row-zone'>{r.zone?.title ?? '—'}</Text> },
     { key: 'description', title: '内容', render: (r: ReportRowView) => `${r.kind === 'snap' ? '[随申拍] ' : ''}${r.description.slice(0, 40)}` },
-    { key: 'flags', title: '标记', render: (r: ReportRowView) => <View>{r.urgent && <Text className='badge red'>紧急</Text>}{r.urgency === 'semi_urgent' && <Text className='badge amber' data-testid='badge-semi-urgent' data-ticket={r.ticketNo}>次紧急</Text>}{r.overdue && <Text className='badge amber'>超期</Text>}{r.rating === 'unsatisfied' && <Text className='badge'>不满意</Text>}</View> },
+    { key: 'flags', title: '标记', render: (r: ReportRowView) => <View><UrgencyBadges r={r} />{r.overdue && <Text className='badge amber'>超期</Text>}{r.rating === 'unsatisfied' && <Text className='badge'>不满意</Text>}</View> },
   ];
 
   if (!ok) return <View />;

@@ -75,8 +75,9 @@ export function searchLink(link: SearchLink): string {
 
 /** The server's query string for the same filters (what 工作台 counts with, so a figure equals the list it opens). */
 export function searchQuery(link: SearchLink): string {
-  const i = searchLink(link).indexOf('?');
-  return i < 0 ? '' : searchLink(link).slice(i + 1);
+  const url = searchLink(link);
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i + 1);
 }
 
 /** Every status still needing work from the city: 工作台's 办理中的诉求. */

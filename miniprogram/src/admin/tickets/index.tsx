@@ -13,6 +13,7 @@ import { useAdminGuard } from '../useAdmin';
 import { withSorters } from '../tableSort';
 import { ConsoleLayout, CursorPager, TableWrap } from '../ConsoleLayout';
 import '../categories/categories.scss';
+import { UrgencyBadges } from '../UrgencyBadges';
 
 const ACTION_LABELS: Partial<Record<ReportStatus, string>> = {
   accepted: '受理',
@@ -174,7 +175,7 @@ export default function TicketConsole() {
         </View>
       ),
     },
-    { key: 'flags', title: '标记', render: (r: ReportRowView) => <View>{r.urgent && <Text className='badge red'>紧急</Text>}{r.urgency === 'semi_urgent' && <Text className='badge amber' data-testid='badge-semi-urgent' data-ticket={r.ticketNo}>次紧急</Text>}{r.overdue && <Text className='badge amber'>超期</Text>}</View> },
+    { key: 'flags', title: '标记', render: (r: ReportRowView) => <View><UrgencyBadges r={r} />{r.overdue && <Text className='badge amber'>超期</Text>}</View> },
     { key: 'dueAt', title: '办理时限', sorter: true, render: (r: ReportRowView) => (r.dueAt ? formatTime(r.dueAt) : '—') },
     { key: 'ops', title: '操作', render: actions },
   ];

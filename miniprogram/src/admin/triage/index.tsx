@@ -14,6 +14,7 @@ import { CategoryChooser } from '../CategoryChooser';
 import { withSorters } from '../tableSort';
 import { ConsoleLayout, Pager, TableWrap } from '../ConsoleLayout';
 import '../categories/categories.scss';
+import { UrgencyBadges } from '../UrgencyBadges';
 
 const REASONS: Record<string, string> = {
   low_confidence: '机器把握不足',
@@ -93,8 +94,7 @@ export default function TriageQueue() {
       title: '内容',
       render: (r: Row) => (
         <View className='tk-desc' data-ticket={r.ticketNo}>
-          {r.urgent && <Text className='badge red'>紧急</Text>}
-          {r.urgency === 'semi_urgent' && <Text className='badge amber' data-testid='badge-semi-urgent'>次紧急</Text>}
+          <UrgencyBadges r={r} />
           <Text>{r.description || (r.media.length ? '（无文字，见照片）' : '（无文字）')}</Text>
           {/* A photo-only report is classified from its photo: show it here, no need to open the report. */}
           <ReportPhotos media={r.media} label={`${r.ticketNo} 的照片`} size='small' testId='triage-photo' fresh={async () => (await consoleApi.report(r.id)).report.media} />
